@@ -1,0 +1,50 @@
+# Two commands on a fresh Debian machine: `make run` and `make test` (README).
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+JOBS       ?= $(shell nproc)
+EXAMPLE    ?= examples/shop-broken
+CMAKE_GEN  := -G Ninja
+
+.PHONY: all bootstrap build run test test-fast bench fuzz format clean install
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+$(BUILD)/build.ninja: CMakeLists.txt | bootstrap
+	cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DKTRIAGE_TESTS=ON
+
+build: bootstrap $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Diagnoses the bundled broken example. Exit code 1 means "found problems", which is the point.
+run: build
+	@$(BUILD)/ktriage diagnose $(EXAMPLE); code=$$?; [ $$code -le 1 ] || exit $$code
+
+$(BUILD_ASAN)/build.ninja: CMakeLists.txt | bootstrap
+	cmake -S . -B $(BUILD_ASAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKTRIAGE_SANITIZE=ON -DKTRIAGE_TESTS=ON
+
+# Every test, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a short fuzz run.
+test: bootstrap $(BUILD_ASAN)/build.ninja
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+	@scripts/fuzz-smoke $(BUILD)
+
+# Same tests without sanitizers, for quick iteration.
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	bench/run_bench.sh $(BUILD)/ktriage diagnose -o json
+
+install: build
+	install -m 0755 $(BUILD)/ktriage /usr/local/bin/ktriage
+	ln -sf /usr/local/bin/ktriage /usr/local/bin/kubectl-triage
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,85 @@
+#include "analyzers/common/helpers.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace ktriage {
+
+const Event* latest_event(const Cluster& cluster, const Object& obj, std::string_view reason,
+                          std::string_view contains) {
+  const Event* best = nullptr;
+  for (const Event& e : cluster.events_for(obj)) {
+    if (e.reason != reason) continue;
+    if (!contains.empty() && e.message.find(contains) == std::string_view::npos) continue;
+    if (best == nullptr || e.last_seen.value_or(0) >= best->last_seen.value_or(0)) best = &e;
+  }
+  return best;
+}
+
+Evidence event_evidence(const Cluster& cluster, const Event& e) {
+  Evidence ev;
+  ev.kind = Evidence::Kind::kEvent;
+  ev.reason = std::string(e.reason);
+  ev.value = std::string(e.message);
+  ev.count = e.count;
+  ev.last_seen = e.last_seen;
+  ev.source = std::string(e.component);
+  if (e.object != nullptr) {
+    ev.file = std::string(cluster.file_name(e.object->file));
+    ev.line = e.object->pos.line;
+  }
+  return ev;
+}
+
+Evidence field_evidence(const Object& obj, std::string path, std::string_view value) {
+  return Evidence::field(kubectl_name(obj), std::move(path), std::string(value));
+}
+
+std::string kubectl_name(const Object& obj) {
+  std::string kind(obj.kind);
+  for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return kind + "/" + std::string(obj.name);
+}
+
+std::string kubectl_ns(const Object& obj) {
+  return obj.ns.empty() ? "kubectl " : fmt::format("kubectl -n {} ", obj.ns);
+}
+
+std::vector<NumberedLine> last_lines(std::string_view text, std::size_t n, std::uint32_t first_line) {
+  std::vector<NumberedLine> lines;
+  std::uint32_t number = first_line;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
+    std::string_view line = text.substr(pos, end - pos);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (!line.empty()) lines.push_back({number, line});
+    ++number;
+    pos = end + 1;
+  }
+  if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(n));
+  return lines;
+}
+
+std::string workload_name(const Cluster& cluster, const Object& pod) {
+  return kubectl_name(cluster.top_owner(pod));
+}
+
+bool owned_by_job(const Cluster& cluster, const Object& pod) {
+  for (const Value& ref : pod.metadata()["ownerReferences"].items()) {
+    if (ref["kind"].str() == "Job") return true;
+  }
+  const Object* owner = cluster.controller(pod);
+  return owner != nullptr && (owner->kind == "Job" || owner->kind == "CronJob");
+}
+
+std::string shorten(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+  return std::string(s.substr(0, cut)) + "…";
+}
+
+}  // namespace ktriage

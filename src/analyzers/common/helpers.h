@@ -1,0 +1,51 @@
+// Steps shared by analyzers (STYLE.md practice 5): event lookup, evidence construction, log
+// tails. An analyzer that needs one of these calls it here instead of writing its own loop.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.h"
+#include "model/cluster.h"
+#include "model/pod.h"
+
+namespace ktriage {
+
+/// The most recent aggregated event about `obj` with `reason` (and, when given, whose message
+/// contains `contains`); nullptr when none. O(events of obj).
+const Event* latest_event(const Cluster& cluster, const Object& obj, std::string_view reason,
+                          std::string_view contains = {});
+
+/// Evidence for an event: reason, message, count, last time, component, file:line of the Event.
+Evidence event_evidence(const Cluster& cluster, const Event& e);
+
+/// Field evidence for a pod container: path relative to the object, value as text.
+Evidence field_evidence(const Object& obj, std::string path, std::string_view value);
+
+/// "pod/web-1": the kubectl name of an object.
+std::string kubectl_name(const Object& obj);
+
+/// "kubectl -n shop " or "" for cluster-scoped objects: the prefix of suggested commands.
+std::string kubectl_ns(const Object& obj);
+
+/// The last `n` non-empty lines of `text`, each with its 1-based line number (`first_line` is
+/// the number of text's first line).
+struct NumberedLine {
+  std::uint32_t line;
+  std::string_view text;
+};
+std::vector<NumberedLine> last_lines(std::string_view text, std::size_t n,
+                                     std::uint32_t first_line = 1);
+
+/// The workload a pod belongs to (top of its owner chain), for fix texts: "deployment/web".
+std::string workload_name(const Cluster& cluster, const Object& pod);
+
+/// Whether the pod is run by a Job (directly or through a CronJob): its Failed/Succeeded
+/// phases are the Job's business, not a fault of the pod.
+bool owned_by_job(const Cluster& cluster, const Object& pod);
+
+/// Trims a long message to `max` characters with an ellipsis, for summaries.
+std::string shorten(std::string_view s, std::size_t max = 160);
+
+}  // namespace ktriage

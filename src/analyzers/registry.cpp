@@ -1,0 +1,70 @@
+#include "analyzers/registry.h"
+
+#include <atomic>
+#include <thread>
+
+namespace ktriage {
+
+// Each analyzer file defines one of these. Adding an analyzer = its file + one line here + one
+// line in the table below + its test file (tests/analyzers/<name>_test.cpp).
+const AnalyzerDef& scheduling_analyzer();
+const AnalyzerDef& images_analyzer();
+const AnalyzerDef& container_config_analyzer();
+const AnalyzerDef& crashes_analyzer();
+const AnalyzerDef& readiness_analyzer();
+const AnalyzerDef& services_analyzer();
+const AnalyzerDef& events_analyzer();
+
+std::span<const AnalyzerDef> all_analyzers() {
+  static const AnalyzerDef kAll[] = {
+      scheduling_analyzer(), images_analyzer(),   container_config_analyzer(),
+      crashes_analyzer(),    readiness_analyzer(), services_analyzer(),
+      events_analyzer(),
+  };
+  return kAll;
+}
+
+std::vector<RuleEntry> all_rules() {
+  std::vector<RuleEntry> out;
+  for (const AnalyzerDef& a : all_analyzers()) {
+    for (const Rule& r : a.rules) out.push_back(RuleEntry{&r, a.name});
+  }
+  return out;
+}
+
+std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads) {
+  const auto analyzers = all_analyzers();
+  std::vector<std::vector<Finding>> per(analyzers.size());
+  auto run_one = [&](std::size_t i) {
+    if (analyzers[i].run == nullptr) return;
+    FindingSink sink(per[i]);
+    analyzers[i].run(ctx, sink);
+  };
+  if (threads <= 1) {
+    for (std::size_t i = 0; i < analyzers.size(); ++i) run_one(i);
+  } else {
+    // The Cluster is read-only, so analyzers share it without locks.
+    std::vector<std::thread> pool;
+    std::atomic<std::size_t> next{0};
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        for (std::size_t i = next++; i < analyzers.size(); i = next++) run_one(i);
+      });
+    }
+    for (auto& th : pool) th.join();
+  }
+  std::vector<Finding> all;
+  for (auto& v : per) {
+    for (auto& f : v) all.push_back(std::move(f));
+  }
+  for (std::size_t i = 0; i < analyzers.size(); ++i) {
+    if (analyzers[i].run_after == nullptr) continue;
+    std::vector<Finding> extra;
+    FindingSink sink(extra);
+    analyzers[i].run_after(ctx, all, sink);
+    for (auto& f : extra) all.push_back(std::move(f));
+  }
+  return all;
+}
+
+}  // namespace ktriage

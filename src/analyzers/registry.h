@@ -1,0 +1,25 @@
+// The list of analyzers (STYLE.md practice 4): one explicit table, no static initialisers.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+
+namespace ktriage {
+
+/// Every analyzer, in the order they run.
+std::span<const AnalyzerDef> all_analyzers();
+
+/// Every rule of every analyzer, with its analyzer's name.
+struct RuleEntry {
+  const Rule* rule;
+  std::string_view analyzer;
+};
+std::vector<RuleEntry> all_rules();
+
+/// Runs every analyzer on `ctx` (in parallel where threads > 1) and returns their findings in a
+/// deterministic order (analyzer order, then as each produced them).
+std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads = 1);
+
+}  // namespace ktriage

@@ -1,0 +1,487 @@
+// Pending pods: why the scheduler cannot place them, from its FailedScheduling message (split per
+// reason) and confirmed by recomputing each node's fit from the snapshot.
+//
+// Message envelope: kube-scheduler, pkg/scheduler/framework/types.go FitError.Error() (v1.18 to
+// v1.35): "0/<N> nodes are available: <count> <reason>, <count> <reason>." with reasons sorted;
+// v1.24+ append " preemption: 0/<N> nodes are available: ..." which says nothing of the cause.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/common/helpers.h"
+#include "model/pod.h"
+#include "model/scheduling.h"
+
+namespace ktriage {
+namespace {
+
+constexpr std::string_view kSchedDoc =
+    "https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/";
+
+constexpr Rule kInsufficient{"pending-insufficient-resources", "POD-PENDING-INSUFFICIENT-RESOURCES",
+                             Severity::kCritical, "Pod Pending: no node has enough cpu/memory for its requests",
+                             "Lower the pod's requests, free capacity, or add nodes.",
+                             "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"};
+constexpr Rule kExtended{"pending-insufficient-extended-resource",
+                         "POD-PENDING-INSUFFICIENT-EXTENDED-RESOURCE", Severity::kCritical,
+                         "Pod Pending: no node offers enough of an extended resource (GPU, ...)",
+                         "Add nodes that advertise the resource, or fix the device plugin.",
+                         "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources"};
+constexpr Rule kTooManyPods{"pending-too-many-pods", "POD-PENDING-TOO-MANY-PODS", Severity::kCritical,
+                            "Pod Pending: nodes are at their max pods",
+                            "Add nodes, raise max pods, or delete finished pods.", kSchedDoc};
+constexpr Rule kTaint{"pending-untolerated-taint", "POD-PENDING-UNTOLERATED-TAINT", Severity::kCritical,
+                      "Pod Pending: the nodes carry taints the pod does not tolerate",
+                      "Add a matching toleration, or remove the taint from the node.",
+                      "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"};
+constexpr Rule kConditionTaint{"pending-node-condition-taint", "POD-PENDING-NODE-CONDITION-TAINT",
+                               Severity::kCritical,
+                               "Pod Pending: nodes are tainted by their condition (not-ready, pressure, uninitialized)",
+                               "Repair the node condition; do not tolerate condition taints in workloads.",
+                               "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions"};
+constexpr Rule kAffinity{"pending-node-selector-mismatch", "POD-PENDING-NODE-SELECTOR-AFFINITY-MISMATCH",
+                         Severity::kCritical, "Pod Pending: no node matches its nodeSelector/node affinity",
+                         "Fix the selector, or label the intended nodes.",
+                         "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/"};
+constexpr Rule kPodAffinity{"pending-pod-affinity", "POD-PENDING-POD-AFFINITY-RULES", Severity::kCritical,
+                            "Pod Pending: pod (anti-)affinity rules cannot be met",
+                            "Add nodes/zones, use preferred rules, or reduce replicas.",
+                            "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity"};
+constexpr Rule kSpread{"pending-topology-spread", "POD-PENDING-TOPOLOGY-SPREAD", Severity::kCritical,
+                       "Pod Pending: topology spread constraints cannot be met",
+                       "Add capacity in the under-filled domain or use whenUnsatisfiable: ScheduleAnyway.",
+                       "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/"};
+constexpr Rule kUnschedulable{"pending-nodes-unschedulable", "POD-PENDING-NODES-UNSCHEDULABLE",
+                              Severity::kCritical, "Pod Pending: nodes are cordoned",
+                              "kubectl uncordon NODE when maintenance is over, or add nodes.", kSchedDoc};
+constexpr Rule kHostPort{"pending-hostport-conflict", "POD-PENDING-HOSTPORT-CONFLICT", Severity::kCritical,
+                         "Pod Pending: no node has the requested hostPort free",
+                         "Use a Service instead of hostPort, or keep replicas <= nodes.", kSchedDoc};
+constexpr Rule kUnboundPvc{"pending-unbound-pvc", "POD-PENDING-UNBOUND-PVC", Severity::kCritical,
+                           "Pod Pending: its PersistentVolumeClaim is missing or unbound",
+                           "Create or fix the PVC and its StorageClass.",
+                           "https://kubernetes.io/docs/concepts/storage/persistent-volumes/"};
+constexpr Rule kNoPv{"pending-no-pv-to-bind", "POD-PENDING-NO-PV-TO-BIND", Severity::kCritical,
+                     "Pod Pending: no PersistentVolume can be bound on any node",
+                     "Create a matching PV or use a dynamic StorageClass.",
+                     "https://kubernetes.io/docs/concepts/storage/persistent-volumes/"};
+constexpr Rule kVolumeAffinity{"pending-volume-node-affinity", "POD-PENDING-VOLUME-NODE-AFFINITY-CONFLICT",
+                               Severity::kCritical, "Pod Pending: its volume is pinned to nodes it cannot use",
+                               "Add schedulable capacity in the volume's zone, or move the data.",
+                               "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#node-affinity"};
+constexpr Rule kVolumeCount{"pending-max-volume-count", "POD-PENDING-MAX-VOLUME-COUNT", Severity::kCritical,
+                            "Pod Pending: nodes are at their attachable volume limit",
+                            "Spread pods, add nodes, or use shared storage.", kSchedDoc};
+constexpr Rule kVolumeZone{"pending-volume-zone", "POD-PENDING-VOLUME-ZONE", Severity::kCritical,
+                           "Pod Pending: no node in its volume's zone",
+                           "Add nodes in the volume's zone.", kSchedDoc};
+constexpr Rule kNoNodes{"pending-no-nodes", "POD-PENDING-NO-NODES-AVAILABLE", Severity::kCritical,
+                        "Pod Pending: the cluster has no nodes", "Add nodes.", kSchedDoc};
+constexpr Rule kNotScheduled{"pending-not-processed-by-scheduler", "POD-PENDING-NOT-PROCESSED-BY-SCHEDULER",
+                             Severity::kCritical, "Pod Pending: no scheduler has tried to place it",
+                             "Fix spec.schedulerName or remove schedulingGates; check the scheduler.",
+                             kSchedDoc};
+
+constexpr Rule kRules[] = {kInsufficient, kExtended,   kTooManyPods,   kTaint,       kConditionTaint,
+                           kAffinity,     kPodAffinity, kSpread,       kUnschedulable, kHostPort,
+                           kUnboundPvc,   kNoPv,       kVolumeAffinity, kVolumeCount, kVolumeZone,
+                           kNoNodes,      kNotScheduled};
+
+// Pending with no scheduling verdict for this long is not normal any more. The default scheduler
+// retries unschedulable pods at least every 5 minutes (podMaxInUnschedulablePodsDuration), and
+// places a schedulable pod within seconds.
+constexpr std::int64_t kUnprocessedAfterSeconds = 120;
+
+/// One "<count> <reason>" item of a FailedScheduling message.
+struct ReasonItem {
+  int count = 0;  // 0 for PreFilter reasons without a node count
+  std::string text;
+};
+
+struct SchedulingMessage {
+  int total_nodes = -1;
+  std::vector<ReasonItem> items;
+};
+
+std::optional<SchedulingMessage> parse_message(std::string_view msg) {
+  SchedulingMessage out;
+  if (msg.find("no nodes available to schedule pods") != std::string_view::npos) {
+    out.total_nodes = 0;
+    return out;
+  }
+  constexpr std::string_view kHead = "0/";
+  std::size_t head = msg.find(kHead);
+  if (head == std::string_view::npos) return std::nullopt;
+  std::size_t after = head + kHead.size();
+  int total = 0;
+  auto [p, ec] = std::from_chars(msg.data() + after, msg.data() + msg.size(), total);
+  if (ec != std::errc()) return std::nullopt;
+  out.total_nodes = total;
+  std::string_view rest = msg.substr(static_cast<std::size_t>(p - msg.data()));
+  constexpr std::string_view kAvail = " nodes are available";
+  if (!rest.starts_with(kAvail)) return std::nullopt;
+  rest.remove_prefix(kAvail.size());
+  if (rest.starts_with(":")) rest.remove_prefix(1);
+  // Everything after "preemption:" (and DRA's "no new claims to deallocate") is not a cause.
+  for (std::string_view cut : {std::string_view(" preemption:"), std::string_view(" no new claims")}) {
+    if (auto c = rest.find(cut); c != std::string_view::npos) rest = rest.substr(0, c);
+  }
+  while (!rest.empty() && (rest.back() == '.' || rest.back() == ' ' || rest.back() == ',')) rest.remove_suffix(1);
+  // Items are separated by ", " but a taint item can hold ", that the pod didn't tolerate":
+  // split only where the next item starts with a digit.
+  std::size_t start = 0;
+  while (start < rest.size()) {
+    std::size_t sep = start;
+    std::size_t cut = std::string_view::npos;
+    while ((sep = rest.find(", ", sep)) != std::string_view::npos) {
+      if (sep + 2 < rest.size() && rest[sep + 2] >= '0' && rest[sep + 2] <= '9') {
+        cut = sep;
+        break;
+      }
+      sep += 2;
+    }
+    std::string_view item = rest.substr(start, cut == std::string_view::npos ? cut : cut - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    ReasonItem r;
+    int count = 0;
+    auto [q, ec2] = std::from_chars(item.data(), item.data() + item.size(), count);
+    if (ec2 == std::errc() && q < item.data() + item.size() && *q == ' ') {
+      r.count = count;
+      r.text = std::string(item.substr(static_cast<std::size_t>(q - item.data()) + 1));
+    } else {
+      r.text = std::string(item);
+    }
+    if (!r.text.empty()) out.items.push_back(std::move(r));
+    if (cut == std::string_view::npos) break;
+    start = cut + 2;
+  }
+  return out;
+}
+
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+bool is_condition_taint_key(std::string_view key) {
+  return key.starts_with("node.kubernetes.io/") || key.starts_with("node.cloudprovider.kubernetes.io/");
+}
+
+// Maps one reason text to its rule. Wordings by version (kube-scheduler plugins):
+//   noderesources/fit.go "Insufficient <resource>", "Too many pods"
+//   tainttoleration: "node(s) had untolerated taint {k: v}" (v1.25+), "node(s) had taint {k: v},
+//     that the pod didn't tolerate" (v1.18-1.24), "node(s) had untolerated taint(s)" (v1.33+)
+//   nodeaffinity: "node(s) didn't match Pod's node affinity/selector", "... node selector" (old)
+//   nodeunschedulable: "node(s) were unschedulable"; nodeports: "node(s) didn't have free ports..."
+//   volumebinding: "pod has unbound immediate PersistentVolumeClaims", "node(s) didn't find
+//     available persistent volumes to bind", "node(s) had volume node affinity conflict"
+const Rule* classify(std::string_view text, std::string* resource) {
+  if (text.starts_with("Insufficient ")) {
+    std::string_view res = text.substr(13);
+    *resource = std::string(res);
+    if (res == "cpu" || res == "memory" || res == "ephemeral-storage") return &kInsufficient;
+    if (res == "pods") return &kTooManyPods;
+    return &kExtended;
+  }
+  if (contains(text, "Too many pods")) return &kTooManyPods;
+  if (contains(text, "taint")) {
+    std::size_t open = text.find('{');
+    std::size_t colon = text.find(':', open == std::string_view::npos ? 0 : open);
+    if (open != std::string_view::npos && colon != std::string_view::npos) {
+      std::string_view key = text.substr(open + 1, colon - open - 1);
+      *resource = std::string(key);
+      if (is_condition_taint_key(key)) return &kConditionTaint;
+    }
+    return &kTaint;
+  }
+  if (contains(text, "were unschedulable")) return &kUnschedulable;
+  if (contains(text, "didn't match Pod's node affinity") || contains(text, "didn't match node selector") ||
+      contains(text, "scheduler-enforced node affinity") || contains(text, "requested node name")) {
+    return &kAffinity;
+  }
+  if (contains(text, "pod affinity") || contains(text, "anti-affinity") || contains(text, "affinity terms")) {
+    return &kPodAffinity;
+  }
+  if (contains(text, "topology spread")) return &kSpread;
+  if (contains(text, "free ports")) return &kHostPort;
+  if (contains(text, "unbound immediate PersistentVolumeClaims") ||
+      contains(text, "persistentvolumeclaim \"") || contains(text, "ephemeral volume controller")) {
+    return &kUnboundPvc;
+  }
+  if (contains(text, "available persistent volumes to bind") || contains(text, "enough free storage")) {
+    return &kNoPv;
+  }
+  if (contains(text, "volume node affinity conflict") || contains(text, "PersistentVolume's node affinity")) {
+    return &kVolumeAffinity;
+  }
+  if (contains(text, "max volume count")) return &kVolumeCount;
+  if (contains(text, "volume zone")) return &kVolumeZone;
+  return nullptr;
+}
+
+// What the snapshot itself says about each node for this pod.
+struct NodeFit {
+  const Object* node;
+  std::vector<std::string> short_resources;  // "cpu: needs 8, free 820m of 3920m"
+  std::vector<std::string> untolerated;      // taint strings
+  bool unschedulable = false;
+  bool affinity_mismatch = false;
+};
+
+// Requests already placed on a node: computed once per node per run, O(pods on the node).
+struct NodeUsage {
+  std::map<std::string, MilliQuantity, std::less<>> allocatable;
+  std::map<std::string, MilliQuantity, std::less<>> used;
+  std::int64_t pods = 0;
+};
+
+class UsageCache {
+ public:
+  explicit UsageCache(const Cluster& cluster) : cluster_(cluster) {}
+  const NodeUsage& of(const Object& node) {
+    auto [it, inserted] = cache_.try_emplace(&node);
+    if (inserted) {
+      it->second.allocatable = node_allocatable(node);
+      for (const Object* other : cluster_.pods_on_node(node.name)) {
+        PodView ov(*other);
+        if (ov.terminated()) continue;
+        ++it->second.pods;
+        for (const auto& [res, q] : ov.requests()) it->second.used[res] += q;
+      }
+    }
+    return it->second;
+  }
+
+ private:
+  const Cluster& cluster_;
+  std::map<const Object*, NodeUsage> cache_;
+};
+
+NodeFit fit(const Object& pod, const Object& node, const NodeUsage& usage,
+            const std::map<std::string, MilliQuantity, std::less<>>& need) {
+  NodeFit f{&node, {}, {}, false, false};
+  const auto& alloc = usage.allocatable;
+  const auto& used = usage.used;
+  const std::int64_t pods_on_node = usage.pods;
+  for (const auto& [res, q] : need) {
+    if (q <= 0) continue;
+    auto it = alloc.find(res);
+    MilliQuantity have = it == alloc.end() ? 0 : it->second;
+    auto u = used.find(res);
+    MilliQuantity free = have - (u == used.end() ? 0 : u->second);
+    if (q > free) {
+      f.short_resources.push_back(fmt::format("{}: pod requests {}, node has {} free of {} allocatable",
+                                              res, format_quantity(res, q),
+                                              format_quantity(res, std::max<MilliQuantity>(free, 0)),
+                                              format_quantity(res, have)));
+    }
+  }
+  if (auto it = alloc.find("pods"); it != alloc.end() && pods_on_node * 1000 >= it->second) {
+    f.short_resources.push_back(fmt::format("pods: {} running, max {}", pods_on_node, it->second / 1000));
+  }
+  for (const Value& taint : node.spec()["taints"].items()) {
+    std::string_view effect = taint["effect"].str();
+    if (effect != "NoSchedule" && effect != "NoExecute") continue;
+    if (!tolerates(pod.spec()["tolerations"], taint)) f.untolerated.push_back(taint_string(taint));
+  }
+  f.unschedulable = node.spec()["unschedulable"].as_bool();
+  f.affinity_mismatch = !node_affinity_admits(pod, node);
+  return f;
+}
+
+std::string requests_text(const std::map<std::string, MilliQuantity, std::less<>>& need) {
+  std::string out;
+  for (const auto& [res, q] : need) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", res, format_quantity(res, q));
+  }
+  return out.empty() ? "none" : out;
+}
+
+void add_recomputed_evidence(const Rule* rule, const std::vector<NodeFit>& fits, Finding& f) {
+  std::size_t shown = 0;
+  for (const NodeFit& nf : fits) {
+    if (shown >= 5) {
+      f.evidence.push_back(Evidence::note(fmt::format("... and {} more nodes", fits.size() - shown)));
+      break;
+    }
+    std::string why;
+    if (rule == &kInsufficient || rule == &kExtended || rule == &kTooManyPods) {
+      for (const auto& s : nf.short_resources) why += (why.empty() ? "" : "; ") + s;
+    } else if (rule == &kTaint || rule == &kConditionTaint) {
+      for (const auto& s : nf.untolerated) why += (why.empty() ? "untolerated taint " : ", ") + s;
+    } else if (rule == &kUnschedulable && nf.unschedulable) {
+      why = "spec.unschedulable: true (cordoned)";
+    } else if (rule == &kAffinity && nf.affinity_mismatch) {
+      why = "labels do not match the pod's nodeSelector/affinity";
+    }
+    if (why.empty()) continue;
+    f.evidence.push_back(Evidence::note(fmt::format("node {}: {}", nf.node->name, why)));
+    ++shown;
+  }
+}
+
+std::string selector_text(const Object& pod) {
+  std::string out;
+  for (const Member& m : pod.spec()["nodeSelector"].members()) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{}={}", m.key, m.value.str());
+  }
+  return out;
+}
+
+std::string concrete_fix(const Rule* rule, const Cluster& cluster, const Object& pod,
+                         const std::string& detail, const std::vector<NodeFit>& fits) {
+  const std::string owner = workload_name(cluster, pod);
+  const std::string ns = kubectl_ns(pod);
+  if (rule == &kInsufficient || rule == &kExtended) {
+    return fmt::format(
+        "No node has {} free for this pod. Lower the requests in {} ({}edit {}), free capacity by "
+        "scaling down other workloads, or add nodes with more {} (enable node-pool autoscaling).",
+        detail.empty() ? "enough" : detail, owner, ns, owner, detail.empty() ? "capacity" : detail);
+  }
+  if (rule == &kTaint) {
+    std::string taint = detail.empty() ? "the taint" : detail;
+    std::string node = fits.size() == 1 ? std::string(fits[0].node->name) : "NODE";
+    return fmt::format(
+        "Add a toleration for {} to the pod template of {} if it may run on those nodes, or remove "
+        "the taint: kubectl taint nodes {} {}-",
+        taint, owner, node, detail.empty() ? "KEY" : detail);
+  }
+  if (rule == &kConditionTaint) {
+    return fmt::format("The nodes are tainted {} because of their condition: repair the nodes "
+                       "(kubectl describe node) instead of tolerating the taint.",
+                       detail.empty() ? "by the node lifecycle controller" : detail);
+  }
+  if (rule == &kAffinity) {
+    std::string sel = selector_text(pod);
+    return fmt::format("No node carries the labels the pod requires{}. Fix the selector in {} or "
+                       "label a node: kubectl label node NODE KEY=VALUE",
+                       sel.empty() ? "" : " (" + sel + ")", owner);
+  }
+  if (rule == &kUnschedulable) return "Uncordon the nodes when maintenance is over: kubectl uncordon NODE";
+  if (rule == &kUnboundPvc) {
+    return fmt::format("Check the pod's claims: {}get pvc; create the missing PVC or fix its "
+                       "StorageClass (see the PVC's events).", ns);
+  }
+  return std::string(rule->fix);
+}
+
+void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCache& usage,
+                         FindingSink& sink) {
+  const Cluster& cluster = ctx.cluster;
+  PodView pv(pod);
+  const Event* ev = latest_event(cluster, pod, "FailedScheduling");
+  const Value& cond = pv.condition("PodScheduled");
+  std::string_view message = ev != nullptr ? ev->message : std::string_view();
+  if (message.empty() && cond["status"].str() == "False") message = cond["message"].str();
+
+  auto need = pv.requests();
+  std::vector<NodeFit> fits;
+  for (const Object* node : cluster.of_kind("Node")) {
+    fits.push_back(fit(pod, *node, usage.of(*node), need));
+  }
+
+  auto base_evidence = [&](Finding& f) {
+    f.evidence.push_back(field_evidence(pod, ".status.phase", "Pending"));
+    if (ev != nullptr) {
+      f.evidence.push_back(event_evidence(cluster, *ev));
+    } else if (!cond.is_null()) {
+      f.evidence.push_back(field_evidence(
+          pod, ".status.conditions[PodScheduled]",
+          fmt::format("{} {}: {}", cond["status"].str(), cond["reason"].str(), cond["message"].str())));
+    }
+  };
+
+  if (auto parsed = message.empty() ? std::nullopt : parse_message(message)) {
+    if (parsed->total_nodes == 0) {
+      Finding& f = sink.add(kNoNodes, pod, "Pod is Pending: the cluster has no nodes to schedule on");
+      base_evidence(f);
+      f.fix = "Add nodes (or scale a node pool up from 0); kubectl get nodes shows none.";
+      return;
+    }
+    // One finding per distinct rule, in the order of the message (sorted by the scheduler).
+    std::map<const Rule*, std::pair<int, std::string>> seen;
+    std::vector<const Rule*> order;
+    for (const ReasonItem& item : parsed->items) {
+      std::string detail;
+      const Rule* rule = classify(item.text, &detail);
+      if (rule == nullptr) continue;
+      auto [it, inserted] = seen.emplace(rule, std::make_pair(item.count, detail));
+      if (inserted) {
+        order.push_back(rule);
+      } else {
+        it->second.first += item.count;
+        if (!detail.empty() && it->second.second.find(detail) == std::string::npos) it->second.second += ", " + detail;
+      }
+    }
+    for (const Rule* rule : order) {
+      const auto& [count, detail] = seen[rule];
+      std::string summary =
+          count > 0 ? fmt::format("Pod is Pending: {} of {} nodes rejected it ({})", count,
+                                  parsed->total_nodes,
+                                  rule == &kTaint || rule == &kConditionTaint
+                                      ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
+                                      : std::string(rule->title.substr(rule->title.find(':') + 2)))
+                    : fmt::format("Pod is Pending: {}", rule->title.substr(rule->title.find(':') + 2));
+      Finding& f = sink.add(*rule, pod, summary);
+      base_evidence(f);
+      if (rule == &kInsufficient || rule == &kExtended) {
+        f.evidence.push_back(Evidence::note("pod requests (max of init, sum of app containers): " +
+                                            requests_text(need)));
+      }
+      add_recomputed_evidence(rule, fits, f);
+      f.fix = concrete_fix(rule, cluster, pod, detail, fits);
+    }
+    // A reason we do not classify stays with the events analyzer, which reports the warning.
+    return;
+  }
+
+  // No verdict from the scheduler at all.
+  const auto created = parse_rfc3339(pod.metadata()["creationTimestamp"].str());
+  const std::int64_t age = created ? ctx.now - *created : 0;
+  if (age < kUnprocessedAfterSeconds) return;
+  std::string_view scheduler = pod.spec()["schedulerName"].str();
+  const Value& gates = pod.spec()["schedulingGates"];
+  Finding& f = sink.add(kNotScheduled, pod,
+                        fmt::format("Pod has been Pending for {} with no scheduling attempt recorded",
+                                    format_duration(age)));
+  f.evidence.push_back(field_evidence(pod, ".status.phase", "Pending"));
+  f.evidence.push_back(field_evidence(pod, ".spec.nodeName", "(empty)"));
+  if (!scheduler.empty()) f.evidence.push_back(field_evidence(pod, ".spec.schedulerName", scheduler));
+  if (gates.size() > 0) {
+    std::string names;
+    for (const Value& g : gates.items()) names += (names.empty() ? "" : ", ") + std::string(g["name"].str());
+    f.evidence.push_back(field_evidence(pod, ".spec.schedulingGates", names));
+    f.fix = fmt::format("The pod is held by scheduling gates ({}); the controller that owns them must "
+                        "remove them, or edit {} to drop them.", names, workload_name(cluster, pod));
+  } else if (!scheduler.empty() && scheduler != "default-scheduler") {
+    f.fix = fmt::format("spec.schedulerName is \"{}\": make sure that scheduler runs, or set "
+                        "schedulerName to default-scheduler in {}.", scheduler, workload_name(cluster, pod));
+  } else {
+    f.fix = "No FailedScheduling event and no PodScheduled condition: check that kube-scheduler is "
+            "running and healthy (kubectl get pods -n kube-system; on ACK managed clusters, the "
+            "control-plane logs).";
+  }
+}
+
+void run(const AnalysisContext& ctx, FindingSink& sink) {
+  UsageCache usage(ctx.cluster);
+  for (const Object* pod : ctx.cluster.of_kind("Pod")) {
+    PodView pv(*pod);
+    if (pv.phase() != "Pending" || !pv.node_name().empty() || pv.being_deleted()) continue;
+    analyze_pending_pod(ctx, *pod, usage, sink);
+  }
+}
+
+}  // namespace
+
+const AnalyzerDef& scheduling_analyzer() {
+  static const AnalyzerDef kDef{"scheduling", kRules, run, nullptr};
+  return kDef;
+}
+
+}  // namespace ktriage

@@ -1,0 +1,246 @@
+// ktriage entry point: flags and wiring only (ripgrep's crates/core shape). Also runs as the
+// kubectl plugin `kubectl-triage` (same binary, linked under that name).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "analyzers/registry.h"
+#include "cli/pipeline.h"
+#include "correlate/correlate.h"
+#include "report/report.h"
+
+namespace ktriage {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitUsage = 2;
+
+struct CommonFlags {
+  std::string ns;
+  bool all_namespaces = false;
+  std::string selector;
+  std::string kind;
+  std::string output = "text";
+  std::string fail_on = "warning";
+  std::string color = "auto";
+  bool no_color = false;
+  std::string now;
+  unsigned threads = 0;
+};
+
+void add_common(CLI::App& cmd, CommonFlags& f) {
+  cmd.add_option("-n,--namespace", f.ns, "Only this namespace (default: all namespaces in the snapshot)");
+  cmd.add_flag("-A,--all-namespaces", f.all_namespaces, "All namespaces (the default offline)");
+  cmd.add_option("-l,--selector", f.selector, "Only objects with these labels: key=value,key!=value,key,!key");
+  cmd.add_option("--kind", f.kind, "Only findings about this kind (Pod, Service, Deployment, ...)");
+  cmd.add_option("-o,--output", f.output, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd.add_option("--fail-on", f.fail_on, "Exit 1 when a finding is at or above: critical, warning or info")
+      ->check(CLI::IsMember({"critical", "warning", "info"}));
+  cmd.add_option("--color", f.color, "Colour: auto (on a terminal), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd.add_flag("--no-color", f.no_color, "Same as --color=never");
+  cmd.add_option("--now", f.now,
+                 "The time to judge ages against (RFC 3339); default: the newest timestamp in the snapshot");
+  cmd.add_option("--threads", f.threads, "Analyzer threads (default: the number of cores)");
+}
+
+bool use_color(const CommonFlags& f) {
+  if (f.no_color || f.color == "never") return false;
+  if (f.color == "always") return true;
+  return isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+}
+
+std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::string> paths) {
+  RunOptions o;
+  o.paths = std::move(paths);
+  o.ns = f.all_namespaces ? "" : f.ns;
+  o.selector = f.selector;
+  o.kind = f.kind;
+  o.threads = f.threads > 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
+  o.progress = isatty(STDERR_FILENO) != 0;
+  if (!f.now.empty()) {
+    o.now = parse_rfc3339(f.now);
+    if (!o.now) {
+      std::cerr << fmt::format("ktriage: --now \"{}\" is not an RFC 3339 time (e.g. 2026-11-29T10:42:00Z)\n", f.now);
+      return std::nullopt;
+    }
+  }
+  std::string err;
+  if (!f.selector.empty() && !parse_selector(f.selector, &err)) {
+    std::cerr << "ktriage: -l: " << err << "\n";
+    return std::nullopt;
+  }
+  return o;
+}
+
+int finish(const RunResult& r, const CommonFlags& f) {
+  if (f.output == "json") {
+    std::cout << render_json(r.diagnosis);
+  } else {
+    std::cout << render_text(r.diagnosis, TextOptions{use_color(f), true});
+  }
+  std::cout.flush();
+  if (r.nothing_read) {
+    std::cerr << "ktriage: nothing could be read from the input (see the problems above)\n";
+    return kExitUsage;
+  }
+  const Severity threshold = *parse_severity(f.fail_on);
+  for (const Finding& finding : r.diagnosis.findings) {
+    if (finding.severity >= threshold) return kExitFindings;
+  }
+  return kExitOk;
+}
+
+// "pod/web", "deploy/web", "svc/web" -> (Kind, name), as kubectl accepts them.
+std::optional<std::pair<std::string, std::string>> parse_resource(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size()) return std::nullopt;
+  std::string type(text.substr(0, slash));
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (auto dot = type.find('.'); dot != std::string::npos) type = type.substr(0, dot);  // deployments.apps
+  static const std::pair<std::string_view, std::string_view> kKinds[] = {
+      {"pod", "Pod"}, {"pods", "Pod"}, {"po", "Pod"},
+      {"deployment", "Deployment"}, {"deployments", "Deployment"}, {"deploy", "Deployment"},
+      {"replicaset", "ReplicaSet"}, {"replicasets", "ReplicaSet"}, {"rs", "ReplicaSet"},
+      {"statefulset", "StatefulSet"}, {"statefulsets", "StatefulSet"}, {"sts", "StatefulSet"},
+      {"daemonset", "DaemonSet"}, {"daemonsets", "DaemonSet"}, {"ds", "DaemonSet"},
+      {"job", "Job"}, {"jobs", "Job"}, {"cronjob", "CronJob"}, {"cronjobs", "CronJob"}, {"cj", "CronJob"},
+      {"service", "Service"}, {"services", "Service"}, {"svc", "Service"},
+      {"node", "Node"}, {"nodes", "Node"}, {"no", "Node"},
+      {"ingress", "Ingress"}, {"ingresses", "Ingress"}, {"ing", "Ingress"},
+      {"persistentvolumeclaim", "PersistentVolumeClaim"}, {"pvc", "PersistentVolumeClaim"},
+  };
+  for (const auto& [alias, kind] : kKinds) {
+    if (alias == type) return std::make_pair(std::string(kind), std::string(text.substr(slash + 1)));
+  }
+  return std::nullopt;
+}
+
+int run_why(const std::string& resource, std::vector<std::string> paths, const CommonFlags& f) {
+  auto parsed = parse_resource(resource);
+  if (!parsed) {
+    std::cerr << fmt::format("ktriage why: \"{}\" is not TYPE/NAME (e.g. pod/web-1, deploy/web, svc/web)\n", resource);
+    return kExitUsage;
+  }
+  CommonFlags scoped = f;
+  auto options = make_options(scoped, std::move(paths));
+  if (!options) return kExitUsage;
+  std::string ns = f.ns;
+  options->ns.clear();  // the tree may cross namespaces (cluster-scoped causes)
+  RunResult r = run_pipeline(*options);
+  const auto& [kind, name] = *parsed;
+  const Object* target = r.cluster->find(kind, kind == "Node" ? "" : ns, name);
+  if (target == nullptr && ns.empty()) {
+    // No -n: accept the name in any namespace when it is unique.
+    const Object* only = nullptr;
+    int matches = 0;
+    for (const Object* o : r.cluster->of_kind(kind)) {
+      if (o->name == name) {
+        only = o;
+        ++matches;
+      }
+    }
+    if (matches == 1) target = only;
+    if (matches > 1) {
+      std::cerr << fmt::format("ktriage why: {} \"{}\" exists in {} namespaces; say which with -n\n", kind, name, matches);
+      return kExitUsage;
+    }
+  }
+  if (target == nullptr) {
+    std::cerr << fmt::format("ktriage why: {} \"{}\" not found{} in the input\n", kind, name,
+                             ns.empty() ? "" : " in namespace " + ns);
+    return kExitUsage;
+  }
+  ObjectRef ref = target->ref();
+  r.diagnosis.findings = select_tree(r.diagnosis.findings, ref);
+  r.diagnosis.input.scope = fmt::format("{}/{}{}", kind, name, ref.ns.empty() ? "" : " in namespace " + ref.ns);
+  return finish(r, f);
+}
+
+int list_rules(bool json) {
+  auto rules = all_rules();
+  if (json) {
+    std::cout << "[\n";
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const Rule& r = *rules[i].rule;
+      std::cout << fmt::format("  {{\"id\": \"{}\", \"catalog\": \"{}\", \"severity\": \"{}\", \"analyzer\": \"{}\"}}{}\n",
+                               r.id, r.catalog, to_string(r.severity), rules[i].analyzer,
+                               i + 1 == rules.size() ? "" : ",");
+    }
+    std::cout << "]\n";
+    return kExitOk;
+  }
+  for (const RuleEntry& e : rules) {
+    std::cout << fmt::format("{:<40} {:<9} {:<46} {}\n", e.rule->id, to_string(e.rule->severity),
+                             e.rule->catalog.empty() ? "-" : e.rule->catalog, e.rule->title);
+  }
+  for (const CorrelationRule& c : correlation_rules()) {
+    std::cout << fmt::format("{:<40} {:<9} {:<46} {}\n", c.id, "(derived)", c.catalog, c.title);
+  }
+  return kExitOk;
+}
+
+int main_impl(int argc, char** argv) {
+  CLI::App app{"ktriage: finds why a Kubernetes cluster or its workloads misbehave, and says what to change."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ktriage ") + "0.1.0");
+  app.footer(
+      "Examples:\n"
+      "  ktriage diagnose snapshot/                    every problem, root causes first\n"
+      "  ktriage diagnose bundle.tar.gz -n shop -o json\n"
+      "  kubectl get pods,events -n shop -o yaml | ktriage diagnose -\n"
+      "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
+      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.");
+
+  CommonFlags flags;
+  std::vector<std::string> paths;
+  auto* diagnose = app.add_subcommand("diagnose", "Report every problem in a snapshot, root causes first");
+  diagnose->add_option("paths", paths, "Files, folders, .tar.gz bundles, or - for standard input")->required();
+  add_common(*diagnose, flags);
+
+  std::string resource;
+  std::vector<std::string> why_paths;
+  auto* why = app.add_subcommand("why", "Explain one object (pod/NAME, deploy/NAME, svc/NAME, ...): its cause tree");
+  why->add_option("resource", resource, "TYPE/NAME, e.g. pod/web-7d9c-x2b")->required();
+  why->add_option("paths", why_paths, "Files, folders, .tar.gz bundles, or - for standard input")->required();
+  add_common(*why, flags);
+
+  bool rules_json = false;
+  auto* rules = app.add_subcommand("rules", "List every rule with its severity and fault-catalog id");
+  rules->add_flag("--json", rules_json, "As JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  if (diagnose->parsed()) {
+    auto options = make_options(flags, paths);
+    if (!options) return kExitUsage;
+    RunResult r = run_pipeline(*options);
+    return finish(r, flags);
+  }
+  if (why->parsed()) return run_why(resource, why_paths, flags);
+  if (rules->parsed()) return list_rules(rules_json);
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace ktriage
+
+int main(int argc, char** argv) {
+  try {
+    return ktriage::main_impl(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ktriage: internal error: %s\n", e.what());
+    return 2;
+  }
+}

@@ -1,0 +1,156 @@
+#include "cli/pipeline.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+#include <unordered_map>
+
+#include "analyzers/registry.h"
+#include "correlate/correlate.h"
+#include "load/source.h"
+
+namespace ktriage {
+
+std::optional<std::vector<SelectorTerm>> parse_selector(std::string_view text, std::string* error) {
+  std::vector<SelectorTerm> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t comma = text.find(',', pos);
+    std::string_view part = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    pos = comma == std::string_view::npos ? text.size() : comma + 1;
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (part.empty()) continue;
+    SelectorTerm t;
+    if (auto ne = part.find("!="); ne != std::string_view::npos) {
+      t.op = SelectorTerm::Op::kNotEq;
+      t.key = std::string(part.substr(0, ne));
+      t.value = std::string(part.substr(ne + 2));
+    } else if (auto eq = part.find('='); eq != std::string_view::npos) {
+      t.key = std::string(part.substr(0, eq));
+      t.value = std::string(part.substr(part[eq + 1] == '=' ? eq + 2 : eq + 1));
+    } else if (part.front() == '!') {
+      t.op = SelectorTerm::Op::kNotExists;
+      t.key = std::string(part.substr(1));
+    } else if (part.find_first_of(" ()") != std::string_view::npos) {
+      *error = fmt::format("unsupported selector term \"{}\": use key=value, key!=value, key or !key", part);
+      return std::nullopt;
+    } else {
+      t.op = SelectorTerm::Op::kExists;
+      t.key = std::string(part);
+    }
+    if (t.key.empty()) {
+      *error = fmt::format("selector term \"{}\" has no key", part);
+      return std::nullopt;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+bool selector_matches(const std::vector<SelectorTerm>& terms, const Value& labels) {
+  for (const SelectorTerm& t : terms) {
+    const bool has = labels.contains(t.key);
+    const std::string_view v = labels[t.key].str();
+    switch (t.op) {
+      case SelectorTerm::Op::kEq:
+        if (!has || v != t.value) return false;
+        break;
+      case SelectorTerm::Op::kNotEq:
+        if (has && v == t.value) return false;
+        break;
+      case SelectorTerm::Op::kExists:
+        if (!has) return false;
+        break;
+      case SelectorTerm::Op::kNotExists:
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+std::vector<Finding> scope_findings(const Cluster& cluster, std::vector<Finding> findings,
+                                    const RunOptions& options) {
+  if (options.ns.empty() && options.kind.empty() && options.selector.empty()) return findings;
+  std::string err;
+  auto terms = parse_selector(options.selector, &err);
+  std::unordered_map<std::string, const Finding*> by_id;
+  for (const Finding& f : findings) by_id[f.id] = &f;
+  auto kind_matches = [&](const std::string& kind) {
+    if (options.kind.empty()) return true;
+    if (kind.size() != options.kind.size()) return false;
+    for (std::size_t i = 0; i < kind.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(kind[i])) != std::tolower(static_cast<unsigned char>(options.kind[i]))) return false;
+    }
+    return true;
+  };
+  std::set<std::string> keep;
+  std::vector<std::string> walk;
+  for (const Finding& f : findings) {
+    if (!options.ns.empty() && f.object.ns != options.ns) continue;
+    if (!kind_matches(f.object.kind)) continue;
+    if (!options.selector.empty()) {
+      const Object* o = cluster.find(f.object.kind, f.object.ns, f.object.name);
+      if (o == nullptr || !terms || !selector_matches(*terms, o->labels())) continue;
+    }
+    if (keep.insert(f.id).second) walk.push_back(f.id);
+  }
+  while (!walk.empty()) {  // keep the causes of what is in scope, so trees stay whole
+    std::string id = walk.back();
+    walk.pop_back();
+    auto it = by_id.find(id);
+    if (it == by_id.end()) continue;
+    for (const std::string& c : it->second->caused_by) {
+      if (keep.insert(c).second) walk.push_back(c);
+    }
+  }
+  std::vector<Finding> out;
+  for (Finding& f : findings) {
+    if (keep.count(f.id) > 0) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+RunResult run_pipeline(const RunOptions& options) {
+  RunResult result;
+  LoadProgress progress;
+  auto last = std::chrono::steady_clock::now();
+  bool drew = false;
+  if (options.progress) {
+    progress = [&](std::size_t files, std::size_t bytes) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(200)) return;
+      last = now;
+      drew = true;
+      std::fprintf(stderr, "\r\033[Kreading: %zu files, %.1f MB", files, static_cast<double>(bytes) / 1e6);
+    };
+  }
+  Inputs inputs = load_sources(options.paths, progress);
+  if (drew) std::fprintf(stderr, "\r\033[K");
+  result.nothing_read = inputs.objects.empty() && inputs.logs.empty() && inputs.node_logs.empty();
+  InputSummary summary;
+  summary.files_read = inputs.files_read;
+  summary.objects = inputs.objects.size();
+  summary.bytes = inputs.bytes_read;
+  summary.issues = inputs.issues;
+  if (inputs.server_version) summary.server_version = *inputs.server_version;
+  result.cluster = Cluster::build(std::move(inputs), options.now);
+  const Cluster& cluster = *result.cluster;
+  if (cluster.now() > 0) summary.snapshot_time = cluster.now();
+  summary.time_from_flag = cluster.now_from_flag();
+  summary.scope = options.ns.empty() ? "all namespaces" : "namespace " + options.ns;
+
+  AnalysisContext ctx{cluster, cluster.now()};
+  std::vector<Finding> findings = run_analyzers(ctx, options.threads);
+  findings = correlate(cluster, std::move(findings));
+  findings = scope_findings(cluster, std::move(findings), options);
+  result.diagnosis.input = std::move(summary);
+  result.diagnosis.findings = std::move(findings);
+  return result;
+}
+
+}  // namespace ktriage

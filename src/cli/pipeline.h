@@ -1,0 +1,47 @@
+// The offline pipeline shared by `diagnose` and `why`: load -> model -> analyze -> correlate.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnosis.h"
+#include "model/cluster.h"
+
+namespace ktriage {
+
+/// What to read and how to scope the result; filled from flags.
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::string ns;            ///< "" = all namespaces
+  std::string selector;      ///< -l: "app=web,tier!=db" (equality-based)
+  std::string kind;          ///< --kind: only findings about this kind
+  std::optional<UnixSeconds> now;
+  unsigned threads = 2;
+  bool progress = false;     ///< a progress line on stderr while loading
+};
+
+/// A finished run: the cluster (for `why`) and the correlated diagnosis.
+struct RunResult {
+  std::unique_ptr<Cluster> cluster;
+  Diagnosis diagnosis;
+  bool nothing_read = false;  ///< no object and no log could be read: exit code 2
+};
+
+/// Runs the whole offline pipeline. Never throws for bad input.
+RunResult run_pipeline(const RunOptions& options);
+
+/// Parses an equality-based selector ("a=b,c!=d,e"); nullopt with a message when malformed.
+struct SelectorTerm {
+  std::string key, value;
+  enum class Op { kEq, kNotEq, kExists, kNotExists } op = Op::kEq;
+};
+std::optional<std::vector<SelectorTerm>> parse_selector(std::string_view text, std::string* error);
+bool selector_matches(const std::vector<SelectorTerm>& terms, const Value& labels);
+
+/// Keeps findings in scope (namespace, kind, selector) plus everything in their cause trees.
+std::vector<Finding> scope_findings(const Cluster& cluster, std::vector<Finding> findings,
+                                    const RunOptions& options);
+
+}  // namespace ktriage

@@ -1,0 +1,22 @@
+// Kubernetes resource quantities ("100m", "1.5Gi", "2", "1e3").
+// Source: https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ktriage {
+
+/// A quantity in thousandths of its unit: cpu "250m" -> 250, memory "1Ki" -> 1'024'000.
+/// int64 milli-units hold up to 9.2 PB of memory, enough for any node.
+using MilliQuantity = std::int64_t;
+
+/// Parses a quantity string. Returns nullopt for malformed text or overflow.
+std::optional<MilliQuantity> parse_quantity(std::string_view text) noexcept;
+
+/// Formats milli-units for people: cpu as "250m"/"2", memory-like as "256Mi"/"1.5Gi".
+std::string format_quantity(std::string_view resource, MilliQuantity q);
+
+}  // namespace ktriage

@@ -1,0 +1,167 @@
+// Immutable JSON-like document tree shared by the JSON and YAML readers.
+//
+// A Value is 16 bytes and never owns memory: strings, arrays and members live in an Arena that the
+// owner (a loaded snapshot) keeps alive for as long as any Value is read. Object members keep the
+// order of the source. Lookups by key are linear, which is faster than hashing for the 3-15 keys a
+// Kubernetes object level has.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory_resource>
+#include <span>
+#include <string_view>
+
+namespace ktriage {
+
+struct Member;
+
+/// One node of a document: null, bool, integer, double, string, array or object.
+/// Missing keys and type mismatches read as a null Value, so chains like
+/// `pod["spec"]["containers"]` never need a check per step.
+class Value {
+ public:
+  enum class Type : std::uint8_t { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
+
+  constexpr Value() noexcept : type_(Type::kNull), size_(0), int_(0) {}
+  static Value boolean(bool b) noexcept {
+    Value v;
+    v.type_ = Type::kBool;
+    v.int_ = b ? 1 : 0;
+    return v;
+  }
+  static Value integer(std::int64_t i) noexcept {
+    Value v;
+    v.type_ = Type::kInt;
+    v.int_ = i;
+    return v;
+  }
+  static Value number(double d) noexcept {
+    Value v;
+    v.type_ = Type::kDouble;
+    v.double_ = d;
+    return v;
+  }
+  /// `s` must outlive the Value (it points into an Arena).
+  static Value string(std::string_view s) noexcept {
+    Value v;
+    v.type_ = Type::kString;
+    v.size_ = static_cast<std::uint32_t>(s.size());
+    v.str_ = s.data();
+    return v;
+  }
+  static Value array(const Value* items, std::uint32_t n) noexcept {
+    Value v;
+    v.type_ = Type::kArray;
+    v.size_ = n;
+    v.items_ = items;
+    return v;
+  }
+  static Value object(const Member* members, std::uint32_t n) noexcept {
+    Value v;
+    v.type_ = Type::kObject;
+    v.size_ = n;
+    v.members_ = members;
+    return v;
+  }
+
+  Type type() const noexcept { return type_; }
+  bool is_null() const noexcept { return type_ == Type::kNull; }
+  bool is_string() const noexcept { return type_ == Type::kString; }
+  bool is_object() const noexcept { return type_ == Type::kObject; }
+  bool is_array() const noexcept { return type_ == Type::kArray; }
+  bool is_number() const noexcept { return type_ == Type::kInt || type_ == Type::kDouble; }
+  bool is_bool() const noexcept { return type_ == Type::kBool; }
+
+  /// The string, or "" for any other type.
+  std::string_view str() const noexcept {
+    return type_ == Type::kString ? std::string_view(str_, size_) : std::string_view();
+  }
+  /// Integers as is, doubles truncated, numeric strings ("3") parsed; `fallback` otherwise.
+  std::int64_t as_int(std::int64_t fallback = 0) const noexcept;
+  /// true only for a bool true (YAML/JSON), never for strings.
+  bool as_bool(bool fallback = false) const noexcept {
+    return type_ == Type::kBool ? int_ != 0 : fallback;
+  }
+
+  /// Elements of an array; empty for other types.
+  std::span<const Value> items() const noexcept {
+    return type_ == Type::kArray ? std::span<const Value>(items_, size_) : std::span<const Value>();
+  }
+  /// Members of an object in source order; empty for other types.
+  std::span<const Member> members() const noexcept;
+  /// Number of elements or members; 0 for scalars.
+  std::uint32_t size() const noexcept {
+    return (type_ == Type::kArray || type_ == Type::kObject) ? size_ : 0;
+  }
+
+  /// Member lookup, O(members). Returns a null Value when absent or not an object.
+  const Value& operator[](std::string_view key) const noexcept;
+  /// Element lookup. Returns a null Value when out of range or not an array.
+  const Value& operator[](std::size_t index) const noexcept {
+    return (type_ == Type::kArray && index < size_) ? items_[index] : null_value();
+  }
+  /// True when the object has `key` (even with a null value).
+  bool contains(std::string_view key) const noexcept;
+
+  /// The shared null Value that lookups return for "absent".
+  static const Value& null_value() noexcept;
+  /// Short name of the type for messages ("string", "array", ...).
+  static std::string_view type_name(Type t) noexcept;
+
+ private:
+  Type type_;
+  std::uint32_t size_;
+  union {
+    std::int64_t int_;
+    double double_;
+    const char* str_;
+    const Value* items_;
+    const Member* members_;
+  };
+};
+
+/// One key/value pair of an object.
+struct Member {
+  std::string_view key;
+  Value value;
+};
+
+inline std::span<const Member> Value::members() const noexcept {
+  return type_ == Type::kObject ? std::span<const Member>(members_, size_)
+                                : std::span<const Member>();
+}
+
+/// Monotonic storage for Values and their strings. Not thread-safe; one per loader thread.
+class Arena {
+ public:
+  Arena() : resource_(std::pmr::new_delete_resource()) {}
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  /// Copies `s` into the arena and returns a view of the copy.
+  std::string_view copy(std::string_view s) {
+    if (s.empty()) return {};
+    char* p = static_cast<char*>(resource_.allocate(s.size(), 1));
+    std::memcpy(p, s.data(), s.size());
+    return {p, s.size()};
+  }
+  /// Copies `n` values.
+  const Value* copy(const Value* v, std::size_t n) {
+    if (n == 0) return nullptr;
+    auto* p = static_cast<Value*>(resource_.allocate(n * sizeof(Value), alignof(Value)));
+    std::memcpy(static_cast<void*>(p), v, n * sizeof(Value));
+    return p;
+  }
+  const Member* copy(const Member* m, std::size_t n) {
+    if (n == 0) return nullptr;
+    auto* p = static_cast<Member*>(resource_.allocate(n * sizeof(Member), alignof(Member)));
+    std::memcpy(static_cast<void*>(p), m, n * sizeof(Member));
+    return p;
+  }
+
+ private:
+  std::pmr::monotonic_buffer_resource resource_;
+};
+
+}  // namespace ktriage

@@ -1,0 +1,217 @@
+#include "correlate/correlate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "model/pod.h"
+#include "model/scheduling.h"
+
+namespace ktriage {
+namespace {
+
+constexpr CorrelationRule kWorkloadRule{"workload-unhealthy", "DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE",
+                                        "Workload has pods that fail; caused by their findings"};
+constexpr CorrelationRule kCorrelationRules[] = {kWorkloadRule};
+
+bool is_workload_kind(std::string_view kind) {
+  return kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" || kind == "Job" ||
+         kind == "CronJob" || kind == "ReplicaSet" || kind == "ReplicationController";
+}
+
+const Object* find_ref(const Cluster& cluster, const ObjectRef& ref) {
+  return cluster.find(ref.kind, ref.ns, ref.name);
+}
+
+// Folds pod findings of one owner and rule into one: the first pod by name carries it.
+void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
+                   std::unordered_map<std::string, std::string>& renamed) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> first;  // (owner, rule, part)
+  std::vector<bool> drop(findings.size(), false);
+  // Sort pod findings by pod name so the representative is stable.
+  std::vector<std::size_t> order(findings.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return findings[a].object.name < findings[b].object.name;
+  });
+  for (std::size_t i : order) {
+    Finding& f = findings[i];
+    if (f.object.kind != "Pod") continue;
+    const Object* pod = find_ref(cluster, f.object);
+    if (pod == nullptr) continue;
+    const Object& owner = cluster.top_owner(*pod);
+    if (&owner == pod) continue;
+    std::string part = f.id.substr(f.id.find('#') == std::string::npos ? f.id.size() : f.id.find('#'));
+    auto key = std::make_tuple(owner.ref().key(), f.rule, part);
+    auto [it, inserted] = first.emplace(key, i);
+    if (inserted) continue;
+    Finding& rep = findings[it->second];
+    rep.also_affects.push_back(f.object);
+    renamed[f.id] = rep.id;
+    drop[i] = true;
+  }
+  for (Finding& f : findings) {
+    if (!f.also_affects.empty() && f.object.kind == "Pod") {
+      f.summary += fmt::format(" (and {} more pod{})", f.also_affects.size(),
+                               f.also_affects.size() == 1 ? "" : "s");
+    }
+  }
+  std::vector<Finding> kept;
+  kept.reserve(findings.size());
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    if (!drop[i]) kept.push_back(std::move(findings[i]));
+  }
+  findings = std::move(kept);
+}
+
+std::string replica_text(const Object& w) {
+  const Value& st = w.status();
+  const Value& spec = w.spec();
+  if (w.kind == "Deployment" || w.kind == "StatefulSet" || w.kind == "ReplicaSet") {
+    std::int64_t want = spec["replicas"].as_int(1);
+    std::int64_t ready = w.kind == "Deployment" ? st["availableReplicas"].as_int(0) : st["readyReplicas"].as_int(0);
+    return fmt::format("{}/{} {}", ready, want, w.kind == "Deployment" ? "available" : "ready");
+  }
+  if (w.kind == "DaemonSet") {
+    return fmt::format("{}/{} ready", st["numberReady"].as_int(0), st["desiredNumberScheduled"].as_int(0));
+  }
+  if (w.kind == "Job") {
+    return fmt::format("{} succeeded, {} failed, {} active", st["succeeded"].as_int(0), st["failed"].as_int(0),
+                       st["active"].as_int(0));
+  }
+  return "";
+}
+
+void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& findings) {
+  std::map<std::string, std::pair<const Object*, std::vector<std::size_t>>> by_owner;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    if (f.object.kind != "Pod" || f.severity < Severity::kWarning) continue;
+    const Object* pod = find_ref(cluster, f.object);
+    if (pod == nullptr) continue;
+    const Object& owner = cluster.top_owner(*pod);
+    if (&owner == pod || !is_workload_kind(owner.kind)) continue;
+    auto& slot = by_owner[owner.ref().key()];
+    slot.first = &owner;
+    slot.second.push_back(i);
+  }
+  for (auto& [key, entry] : by_owner) {
+    const Object& w = *entry.first;
+    Finding s;
+    s.id = fmt::format("{}:{}", kWorkloadRule.id, key);
+    s.rule = std::string(kWorkloadRule.id);
+    s.catalog = std::string(kWorkloadRule.catalog);
+    s.object = w.ref();
+    Severity worst = Severity::kInfo;
+    std::set<std::string> pods;
+    for (std::size_t i : entry.second) {
+      worst = std::max(worst, findings[i].severity);
+      s.caused_by.push_back(findings[i].id);
+      pods.insert(findings[i].object.name);
+      for (const auto& o : findings[i].also_affects) pods.insert(o.name);
+    }
+    s.severity = worst;
+    std::string replicas = replica_text(w);
+    s.summary = fmt::format("{} {}/{}{}: {} pod{} failing", w.kind, w.ns, w.name,
+                            replicas.empty() ? "" : " " + replicas, pods.size(), pods.size() == 1 ? "" : "s");
+    if (!replicas.empty()) {
+      s.evidence.push_back(Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
+    }
+    s.fix = "Fix the cause(s) listed under this workload; the controller recovers on its own once its pods can run.";
+    findings.push_back(std::move(s));
+  }
+}
+
+void link_services(const Cluster& cluster, std::vector<Finding>& findings,
+                   const std::unordered_map<std::string, std::string>& renamed) {
+  // Pod key -> ids of its findings (after folding, through renamed).
+  std::unordered_map<std::string, std::vector<std::string>> by_pod;
+  for (const Finding& f : findings) {
+    if (f.object.kind != "Pod") continue;
+    by_pod[f.object.key()].push_back(f.id);
+    for (const ObjectRef& o : f.also_affects) by_pod[o.key()].push_back(f.id);
+  }
+  for (Finding& f : findings) {
+    if (f.rule != "svc-no-ready-endpoints") continue;
+    const Object* svc = find_ref(cluster, f.object);
+    if (svc == nullptr) continue;
+    std::set<std::string> causes;
+    for (const Object* pod : cluster.pods_in(svc->ns)) {
+      if (!map_selector_matches(svc->spec()["selector"], pod->labels())) continue;
+      auto it = by_pod.find(pod->ref().key());
+      if (it == by_pod.end()) continue;
+      for (const std::string& id : it->second) {
+        auto r = renamed.find(id);
+        causes.insert(r == renamed.end() ? id : r->second);
+      }
+    }
+    for (const std::string& id : causes) {
+      if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end()) f.caused_by.push_back(id);
+    }
+  }
+}
+
+// Roots first: worst severity, then most symptoms explained, then object; symptoms after.
+void order(std::vector<Finding>& findings) {
+  std::unordered_map<std::string, std::size_t> explains;
+  for (const Finding& f : findings) {
+    for (const std::string& c : f.caused_by) ++explains[c];
+  }
+  std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
+    const bool ra = a.caused_by.empty(), rb = b.caused_by.empty();
+    if (ra != rb) return ra;
+    if (a.severity != b.severity) return a.severity > b.severity;
+    std::size_t ea = explains[a.id], eb = explains[b.id];
+    if (ea != eb) return ea > eb;
+    if (a.object.ns != b.object.ns) return a.object.ns < b.object.ns;
+    if (a.object.kind != b.object.kind) return a.object.kind < b.object.kind;
+    if (a.object.name != b.object.name) return a.object.name < b.object.name;
+    return a.id < b.id;
+  });
+}
+
+}  // namespace
+
+std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules; }
+
+std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> findings) {
+  std::unordered_map<std::string, std::string> renamed;
+  fold_siblings(cluster, findings, renamed);
+  add_workload_symptoms(cluster, findings);
+  link_services(cluster, findings, renamed);
+  order(findings);
+  return findings;
+}
+
+std::vector<Finding> select_tree(const std::vector<Finding>& findings, const ObjectRef& target) {
+  std::unordered_map<std::string, const Finding*> by_id;
+  for (const Finding& f : findings) by_id[f.id] = &f;
+  std::set<std::string> keep;
+  std::vector<std::string> frontier;
+  for (const Finding& f : findings) {
+    bool about = f.object == target;
+    for (const ObjectRef& o : f.also_affects) about = about || o == target;
+    if (about && keep.insert(f.id).second) frontier.push_back(f.id);
+  }
+  // Causes, transitively.
+  std::vector<std::string> walk = frontier;
+  while (!walk.empty()) {
+    std::string id = walk.back();
+    walk.pop_back();
+    auto it = by_id.find(id);
+    if (it == by_id.end()) continue;
+    for (const std::string& c : it->second->caused_by) {
+      if (keep.insert(c).second) walk.push_back(c);
+    }
+  }
+  std::vector<Finding> out;
+  for (const Finding& f : findings) {
+    if (keep.count(f.id) > 0) out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace ktriage

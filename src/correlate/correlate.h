@@ -1,0 +1,30 @@
+// Turns flat findings into cause trees: sibling pods of one workload share one root finding,
+// workloads and Services become symptoms of their pods' faults.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/diagnosis.h"
+#include "model/cluster.h"
+
+namespace ktriage {
+
+/// Rules that correlation itself produces (symptoms), for docs and --list-rules.
+struct CorrelationRule {
+  std::string_view id, catalog, title;
+};
+std::span<const CorrelationRule> correlation_rules();
+
+/// Groups, links and orders `findings` (see Diagnosis for the order).
+/// - Pods of one owner with the same rule fold into one finding (others in also_affects).
+/// - Each Deployment, StatefulSet, DaemonSet, Job or CronJob whose pods have findings gets a
+///   `workload-unhealthy` finding caused by them, with its replica counts as evidence.
+/// - `svc-no-ready-endpoints` is caused by the findings of the pods the Service selects.
+std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> findings);
+
+/// The findings about `target` (directly or through also_affects) and everything that explains
+/// them, transitively; plus the symptoms they explain. Empty when `target` has no finding.
+std::vector<Finding> select_tree(const std::vector<Finding>& findings, const ObjectRef& target);
+
+}  // namespace ktriage

@@ -1,0 +1,59 @@
+// The interface between the format readers (JSON, YAML) and the object loader.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/source_location.h"
+#include "core/value.h"
+
+namespace ktriage {
+
+/// One step of a path inside a document: a key, or an array index when `index >= 0`.
+struct PathStep {
+  std::string_view key;
+  int index = -1;
+};
+
+/// Finds where a path sits in the source, for error messages. Only valid inside the
+/// DocumentSink call it is passed to (it reads the parser's state).
+class Locator {
+ public:
+  virtual ~Locator() = default;
+  /// Position of the value at `path` from the document root; {0,0} when it cannot be found.
+  virtual SourcePos locate(std::span<const PathStep> path) const = 0;
+};
+
+/// One parsed document. `item_pos[i]` is the start of `root["items"][i]` (or of `root[i]` when
+/// the root is an array), so objects of a List get their own line numbers without a second pass.
+struct ParsedDocument {
+  Value root;
+  SourcePos root_pos;
+  std::vector<SourcePos> item_pos;
+};
+
+/// A syntax error: where, and the parser's words.
+struct ParseError {
+  SourcePos pos;
+  std::string message;
+};
+
+using DocumentSink = std::function<void(const ParsedDocument&, const Locator&)>;
+
+/// Parses JSON text (one document; concatenated documents are an error). `data` must have
+/// simdjson's padding readable after `size` bytes (see read_file_padded). Values are copied
+/// into `arena`; the key `managedFields` is dropped wherever it appears (server bookkeeping,
+/// often half of an object's bytes, never needed for diagnosis).
+/// Returns the syntax errors met; objects before an error are still delivered to `sink`.
+std::vector<ParseError> read_json(std::string_view data, Arena& arena, const DocumentSink& sink);
+
+/// Parses YAML text, one document at a time (`---` separated), with anchors and merge keys
+/// resolved. Duplicate keys are accepted, the last one wins (as kubectl apply behaves).
+/// Scalars follow the YAML 1.2 core schema: `1.10` is a number, `~` null, `"x"` a string.
+std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
+                                  const DocumentSink& sink);
+
+}  // namespace ktriage

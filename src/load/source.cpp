@@ -1,0 +1,312 @@
+#include "load/source.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "load/document.h"
+#include "load/log_layout.h"
+#include "load/objects.h"
+
+namespace ktriage {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void skip(Inputs& out, std::string_view path, std::string reason) {
+  out.issues.push_back(InputIssue{{std::string(path), {}}, std::move(reason), true});
+}
+
+// A buffer with simdjson's padding after the data, as read_json requires.
+class PaddedBuffer {
+ public:
+  explicit PaddedBuffer(std::size_t size)
+      : data_(new char[size + simdjson::SIMDJSON_PADDING]), size_(size) {
+    std::memset(data_.get() + size, 0, simdjson::SIMDJSON_PADDING);
+  }
+  char* data() { return data_.get(); }
+  std::string_view view() const { return {data_.get(), size_}; }
+  void shrink(std::size_t size) {
+    size_ = std::min(size, size_);
+    std::memset(data_.get() + size_, 0, simdjson::SIMDJSON_PADDING);
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t size_;
+};
+
+bool looks_binary(std::string_view data) {
+  const std::size_t n = std::min<std::size_t>(data.size(), 8192);
+  return std::memchr(data.data(), '\0', n) != nullptr;
+}
+
+// Finds the server version in `kubectl version -o json` output, a support bundle's
+// cluster_version.json ({"info": {...}}) or a bare version.Info.
+bool read_version(std::string_view data, Inputs& out) {
+  Arena scratch;
+  bool found = false;
+  auto errors = read_json(data, scratch, [&](const ParsedDocument& doc, const Locator&) {
+    const Value& root = doc.root;
+    for (const Value* v : {&root["serverVersion"], &root["info"], &root}) {
+      std::string_view git = (*v)["gitVersion"].str();
+      if (!git.empty()) {
+        out.server_version = std::string(git);
+        found = true;
+        return;
+      }
+    }
+  });
+  return found && errors.empty();
+}
+
+void load_objects(std::string_view path, std::string_view data, Inputs& out) {
+  std::string l = lower(path);
+  const bool json = ends_with(l, ".json") ||
+                    (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
+                     data.find_first_not_of(" \t\r\n") != std::string_view::npos &&
+                     (data[data.find_first_not_of(" \t\r\n")] == '{' ||
+                      data[data.find_first_not_of(" \t\r\n")] == '['));
+  auto arena = std::make_unique<Arena>();
+  const std::uint32_t file = out.add_file(std::string(path));
+  std::size_t objects = 0;
+  bool object_like = false;
+  auto sink = [&](const ParsedDocument& doc, const Locator& locator) {
+    DocumentYield y = add_objects(doc, locator, file, path, out);
+    objects += y.objects;
+    object_like = object_like || y.looked_like_objects;
+  };
+  std::vector<ParseError> errors;
+  if (json) {
+    // read_json needs padding; copy unless the caller's buffer already has it.
+    PaddedBuffer padded(data.size());
+    std::memcpy(padded.data(), data.data(), data.size());
+    errors = read_json(padded.view(), *arena, sink);
+  } else {
+    errors = read_yaml(path, data, *arena, sink);
+  }
+  for (const ParseError& e : errors) {
+    out.issues.push_back(InputIssue{{std::string(path), e.pos},
+                                    objects > 0 ? e.message + " (objects before it were read)"
+                                                : e.message,
+                                    objects == 0});
+  }
+  if (errors.empty() && objects == 0 && !object_like) {
+    skip(out, path, "no Kubernetes objects in it");
+  }
+  if (objects > 0) ++out.files_read;
+  out.arenas.push_back(std::move(arena));
+}
+
+void load_stdin(Inputs& out) {
+  std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  out.bytes_read += data.size();
+  if (data.find_first_not_of(" \t\r\n") == std::string::npos) {
+    out.issues.push_back(InputIssue{{"<stdin>", {}}, "standard input is empty", true});
+    return;
+  }
+  load_objects("<stdin>", data, out);
+}
+
+// Reads a .tar.gz / .tgz / .tar with libarchive; entries are loaded as "bundle.tgz:path".
+void load_archive(const std::string& path, Inputs& out, const LoadProgress& progress) {
+  std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_gnutar(a.get());
+  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    out.issues.push_back(
+        InputIssue{{path, {}}, fmt::format("cannot open archive: {}", archive_error_string(a.get())),
+                   true});
+    return;
+  }
+  archive_entry* entry = nullptr;
+  std::size_t entries = 0;
+  while (true) {
+    int r = archive_read_next_header(a.get(), &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r < ARCHIVE_WARN) {
+      out.issues.push_back(InputIssue{
+          {path, {}},
+          fmt::format("archive damaged after {} entries: {}; the entries before were read",
+                      entries, archive_error_string(a.get())),
+          entries == 0});
+      break;
+    }
+    ++entries;
+    if (archive_entry_filetype(entry) != AE_IFREG) continue;  // folders, links (all-logs/)
+    const la_int64_t size = archive_entry_size(entry);
+    std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
+    std::string display = path + ":" + name;
+    if (size < 0 || size > (la_int64_t{8} << 30)) {
+      skip(out, display, "entry too large or of unknown size");
+      continue;
+    }
+    PaddedBuffer buf(static_cast<std::size_t>(size));
+    la_ssize_t got = 0;
+    std::size_t total = 0;
+    while (total < static_cast<std::size_t>(size) &&
+           (got = archive_read_data(a.get(), buf.data() + total,
+                                    static_cast<std::size_t>(size) - total)) > 0) {
+      total += static_cast<std::size_t>(got);
+    }
+    if (got < 0) {
+      out.issues.push_back(InputIssue{
+          {display, {}}, fmt::format("cannot read entry: {}", archive_error_string(a.get())), true});
+      break;
+    }
+    buf.shrink(total);
+    out.bytes_read += total;
+    load_buffer(display, buf.view(), out);
+    if (progress) progress(out.files_read, out.bytes_read);
+  }
+}
+
+void load_file(const fs::path& p, const std::string& display, Inputs& out) {
+  std::error_code ec;
+  const auto size = fs::file_size(p, ec);
+  if (ec) {
+    out.issues.push_back(InputIssue{{display, {}}, "cannot read: " + ec.message(), true});
+    return;
+  }
+  std::FILE* f = std::fopen(p.c_str(), "rb");
+  if (f == nullptr) {
+    out.issues.push_back(InputIssue{{display, {}}, std::string("cannot read: ") + std::strerror(errno), true});
+    return;
+  }
+  PaddedBuffer buf(static_cast<std::size_t>(size));
+  const std::size_t got = std::fread(buf.data(), 1, static_cast<std::size_t>(size), f);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) {
+    out.issues.push_back(InputIssue{{display, {}}, "cannot read: I/O error", true});
+    return;
+  }
+  buf.shrink(got);
+  out.bytes_read += got;
+  load_buffer(display, buf.view(), out);
+}
+
+bool is_archive(std::string_view name) {
+  std::string l = lower(name);
+  return ends_with(l, ".tar.gz") || ends_with(l, ".tgz") || ends_with(l, ".tar");
+}
+
+}  // namespace
+
+void load_buffer(std::string_view path, std::string_view data, Inputs& out) {
+  // Archive entries are "bundle.tgz:inner/path"; layout rules look at the inner path.
+  std::string_view inner = path;
+  if (auto colon = path.find(".tgz:"); colon != std::string_view::npos) inner = path.substr(colon + 5);
+  if (auto colon = path.find(".tar.gz:"); colon != std::string_view::npos) inner = path.substr(colon + 8);
+  if (auto colon = path.find(".tar:"); colon != std::string_view::npos) inner = path.substr(colon + 5);
+  std::string l = lower(inner);
+  std::string_view base = inner.substr(inner.find_last_of('/') == std::string_view::npos
+                                           ? 0
+                                           : inner.find_last_of('/') + 1);
+
+  if (auto log = classify_log_path(inner)) {
+    add_log(*log, path, data, out);
+    return;
+  }
+  if (data.empty()) {
+    skip(out, path, "empty file");
+    return;
+  }
+  if (base == "version.json" || base == "cluster_version.json") {
+    if (read_version(data, out)) {
+      ++out.files_read;
+    } else {
+      skip(out, path, "not a `kubectl version -o json` document");
+    }
+    return;
+  }
+  if (ends_with(l, ".json") || ends_with(l, ".yaml") || ends_with(l, ".yml")) {
+    if (base == "version.yaml" && data.find("kind: SupportBundle") != std::string_view::npos) {
+      return;  // the support bundle's own version stamp, not the cluster's
+    }
+    load_objects(path, data, out);
+    return;
+  }
+  if (looks_binary(data)) {
+    skip(out, path, "binary file, not Kubernetes objects or logs");
+  } else if (data.find("Name:") != std::string_view::npos &&
+             data.find("Events:") != std::string_view::npos) {
+    skip(out, path, "kubectl describe text (read the objects as -o yaml instead)");
+  } else {
+    skip(out, path, "not a Kubernetes object file (.yaml, .yml, .json) or a known log layout");
+  }
+}
+
+Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress) {
+  Inputs out;
+  for (const std::string& arg : paths) {
+    if (arg == "-") {
+      load_stdin(out);
+      continue;
+    }
+    std::error_code ec;
+    fs::path p(arg);
+    auto status = fs::status(p, ec);
+    if (ec || !fs::exists(status)) {
+      out.issues.push_back(InputIssue{{arg, {}}, "no such file or folder", true});
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(
+               p, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec)) files.push_back(it->path());
+      }
+      if (ec) out.issues.push_back(InputIssue{{arg, {}}, "cannot list: " + ec.message(), false});
+      std::sort(files.begin(), files.end());
+      if (files.empty()) {
+        out.issues.push_back(InputIssue{{arg, {}}, "folder holds no files", true});
+      }
+      for (const fs::path& f : files) {
+        // Layout rules see the path below the folder given, so "logs/ns/pod/c.log" is found
+        // whatever the folder is called.
+        std::string rel = fs::relative(f, p, ec).generic_string();
+        std::string display = (p / rel).generic_string();
+        if (is_archive(rel)) {
+          load_archive(f.string(), out, progress);
+        } else {
+          load_file(f, display.empty() ? f.string() : display, out);
+        }
+        if (progress) progress(out.files_read, out.bytes_read);
+      }
+      continue;
+    }
+    if (is_archive(arg)) {
+      load_archive(arg, out, progress);
+    } else {
+      load_file(p, arg, out);
+    }
+    if (progress) progress(out.files_read, out.bytes_read);
+  }
+  return out;
+}
+
+}  // namespace ktriage

@@ -1,0 +1,25 @@
+// Offline sources: files, folders, .tar.gz bundles and standard input, in any of the layouts the
+// README documents (ktriage's own, `kubectl cluster-info dump`, Replicated support bundles,
+// kubelet's on-node log folders).
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+
+#include "model/inputs.h"
+
+namespace ktriage {
+
+/// Called after each file with (files done, bytes done); may be empty.
+using LoadProgress = std::function<void(std::size_t files, std::size_t bytes)>;
+
+/// Reads every path ("-" is standard input) into one Inputs. Never throws for bad input: each
+/// problem becomes an InputIssue naming file, line and column, and reading goes on.
+Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress = {});
+
+/// Reads one in-memory file as if it were found at `path` (layout rules apply to `path`).
+/// Used for archive entries, standard input and tests.
+void load_buffer(std::string_view path, std::string_view data, Inputs& out);
+
+}  // namespace ktriage

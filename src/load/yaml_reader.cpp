@@ -1,0 +1,267 @@
+// YAML documents through libfyaml, one document at a time, walked into the Value tree.
+#include <libfyaml.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "load/document.h"
+
+namespace ktriage {
+namespace {
+
+struct ParserDeleter {
+  void operator()(fy_parser* p) const { fy_parser_destroy(p); }
+};
+
+bool is_plain_null(std::string_view s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+// YAML 1.2 core schema integers (decimal, 0o octal, 0x hex); kubectl's YAML (sigs.k8s.io/yaml)
+// reads these the same way.
+bool parse_core_int(std::string_view s, std::int64_t& out) {
+  if (s.empty()) return false;
+  std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  int base = 10;
+  if (s.size() > i + 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'o')) {
+    base = s[i + 1] == 'x' ? 16 : 8;
+    i += 2;
+  }
+  if (i >= s.size()) return false;
+  std::uint64_t mag = 0;
+  auto [p, ec] = std::from_chars(s.data() + i, s.data() + s.size(), mag, base);
+  if (ec != std::errc() || p != s.data() + s.size()) return false;
+  if (mag > static_cast<std::uint64_t>(INT64_MAX)) return false;
+  out = s[0] == '-' ? -static_cast<std::int64_t>(mag) : static_cast<std::int64_t>(mag);
+  return true;
+}
+
+bool parse_core_float(std::string_view s, double& out) {
+  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf") {
+    out = HUGE_VAL;
+    return true;
+  }
+  if (s == "-.inf" || s == "-.Inf" || s == "-.INF") {
+    out = -HUGE_VAL;
+    return true;
+  }
+  // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+  std::size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  if (i != s.size()) return false;
+  out = std::strtod(std::string(s).c_str(), nullptr);
+  return true;
+}
+
+SourcePos mark_of_token(fy_token* t) {
+  if (t == nullptr) return {};
+  const fy_mark* m = fy_token_start_mark(t);
+  if (m == nullptr) return {};
+  return SourcePos{static_cast<std::uint32_t>(m->line + 1), static_cast<std::uint32_t>(m->column + 1)};
+}
+
+// libfyaml 0.7 has no start mark for collections: use the first scalar inside.
+SourcePos mark_of_node(fy_node* n, int depth = 0) {
+  if (n == nullptr || depth > 64) return {};
+  switch (fy_node_get_type(n)) {
+    case FYNT_SCALAR:
+      return mark_of_token(fy_node_get_scalar_token(n));
+    case FYNT_MAPPING: {
+      void* iter = nullptr;
+      fy_node_pair* pair = fy_node_mapping_iterate(n, &iter);
+      return pair != nullptr ? mark_of_node(fy_node_pair_key(pair), depth + 1) : SourcePos{};
+    }
+    case FYNT_SEQUENCE: {
+      void* iter = nullptr;
+      fy_node* item = fy_node_sequence_iterate(n, &iter);
+      return mark_of_node(item, depth + 1);
+    }
+  }
+  return {};
+}
+
+class YamlBuilder {
+ public:
+  explicit YamlBuilder(Arena& arena) : arena_(arena) {}
+
+  ParsedDocument build_root(fy_node* root) {
+    ParsedDocument out;
+    out.root_pos = mark_of_node(root);
+    out.root = build(root, 0, &out.item_pos, true);
+    return out;
+  }
+
+ private:
+  Value scalar(fy_node* n) {
+    std::size_t len = 0;
+    const char* text = fy_node_get_scalar(n, &len);
+    std::string_view s(text != nullptr ? text : "", text != nullptr ? len : 0);
+    if (fy_node_get_style(n) != FYNS_PLAIN) return Value::string(arena_.copy(s));
+    if (is_plain_null(s)) return Value();
+    if (s == "true" || s == "True" || s == "TRUE") return Value::boolean(true);
+    if (s == "false" || s == "False" || s == "FALSE") return Value::boolean(false);
+    std::int64_t i = 0;
+    if (parse_core_int(s, i)) return Value::integer(i);
+    double d = 0;
+    if (parse_core_float(s, d)) return Value::number(d);
+    return Value::string(arena_.copy(s));
+  }
+
+  Value build(fy_node* n, int depth, std::vector<SourcePos>* item_pos, bool is_root) {
+    if (n == nullptr || depth > kMaxDepth) return Value();
+    switch (fy_node_get_type(n)) {
+      case FYNT_SCALAR:
+        return scalar(n);
+      case FYNT_SEQUENCE: {
+        const std::size_t mark = values_.size();
+        void* iter = nullptr;
+        while (fy_node* item = fy_node_sequence_iterate(n, &iter)) {
+          if (is_root && item_pos != nullptr) item_pos->push_back(mark_of_node(item));
+          Value v = build(item, depth + 1, nullptr, false);
+          values_.push_back(v);
+        }
+        const auto count = static_cast<std::uint32_t>(values_.size() - mark);
+        const Value* stored = arena_.copy(values_.data() + mark, count);
+        values_.resize(mark);
+        return Value::array(stored, count);
+      }
+      case FYNT_MAPPING: {
+        const std::size_t mark = members_.size();
+        void* iter = nullptr;
+        while (fy_node_pair* pair = fy_node_mapping_iterate(n, &iter)) {
+          fy_node* key_node = fy_node_pair_key(pair);
+          std::size_t klen = 0;
+          const char* ktext =
+              key_node != nullptr && fy_node_get_type(key_node) == FYNT_SCALAR
+                  ? fy_node_get_scalar(key_node, &klen)
+                  : nullptr;
+          std::string_view key(ktext != nullptr ? ktext : "", ktext != nullptr ? klen : 0);
+          if (key == "managedFields") continue;
+          fy_node* value_node = fy_node_pair_value(pair);
+          std::vector<SourcePos>* child_pos =
+              (is_root && key == "items" && item_pos != nullptr) ? item_pos : nullptr;
+          Value v;
+          if (child_pos != nullptr && value_node != nullptr &&
+              fy_node_get_type(value_node) == FYNT_SEQUENCE) {
+            v = build(value_node, depth + 1, child_pos, true);
+          } else {
+            v = build(value_node, depth + 1, nullptr, false);
+          }
+          // Duplicate keys: the last one wins, as in kubectl apply.
+          bool replaced = false;
+          for (std::size_t i = mark; i < members_.size(); ++i) {
+            if (members_[i].key == key) {
+              members_[i].value = v;
+              replaced = true;
+              break;
+            }
+          }
+          if (!replaced) members_.push_back(Member{arena_.copy(key), v});
+        }
+        const auto count = static_cast<std::uint32_t>(members_.size() - mark);
+        const Member* stored = arena_.copy(members_.data() + mark, count);
+        members_.resize(mark);
+        return Value::object(stored, count);
+      }
+    }
+    return Value();
+  }
+
+  static constexpr int kMaxDepth = 256;
+  Arena& arena_;
+  std::vector<Member> members_;
+  std::vector<Value> values_;
+};
+
+class YamlLocator final : public Locator {
+ public:
+  explicit YamlLocator(fy_node* root) : root_(root) {}
+  SourcePos locate(std::span<const PathStep> path) const override {
+    fy_node* n = root_;
+    for (const PathStep& s : path) {
+      if (n == nullptr) return {};
+      if (s.index >= 0) {
+        n = fy_node_get_type(n) == FYNT_SEQUENCE ? fy_node_sequence_get_by_index(n, s.index)
+                                                 : nullptr;
+      } else {
+        n = fy_node_get_type(n) == FYNT_MAPPING
+                ? fy_node_mapping_lookup_by_string(n, s.key.data(), s.key.size())
+                : nullptr;
+      }
+    }
+    return mark_of_node(n);
+  }
+
+ private:
+  fy_node* root_;
+};
+
+}  // namespace
+
+std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
+                                  const DocumentSink& sink) {
+  (void)name;
+  std::vector<ParseError> errors;
+  fy_diag_cfg dcfg{};
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = nullptr;
+  dcfg.output_fn = [](fy_diag*, void*, const char*, size_t) {};
+  dcfg.level = FYET_ERROR;
+  fy_diag* diag = fy_diag_create(&dcfg);
+  fy_parse_cfg cfg{};
+  cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG |
+                                              FYPCF_RESOLVE_DOCUMENT | FYPCF_ALLOW_DUPLICATE_KEYS |
+                                              FYPCF_DEFAULT_VERSION_1_2);
+  cfg.diag = diag;
+  std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
+  if (!parser || fy_parser_set_string(parser.get(), data.data(), data.size()) != 0) {
+    errors.push_back(ParseError{{}, "cannot start the YAML parser"});
+    if (diag != nullptr) fy_diag_unref(diag);
+    return errors;
+  }
+  YamlBuilder builder(arena);
+  while (fy_document* doc = fy_parse_load_document(parser.get())) {
+    fy_node* root = fy_document_root(doc);
+    if (root != nullptr) {
+      ParsedDocument parsed = builder.build_root(root);
+      YamlLocator locator(root);
+      sink(parsed, locator);
+    }
+    fy_parse_document_destroy(parser.get(), doc);
+  }
+  if (diag != nullptr) {
+    void* iter = nullptr;
+    while (fy_diag_error* e = fy_diag_errors_iterate(diag, &iter)) {
+      if (e->type < FYET_ERROR) continue;
+      std::string msg = e->msg != nullptr ? e->msg : "YAML syntax error";
+      errors.push_back(ParseError{SourcePos{static_cast<std::uint32_t>(e->line + 1),
+                                            static_cast<std::uint32_t>(e->column + 1)},
+                                  "YAML: " + msg});
+      break;  // the first error is the cause; later ones follow from it
+    }
+    fy_diag_unref(diag);
+  }
+  if (errors.empty() && fy_parser_get_stream_error(parser.get())) {
+    errors.push_back(ParseError{{}, "YAML syntax error"});
+  }
+  return errors;
+}
+
+}  // namespace ktriage

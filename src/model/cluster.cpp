@@ -1,0 +1,279 @@
+#include "model/cluster.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace ktriage {
+
+const std::vector<const Object*> Cluster::kNoObjects;
+
+std::string object_key(std::string_view kind, std::string_view ns, std::string_view name) {
+  std::string key;
+  key.reserve(kind.size() + ns.size() + name.size() + 2);
+  key.append(kind).push_back('\0');
+  key.append(ns).push_back('\0');
+  key.append(name);
+  return key;
+}
+
+std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds> now) {
+  std::unique_ptr<Cluster> c(new Cluster());
+  c->inputs_ = std::move(inputs);
+  c->index_objects();
+  c->index_events();
+  c->index_logs();
+  c->compute_now(now);
+  return c;
+}
+
+void Cluster::index_objects() {
+  objects_.reserve(inputs_.objects.size());
+  for (const RawObject& raw : inputs_.objects) {
+    Object o;
+    o.root = &raw.root;
+    o.kind = raw.root["kind"].str();
+    o.api_version = raw.root["apiVersion"].str();
+    const Value& meta = raw.root["metadata"];
+    o.ns = meta["namespace"].str();
+    o.name = meta["name"].str();
+    o.uid = meta["uid"].str();
+    o.file = raw.file;
+    o.pos = raw.pos;
+    objects_.push_back(o);
+  }
+  // Pointers into objects_ are stable from here on.
+  for (const Object& o : objects_) {
+    by_kind_[std::string(o.kind)].push_back(&o);
+    // The same object read twice (a folder and a bundle of it): the first one wins.
+    by_key_.emplace(object_key(o.kind, o.ns, o.name), &o);
+    if (!o.uid.empty()) by_uid_.emplace(std::string(o.uid), &o);
+    for (const Value& ref : o.metadata()["ownerReferences"].items()) {
+      std::string_view uid = ref["uid"].str();
+      if (!uid.empty()) children_[std::string(uid)].push_back(&o);
+    }
+    if (o.kind == "Pod") {
+      pods_by_ns_[std::string(o.ns)].push_back(&o);
+      std::string_view node = o.spec()["nodeName"].str();
+      if (!node.empty()) pods_by_node_[std::string(node)].push_back(&o);
+    }
+  }
+  // Owner references without uid (hand-written manifests) resolve by name in controller().
+}
+
+namespace {
+
+std::optional<UnixSeconds> time_of(const Value& v) { return parse_rfc3339(v.str()); }
+
+}  // namespace
+
+void Cluster::index_events() {
+  // Aggregate by (involved uid or kind/ns/name, reason, message).
+  struct Key {
+    std::string_view a, b, c, d, reason, message;
+    bool operator<(const Key& o) const {
+      return std::tie(a, b, c, d, reason, message) <
+             std::tie(o.a, o.b, o.c, o.d, o.reason, o.message);
+    }
+  };
+  std::map<Key, std::size_t> slot;
+  for (const Object* obj : of_kind("Event")) {
+    const Value& root = *obj->root;
+    Event e;
+    e.object = obj;
+    const bool v1 = obj->api_version == "events.k8s.io/v1" || root.contains("regarding");
+    const Value& involved = v1 ? root["regarding"] : root["involvedObject"];
+    e.kind = involved["kind"].str();
+    e.ns = involved["namespace"].str();
+    if (e.ns.empty()) e.ns = obj->ns;
+    e.name = involved["name"].str();
+    e.uid = involved["uid"].str();
+    e.field_path = involved["fieldPath"].str();
+    e.reason = root["reason"].str();
+    e.type = root["type"].str();
+    if (v1) {
+      e.message = root["note"].str();
+      e.component = root["reportingController"].str();
+      const Value& series = root["series"];
+      e.count = series.is_object() ? series["count"].as_int(1) : root["deprecatedCount"].as_int(1);
+      e.first_seen = time_of(root["deprecatedFirstTimestamp"]);
+      if (!e.first_seen) e.first_seen = time_of(root["eventTime"]);
+      e.last_seen = time_of(series["lastObservedTime"]);
+      if (!e.last_seen) e.last_seen = time_of(root["deprecatedLastTimestamp"]);
+      if (!e.last_seen) e.last_seen = time_of(root["eventTime"]);
+    } else {
+      e.message = root["message"].str();
+      e.component = root["source"]["component"].str();
+      if (e.component.empty()) e.component = root["reportingComponent"].str();
+      const Value& series = root["series"];
+      e.count = root["count"].as_int(0);
+      if (e.count <= 0) e.count = series.is_object() ? series["count"].as_int(1) : 1;
+      e.first_seen = time_of(root["firstTimestamp"]);
+      if (!e.first_seen) e.first_seen = time_of(root["eventTime"]);
+      e.last_seen = time_of(series["lastObservedTime"]);
+      if (!e.last_seen) e.last_seen = time_of(root["lastTimestamp"]);
+      if (!e.last_seen) e.last_seen = e.first_seen;
+    }
+    if (!e.first_seen) e.first_seen = e.last_seen;
+    if (e.count < 1) e.count = 1;
+    Key key{e.uid.empty() ? e.kind : e.uid, e.uid.empty() ? e.ns : "", e.uid.empty() ? e.name : "",
+            "", e.reason, e.message};
+    auto [it, inserted] = slot.emplace(key, events_.size());
+    if (inserted) {
+      events_.push_back(e);
+    } else {
+      Event& agg = events_[it->second];
+      agg.count += e.count;
+      if (e.first_seen && (!agg.first_seen || *e.first_seen < *agg.first_seen)) agg.first_seen = e.first_seen;
+      if (e.last_seen && (!agg.last_seen || *e.last_seen > *agg.last_seen)) agg.last_seen = e.last_seen;
+    }
+  }
+  // Group by involved object, oldest first within it, so events_for returns one span.
+  std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
+    return std::make_tuple(a.uid, a.kind, a.ns, a.name, a.last_seen.value_or(0)) <
+           std::make_tuple(b.uid, b.kind, b.ns, b.name, b.last_seen.value_or(0));
+  });
+  for (std::size_t i = 0; i < events_.size();) {
+    std::size_t j = i;
+    const Event& e = events_[i];
+    while (j < events_.size() && events_[j].uid == e.uid &&
+           events_[j].kind == e.kind && events_[j].ns == e.ns &&
+           events_[j].name == e.name) {
+      ++j;
+    }
+    auto range = std::make_pair(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j));
+    if (!e.uid.empty()) events_by_uid_.emplace(std::string(e.uid), range);
+    std::string key = object_key(e.kind, e.ns, e.name);
+    auto [it, inserted] = events_by_key_.emplace(key, range);
+    if (!inserted && e.uid.empty()) it->second = range;  // uid-less events win the name slot
+    i = j;
+  }
+}
+
+void Cluster::index_logs() {
+  for (const ContainerLog& log : inputs_.logs) {
+    logs_by_pod_[object_key("", log.ns, log.pod)].push_back(&log);
+  }
+}
+
+void Cluster::compute_now(std::optional<UnixSeconds> now) {
+  if (now) {
+    now_ = *now;
+    now_from_flag_ = true;
+    return;
+  }
+  UnixSeconds newest = 0;
+  auto see = [&](const Value& v) {
+    if (auto t = parse_rfc3339(v.str()); t && *t > newest) newest = *t;
+  };
+  for (const Event& e : events_) {
+    if (e.last_seen && *e.last_seen > newest) newest = *e.last_seen;
+  }
+  for (const Object& o : objects_) {
+    see(o.metadata()["creationTimestamp"]);
+    if (o.kind != "Pod" && o.kind != "Node") continue;
+    for (const Value& c : o.status()["conditions"].items()) {
+      see(c["lastTransitionTime"]);
+      see(c["lastHeartbeatTime"]);
+    }
+    for (const char* list : {"containerStatuses", "initContainerStatuses"}) {
+      for (const Value& cs : o.status()[list].items()) {
+        see(cs["state"]["running"]["startedAt"]);
+        see(cs["state"]["terminated"]["finishedAt"]);
+        see(cs["lastState"]["terminated"]["finishedAt"]);
+      }
+    }
+  }
+  now_ = newest;
+}
+
+std::span<const Object* const> Cluster::of_kind(std::string_view kind) const {
+  auto it = by_kind_.find(kind);
+  return it == by_kind_.end() ? std::span<const Object* const>() : std::span(it->second);
+}
+
+const Object* Cluster::find(std::string_view kind, std::string_view ns, std::string_view name) const {
+  auto it = by_key_.find(object_key(kind, ns, name));
+  return it == by_key_.end() ? nullptr : it->second;
+}
+
+const Object* Cluster::find_uid(std::string_view uid) const {
+  if (uid.empty()) return nullptr;
+  auto it = by_uid_.find(uid);
+  return it == by_uid_.end() ? nullptr : it->second;
+}
+
+std::span<const Object* const> Cluster::children(const Object& owner) const {
+  if (owner.uid.empty()) return {};
+  auto it = children_.find(owner.uid);
+  return it == children_.end() ? std::span<const Object* const>() : std::span(it->second);
+}
+
+const Object* Cluster::controller(const Object& obj) const {
+  const Value* chosen = nullptr;
+  for (const Value& ref : obj.metadata()["ownerReferences"].items()) {
+    if (chosen == nullptr || ref["controller"].as_bool()) chosen = &ref;
+    if (ref["controller"].as_bool()) break;
+  }
+  if (chosen == nullptr) return nullptr;
+  if (const Object* o = find_uid((*chosen)["uid"].str())) return o;
+  return find((*chosen)["kind"].str(), obj.ns, (*chosen)["name"].str());
+}
+
+const Object& Cluster::top_owner(const Object& obj) const {
+  const Object* cur = &obj;
+  for (int hops = 0; hops < 8; ++hops) {  // bounded: owner cycles exist in broken data
+    const Object* up = controller(*cur);
+    if (up == nullptr || up == cur) break;
+    cur = up;
+  }
+  return *cur;
+}
+
+std::span<const Object* const> Cluster::pods_on_node(std::string_view name) const {
+  auto it = pods_by_node_.find(name);
+  return it == pods_by_node_.end() ? std::span<const Object* const>() : std::span(it->second);
+}
+
+std::span<const Object* const> Cluster::pods_in(std::string_view ns) const {
+  auto it = pods_by_ns_.find(ns);
+  return it == pods_by_ns_.end() ? std::span<const Object* const>() : std::span(it->second);
+}
+
+std::span<const Event> Cluster::events_for(const Object& obj) const {
+  const std::pair<std::uint32_t, std::uint32_t>* range = nullptr;
+  if (!obj.uid.empty()) {
+    if (auto it = events_by_uid_.find(obj.uid); it != events_by_uid_.end()) range = &it->second;
+  }
+  if (range == nullptr) {
+    if (auto it = events_by_key_.find(object_key(obj.kind, obj.ns, obj.name));
+        it != events_by_key_.end()) {
+      range = &it->second;
+    }
+  }
+  if (range == nullptr) return {};
+  return std::span<const Event>(events_).subspan(range->first, range->second - range->first);
+}
+
+std::span<const ContainerLog* const> Cluster::logs_for(std::string_view ns,
+                                                       std::string_view pod) const {
+  auto it = logs_by_pod_.find(object_key("", ns, pod));
+  return it == logs_by_pod_.end() ? std::span<const ContainerLog* const>() : std::span(it->second);
+}
+
+const ContainerLog* Cluster::log(std::string_view ns, std::string_view pod,
+                                 std::string_view container, bool previous) const {
+  const ContainerLog* any = nullptr;
+  for (const ContainerLog* l : logs_for(ns, pod)) {
+    if (l->previous != previous) continue;
+    if (l->container == container) return l;
+    if (l->container.empty()) any = l;
+  }
+  return any;
+}
+
+std::string_view Cluster::file_name(std::uint32_t index) const {
+  return index < inputs_.files.size() ? std::string_view(inputs_.files[index]) : std::string_view();
+}
+
+}  // namespace ktriage

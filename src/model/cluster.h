@@ -1,0 +1,111 @@
+// The Cluster: every object once, with the indexes analyzers join on. Built once from Inputs,
+// read-only afterwards, so analyzers may run in parallel (STYLE.md practice 6).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/time.h"
+#include "model/event.h"
+#include "model/inputs.h"
+#include "model/object.h"
+
+namespace ktriage {
+
+/// Read-only view of a snapshot. Every lookup states its cost; none scans all objects.
+class Cluster {
+ public:
+  /// Indexes `inputs` (taking ownership). `now` overrides the snapshot time; without it the
+  /// newest timestamp found in events, conditions and container states is used, so a snapshot
+  /// reads as it did when taken, whatever the wall clock says.
+  static std::unique_ptr<Cluster> build(Inputs inputs, std::optional<UnixSeconds> now = {});
+
+  /// All objects in reading order. O(1).
+  std::span<const Object> objects() const { return objects_; }
+  /// Objects of one kind ("Pod", "Node", ...), in reading order. O(1) average.
+  std::span<const Object* const> of_kind(std::string_view kind) const;
+  /// One object by kind, namespace and name ("" namespace for cluster-scoped). O(1) average.
+  const Object* find(std::string_view kind, std::string_view ns, std::string_view name) const;
+  /// One object by metadata.uid. O(1) average.
+  const Object* find_uid(std::string_view uid) const;
+
+  /// Objects whose ownerReferences name `owner` (by uid). O(1) average.
+  std::span<const Object* const> children(const Object& owner) const;
+  /// The controlling owner (ownerReference with controller: true, else the first), resolved by
+  /// uid and then by kind/namespace/name; nullptr when not in the snapshot. O(owner refs).
+  const Object* controller(const Object& obj) const;
+  /// The top of the controller chain (Pod -> ReplicaSet -> Deployment; Pod -> Job -> CronJob);
+  /// `obj` itself when it has no owner in the snapshot. O(chain length).
+  const Object& top_owner(const Object& obj) const;
+
+  /// Pods bound to node `name` (spec.nodeName). O(1) average.
+  std::span<const Object* const> pods_on_node(std::string_view name) const;
+  /// Pods of a namespace. O(1) average.
+  std::span<const Object* const> pods_in(std::string_view ns) const;
+
+  /// Aggregated events about `obj` (matched by uid, else kind/namespace/name), oldest first.
+  /// O(1) average.
+  std::span<const Event> events_for(const Object& obj) const;
+  /// Every aggregated event, grouped by involved object. O(1).
+  std::span<const Event> events() const { return events_; }
+
+  /// Container logs of a pod (all containers, current and previous). O(1) average.
+  std::span<const ContainerLog* const> logs_for(std::string_view ns, std::string_view pod) const;
+  /// One container's log; `previous` selects the last terminated run. O(logs of the pod).
+  /// A cluster-info dump log without a container name matches any container.
+  const ContainerLog* log(std::string_view ns, std::string_view pod, std::string_view container,
+                          bool previous) const;
+  std::span<const NodeLog> node_logs() const { return inputs_.node_logs; }
+
+  /// The snapshot's "now" (see build). 0 when the snapshot has no timestamp at all.
+  UnixSeconds now() const { return now_; }
+  /// Whether `now` came from --now rather than from the data.
+  bool now_from_flag() const { return now_from_flag_; }
+  const std::optional<std::string>& server_version() const { return inputs_.server_version; }
+  std::span<const InputIssue> issues() const { return inputs_.issues; }
+  std::string_view file_name(std::uint32_t index) const;
+  std::size_t files_read() const { return inputs_.files_read; }
+  std::size_t bytes_read() const { return inputs_.bytes_read; }
+
+ private:
+  Cluster() = default;
+  void index_objects();
+  void index_events();
+  void index_logs();
+  void compute_now(std::optional<UnixSeconds> now);
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  template <typename T>
+  using Map = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
+  static const std::vector<const Object*> kNoObjects;
+
+  Inputs inputs_;
+  std::vector<Object> objects_;
+  Map<std::vector<const Object*>> by_kind_;
+  Map<const Object*> by_key_;  // "kind\0ns\0name"
+  Map<const Object*> by_uid_;
+  Map<std::vector<const Object*>> children_;  // owner uid -> objects
+  Map<std::vector<const Object*>> pods_by_node_;
+  Map<std::vector<const Object*>> pods_by_ns_;
+  std::vector<Event> events_;
+  Map<std::pair<std::uint32_t, std::uint32_t>> events_by_uid_;  // [begin, end) into events_
+  Map<std::pair<std::uint32_t, std::uint32_t>> events_by_key_;
+  Map<std::vector<const ContainerLog*>> logs_by_pod_;  // "ns\0pod"
+  UnixSeconds now_ = 0;
+  bool now_from_flag_ = false;
+};
+
+/// "kind\0ns\0name": the key of Cluster::find. Exposed for tests.
+std::string object_key(std::string_view kind, std::string_view ns, std::string_view name);
+
+}  // namespace ktriage

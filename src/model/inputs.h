@@ -1,0 +1,63 @@
+// What the loaders hand to the model: parsed objects with their origin, logs, the server version
+// and the problems met on the way. Produced by src/load or src/live, consumed by Cluster::build.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/source_location.h"
+#include "core/value.h"
+
+namespace ktriage {
+
+/// One Kubernetes object as read. `root` points into one of Inputs::arenas.
+struct RawObject {
+  Value root;
+  std::uint32_t file = 0;  ///< index into Inputs::files
+  SourcePos pos;           ///< where the object starts in that file
+};
+
+/// A container log. Only the tail is kept (see kLogTailBytes): diagnosis reads the last lines.
+struct ContainerLog {
+  std::string ns;
+  std::string pod;
+  std::string container;  ///< empty when the layout does not say (cluster-info dump's logs.txt)
+  bool previous = false;  ///< the log of the last terminated run
+  std::string file;       ///< path as given, for evidence
+  std::uint32_t first_line = 1;  ///< line number in `file` of the first line kept in `text`
+  std::string text;
+};
+
+/// A node-level log (kubelet, docker, containerd, ...), kept for the log analyzers.
+struct NodeLog {
+  std::string node;
+  std::string component;  ///< "kubelet", "docker", "containerd", or the file's stem
+  std::string file;
+  std::string text;
+};
+
+/// Bytes of a container log kept from its end. 256 KiB holds the last few thousand lines, far
+/// more than a crash needs, while 150,000 pods' logs cannot exhaust memory.
+inline constexpr std::size_t kLogTailBytes = 256 * 1024;
+
+/// Everything read from one run's sources.
+struct Inputs {
+  std::vector<std::unique_ptr<Arena>> arenas;
+  std::vector<std::string> files;  ///< files that yielded objects, by index
+  std::vector<RawObject> objects;
+  std::vector<ContainerLog> logs;
+  std::vector<NodeLog> node_logs;
+  std::optional<std::string> server_version;  ///< "v1.30.4"
+  std::vector<InputIssue> issues;             ///< errors and skipped files, in reading order
+  std::size_t files_read = 0;                 ///< files that contributed anything
+  std::size_t bytes_read = 0;
+
+  std::uint32_t add_file(std::string name) {
+    files.push_back(std::move(name));
+    return static_cast<std::uint32_t>(files.size() - 1);
+  }
+};
+
+}  // namespace ktriage

@@ -1,0 +1,37 @@
+// One Kubernetes object as the analyzers see it: the parsed tree plus its identity, pre-read.
+#pragma once
+
+#include <string_view>
+
+#include "core/object_ref.h"
+#include "core/source_location.h"
+#include "core/value.h"
+
+namespace ktriage {
+
+/// An API object of any kind. Identity fields are views into the loaded tree, valid as long as the
+/// Cluster lives. Cluster-scoped objects have an empty `ns`.
+struct Object {
+  const Value* root = nullptr;
+  std::string_view kind;
+  std::string_view api_version;
+  std::string_view ns;
+  std::string_view name;
+  std::string_view uid;
+  std::uint32_t file = 0;  ///< index into Cluster::files()
+  SourcePos pos;
+
+  const Value& operator[](std::string_view key) const { return (*root)[key]; }
+  const Value& metadata() const { return (*root)["metadata"]; }
+  const Value& spec() const { return (*root)["spec"]; }
+  const Value& status() const { return (*root)["status"]; }
+  const Value& labels() const { return metadata()["labels"]; }
+  const Value& annotations() const { return metadata()["annotations"]; }
+  std::string_view label(std::string_view key) const { return labels()[key].str(); }
+  /// Owning copy of the identity, for findings.
+  ObjectRef ref() const {
+    return ObjectRef{std::string(kind), std::string(ns), std::string(name), std::string(uid)};
+  }
+};
+
+}  // namespace ktriage

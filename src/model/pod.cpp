@@ -1,0 +1,95 @@
+#include "model/pod.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ktriage {
+
+std::string ContainerView::spec_path() const {
+  return fmt::format(".spec.{}[{}]", init ? "initContainers" : "containers", index);
+}
+
+const Value& PodView::condition(std::string_view type) const {
+  for (const Value& c : pod_.status()["conditions"].items()) {
+    if (c["type"].str() == type) return c;
+  }
+  return Value::null_value();
+}
+
+namespace {
+
+void join(const Value& specs, const Value& statuses, bool init, std::string_view status_list,
+          std::vector<ContainerView>& out) {
+  int i = 0;
+  for (const Value& spec : specs.items()) {
+    ContainerView c;
+    c.name = spec["name"].str();
+    c.init = init;
+    c.index = i++;
+    c.spec = &spec;
+    int j = 0;
+    for (const Value& st : statuses.items()) {
+      if (st["name"].str() == c.name) {
+        c.status = &st;
+        c.status_path_ = fmt::format(".status.{}[{}]", status_list, j);
+        break;
+      }
+      ++j;
+    }
+    out.push_back(c);
+  }
+}
+
+}  // namespace
+
+std::vector<ContainerView> PodView::containers() const {
+  std::vector<ContainerView> out;
+  join(pod_.spec()["initContainers"], pod_.status()["initContainerStatuses"], true,
+       "initContainerStatuses", out);
+  join(pod_.spec()["containers"], pod_.status()["containerStatuses"], false, "containerStatuses",
+       out);
+  return out;
+}
+
+std::vector<ContainerView> PodView::app_containers() const {
+  std::vector<ContainerView> out;
+  join(pod_.spec()["containers"], pod_.status()["containerStatuses"], false, "containerStatuses",
+       out);
+  return out;
+}
+
+std::map<std::string, MilliQuantity, std::less<>> PodView::requests() const {
+  std::map<std::string, MilliQuantity, std::less<>> sum;
+  auto requests_of = [](const Value& container) -> const Value& {
+    const Value& r = container["resources"]["requests"];
+    // Limits without requests default the requests (API server defaulting).
+    return r.is_object() ? r : container["resources"]["limits"];
+  };
+  for (const Value& c : pod_.spec()["containers"].items()) {
+    for (const Member& m : requests_of(c).members()) {
+      if (auto q = parse_quantity(m.value.is_string() ? m.value.str() : std::string_view())) {
+        sum[std::string(m.key)] += *q;
+      } else if (m.value.is_number()) {
+        sum[std::string(m.key)] += m.value.as_int() * 1000;
+      }
+    }
+  }
+  for (const Value& c : pod_.spec()["initContainers"].items()) {
+    for (const Member& m : requests_of(c).members()) {
+      std::optional<MilliQuantity> q = m.value.is_number()
+                                           ? std::optional<MilliQuantity>(m.value.as_int() * 1000)
+                                           : parse_quantity(m.value.str());
+      if (q) {
+        auto& slot = sum[std::string(m.key)];
+        slot = std::max(slot, *q);
+      }
+    }
+  }
+  for (const Member& m : pod_.spec()["overhead"].members()) {
+    if (auto q = parse_quantity(m.value.str())) sum[std::string(m.key)] += *q;
+  }
+  return sum;
+}
+
+}  // namespace ktriage

@@ -1,0 +1,39 @@
+// Label selectors, taints and tolerations, node resources: the scheduler's predicates, recomputed.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "core/quantity.h"
+#include "model/object.h"
+
+namespace ktriage {
+
+/// A Service-style selector (map of key: value) against labels. An empty or absent selector
+/// matches nothing here: for Services it means "no selector" (manual Endpoints).
+bool map_selector_matches(const Value& selector, const Value& labels);
+
+/// A metav1.LabelSelector (matchLabels + matchExpressions with In, NotIn, Exists,
+/// DoesNotExist). An empty selector matches everything, as the API defines.
+/// Source: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
+bool label_selector_matches(const Value& selector, const Value& labels);
+
+/// A node selector term (matchExpressions over labels with In, NotIn, Exists, DoesNotExist,
+/// Gt, Lt; matchFields over metadata.name) against a Node.
+bool node_selector_term_matches(const Value& term, const Object& node);
+
+/// Whether `tolerations` (a Pod's spec.tolerations) tolerate `taint` (one of a Node's
+/// spec.taints). Source: https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+bool tolerates(const Value& tolerations, const Value& taint);
+
+/// Whether the Pod's nodeSelector and required node affinity admit the Node.
+bool node_affinity_admits(const Object& pod, const Object& node);
+
+/// Node allocatable (falling back to capacity) per resource, milli-units.
+std::map<std::string, MilliQuantity, std::less<>> node_allocatable(const Object& node);
+
+/// "key=value:Effect" for messages.
+std::string taint_string(const Value& taint);
+
+}  // namespace ktriage

@@ -1,0 +1,26 @@
+// Report writers: one function per output format. They read a Diagnosis and nothing else.
+#pragma once
+
+#include <string>
+
+#include "core/diagnosis.h"
+
+namespace ktriage {
+
+/// Options of the human text report.
+struct TextOptions {
+  bool color = false;     ///< ANSI colours (only when writing to a terminal)
+  bool show_info = true;  ///< list info-level findings too
+};
+
+/// The human report: a header, one block per root cause with the symptoms it explains, evidence
+/// and fix, then input problems and skipped files.
+std::string render_text(const Diagnosis& d, const TextOptions& options);
+
+/// The JSON report, schema version 1 (docs/output-schema.md). Deterministic: same input, same bytes.
+std::string render_json(const Diagnosis& d);
+
+/// Version of the JSON schema render_json writes.
+inline constexpr int kJsonSchemaVersion = 1;
+
+}  // namespace ktriage

@@ -1,0 +1,143 @@
+#include <fmt/format.h>
+
+#include <set>
+
+#include "report/report.h"
+
+namespace ktriage {
+namespace {
+
+struct Style {
+  bool on;
+  std::string_view bold() const { return on ? "\033[1m" : ""; }
+  std::string_view dim() const { return on ? "\033[2m" : ""; }
+  std::string_view red() const { return on ? "\033[31m" : ""; }
+  std::string_view yellow() const { return on ? "\033[33m" : ""; }
+  std::string_view cyan() const { return on ? "\033[36m" : ""; }
+  std::string_view reset() const { return on ? "\033[0m" : ""; }
+  std::string_view of(Severity s) const {
+    return s == Severity::kCritical ? red() : s == Severity::kWarning ? yellow() : cyan();
+  }
+};
+
+std::string_view mark(Severity s) {
+  return s == Severity::kCritical ? "✗ CRITICAL" : s == Severity::kWarning ? "! WARNING " : "i INFO    ";
+}
+
+std::string object_text(const ObjectRef& o) {
+  return o.ns.empty() ? fmt::format("{} {}", o.kind, o.name) : fmt::format("{} {}/{}", o.kind, o.ns, o.name);
+}
+
+std::string evidence_text(const Evidence& e) {
+  switch (e.kind) {
+    case Evidence::Kind::kField:
+      return fmt::format("{}{}{}: {}", e.object, e.object.empty() ? "" : " ", e.path, e.value);
+    case Evidence::Kind::kEvent: {
+      std::string where = e.file.empty() ? "" : fmt::format("  ({}:{})", e.file, e.line);
+      return fmt::format("{}event {} ×{}{}{}: {}{}", e.object.empty() ? "" : e.object + " ", e.reason, e.count,
+                         e.last_seen ? " (last " + format_utc_minute(*e.last_seen) + ")" : "",
+                         e.source.empty() ? "" : " " + e.source, e.value, where);
+    }
+    case Evidence::Kind::kLog:
+      return fmt::format("{}:{}: {}", e.file, e.line, e.value);
+    case Evidence::Kind::kNote:
+      return e.value;
+  }
+  return e.value;
+}
+
+// Writes `text` after a label, continuing lines aligned under the first.
+void labelled(std::string& out, std::string_view label, const std::string& text, const Style& st) {
+  out += fmt::format("  {}{:<10}{}", st.dim(), label, st.reset());
+  std::size_t pos = 0;
+  bool first = true;
+  while (pos <= text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    std::string_view line = std::string_view(text).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    if (!first) out += std::string(12, ' ');
+    out += line;
+    out += '\n';
+    first = false;
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+}
+
+}  // namespace
+
+std::string render_text(const Diagnosis& d, const TextOptions& options) {
+  Style st{options.color};
+  std::string out;
+  std::size_t roots = 0, problems = 0;
+  for (const Finding& f : d.findings) {
+    if (f.severity == Severity::kInfo && !options.show_info) continue;
+    ++problems;
+    roots += f.caused_by.empty() ? 1 : 0;
+  }
+  std::string when;
+  if (d.input.snapshot_time && *d.input.snapshot_time > 0) {
+    when = fmt::format("{} {}", d.input.time_from_flag ? "as of" : "snapshot taken",
+                       format_utc_minute(*d.input.snapshot_time));
+  }
+  if (!d.input.server_version.empty()) when += (when.empty() ? "" : ", ") + std::string("Kubernetes ") + d.input.server_version;
+  std::string tail = when.empty() ? "" : " (" + when + ")";
+  if (problems == 0) {
+    out += fmt::format("{}No problems found{} in {}{}: {} objects from {} files.{}\n", st.bold(), "",
+                       d.input.scope, tail, d.input.objects, d.input.files_read, st.reset());
+  } else {
+    out += fmt::format("{}{} root cause{} explain{} {} problem{} in {}{}{}\n", st.bold(), roots,
+                       roots == 1 ? "" : "s", roots == 1 ? "s" : "", problems, problems == 1 ? "" : "s",
+                       d.input.scope, tail, st.reset());
+  }
+
+  for (const Finding& f : d.findings) {
+    if (!f.caused_by.empty()) continue;
+    if (f.severity == Severity::kInfo && !options.show_info) continue;
+    out += '\n';
+    out += fmt::format("{}{}{}  {}{}{}  {}[{}]{}\n", st.of(f.severity), mark(f.severity), st.reset(), st.bold(),
+                       f.summary, st.reset(), st.dim(), f.catalog.empty() ? f.rule : f.catalog, st.reset());
+    std::string object = object_text(f.object);
+    if (!f.also_affects.empty()) {
+      object += fmt::format("  (also {}", f.also_affects.front().name);
+      for (std::size_t i = 1; i < f.also_affects.size() && i < 4; ++i) object += ", " + f.also_affects[i].name;
+      if (f.also_affects.size() > 4) object += fmt::format(", +{} more", f.also_affects.size() - 4);
+      object += ")";
+    }
+    labelled(out, "object:", object, st);
+    auto symptoms = all_symptoms_of(d, f.id);
+    if (!symptoms.empty()) {
+      std::string lines;
+      for (const Finding* s : symptoms) lines += (lines.empty() ? "" : "\n") + s->summary;
+      labelled(out, "explains:", lines, st);
+    }
+    if (!f.evidence.empty()) {
+      std::string lines;
+      for (const Evidence& e : f.evidence) lines += (lines.empty() ? "" : "\n") + evidence_text(e);
+      labelled(out, "evidence:", lines, st);
+    }
+    if (!f.fix.empty()) labelled(out, "fix:", f.fix, st);
+    if (!f.links.empty()) labelled(out, "docs:", f.links.front(), st);
+  }
+
+  std::vector<const InputIssue*> errors, skipped;
+  for (const InputIssue& is : d.input.issues) (is.skipped_file ? skipped : errors).push_back(&is);
+  if (!errors.empty()) {
+    out += fmt::format("\n{}Input problems ({}):{}\n", st.yellow(), errors.size(), st.reset());
+    for (const InputIssue* is : errors) out += fmt::format("  {}: {}\n", is->where.to_string(), is->message);
+  }
+  if (!skipped.empty()) {
+    out += fmt::format("\n{}Skipped {} file{}:{}", st.dim(), skipped.size(), skipped.size() == 1 ? "" : "s", st.reset());
+    std::size_t shown = 0;
+    for (const InputIssue* is : skipped) {
+      if (shown++ >= 20) {
+        out += fmt::format("\n  ... and {} more (-o json lists them all)", skipped.size() - 20);
+        break;
+      }
+      out += fmt::format("\n  {} ({})", is->where.to_string(), is->message);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace ktriage
