@@ -41,6 +41,9 @@ struct ParseError {
   std::string message;
 };
 
+/// Bytes read_json may read past the end of its input (simdjson's SIMDJSON_PADDING).
+inline constexpr std::size_t kJsonPadding = 64;
+
 using DocumentSink = std::function<void(const ParsedDocument&, const Locator&)>;
 
 /// Parses JSON text (one document; concatenated documents are an error). `data` must have

@@ -12,6 +12,7 @@ namespace ktriage {
 namespace {
 
 namespace od = simdjson::ondemand;
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
 
 // Thrown inside this file only; read_json turns it into a ParseError.
 struct JsonFailure {

@@ -135,6 +135,17 @@ void scrub_secret(const Value& secret) {
   }
 }
 
+Value parse_last_applied(const Value& meta, Arena& arena) {
+  std::string_view text = meta["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str();
+  if (text.empty()) return Value();
+  std::string padded(text);
+  padded.resize(text.size() + kJsonPadding, '\0');
+  Value out;
+  auto errors = read_json(std::string_view(padded.data(), text.size()), arena,
+                          [&](const ParsedDocument& d, const Locator&) { out = d.root; });
+  return errors.empty() ? out : Value();  // a broken annotation is only a missing hint
+}
+
 bool is_list(const Value& v) {
   return v.is_object() && v["items"].is_array() &&
          (v["kind"].str().ends_with("List") || v["kind"].is_null());
@@ -143,14 +154,22 @@ bool is_list(const Value& v) {
 }  // namespace
 
 DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std::uint32_t file,
-                          std::string_view name, Inputs& out) {
+                          std::string_view name, std::string_view kind_hint, Arena& arena,
+                          Inputs& out) {
   DocumentYield yield;
+  std::string_view item_kind;  // from a typed List: "PodList" -> "Pod"
+  if (std::string_view lk = doc.root["kind"].str(); lk.size() > 4 && lk.ends_with("List")) {
+    item_kind = arena.copy(lk.substr(0, lk.size() - 4));
+  } else if (doc.root["kind"].is_null() && !kind_hint.empty()) {
+    item_kind = arena.copy(kind_hint);
+  }
   auto add_one = [&](const Value& obj, SourcePos pos, std::span<const PathStep> prefix) {
     if (!obj.is_object()) {
       out.issues.push_back(InputIssue{{std::string(name), pos}, "not an object; skipped", false});
       return;
     }
     std::string_view kind = obj["kind"].str();
+    if (kind.empty()) kind = item_kind;
     if (kind.empty()) {
       out.issues.push_back(
           InputIssue{{std::string(name), pos}, "object without `kind`; skipped", false});
@@ -165,7 +184,9 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
     ShapeChecker checker{locator, prefix, name, label, out.issues};
     checker.check(obj);
     if (kind == "Secret") scrub_secret(obj);
-    out.objects.push_back(RawObject{obj, file, pos});
+    RawObject raw{obj, file, pos, Value(), kind};
+    if (kind != "Secret") raw.last_applied = parse_last_applied(meta, arena);
+    out.objects.push_back(raw);
     ++yield.objects;
   };
 

@@ -22,7 +22,11 @@ struct DocumentYield {
 ///   (`containers: "x"`) are reported with their line and column and the object is kept: typed
 ///   views read a wrong-typed field as absent.
 /// - Secrets keep key names and type only; values are zeroed in memory.
+/// - The last-applied-configuration annotation is parsed into RawObject::last_applied (in `arena`).
+/// - `kind_hint` names the kind of kind-less items when the List has no kind either (support
+///   bundles write `{"items": [...]}` for CRDs); "" when unknown.
 DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std::uint32_t file,
-                          std::string_view name, Inputs& out);
+                          std::string_view name, std::string_view kind_hint, Arena& arena,
+                          Inputs& out);
 
 }  // namespace ktriage

@@ -81,6 +81,38 @@ bool read_version(std::string_view data, Inputs& out) {
   return found && errors.empty();
 }
 
+// Kinds by the file or folder names of support bundles (cluster-resources/<name>[/<ns>].json) and
+// `kubectl cluster-info dump` (<ns>/<name>.json): used only for items that carry no kind.
+std::string_view kind_hint(std::string_view path) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"custom-resource-definitions", "CustomResourceDefinition"}, {"pods", "Pod"}, {"nodes", "Node"},
+      {"events", "Event"}, {"services", "Service"}, {"deployments", "Deployment"},
+      {"replicasets", "ReplicaSet"}, {"statefulsets", "StatefulSet"}, {"daemonsets", "DaemonSet"},
+      {"jobs", "Job"}, {"cronjobs", "CronJob"}, {"pvcs", "PersistentVolumeClaim"},
+      {"pvs", "PersistentVolume"}, {"ingress", "Ingress"}, {"configmaps", "ConfigMap"},
+      {"secrets", "Secret"}, {"namespaces", "Namespace"}, {"storage-classes", "StorageClass"},
+      {"endpoints", "Endpoints"}, {"limitranges", "LimitRange"}, {"resource-quotas", "ResourceQuota"},
+      {"network-policy", "NetworkPolicy"}, {"pod-disruption-budgets", "PodDisruptionBudget"},
+      {"roles", "Role"}, {"rolebindings", "RoleBinding"}, {"clusterroles", "ClusterRole"},
+      {"clusterRoleBindings", "ClusterRoleBinding"}, {"serviceaccounts", "ServiceAccount"},
+      {"replication-controllers", "ReplicationController"},
+  };
+  std::string_view p = path;
+  std::size_t slash = p.find_last_of('/');
+  std::string_view file = slash == std::string_view::npos ? p : p.substr(slash + 1);
+  std::string_view stem = file.substr(0, file.find('.'));
+  std::string_view parent;
+  if (slash != std::string_view::npos) {
+    std::string_view dir = p.substr(0, slash);
+    std::size_t s2 = dir.find_last_of('/');
+    parent = s2 == std::string_view::npos ? dir : dir.substr(s2 + 1);
+  }
+  for (const auto& [name, kind] : kNames) {
+    if (stem == name || parent == name) return kind;
+  }
+  return {};
+}
+
 void load_objects(std::string_view path, std::string_view data, Inputs& out) {
   std::string l = lower(path);
   const bool json = ends_with(l, ".json") ||
@@ -93,7 +125,7 @@ void load_objects(std::string_view path, std::string_view data, Inputs& out) {
   std::size_t objects = 0;
   bool object_like = false;
   auto sink = [&](const ParsedDocument& doc, const Locator& locator) {
-    DocumentYield y = add_objects(doc, locator, file, path, out);
+    DocumentYield y = add_objects(doc, locator, file, path, kind_hint(path), *arena, out);
     objects += y.objects;
     object_like = object_like || y.looked_like_objects;
   };
@@ -110,7 +142,7 @@ void load_objects(std::string_view path, std::string_view data, Inputs& out) {
     out.issues.push_back(InputIssue{{std::string(path), e.pos},
                                     objects > 0 ? e.message + " (objects before it were read)"
                                                 : e.message,
-                                    objects == 0});
+                                    false});
   }
   if (errors.empty() && objects == 0 && !object_like) {
     skip(out, path, "no Kubernetes objects in it");
@@ -173,7 +205,10 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
     }
     if (got < 0) {
       out.issues.push_back(InputIssue{
-          {display, {}}, fmt::format("cannot read entry: {}", archive_error_string(a.get())), true});
+          {path, {}},
+          fmt::format("archive damaged in entry {}: {}; the {} entries before were read", name,
+                      archive_error_string(a.get()), entries - 1),
+          false});
       break;
     }
     buf.shrink(total);

@@ -190,6 +190,28 @@ class YamlBuilder {
   std::vector<Value> values_;
 };
 
+// "<memory-@0x..>:6:1: error: missing comma in flow mapping\n..." -> {6,1} "missing comma ..."
+ParseError parse_diag_text(std::string_view text) {
+  ParseError e{{}, "YAML syntax error"};
+  std::size_t marker = text.find(": error: ");
+  if (marker == std::string_view::npos) return e;
+  std::size_t msg_end = text.find('\n', marker);
+  e.message = "YAML: " + std::string(text.substr(marker + 9, msg_end == std::string_view::npos
+                                                              ? std::string_view::npos
+                                                              : msg_end - marker - 9));
+  // Walk back over ":<col>" and ":<line>".
+  std::string_view head = text.substr(0, marker);
+  std::size_t c = head.rfind(':');
+  if (c == std::string_view::npos) return e;
+  std::size_t l = head.rfind(':', c - 1);
+  if (l == std::string_view::npos) return e;
+  unsigned line = 0, col = 0;
+  std::from_chars(head.data() + l + 1, head.data() + c, line);
+  std::from_chars(head.data() + c + 1, head.data() + head.size(), col);
+  e.pos = SourcePos{line, col};
+  return e;
+}
+
 class YamlLocator final : public Locator {
  public:
   explicit YamlLocator(fy_node* root) : root_(root) {}
@@ -219,17 +241,28 @@ std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, 
                                   const DocumentSink& sink) {
   (void)name;
   std::vector<ParseError> errors;
+  // libfyaml reports errors through its diag object as formatted text ("<src>:L:C: error: msg");
+  // capture that text instead of letting it reach stderr, and read the position back from it.
+  std::string diag_text;
   fy_diag_cfg dcfg{};
   fy_diag_cfg_default(&dcfg);
   dcfg.fp = nullptr;
-  dcfg.output_fn = [](fy_diag*, void*, const char*, size_t) {};
+  dcfg.user = &diag_text;
+  dcfg.output_fn = [](fy_diag*, void* user, const char* buf, size_t len) {
+    auto* text = static_cast<std::string*>(user);
+    if (text->size() < 4096) text->append(buf, len);
+  };
   dcfg.level = FYET_ERROR;
+  dcfg.colorize = false;
+  dcfg.show_source = true;
+  dcfg.show_position = true;
+  dcfg.show_type = true;
   fy_diag* diag = fy_diag_create(&dcfg);
   fy_parse_cfg cfg{};
+  cfg.diag = diag;
   cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG |
                                               FYPCF_RESOLVE_DOCUMENT | FYPCF_ALLOW_DUPLICATE_KEYS |
                                               FYPCF_DEFAULT_VERSION_1_2);
-  cfg.diag = diag;
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
   if (!parser || fy_parser_set_string(parser.get(), data.data(), data.size()) != 0) {
     errors.push_back(ParseError{{}, "cannot start the YAML parser"});
@@ -246,21 +279,12 @@ std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, 
     }
     fy_parse_document_destroy(parser.get(), doc);
   }
-  if (diag != nullptr) {
-    void* iter = nullptr;
-    while (fy_diag_error* e = fy_diag_errors_iterate(diag, &iter)) {
-      if (e->type < FYET_ERROR) continue;
-      std::string msg = e->msg != nullptr ? e->msg : "YAML syntax error";
-      errors.push_back(ParseError{SourcePos{static_cast<std::uint32_t>(e->line + 1),
-                                            static_cast<std::uint32_t>(e->column + 1)},
-                                  "YAML: " + msg});
-      break;  // the first error is the cause; later ones follow from it
-    }
-    fy_diag_unref(diag);
-  }
+  if (!diag_text.empty()) errors.push_back(parse_diag_text(diag_text));
   if (errors.empty() && fy_parser_get_stream_error(parser.get())) {
     errors.push_back(ParseError{{}, "YAML syntax error"});
   }
+  parser.reset();
+  if (diag != nullptr) fy_diag_unref(diag);
   return errors;
 }
 

@@ -33,6 +33,7 @@ void Cluster::index_objects() {
     Object o;
     o.root = &raw.root;
     o.kind = raw.root["kind"].str();
+    if (o.kind.empty()) o.kind = raw.kind;
     o.api_version = raw.root["apiVersion"].str();
     const Value& meta = raw.root["metadata"];
     o.ns = meta["namespace"].str();
@@ -40,6 +41,7 @@ void Cluster::index_objects() {
     o.uid = meta["uid"].str();
     o.file = raw.file;
     o.pos = raw.pos;
+    o.last_applied = &raw.last_applied;
     objects_.push_back(o);
   }
   // Pointers into objects_ are stable from here on.

@@ -17,6 +17,12 @@ struct RawObject {
   Value root;
   std::uint32_t file = 0;  ///< index into Inputs::files
   SourcePos pos;           ///< where the object starts in that file
+  /// The parsed `kubectl.kubernetes.io/last-applied-configuration` annotation (what the user
+  /// applied), or null. Parsed at load so analyzers need no JSON parser.
+  Value last_applied;
+  /// The kind when the object itself has none: items of a typed List (`CustomResourceDefinitionList`
+  /// items as client-go serialises them) take it from the List's kind.
+  std::string_view kind;
 };
 
 /// A container log. Only the tail is kept (see kLogTailBytes): diagnosis reads the last lines.

@@ -20,6 +20,8 @@ struct Object {
   std::string_view uid;
   std::uint32_t file = 0;  ///< index into Cluster::files()
   SourcePos pos;
+  /// What `kubectl apply` last sent (the last-applied-configuration annotation, parsed), or null.
+  const Value* last_applied = &Value::null_value();
 
   const Value& operator[](std::string_view key) const { return (*root)[key]; }
   const Value& metadata() const { return (*root)["metadata"]; }

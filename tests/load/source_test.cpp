@@ -1,0 +1,281 @@
+// Loading: formats, layouts, and every kind of bad input named in the foundation issue.
+#include "load/source.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "model/cluster.h"
+#include "support/test_support.h"
+
+namespace ktriage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / fmt_name();
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  fs::path write(const std::string& rel, const std::string& content) {
+    fs::path p = path_ / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  static std::string fmt_name() {
+    static int counter = 0;
+    return "ktriage-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  }
+  fs::path path_;
+};
+
+// The issue about the file whose path ends with `file_suffix`.
+const InputIssue* issue_for(const Inputs& in, std::string_view file_suffix) {
+  for (const InputIssue& i : in.issues) {
+    if (std::string_view(i.where.file).ends_with(file_suffix)) return &i;
+  }
+  return nullptr;
+}
+
+constexpr std::string_view kPodYaml = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+  namespace: shop
+spec:
+  containers:
+  - name: web
+    image: nginx
+)";
+
+TEST(SourceTest, ReadsMultiDocumentYamlListsAndTypedJsonLists) {
+  TempDir dir;
+  dir.write("a.yaml", std::string(kPodYaml) + "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: shop}\n");
+  dir.write("b.json", R"({"apiVersion":"v1","kind":"PodList","items":[
+  {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p2","namespace":"shop"}},
+  {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p3","namespace":"shop"}}]})");
+  Inputs in = load_sources(std::vector<std::string>{dir.path().string()});
+  ASSERT_EQ(in.objects.size(), 4u);
+  EXPECT_TRUE(in.issues.empty()) << in.issues.front().message;
+  auto cluster = Cluster::build(std::move(in));
+  EXPECT_NE(cluster->find("Pod", "shop", "web-1"), nullptr);
+  EXPECT_NE(cluster->find("Service", "shop", "web"), nullptr);
+  const Object* p3 = cluster->find("Pod", "shop", "p3");
+  ASSERT_NE(p3, nullptr);
+  EXPECT_EQ(p3->pos.line, 3u);  // each List item keeps its own line
+}
+
+TEST(SourceTest, TruncatedYamlNamesLineAndColumnAndOtherFilesStillLoad) {
+  TempDir dir;
+  dir.write("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {a: b\n");
+  dir.write("good.yaml", std::string(kPodYaml));
+  Inputs in = load_sources(std::vector<std::string>{dir.path().string()});
+  EXPECT_EQ(in.objects.size(), 1u);
+  const InputIssue* i = issue_for(in, "bad.yaml");
+  ASSERT_NE(i, nullptr);
+  EXPECT_GT(i->where.pos.line, 0u);
+  EXPECT_GT(i->where.pos.column, 0u);
+  EXPECT_NE(i->message.find("YAML"), std::string::npos) << i->message;
+}
+
+TEST(SourceTest, WrongTypeIsReportedWithPositionAndObjectIsKept) {
+  TempDir dir;
+  dir.write("pods.json", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"x\", \"namespace\": \"d\"},\n  \"spec\": {\n    \"containers\": \"x\"\n  }\n}\n");
+  Inputs in = load_sources(std::vector<std::string>{dir.path().string()});
+  ASSERT_EQ(in.objects.size(), 1u);
+  const InputIssue* i = issue_for(in, "pods.json");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(i->where.pos.line, 6u);
+  EXPECT_EQ(i->where.pos.column, 19u);
+  EXPECT_NE(i->message.find("spec.containers must be array, found string"), std::string::npos) << i->message;
+}
+
+TEST(SourceTest, WrongTypeInYamlHasPosition) {
+  Inputs in;
+  load_buffer("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: x\n", in);
+  ASSERT_EQ(in.issues.size(), 1u);
+  EXPECT_EQ(in.issues[0].where.pos.line, 6u);
+  EXPECT_EQ(in.issues[0].where.pos.column, 15u);
+}
+
+TEST(SourceTest, BinaryGarbageEmptyFileAndObjectWithoutKind) {
+  TempDir dir;
+  dir.write("garbage.json", std::string("\x7f\x45\x4c\x46\x02\x01\x01\x00\xff\xfe", 10));
+  dir.write("garbage.bin", std::string("\x00\x01\x02\x03", 4));
+  dir.write("empty.yaml", "");
+  dir.write("nokind.yaml", "metadata:\n  name: x\n");
+  dir.write("notes.txt", "remember to check the ingress\n");
+  dir.write("ok.yaml", std::string(kPodYaml));
+  Inputs in = load_sources(std::vector<std::string>{dir.path().string()});
+  EXPECT_EQ(in.objects.size(), 1u);
+  ASSERT_NE(issue_for(in, "garbage.json"), nullptr);
+  EXPECT_GT(issue_for(in, "garbage.json")->where.pos.line, 0u);
+  ASSERT_NE(issue_for(in, "garbage.bin"), nullptr);
+  EXPECT_TRUE(issue_for(in, "garbage.bin")->skipped_file);
+  ASSERT_NE(issue_for(in, "empty.yaml"), nullptr);
+  EXPECT_EQ(issue_for(in, "empty.yaml")->message, "empty file");
+  ASSERT_NE(issue_for(in, "nokind.yaml"), nullptr);
+  EXPECT_NE(issue_for(in, "nokind.yaml")->message.find("without `kind`"), std::string::npos);
+  EXPECT_EQ(issue_for(in, "nokind.yaml")->where.pos.line, 1u);
+  ASSERT_NE(issue_for(in, "notes.txt"), nullptr);
+  EXPECT_TRUE(issue_for(in, "notes.txt")->skipped_file);
+}
+
+TEST(SourceTest, EmptyFolderAndMissingPath) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "empty");
+  Inputs in = load_sources(std::vector<std::string>{(dir.path() / "empty").string(), "/nonexistent/x.yaml"});
+  EXPECT_TRUE(in.objects.empty());
+  ASSERT_EQ(in.issues.size(), 2u);
+  EXPECT_EQ(in.issues[0].message, "folder holds no files");
+  EXPECT_EQ(in.issues[1].message, "no such file or folder");
+}
+
+TEST(SourceTest, UnreadableFileIsReported) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads any file; permission errors cannot be produced";
+  TempDir dir;
+  fs::path p = dir.write("secret.yaml", std::string(kPodYaml));
+  fs::permissions(p, fs::perms::none);
+  Inputs in = load_sources(std::vector<std::string>{p.string()});
+  ASSERT_EQ(in.issues.size(), 1u);
+  EXPECT_NE(in.issues[0].message.find("cannot read"), std::string::npos);
+}
+
+TEST(SourceTest, CorruptArchiveIsReportedAndDoesNotStopTheRun) {
+  TempDir dir;
+  dir.write("bundle.tar.gz", std::string("\x1f\x8b\x08\x00garbage-not-gzip", 20));
+  dir.write("ok.yaml", std::string(kPodYaml));
+  Inputs in = load_sources(std::vector<std::string>{dir.path().string()});
+  EXPECT_EQ(in.objects.size(), 1u);
+  ASSERT_NE(issue_for(in, "bundle.tar.gz"), nullptr);
+}
+
+TEST(SourceTest, TruncatedArchiveKeepsEntriesBeforeTheDamage) {
+  const std::string bundle = testing::shared_dir() + "/peers/troubleshoot/testdata/supportbundle/support-bundle.tar.gz";
+  std::string bytes = testing::read_file(bundle);
+  ASSERT_GT(bytes.size(), 10000u);
+  TempDir dir;
+  dir.write("cut.tar.gz", bytes.substr(0, bytes.size() / 2));
+  Inputs in = load_sources(std::vector<std::string>{(dir.path() / "cut.tar.gz").string()});
+  EXPECT_GT(in.objects.size(), 0u);
+  ASSERT_NE(issue_for(in, "cut.tar.gz"), nullptr);
+  EXPECT_NE(issue_for(in, "cut.tar.gz")->message.find("archive damaged"), std::string::npos);
+}
+
+TEST(SourceTest, SecretValuesAreNeverKept) {
+  Inputs in;
+  load_buffer("s.yaml", R"(apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+  namespace: shop
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"aHVudGVyMg=="}}'
+type: Opaque
+data:
+  password: aHVudGVyMg==
+stringData:
+  token: plain-text-token
+)", in);
+  ASSERT_EQ(in.objects.size(), 1u);
+  const Value& s = in.objects[0].root;
+  EXPECT_TRUE(s["data"].contains("password"));
+  EXPECT_EQ(s["data"]["password"].str(), "");
+  EXPECT_EQ(s["stringData"]["token"].str(), "");
+  EXPECT_EQ(s["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str(), "");
+  EXPECT_EQ(s["type"].str(), "Opaque");
+}
+
+TEST(SourceTest, ManagedFieldsAreDropped) {
+  Inputs in;
+  load_buffer("p.json", R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","managedFields":[{"manager":"kubectl"}]}})", in);
+  ASSERT_EQ(in.objects.size(), 1u);
+  EXPECT_FALSE(in.objects[0].root["metadata"].contains("managedFields"));
+}
+
+TEST(SourceTest, LastAppliedConfigurationIsParsed) {
+  Inputs in;
+  load_buffer("d.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"spec":{"replicas":3,"template":{"spec":{"containers":[{"name":"web","imagePullPolice":"Always"}]}}}}'
+)", in);
+  ASSERT_EQ(in.objects.size(), 1u);
+  const Value& la = in.objects[0].last_applied;
+  EXPECT_EQ(la["spec"]["replicas"].as_int(), 3);
+  EXPECT_EQ(la["spec"]["template"]["spec"]["containers"][0]["imagePullPolice"].str(), "Always");
+}
+
+TEST(SourceTest, VersionJsonFromKubectlAndFromSupportBundles) {
+  Inputs a;
+  load_buffer("snap/version.json", R"({"clientVersion":{"gitVersion":"v1.31.0"},"serverVersion":{"gitVersion":"v1.30.4"}})", a);
+  EXPECT_EQ(a.server_version.value_or(""), "v1.30.4");
+  Inputs b;
+  load_buffer("b/cluster-info/cluster_version.json", R"({"info":{"gitVersion":"v1.24.4+k3s1"},"string":"v1.24.4+k3s1"})", b);
+  EXPECT_EQ(b.server_version.value_or(""), "v1.24.4+k3s1");
+}
+
+TEST(SourceTest, ContainerLogLayouts) {
+  Inputs in;
+  load_buffer("snap/logs/shop/web-1/web.log", "a\nb\n", in);
+  load_buffer("snap/logs/shop/web-1/web.previous.log", "boom\n", in);
+  load_buffer("sb/cluster-resources/pods/logs/shop/web-2/web-previous.log", "old\n", in);
+  load_buffer("dump/shop/web-3/logs.txt",
+              "==== START logs for container init of pod shop/web-3 ====\ni1\n==== END logs for container init of pod shop/web-3 ====\n"
+              "==== START logs for container web of pod shop/web-3 ====\nw1\nw2\n==== END logs for container web of pod shop/web-3 ====\n",
+              in);
+  load_buffer("node/pods/shop_web-4_1234-abcd/web/0.log",
+              "2026-11-29T10:00:00.000000000Z stdout F hello\n2026-11-29T10:00:01.000000000Z stderr P part1 \n2026-11-29T10:00:01.000000000Z stderr F part2\n",
+              in);
+  load_buffer("node/containers/web-5_shop_web-0123456789abcdef.log", "2026-11-29T10:00:00Z stdout F x\n", in);
+  load_buffer("snap/nodes/n1/kubelet.log", "E1129 kubelet\n", in);
+  ASSERT_EQ(in.logs.size(), 7u);
+  EXPECT_EQ(in.logs[0].container, "web");
+  EXPECT_FALSE(in.logs[0].previous);
+  EXPECT_TRUE(in.logs[1].previous);
+  EXPECT_TRUE(in.logs[2].previous);
+  EXPECT_EQ(in.logs[2].pod, "web-2");
+  EXPECT_EQ(in.logs[3].container, "init");
+  EXPECT_EQ(in.logs[3].first_line, 2u);
+  EXPECT_EQ(in.logs[4].container, "web");
+  EXPECT_EQ(in.logs[4].text, "w1\nw2\n");
+  EXPECT_EQ(in.logs[4].first_line, 5u);
+  EXPECT_EQ(in.logs[5].pod, "web-4");
+  EXPECT_EQ(in.logs[5].text, "hello\npart1 part2\n");
+  EXPECT_EQ(in.logs[6].ns, "shop");
+  EXPECT_EQ(in.logs[6].container, "web");
+  ASSERT_EQ(in.node_logs.size(), 1u);
+  EXPECT_EQ(in.node_logs[0].node, "n1");
+  EXPECT_EQ(in.node_logs[0].component, "kubelet");
+}
+
+TEST(SourceTest, ReadsTheTroubleshootSupportBundleWhole) {
+  const std::string bundle = testing::shared_dir() + "/peers/troubleshoot/testdata/supportbundle/support-bundle.tar.gz";
+  Inputs in = load_sources(std::vector<std::string>{bundle});
+  for (const InputIssue& i : in.issues) {
+    // Only non-object files may be skipped (analysis.json, discovery lists); nothing is an error.
+    EXPECT_TRUE(i.skipped_file) << i.where.to_string() << ": " << i.message;
+  }
+  EXPECT_GT(in.objects.size(), 100u);
+  EXPECT_GT(in.logs.size(), 10u);
+  EXPECT_EQ(in.server_version.value_or(""), "v1.24.4+k3s1");
+  auto cluster = Cluster::build(std::move(in));
+  EXPECT_FALSE(cluster->of_kind("Pod").empty());
+  EXPECT_FALSE(cluster->of_kind("Node").empty());
+  EXPECT_FALSE(cluster->of_kind("Event").empty());
+  EXPECT_NE(cluster->log("default", "nginx-deployment-7986654d4-ztx2g", "nginx", true), nullptr);
+}
+
+}  // namespace
+}  // namespace ktriage

@@ -1,0 +1,154 @@
+#include "model/cluster.h"
+
+#include <gtest/gtest.h>
+
+#include "model/pod.h"
+#include "model/scheduling.h"
+#include "support/test_support.h"
+
+namespace ktriage {
+namespace {
+
+using testing::cluster_from_yaml;
+
+TEST(ClusterTest, OwnerChainAndIndexes) {
+  auto c = cluster_from_yaml(R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop, uid: d1}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: web-7d9c
+  namespace: shop
+  uid: r1
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: d1, controller: true}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d9c-x2b
+  namespace: shop
+  uid: p1
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-7d9c, uid: r1, controller: true}]
+spec: {nodeName: n1, containers: [{name: web, image: nginx}]}
+)");
+  const Object* pod = c->find("Pod", "shop", "web-7d9c-x2b");
+  ASSERT_NE(pod, nullptr);
+  EXPECT_EQ(c->top_owner(*pod).name, "web");
+  EXPECT_EQ(c->controller(*pod)->name, "web-7d9c");
+  EXPECT_EQ(c->pods_on_node("n1").size(), 1u);
+  EXPECT_EQ(c->children(*c->find("ReplicaSet", "shop", "web-7d9c")).size(), 1u);
+  EXPECT_EQ(c->find_uid("r1")->kind, "ReplicaSet");
+}
+
+TEST(ClusterTest, EventsFromBothApisAreNormalisedAndAggregated) {
+  auto c = cluster_from_yaml(R"(apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop, uid: p1}
+---
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: shop}
+involvedObject: {kind: Pod, name: web-1, namespace: shop, uid: p1}
+reason: BackOff
+message: Back-off restarting failed container
+type: Warning
+count: 5
+firstTimestamp: "2026-11-29T10:00:00Z"
+lastTimestamp: "2026-11-29T10:30:00Z"
+source: {component: kubelet}
+---
+apiVersion: v1
+kind: Event
+metadata: {name: e2, namespace: shop}
+involvedObject: {kind: Pod, name: web-1, namespace: shop, uid: p1}
+reason: BackOff
+message: Back-off restarting failed container
+type: Warning
+count: 2
+firstTimestamp: "2026-11-29T09:00:00Z"
+lastTimestamp: "2026-11-29T10:40:00Z"
+source: {component: kubelet}
+---
+apiVersion: events.k8s.io/v1
+kind: Event
+metadata: {name: e3, namespace: shop}
+regarding: {kind: Pod, name: web-1, namespace: shop, uid: p1}
+reason: Unhealthy
+note: "Readiness probe failed: HTTP probe failed with statuscode: 503"
+type: Warning
+reportingController: kubelet
+eventTime: "2026-11-29T10:20:00.000000Z"
+series: {count: 7, lastObservedTime: "2026-11-29T10:41:00.000000Z"}
+)");
+  const Object* pod = c->find("Pod", "shop", "web-1");
+  auto events = c->events_for(*pod);
+  ASSERT_EQ(events.size(), 2u);
+  const Event* backoff = events[0].reason == "BackOff" ? &events[0] : &events[1];
+  const Event* unhealthy = events[0].reason == "Unhealthy" ? &events[0] : &events[1];
+  EXPECT_EQ(backoff->count, 7);
+  EXPECT_EQ(format_rfc3339(*backoff->first_seen), "2026-11-29T09:00:00Z");
+  EXPECT_EQ(format_rfc3339(*backoff->last_seen), "2026-11-29T10:40:00Z");
+  EXPECT_EQ(unhealthy->count, 7);
+  EXPECT_EQ(unhealthy->component, "kubelet");
+  EXPECT_EQ(unhealthy->message, "Readiness probe failed: HTTP probe failed with statuscode: 503");
+  EXPECT_EQ(format_rfc3339(*unhealthy->last_seen), "2026-11-29T10:41:00Z");
+  // The snapshot's time is its newest timestamp, not the wall clock.
+  EXPECT_EQ(format_rfc3339(c->now()), "2026-11-29T10:41:00Z");
+}
+
+TEST(ClusterTest, NowFlagOverridesSnapshotTime) {
+  auto c = cluster_from_yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: a, creationTimestamp: '2020-01-01T00:00:00Z'}\n",
+                             parse_rfc3339("2026-01-01T00:00:00Z"));
+  EXPECT_EQ(format_rfc3339(c->now()), "2026-01-01T00:00:00Z");
+  EXPECT_TRUE(c->now_from_flag());
+}
+
+TEST(PodViewTest, EffectiveRequestsTakeTheLargestInitContainer) {
+  auto c = cluster_from_yaml(R"(apiVersion: v1
+kind: Pod
+metadata: {name: a}
+spec:
+  initContainers:
+  - name: init
+    resources: {requests: {cpu: "2", memory: 64Mi}}
+  containers:
+  - name: a
+    resources: {requests: {cpu: 500m, memory: 128Mi}}
+  - name: b
+    resources: {limits: {cpu: 250m, nvidia.com/gpu: 1}}
+)");
+  auto req = PodView(*c->find("Pod", "", "a")).requests();
+  EXPECT_EQ(req["cpu"], 2000);
+  EXPECT_EQ(req["memory"], 128LL * 1024 * 1024 * 1000);
+  EXPECT_EQ(req["nvidia.com/gpu"], 1000);
+}
+
+TEST(SchedulingTest, TolerationsAndSelectors) {
+  auto c = cluster_from_yaml(R"(apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  tolerations:
+  - {key: dedicated, operator: Equal, value: gpu, effect: NoSchedule}
+  nodeSelector: {pool: gpu}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n1, labels: {pool: gpu}}
+spec:
+  taints:
+  - {key: dedicated, value: gpu, effect: NoSchedule}
+  - {key: other, effect: NoExecute}
+)");
+  const Object& pod = *c->find("Pod", "", "p");
+  const Object& node = *c->find("Node", "", "n1");
+  EXPECT_TRUE(tolerates(pod.spec()["tolerations"], node.spec()["taints"][0]));
+  EXPECT_FALSE(tolerates(pod.spec()["tolerations"], node.spec()["taints"][1]));
+  EXPECT_TRUE(node_affinity_admits(pod, node));
+  EXPECT_EQ(taint_string(node.spec()["taints"][0]), "dedicated=gpu:NoSchedule");
+}
+
+}  // namespace
+}  // namespace ktriage
