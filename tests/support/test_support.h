@@ -23,6 +23,9 @@ std::vector<Finding> diagnose(const Cluster& cluster);
 std::vector<const Finding*> with_rule(const std::vector<Finding>& findings, std::string_view rule);
 /// Findings with one catalog id.
 std::vector<const Finding*> with_catalog(const std::vector<Finding>& findings, std::string_view catalog);
+// The results point into `findings`: a temporary would leave them dangling.
+std::vector<const Finding*> with_rule(std::vector<Finding>&&, std::string_view) = delete;
+std::vector<const Finding*> with_catalog(std::vector<Finding>&&, std::string_view) = delete;
 
 /// Runs the ktriage binary with `args` (shell-quoted by the caller); returns exit code and stdout.
 struct CommandResult {

@@ -1,0 +1,176 @@
+// Pending pods: message parsing per reason, confirmation from node data, and the negatives.
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace ktriage {
+namespace {
+
+using testing::cluster_from_yaml;
+using testing::diagnose;
+using testing::with_rule;
+
+std::string pending_pod(std::string_view name, std::string_view extra_spec = "") {
+  return std::string(R"(---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: )") + std::string(name) + R"(
+  namespace: shop
+  uid: uid-)" + std::string(name) + R"(
+  creationTimestamp: "2026-11-29T10:00:00Z"
+spec:
+  containers:
+  - name: app
+    image: nginx
+    resources: {requests: {cpu: "8", memory: 1Gi}}
+)" + std::string(extra_spec) + R"(
+status:
+  phase: Pending
+  conditions:
+  - type: PodScheduled
+    status: "False"
+    reason: Unschedulable
+)";
+}
+
+std::string event(std::string_view pod, std::string_view message) {
+  return std::string(R"(---
+apiVersion: v1
+kind: Event
+metadata: {name: ev-)") + std::string(pod) + R"(, namespace: shop}
+involvedObject: {kind: Pod, name: )" + std::string(pod) + R"(, namespace: shop, uid: uid-)" + std::string(pod) + R"(}
+reason: FailedScheduling
+type: Warning
+count: 12
+lastTimestamp: "2026-11-29T10:41:00Z"
+source: {component: default-scheduler}
+message: ")" + std::string(message) + "\"\n";
+}
+
+constexpr std::string_view kNodes = R"(---
+apiVersion: v1
+kind: Node
+metadata: {name: n1, labels: {pool: general}}
+spec: {}
+status: {allocatable: {cpu: 3920m, memory: 14Gi, pods: "110"}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: gpu1, labels: {pool: gpu}}
+spec:
+  taints: [{key: nvidia.com/gpu, value: present, effect: NoSchedule}]
+status: {allocatable: {cpu: "16", memory: 60Gi, pods: "110", nvidia.com/gpu: "1"}}
+)";
+
+TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
+  auto c = cluster_from_yaml(pending_pod("search") +
+                             event("search", "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.") +
+                             std::string(kNodes));
+  auto f = diagnose(*c);
+  auto cpu = with_rule(f, "pending-insufficient-resources");
+  ASSERT_EQ(cpu.size(), 1u);
+  EXPECT_EQ(cpu[0]->catalog, "POD-PENDING-INSUFFICIENT-RESOURCES");
+  EXPECT_EQ(cpu[0]->object.key(), "Pod/shop/search");
+  EXPECT_TRUE(cpu[0]->caused_by.empty());
+  bool node_note = false, event_ev = false;
+  for (const Evidence& e : cpu[0]->evidence) {
+    node_note = node_note || e.value.find("node n1: cpu: pod requests 8, node has 3920m free of 3920m allocatable") != std::string::npos;
+    event_ev = event_ev || (e.kind == Evidence::Kind::kEvent && e.count == 12);
+  }
+  EXPECT_TRUE(node_note);
+  EXPECT_TRUE(event_ev);
+  EXPECT_NE(cpu[0]->fix.find("Lower the requests"), std::string::npos);
+  auto taint = with_rule(f, "pending-untolerated-taint");
+  ASSERT_EQ(taint.size(), 1u);
+  EXPECT_NE(taint[0]->summary.find("nvidia.com/gpu"), std::string::npos);
+  EXPECT_NE(taint[0]->fix.find("kubectl taint nodes"), std::string::npos);
+}
+
+TEST(SchedulingTest, OldTaintWordingAndConditionTaints) {
+  auto c = cluster_from_yaml(pending_pod("a") +
+                             event("a", "0/1 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate.") +
+                             pending_pod("b") +
+                             event("b", "0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."));
+  auto f = diagnose(*c);
+  ASSERT_EQ(with_rule(f, "pending-untolerated-taint").size(), 1u);
+  EXPECT_EQ(with_rule(f, "pending-untolerated-taint")[0]->object.name, "a");
+  ASSERT_EQ(with_rule(f, "pending-node-condition-taint").size(), 1u);
+  EXPECT_EQ(with_rule(f, "pending-node-condition-taint")[0]->object.name, "b");
+}
+
+TEST(SchedulingTest, OtherReasonsMapToTheirRules) {
+  struct Row {
+    const char* message;
+    const char* rule;
+  };
+  const Row rows[] = {
+      {"0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.", "pending-node-selector-mismatch"},
+      {"0/3 nodes are available: 3 node(s) were unschedulable.", "pending-nodes-unschedulable"},
+      {"0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.", "pending-unbound-pvc"},
+      {"0/3 nodes are available: 3 Too many pods.", "pending-too-many-pods"},
+      {"0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", "pending-insufficient-extended-resource"},
+      {"0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports.", "pending-hostport-conflict"},
+      {"0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.", "pending-pod-affinity"},
+      {"0/3 nodes are available: 3 node(s) had volume node affinity conflict.", "pending-volume-node-affinity"},
+      {"no nodes available to schedule pods", "pending-no-nodes"},
+  };
+  for (const Row& row : rows) {
+    auto c = cluster_from_yaml(pending_pod("p") + event("p", row.message));
+    auto f = diagnose(*c);
+    EXPECT_EQ(with_rule(f, row.rule).size(), 1u) << row.message;
+  }
+}
+
+TEST(SchedulingTest, PendingWithoutAnySchedulingAttempt) {
+  auto c = cluster_from_yaml(pending_pod("lost", "  schedulerName: my-scheduler\n") +
+                             "---\napiVersion: v1\nkind: Event\nmetadata: {name: x, namespace: shop}\ninvolvedObject: {kind: Pod, name: other}\nreason: Pulled\ntype: Normal\nlastTimestamp: \"2026-11-29T10:42:00Z\"\n");
+  auto f = diagnose(*c);
+  auto r = with_rule(f, "pending-not-processed-by-scheduler");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->fix.find("my-scheduler"), std::string::npos);
+}
+
+TEST(SchedulingTest, NegativeScheduledRunningAndFreshPodsAreNotReported) {
+  // A pod bound to a node, a Succeeded job pod, and a pod created 10 s before the snapshot.
+  auto c = cluster_from_yaml(R"(apiVersion: v1
+kind: Pod
+metadata: {name: running, namespace: shop, creationTimestamp: "2026-11-29T10:00:00Z"}
+spec: {nodeName: n1, containers: [{name: a}]}
+status: {phase: Running}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: done, namespace: shop}
+spec: {nodeName: n1, containers: [{name: a}]}
+status: {phase: Succeeded}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: fresh, namespace: shop, creationTimestamp: "2026-11-29T10:41:50Z"}
+spec: {containers: [{name: a}]}
+status: {phase: Pending}
+---
+apiVersion: v1
+kind: Event
+metadata: {name: old, namespace: shop}
+involvedObject: {kind: Pod, name: running, namespace: shop}
+reason: FailedScheduling
+type: Warning
+message: "0/1 nodes are available: 1 Insufficient cpu."
+lastTimestamp: "2026-11-29T10:01:00Z"
+---
+apiVersion: v1
+kind: Event
+metadata: {name: now, namespace: shop}
+involvedObject: {kind: Pod, name: running, namespace: shop}
+reason: Started
+type: Normal
+lastTimestamp: "2026-11-29T10:42:00Z"
+)");
+  auto f = diagnose(*c);
+  for (const Finding& x : f) ADD_FAILURE() << "unexpected " << x.id;
+}
+
+}  // namespace
+}  // namespace ktriage
