@@ -64,10 +64,19 @@ bool looks_binary(std::string_view data) {
 
 // Finds the server version in `kubectl version -o json` output, a support bundle's
 // cluster_version.json ({"info": {...}}) or a bare version.Info.
-bool read_version(std::string_view data, Inputs& out) {
+// Parses JSON from `data`, copying it into a padded buffer unless the caller promised padding.
+std::vector<ParseError> read_json_any(std::string_view data, bool padded, Arena& arena,
+                                      const DocumentSink& sink) {
+  if (padded) return read_json(data, arena, sink);
+  PaddedBuffer copy(data.size());
+  if (!data.empty()) std::memcpy(copy.data(), data.data(), data.size());
+  return read_json(copy.view(), arena, sink);
+}
+
+bool read_version(std::string_view data, bool padded, Inputs& out) {
   Arena scratch;
   bool found = false;
-  auto errors = read_json(data, scratch, [&](const ParsedDocument& doc, const Locator&) {
+  auto errors = read_json_any(data, padded, scratch, [&](const ParsedDocument& doc, const Locator&) {
     const Value& root = doc.root;
     for (const Value* v : {&root["serverVersion"], &root["info"], &root}) {
       std::string_view git = (*v)["gitVersion"].str();
@@ -113,7 +122,7 @@ std::string_view kind_hint(std::string_view path) {
   return {};
 }
 
-void load_objects(std::string_view path, std::string_view data, Inputs& out) {
+void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out) {
   std::string l = lower(path);
   const bool json = ends_with(l, ".json") ||
                     (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
@@ -131,10 +140,7 @@ void load_objects(std::string_view path, std::string_view data, Inputs& out) {
   };
   std::vector<ParseError> errors;
   if (json) {
-    // read_json needs padding; copy unless the caller's buffer already has it.
-    PaddedBuffer padded(data.size());
-    std::memcpy(padded.data(), data.data(), data.size());
-    errors = read_json(padded.view(), *arena, sink);
+    errors = read_json_any(data, padded, *arena, sink);
   } else {
     errors = read_yaml(path, data, *arena, sink);
   }
@@ -158,7 +164,7 @@ void load_stdin(Inputs& out) {
     out.issues.push_back(InputIssue{{"<stdin>", {}}, "standard input is empty", true});
     return;
   }
-  load_objects("<stdin>", data, out);
+  load_objects("<stdin>", data, false, out);
 }
 
 // Reads a .tar.gz / .tgz / .tar with libarchive; entries are loaded as "bundle.tgz:path".
@@ -213,7 +219,7 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
     }
     buf.shrink(total);
     out.bytes_read += total;
-    load_buffer(display, buf.view(), out);
+    load_buffer(display, buf.view(), out, /*padded=*/true);
     if (progress) progress(out.files_read, out.bytes_read);
   }
 }
@@ -240,7 +246,7 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
   }
   buf.shrink(got);
   out.bytes_read += got;
-  load_buffer(display, buf.view(), out);
+  load_buffer(display, buf.view(), out, /*padded=*/true);
 }
 
 bool is_archive(std::string_view name) {
@@ -250,7 +256,7 @@ bool is_archive(std::string_view name) {
 
 }  // namespace
 
-void load_buffer(std::string_view path, std::string_view data, Inputs& out) {
+void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool padded) {
   // Archive entries are "bundle.tgz:inner/path"; layout rules look at the inner path.
   std::string_view inner = path;
   if (auto colon = path.find(".tgz:"); colon != std::string_view::npos) inner = path.substr(colon + 5);
@@ -270,7 +276,7 @@ void load_buffer(std::string_view path, std::string_view data, Inputs& out) {
     return;
   }
   if (base == "version.json" || base == "cluster_version.json") {
-    if (read_version(data, out)) {
+    if (read_version(data, padded, out)) {
       ++out.files_read;
     } else {
       skip(out, path, "not a `kubectl version -o json` document");
@@ -281,7 +287,7 @@ void load_buffer(std::string_view path, std::string_view data, Inputs& out) {
     if (base == "version.yaml" && data.find("kind: SupportBundle") != std::string_view::npos) {
       return;  // the support bundle's own version stamp, not the cluster's
     }
-    load_objects(path, data, out);
+    load_objects(path, data, padded, out);
     return;
   }
   if (looks_binary(data)) {

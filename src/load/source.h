@@ -19,7 +19,8 @@ using LoadProgress = std::function<void(std::size_t files, std::size_t bytes)>;
 Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress = {});
 
 /// Reads one in-memory file as if it were found at `path` (layout rules apply to `path`).
-/// Used for archive entries, standard input and tests.
-void load_buffer(std::string_view path, std::string_view data, Inputs& out);
+/// Used for archive entries, standard input and tests. `padded` promises that kJsonPadding
+/// readable bytes follow `data` (saves a copy of large JSON files); otherwise JSON is copied.
+void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool padded = false);
 
 }  // namespace ktriage
