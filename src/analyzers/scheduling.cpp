@@ -418,7 +418,19 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
         if (!detail.empty() && it->second.second.find(detail) == std::string::npos) it->second.second += ", " + detail;
       }
     }
+    // A reason is a cause of its own when it rejects a real share of the nodes (the catalog:
+    // "every reason with count == total nodes is blocking on its own"); one that turns away a
+    // few nodes while most fail for another reason is context, shown under the main finding.
+    auto significant = [&](const Rule* rule) {
+      const int count = seen[rule].first;
+      return count == 0 || parsed->total_nodes <= 0 || count * 3 >= parsed->total_nodes;
+    };
+    const Rule* main_rule = nullptr;
     for (const Rule* rule : order) {
+      if (main_rule == nullptr || seen[rule].first > seen[main_rule].first) main_rule = rule;
+    }
+    for (const Rule* rule : order) {
+      if (rule != main_rule && !significant(rule)) continue;
       const auto& [count, detail] = seen[rule];
       std::string summary =
           count > 0 ? fmt::format("Pod is Pending: {} of {} nodes rejected it ({})", count,
@@ -434,6 +446,14 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
                                             requests_text(need)));
       }
       add_recomputed_evidence(rule, fits, f);
+      if (rule == main_rule) {
+        for (const Rule* minor : order) {
+          if (minor == main_rule || significant(minor)) continue;
+          f.evidence.push_back(Evidence::note(fmt::format(
+              "also: {} node(s) rejected for another reason ({}); fixing that alone would not place the pod",
+              seen[minor].first, minor->id)));
+        }
+      }
       f.fix = concrete_fix(rule, cluster, pod, detail, fits);
     }
     // A reason we do not classify stays with the events analyzer, which reports the warning.

@@ -87,6 +87,19 @@ TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
   EXPECT_NE(taint[0]->fix.find("kubectl taint nodes"), std::string::npos);
 }
 
+TEST(SchedulingTest, AReasonThatRejectsFewNodesIsContextNotACause) {
+  auto c = cluster_from_yaml(pending_pod("big") +
+                             event("big", "0/5000 nodes are available: 100 node(s) had untolerated taint {dedicated: ingress}, 4900 Insufficient cpu. preemption: 0/5000 nodes are available: 100 Preemption is not helpful for scheduling, 4900 No preemption victims found for incoming pod."));
+  auto f = diagnose(*c);
+  EXPECT_EQ(with_rule(f, "pending-insufficient-resources").size(), 1u);
+  EXPECT_TRUE(with_rule(f, "pending-untolerated-taint").empty());
+  bool context = false;
+  for (const Evidence& e : with_rule(f, "pending-insufficient-resources")[0]->evidence) {
+    context = context || e.value.find("also: 100 node(s)") != std::string::npos;
+  }
+  EXPECT_TRUE(context);
+}
+
 TEST(SchedulingTest, OldTaintWordingAndConditionTaints) {
   auto c = cluster_from_yaml(pending_pod("a") +
                              event("a", "0/1 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate.") +
@@ -113,6 +126,11 @@ TEST(SchedulingTest, OtherReasonsMapToTheirRules) {
       {"0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports.", "pending-hostport-conflict"},
       {"0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.", "pending-pod-affinity"},
       {"0/3 nodes are available: 3 node(s) had volume node affinity conflict.", "pending-volume-node-affinity"},
+      {"0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints.", "pending-topology-spread"},
+      {"0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.", "pending-no-pv-to-bind"},
+      {"0/3 nodes are available: 3 node(s) exceed max volume count.", "pending-max-volume-count"},
+      {"0/3 nodes are available: 3 node(s) had no available volume zone.", "pending-volume-zone"},
+      {"0/5 nodes are available: 5 node(s) had untolerated taint {node.cloudprovider.kubernetes.io/uninitialized: true}.", "pending-node-condition-taint"},
       {"no nodes available to schedule pods", "pending-no-nodes"},
   };
   for (const Row& row : rows) {

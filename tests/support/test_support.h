@@ -33,7 +33,8 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
-CommandResult run_ktriage(const std::string& args);
+/// `cwd`, when given, is the working directory (so paths in the output are relative).
+CommandResult run_ktriage(const std::string& args, const std::string& cwd = "");
 
 /// Paths for tests.
 std::string source_dir();

@@ -1,0 +1,75 @@
+// Every rule record is well-formed (STYLE.md practice 3) and the registry lists every analyzer
+// file (practice 4).
+#include "analyzers/registry.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "correlate/correlate.h"
+#include "support/test_support.h"
+
+namespace ktriage {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::set<std::string> catalog_ids() {
+  std::set<std::string> ids;
+  std::string text = testing::read_file(testing::shared_dir() + "/knowledge/fault-catalog.md");
+  std::size_t pos = 0;
+  while ((pos = text.find("\n### ", pos)) != std::string::npos) {
+    pos += 5;
+    std::size_t end = text.find('\n', pos);
+    ids.insert(text.substr(pos, end - pos));
+  }
+  return ids;
+}
+
+std::string all_test_sources() {
+  std::string all;
+  for (const auto& e : fs::recursive_directory_iterator(testing::source_dir() + "/tests/analyzers")) {
+    if (e.path().extension() == ".cpp") all += testing::read_file(e.path().string());
+  }
+  return all;
+}
+
+TEST(RegistryTest, RuleIdsAreUniqueKebabCaseWithKnownCatalogIdsAndTests) {
+  const auto catalog = catalog_ids();
+  ASSERT_GT(catalog.size(), 100u) << "fault catalog not found under ../shared";
+  const std::string tests = all_test_sources();
+  const std::regex kebab("^[a-z0-9]+(-[a-z0-9]+)*$");
+  std::set<std::string> seen;
+  for (const RuleEntry& e : all_rules()) {
+    const std::string id(e.rule->id);
+    EXPECT_TRUE(seen.insert(id).second) << "duplicate rule id " << id;
+    EXPECT_TRUE(std::regex_match(id, kebab)) << id;
+    EXPECT_FALSE(e.rule->title.empty()) << id;
+    EXPECT_FALSE(e.rule->fix.empty()) << id;
+    if (id != "unexplained-warning-events") {  // grouped events take the catalog id per reason
+      EXPECT_TRUE(catalog.count(std::string(e.rule->catalog)) > 0) << id << ": catalog id " << e.rule->catalog << " not in the fault catalog";
+    }
+    // A rule without a test is not done: its id must appear in tests/analyzers/.
+    EXPECT_NE(tests.find("\"" + id + "\""), std::string::npos) << id << " has no test naming it";
+  }
+  for (const CorrelationRule& c : correlation_rules()) {
+    EXPECT_TRUE(catalog.count(std::string(c.catalog)) > 0) << c.id;
+  }
+}
+
+TEST(RegistryTest, EveryAnalyzerFileIsRegistered) {
+  std::set<std::string> registered;
+  for (const AnalyzerDef& a : all_analyzers()) registered.insert(std::string(a.name));
+  for (const auto& e : fs::directory_iterator(testing::source_dir() + "/src/analyzers")) {
+    std::string stem = e.path().stem().string();
+    if (e.path().extension() != ".cpp" || stem == "registry" || stem == "analyzer") continue;
+    EXPECT_TRUE(registered.count(stem) > 0) << "src/analyzers/" << stem << ".cpp is not in registry.cpp";
+    EXPECT_TRUE(fs::exists(testing::source_dir() + "/tests/analyzers/" + stem + "_test.cpp"))
+        << "src/analyzers/" << stem << ".cpp has no tests/analyzers/" << stem << "_test.cpp";
+  }
+}
+
+}  // namespace
+}  // namespace ktriage
