@@ -276,8 +276,10 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
       check_no_selector(sc, sink);
       continue;
     }
-    for (const Object* pod : cluster.pods_in(svc->ns)) {
-      if (PodView(*pod).terminated() || PodView(*pod).being_deleted()) continue;
+    // Candidates from the label index on the first selector pair, then the full match.
+    const Member& first = selector.members().front();
+    for (const Object* pod : cluster.pods_with_label(svc->ns, first.key, first.value.str())) {
+      if (pod->ns != svc->ns || PodView(*pod).terminated() || PodView(*pod).being_deleted()) continue;
       if (map_selector_matches(selector, pod->labels())) sc.pods.push_back(pod);
     }
     if (sc.pods.empty()) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -238,7 +239,13 @@ int main_impl(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    return ktriage::main_impl(argc, argv);
+    const int code = ktriage::main_impl(argc, argv);
+    // The loaded snapshot can hold millions of small allocations; freeing them one by one at exit
+    // took 5% of a 150,000-pod run. Flush and leave without running destructors.
+    std::cout.flush();
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(code);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ktriage: internal error: %s\n", e.what());
     return 2;

@@ -139,8 +139,11 @@ void link_services(const Cluster& cluster, std::vector<Finding>& findings,
     const Object* svc = find_ref(cluster, f.object);
     if (svc == nullptr) continue;
     std::set<std::string> causes;
-    for (const Object* pod : cluster.pods_in(svc->ns)) {
-      if (!map_selector_matches(svc->spec()["selector"], pod->labels())) continue;
+    const Value& selector = svc->spec()["selector"];
+    if (selector.size() == 0) continue;
+    const Member& first = selector.members().front();
+    for (const Object* pod : cluster.pods_with_label(svc->ns, first.key, first.value.str())) {
+      if (pod->ns != svc->ns || !map_selector_matches(selector, pod->labels())) continue;
       auto it = by_pod.find(pod->ref().key());
       if (it == by_pod.end()) continue;
       for (const std::string& id : it->second) {

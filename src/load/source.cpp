@@ -1,5 +1,9 @@
 #include "load/source.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <fmt/format.h>
@@ -14,14 +18,21 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "load/document.h"
+#include "load/line_index.h"
+#include "load/list_split.h"
 #include "load/log_layout.h"
 #include "load/objects.h"
 
 namespace ktriage {
+void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
+                      bool mapped);
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -54,6 +65,46 @@ class PaddedBuffer {
 
  private:
   std::unique_ptr<char[]> data_;
+  std::size_t size_;
+};
+
+// A read-only file mapping followed by at least SIMDJSON_PADDING readable zero bytes: the file is
+// mapped over an anonymous region one padding larger, so the bytes past its end read as zeros
+// instead of faulting. Saves the copy a read() makes and lets the kernel drop pages under load.
+class MappedFile {
+ public:
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  MappedFile(MappedFile&& o) noexcept : base_(o.base_), span_(o.span_), size_(o.size_) { o.base_ = nullptr; }
+  ~MappedFile() {
+    if (base_ != nullptr) ::munmap(base_, span_);
+  }
+  /// nullopt with errno set when the file cannot be mapped (then read it instead).
+  static std::optional<MappedFile> open(const char* path, std::size_t size) {
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t span = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+    void* region = ::mmap(nullptr, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (region == MAP_FAILED) return std::nullopt;
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      ::munmap(region, span);
+      return std::nullopt;
+    }
+    void* mapped = ::mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
+    ::close(fd);
+    if (mapped == MAP_FAILED) {
+      ::munmap(region, span);
+      return std::nullopt;
+    }
+    ::madvise(region, size, MADV_SEQUENTIAL);
+    return MappedFile(region, span, size);
+  }
+  std::string_view view() const { return {static_cast<const char*>(base_), size_}; }
+
+ private:
+  MappedFile(void* base, std::size_t span, std::size_t size) : base_(base), span_(span), size_(size) {}
+  void* base_;
+  std::size_t span_;
   std::size_t size_;
 };
 
@@ -122,7 +173,115 @@ std::string_view kind_hint(std::string_view path) {
   return {};
 }
 
-void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out) {
+// Positions inside one List item, shifted to the file: line 1 of the item is `base.line`.
+class ShiftedLocator final : public Locator {
+ public:
+  ShiftedLocator(const Locator& inner, SourcePos base) : inner_(inner), base_(base) {}
+  SourcePos locate(std::span<const PathStep> path) const override { return shift(inner_.locate(path), base_); }
+  static SourcePos shift(SourcePos p, SourcePos base) {
+    if (p.line == 0) return base;
+    return p.line == 1 ? SourcePos{base.line, base.column + p.column - 1}
+                       : SourcePos{base.line + p.line - 1, p.column};
+  }
+
+ private:
+  const Locator& inner_;
+  SourcePos base_;
+};
+
+// Lists at least this large are parsed item by item on all cores (see list_split.h).
+constexpr std::size_t kParallelListBytes = 64u << 20;
+
+// Parses the items of a kubectl-laid-out List on several threads, each with its own simdjson
+// parser and arena; results are merged in item order, so output does not depend on threads.
+// `release_consumed` drops the pages of parsed items from memory (only for mapped files).
+void load_split_list(std::string_view path, std::string_view data, const SplitList& list,
+                     std::uint32_t file, bool release_consumed, Inputs& out) {
+  const std::size_t n = list.items.size();
+  const unsigned threads =
+      static_cast<unsigned>(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
+  const std::size_t blocks = std::min<std::size_t>(threads, n);
+  std::string_view hint = list.kind.size() > 4 && list.kind.ends_with("List")
+                              ? list.kind.substr(0, list.kind.size() - 4)
+                              : std::string_view();
+  // Phase 1: newlines before each block, so every item gets its file line without a serial scan.
+  std::vector<std::size_t> begin(blocks + 1);
+  for (std::size_t b = 0; b <= blocks; ++b) begin[b] = b * n / blocks;
+  std::vector<std::size_t> newlines(blocks, 0);
+  // Blocks start at the beginning of their first item's line, so columns come out right.
+  auto line_start = [&](std::size_t b) -> std::size_t {
+    if (b == 0) return 0;
+    const std::size_t nl = data.rfind('\n', list.items[begin[b]].offset);
+    return nl == std::string_view::npos ? 0 : nl + 1;
+  };
+  auto count_lines = [&](std::size_t b) {
+    if (b + 1 >= blocks) return;  // the last block's count is never needed
+    const std::size_t from = line_start(b);
+    const std::size_t to = line_start(b + 1);
+    const char* p = data.data() + from;
+    const char* end = data.data() + to;
+    std::size_t c = 0;
+    while (p < end && (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
+      ++c;
+      ++p;
+    }
+    newlines[b] = c;
+  };
+  struct Part {
+    std::unique_ptr<Arena> arena = std::make_unique<Arena>();
+    Inputs partial;
+  };
+  std::vector<Part> parts(blocks);
+  auto parse_block = [&](std::size_t b, std::size_t first_line) {
+    Part& part = parts[b];
+    const std::size_t block_start = line_start(b);
+    LineIndex lines(data.substr(block_start));
+    std::size_t released = block_start;
+    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    for (std::size_t i = begin[b]; i < begin[b + 1]; ++i) {
+      const ListItem& item = list.items[i];
+      SourcePos rel = lines.position(item.offset - block_start);
+      SourcePos pos{static_cast<std::uint32_t>(first_line + rel.line - 1), rel.column};
+      // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
+      auto errors = read_json(data.substr(item.offset, item.length), *part.arena,
+                              [&](const ParsedDocument& doc, const Locator& locator) {
+                                ParsedDocument shifted = doc;
+                                shifted.root_pos = pos;
+                                ShiftedLocator loc(locator, pos);
+                                add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
+                              });
+      for (const ParseError& e : errors) {
+        part.partial.issues.push_back(InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
+                                                 e.message + " (this List item was skipped)", false});
+      }
+      if (release_consumed && item.offset + item.length - released > (16u << 20)) {
+        const std::size_t from = (released + page - 1) / page * page;
+        const std::size_t to = (item.offset + item.length) / page * page;
+        if (to > from) ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_DONTNEED);
+        released = to;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(count_lines, b);
+  count_lines(0);
+  for (auto& t : pool) t.join();
+  pool.clear();
+  std::vector<std::size_t> first_line(blocks, 1);
+  for (std::size_t b = 1; b < blocks; ++b) first_line[b] = first_line[b - 1] + newlines[b - 1];
+  // count_lines(b) counted up to the next block's first item; block 0 counted from the file start.
+  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(parse_block, b, first_line[b]);
+  parse_block(0, 1);
+  for (auto& t : pool) t.join();
+  for (Part& part : parts) {
+    for (RawObject& o : part.partial.objects) out.objects.push_back(o);
+    for (InputIssue& i : part.partial.issues) out.issues.push_back(std::move(i));
+    out.arenas.push_back(std::move(part.arena));
+  }
+}
+
+void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out,
+                  bool release_consumed = false) {
   std::string l = lower(path);
   const bool json = ends_with(l, ".json") ||
                     (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
@@ -139,6 +298,14 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
     object_like = object_like || y.looked_like_objects;
   };
   std::vector<ParseError> errors;
+  if (json && padded) {
+    if (auto list = split_kubectl_list(data, kParallelListBytes)) {
+      const std::size_t before = out.objects.size();
+      load_split_list(path, data, *list, file, release_consumed, out);
+      if (out.objects.size() > before) ++out.files_read;
+      return;
+    }
+  }
   if (json) {
     errors = read_json_any(data, padded, *arena, sink);
   } else {
@@ -231,9 +398,17 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
     out.issues.push_back(InputIssue{{display, {}}, "cannot read: " + ec.message(), true});
     return;
   }
+  // Large files are mapped (no copy); small ones are read, which is cheaper than a mapping.
+  if (size >= (1u << 20)) {
+    if (auto mapped = MappedFile::open(p.c_str(), static_cast<std::size_t>(size))) {
+      out.bytes_read += size;
+      load_buffer_impl(display, mapped->view(), out, /*padded=*/true, /*mapped=*/true);
+      return;
+    }
+  }
   std::FILE* f = std::fopen(p.c_str(), "rb");
   if (f == nullptr) {
-    out.issues.push_back(InputIssue{{display, {}}, std::string("cannot read: ") + std::strerror(errno), true});
+    out.issues.push_back(InputIssue{{display, {}}, fmt::format("cannot read: {}", std::strerror(errno)), true});
     return;
   }
   PaddedBuffer buf(static_cast<std::size_t>(size));
@@ -257,6 +432,11 @@ bool is_archive(std::string_view name) {
 }  // namespace
 
 void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool padded) {
+  load_buffer_impl(path, data, out, padded, false);
+}
+
+void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
+                      bool mapped) {
   // Archive entries are "bundle.tgz:inner/path"; layout rules look at the inner path.
   std::string_view inner = path;
   if (auto colon = path.find(".tgz:"); colon != std::string_view::npos) inner = path.substr(colon + 5);
@@ -287,7 +467,7 @@ void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool
     if (base == "version.yaml" && data.find("kind: SupportBundle") != std::string_view::npos) {
       return;  // the support bundle's own version stamp, not the cluster's
     }
-    load_objects(path, data, padded, out);
+    load_objects(path, data, padded, out, mapped);
     return;
   }
   if (looks_binary(data)) {

@@ -17,6 +17,18 @@ std::string object_key(std::string_view kind, std::string_view ns, std::string_v
   return key;
 }
 
+namespace {
+
+std::uint64_t label_hash(std::string_view ns, std::string_view key, std::string_view value) {
+  const std::hash<std::string_view> h;
+  std::uint64_t x = h(ns);
+  x = x * 0x9E3779B97F4A7C15ULL ^ h(key);
+  x = x * 0x9E3779B97F4A7C15ULL ^ h(value);
+  return x;
+}
+
+}  // namespace
+
 std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds> now) {
   std::unique_ptr<Cluster> c(new Cluster());
   c->inputs_ = std::move(inputs);
@@ -56,6 +68,9 @@ void Cluster::index_objects() {
     }
     if (o.kind == "Pod") {
       pods_by_ns_[std::string(o.ns)].push_back(&o);
+      for (const Member& l : o.labels().members()) {
+        pods_by_label_[label_hash(o.ns, l.key, l.value.str())].push_back(&o);
+      }
       std::string_view node = o.spec()["nodeName"].str();
       if (!node.empty()) pods_by_node_[std::string(node)].push_back(&o);
     }
@@ -240,6 +255,12 @@ std::span<const Object* const> Cluster::pods_on_node(std::string_view name) cons
 std::span<const Object* const> Cluster::pods_in(std::string_view ns) const {
   auto it = pods_by_ns_.find(ns);
   return it == pods_by_ns_.end() ? std::span<const Object* const>() : std::span(it->second);
+}
+
+std::span<const Object* const> Cluster::pods_with_label(std::string_view ns, std::string_view key,
+                                                        std::string_view value) const {
+  auto it = pods_by_label_.find(label_hash(ns, key, value));
+  return it == pods_by_label_.end() ? std::span<const Object* const>() : std::span(it->second);
 }
 
 std::span<const Event> Cluster::events_for(const Object& obj) const {

@@ -47,6 +47,11 @@ class Cluster {
   std::span<const Object* const> pods_on_node(std::string_view name) const;
   /// Pods of a namespace. O(1) average.
   std::span<const Object* const> pods_in(std::string_view ns) const;
+  /// Candidate pods of namespace `ns` carrying label `key`=`value`: a superset (the index is
+  /// keyed by a hash), so callers re-check the labels, as selector matching does anyway.
+  /// O(1) average; lets a Service find its pods without scanning the namespace.
+  std::span<const Object* const> pods_with_label(std::string_view ns, std::string_view key,
+                                                 std::string_view value) const;
 
   /// Aggregated events about `obj` (matched by uid, else kind/namespace/name), oldest first.
   /// O(1) average.
@@ -97,6 +102,7 @@ class Cluster {
   Map<std::vector<const Object*>> children_;  // owner uid -> objects
   Map<std::vector<const Object*>> pods_by_node_;
   Map<std::vector<const Object*>> pods_by_ns_;
+  std::unordered_map<std::uint64_t, std::vector<const Object*>> pods_by_label_;
   std::vector<Event> events_;
   Map<std::pair<std::uint32_t, std::uint32_t>> events_by_uid_;  // [begin, end) into events_
   Map<std::pair<std::uint32_t, std::uint32_t>> events_by_key_;
