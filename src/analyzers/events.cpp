@@ -90,18 +90,19 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
                           key.second);
     f.catalog = std::string(catalog_for(*last));
     std::size_t shown = 0;
+    std::set<std::string> listed{ref.key()};
     for (const Event* e : events) {
-      if (shown++ >= 5) break;
+      ObjectRef other{std::string(e->kind), std::string(e->ns), std::string(e->name), std::string(e->uid)};
+      if (listed.insert(other.key()).second) f.also_affects.push_back(std::move(other));
+      if (shown++ >= 5) continue;
       Evidence ev = event_evidence(ctx.cluster, *e);
       ev.object = fmt::format("{}/{}", e->kind, e->name);
       f.evidence.push_back(std::move(ev));
-      if (e != last) {
-        f.also_affects.push_back(ObjectRef{std::string(e->kind), std::string(e->ns), std::string(e->name), std::string(e->uid)});
-      }
     }
-    f.fix = fmt::format("kubectl -n {} describe {} {} — the events above come from {}; no rule of "
+    f.fix = fmt::format("{}describe {} {} — the events above come from {}; no rule of "
                         "ktriage explains them yet.",
-                        last->ns, last->kind, last->name,
+                        last->ns.empty() ? "kubectl " : fmt::format("kubectl -n {} ", last->ns),
+                        last->kind, last->name,
                         last->component.empty() ? "an unnamed component" : last->component);
   }
 }

@@ -31,6 +31,7 @@ void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
                    std::unordered_map<std::string, std::string>& renamed) {
   std::map<std::tuple<std::string, std::string, std::string>, std::size_t> first;  // (owner, rule, part)
   std::vector<bool> drop(findings.size(), false);
+  std::map<std::size_t, std::size_t> folded;  // representative -> pods folded into it
   // Sort pod findings by pod name so the representative is stable.
   std::vector<std::size_t> order(findings.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -39,7 +40,7 @@ void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
   });
   for (std::size_t i : order) {
     Finding& f = findings[i];
-    if (f.object.kind != "Pod") continue;
+    if (f.object.kind != "Pod" || !f.also_affects.empty()) continue;  // already a group
     const Object* pod = find_ref(cluster, f.object);
     if (pod == nullptr) continue;
     const Object& owner = cluster.top_owner(*pod);
@@ -52,12 +53,10 @@ void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
     rep.also_affects.push_back(f.object);
     renamed[f.id] = rep.id;
     drop[i] = true;
+    folded[it->second] += 1;
   }
-  for (Finding& f : findings) {
-    if (!f.also_affects.empty() && f.object.kind == "Pod") {
-      f.summary += fmt::format(" (and {} more pod{})", f.also_affects.size(),
-                               f.also_affects.size() == 1 ? "" : "s");
-    }
+  for (const auto& [index, count] : folded) {
+    findings[index].summary += fmt::format(" (and {} more pod{})", count, count == 1 ? "" : "s");
   }
   std::vector<Finding> kept;
   kept.reserve(findings.size());
@@ -90,6 +89,8 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const Finding& f = findings[i];
     if (f.object.kind != "Pod" || f.severity < Severity::kWarning) continue;
+    // A group of warning events spans objects of several owners: not one workload's cause.
+    if (f.rule == "unexplained-warning-events") continue;
     const Object* pod = find_ref(cluster, f.object);
     if (pod == nullptr) continue;
     const Object& owner = cluster.top_owner(*pod);

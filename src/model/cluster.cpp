@@ -102,7 +102,13 @@ void Cluster::index_events() {
     const Value& involved = v1 ? root["regarding"] : root["involvedObject"];
     e.kind = involved["kind"].str();
     e.ns = involved["namespace"].str();
-    if (e.ns.empty()) e.ns = obj->ns;
+    // Events about cluster-scoped objects live in "default" (or the reporter's namespace); the
+    // object itself has none.
+    const bool cluster_scoped = e.kind == "Node" || e.kind == "PersistentVolume" ||
+                                e.kind == "Namespace" || e.kind == "StorageClass" ||
+                                e.kind == "ClusterRole" || e.kind == "CustomResourceDefinition";
+    if (e.ns.empty() && !cluster_scoped) e.ns = obj->ns;
+    if (cluster_scoped) e.ns = {};
     e.name = involved["name"].str();
     e.uid = involved["uid"].str();
     e.field_path = involved["fieldPath"].str();
