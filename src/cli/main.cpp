@@ -33,6 +33,7 @@ struct CommonFlags {
   bool no_color = false;
   std::string now;
   unsigned threads = 0;
+  bool timings = false;
 };
 
 void add_common(CLI::App& cmd, CommonFlags& f) {
@@ -50,6 +51,7 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
   cmd.add_option("--now", f.now,
                  "The time to judge ages against (RFC 3339); default: the newest timestamp in the snapshot");
   cmd.add_option("--threads", f.threads, "Analyzer threads (default: the number of cores)");
+  cmd.add_flag("--timings", f.timings, "Print the wall time of each phase to stderr");
 }
 
 bool use_color(const CommonFlags& f) {
@@ -66,6 +68,7 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
   o.kind = f.kind;
   o.threads = f.threads > 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
   o.progress = isatty(STDERR_FILENO) != 0;
+  o.timings = f.timings;
   if (!f.now.empty()) {
     o.now = parse_rfc3339(f.now);
     if (!o.now) {

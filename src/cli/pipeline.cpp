@@ -115,8 +115,29 @@ std::vector<Finding> scope_findings(const Cluster& cluster, std::vector<Finding>
   return out;
 }
 
+namespace {
+
+// Wall time per phase, for --timings (like k8sgpt's --with-stat): where a slow run spends its time.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(bool on) : on_(on), start_(std::chrono::steady_clock::now()) {}
+  void mark(const char* phase) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "timing: %-10s %8.3f s\n", phase, std::chrono::duration<double>(now - start_).count());
+    start_ = now;
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace
+
 RunResult run_pipeline(const RunOptions& options) {
   RunResult result;
+  PhaseTimer timer(options.timings);
   LoadProgress progress;
   auto last = std::chrono::steady_clock::now();
   bool drew = false;
@@ -131,6 +152,7 @@ RunResult run_pipeline(const RunOptions& options) {
   }
   Inputs inputs = load_sources(options.paths, progress);
   if (drew) std::fprintf(stderr, "\r\033[K");
+  timer.mark("load");
   result.nothing_read = inputs.objects.empty() && inputs.logs.empty() && inputs.node_logs.empty();
   InputSummary summary;
   summary.files_read = inputs.files_read;
@@ -139,6 +161,7 @@ RunResult run_pipeline(const RunOptions& options) {
   summary.issues = inputs.issues;
   if (inputs.server_version) summary.server_version = *inputs.server_version;
   result.cluster = Cluster::build(std::move(inputs), options.now);
+  timer.mark("index");
   const Cluster& cluster = *result.cluster;
   if (cluster.now() > 0) summary.snapshot_time = cluster.now();
   summary.time_from_flag = cluster.now_from_flag();
@@ -146,7 +169,9 @@ RunResult run_pipeline(const RunOptions& options) {
 
   AnalysisContext ctx{cluster, cluster.now()};
   std::vector<Finding> findings = run_analyzers(ctx, options.threads);
+  timer.mark("analyze");
   findings = correlate(cluster, std::move(findings));
+  timer.mark("correlate");
   findings = scope_findings(cluster, std::move(findings), options);
   result.diagnosis.input = std::move(summary);
   result.diagnosis.findings = std::move(findings);

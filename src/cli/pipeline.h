@@ -20,6 +20,7 @@ struct RunOptions {
   std::optional<UnixSeconds> now;
   unsigned threads = 2;
   bool progress = false;     ///< a progress line on stderr while loading
+  bool timings = false;      ///< print each phase's wall time and peak memory to stderr
 };
 
 /// A finished run: the cluster (for `why`) and the correlated diagnosis.

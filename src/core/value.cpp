@@ -1,6 +1,7 @@
 #include "core/value.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace ktriage {
 
@@ -27,8 +28,13 @@ std::int64_t Value::as_int(std::int64_t fallback) const noexcept {
 
 const Value& Value::operator[](std::string_view key) const noexcept {
   if (type_ != Type::kObject) return null_value();
+  // Size and first byte reject almost every other key without a memcmp call.
+  const std::size_t n = key.size();
   for (std::uint32_t i = 0; i < size_; ++i) {
-    if (members_[i].key == key) return members_[i].value;
+    const std::string_view k = members_[i].key;
+    if (k.size() == n && (n == 0 || (k[0] == key[0] && std::memcmp(k.data(), key.data(), n) == 0))) {
+      return members_[i].value;
+    }
   }
   return null_value();
 }

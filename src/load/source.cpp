@@ -45,8 +45,17 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+void add_issue(Inputs& out, std::string_view file, SourcePos pos, std::string message, bool skipped) {
+  InputIssue issue;
+  issue.where.file = std::string(file);
+  issue.where.pos = pos;
+  issue.message = std::move(message);
+  issue.skipped_file = skipped;
+  out.issues.push_back(std::move(issue));
+}
+
 void skip(Inputs& out, std::string_view path, std::string reason) {
-  out.issues.push_back(InputIssue{{std::string(path), {}}, std::move(reason), true});
+  add_issue(out, path, {}, std::move(reason), true);
 }
 
 // A buffer with simdjson's padding after the data, as read_json requires.
@@ -218,14 +227,7 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
     if (b + 1 >= blocks) return;  // the last block's count is never needed
     const std::size_t from = line_start(b);
     const std::size_t to = line_start(b + 1);
-    const char* p = data.data() + from;
-    const char* end = data.data() + to;
-    std::size_t c = 0;
-    while (p < end && (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))))) {
-      ++c;
-      ++p;
-    }
-    newlines[b] = c;
+    newlines[b] = count_newlines(data.data() + from, data.data() + to);
   };
   struct Part {
     std::unique_ptr<Arena> arena = std::make_unique<Arena>();
@@ -328,7 +330,7 @@ void load_stdin(Inputs& out) {
   std::string data((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
   out.bytes_read += data.size();
   if (data.find_first_not_of(" \t\r\n") == std::string::npos) {
-    out.issues.push_back(InputIssue{{"<stdin>", {}}, "standard input is empty", true});
+    add_issue(out, "<stdin>", {}, "standard input is empty", true);
     return;
   }
   load_objects("<stdin>", data, false, out);
@@ -395,7 +397,7 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
   std::error_code ec;
   const auto size = fs::file_size(p, ec);
   if (ec) {
-    out.issues.push_back(InputIssue{{display, {}}, "cannot read: " + ec.message(), true});
+    add_issue(out, display, {}, "cannot read: " + ec.message(), true);
     return;
   }
   // Large files are mapped (no copy); small ones are read, which is cheaper than a mapping.
@@ -408,7 +410,7 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
   }
   std::FILE* f = std::fopen(p.c_str(), "rb");
   if (f == nullptr) {
-    out.issues.push_back(InputIssue{{display, {}}, fmt::format("cannot read: {}", std::strerror(errno)), true});
+    add_issue(out, display, {}, fmt::format("cannot read: {}", std::strerror(errno)), true);
     return;
   }
   PaddedBuffer buf(static_cast<std::size_t>(size));
@@ -416,7 +418,7 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);
   if (failed) {
-    out.issues.push_back(InputIssue{{display, {}}, "cannot read: I/O error", true});
+    add_issue(out, display, {}, "cannot read: I/O error", true);
     return;
   }
   buf.shrink(got);
@@ -491,7 +493,7 @@ Inputs load_sources(std::span<const std::string> paths, const LoadProgress& prog
     fs::path p(arg);
     auto status = fs::status(p, ec);
     if (ec || !fs::exists(status)) {
-      out.issues.push_back(InputIssue{{arg, {}}, "no such file or folder", true});
+      add_issue(out, arg, {}, "no such file or folder", true);
       continue;
     }
     if (fs::is_directory(status)) {
@@ -501,10 +503,10 @@ Inputs load_sources(std::span<const std::string> paths, const LoadProgress& prog
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_regular_file(ec)) files.push_back(it->path());
       }
-      if (ec) out.issues.push_back(InputIssue{{arg, {}}, "cannot list: " + ec.message(), false});
+      if (ec) add_issue(out, arg, {}, "cannot list: " + ec.message(), false);
       std::sort(files.begin(), files.end());
       if (files.empty()) {
-        out.issues.push_back(InputIssue{{arg, {}}, "folder holds no files", true});
+        add_issue(out, arg, {}, "folder holds no files", true);
       }
       for (const fs::path& f : files) {
         // Layout rules see the path below the folder given, so "logs/ns/pod/c.log" is found

@@ -6,8 +6,6 @@
 
 namespace ktriage {
 
-const std::vector<const Object*> Cluster::kNoObjects;
-
 std::string object_key(std::string_view kind, std::string_view ns, std::string_view name) {
   std::string key;
   key.reserve(kind.size() + ns.size() + name.size() + 2);
@@ -15,6 +13,14 @@ std::string object_key(std::string_view kind, std::string_view ns, std::string_v
   key.append(ns).push_back('\0');
   key.append(name);
   return key;
+}
+
+std::size_t Cluster::TripleHash::operator()(const Triple& t) const noexcept {
+  const std::hash<std::string_view> h;
+  std::size_t x = h(t.a);
+  x = x * 0x9E3779B97F4A7C15ULL ^ h(t.b);
+  x = x * 0x9E3779B97F4A7C15ULL ^ h(t.c);
+  return x;
 }
 
 namespace {
@@ -58,21 +64,21 @@ void Cluster::index_objects() {
   }
   // Pointers into objects_ are stable from here on.
   for (const Object& o : objects_) {
-    by_kind_[std::string(o.kind)].push_back(&o);
+    by_kind_[o.kind].push_back(&o);
     // The same object read twice (a folder and a bundle of it): the first one wins.
-    by_key_.emplace(object_key(o.kind, o.ns, o.name), &o);
-    if (!o.uid.empty()) by_uid_.emplace(std::string(o.uid), &o);
+    by_key_.emplace(Triple{o.kind, o.ns, o.name}, &o);
+    if (!o.uid.empty()) by_uid_.emplace(o.uid, &o);
     for (const Value& ref : o.metadata()["ownerReferences"].items()) {
       std::string_view uid = ref["uid"].str();
-      if (!uid.empty()) children_[std::string(uid)].push_back(&o);
+      if (!uid.empty()) children_[uid].push_back(&o);
     }
     if (o.kind == "Pod") {
-      pods_by_ns_[std::string(o.ns)].push_back(&o);
+      pods_by_ns_[o.ns].push_back(&o);
       for (const Member& l : o.labels().members()) {
         pods_by_label_[label_hash(o.ns, l.key, l.value.str())].push_back(&o);
       }
       std::string_view node = o.spec()["nodeName"].str();
-      if (!node.empty()) pods_by_node_[std::string(node)].push_back(&o);
+      if (!node.empty()) pods_by_node_[node].push_back(&o);
     }
   }
   // Owner references without uid (hand-written manifests) resolve by name in controller().
@@ -85,15 +91,10 @@ std::optional<UnixSeconds> time_of(const Value& v) { return parse_rfc3339(v.str(
 }  // namespace
 
 void Cluster::index_events() {
-  // Aggregate by (involved uid or kind/ns/name, reason, message).
-  struct Key {
-    std::string_view a, b, c, d, reason, message;
-    bool operator<(const Key& o) const {
-      return std::tie(a, b, c, d, reason, message) <
-             std::tie(o.a, o.b, o.c, o.d, o.reason, o.message);
-    }
-  };
-  std::map<Key, std::size_t> slot;
+  // Normalise every Event, then sort by (involved object, reason, message) so repeats are
+  // adjacent and fold in one pass; the result stays grouped by object for events_for.
+  std::vector<Event> raw;
+  raw.reserve(of_kind("Event").size());
   for (const Object* obj : of_kind("Event")) {
     const Value& root = *obj->root;
     Event e;
@@ -139,35 +140,37 @@ void Cluster::index_events() {
     }
     if (!e.first_seen) e.first_seen = e.last_seen;
     if (e.count < 1) e.count = 1;
-    Key key{e.uid.empty() ? e.kind : e.uid, e.uid.empty() ? e.ns : "", e.uid.empty() ? e.name : "",
-            "", e.reason, e.message};
-    auto [it, inserted] = slot.emplace(key, events_.size());
-    if (inserted) {
-      events_.push_back(e);
-    } else {
-      Event& agg = events_[it->second];
+    raw.push_back(e);
+  }
+  auto same_object = [](const Event& a, const Event& b) {
+    return a.uid == b.uid && a.kind == b.kind && a.ns == b.ns && a.name == b.name;
+  };
+  std::sort(raw.begin(), raw.end(), [](const Event& a, const Event& b) {
+    return std::tie(a.uid, a.kind, a.ns, a.name, a.reason, a.message) <
+           std::tie(b.uid, b.kind, b.ns, b.name, b.reason, b.message);
+  });
+  events_.reserve(raw.size());
+  for (const Event& e : raw) {
+    if (!events_.empty() && same_object(events_.back(), e) && events_.back().reason == e.reason &&
+        events_.back().message == e.message) {
+      Event& agg = events_.back();
       agg.count += e.count;
       if (e.first_seen && (!agg.first_seen || *e.first_seen < *agg.first_seen)) agg.first_seen = e.first_seen;
       if (e.last_seen && (!agg.last_seen || *e.last_seen > *agg.last_seen)) agg.last_seen = e.last_seen;
+      continue;
     }
+    events_.push_back(e);
   }
-  // Group by involved object, oldest first within it, so events_for returns one span.
-  std::sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) {
-    return std::make_tuple(a.uid, a.kind, a.ns, a.name, a.last_seen.value_or(0)) <
-           std::make_tuple(b.uid, b.kind, b.ns, b.name, b.last_seen.value_or(0));
-  });
   for (std::size_t i = 0; i < events_.size();) {
     std::size_t j = i;
+    while (j < events_.size() && same_object(events_[j], events_[i])) ++j;
+    // Oldest first within an object, as kubectl describe lists them.
+    std::stable_sort(events_.begin() + static_cast<std::ptrdiff_t>(i), events_.begin() + static_cast<std::ptrdiff_t>(j),
+                     [](const Event& a, const Event& b) { return a.last_seen.value_or(0) < b.last_seen.value_or(0); });
     const Event& e = events_[i];
-    while (j < events_.size() && events_[j].uid == e.uid &&
-           events_[j].kind == e.kind && events_[j].ns == e.ns &&
-           events_[j].name == e.name) {
-      ++j;
-    }
     auto range = std::make_pair(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j));
-    if (!e.uid.empty()) events_by_uid_.emplace(std::string(e.uid), range);
-    std::string key = object_key(e.kind, e.ns, e.name);
-    auto [it, inserted] = events_by_key_.emplace(key, range);
+    if (!e.uid.empty()) events_by_uid_.emplace(e.uid, range);
+    auto [it, inserted] = events_by_key_.emplace(Triple{e.kind, e.ns, e.name}, range);
     if (!inserted && e.uid.empty()) it->second = range;  // uid-less events win the name slot
     i = j;
   }
@@ -175,7 +178,7 @@ void Cluster::index_events() {
 
 void Cluster::index_logs() {
   for (const ContainerLog& log : inputs_.logs) {
-    logs_by_pod_[object_key("", log.ns, log.pod)].push_back(&log);
+    logs_by_pod_[Triple{{}, log.ns, log.pod}].push_back(&log);
   }
 }
 
@@ -216,7 +219,7 @@ std::span<const Object* const> Cluster::of_kind(std::string_view kind) const {
 }
 
 const Object* Cluster::find(std::string_view kind, std::string_view ns, std::string_view name) const {
-  auto it = by_key_.find(object_key(kind, ns, name));
+  auto it = by_key_.find(Triple{kind, ns, name});
   return it == by_key_.end() ? nullptr : it->second;
 }
 
@@ -275,7 +278,7 @@ std::span<const Event> Cluster::events_for(const Object& obj) const {
     if (auto it = events_by_uid_.find(obj.uid); it != events_by_uid_.end()) range = &it->second;
   }
   if (range == nullptr) {
-    if (auto it = events_by_key_.find(object_key(obj.kind, obj.ns, obj.name));
+    if (auto it = events_by_key_.find(Triple{obj.kind, obj.ns, obj.name});
         it != events_by_key_.end()) {
       range = &it->second;
     }
@@ -286,7 +289,7 @@ std::span<const Event> Cluster::events_for(const Object& obj) const {
 
 std::span<const ContainerLog* const> Cluster::logs_for(std::string_view ns,
                                                        std::string_view pod) const {
-  auto it = logs_by_pod_.find(object_key("", ns, pod));
+  auto it = logs_by_pod_.find(Triple{{}, ns, pod});
   return it == logs_by_pod_.end() ? std::span<const ContainerLog* const>() : std::span(it->second);
 }
 
