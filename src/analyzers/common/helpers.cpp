@@ -67,12 +67,44 @@ std::string workload_name(const Cluster& cluster, const Object& pod) {
   return kubectl_name(cluster.top_owner(pod));
 }
 
+std::string declared_workload(const Cluster& cluster, const Object& pod) {
+  const Object& top = cluster.top_owner(pod);
+  if (&top != &pod) return kubectl_name(top);
+  const Value* owner = nullptr;
+  for (const Value& ref : pod.metadata()["ownerReferences"].items()) {
+    if (owner == nullptr || ref["controller"].as_bool()) owner = &ref;
+  }
+  if (owner == nullptr) return kubectl_name(pod);
+  std::string_view kind = (*owner)["kind"].str();
+  std::string_view name = (*owner)["name"].str();
+  const std::string_view hash = pod.label("pod-template-hash");
+  if (kind == "ReplicaSet" && !hash.empty() && name.size() > hash.size() + 1 &&
+      name.ends_with(hash) && name[name.size() - hash.size() - 1] == '-') {
+    kind = "Deployment";
+    name.remove_suffix(hash.size() + 1);
+  }
+  std::string out(kind);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return fmt::format("{}/{}", out, name);
+}
+
 bool owned_by_job(const Cluster& cluster, const Object& pod) {
   for (const Value& ref : pod.metadata()["ownerReferences"].items()) {
     if (ref["kind"].str() == "Job") return true;
   }
   const Object* owner = cluster.controller(pod);
   return owner != nullptr && (owner->kind == "Job" || owner->kind == "CronJob");
+}
+
+std::string_view find_any(std::string_view text, std::string_view alternatives) {
+  while (!alternatives.empty()) {
+    const std::size_t bar = alternatives.find('|');
+    const std::string_view one = alternatives.substr(0, bar);
+    if (!one.empty() && text.find(one) != std::string_view::npos) return one;
+    if (bar == std::string_view::npos) break;
+    alternatives.remove_prefix(bar + 1);
+  }
+  return {};
 }
 
 std::string shorten(std::string_view s, std::size_t max) {

@@ -41,9 +41,19 @@ std::vector<NumberedLine> last_lines(std::string_view text, std::size_t n,
 /// The workload a pod belongs to (top of its owner chain), for fix texts: "deployment/web".
 std::string workload_name(const Cluster& cluster, const Object& pod);
 
+/// Like workload_name, but when the snapshot lacks the pod's owner, the owner its controller
+/// ownerReference declares: "statefulset/db"; a ReplicaSet named <deployment>-<pod-template-hash>
+/// reads as "deployment/<deployment>". "pod/<name>" for a pod without owner. O(owner refs).
+std::string declared_workload(const Cluster& cluster, const Object& pod);
+
 /// Whether the pod is run by a Job (directly or through a CronJob): its Failed/Succeeded
 /// phases are the Job's business, not a fault of the pod.
 bool owned_by_job(const Cluster& cluster, const Object& pod);
+
+/// The first of `alternatives` ('|'-separated substrings, tried in order) that `text` contains,
+/// as a view into `alternatives`; "" when none does. For matching messages against short lists of
+/// known wordings. O(len(text) * alternatives).
+std::string_view find_any(std::string_view text, std::string_view alternatives);
 
 /// Trims a long message to `max` characters with an ellipsis, for summaries.
 std::string shorten(std::string_view s, std::size_t max = 160);
