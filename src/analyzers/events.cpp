@@ -52,11 +52,25 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
     explained.emplace(f.object.kind, f.object.ns, f.object.name);
     for (const ObjectRef& o : f.also_affects) explained.emplace(o.kind, o.ns, o.name);
   }
+  // The kernel's OOM kills on a node are the node-side view of containers already reported as
+  // OOMKilled there (node-problem-detector's kernel-monitor emits OOMKilling).
+  std::set<std::string_view> nodes_with_oom;
+  for (const Finding& f : findings) {
+    if (f.catalog != "POD-CRASH-OOMKILLED") continue;
+    auto note_node = [&](const ObjectRef& r) {
+      if (const Object* pod = ctx.cluster.find("Pod", r.ns, r.name)) {
+        nodes_with_oom.insert(pod->spec()["nodeName"].str());
+      }
+    };
+    note_node(f.object);
+    for (const ObjectRef& o : f.also_affects) note_node(o);
+  }
   // (namespace, reason) -> events, in order.
   std::map<std::pair<std::string_view, std::string_view>, std::vector<const Event*>> groups;
   for (const Event& e : ctx.cluster.events()) {
     if (!e.is_warning() || is_noise(e)) continue;
     if (explained.count({std::string(e.kind), std::string(e.ns), std::string(e.name)}) > 0) continue;
+    if (e.kind == "Node" && e.reason == "OOMKilling" && nodes_with_oom.count(e.name) > 0) continue;
     // A pod that is Running and Ready now has recovered from what its old events say.
     if (e.kind == "Pod") {
       if (const Object* pod = ctx.cluster.find("Pod", e.ns, e.name)) {

@@ -72,6 +72,20 @@ std::string replica_text(const Object& w) {
   if (w.kind == "Deployment" || w.kind == "StatefulSet" || w.kind == "ReplicaSet") {
     std::int64_t want = spec["replicas"].as_int(1);
     std::int64_t ready = w.kind == "Deployment" ? st["availableReplicas"].as_int(0) : st["readyReplicas"].as_int(0);
+    if (w.kind == "Deployment") {
+      // The deployment controller sets Progressing=False/ProgressDeadlineExceeded when a new
+      // revision makes no progress for spec.progressDeadlineSeconds (pkg/controller/deployment).
+      bool stuck = false;
+      for (const Value& c : st["conditions"].items()) {
+        stuck = stuck || (c["type"].str() == "Progressing" && c["reason"].str() == "ProgressDeadlineExceeded");
+      }
+      const bool old_pods_serve = st["replicas"].as_int(0) > want && ready >= want;
+      if (stuck || old_pods_serve) {
+        return fmt::format("{}/{} available{}, rollout {}", ready, want,
+                           old_pods_serve ? " from the previous revision" : "",
+                           stuck ? "stuck (ProgressDeadlineExceeded)" : "in progress");
+      }
+    }
     return fmt::format("{}/{} {}", ready, want, w.kind == "Deployment" ? "available" : "ready");
   }
   if (w.kind == "DaemonSet") {
@@ -158,6 +172,83 @@ void link_services(const Cluster& cluster, std::vector<Finding>& findings,
   }
 }
 
+// A container that cannot reach a dependency (connection refused, no route, timeout) whose log
+// names a Service of the cluster (its ClusterIP with a port, or its DNS name) is caused by what is
+// wrong with that Service: its own finding, else the findings of the pods behind it.
+void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
+  std::unordered_map<std::string, std::vector<std::string>> by_object;
+  for (const Finding& f : findings) {
+    by_object[f.object.key()].push_back(f.id);
+    for (const ObjectRef& o : f.also_affects) by_object[o.key()].push_back(f.id);
+  }
+  // ClusterIP -> Service, built once.
+  std::unordered_map<std::string_view, const Object*> by_ip;
+  for (const Object* svc : cluster.of_kind("Service")) {
+    std::string_view ip = svc->spec()["clusterIP"].str();
+    if (!ip.empty() && ip != "None") by_ip.emplace(ip, svc);
+  }
+  for (Finding& f : findings) {
+    if (f.catalog != "APP-DEPENDENCY-CONNECTION-REFUSED" && f.catalog != "POD-CRASH-CONFIG-HOST-NOT-FOUND") continue;
+    std::set<const Object*> services;
+    for (const Evidence& e : f.evidence) {
+      if (e.kind != Evidence::Kind::kLog) continue;
+      for (const auto& [ip, svc] : by_ip) {
+        std::size_t at = e.value.find(ip);
+        if (at != std::string::npos && at + ip.size() < e.value.size() && e.value[at + ip.size()] == ':') {
+          services.insert(svc);
+        }
+      }
+      for (const Object* svc : cluster.of_kind("Service")) {
+        if (svc->ns != f.object.ns) continue;
+        const std::string dns = std::string(svc->name) + "." + std::string(svc->ns);
+        if (e.value.find(dns) != std::string::npos) services.insert(svc);
+      }
+    }
+    for (const Object* svc : services) {
+      std::vector<std::string> causes;
+      if (auto it = by_object.find(svc->ref().key()); it != by_object.end()) {
+        causes = it->second;
+      }
+      for (const std::string& id : causes) {
+        if (id != f.id && std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end()) {
+          f.caused_by.push_back(id);
+        }
+      }
+      if (!causes.empty()) {
+        f.evidence.push_back(Evidence::note(fmt::format(
+            "the address is Service {}/{} (clusterIP {}), which has its own problem listed as the cause",
+            svc->ns, svc->name, svc->spec()["clusterIP"].str())));
+      }
+    }
+  }
+}
+
+// A cycle (A caused by B caused by A) would leave no root; break it by dropping the back link.
+void break_cycles(std::vector<Finding>& findings) {
+  std::unordered_map<std::string, Finding*> by_id;
+  for (Finding& f : findings) by_id[f.id] = &f;
+  for (Finding& f : findings) {
+    std::vector<std::string> kept;
+    for (const std::string& c : f.caused_by) {
+      // Does c (transitively) depend on f?
+      std::set<std::string> seen;
+      std::vector<std::string> walk{c};
+      bool cycle = false;
+      while (!walk.empty() && !cycle) {
+        std::string id = walk.back();
+        walk.pop_back();
+        if (id == f.id) cycle = true;
+        if (!seen.insert(id).second) continue;
+        if (auto it = by_id.find(id); it != by_id.end()) {
+          for (const std::string& next : it->second->caused_by) walk.push_back(next);
+        }
+      }
+      if (!cycle) kept.push_back(c);
+    }
+    f.caused_by = std::move(kept);
+  }
+}
+
 // Roots first: worst severity, then most symptoms explained, then object; symptoms after.
 void order(std::vector<Finding>& findings) {
   std::unordered_map<std::string, std::size_t> explains;
@@ -186,6 +277,8 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   fold_siblings(cluster, findings, renamed);
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
+  link_dependencies(cluster, findings);
+  break_cycles(findings);
   order(findings);
   return findings;
 }

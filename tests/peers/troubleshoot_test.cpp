@@ -64,7 +64,7 @@ const std::vector<PeerRow>& rows() {
        {"pods/message-image-pull-fail.json", "events/message-image-pull-fail.json"},
        "message-image-pull-fail/no-image-deployment-849c4c4958-rxqmt",
        {"POD-WAITING-IMAGE-NOT-FOUND", "POD-WAITING-IMAGE-PULL-UNAUTHORIZED", "POD-WAITING-IMAGE-PULL-BACKOFF",
-        "POD-WAITING-IMAGE-PULL-NETWORK"}, {}},
+        "POD-WAITING-IMAGE-PULL-NETWORK", "POD-WAITING-IMAGE-PULL-TLS"}, {}},
       {"Test_ClusterPodStatuses/show_none_message_of_no_events_pod", {"pods/message-image-pull-fail.json"},
        "message-image-pull-fail/no-image-deployment-849c4c4958-rxqmt", {}, {}},
   };
