@@ -87,10 +87,6 @@ constexpr const Rule& kCreateError = kRules[6];
 constexpr const Rule& kRunError = kRules[7];
 constexpr const Rule& kInitFailing = kRules[8];
 
-bool has(std::string_view s, std::string_view part) { return s.find(part) != s.npos; }
-
-std::string_view noun(const ContainerView& c) { return c.init ? "Init container" : "Container"; }
-
 /// What a CreateContainerConfigError message names: a Secret or ConfigMap, and the key when the
 /// object exists but lacks it.
 struct MissingRef {

@@ -84,10 +84,6 @@ constexpr const Rule& kInvalidName = kRules[6];
 constexpr const Rule& kNeverPull = kRules[7];
 constexpr const Rule& kBackOff = kRules[8];
 
-bool has(std::string_view s, std::string_view part) { return s.find(part) != s.npos; }
-
-std::string_view noun(const ContainerView& c) { return c.init ? "Init container" : "Container"; }
-
 /// An image reference split as docker's reference grammar does: the first path component is a
 /// registry host when it has a '.' or ':' or is "localhost"; otherwise Docker Hub is implied.
 struct ImageRef {

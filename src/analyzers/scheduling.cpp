@@ -164,8 +164,6 @@ std::optional<SchedulingMessage> parse_message(std::string_view msg) {
   return out;
 }
 
-bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
-
 bool is_condition_taint_key(std::string_view key) {
   return key.starts_with("node.kubernetes.io/") || key.starts_with("node.cloudprovider.kubernetes.io/");
 }
@@ -186,8 +184,8 @@ const Rule* classify(std::string_view text, std::string* resource) {
     if (res == "pods") return &kTooManyPods;
     return &kExtended;
   }
-  if (contains(text, "Too many pods")) return &kTooManyPods;
-  if (contains(text, "taint")) {
+  if (has(text, "Too many pods")) return &kTooManyPods;
+  if (has(text, "taint")) {
     std::size_t open = text.find('{');
     std::size_t colon = text.find(':', open == std::string_view::npos ? 0 : open);
     if (open != std::string_view::npos && colon != std::string_view::npos) {
@@ -197,28 +195,28 @@ const Rule* classify(std::string_view text, std::string* resource) {
     }
     return &kTaint;
   }
-  if (contains(text, "were unschedulable")) return &kUnschedulable;
-  if (contains(text, "didn't match Pod's node affinity") || contains(text, "didn't match node selector") ||
-      contains(text, "scheduler-enforced node affinity") || contains(text, "requested node name")) {
+  if (has(text, "were unschedulable")) return &kUnschedulable;
+  if (has(text, "didn't match Pod's node affinity") || has(text, "didn't match node selector") ||
+      has(text, "scheduler-enforced node affinity") || has(text, "requested node name")) {
     return &kAffinity;
   }
-  if (contains(text, "pod affinity") || contains(text, "anti-affinity") || contains(text, "affinity terms")) {
+  if (has(text, "pod affinity") || has(text, "anti-affinity") || has(text, "affinity terms")) {
     return &kPodAffinity;
   }
-  if (contains(text, "topology spread")) return &kSpread;
-  if (contains(text, "free ports")) return &kHostPort;
-  if (contains(text, "unbound immediate PersistentVolumeClaims") ||
-      contains(text, "persistentvolumeclaim \"") || contains(text, "ephemeral volume controller")) {
+  if (has(text, "topology spread")) return &kSpread;
+  if (has(text, "free ports")) return &kHostPort;
+  if (has(text, "unbound immediate PersistentVolumeClaims") ||
+      has(text, "persistentvolumeclaim \"") || has(text, "ephemeral volume controller")) {
     return &kUnboundPvc;
   }
-  if (contains(text, "available persistent volumes to bind") || contains(text, "enough free storage")) {
+  if (has(text, "available persistent volumes to bind") || has(text, "enough free storage")) {
     return &kNoPv;
   }
-  if (contains(text, "volume node affinity conflict") || contains(text, "PersistentVolume's node affinity")) {
+  if (has(text, "volume node affinity conflict") || has(text, "PersistentVolume's node affinity")) {
     return &kVolumeAffinity;
   }
-  if (contains(text, "max volume count")) return &kVolumeCount;
-  if (contains(text, "volume zone")) return &kVolumeZone;
+  if (has(text, "max volume count")) return &kVolumeCount;
+  if (has(text, "volume zone")) return &kVolumeZone;
   return nullptr;
 }
 

@@ -1,5 +1,7 @@
 #include "analyzers/common/probes.h"
 
+#include "analyzers/common/helpers.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -11,10 +13,6 @@ namespace {
 constexpr std::int64_t kDefaultPeriod = 10;
 constexpr std::int64_t kDefaultTimeout = 1;
 constexpr std::int64_t kDefaultFailureThreshold = 3;
-
-bool contains(std::string_view s, std::string_view part) {
-  return s.find(part) != std::string_view::npos;
-}
 
 std::string port_text(const Value& port) {
   return port.is_string() ? std::string(port.str()) : std::to_string(port.as_int());
@@ -119,7 +117,7 @@ const Event* latest_container_event(const Cluster& cluster, const Object& pod,
   const Event* best = nullptr;
   for (const Event& e : cluster.events_for(pod)) {
     if (e.reason != reason || !event_about_container(e, c.name, single)) continue;
-    if (!contains_text.empty() && !contains(e.message, contains_text)) continue;
+    if (!contains_text.empty() && !has(e.message, contains_text)) continue;
     if (best == nullptr || e.last_seen.value_or(0) >= best->last_seen.value_or(0)) best = &e;
   }
   return best;
@@ -142,7 +140,7 @@ ProbeEvents probe_events(const Cluster& cluster, const Object& pod, const Contai
     if (e.reason == "Unhealthy" &&
         (e.message.starts_with(failed) || e.message.starts_with(errored))) {
       if (newer(out.unhealthy, e)) out.unhealthy = &e;
-    } else if (e.reason == "Killing" && contains(e.message, kill)) {
+    } else if (e.reason == "Killing" && has(e.message, kill)) {
       if (newer(out.killing, e)) out.killing = &e;
     }
   }
@@ -212,7 +210,7 @@ std::string probe_fix(ProbeKind kind, const ContainerView& c, std::string_view f
   const Value& port = probe_port(probe);
   const std::string ports = declared_ports_text(*c.spec);
   if (match_probe_port(probe, *c.spec) == PortMatch::kNamedMissing ||
-      contains(failure, "strconv.Atoi")) {
+      has(failure, "strconv.Atoi")) {
     return fmt::format(
         "The probe's port \"{}\" is not the name of a port of container {} (it declares {}): add "
         "`name: {}` to the container port the app listens on, or give {} the port number, in {}.",
@@ -232,14 +230,14 @@ std::string probe_fix(ProbeKind kind, const ContainerView& c, std::string_view f
         kind == ProbeKind::kLiveness ? ", and let the liveness probe check only the process itself"
                                      : "");
   }
-  if (contains(failure, "connection refused")) {
+  if (has(failure, "connection refused")) {
     return fmt::format(
         "Nothing listens on port {} when the probe runs (container {} declares {}): set the "
         "probe's port to the one the app listens on, or, if the app only starts slowly, {}, in {}.",
         port_text(port), c.name, ports, slow_start_advice(kind, probe), workload);
   }
-  if (contains(failure, "deadline exceeded") || contains(failure, "timed out") ||
-      contains(failure, "i/o timeout") || contains(failure, "Timeout")) {
+  if (has(failure, "deadline exceeded") || has(failure, "timed out") ||
+      has(failure, "i/o timeout") || has(failure, "Timeout")) {
     return fmt::format(
         "The app answers slower than {}.timeoutSeconds ({}s): raise timeoutSeconds, or make the "
         "health check cheaper; if it happens only at start, {}; in {}.",
