@@ -1,7 +1,10 @@
 #include "core/value.h"
 
+#include <sys/mman.h>
+
 #include <charconv>
 #include <cstring>
+#include <new>
 
 namespace ktriage {
 
@@ -32,7 +35,8 @@ const Value& Value::operator[](std::string_view key) const noexcept {
   const std::size_t n = key.size();
   for (std::uint32_t i = 0; i < size_; ++i) {
     const std::string_view k = members_[i].key;
-    if (k.size() == n && (n == 0 || (k[0] == key[0] && std::memcmp(k.data(), key.data(), n) == 0))) {
+    if (k.size() == n &&
+        (n == 0 || (k[0] == key[0] && std::memcmp(k.data(), key.data(), n) == 0))) {
       return members_[i].value;
     }
   }
@@ -63,6 +67,112 @@ std::string_view Value::type_name(Type t) noexcept {
       return "object";
   }
   return "unknown";
+}
+
+namespace {
+
+// Blocks at least this large come from mmap with huge pages (the arena's growth reaches them
+// after a few MiB); smaller ones from operator new, so that the many small arenas of a bundle
+// of small files cost no more than their content.
+constexpr std::size_t kHugeBlockBytes = 8u << 20;
+constexpr std::size_t kHugePageBytes = 2u << 20;
+
+// Strings longer than this are rarely repeated (messages, JSON blobs): copy them.
+constexpr std::size_t kMaxInternedBytes = 48;
+// The table stops growing here: 64 Ki slots of 16 bytes = 1 MiB per arena at most.
+constexpr std::size_t kMaxInternSlots = 1u << 16;
+
+std::uint32_t hash_short(std::string_view s) noexcept {
+  // FNV-1a over 8-byte words: keys are short, so this is a handful of multiplies.
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ s.size();
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    p += 8;
+    n -= 8;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, p, n);
+  h = (h ^ tail) * 0x100000001b3ULL;
+  return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+}  // namespace
+
+ArenaUpstream* ArenaUpstream::instance() noexcept {
+  static ArenaUpstream upstream;
+  return &upstream;
+}
+
+void* ArenaUpstream::do_allocate(std::size_t bytes, std::size_t alignment) {
+  if (bytes < kHugeBlockBytes) return ::operator new(bytes, std::align_val_t(alignment));
+  const std::size_t span = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+  void* p = ::mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  ::madvise(p, span, MADV_HUGEPAGE);  // advice only: without THP it still works, just slower
+  return p;
+}
+
+void ArenaUpstream::do_deallocate(void* p, std::size_t bytes, std::size_t alignment) {
+  if (bytes < kHugeBlockBytes) {
+    ::operator delete(p, std::align_val_t(alignment));
+    return;
+  }
+  ::munmap(p, (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes);
+}
+
+std::string_view Arena::intern(std::string_view s) {
+  if (s.empty()) return {};
+  if (s.size() > kMaxInternedBytes) return copy(s);
+  if (interned_count_ * 2 >= interned_capacity_) {
+    if (interned_capacity_ >= kMaxInternSlots) {
+      // Full: look up only, so the common vocabulary seen first is still shared.
+      const std::uint32_t h = hash_short(s);
+      const std::size_t mask = interned_capacity_ - 1;
+      for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+        const InternSlot& slot = interned_[i];
+        if (slot.data == nullptr) return copy(s);
+        if (slot.hash == h && slot.size == s.size() &&
+            std::memcmp(slot.data, s.data(), s.size()) == 0) {
+          return {slot.data, slot.size};
+        }
+      }
+    }
+    grow_interned();
+  }
+  const std::uint32_t h = hash_short(s);
+  const std::size_t mask = interned_capacity_ - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    InternSlot& slot = interned_[i];
+    if (slot.data == nullptr) {
+      const std::string_view stored = copy(s);
+      slot = InternSlot{stored.data(), static_cast<std::uint32_t>(stored.size()), h};
+      ++interned_count_;
+      return stored;
+    }
+    if (slot.hash == h && slot.size == s.size() &&
+        std::memcmp(slot.data, s.data(), s.size()) == 0) {
+      return {slot.data, slot.size};
+    }
+  }
+}
+
+void Arena::grow_interned() {
+  const std::size_t capacity = interned_capacity_ == 0 ? 256 : interned_capacity_ * 2;
+  auto table = std::make_unique<InternSlot[]>(capacity);
+  const std::size_t mask = capacity - 1;
+  for (std::size_t i = 0; i < interned_capacity_; ++i) {
+    const InternSlot& slot = interned_[i];
+    if (slot.data == nullptr) continue;
+    std::size_t j = slot.hash & mask;
+    while (table[j].data != nullptr) j = (j + 1) & mask;
+    table[j] = slot;
+  }
+  interned_ = std::move(table);
+  interned_capacity_ = capacity;
 }
 
 }  // namespace ktriage

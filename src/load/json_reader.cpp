@@ -82,7 +82,7 @@ class JsonBuilder {
       case od::json_type::string: {
         std::string_view s;
         check(v.get_string().get(s), here);
-        return Value::string(arena_.copy(s));
+        return Value::string(arena_.intern(s));
       }
       case od::json_type::number: {
         od::number_type nt{};
@@ -127,7 +127,7 @@ class JsonBuilder {
         // Skipped unread: simdjson moves past it when the next field is requested.
         continue;
       }
-      std::string_view stored_key = arena_.copy(key);
+      std::string_view stored_key = arena_.intern(key);
       Value child;
       if (item_pos != nullptr && depth == 0 && key == "items") {
         od::value v = field.value();

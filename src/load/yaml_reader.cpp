@@ -113,7 +113,7 @@ class YamlBuilder {
     std::size_t len = 0;
     const char* text = fy_node_get_scalar(n, &len);
     std::string_view s(text != nullptr ? text : "", text != nullptr ? len : 0);
-    if (fy_node_get_style(n) != FYNS_PLAIN) return Value::string(arena_.copy(s));
+    if (fy_node_get_style(n) != FYNS_PLAIN) return Value::string(arena_.intern(s));
     if (is_plain_null(s)) return Value();
     if (s == "true" || s == "True" || s == "TRUE") return Value::boolean(true);
     if (s == "false" || s == "False" || s == "FALSE") return Value::boolean(false);
@@ -121,7 +121,7 @@ class YamlBuilder {
     if (parse_core_int(s, i)) return Value::integer(i);
     double d = 0;
     if (parse_core_float(s, d)) return Value::number(d);
-    return Value::string(arena_.copy(s));
+    return Value::string(arena_.intern(s));
   }
 
   Value build(fy_node* n, int depth, std::vector<SourcePos>* item_pos, bool is_root) {
@@ -173,7 +173,7 @@ class YamlBuilder {
               break;
             }
           }
-          if (!replaced) members_.push_back(Member{arena_.copy(key), v});
+          if (!replaced) members_.push_back(Member{arena_.intern(key), v});
         }
         const auto count = static_cast<std::uint32_t>(members_.size() - mark);
         const Member* stored = arena_.copy(members_.data() + mark, count);

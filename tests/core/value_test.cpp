@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace ktriage {
 namespace {
 
@@ -21,6 +24,45 @@ TEST(ValueTest, ObjectLookupAndNumericStrings) {
   EXPECT_TRUE(obj.contains("a"));
   EXPECT_FALSE(obj.contains("c"));
   EXPECT_EQ(obj.size(), 2u);
+}
+
+TEST(ArenaTest, InternSharesEqualShortStringsAndCopiesLongOnes) {
+  Arena arena;
+  std::string a = "metadata", b = "metadata";
+  const std::string_view x = arena.intern(a);
+  const std::string_view y = arena.intern(b);
+  EXPECT_EQ(x, "metadata");
+  EXPECT_EQ(x.data(), y.data());
+  EXPECT_NE(x.data(), a.data());  // a copy, not the caller's bytes
+  EXPECT_NE(arena.intern("metadatA").data(), x.data());
+  const std::string long_text(200, 'm');
+  EXPECT_NE(arena.intern(long_text).data(), arena.intern(long_text).data());
+  EXPECT_TRUE(arena.intern("").empty());
+}
+
+TEST(ArenaTest, InternStaysCorrectPastItsTableBound) {
+  // More distinct strings than the table takes: every one must still read back exactly, and
+  // strings interned early keep being shared.
+  Arena arena;
+  const std::string_view early = arena.intern("Running");
+  std::vector<std::string_view> stored;
+  for (int i = 0; i < 200000; ++i) stored.push_back(arena.intern("name-" + std::to_string(i)));
+  for (int i = 0; i < 200000; i += 997)
+    EXPECT_EQ(stored[static_cast<std::size_t>(i)], "name-" + std::to_string(i));
+  EXPECT_EQ(arena.intern(std::string("Running")).data(), early.data());
+}
+
+TEST(ArenaTest, LargeAllocationsComeFromTheHugePageUpstream) {
+  Arena arena;
+  // Enough to make the monotonic resource ask its upstream for blocks over 8 MiB.
+  std::string chunk(1 << 20, 'z');
+  std::vector<std::string_view> copies;
+  for (int i = 0; i < 40; ++i) copies.push_back(arena.copy(chunk));
+  for (const auto& c : copies) {
+    ASSERT_EQ(c.size(), chunk.size());
+    EXPECT_EQ(c.front(), 'z');
+    EXPECT_EQ(c.back(), 'z');
+  }
 }
 
 }  // namespace
