@@ -5,6 +5,8 @@
 // the whole file.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@ namespace ktriage {
 struct ListItem {
   std::size_t offset;  ///< byte offset of `{` in the file
   std::size_t length;
+  std::uint32_t line;  ///< 1-based line of the `{`; its column is always 9
 };
 
 /// The items and the List's own kind ("PodList", "List", ... or "" when absent).
@@ -28,6 +31,11 @@ struct SplitList {
 /// spaces and `{`, and closing on a line of eight spaces and `}`. A raw newline cannot occur inside
 /// a JSON string, so such lines are structural. Returns nullopt for any other layout (compact
 /// JSON, 2-space indentation, a single object), and for Lists smaller than `min_bytes`.
-std::optional<SplitList> split_kubectl_list(std::string_view data, std::size_t min_bytes);
+/// Scans on `threads` threads. `consumed(from, to)`, when given, is called (from any of them)
+/// for byte ranges of `data` the scan has finished with, every 16 MiB or so: a mapped file's
+/// owner releases those pages, so a scan of a 3 GB file does not hold all of it at once.
+std::optional<SplitList> split_kubectl_list(
+    std::string_view data, std::size_t min_bytes, unsigned threads = 1,
+    const std::function<void(std::size_t, std::size_t)>& consumed = {});
 
 }  // namespace ktriage

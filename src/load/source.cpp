@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -45,7 +46,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-void add_issue(Inputs& out, std::string_view file, SourcePos pos, std::string message, bool skipped) {
+void add_issue(Inputs& out, std::string_view file, SourcePos pos, std::string message,
+               bool skipped) {
   InputIssue issue;
   issue.where.file = std::string(file);
   issue.where.pos = pos;
@@ -84,7 +86,9 @@ class MappedFile {
  public:
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
-  MappedFile(MappedFile&& o) noexcept : base_(o.base_), span_(o.span_), size_(o.size_) { o.base_ = nullptr; }
+  MappedFile(MappedFile&& o) noexcept : base_(o.base_), span_(o.span_), size_(o.size_) {
+    o.base_ = nullptr;
+  }
   ~MappedFile() {
     if (base_ != nullptr) ::munmap(base_, span_);
   }
@@ -111,7 +115,8 @@ class MappedFile {
   std::string_view view() const { return {static_cast<const char*>(base_), size_}; }
 
  private:
-  MappedFile(void* base, std::size_t span, std::size_t size) : base_(base), span_(span), size_(size) {}
+  MappedFile(void* base, std::size_t span, std::size_t size)
+      : base_(base), span_(span), size_(size) {}
   void* base_;
   std::size_t span_;
   std::size_t size_;
@@ -136,17 +141,18 @@ std::vector<ParseError> read_json_any(std::string_view data, bool padded, Arena&
 bool read_version(std::string_view data, bool padded, Inputs& out) {
   Arena scratch;
   bool found = false;
-  auto errors = read_json_any(data, padded, scratch, [&](const ParsedDocument& doc, const Locator&) {
-    const Value& root = doc.root;
-    for (const Value* v : {&root["serverVersion"], &root["info"], &root}) {
-      std::string_view git = (*v)["gitVersion"].str();
-      if (!git.empty()) {
-        out.server_version = std::string(git);
-        found = true;
-        return;
-      }
-    }
-  });
+  auto errors =
+      read_json_any(data, padded, scratch, [&](const ParsedDocument& doc, const Locator&) {
+        const Value& root = doc.root;
+        for (const Value* v : {&root["serverVersion"], &root["info"], &root}) {
+          std::string_view git = (*v)["gitVersion"].str();
+          if (!git.empty()) {
+            out.server_version = std::string(git);
+            found = true;
+            return;
+          }
+        }
+      });
   return found && errors.empty();
 }
 
@@ -154,16 +160,34 @@ bool read_version(std::string_view data, bool padded, Inputs& out) {
 // `kubectl cluster-info dump` (<ns>/<name>.json): used only for items that carry no kind.
 std::string_view kind_hint(std::string_view path) {
   static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
-      {"custom-resource-definitions", "CustomResourceDefinition"}, {"pods", "Pod"}, {"nodes", "Node"},
-      {"events", "Event"}, {"services", "Service"}, {"deployments", "Deployment"},
-      {"replicasets", "ReplicaSet"}, {"statefulsets", "StatefulSet"}, {"daemonsets", "DaemonSet"},
-      {"jobs", "Job"}, {"cronjobs", "CronJob"}, {"pvcs", "PersistentVolumeClaim"},
-      {"pvs", "PersistentVolume"}, {"ingress", "Ingress"}, {"configmaps", "ConfigMap"},
-      {"secrets", "Secret"}, {"namespaces", "Namespace"}, {"storage-classes", "StorageClass"},
-      {"endpoints", "Endpoints"}, {"limitranges", "LimitRange"}, {"resource-quotas", "ResourceQuota"},
-      {"network-policy", "NetworkPolicy"}, {"pod-disruption-budgets", "PodDisruptionBudget"},
-      {"roles", "Role"}, {"rolebindings", "RoleBinding"}, {"clusterroles", "ClusterRole"},
-      {"clusterRoleBindings", "ClusterRoleBinding"}, {"serviceaccounts", "ServiceAccount"},
+      {"custom-resource-definitions", "CustomResourceDefinition"},
+      {"pods", "Pod"},
+      {"nodes", "Node"},
+      {"events", "Event"},
+      {"services", "Service"},
+      {"deployments", "Deployment"},
+      {"replicasets", "ReplicaSet"},
+      {"statefulsets", "StatefulSet"},
+      {"daemonsets", "DaemonSet"},
+      {"jobs", "Job"},
+      {"cronjobs", "CronJob"},
+      {"pvcs", "PersistentVolumeClaim"},
+      {"pvs", "PersistentVolume"},
+      {"ingress", "Ingress"},
+      {"configmaps", "ConfigMap"},
+      {"secrets", "Secret"},
+      {"namespaces", "Namespace"},
+      {"storage-classes", "StorageClass"},
+      {"endpoints", "Endpoints"},
+      {"limitranges", "LimitRange"},
+      {"resource-quotas", "ResourceQuota"},
+      {"network-policy", "NetworkPolicy"},
+      {"pod-disruption-budgets", "PodDisruptionBudget"},
+      {"roles", "Role"},
+      {"rolebindings", "RoleBinding"},
+      {"clusterroles", "ClusterRole"},
+      {"clusterRoleBindings", "ClusterRoleBinding"},
+      {"serviceaccounts", "ServiceAccount"},
       {"replication-controllers", "ReplicationController"},
   };
   std::string_view p = path;
@@ -186,7 +210,9 @@ std::string_view kind_hint(std::string_view path) {
 class ShiftedLocator final : public Locator {
  public:
   ShiftedLocator(const Locator& inner, SourcePos base) : inner_(inner), base_(base) {}
-  SourcePos locate(std::span<const PathStep> path) const override { return shift(inner_.locate(path), base_); }
+  SourcePos locate(std::span<const PathStep> path) const override {
+    return shift(inner_.locate(path), base_);
+  }
   static SourcePos shift(SourcePos p, SourcePos base) {
     if (p.line == 0) return base;
     return p.line == 1 ? SourcePos{base.line, base.column + p.column - 1}
@@ -205,56 +231,40 @@ constexpr std::size_t kParallelListBytes = 64u << 20;
 // parser and arena; results are merged in item order, so output does not depend on threads.
 // `release_consumed` drops the pages of parsed items from memory (only for mapped files).
 void load_split_list(std::string_view path, std::string_view data, const SplitList& list,
-                     std::uint32_t file, bool release_consumed, Inputs& out) {
+                     std::uint32_t file, unsigned threads, bool release_consumed, Inputs& out) {
   const std::size_t n = list.items.size();
-  const unsigned threads =
-      static_cast<unsigned>(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
   const std::size_t blocks = std::min<std::size_t>(threads, n);
   std::string_view hint = list.kind.size() > 4 && list.kind.ends_with("List")
                               ? list.kind.substr(0, list.kind.size() - 4)
                               : std::string_view();
-  // Phase 1: newlines before each block, so every item gets its file line without a serial scan.
   std::vector<std::size_t> begin(blocks + 1);
   for (std::size_t b = 0; b <= blocks; ++b) begin[b] = b * n / blocks;
-  std::vector<std::size_t> newlines(blocks, 0);
-  // Blocks start at the beginning of their first item's line, so columns come out right.
-  auto line_start = [&](std::size_t b) -> std::size_t {
-    if (b == 0) return 0;
-    const std::size_t nl = data.rfind('\n', list.items[begin[b]].offset);
-    return nl == std::string_view::npos ? 0 : nl + 1;
-  };
-  auto count_lines = [&](std::size_t b) {
-    if (b + 1 >= blocks) return;  // the last block's count is never needed
-    const std::size_t from = line_start(b);
-    const std::size_t to = line_start(b + 1);
-    newlines[b] = count_newlines(data.data() + from, data.data() + to);
-  };
   struct Part {
     std::unique_ptr<Arena> arena = std::make_unique<Arena>();
     Inputs partial;
   };
   std::vector<Part> parts(blocks);
-  auto parse_block = [&](std::size_t b, std::size_t first_line) {
+  auto parse_block = [&](std::size_t b) {
     Part& part = parts[b];
-    const std::size_t block_start = line_start(b);
-    LineIndex lines(data.substr(block_start));
-    std::size_t released = block_start;
+    std::size_t released = list.items[begin[b]].offset;
     const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     for (std::size_t i = begin[b]; i < begin[b + 1]; ++i) {
       const ListItem& item = list.items[i];
-      SourcePos rel = lines.position(item.offset - block_start);
-      SourcePos pos{static_cast<std::uint32_t>(first_line + rel.line - 1), rel.column};
+      const SourcePos pos{item.line, 9};
       // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
-      auto errors = read_json(data.substr(item.offset, item.length), *part.arena,
-                              [&](const ParsedDocument& doc, const Locator& locator) {
-                                ParsedDocument shifted = doc;
-                                shifted.root_pos = pos;
-                                ShiftedLocator loc(locator, pos);
-                                add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
-                              });
+      auto errors =
+          read_json(data.substr(item.offset, item.length), *part.arena,
+                    [&](const ParsedDocument& doc, const Locator& locator) {
+                      ParsedDocument shifted = doc;
+                      shifted.root_pos = pos;
+                      ShiftedLocator loc(locator, pos);
+                      add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
+                    });
       for (const ParseError& e : errors) {
-        part.partial.issues.push_back(InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
-                                                 e.message + " (this List item was skipped)", false});
+        part.partial.issues.push_back(
+            InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
+                       e.message + " (this List item was skipped)",
+                       false});
       }
       if (release_consumed && item.offset + item.length - released > (16u << 20)) {
         const std::size_t from = (released + page - 1) / page * page;
@@ -265,15 +275,8 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(count_lines, b);
-  count_lines(0);
-  for (auto& t : pool) t.join();
-  pool.clear();
-  std::vector<std::size_t> first_line(blocks, 1);
-  for (std::size_t b = 1; b < blocks; ++b) first_line[b] = first_line[b - 1] + newlines[b - 1];
-  // count_lines(b) counted up to the next block's first item; block 0 counted from the file start.
-  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(parse_block, b, first_line[b]);
-  parse_block(0, 1);
+  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(parse_block, b);
+  parse_block(0);
   for (auto& t : pool) t.join();
   for (Part& part : parts) {
     for (RawObject& o : part.partial.objects) out.objects.push_back(o);
@@ -285,11 +288,11 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
 void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out,
                   bool release_consumed = false) {
   std::string l = lower(path);
-  const bool json = ends_with(l, ".json") ||
-                    (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
-                     data.find_first_not_of(" \t\r\n") != std::string_view::npos &&
-                     (data[data.find_first_not_of(" \t\r\n")] == '{' ||
-                      data[data.find_first_not_of(" \t\r\n")] == '['));
+  const bool json =
+      ends_with(l, ".json") || (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
+                                data.find_first_not_of(" \t\r\n") != std::string_view::npos &&
+                                (data[data.find_first_not_of(" \t\r\n")] == '{' ||
+                                 data[data.find_first_not_of(" \t\r\n")] == '['));
   auto arena = std::make_unique<Arena>();
   const std::uint32_t file = out.add_file(std::string(path));
   std::size_t objects = 0;
@@ -301,9 +304,22 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
   };
   std::vector<ParseError> errors;
   if (json && padded) {
-    if (auto list = split_kubectl_list(data, kParallelListBytes)) {
+    const unsigned threads =
+        static_cast<unsigned>(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
+    std::function<void(std::size_t, std::size_t)> release;
+    if (release_consumed) {
+      release = [&data, page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))](std::size_t from,
+                                                                                  std::size_t to) {
+        // Page cache stays; only this process's mapping of it goes, to be faulted in again when
+        // the items are parsed. Without it a 3 GB List is wholly resident before parsing starts.
+        from = (from + page - 1) / page * page;
+        to = to / page * page;
+        if (to > from) ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_DONTNEED);
+      };
+    }
+    if (auto list = split_kubectl_list(data, kParallelListBytes, threads, release)) {
       const std::size_t before = out.objects.size();
-      load_split_list(path, data, *list, file, release_consumed, out);
+      load_split_list(path, data, *list, file, threads, release_consumed, out);
       if (out.objects.size() > before) ++out.files_read;
       return;
     }
@@ -314,10 +330,10 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
     errors = read_yaml(path, data, *arena, sink);
   }
   for (const ParseError& e : errors) {
-    out.issues.push_back(InputIssue{{std::string(path), e.pos},
-                                    objects > 0 ? e.message + " (objects before it were read)"
-                                                : e.message,
-                                    false});
+    out.issues.push_back(
+        InputIssue{{std::string(path), e.pos},
+                   objects > 0 ? e.message + " (objects before it were read)" : e.message,
+                   false});
   }
   if (errors.empty() && objects == 0 && !object_like) {
     skip(out, path, "no Kubernetes objects in it");
@@ -343,9 +359,8 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
-    out.issues.push_back(
-        InputIssue{{path, {}}, fmt::format("cannot open archive: {}", archive_error_string(a.get())),
-                   true});
+    out.issues.push_back(InputIssue{
+        {path, {}}, fmt::format("cannot open archive: {}", archive_error_string(a.get())), true});
     return;
   }
   archive_entry* entry = nullptr;
@@ -356,15 +371,16 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
     if (r < ARCHIVE_WARN) {
       out.issues.push_back(InputIssue{
           {path, {}},
-          fmt::format("archive damaged after {} entries: {}; the entries before were read",
-                      entries, archive_error_string(a.get())),
+          fmt::format("archive damaged after {} entries: {}; the entries before were read", entries,
+                      archive_error_string(a.get())),
           entries == 0});
       break;
     }
     ++entries;
     if (archive_entry_filetype(entry) != AE_IFREG) continue;  // folders, links (all-logs/)
     const la_int64_t size = archive_entry_size(entry);
-    std::string name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
+    std::string name =
+        archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
     std::string display = path + ":" + name;
     if (size < 0 || size > (la_int64_t{8} << 30)) {
       skip(out, display, "entry too large or of unknown size");
@@ -379,11 +395,11 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
       total += static_cast<std::size_t>(got);
     }
     if (got < 0) {
-      out.issues.push_back(InputIssue{
-          {path, {}},
-          fmt::format("archive damaged in entry {}: {}; the {} entries before were read", name,
-                      archive_error_string(a.get()), entries - 1),
-          false});
+      out.issues.push_back(
+          InputIssue{{path, {}},
+                     fmt::format("archive damaged in entry {}: {}; the {} entries before were read",
+                                 name, archive_error_string(a.get()), entries - 1),
+                     false});
       break;
     }
     buf.shrink(total);
@@ -441,13 +457,15 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
                       bool mapped) {
   // Archive entries are "bundle.tgz:inner/path"; layout rules look at the inner path.
   std::string_view inner = path;
-  if (auto colon = path.find(".tgz:"); colon != std::string_view::npos) inner = path.substr(colon + 5);
-  if (auto colon = path.find(".tar.gz:"); colon != std::string_view::npos) inner = path.substr(colon + 8);
-  if (auto colon = path.find(".tar:"); colon != std::string_view::npos) inner = path.substr(colon + 5);
+  if (auto colon = path.find(".tgz:"); colon != std::string_view::npos)
+    inner = path.substr(colon + 5);
+  if (auto colon = path.find(".tar.gz:"); colon != std::string_view::npos)
+    inner = path.substr(colon + 8);
+  if (auto colon = path.find(".tar:"); colon != std::string_view::npos)
+    inner = path.substr(colon + 5);
   std::string l = lower(inner);
-  std::string_view base = inner.substr(inner.find_last_of('/') == std::string_view::npos
-                                           ? 0
-                                           : inner.find_last_of('/') + 1);
+  std::string_view base = inner.substr(
+      inner.find_last_of('/') == std::string_view::npos ? 0 : inner.find_last_of('/') + 1);
 
   if (auto log = classify_log_path(inner)) {
     add_log(*log, path, data, out);

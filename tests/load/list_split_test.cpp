@@ -1,0 +1,135 @@
+#include "load/list_split.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "load/source.h"
+
+namespace ktriage {
+namespace {
+
+// A List as `kubectl get pods -A -o json` prints it (Go's MarshalIndent, 4-space indent).
+std::string kubectl_list(int items) {
+  std::string s = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n";
+  for (int i = 0; i < items; ++i) {
+    s += "        {\n            \"kind\": \"Pod\",\n            \"metadata\": {\n";
+    s += "                \"name\": \"p" + std::to_string(i) + "\"\n            }\n        }";
+    s += i + 1 < items ? ",\n" : "\n";
+  }
+  s += "    ],\n    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n  "
+       "  }\n}\n";
+  return s;
+}
+
+std::pair<std::uint32_t, std::uint32_t> line_col(const std::string& s, std::size_t offset) {
+  std::uint32_t line = 1, col = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (s[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+TEST(ListSplitTest, FindsEveryItemWithItsLineOnAnyNumberOfThreads) {
+  const std::string text = kubectl_list(7);
+  for (unsigned threads : {1u, 2u, 3u, 8u, 64u}) {
+    auto list = split_kubectl_list(text, 0, threads);
+    ASSERT_TRUE(list.has_value()) << threads;
+    EXPECT_EQ(list->kind, "List");
+    ASSERT_EQ(list->items.size(), 7u) << threads;
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+      const ListItem& item = list->items[i];
+      const std::string body = text.substr(item.offset, item.length);
+      EXPECT_EQ(body.front(), '{');
+      EXPECT_EQ(body.back(), '}');
+      EXPECT_NE(body.find("\"p" + std::to_string(i) + "\""), std::string::npos) << body;
+      auto [line, col] = line_col(text, item.offset);
+      EXPECT_EQ(item.line, line) << "item " << i << " on " << threads << " threads";
+      EXPECT_EQ(col, 9u);
+    }
+  }
+}
+
+TEST(ListSplitTest, ReleasesEveryScannedByteExactlyOnce) {
+  const std::string text = kubectl_list(50);
+  std::mutex mu;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  auto list = split_kubectl_list(text, 0, 3, [&](std::size_t from, std::size_t to) {
+    std::lock_guard lock(mu);
+    ranges.emplace_back(from, to);
+  });
+  ASSERT_TRUE(list.has_value());
+  std::sort(ranges.begin(), ranges.end());
+  ASSERT_FALSE(ranges.empty());
+  EXPECT_EQ(ranges.back().second, text.size());
+  for (std::size_t i = 1; i < ranges.size(); ++i) EXPECT_EQ(ranges[i - 1].second, ranges[i].first);
+}
+
+TEST(ListSplitTest, RefusesOtherLayouts) {
+  const std::string good = kubectl_list(3);
+  EXPECT_TRUE(split_kubectl_list(good, 0, 2).has_value());
+  // Too small for the threshold: the caller parses it whole.
+  EXPECT_FALSE(split_kubectl_list(good, good.size() + 1, 2).has_value());
+  // Compact JSON, a single object, an empty List.
+  EXPECT_FALSE(split_kubectl_list(R"({"items":[{"kind":"Pod"}],"kind":"List"})", 0, 2).has_value());
+  EXPECT_FALSE(split_kubectl_list("{\n    \"kind\": \"Pod\"\n}\n", 0, 2).has_value());
+  EXPECT_FALSE(
+      split_kubectl_list("{\n    \"items\": [],\n    \"kind\": \"List\"\n}\n", 0, 2).has_value());
+  // Two-space indentation (as yq or jq would write it).
+  EXPECT_FALSE(
+      split_kubectl_list("{\n  \"items\": [\n    {\n      \"kind\": \"Pod\"\n    }\n  ]\n}\n", 0, 2)
+          .has_value());
+  // Truncated after an item, and garbage between items.
+  EXPECT_FALSE(split_kubectl_list(good.substr(0, good.find("        },") + 10), 0, 2).has_value());
+  std::string bad = good;
+  bad.replace(bad.find("        },\n") + 9, 1, ";");
+  EXPECT_FALSE(split_kubectl_list(bad, 0, 2).has_value());
+}
+
+TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
+  // Over the 64 MiB threshold, so the loader takes the parallel path; one item is broken.
+  std::string text = kubectl_list(0);
+  const std::string head = text.substr(0, text.find("    ],"));
+  std::string body;
+  const std::string filler(200, 'x');
+  const int n = 330000;
+  std::size_t broken_offset = 0;
+  for (int i = 0; i < n; ++i) {
+    if (i == n / 2) broken_offset = head.size() + body.size();
+    body += "        {\n            \"kind\": \"ConfigMap\",\n            \"metadata\": {\n";
+    body += "                \"name\": \"c" + std::to_string(i) + "\",\n";
+    body += "                \"namespace\": \"default\"\n            },\n";
+    body += i == n / 2 ? "            \"data\": {\"a\": tru}\n"
+                       : "            \"data\": {\"a\": \"" + filler + "\"}\n";
+    body += i + 1 < n ? "        },\n" : "        }\n";
+  }
+  text = head + body + text.substr(text.find("    ],"));
+  ASSERT_GT(text.size(), 64u << 20);
+  Inputs in;
+  // Padded as a mapped file is: the parallel path parses items in place.
+  const std::string padded = text + std::string(64, ' ');
+  load_buffer("big.json", std::string_view(padded.data(), text.size()), in, /*padded=*/true);
+  EXPECT_EQ(in.objects.size(), static_cast<std::size_t>(n - 1));
+  ASSERT_EQ(in.issues.size(), 1u);
+  auto [line, col] = line_col(text, broken_offset);
+  EXPECT_EQ(in.issues[0].where.file, "big.json");
+  // The error is on the item's "data" line, six below the line where the item opens.
+  EXPECT_EQ(in.issues[0].where.pos.line, line + 6);
+  EXPECT_NE(in.issues[0].message.find("skipped"), std::string::npos) << in.issues[0].message;
+  // Items keep their order and their positions.
+  EXPECT_EQ(in.objects.front().root["metadata"]["name"].str(), "c0");
+  EXPECT_EQ(in.objects.back().root["metadata"]["name"].str(), "c" + std::to_string(n - 1));
+  EXPECT_EQ(in.objects.front().pos.line, 4u);
+  EXPECT_EQ(in.objects.front().pos.column, 9u);
+}
+
+}  // namespace
+}  // namespace ktriage
