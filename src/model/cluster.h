@@ -79,10 +79,12 @@ class Cluster {
 
  private:
   Cluster() = default;
-  void index_objects();
-  void index_events();
+  void fill_objects();
+  void index_identity();   // by_kind_, by_key_, by_uid_
+  void index_ownership();  // children_ and the pod indexes
+  void index_events();     // events_ and its indexes; reads only objects_
   void index_logs();
-  void compute_now(std::optional<UnixSeconds> now);
+  UnixSeconds newest_object_time() const;
 
   // Index keys are views into the loaded data (arenas, Inputs), which the Cluster owns and never
   // moves: no key is copied, which at 500,000 objects saved seconds of allocation.
@@ -114,7 +116,6 @@ class Cluster {
   UnixSeconds now_ = 0;
   bool now_from_flag_ = false;
 };
-
 
 /// "kind\0ns\0name": a string key for one object, for callers that keep their own maps.
 std::string object_key(std::string_view kind, std::string_view ns, std::string_view name);
