@@ -37,7 +37,7 @@ test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	bench/run_bench.sh $(BUILD)/ktriage diagnose -o json
+	FLOOR=$(BUILD)/bench/simdjson-floor bench/run_bench.sh $(BUILD)/ktriage diagnose -o json
 
 install: build
 	install -m 0755 $(BUILD)/ktriage /usr/local/bin/ktriage

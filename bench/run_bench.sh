@@ -9,6 +9,10 @@
 # /dev/null, and prints wall time and peak RSS of each run (GNU time), the median, the
 # throughput (input bytes / median wall seconds) and peak RSS / input size.
 #
+# Then, when FLOOR names the simdjson-floor binary (make bench sets it), it prints the floor: how
+# long simdjson's DOM parser alone takes over the same bytes on one core (median of 3), and the
+# command's median wall time as a multiple of it.
+#
 # Environment: NODES, PODS (dataset size), RUNS (default 3), KTRIAGE_GEN (generator binary;
 # default: build/bench/ktriage-gen, else built into build-gen/), WARM=0 to skip reading the
 # dataset once into the page cache before timing. Exit codes 0 and 1 of the command count as
@@ -107,9 +111,17 @@ done
 wall_median=$(printf '%s\n' "${walls[@]}" | median)
 rss_median=$(printf '%s\n' "${rss[@]}" | median)
 rss_max=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
-awk -v w="$wall_median" -v b="$input_bytes" -v rm="$rss_median" -v rx="$rss_max" 'BEGIN {
+floor_s=0
+if [ -n "${FLOOR:-}" ]; then
+  [ -x "$FLOOR" ] || die "FLOOR=$FLOOR is not executable"
+  "$FLOOR" "$data" >"$tmp/floor" || die "$FLOOR failed on $data"
+  grep -v '^FLOOR ' "$tmp/floor"
+  floor_s=$(sed -n 's/^FLOOR parse_s=\([0-9.]*\).*/\1/p' "$tmp/floor")
+fi
+awk -v w="$wall_median" -v b="$input_bytes" -v rm="$rss_median" -v rx="$rss_max" -v f="$floor_s" 'BEGIN {
   mbs = w > 0 ? b / 1e6 / w : 0
   printf "median:  wall %.2f s   %.0f MB/s   peak RSS %.1f MB (max %.1f MB)\n", w, mbs, rm / 1024, rx / 1024
   printf "ratio:   peak RSS / input = %.3f (median), %.3f (max)\n", rm * 1024 / b, rx * 1024 / b
-  printf "RESULT wall_s=%.2f mb_per_s=%.0f peak_rss_mb=%.1f rss_over_input=%.3f\n", w, mbs, rx / 1024, rx * 1024 / b
+  if (f > 0) printf "ratio:   wall / simdjson floor = %.1fx\n", w / f
+  printf "RESULT wall_s=%.2f mb_per_s=%.0f peak_rss_mb=%.1f rss_over_input=%.3f floor_s=%.2f\n", w, mbs, rx / 1024, rx * 1024 / b, f
 }'
