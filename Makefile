@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 EXAMPLE    ?= examples/shop-broken
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all bootstrap build run test test-fast bench fuzz format clean install
+.PHONY: all bootstrap build run test test-fast bench bench-micro fuzz format clean install
 
 all: build
 
@@ -38,6 +38,11 @@ test-fast: build
 
 bench: build
 	FLOOR=$(BUILD)/bench/simdjson-floor bench/run_bench.sh $(BUILD)/ktriage diagnose -o json
+
+# Per-phase micro-benchmarks (Google Benchmark) beside simdjson on the same 15,000-pod List.
+bench-micro: build
+	@[ -d bench/data/500x15000 ] || $(BUILD)/bench/ktriage-gen --nodes 500 --pods 15000 --out bench/data/500x15000 >/dev/null
+	$(BUILD)/bench/ktriage-micro-bench --benchmark_min_time=2
 
 install: build
 	install -m 0755 $(BUILD)/ktriage /usr/local/bin/ktriage
