@@ -14,16 +14,17 @@ namespace {
 
 struct PeerRow {
   const char* troubleshoot_case;
-  std::vector<std::string> fixtures;  // under pkg/analyze/files/
-  const char* pod;                    // "ns/name" that must have a finding; "" = none may
-  std::set<std::string> catalogs;     // acceptable catalog ids; empty = any pod finding
+  std::vector<std::string> fixtures;            // under pkg/analyze/files/
+  const char* pod;                              // "ns/name" that must have a finding; "" = none may
+  std::set<std::string> catalogs;               // acceptable catalog ids; empty = any pod finding
   std::vector<std::string> healthy_namespaces;  // namespaces that must have no warning/critical
-  const char* not_covered = nullptr;           // why ktriage deliberately differs
+  const char* not_covered = nullptr;            // why ktriage deliberately differs
 };
 
 std::vector<Finding> run(const std::vector<std::string>& fixtures) {
   std::vector<std::string> paths;
-  for (const auto& f : fixtures) paths.push_back(testing::shared_dir() + "/peers/troubleshoot/pkg/analyze/files/" + f);
+  for (const auto& f : fixtures)
+    paths.push_back(testing::shared_dir() + "/peers/troubleshoot/pkg/analyze/files/" + f);
   Inputs in = load_sources(paths);
   auto cluster = Cluster::build(std::move(in));
   return testing::diagnose(*cluster);
@@ -32,41 +33,80 @@ std::vector<Finding> run(const std::vector<std::string>& fixtures) {
 const std::vector<PeerRow>& rows() {
   static const std::vector<PeerRow> kRows = {
       {"Test_ClusterPodStatuses/pass_when_pods_are_healthy_in_all_namespaces",
-       {"pods/default.json", "pods/other.json"}, "", {}, {"default", "other"}},
+       {"pods/default.json", "pods/other.json"},
+       "",
+       {},
+       {"default", "other"}},
+      {"Test_ClusterPodStatuses/pass_when_all_pods_are_healthy_in_specific_namespace",
+       {"pods/default.json", "pods/other.json", "pods/default-unhealthy.json"},
+       "",
+       {},
+       {"default", "other"}},
+      {"Test_analyzeContainerStatuses/pass when there is no status detected",
+       {"pods/default.json"},
+       "",
+       {},
+       {"default"}},
       {"Test_ClusterPodStatuses/fail_when_pods_are_unhealthy_in_any_namespace (default-unhealthy)",
-       {"pods/default-unhealthy.json"}, "default-unhealthy/random-pod-75b66db9b9-nqhp8", {}, {},
-       "the fixture sets status.phase to \"CrashLoopBackOff\", a value Kubernetes never writes; its "
+       {"pods/default-unhealthy.json"},
+       "default-unhealthy/random-pod-75b66db9b9-nqhp8",
+       {},
+       {},
+       "the fixture sets status.phase to \"CrashLoopBackOff\", a value Kubernetes never writes; "
+       "its "
        "container is Running and Ready with 0 restarts, so ktriage sees a healthy pod"},
       {"Test_ClusterPodStatuses/fail_when_pods_are_unhealthy_in_any_namespace (other-unhealthy)",
-       {"pods/other-unhealthy.json"}, "other-unhealthy/other-pod-75b66db9b9-nqhp8", {}, {},
+       {"pods/other-unhealthy.json"},
+       "other-unhealthy/other-pod-75b66db9b9-nqhp8",
+       {},
+       {},
        "same synthetic phase value as default-unhealthy"},
       {"Test_ClusterPodStatuses/show_message_of_pending_pods_with_wrong_node_affinity",
        {"pods/message-pending-node-affinity.json"},
        "message-pending-node-affinity/kotsadm-b6cb54c8f-zgzrn",
-       {"POD-PENDING-NODE-SELECTOR-AFFINITY-MISMATCH"}, {}},
+       {"POD-PENDING-NODE-SELECTOR-AFFINITY-MISMATCH"},
+       {}},
       {"Test_ClusterPodStatuses/show_message_of_pending_pod_resource",
        {"pods/message-pending-pod-resources.json"},
        "message-pending-pod-resources/pending-pod-resources-5fddcf7688-djjfc",
        // The message is "Insufficient nvidia.com/gpu": ktriage names the extended resource.
-       {"POD-PENDING-INSUFFICIENT-RESOURCES", "POD-PENDING-INSUFFICIENT-EXTENDED-RESOURCE"}, {}},
+       {"POD-PENDING-INSUFFICIENT-RESOURCES", "POD-PENDING-INSUFFICIENT-EXTENDED-RESOURCE"},
+       {}},
       {"Test_ClusterPodStatuses/show_message_of_pod_crashloop_backoff",
-       {"pods/message-pod-crashloop-backoff.json"}, "message-pod-crashloop-backoff/init-demo", {}, {}},
+       {"pods/message-pod-crashloop-backoff.json"},
+       "message-pod-crashloop-backoff/init-demo",
+       {},
+       {}},
       {"Test_ClusterPodStatuses/show_message_of_init_pod_crashloop_backoff",
-       {"pods/message-pod-init-crashloop-backoff.json", "events/message-pod-init-crashloop-backoff.json"},
-       "message-pod-init-crashloop-backoff/init-demo2", {}, {}},
+       {"pods/message-pod-init-crashloop-backoff.json",
+        "events/message-pod-init-crashloop-backoff.json"},
+       "message-pod-init-crashloop-backoff/init-demo2",
+       {},
+       {}},
       {"Test_ClusterPodStatuses/show_message_of_container_creating_pod_with_failed_mount",
-       {"pods/message-container-creating-failed-mount.json", "events/message-container-creating-failed-mount.json"},
-       "message-container-creating-failed-mount/troubleshoot-copyfromhost-4m79m-psdjm", {}, {}},
-      {"Test_ClusterPodStatuses/show_message_of_oom_killed_pod + Test_analyzeContainerStatuses/fail when there is OOMKilled container",
-       {"pods/message-oomkill-pod.json"}, "message-oomkill-pod/oom-kill-job3-gbb89",
-       {"POD-CRASH-OOMKILLED"}, {}},
+       {"pods/message-container-creating-failed-mount.json",
+        "events/message-container-creating-failed-mount.json"},
+       "message-container-creating-failed-mount/troubleshoot-copyfromhost-4m79m-psdjm",
+       {},
+       {}},
+      {"Test_ClusterPodStatuses/show_message_of_oom_killed_pod + "
+       "Test_analyzeContainerStatuses/fail when there is OOMKilled container",
+       {"pods/message-oomkill-pod.json"},
+       "message-oomkill-pod/oom-kill-job3-gbb89",
+       {"POD-CRASH-OOMKILLED"},
+       {}},
       {"Test_ClusterPodStatuses/show_message_of_image_pull_fail",
        {"pods/message-image-pull-fail.json", "events/message-image-pull-fail.json"},
        "message-image-pull-fail/no-image-deployment-849c4c4958-rxqmt",
-       {"POD-WAITING-IMAGE-NOT-FOUND", "POD-WAITING-IMAGE-PULL-UNAUTHORIZED", "POD-WAITING-IMAGE-PULL-BACKOFF",
-        "POD-WAITING-IMAGE-PULL-NETWORK", "POD-WAITING-IMAGE-PULL-TLS"}, {}},
-      {"Test_ClusterPodStatuses/show_none_message_of_no_events_pod", {"pods/message-image-pull-fail.json"},
-       "message-image-pull-fail/no-image-deployment-849c4c4958-rxqmt", {}, {}},
+       {"POD-WAITING-IMAGE-NOT-FOUND", "POD-WAITING-IMAGE-PULL-UNAUTHORIZED",
+        "POD-WAITING-IMAGE-PULL-BACKOFF", "POD-WAITING-IMAGE-PULL-NETWORK",
+        "POD-WAITING-IMAGE-PULL-TLS"},
+       {}},
+      {"Test_ClusterPodStatuses/show_none_message_of_no_events_pod",
+       {"pods/message-image-pull-fail.json"},
+       "message-image-pull-fail/no-image-deployment-849c4c4958-rxqmt",
+       {},
+       {}},
   };
   return kRows;
 }
@@ -82,7 +122,8 @@ TEST_P(TroubleshootPeer, ReportsTheSameCondition) {
   if (std::string_view(row.pod).empty()) {
     for (const Finding& f : findings) {
       for (const auto& ns : row.healthy_namespaces) {
-        EXPECT_FALSE(f.object.ns == ns && f.severity >= Severity::kWarning) << "unexpected " << f.id;
+        EXPECT_FALSE(f.object.ns == ns && f.severity >= Severity::kWarning)
+            << "unexpected " << f.id;
       }
     }
     return;
@@ -91,13 +132,15 @@ TEST_P(TroubleshootPeer, ReportsTheSameCondition) {
   std::string seen;
   for (const Finding& f : findings) {
     bool about = f.object.kind == "Pod" && f.object.ns + "/" + f.object.name == row.pod;
-    for (const auto& o : f.also_affects) about = about || (o.kind == "Pod" && o.ns + "/" + o.name == row.pod);
+    for (const auto& o : f.also_affects)
+      about = about || (o.kind == "Pod" && o.ns + "/" + o.name == row.pod);
     if (!about) continue;
     seen += " " + f.catalog;
     if (f.severity < Severity::kWarning) continue;
     if (row.catalogs.empty() || row.catalogs.count(f.catalog) > 0) found = true;
   }
-  EXPECT_TRUE(found) << row.troubleshoot_case << ": no matching finding on " << row.pod << "; found:" << seen;
+  EXPECT_TRUE(found) << row.troubleshoot_case << ": no matching finding on " << row.pod
+                     << "; found:" << seen;
 }
 
 INSTANTIATE_TEST_SUITE_P(Troubleshoot, TroubleshootPeer, ::testing::ValuesIn(rows()),
