@@ -49,7 +49,7 @@ install: build
 	ln -sf /usr/local/bin/ktriage /usr/local/bin/kubectl-triage
 
 format:
-	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 'bench/*.h')
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
     const std::size_t span = size + simdjson::SIMDJSON_PADDING;
     void* region = ::mmap(nullptr, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (region == MAP_FAILED ||
-        (size > 0 && ::mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED)) {
+        (size > 0 &&
+         ::mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED)) {
       std::perror(file.c_str());
       return 2;
     }

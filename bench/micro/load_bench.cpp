@@ -36,7 +36,8 @@ const simdjson::padded_string& input() {
 
 ktriage::Inputs load_input() {
   ktriage::Inputs in;
-  ktriage::load_buffer("pods.json", std::string_view(input().data(), input().size()), in, /*padded=*/true);
+  ktriage::load_buffer("pods.json", std::string_view(input().data(), input().size()), in,
+                       /*padded=*/true);
   return in;
 }
 

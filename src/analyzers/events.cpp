@@ -14,10 +14,13 @@
 namespace ktriage {
 namespace {
 
-constexpr Rule kUnexplained{"unexplained-warning-events", "", Severity::kWarning,
-                            "Warning events that no other finding explains",
-                            "Read the events' messages; kubectl describe on the object shows them in context.",
-                            "https://kubernetes.io/docs/reference/kubernetes-api/cluster-resources/event-v1/"};
+constexpr Rule kUnexplained{
+    "unexplained-warning-events",
+    "",
+    Severity::kWarning,
+    "Warning events that no other finding explains",
+    "Read the events' messages; kubectl describe on the object shows them in context.",
+    "https://kubernetes.io/docs/reference/kubernetes-api/cluster-resources/event-v1/"};
 constexpr Rule kRules[] = {kUnexplained};
 
 // Events ktriage does not treat as faults: the normal noise of a working cluster.
@@ -31,7 +34,8 @@ bool is_noise(const Event& e) {
 // Catalog entries for common reasons, so grouped events still point at the runbook.
 std::string_view catalog_for(const Event& e) {
   const std::string_view r = e.reason;
-  if (r == "BackOff" && e.message.find("pulling image") != std::string_view::npos) return "POD-WAITING-IMAGE-PULL-BACKOFF";
+  if (r == "BackOff" && e.message.find("pulling image") != std::string_view::npos)
+    return "POD-WAITING-IMAGE-PULL-BACKOFF";
   if (r == "BackOff") return "POD-CRASHLOOPBACKOFF";
   if (r == "FailedMount" || r == "FailedAttachVolume") return "POD-WAITING-MOUNT-TIMEOUT";
   if (r == "Evicted") return "POD-EVICTED-NODE-PRESSURE";
@@ -41,7 +45,8 @@ std::string_view catalog_for(const Event& e) {
   if (r == "BackoffLimitExceeded") return "JOB-BACKOFF-LIMIT-EXCEEDED";
   if (r == "DeadlineExceeded") return "JOB-DEADLINE-EXCEEDED";
   if (r == "FailedCreatePodSandBox") return "POD-WAITING-SANDBOX-CNI-FAILED";
-  if (r == "FailedGetResourceMetric" || r == "FailedComputeMetricsReplicas") return "HPA-METRICS-UNAVAILABLE";
+  if (r == "FailedGetResourceMetric" || r == "FailedComputeMetricsReplicas")
+    return "HPA-METRICS-UNAVAILABLE";
   if (r == "ProvisioningFailed") return "PVC-PENDING-PROVISIONING-FAILED";
   return "";
 }
@@ -69,7 +74,8 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
   std::map<std::pair<std::string_view, std::string_view>, std::vector<const Event*>> groups;
   for (const Event& e : ctx.cluster.events()) {
     if (!e.is_warning() || is_noise(e)) continue;
-    if (explained.count({std::string(e.kind), std::string(e.ns), std::string(e.name)}) > 0) continue;
+    if (explained.count({std::string(e.kind), std::string(e.ns), std::string(e.name)}) > 0)
+      continue;
     if (e.kind == "Node" && e.reason == "OOMKilling" && nodes_with_oom.count(e.name) > 0) continue;
     // A pod that is Running and Ready now has recovered from what its old events say.
     if (e.kind == "Pod") {
@@ -96,28 +102,31 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
       objects.insert(fmt::format("{}/{}", e->kind, e->name));
       if (e->last_seen.value_or(0) > last->last_seen.value_or(0)) last = e;
     }
-    ObjectRef ref{std::string(last->kind), std::string(last->ns), std::string(last->name), std::string(last->uid)};
-    Finding& f = sink.add(kUnexplained, ref,
-                          fmt::format("{} Warning event{} \"{}\" on {} object{}{}", total, total == 1 ? "" : "s",
-                                      key.second, objects.size(), objects.size() == 1 ? "" : "s",
-                                      last->last_seen ? ", last at " + format_utc_minute(*last->last_seen) : ""),
-                          key.second);
+    ObjectRef ref{std::string(last->kind), std::string(last->ns), std::string(last->name),
+                  std::string(last->uid)};
+    Finding& f = sink.add(
+        kUnexplained, ref,
+        fmt::format("{} Warning event{} \"{}\" on {} object{}{}", total, total == 1 ? "" : "s",
+                    key.second, objects.size(), objects.size() == 1 ? "" : "s",
+                    last->last_seen ? ", last at " + format_utc_minute(*last->last_seen) : ""),
+        key.second);
     f.catalog = std::string(catalog_for(*last));
     std::size_t shown = 0;
     std::set<std::string> listed{ref.key()};
     for (const Event* e : events) {
-      ObjectRef other{std::string(e->kind), std::string(e->ns), std::string(e->name), std::string(e->uid)};
+      ObjectRef other{std::string(e->kind), std::string(e->ns), std::string(e->name),
+                      std::string(e->uid)};
       if (listed.insert(other.key()).second) f.also_affects.push_back(std::move(other));
       if (shown++ >= 5) continue;
       Evidence ev = event_evidence(ctx.cluster, *e);
       ev.object = fmt::format("{}/{}", e->kind, e->name);
       f.evidence.push_back(std::move(ev));
     }
-    f.fix = fmt::format("{}describe {} {} — the events above come from {}; no rule of "
-                        "ktriage explains them yet.",
-                        last->ns.empty() ? "kubectl " : fmt::format("kubectl -n {} ", last->ns),
-                        last->kind, last->name,
-                        last->component.empty() ? "an unnamed component" : last->component);
+    f.fix = fmt::format(
+        "{}describe {} {} — the events above come from {}; no rule of "
+        "ktriage explains them yet.",
+        last->ns.empty() ? "kubectl " : fmt::format("kubectl -n {} ", last->ns), last->kind,
+        last->name, last->component.empty() ? "an unnamed component" : last->component);
   }
 }
 

@@ -17,9 +17,8 @@ const AnalyzerDef& events_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
   static const AnalyzerDef kAll[] = {
-      scheduling_analyzer(), images_analyzer(),   container_config_analyzer(),
-      crashes_analyzer(),    readiness_analyzer(), services_analyzer(),
-      events_analyzer(),
+      scheduling_analyzer(), images_analyzer(),   container_config_analyzer(), crashes_analyzer(),
+      readiness_analyzer(),  services_analyzer(), events_analyzer(),
   };
   return kAll;
 }

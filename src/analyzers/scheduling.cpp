@@ -24,74 +24,120 @@ namespace {
 constexpr std::string_view kSchedDoc =
     "https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/";
 
-constexpr Rule kInsufficient{"pending-insufficient-resources", "POD-PENDING-INSUFFICIENT-RESOURCES",
-                             Severity::kCritical, "Pod Pending: no node has enough cpu/memory for its requests",
-                             "Lower the pod's requests, free capacity, or add nodes.",
-                             "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"};
+constexpr Rule kInsufficient{
+    "pending-insufficient-resources",
+    "POD-PENDING-INSUFFICIENT-RESOURCES",
+    Severity::kCritical,
+    "Pod Pending: no node has enough cpu/memory for its requests",
+    "Lower the pod's requests, free capacity, or add nodes.",
+    "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/"};
 constexpr Rule kExtended{"pending-insufficient-extended-resource",
-                         "POD-PENDING-INSUFFICIENT-EXTENDED-RESOURCE", Severity::kCritical,
+                         "POD-PENDING-INSUFFICIENT-EXTENDED-RESOURCE",
+                         Severity::kCritical,
                          "Pod Pending: no node offers enough of an extended resource (GPU, ...)",
                          "Add nodes that advertise the resource, or fix the device plugin.",
-                         "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#extended-resources"};
-constexpr Rule kTooManyPods{"pending-too-many-pods", "POD-PENDING-TOO-MANY-PODS", Severity::kCritical,
+                         "https://kubernetes.io/docs/concepts/configuration/"
+                         "manage-resources-containers/#extended-resources"};
+constexpr Rule kTooManyPods{"pending-too-many-pods",
+                            "POD-PENDING-TOO-MANY-PODS",
+                            Severity::kCritical,
                             "Pod Pending: nodes are at their max pods",
-                            "Add nodes, raise max pods, or delete finished pods.", kSchedDoc};
-constexpr Rule kTaint{"pending-untolerated-taint", "POD-PENDING-UNTOLERATED-TAINT", Severity::kCritical,
-                      "Pod Pending: the nodes carry taints the pod does not tolerate",
-                      "Add a matching toleration, or remove the taint from the node.",
-                      "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"};
-constexpr Rule kConditionTaint{"pending-node-condition-taint", "POD-PENDING-NODE-CONDITION-TAINT",
-                               Severity::kCritical,
-                               "Pod Pending: nodes are tainted by their condition (not-ready, pressure, uninitialized)",
-                               "Repair the node condition; do not tolerate condition taints in workloads.",
-                               "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/#taint-based-evictions"};
-constexpr Rule kAffinity{"pending-node-selector-mismatch", "POD-PENDING-NODE-SELECTOR-AFFINITY-MISMATCH",
-                         Severity::kCritical, "Pod Pending: no node matches its nodeSelector/node affinity",
-                         "Fix the selector, or label the intended nodes.",
-                         "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/"};
-constexpr Rule kPodAffinity{"pending-pod-affinity", "POD-PENDING-POD-AFFINITY-RULES", Severity::kCritical,
+                            "Add nodes, raise max pods, or delete finished pods.",
+                            kSchedDoc};
+constexpr Rule kTaint{
+    "pending-untolerated-taint",
+    "POD-PENDING-UNTOLERATED-TAINT",
+    Severity::kCritical,
+    "Pod Pending: the nodes carry taints the pod does not tolerate",
+    "Add a matching toleration, or remove the taint from the node.",
+    "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"};
+constexpr Rule kConditionTaint{
+    "pending-node-condition-taint",
+    "POD-PENDING-NODE-CONDITION-TAINT",
+    Severity::kCritical,
+    "Pod Pending: nodes are tainted by their condition (not-ready, pressure, uninitialized)",
+    "Repair the node condition; do not tolerate condition taints in workloads.",
+    "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"
+    "#taint-based-evictions"};
+constexpr Rule kAffinity{
+    "pending-node-selector-mismatch",
+    "POD-PENDING-NODE-SELECTOR-AFFINITY-MISMATCH",
+    Severity::kCritical,
+    "Pod Pending: no node matches its nodeSelector/node affinity",
+    "Fix the selector, or label the intended nodes.",
+    "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/"};
+constexpr Rule kPodAffinity{"pending-pod-affinity",
+                            "POD-PENDING-POD-AFFINITY-RULES",
+                            Severity::kCritical,
                             "Pod Pending: pod (anti-)affinity rules cannot be met",
                             "Add nodes/zones, use preferred rules, or reduce replicas.",
-                            "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity"};
-constexpr Rule kSpread{"pending-topology-spread", "POD-PENDING-TOPOLOGY-SPREAD", Severity::kCritical,
-                       "Pod Pending: topology spread constraints cannot be met",
-                       "Add capacity in the under-filled domain or use whenUnsatisfiable: ScheduleAnyway.",
-                       "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/"};
-constexpr Rule kUnschedulable{"pending-nodes-unschedulable", "POD-PENDING-NODES-UNSCHEDULABLE",
-                              Severity::kCritical, "Pod Pending: nodes are cordoned",
-                              "kubectl uncordon NODE when maintenance is over, or add nodes.", kSchedDoc};
-constexpr Rule kHostPort{"pending-hostport-conflict", "POD-PENDING-HOSTPORT-CONFLICT", Severity::kCritical,
+                            "https://kubernetes.io/docs/concepts/scheduling-eviction/"
+                            "assign-pod-node/#inter-pod-affinity-and-anti-affinity"};
+constexpr Rule kSpread{
+    "pending-topology-spread",
+    "POD-PENDING-TOPOLOGY-SPREAD",
+    Severity::kCritical,
+    "Pod Pending: topology spread constraints cannot be met",
+    "Add capacity in the under-filled domain or use whenUnsatisfiable: ScheduleAnyway.",
+    "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/"};
+constexpr Rule kUnschedulable{"pending-nodes-unschedulable",
+                              "POD-PENDING-NODES-UNSCHEDULABLE",
+                              Severity::kCritical,
+                              "Pod Pending: nodes are cordoned",
+                              "kubectl uncordon NODE when maintenance is over, or add nodes.",
+                              kSchedDoc};
+constexpr Rule kHostPort{"pending-hostport-conflict",
+                         "POD-PENDING-HOSTPORT-CONFLICT",
+                         Severity::kCritical,
                          "Pod Pending: no node has the requested hostPort free",
-                         "Use a Service instead of hostPort, or keep replicas <= nodes.", kSchedDoc};
-constexpr Rule kUnboundPvc{"pending-unbound-pvc", "POD-PENDING-UNBOUND-PVC", Severity::kCritical,
+                         "Use a Service instead of hostPort, or keep replicas <= nodes.",
+                         kSchedDoc};
+constexpr Rule kUnboundPvc{"pending-unbound-pvc",
+                           "POD-PENDING-UNBOUND-PVC",
+                           Severity::kCritical,
                            "Pod Pending: its PersistentVolumeClaim is missing or unbound",
                            "Create or fix the PVC and its StorageClass.",
                            "https://kubernetes.io/docs/concepts/storage/persistent-volumes/"};
-constexpr Rule kNoPv{"pending-no-pv-to-bind", "POD-PENDING-NO-PV-TO-BIND", Severity::kCritical,
+constexpr Rule kNoPv{"pending-no-pv-to-bind",
+                     "POD-PENDING-NO-PV-TO-BIND",
+                     Severity::kCritical,
                      "Pod Pending: no PersistentVolume can be bound on any node",
                      "Create a matching PV or use a dynamic StorageClass.",
                      "https://kubernetes.io/docs/concepts/storage/persistent-volumes/"};
-constexpr Rule kVolumeAffinity{"pending-volume-node-affinity", "POD-PENDING-VOLUME-NODE-AFFINITY-CONFLICT",
-                               Severity::kCritical, "Pod Pending: its volume is pinned to nodes it cannot use",
-                               "Add schedulable capacity in the volume's zone, or move the data.",
-                               "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#node-affinity"};
-constexpr Rule kVolumeCount{"pending-max-volume-count", "POD-PENDING-MAX-VOLUME-COUNT", Severity::kCritical,
+constexpr Rule kVolumeAffinity{
+    "pending-volume-node-affinity",
+    "POD-PENDING-VOLUME-NODE-AFFINITY-CONFLICT",
+    Severity::kCritical,
+    "Pod Pending: its volume is pinned to nodes it cannot use",
+    "Add schedulable capacity in the volume's zone, or move the data.",
+    "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#node-affinity"};
+constexpr Rule kVolumeCount{"pending-max-volume-count",
+                            "POD-PENDING-MAX-VOLUME-COUNT",
+                            Severity::kCritical,
                             "Pod Pending: nodes are at their attachable volume limit",
-                            "Spread pods, add nodes, or use shared storage.", kSchedDoc};
-constexpr Rule kVolumeZone{"pending-volume-zone", "POD-PENDING-VOLUME-ZONE", Severity::kCritical,
+                            "Spread pods, add nodes, or use shared storage.",
+                            kSchedDoc};
+constexpr Rule kVolumeZone{"pending-volume-zone",
+                           "POD-PENDING-VOLUME-ZONE",
+                           Severity::kCritical,
                            "Pod Pending: no node in its volume's zone",
-                           "Add nodes in the volume's zone.", kSchedDoc};
-constexpr Rule kNoNodes{"pending-no-nodes", "POD-PENDING-NO-NODES-AVAILABLE", Severity::kCritical,
-                        "Pod Pending: the cluster has no nodes", "Add nodes.", kSchedDoc};
-constexpr Rule kNotScheduled{"pending-not-processed-by-scheduler", "POD-PENDING-NOT-PROCESSED-BY-SCHEDULER",
-                             Severity::kCritical, "Pod Pending: no scheduler has tried to place it",
-                             "Fix spec.schedulerName or remove schedulingGates; check the scheduler.",
-                             kSchedDoc};
+                           "Add nodes in the volume's zone.",
+                           kSchedDoc};
+constexpr Rule kNoNodes{"pending-no-nodes",  "POD-PENDING-NO-NODES-AVAILABLE",
+                        Severity::kCritical, "Pod Pending: the cluster has no nodes",
+                        "Add nodes.",        kSchedDoc};
+constexpr Rule kNotScheduled{
+    "pending-not-processed-by-scheduler",
+    "POD-PENDING-NOT-PROCESSED-BY-SCHEDULER",
+    Severity::kCritical,
+    "Pod Pending: no scheduler has tried to place it",
+    "Fix spec.schedulerName or remove schedulingGates; check the scheduler.",
+    kSchedDoc};
 
-constexpr Rule kRules[] = {kInsufficient, kExtended,   kTooManyPods,   kTaint,       kConditionTaint,
-                           kAffinity,     kPodAffinity, kSpread,       kUnschedulable, kHostPort,
-                           kUnboundPvc,   kNoPv,       kVolumeAffinity, kVolumeCount, kVolumeZone,
-                           kNoNodes,      kNotScheduled};
+constexpr Rule kRules[] = {
+    kInsufficient,   kExtended,    kTooManyPods,   kTaint,    kConditionTaint, kAffinity,
+    kPodAffinity,    kSpread,      kUnschedulable, kHostPort, kUnboundPvc,     kNoPv,
+    kVolumeAffinity, kVolumeCount, kVolumeZone,    kNoNodes,  kNotScheduled};
 
 // Pending with no scheduling verdict for this long is not normal any more. The default scheduler
 // retries unschedulable pods at least every 5 minutes (podMaxInUnschedulablePodsDuration), and
@@ -129,10 +175,12 @@ std::optional<SchedulingMessage> parse_message(std::string_view msg) {
   rest.remove_prefix(kAvail.size());
   if (rest.starts_with(":")) rest.remove_prefix(1);
   // Everything after "preemption:" (and DRA's "no new claims to deallocate") is not a cause.
-  for (std::string_view cut : {std::string_view(" preemption:"), std::string_view(" no new claims")}) {
+  for (std::string_view cut :
+       {std::string_view(" preemption:"), std::string_view(" no new claims")}) {
     if (auto c = rest.find(cut); c != std::string_view::npos) rest = rest.substr(0, c);
   }
-  while (!rest.empty() && (rest.back() == '.' || rest.back() == ' ' || rest.back() == ',')) rest.remove_suffix(1);
+  while (!rest.empty() && (rest.back() == '.' || rest.back() == ' ' || rest.back() == ','))
+    rest.remove_suffix(1);
   // Items are separated by ", " but a taint item can hold ", that the pod didn't tolerate":
   // split only where the next item starts with a digit.
   std::size_t start = 0;
@@ -165,7 +213,8 @@ std::optional<SchedulingMessage> parse_message(std::string_view msg) {
 }
 
 bool is_condition_taint_key(std::string_view key) {
-  return key.starts_with("node.kubernetes.io/") || key.starts_with("node.cloudprovider.kubernetes.io/");
+  return key.starts_with("node.kubernetes.io/") ||
+         key.starts_with("node.cloudprovider.kubernetes.io/");
 }
 
 // Maps one reason text to its rule. Wordings by version (kube-scheduler plugins):
@@ -271,14 +320,14 @@ NodeFit fit(const Object& pod, const Object& node, const NodeUsage& usage,
     auto u = used.find(res);
     MilliQuantity free = have - (u == used.end() ? 0 : u->second);
     if (q > free) {
-      f.short_resources.push_back(fmt::format("{}: pod requests {}, node has {} free of {} allocatable",
-                                              res, format_quantity(res, q),
-                                              format_quantity(res, std::max<MilliQuantity>(free, 0)),
-                                              format_quantity(res, have)));
+      f.short_resources.push_back(fmt::format(
+          "{}: pod requests {}, node has {} free of {} allocatable", res, format_quantity(res, q),
+          format_quantity(res, std::max<MilliQuantity>(free, 0)), format_quantity(res, have)));
     }
   }
   if (auto it = alloc.find("pods"); it != alloc.end() && pods_on_node * 1000 >= it->second) {
-    f.short_resources.push_back(fmt::format("pods: {} running, max {}", pods_on_node, it->second / 1000));
+    f.short_resources.push_back(
+        fmt::format("pods: {} running, max {}", pods_on_node, it->second / 1000));
   }
   for (const Value& taint : node.spec()["taints"].items()) {
     std::string_view effect = taint["effect"].str();
@@ -303,7 +352,8 @@ void add_recomputed_evidence(const Rule* rule, const std::vector<NodeFit>& fits,
   std::size_t shown = 0;
   for (const NodeFit& nf : fits) {
     if (shown >= 5) {
-      f.evidence.push_back(Evidence::note(fmt::format("... and {} more nodes", fits.size() - shown)));
+      f.evidence.push_back(
+          Evidence::note(fmt::format("... and {} more nodes", fits.size() - shown)));
       break;
     }
     std::string why;
@@ -350,20 +400,25 @@ std::string concrete_fix(const Rule* rule, const Cluster& cluster, const Object&
         taint, owner, node, detail.empty() ? "KEY" : detail);
   }
   if (rule == &kConditionTaint) {
-    return fmt::format("The nodes are tainted {} because of their condition: repair the nodes "
-                       "(kubectl describe node) instead of tolerating the taint.",
-                       detail.empty() ? "by the node lifecycle controller" : detail);
+    return fmt::format(
+        "The nodes are tainted {} because of their condition: repair the nodes "
+        "(kubectl describe node) instead of tolerating the taint.",
+        detail.empty() ? "by the node lifecycle controller" : detail);
   }
   if (rule == &kAffinity) {
     std::string sel = selector_text(pod);
-    return fmt::format("No node carries the labels the pod requires{}. Fix the selector in {} or "
-                       "label a node: kubectl label node NODE KEY=VALUE",
-                       sel.empty() ? "" : " (" + sel + ")", owner);
+    return fmt::format(
+        "No node carries the labels the pod requires{}. Fix the selector in {} or "
+        "label a node: kubectl label node NODE KEY=VALUE",
+        sel.empty() ? "" : " (" + sel + ")", owner);
   }
-  if (rule == &kUnschedulable) return "Uncordon the nodes when maintenance is over: kubectl uncordon NODE";
+  if (rule == &kUnschedulable)
+    return "Uncordon the nodes when maintenance is over: kubectl uncordon NODE";
   if (rule == &kUnboundPvc) {
-    return fmt::format("Check the pod's claims: {}get pvc; create the missing PVC or fix its "
-                       "StorageClass (see the PVC's events).", ns);
+    return fmt::format(
+        "Check the pod's claims: {}get pvc; create the missing PVC or fix its "
+        "StorageClass (see the PVC's events).",
+        ns);
   }
   return std::string(rule->fix);
 }
@@ -388,15 +443,17 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
     if (ev != nullptr) {
       f.evidence.push_back(event_evidence(cluster, *ev));
     } else if (!cond.is_null()) {
-      f.evidence.push_back(field_evidence(
-          pod, ".status.conditions[PodScheduled]",
-          fmt::format("{} {}: {}", cond["status"].str(), cond["reason"].str(), cond["message"].str())));
+      f.evidence.push_back(
+          field_evidence(pod, ".status.conditions[PodScheduled]",
+                         fmt::format("{} {}: {}", cond["status"].str(), cond["reason"].str(),
+                                     cond["message"].str())));
     }
   };
 
   if (auto parsed = message.empty() ? std::nullopt : parse_message(message)) {
     if (parsed->total_nodes == 0) {
-      Finding& f = sink.add(kNoNodes, pod, "Pod is Pending: the cluster has no nodes to schedule on");
+      Finding& f =
+          sink.add(kNoNodes, pod, "Pod is Pending: the cluster has no nodes to schedule on");
       base_evidence(f);
       f.fix = "Add nodes (or scale a node pool up from 0); kubectl get nodes shows none.";
       return;
@@ -413,7 +470,8 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
         order.push_back(rule);
       } else {
         it->second.first += item.count;
-        if (!detail.empty() && it->second.second.find(detail) == std::string::npos) it->second.second += ", " + detail;
+        if (!detail.empty() && it->second.second.find(detail) == std::string::npos)
+          it->second.second += ", " + detail;
       }
     }
     // A reason is a cause of its own when it rejects a real share of the nodes (the catalog:
@@ -431,12 +489,13 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
       if (rule != main_rule && !significant(rule)) continue;
       const auto& [count, detail] = seen[rule];
       std::string summary =
-          count > 0 ? fmt::format("Pod is Pending: {} of {} nodes rejected it ({})", count,
-                                  parsed->total_nodes,
-                                  rule == &kTaint || rule == &kConditionTaint
-                                      ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
-                                      : std::string(rule->title.substr(rule->title.find(':') + 2)))
-                    : fmt::format("Pod is Pending: {}", rule->title.substr(rule->title.find(':') + 2));
+          count > 0
+              ? fmt::format("Pod is Pending: {} of {} nodes rejected it ({})", count,
+                            parsed->total_nodes,
+                            rule == &kTaint || rule == &kConditionTaint
+                                ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
+                                : std::string(rule->title.substr(rule->title.find(':') + 2)))
+              : fmt::format("Pod is Pending: {}", rule->title.substr(rule->title.find(':') + 2));
       Finding& f = sink.add(*rule, pod, summary);
       base_evidence(f);
       if (rule == &kInsufficient || rule == &kExtended) {
@@ -447,9 +506,10 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
       if (rule == main_rule) {
         for (const Rule* minor : order) {
           if (minor == main_rule || significant(minor)) continue;
-          f.evidence.push_back(Evidence::note(fmt::format(
-              "also: {} node(s) rejected for another reason ({}); fixing that alone would not place the pod",
-              seen[minor].first, minor->id)));
+          f.evidence.push_back(
+              Evidence::note(fmt::format("also: {} node(s) rejected for another reason ({}); "
+                                         "fixing that alone would not place the pod",
+                                         seen[minor].first, minor->id)));
         }
       }
       f.fix = concrete_fix(rule, cluster, pod, detail, fits);
@@ -464,25 +524,33 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
   if (age < kUnprocessedAfterSeconds) return;
   std::string_view scheduler = pod.spec()["schedulerName"].str();
   const Value& gates = pod.spec()["schedulingGates"];
-  Finding& f = sink.add(kNotScheduled, pod,
-                        fmt::format("Pod has been Pending for {} with no scheduling attempt recorded",
-                                    format_duration(age)));
+  Finding& f =
+      sink.add(kNotScheduled, pod,
+               fmt::format("Pod has been Pending for {} with no scheduling attempt recorded",
+                           format_duration(age)));
   f.evidence.push_back(field_evidence(pod, ".status.phase", "Pending"));
   f.evidence.push_back(field_evidence(pod, ".spec.nodeName", "(empty)"));
-  if (!scheduler.empty()) f.evidence.push_back(field_evidence(pod, ".spec.schedulerName", scheduler));
+  if (!scheduler.empty())
+    f.evidence.push_back(field_evidence(pod, ".spec.schedulerName", scheduler));
   if (gates.size() > 0) {
     std::string names;
-    for (const Value& g : gates.items()) names += (names.empty() ? "" : ", ") + std::string(g["name"].str());
+    for (const Value& g : gates.items())
+      names += (names.empty() ? "" : ", ") + std::string(g["name"].str());
     f.evidence.push_back(field_evidence(pod, ".spec.schedulingGates", names));
-    f.fix = fmt::format("The pod is held by scheduling gates ({}); the controller that owns them must "
-                        "remove them, or edit {} to drop them.", names, workload_name(cluster, pod));
+    f.fix = fmt::format(
+        "The pod is held by scheduling gates ({}); the controller that owns them must "
+        "remove them, or edit {} to drop them.",
+        names, workload_name(cluster, pod));
   } else if (!scheduler.empty() && scheduler != "default-scheduler") {
-    f.fix = fmt::format("spec.schedulerName is \"{}\": make sure that scheduler runs, or set "
-                        "schedulerName to default-scheduler in {}.", scheduler, workload_name(cluster, pod));
+    f.fix = fmt::format(
+        "spec.schedulerName is \"{}\": make sure that scheduler runs, or set "
+        "schedulerName to default-scheduler in {}.",
+        scheduler, workload_name(cluster, pod));
   } else {
-    f.fix = "No FailedScheduling event and no PodScheduled condition: check that kube-scheduler is "
-            "running and healthy (kubectl get pods -n kube-system; on ACK managed clusters, the "
-            "control-plane logs).";
+    f.fix =
+        "No FailedScheduling event and no PodScheduled condition: check that kube-scheduler is "
+        "running and healthy (kubectl get pods -n kube-system; on ACK managed clusters, the "
+        "control-plane logs).";
   }
 }
 

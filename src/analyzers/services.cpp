@@ -15,20 +15,33 @@
 namespace ktriage {
 namespace {
 
-constexpr std::string_view kDoc = "https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/";
+constexpr std::string_view kDoc =
+    "https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/";
 
-constexpr Rule kNoMatch{"svc-selector-matches-nothing", "SVC-SELECTOR-MATCHES-NOTHING", Severity::kCritical,
+constexpr Rule kNoMatch{"svc-selector-matches-nothing",
+                        "SVC-SELECTOR-MATCHES-NOTHING",
+                        Severity::kCritical,
                         "Service selector matches no pod",
-                        "Align the Service's selector with the pods' labels (change the Service).", kDoc};
-constexpr Rule kNoSelector{"svc-no-selector-no-endpoints", "SVC-SELECTOR-MATCHES-NOTHING", Severity::kWarning,
+                        "Align the Service's selector with the pods' labels (change the Service).",
+                        kDoc};
+constexpr Rule kNoSelector{"svc-no-selector-no-endpoints",
+                           "SVC-SELECTOR-MATCHES-NOTHING",
+                           Severity::kWarning,
                            "Service has no selector and no Endpoints",
-                           "Add a selector, or create the Endpoints/EndpointSlice by hand.", kDoc};
-constexpr Rule kNotReady{"svc-no-ready-endpoints", "SVC-ENDPOINTS-NOT-READY", Severity::kCritical,
+                           "Add a selector, or create the Endpoints/EndpointSlice by hand.",
+                           kDoc};
+constexpr Rule kNotReady{"svc-no-ready-endpoints",
+                         "SVC-ENDPOINTS-NOT-READY",
+                         Severity::kCritical,
                          "Service has no ready endpoints: the pods it selects are not Ready",
-                         "Fix what keeps the pods from being Ready (see the findings under it).", kDoc};
-constexpr Rule kPort{"svc-targetport-not-exposed", "SVC-TARGETPORT-MISMATCH", Severity::kWarning,
+                         "Fix what keeps the pods from being Ready (see the findings under it).",
+                         kDoc};
+constexpr Rule kPort{"svc-targetport-not-exposed",
+                     "SVC-TARGETPORT-MISMATCH",
+                     Severity::kWarning,
                      "Service targetPort is not a port of the selected containers",
-                     "Set targetPort to a port the container listens on (number or port name).", kDoc};
+                     "Set targetPort to a port the container listens on (number or port name).",
+                     kDoc};
 constexpr Rule kRules[] = {kNoMatch, kNoSelector, kNotReady, kPort};
 
 std::string labels_text(const Value& labels) {
@@ -42,7 +55,8 @@ std::string labels_text(const Value& labels) {
 
 std::string selector_text(const Value& selector) {
   std::string out;
-  for (const Member& m : selector.members()) out += fmt::format("{}{}={}", out.empty() ? "" : ",", m.key, m.value.str());
+  for (const Member& m : selector.members())
+    out += fmt::format("{}{}={}", out.empty() ? "" : ",", m.key, m.value.str());
   return out;
 }
 
@@ -60,7 +74,8 @@ std::string mismatch_text(const Value& selector, const Value& labels) {
     }
     std::string same_value;
     for (const Member& l : labels.members()) {
-      if (l.value.str() == want) same_value = fmt::format(" (the pod has {}={}: same value, other key)", l.key, want);
+      if (l.value.str() == want)
+        same_value = fmt::format(" (the pod has {}={}: same value, other key)", l.key, want);
     }
     out += fmt::format("{}label {} is missing{}", out.empty() ? "" : "; ", m.key, same_value);
   }
@@ -110,20 +125,24 @@ void check_no_selector(const ServiceContext& sc, FindingSink& sink) {
   bool has_addresses = false;
   if (ep != nullptr) {
     for (const Value& subset : (*ep)["subsets"].items()) {
-      has_addresses = has_addresses || subset["addresses"].size() > 0 || subset["notReadyAddresses"].size() > 0;
+      has_addresses =
+          has_addresses || subset["addresses"].size() > 0 || subset["notReadyAddresses"].size() > 0;
     }
   }
-  for (const Object* s : slices_of(cluster, sc.svc)) has_addresses = has_addresses || (*s)["endpoints"].size() > 0;
+  for (const Object* s : slices_of(cluster, sc.svc))
+    has_addresses = has_addresses || (*s)["endpoints"].size() > 0;
   if (has_addresses) return;
-  Finding& f = sink.add(kNoSelector, sc.svc,
-                        fmt::format("Service {} has no selector and no endpoints: traffic to it goes nowhere",
-                                    sc.svc.name));
+  Finding& f = sink.add(
+      kNoSelector, sc.svc,
+      fmt::format("Service {} has no selector and no endpoints: traffic to it goes nowhere",
+                  sc.svc.name));
   f.evidence.push_back(field_evidence(sc.svc, ".spec.selector", "(none)"));
   f.evidence.push_back(Evidence::note(ep == nullptr ? "no Endpoints object of that name"
                                                     : "Endpoints object has no addresses"));
-  f.fix = fmt::format("Add a selector matching the backend pods ({}edit service {}), or create an "
-                      "Endpoints/EndpointSlice with the backend addresses.",
-                      kubectl_ns(sc.svc), sc.svc.name);
+  f.fix = fmt::format(
+      "Add a selector matching the backend pods ({}edit service {}), or create an "
+      "Endpoints/EndpointSlice with the backend addresses.",
+      kubectl_ns(sc.svc), sc.svc.name);
 }
 
 void check_selector_matches_nothing(const ServiceContext& sc, FindingSink& sink) {
@@ -135,9 +154,10 @@ void check_selector_matches_nothing(const ServiceContext& sc, FindingSink& sink)
   const bool endpoints_empty = ep != nullptr && (*ep)["subsets"].size() == 0;
   if (cluster.of_kind("Pod").empty() && !endpoints_empty) return;
 
-  Finding& f = sink.add(kNoMatch, sc.svc,
-                        fmt::format("Service {} selects no pod: selector {} matches nothing in namespace {}",
-                                    sc.svc.name, selector_text(sc.selector), sc.svc.ns));
+  Finding& f =
+      sink.add(kNoMatch, sc.svc,
+               fmt::format("Service {} selects no pod: selector {} matches nothing in namespace {}",
+                           sc.svc.name, selector_text(sc.selector), sc.svc.ns));
   f.evidence.push_back(field_evidence(sc.svc, ".spec.selector", selector_text(sc.selector)));
   if (ep != nullptr) add_endpoint_evidence(cluster, sc.svc, f);
   // The nearest pods: most selector pairs matched, then a shared value under another key.
@@ -158,30 +178,36 @@ void check_selector_matches_nothing(const ServiceContext& sc, FindingSink& sink)
     }
     if (score > 0) near.push_back({pod, score});
   }
-  std::stable_sort(near.begin(), near.end(), [](const Near& a, const Near& b) { return a.score > b.score; });
+  std::stable_sort(near.begin(), near.end(),
+                   [](const Near& a, const Near& b) { return a.score > b.score; });
   std::vector<std::string> shown_label_sets;
   std::string best_mismatch;
   for (const Near& n : near) {
     std::string labels = labels_text(n.pod->labels());
-    if (std::find(shown_label_sets.begin(), shown_label_sets.end(), labels) != shown_label_sets.end()) continue;
+    if (std::find(shown_label_sets.begin(), shown_label_sets.end(), labels) !=
+        shown_label_sets.end())
+      continue;
     if (shown_label_sets.size() >= 3) break;
     shown_label_sets.push_back(labels);
     std::string why = mismatch_text(sc.selector, n.pod->labels());
     if (best_mismatch.empty()) best_mismatch = why;
-    f.evidence.push_back(Evidence::field(kubectl_name(*n.pod), ".metadata.labels", labels + "  — " + why));
+    f.evidence.push_back(
+        Evidence::field(kubectl_name(*n.pod), ".metadata.labels", labels + "  — " + why));
   }
   if (near.empty()) {
     f.evidence.push_back(Evidence::note(
-        candidates.empty() ? fmt::format("namespace {} has no pods in the snapshot", sc.svc.ns)
-                           : fmt::format("no pod in namespace {} shares a label key or value with the selector",
-                                         sc.svc.ns)));
+        candidates.empty()
+            ? fmt::format("namespace {} has no pods in the snapshot", sc.svc.ns)
+            : fmt::format("no pod in namespace {} shares a label key or value with the selector",
+                          sc.svc.ns)));
   }
   f.fix = best_mismatch.empty()
               ? fmt::format("Deploy the backend pods, or change the selector: {}edit service {}",
                             kubectl_ns(sc.svc), sc.svc.name)
-              : fmt::format("Change the Service's selector to the pods' labels ({}): {}edit service {} "
-                            "(a Deployment's selector is immutable, so fix the Service)",
-                            best_mismatch, kubectl_ns(sc.svc), sc.svc.name);
+              : fmt::format(
+                    "Change the Service's selector to the pods' labels ({}): {}edit service {} "
+                    "(a Deployment's selector is immutable, so fix the Service)",
+                    best_mismatch, kubectl_ns(sc.svc), sc.svc.name);
 }
 
 void check_readiness(const ServiceContext& sc, FindingSink& sink) {
@@ -198,9 +224,10 @@ void check_readiness(const ServiceContext& sc, FindingSink& sink) {
   const bool endpoints_say_none = ep != nullptr && ep_ready == 0 && ep_not_ready > 0;
   if (ready > 0 && !endpoints_say_none) return;
   if (sc.svc.spec()["publishNotReadyAddresses"].as_bool()) return;  // by design
-  Finding& f = sink.add(kNotReady, sc.svc,
-                        fmt::format("Service {} has no ready endpoints: {} of {} selected pods are Ready",
-                                    sc.svc.name, ready, sc.pods.size()));
+  Finding& f =
+      sink.add(kNotReady, sc.svc,
+               fmt::format("Service {} has no ready endpoints: {} of {} selected pods are Ready",
+                           sc.svc.name, ready, sc.pods.size()));
   f.evidence.push_back(field_evidence(sc.svc, ".spec.selector", selector_text(sc.selector)));
   if (ep != nullptr) add_endpoint_evidence(sc.cluster, sc.svc, f);
   std::size_t shown = 0;
@@ -211,11 +238,13 @@ void check_readiness(const ServiceContext& sc, FindingSink& sink) {
     f.evidence.push_back(Evidence::field(
         kubectl_name(*pod), ".status.conditions[Ready]",
         fmt::format("{} {}{}", cond["status"].str().empty() ? "Unknown" : cond["status"].str(),
-                    cond["reason"].str(), pv.phase().empty() ? "" : fmt::format(" (phase {})", pv.phase()))));
+                    cond["reason"].str(),
+                    pv.phase().empty() ? "" : fmt::format(" (phase {})", pv.phase()))));
   }
-  f.fix = fmt::format("The Service itself is fine; its pods are not Ready. Fix the cause shown under "
-                      "this finding, then check: {}get endpoints {}",
-                      kubectl_ns(sc.svc), sc.svc.name);
+  f.fix = fmt::format(
+      "The Service itself is fine; its pods are not Ready. Fix the cause shown under "
+      "this finding, then check: {}get endpoints {}",
+      kubectl_ns(sc.svc), sc.svc.name);
 }
 
 void check_target_ports(const ServiceContext& sc, FindingSink& sink) {
@@ -236,9 +265,12 @@ void check_target_ports(const ServiceContext& sc, FindingSink& sink) {
         std::string_view cproto = cp["protocol"].str().empty() ? "TCP" : cp["protocol"].str();
         declared.push_back(cp["name"].str().empty()
                                ? fmt::format("{}/{}", cp["containerPort"].as_int(), cproto)
-                               : fmt::format("{} ({}/{})", cp["name"].str(), cp["containerPort"].as_int(), cproto));
+                               : fmt::format("{} ({}/{})", cp["name"].str(),
+                                             cp["containerPort"].as_int(), cproto));
         if (cproto != protocol) continue;
-        if (named ? cp["name"].str() == target.str() : cp["containerPort"].as_int() == target.as_int()) found = true;
+        if (named ? cp["name"].str() == target.str()
+                  : cp["containerPort"].as_int() == target.as_int())
+          found = true;
       }
     }
     if (found) continue;
@@ -246,23 +278,29 @@ void check_target_ports(const ServiceContext& sc, FindingSink& sink) {
     // targetPort must exist, or the endpoints controller cannot resolve it.
     if (!named && !any_declared) continue;
     std::string target_text = named ? std::string(target.str()) : std::to_string(target.as_int());
-    Finding& f = sink.add(kPort, sc.svc,
-                          fmt::format("Service {} port {} sends traffic to targetPort {}, which the selected "
-                                      "containers do not expose",
-                                      sc.svc.name, port["port"].as_int(), target_text),
-                          fmt::format("{}", i));
+    Finding& f = sink.add(
+        kPort, sc.svc,
+        fmt::format("Service {} port {} sends traffic to targetPort {}, which the selected "
+                    "containers do not expose",
+                    sc.svc.name, port["port"].as_int(), target_text),
+        fmt::format("{}", i));
     if (named) f.severity = Severity::kCritical;
-    f.evidence.push_back(field_evidence(sc.svc, fmt::format(".spec.ports[{}].targetPort", i), target_text));
+    f.evidence.push_back(
+        field_evidence(sc.svc, fmt::format(".spec.ports[{}].targetPort", i), target_text));
     std::string all;
     for (const auto& d : declared) all += (all.empty() ? "" : ", ") + d;
     f.evidence.push_back(Evidence::field(kubectl_name(*sample), ".spec.containers[*].ports",
                                          all.empty() ? "(none declared)" : all));
-    f.fix = declared.empty()
-                ? fmt::format("Name the container port \"{}\" or set targetPort to the port number the app "
-                              "listens on: {}edit service {}", target_text, kubectl_ns(sc.svc), sc.svc.name)
-                : fmt::format("Set .spec.ports[{}].targetPort of Service {} to a port the container listens "
-                              "on ({}): {}edit service {}",
-                              i, sc.svc.name, all, kubectl_ns(sc.svc), sc.svc.name);
+    f.fix =
+        declared.empty()
+            ? fmt::format(
+                  "Name the container port \"{}\" or set targetPort to the port number the app "
+                  "listens on: {}edit service {}",
+                  target_text, kubectl_ns(sc.svc), sc.svc.name)
+            : fmt::format(
+                  "Set .spec.ports[{}].targetPort of Service {} to a port the container listens "
+                  "on ({}): {}edit service {}",
+                  i, sc.svc.name, all, kubectl_ns(sc.svc), sc.svc.name);
   }
 }
 
@@ -279,7 +317,8 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     // Candidates from the label index on the first selector pair, then the full match.
     const Member& first = selector.members().front();
     for (const Object* pod : cluster.pods_with_label(svc->ns, first.key, first.value.str())) {
-      if (pod->ns != svc->ns || PodView(*pod).terminated() || PodView(*pod).being_deleted()) continue;
+      if (pod->ns != svc->ns || PodView(*pod).terminated() || PodView(*pod).being_deleted())
+        continue;
       if (map_selector_matches(selector, pod->labels())) sc.pods.push_back(pod);
     }
     if (sc.pods.empty()) {

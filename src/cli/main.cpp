@@ -1,8 +1,8 @@
 // ktriage entry point: flags and wiring only (ripgrep's crates/core shape). Also runs as the
 // kubectl plugin `kubectl-triage` (same binary, linked under that name).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -37,19 +37,23 @@ struct CommonFlags {
 };
 
 void add_common(CLI::App& cmd, CommonFlags& f) {
-  cmd.add_option("-n,--namespace", f.ns, "Only this namespace (default: all namespaces in the snapshot)");
+  cmd.add_option("-n,--namespace", f.ns,
+                 "Only this namespace (default: all namespaces in the snapshot)");
   cmd.add_flag("-A,--all-namespaces", f.all_namespaces, "All namespaces (the default offline)");
-  cmd.add_option("-l,--selector", f.selector, "Only objects with these labels: key=value,key!=value,key,!key");
+  cmd.add_option("-l,--selector", f.selector,
+                 "Only objects with these labels: key=value,key!=value,key,!key");
   cmd.add_option("--kind", f.kind, "Only findings about this kind (Pod, Service, Deployment, ...)");
   cmd.add_option("-o,--output", f.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd.add_option("--fail-on", f.fail_on, "Exit 1 when a finding is at or above: critical, warning or info")
+  cmd.add_option("--fail-on", f.fail_on,
+                 "Exit 1 when a finding is at or above: critical, warning or info")
       ->check(CLI::IsMember({"critical", "warning", "info"}));
   cmd.add_option("--color", f.color, "Colour: auto (on a terminal), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_flag("--no-color", f.no_color, "Same as --color=never");
-  cmd.add_option("--now", f.now,
-                 "The time to judge ages against (RFC 3339); default: the newest timestamp in the snapshot");
+  cmd.add_option(
+      "--now", f.now,
+      "The time to judge ages against (RFC 3339); default: the newest timestamp in the snapshot");
   cmd.add_option("--threads", f.threads, "Analyzer threads (default: the number of cores)");
   cmd.add_flag("--timings", f.timings, "Print the wall time of each phase to stderr");
 }
@@ -72,7 +76,8 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
   if (!f.now.empty()) {
     o.now = parse_rfc3339(f.now);
     if (!o.now) {
-      std::cerr << fmt::format("ktriage: --now \"{}\" is not an RFC 3339 time (e.g. 2026-11-29T10:42:00Z)\n", f.now);
+      std::cerr << fmt::format(
+          "ktriage: --now \"{}\" is not an RFC 3339 time (e.g. 2026-11-29T10:42:00Z)\n", f.now);
       return std::nullopt;
     }
   }
@@ -105,24 +110,48 @@ int finish(const RunResult& r, const CommonFlags& f) {
 // "pod/web", "deploy/web", "svc/web" -> (Kind, name), as kubectl accepts them.
 std::optional<std::pair<std::string, std::string>> parse_resource(std::string_view text) {
   auto slash = text.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size()) return std::nullopt;
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size())
+    return std::nullopt;
   std::string type(text.substr(0, slash));
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (auto dot = type.find('.'); dot != std::string::npos) type = type.substr(0, dot);  // deployments.apps
+  if (auto dot = type.find('.'); dot != std::string::npos)
+    type = type.substr(0, dot);  // deployments.apps
   static const std::pair<std::string_view, std::string_view> kKinds[] = {
-      {"pod", "Pod"}, {"pods", "Pod"}, {"po", "Pod"},
-      {"deployment", "Deployment"}, {"deployments", "Deployment"}, {"deploy", "Deployment"},
-      {"replicaset", "ReplicaSet"}, {"replicasets", "ReplicaSet"}, {"rs", "ReplicaSet"},
-      {"statefulset", "StatefulSet"}, {"statefulsets", "StatefulSet"}, {"sts", "StatefulSet"},
-      {"daemonset", "DaemonSet"}, {"daemonsets", "DaemonSet"}, {"ds", "DaemonSet"},
-      {"job", "Job"}, {"jobs", "Job"}, {"cronjob", "CronJob"}, {"cronjobs", "CronJob"}, {"cj", "CronJob"},
-      {"service", "Service"}, {"services", "Service"}, {"svc", "Service"},
-      {"node", "Node"}, {"nodes", "Node"}, {"no", "Node"},
-      {"ingress", "Ingress"}, {"ingresses", "Ingress"}, {"ing", "Ingress"},
-      {"persistentvolumeclaim", "PersistentVolumeClaim"}, {"pvc", "PersistentVolumeClaim"},
+      {"pod", "Pod"},
+      {"pods", "Pod"},
+      {"po", "Pod"},
+      {"deployment", "Deployment"},
+      {"deployments", "Deployment"},
+      {"deploy", "Deployment"},
+      {"replicaset", "ReplicaSet"},
+      {"replicasets", "ReplicaSet"},
+      {"rs", "ReplicaSet"},
+      {"statefulset", "StatefulSet"},
+      {"statefulsets", "StatefulSet"},
+      {"sts", "StatefulSet"},
+      {"daemonset", "DaemonSet"},
+      {"daemonsets", "DaemonSet"},
+      {"ds", "DaemonSet"},
+      {"job", "Job"},
+      {"jobs", "Job"},
+      {"cronjob", "CronJob"},
+      {"cronjobs", "CronJob"},
+      {"cj", "CronJob"},
+      {"service", "Service"},
+      {"services", "Service"},
+      {"svc", "Service"},
+      {"node", "Node"},
+      {"nodes", "Node"},
+      {"no", "Node"},
+      {"ingress", "Ingress"},
+      {"ingresses", "Ingress"},
+      {"ing", "Ingress"},
+      {"persistentvolumeclaim", "PersistentVolumeClaim"},
+      {"pvc", "PersistentVolumeClaim"},
   };
   for (const auto& [alias, kind] : kKinds) {
-    if (alias == type) return std::make_pair(std::string(kind), std::string(text.substr(slash + 1)));
+    if (alias == type)
+      return std::make_pair(std::string(kind), std::string(text.substr(slash + 1)));
   }
   return std::nullopt;
 }
@@ -130,7 +159,8 @@ std::optional<std::pair<std::string, std::string>> parse_resource(std::string_vi
 int run_why(const std::string& resource, std::vector<std::string> paths, const CommonFlags& f) {
   auto parsed = parse_resource(resource);
   if (!parsed) {
-    std::cerr << fmt::format("ktriage why: \"{}\" is not TYPE/NAME (e.g. pod/web-1, deploy/web, svc/web)\n", resource);
+    std::cerr << fmt::format(
+        "ktriage why: \"{}\" is not TYPE/NAME (e.g. pod/web-1, deploy/web, svc/web)\n", resource);
     return kExitUsage;
   }
   CommonFlags scoped = f;
@@ -153,7 +183,9 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     }
     if (matches == 1) target = only;
     if (matches > 1) {
-      std::cerr << fmt::format("ktriage why: {} \"{}\" exists in {} namespaces; say which with -n\n", kind, name, matches);
+      std::cerr << fmt::format(
+          "ktriage why: {} \"{}\" exists in {} namespaces; say which with -n\n", kind, name,
+          matches);
       return kExitUsage;
     }
   }
@@ -164,7 +196,8 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   }
   ObjectRef ref = target->ref();
   r.diagnosis.findings = select_tree(r.diagnosis.findings, ref);
-  r.diagnosis.input.scope = fmt::format("{}/{}{}", kind, name, ref.ns.empty() ? "" : " in namespace " + ref.ns);
+  r.diagnosis.input.scope =
+      fmt::format("{}/{}{}", kind, name, ref.ns.empty() ? "" : " in namespace " + ref.ns);
   return finish(r, f);
 }
 
@@ -177,13 +210,16 @@ int list_rules_markdown() {
     if (e.analyzer != analyzer) {
       analyzer = e.analyzer;
       std::cout << fmt::format("\n## {} (src/analyzers/{}.cpp)\n\n", analyzer, analyzer);
-      std::cout << "| rule | severity | catalog | what it finds | generic fix |\n| --- | --- | --- | --- | --- |\n";
+      std::cout << "| rule | severity | catalog | what it finds | generic fix |\n| --- | --- | --- "
+                   "| --- | --- |\n";
     }
     const Rule& r = *e.rule;
-    std::cout << fmt::format("| `{}` | {} | {} | {} | {} |\n", r.id, to_string(r.severity),
-                             r.catalog.empty() ? "per event reason" : fmt::format("`{}`", r.catalog), r.title, r.fix);
+    std::cout << fmt::format(
+        "| `{}` | {} | {} | {} | {} |\n", r.id, to_string(r.severity),
+        r.catalog.empty() ? "per event reason" : fmt::format("`{}`", r.catalog), r.title, r.fix);
   }
-  std::cout << "\n## correlation (src/correlate/correlate.cpp)\n\n| rule | catalog | what it finds |\n| --- | --- | --- |\n";
+  std::cout << "\n## correlation (src/correlate/correlate.cpp)\n\n| rule | catalog | what it finds "
+               "|\n| --- | --- | --- |\n";
   for (const CorrelationRule& c : correlation_rules()) {
     std::cout << fmt::format("| `{}` | `{}` | {} |\n", c.id, c.catalog, c.title);
   }
@@ -196,9 +232,11 @@ int list_rules(bool json) {
     std::cout << "[\n";
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const Rule& r = *rules[i].rule;
-      std::cout << fmt::format("  {{\"id\": \"{}\", \"catalog\": \"{}\", \"severity\": \"{}\", \"analyzer\": \"{}\"}}{}\n",
-                               r.id, r.catalog, to_string(r.severity), rules[i].analyzer,
-                               i + 1 == rules.size() ? "" : ",");
+      std::cout << fmt::format(
+          "  {{\"id\": \"{}\", \"catalog\": \"{}\", \"severity\": \"{}\", \"analyzer\": "
+          "\"{}\"}}{}\n",
+          r.id, r.catalog, to_string(r.severity), rules[i].analyzer,
+          i + 1 == rules.size() ? "" : ",");
     }
     std::cout << "]\n";
     return kExitOk;
@@ -214,7 +252,9 @@ int list_rules(bool json) {
 }
 
 int main_impl(int argc, char** argv) {
-  CLI::App app{"ktriage: finds why a Kubernetes cluster or its workloads misbehave, and says what to change."};
+  CLI::App app{
+      "ktriage: finds why a Kubernetes cluster or its workloads misbehave, and says what to "
+      "change."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ktriage ") + "0.1.0");
   app.footer(
@@ -223,24 +263,30 @@ int main_impl(int argc, char** argv) {
       "  ktriage diagnose bundle.tar.gz -n shop -o json\n"
       "  kubectl get pods,events -n shop -o yaml | ktriage diagnose -\n"
       "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
-      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error.");
+      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
+      "error.");
 
   CommonFlags flags;
   std::vector<std::string> paths;
-  auto* diagnose = app.add_subcommand("diagnose", "Report every problem in a snapshot, root causes first");
-  diagnose->add_option("paths", paths, "Files, folders, .tar.gz bundles, or - for standard input")->required();
+  auto* diagnose =
+      app.add_subcommand("diagnose", "Report every problem in a snapshot, root causes first");
+  diagnose->add_option("paths", paths, "Files, folders, .tar.gz bundles, or - for standard input")
+      ->required();
   add_common(*diagnose, flags);
 
   std::string resource;
   std::vector<std::string> why_paths;
-  auto* why = app.add_subcommand("why", "Explain one object (pod/NAME, deploy/NAME, svc/NAME, ...): its cause tree");
+  auto* why = app.add_subcommand(
+      "why", "Explain one object (pod/NAME, deploy/NAME, svc/NAME, ...): its cause tree");
   why->add_option("resource", resource, "TYPE/NAME, e.g. pod/web-7d9c-x2b")->required();
-  why->add_option("paths", why_paths, "Files, folders, .tar.gz bundles, or - for standard input")->required();
+  why->add_option("paths", why_paths, "Files, folders, .tar.gz bundles, or - for standard input")
+      ->required();
   add_common(*why, flags);
 
   bool rules_json = false;
   bool rules_markdown = false;
-  auto* rules = app.add_subcommand("rules", "List every rule with its severity and fault-catalog id");
+  auto* rules =
+      app.add_subcommand("rules", "List every rule with its severity and fault-catalog id");
   rules->add_flag("--json", rules_json, "As JSON");
   rules->add_flag("--markdown", rules_markdown, "As the Markdown of docs/rules.md");
 

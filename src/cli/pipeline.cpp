@@ -19,7 +19,8 @@ std::optional<std::vector<SelectorTerm>> parse_selector(std::string_view text, s
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t comma = text.find(',', pos);
-    std::string_view part = text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    std::string_view part =
+        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     pos = comma == std::string_view::npos ? text.size() : comma + 1;
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
@@ -36,7 +37,8 @@ std::optional<std::vector<SelectorTerm>> parse_selector(std::string_view text, s
       t.op = SelectorTerm::Op::kNotExists;
       t.key = std::string(part.substr(1));
     } else if (part.find_first_of(" ()") != std::string_view::npos) {
-      *error = fmt::format("unsupported selector term \"{}\": use key=value, key!=value, key or !key", part);
+      *error = fmt::format(
+          "unsupported selector term \"{}\": use key=value, key!=value, key or !key", part);
       return std::nullopt;
     } else {
       t.op = SelectorTerm::Op::kExists;
@@ -84,7 +86,9 @@ std::vector<Finding> scope_findings(const Cluster& cluster, std::vector<Finding>
     if (options.kind.empty()) return true;
     if (kind.size() != options.kind.size()) return false;
     for (std::size_t i = 0; i < kind.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(kind[i])) != std::tolower(static_cast<unsigned char>(options.kind[i]))) return false;
+      if (std::tolower(static_cast<unsigned char>(kind[i])) !=
+          std::tolower(static_cast<unsigned char>(options.kind[i])))
+        return false;
     }
     return true;
   };
@@ -124,7 +128,8 @@ class PhaseTimer {
   void mark(const char* phase) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "timing: %-10s %8.3f s\n", phase, std::chrono::duration<double>(now - start_).count());
+    std::fprintf(stderr, "timing: %-10s %8.3f s\n", phase,
+                 std::chrono::duration<double>(now - start_).count());
     start_ = now;
   }
 
@@ -147,7 +152,8 @@ RunResult run_pipeline(const RunOptions& options) {
       if (now - last < std::chrono::milliseconds(200)) return;
       last = now;
       drew = true;
-      std::fprintf(stderr, "\r\033[Kreading: %zu files, %.1f MB", files, static_cast<double>(bytes) / 1e6);
+      std::fprintf(stderr, "\r\033[Kreading: %zu files, %.1f MB", files,
+                   static_cast<double>(bytes) / 1e6);
     };
   }
   Inputs inputs = load_sources(options.paths, progress);

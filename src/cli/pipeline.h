@@ -14,13 +14,13 @@ namespace ktriage {
 /// What to read and how to scope the result; filled from flags.
 struct RunOptions {
   std::vector<std::string> paths;
-  std::string ns;            ///< "" = all namespaces
-  std::string selector;      ///< -l: "app=web,tier!=db" (equality-based)
-  std::string kind;          ///< --kind: only findings about this kind
+  std::string ns;        ///< "" = all namespaces
+  std::string selector;  ///< -l: "app=web,tier!=db" (equality-based)
+  std::string kind;      ///< --kind: only findings about this kind
   std::optional<UnixSeconds> now;
   unsigned threads = 2;
-  bool progress = false;     ///< a progress line on stderr while loading
-  bool timings = false;      ///< print each phase's wall time and peak memory to stderr
+  bool progress = false;  ///< a progress line on stderr while loading
+  bool timings = false;   ///< print each phase's wall time and peak memory to stderr
 };
 
 /// A finished run: the cluster (for `why`) and the correlated diagnosis.

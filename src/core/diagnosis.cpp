@@ -8,7 +8,8 @@ namespace ktriage {
 std::vector<const Finding*> symptoms_of(const Diagnosis& d, const std::string& id) {
   std::vector<const Finding*> out;
   for (const Finding& f : d.findings) {
-    if (std::find(f.caused_by.begin(), f.caused_by.end(), id) != f.caused_by.end()) out.push_back(&f);
+    if (std::find(f.caused_by.begin(), f.caused_by.end(), id) != f.caused_by.end())
+      out.push_back(&f);
   }
   return out;
 }

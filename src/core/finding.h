@@ -32,9 +32,9 @@ struct Evidence {
   std::string object;  ///< "pod/web-1" when the fact is about another object than the finding's
   std::string path;    ///< kField: ".status.containerStatuses[0].state.waiting.reason"
   std::string value;
-  std::string reason;  ///< kEvent
-  std::string source;  ///< kEvent: reporting component ("kubelet", "default-scheduler")
-  std::int64_t count = 0;                ///< kEvent: aggregated count
+  std::string reason;      ///< kEvent
+  std::string source;      ///< kEvent: reporting component ("kubelet", "default-scheduler")
+  std::int64_t count = 0;  ///< kEvent: aggregated count
   std::optional<UnixSeconds> last_seen;  ///< kEvent
   std::string file;                      ///< kLog (and kField when known): input file
   std::uint32_t line = 0;                ///< kLog: 1-based line in `file`
@@ -55,7 +55,7 @@ struct Finding {
   std::vector<Evidence> evidence;
   std::string fix;
   std::vector<std::string> links;
-  std::vector<std::string> caused_by;  ///< ids of findings that explain this one; empty = root
+  std::vector<std::string> caused_by;   ///< ids of findings that explain this one; empty = root
   std::vector<ObjectRef> also_affects;  ///< same fault on sibling objects (pods of one owner)
 };
 

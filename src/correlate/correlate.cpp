@@ -29,7 +29,8 @@ const Object* find_ref(const Cluster& cluster, const ObjectRef& ref) {
 // Folds pod findings of one owner and rule into one: the first pod by name carries it.
 void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
                    std::unordered_map<std::string, std::string>& renamed) {
-  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> first;  // (owner, rule, part)
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t>
+      first;  // (owner, rule, part)
   std::vector<bool> drop(findings.size(), false);
   std::map<std::size_t, std::size_t> folded;  // representative -> pods folded into it
   // Sort pod findings by pod name so the representative is stable.
@@ -45,7 +46,8 @@ void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
     if (pod == nullptr) continue;
     const Object& owner = cluster.top_owner(*pod);
     if (&owner == pod) continue;
-    std::string part = f.id.substr(f.id.find('#') == std::string::npos ? f.id.size() : f.id.find('#'));
+    std::string part =
+        f.id.substr(f.id.find('#') == std::string::npos ? f.id.size() : f.id.find('#'));
     auto key = std::make_tuple(owner.ref().key(), f.rule, part);
     auto [it, inserted] = first.emplace(key, i);
     if (inserted) continue;
@@ -71,13 +73,15 @@ std::string replica_text(const Object& w) {
   const Value& spec = w.spec();
   if (w.kind == "Deployment" || w.kind == "StatefulSet" || w.kind == "ReplicaSet") {
     std::int64_t want = spec["replicas"].as_int(1);
-    std::int64_t ready = w.kind == "Deployment" ? st["availableReplicas"].as_int(0) : st["readyReplicas"].as_int(0);
+    std::int64_t ready =
+        w.kind == "Deployment" ? st["availableReplicas"].as_int(0) : st["readyReplicas"].as_int(0);
     if (w.kind == "Deployment") {
       // The deployment controller sets Progressing=False/ProgressDeadlineExceeded when a new
       // revision makes no progress for spec.progressDeadlineSeconds (pkg/controller/deployment).
       bool stuck = false;
       for (const Value& c : st["conditions"].items()) {
-        stuck = stuck || (c["type"].str() == "Progressing" && c["reason"].str() == "ProgressDeadlineExceeded");
+        stuck = stuck || (c["type"].str() == "Progressing" &&
+                          c["reason"].str() == "ProgressDeadlineExceeded");
       }
       const bool old_pods_serve = st["replicas"].as_int(0) > want && ready >= want;
       if (stuck || old_pods_serve) {
@@ -89,11 +93,12 @@ std::string replica_text(const Object& w) {
     return fmt::format("{}/{} {}", ready, want, w.kind == "Deployment" ? "available" : "ready");
   }
   if (w.kind == "DaemonSet") {
-    return fmt::format("{}/{} ready", st["numberReady"].as_int(0), st["desiredNumberScheduled"].as_int(0));
+    return fmt::format("{}/{} ready", st["numberReady"].as_int(0),
+                       st["desiredNumberScheduled"].as_int(0));
   }
   if (w.kind == "Job") {
-    return fmt::format("{} succeeded, {} failed, {} active", st["succeeded"].as_int(0), st["failed"].as_int(0),
-                       st["active"].as_int(0));
+    return fmt::format("{} succeeded, {} failed, {} active", st["succeeded"].as_int(0),
+                       st["failed"].as_int(0), st["active"].as_int(0));
   }
   return "";
 }
@@ -131,11 +136,15 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     s.severity = worst;
     std::string replicas = replica_text(w);
     s.summary = fmt::format("{} {}/{}{}: {} pod{} failing", w.kind, w.ns, w.name,
-                            replicas.empty() ? "" : " " + replicas, pods.size(), pods.size() == 1 ? "" : "s");
+                            replicas.empty() ? "" : " " + replicas, pods.size(),
+                            pods.size() == 1 ? "" : "s");
     if (!replicas.empty()) {
-      s.evidence.push_back(Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
+      s.evidence.push_back(
+          Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
     }
-    s.fix = "Fix the cause(s) listed under this workload; the controller recovers on its own once its pods can run.";
+    s.fix =
+        "Fix the cause(s) listed under this workload; the controller recovers on its own once its "
+        "pods can run.";
     findings.push_back(std::move(s));
   }
 }
@@ -167,7 +176,8 @@ void link_services(const Cluster& cluster, std::vector<Finding>& findings,
       }
     }
     for (const std::string& id : causes) {
-      if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end()) f.caused_by.push_back(id);
+      if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
+        f.caused_by.push_back(id);
     }
   }
 }
@@ -188,13 +198,16 @@ void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
     if (!ip.empty() && ip != "None") by_ip.emplace(ip, svc);
   }
   for (Finding& f : findings) {
-    if (f.catalog != "APP-DEPENDENCY-CONNECTION-REFUSED" && f.catalog != "POD-CRASH-CONFIG-HOST-NOT-FOUND") continue;
+    if (f.catalog != "APP-DEPENDENCY-CONNECTION-REFUSED" &&
+        f.catalog != "POD-CRASH-CONFIG-HOST-NOT-FOUND")
+      continue;
     std::set<const Object*> services;
     for (const Evidence& e : f.evidence) {
       if (e.kind != Evidence::Kind::kLog) continue;
       for (const auto& [ip, svc] : by_ip) {
         std::size_t at = e.value.find(ip);
-        if (at != std::string::npos && at + ip.size() < e.value.size() && e.value[at + ip.size()] == ':') {
+        if (at != std::string::npos && at + ip.size() < e.value.size() &&
+            e.value[at + ip.size()] == ':') {
           services.insert(svc);
         }
       }
@@ -210,14 +223,16 @@ void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
         causes = it->second;
       }
       for (const std::string& id : causes) {
-        if (id != f.id && std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end()) {
+        if (id != f.id &&
+            std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end()) {
           f.caused_by.push_back(id);
         }
       }
       if (!causes.empty()) {
-        f.evidence.push_back(Evidence::note(fmt::format(
-            "the address is Service {}/{} (clusterIP {}), which has its own problem listed as the cause",
-            svc->ns, svc->name, svc->spec()["clusterIP"].str())));
+        f.evidence.push_back(
+            Evidence::note(fmt::format("the address is Service {}/{} (clusterIP {}), which has its "
+                                       "own problem listed as the cause",
+                                       svc->ns, svc->name, svc->spec()["clusterIP"].str())));
       }
     }
   }

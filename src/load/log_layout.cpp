@@ -38,7 +38,8 @@ std::uint32_t tail(std::string_view text, std::string& out) {
     start = nl == std::string_view::npos ? start : nl + 1;
   }
   out.assign(text.substr(start));
-  return static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n') + 1);
+  return static_cast<std::uint32_t>(
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n') + 1);
 }
 
 // "2026-11-29T10:41:58.123456789Z stdout F message" -> "message"
@@ -48,12 +49,13 @@ std::string strip_cri(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string_view line =
+        text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     std::size_t s1 = line.find(' ');
     std::size_t s2 = s1 == std::string_view::npos ? s1 : line.find(' ', s1 + 1);
     std::size_t s3 = s2 == std::string_view::npos ? s2 : line.find(' ', s2 + 1);
-    if (s3 != std::string_view::npos &&
-        (line.substr(s1 + 1, s2 - s1 - 1) == "stdout" || line.substr(s1 + 1, s2 - s1 - 1) == "stderr")) {
+    if (s3 != std::string_view::npos && (line.substr(s1 + 1, s2 - s1 - 1) == "stdout" ||
+                                         line.substr(s1 + 1, s2 - s1 - 1) == "stderr")) {
       out.append(line.substr(s3 + 1));
       // A "P" (partial) tag means the line continues in the next record.
       if (line.substr(s2 + 1, s3 - s2 - 1) != "P") out.push_back('\n');
@@ -91,7 +93,8 @@ void split_cluster_info_dump(const LogPath& where, std::string_view file, std::s
     std::size_t start = data.find(kStart, pos);
     if (start == std::string_view::npos) break;
     line += static_cast<std::uint32_t>(std::count(data.begin() + static_cast<std::ptrdiff_t>(pos),
-                                                  data.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+                                                  data.begin() + static_cast<std::ptrdiff_t>(start),
+                                                  '\n'));
     std::size_t name_start = start + kStart.size();
     std::size_t name_end = data.find(' ', name_start);
     std::size_t header_end = data.find('\n', start);
@@ -103,8 +106,9 @@ void split_cluster_info_dump(const LogPath& where, std::string_view file, std::s
     push_container_log(where.ns, where.pod, container, false, file,
                        data.substr(body, body_end - body), line, out);
     any = true;
-    line += static_cast<std::uint32_t>(std::count(data.begin() + static_cast<std::ptrdiff_t>(start),
-                                                  data.begin() + static_cast<std::ptrdiff_t>(body_end), '\n'));
+    line += static_cast<std::uint32_t>(
+        std::count(data.begin() + static_cast<std::ptrdiff_t>(start),
+                   data.begin() + static_cast<std::ptrdiff_t>(body_end), '\n'));
     pos = body_end;
   }
   if (!any) push_container_log(where.ns, where.pod, "", false, file, data, 0, out);
@@ -189,14 +193,15 @@ void add_log(const LogPath& where, std::string_view display_path, std::string_vi
     log.node = where.node;
     log.component = where.component;
     log.file = std::string(display_path);
-    log.text.assign(data.substr(data.size() > 4 * kLogTailBytes ? data.size() - 4 * kLogTailBytes : 0));
+    log.text.assign(
+        data.substr(data.size() > 4 * kLogTailBytes ? data.size() - 4 * kLogTailBytes : 0));
     out.node_logs.push_back(std::move(log));
     return;
   }
   switch (where.format) {
     case LogPath::Format::kPlain:
-      push_container_log(where.ns, where.pod, where.container, where.previous, display_path, data, 0,
-                         out);
+      push_container_log(where.ns, where.pod, where.container, where.previous, display_path, data,
+                         0, out);
       break;
     case LogPath::Format::kCri: {
       std::string plain = strip_cri(data);

@@ -21,8 +21,10 @@ struct Shape {
 constexpr Shape kContainerFields[] = {
     {"ports", Type::kArray, {}}, {"env", Type::kArray, {}}, {"resources", Type::kObject, {}}};
 constexpr Shape kContainerItem[] = {{"*", Type::kObject, kContainerFields}};
-constexpr Shape kMetadata[] = {{"name", Type::kString, {}},          {"namespace", Type::kString, {}},
-                               {"labels", Type::kObject, {}},        {"annotations", Type::kObject, {}},
+constexpr Shape kMetadata[] = {{"name", Type::kString, {}},
+                               {"namespace", Type::kString, {}},
+                               {"labels", Type::kObject, {}},
+                               {"annotations", Type::kObject, {}},
                                {"ownerReferences", Type::kArray, {}}};
 constexpr Shape kSpec[] = {{"containers", Type::kArray, kContainerItem},
                            {"initContainers", Type::kArray, kContainerItem},
@@ -35,8 +37,10 @@ constexpr Shape kSpec[] = {{"containers", Type::kArray, kContainerItem},
 constexpr Shape kStatus[] = {{"containerStatuses", Type::kArray, {}},
                              {"initContainerStatuses", Type::kArray, {}},
                              {"conditions", Type::kArray, {}}};
-constexpr Shape kRoot[] = {{"metadata", Type::kObject, kMetadata}, {"spec", Type::kObject, kSpec},
-                           {"status", Type::kObject, kStatus},     {"subsets", Type::kArray, {}},
+constexpr Shape kRoot[] = {{"metadata", Type::kObject, kMetadata},
+                           {"spec", Type::kObject, kSpec},
+                           {"status", Type::kObject, kStatus},
+                           {"subsets", Type::kArray, {}},
                            {"endpoints", Type::kArray, {}}};
 
 bool type_matches(const Value& v, Type want) {
@@ -99,13 +103,14 @@ struct ShapeChecker {
     }
     // Built only on error: formatting a label per object costs more than the check itself.
     std::string_view ns = meta["namespace"].str(), name = meta["name"].str();
-    std::string label = name.empty() ? std::string(kind)
-                                     : fmt::format("{} {}{}{}", kind, ns, ns.empty() ? "" : "/", name);
+    std::string label = name.empty()
+                            ? std::string(kind)
+                            : fmt::format("{} {}{}{}", kind, ns, ns.empty() ? "" : "/", name);
     InputIssue issue;
     issue.where.file = std::string(file_name);
     issue.where.pos = locator.locate(path);
-    issue.message = fmt::format("{}: {} must be {}, found {}; the field is ignored", label,
-                                dotted, Value::type_name(s.type), Value::type_name(v.type()));
+    issue.message = fmt::format("{}: {} must be {}, found {}; the field is ignored", label, dotted,
+                                Value::type_name(s.type), Value::type_name(v.type()));
     issues.push_back(std::move(issue));
   }
 };
@@ -138,7 +143,8 @@ void scrub_secret(const Value& secret) {
 }
 
 Value parse_last_applied(const Value& meta, Arena& arena) {
-  std::string_view text = meta["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str();
+  std::string_view text =
+      meta["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str();
   if (text.empty()) return Value();
   std::string padded(text);
   padded.resize(text.size() + kJsonPadding, '\0');

@@ -74,7 +74,8 @@ SourcePos mark_of_token(fy_token* t) {
   if (t == nullptr) return {};
   const fy_mark* m = fy_token_start_mark(t);
   if (m == nullptr) return {};
-  return SourcePos{static_cast<std::uint32_t>(m->line + 1), static_cast<std::uint32_t>(m->column + 1)};
+  return SourcePos{static_cast<std::uint32_t>(m->line + 1),
+                   static_cast<std::uint32_t>(m->column + 1)};
 }
 
 // libfyaml 0.7 has no start mark for collections: use the first scalar inside.
@@ -148,10 +149,9 @@ class YamlBuilder {
         while (fy_node_pair* pair = fy_node_mapping_iterate(n, &iter)) {
           fy_node* key_node = fy_node_pair_key(pair);
           std::size_t klen = 0;
-          const char* ktext =
-              key_node != nullptr && fy_node_get_type(key_node) == FYNT_SCALAR
-                  ? fy_node_get_scalar(key_node, &klen)
-                  : nullptr;
+          const char* ktext = key_node != nullptr && fy_node_get_type(key_node) == FYNT_SCALAR
+                                  ? fy_node_get_scalar(key_node, &klen)
+                                  : nullptr;
           std::string_view key(ktext != nullptr ? ktext : "", ktext != nullptr ? klen : 0);
           if (key == "managedFields") continue;
           fy_node* value_node = fy_node_pair_value(pair);
@@ -197,8 +197,8 @@ ParseError parse_diag_text(std::string_view text) {
   if (marker == std::string_view::npos) return e;
   std::size_t msg_end = text.find('\n', marker);
   e.message = "YAML: " + std::string(text.substr(marker + 9, msg_end == std::string_view::npos
-                                                              ? std::string_view::npos
-                                                              : msg_end - marker - 9));
+                                                                 ? std::string_view::npos
+                                                                 : msg_end - marker - 9));
   // Walk back over ":<col>" and ":<line>".
   std::string_view head = text.substr(0, marker);
   std::size_t c = head.rfind(':');
@@ -260,9 +260,9 @@ std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, 
   fy_diag* diag = fy_diag_create(&dcfg);
   fy_parse_cfg cfg{};
   cfg.diag = diag;
-  cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG |
-                                              FYPCF_RESOLVE_DOCUMENT | FYPCF_ALLOW_DUPLICATE_KEYS |
-                                              FYPCF_DEFAULT_VERSION_1_2);
+  cfg.flags =
+      static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT |
+                                      FYPCF_ALLOW_DUPLICATE_KEYS | FYPCF_DEFAULT_VERSION_1_2);
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
   if (!parser || fy_parser_set_string(parser.get(), data.data(), data.size()) != 0) {
     errors.push_back(ParseError{{}, "cannot start the YAML parser"});

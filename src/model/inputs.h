@@ -20,8 +20,9 @@ struct RawObject {
   /// The parsed `kubectl.kubernetes.io/last-applied-configuration` annotation (what the user
   /// applied), or null. Parsed at load so analyzers need no JSON parser.
   Value last_applied;
-  /// The kind when the object itself has none: items of a typed List (`CustomResourceDefinitionList`
-  /// items as client-go serialises them) take it from the List's kind.
+  /// The kind when the object itself has none: items of a typed List
+  /// (`CustomResourceDefinitionList` items as client-go serialises them) take it from the List's
+  /// kind.
   std::string_view kind;
 };
 

@@ -16,7 +16,7 @@ namespace ktriage {
 struct ContainerView {
   std::string_view name;
   bool init = false;
-  int index = 0;                       ///< position in spec.containers / spec.initContainers
+  int index = 0;  ///< position in spec.containers / spec.initContainers
   const Value* spec = &Value::null_value();
   const Value* status = &Value::null_value();  ///< entry of (init)ContainerStatuses, or null
 
@@ -61,7 +61,8 @@ class PodView {
 
   /// Effective requests the scheduler uses: max(sum of app containers, largest init container)
   /// plus spec.overhead, per resource ("cpu", "memory", "nvidia.com/gpu", ...), milli-units.
-  /// Source: https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
+  /// Source:
+  /// https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
   std::map<std::string, MilliQuantity, std::less<>> requests() const;
 
  private:

@@ -24,7 +24,8 @@ bool label_selector_matches(const Value& selector, const Value& labels);
 bool node_selector_term_matches(const Value& term, const Object& node);
 
 /// Whether `tolerations` (a Pod's spec.tolerations) tolerate `taint` (one of a Node's
-/// spec.taints). Source: https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
+/// spec.taints). Source:
+/// https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/
 bool tolerates(const Value& tolerations, const Value& taint);
 
 /// Whether the Pod's nodeSelector and required node affinity admit the Node.

@@ -9,11 +9,21 @@ void append_escaped(std::string& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -70,10 +80,14 @@ void write_object_ref(JsonWriter& w, const ObjectRef& o) {
 
 std::string_view evidence_kind(Evidence::Kind k) {
   switch (k) {
-    case Evidence::Kind::kField: return "field";
-    case Evidence::Kind::kEvent: return "event";
-    case Evidence::Kind::kLog: return "log";
-    case Evidence::Kind::kNote: return "note";
+    case Evidence::Kind::kField:
+      return "field";
+    case Evidence::Kind::kEvent:
+      return "event";
+    case Evidence::Kind::kLog:
+      return "log";
+    case Evidence::Kind::kNote:
+      return "note";
   }
   return "note";
 }
@@ -130,8 +144,8 @@ std::string render_json(const Diagnosis& d) {
     append_escaped(out, "file");
     out += ": ";
     append_escaped(out, is.where.file);
-    out += fmt::format(", \"line\": {}, \"column\": {}, \"skipped\": {}, ", is.where.pos.line, is.where.pos.column,
-                       is.skipped_file ? "true" : "false");
+    out += fmt::format(", \"line\": {}, \"column\": {}, \"skipped\": {}, ", is.where.pos.line,
+                       is.where.pos.column, is.skipped_file ? "true" : "false");
     append_escaped(out, "message");
     out += ": ";
     append_escaped(out, is.message);
@@ -170,7 +184,8 @@ std::string render_json(const Diagnosis& d) {
     w.key("evidence");
     out += "[\n";
     w.depth = 4;
-    for (std::size_t j = 0; j < f.evidence.size(); ++j) write_evidence(w, f.evidence[j], j + 1 == f.evidence.size());
+    for (std::size_t j = 0; j < f.evidence.size(); ++j)
+      write_evidence(w, f.evidence[j], j + 1 == f.evidence.size());
     w.depth = 3;
     w.indent();
     out += "],\n";

@@ -17,7 +17,8 @@ struct TextOptions {
 /// and fix, then input problems and skipped files.
 std::string render_text(const Diagnosis& d, const TextOptions& options);
 
-/// The JSON report, schema version 1 (docs/output-schema.md). Deterministic: same input, same bytes.
+/// The JSON report, schema version 1 (docs/output-schema.md). Deterministic: same input, same
+/// bytes.
 std::string render_json(const Diagnosis& d);
 
 /// Version of the JSON schema render_json writes.

@@ -21,11 +21,14 @@ struct Style {
 };
 
 std::string_view mark(Severity s) {
-  return s == Severity::kCritical ? "✗ CRITICAL" : s == Severity::kWarning ? "! WARNING " : "i INFO    ";
+  return s == Severity::kCritical  ? "✗ CRITICAL"
+         : s == Severity::kWarning ? "! WARNING "
+                                   : "i INFO    ";
 }
 
 std::string object_text(const ObjectRef& o) {
-  return o.ns.empty() ? fmt::format("{} {}", o.kind, o.name) : fmt::format("{} {}/{}", o.kind, o.ns, o.name);
+  return o.ns.empty() ? fmt::format("{} {}", o.kind, o.name)
+                      : fmt::format("{} {}/{}", o.kind, o.ns, o.name);
 }
 
 std::string evidence_text(const Evidence& e) {
@@ -34,7 +37,8 @@ std::string evidence_text(const Evidence& e) {
       return fmt::format("{}{}{}: {}", e.object, e.object.empty() ? "" : " ", e.path, e.value);
     case Evidence::Kind::kEvent: {
       std::string where = e.file.empty() ? "" : fmt::format("  ({}:{})", e.file, e.line);
-      return fmt::format("{}event {} ×{}{}{}: {}{}", e.object.empty() ? "" : e.object + " ", e.reason, e.count,
+      return fmt::format("{}event {} ×{}{}{}: {}{}", e.object.empty() ? "" : e.object + " ",
+                         e.reason, e.count,
                          e.last_seen ? " (last " + format_utc_minute(*e.last_seen) + ")" : "",
                          e.source.empty() ? "" : " " + e.source, e.value, where);
     }
@@ -53,7 +57,8 @@ void labelled(std::string& out, std::string_view label, const std::string& text,
   bool first = true;
   while (pos <= text.size()) {
     std::size_t nl = text.find('\n', pos);
-    std::string_view line = std::string_view(text).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+    std::string_view line =
+        std::string_view(text).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
     if (!first) out += std::string(12, ' ');
     out += line;
     out += '\n';
@@ -79,27 +84,30 @@ std::string render_text(const Diagnosis& d, const TextOptions& options) {
     when = fmt::format("{} {}", d.input.time_from_flag ? "as of" : "snapshot taken",
                        format_utc_minute(*d.input.snapshot_time));
   }
-  if (!d.input.server_version.empty()) when += (when.empty() ? "" : ", ") + std::string("Kubernetes ") + d.input.server_version;
+  if (!d.input.server_version.empty())
+    when += (when.empty() ? "" : ", ") + std::string("Kubernetes ") + d.input.server_version;
   std::string tail = when.empty() ? "" : " (" + when + ")";
   if (problems == 0) {
-    out += fmt::format("{}No problems found{} in {}{}: {} objects from {} files.{}\n", st.bold(), "",
-                       d.input.scope, tail, d.input.objects, d.input.files_read, st.reset());
+    out += fmt::format("{}No problems found{} in {}{}: {} objects from {} files.{}\n", st.bold(),
+                       "", d.input.scope, tail, d.input.objects, d.input.files_read, st.reset());
   } else {
     out += fmt::format("{}{} root cause{} explain{} {} problem{} in {}{}{}\n", st.bold(), roots,
-                       roots == 1 ? "" : "s", roots == 1 ? "s" : "", problems, problems == 1 ? "" : "s",
-                       d.input.scope, tail, st.reset());
+                       roots == 1 ? "" : "s", roots == 1 ? "s" : "", problems,
+                       problems == 1 ? "" : "s", d.input.scope, tail, st.reset());
   }
 
   for (const Finding& f : d.findings) {
     if (!f.caused_by.empty()) continue;
     if (f.severity == Severity::kInfo && !options.show_info) continue;
     out += '\n';
-    out += fmt::format("{}{}{}  {}{}{}  {}[{}]{}\n", st.of(f.severity), mark(f.severity), st.reset(), st.bold(),
-                       f.summary, st.reset(), st.dim(), f.catalog.empty() ? f.rule : f.catalog, st.reset());
+    out += fmt::format("{}{}{}  {}{}{}  {}[{}]{}\n", st.of(f.severity), mark(f.severity),
+                       st.reset(), st.bold(), f.summary, st.reset(), st.dim(),
+                       f.catalog.empty() ? f.rule : f.catalog, st.reset());
     std::string object = object_text(f.object);
     if (!f.also_affects.empty()) {
       object += fmt::format("  (also {}", f.also_affects.front().name);
-      for (std::size_t i = 1; i < f.also_affects.size() && i < 4; ++i) object += ", " + f.also_affects[i].name;
+      for (std::size_t i = 1; i < f.also_affects.size() && i < 4; ++i)
+        object += ", " + f.also_affects[i].name;
       if (f.also_affects.size() > 4) object += fmt::format(", +{} more", f.also_affects.size() - 4);
       object += ")";
     }
@@ -123,10 +131,12 @@ std::string render_text(const Diagnosis& d, const TextOptions& options) {
   for (const InputIssue& is : d.input.issues) (is.skipped_file ? skipped : errors).push_back(&is);
   if (!errors.empty()) {
     out += fmt::format("\n{}Input problems ({}):{}\n", st.yellow(), errors.size(), st.reset());
-    for (const InputIssue* is : errors) out += fmt::format("  {}: {}\n", is->where.to_string(), is->message);
+    for (const InputIssue* is : errors)
+      out += fmt::format("  {}: {}\n", is->where.to_string(), is->message);
   }
   if (!skipped.empty()) {
-    out += fmt::format("\n{}Skipped {} file{}:{}", st.dim(), skipped.size(), skipped.size() == 1 ? "" : "s", st.reset());
+    out += fmt::format("\n{}Skipped {} file{}:{}", st.dim(), skipped.size(),
+                       skipped.size() == 1 ? "" : "s", st.reset());
     std::size_t shown = 0;
     for (const InputIssue* is : skipped) {
       if (shown++ >= 20) {

@@ -30,7 +30,8 @@ std::set<std::string> catalog_ids() {
 
 std::string all_test_sources() {
   std::string all;
-  for (const auto& e : fs::recursive_directory_iterator(testing::source_dir() + "/tests/analyzers")) {
+  for (const auto& e :
+       fs::recursive_directory_iterator(testing::source_dir() + "/tests/analyzers")) {
     if (e.path().extension() == ".cpp") all += testing::read_file(e.path().string());
   }
   return all;
@@ -49,7 +50,8 @@ TEST(RegistryTest, RuleIdsAreUniqueKebabCaseWithKnownCatalogIdsAndTests) {
     EXPECT_FALSE(e.rule->title.empty()) << id;
     EXPECT_FALSE(e.rule->fix.empty()) << id;
     if (id != "unexplained-warning-events") {  // grouped events take the catalog id per reason
-      EXPECT_TRUE(catalog.count(std::string(e.rule->catalog)) > 0) << id << ": catalog id " << e.rule->catalog << " not in the fault catalog";
+      EXPECT_TRUE(catalog.count(std::string(e.rule->catalog)) > 0)
+          << id << ": catalog id " << e.rule->catalog << " not in the fault catalog";
     }
     // A rule without a test is not done: its id must appear in tests/analyzers/.
     EXPECT_NE(tests.find("\"" + id + "\""), std::string::npos) << id << " has no test naming it";
@@ -65,7 +67,8 @@ TEST(RegistryTest, EveryAnalyzerFileIsRegistered) {
   for (const auto& e : fs::directory_iterator(testing::source_dir() + "/src/analyzers")) {
     std::string stem = e.path().stem().string();
     if (e.path().extension() != ".cpp" || stem == "registry" || stem == "analyzer") continue;
-    EXPECT_TRUE(registered.count(stem) > 0) << "src/analyzers/" << stem << ".cpp is not in registry.cpp";
+    EXPECT_TRUE(registered.count(stem) > 0)
+        << "src/analyzers/" << stem << ".cpp is not in registry.cpp";
     EXPECT_TRUE(fs::exists(testing::source_dir() + "/tests/analyzers/" + stem + "_test.cpp"))
         << "src/analyzers/" << stem << ".cpp has no tests/analyzers/" << stem << "_test.cpp";
   }

@@ -15,16 +15,19 @@ std::string pending_pod(std::string_view name, std::string_view extra_spec = "")
 apiVersion: v1
 kind: Pod
 metadata:
-  name: )") + std::string(name) + R"(
+  name: )") +
+         std::string(name) + R"(
   namespace: shop
-  uid: uid-)" + std::string(name) + R"(
+  uid: uid-)" +
+         std::string(name) + R"(
   creationTimestamp: "2026-11-29T10:00:00Z"
 spec:
   containers:
   - name: app
     image: nginx
     resources: {requests: {cpu: "8", memory: 1Gi}}
-)" + std::string(extra_spec) + R"(
+)" + std::string(extra_spec) +
+         R"(
 status:
   phase: Pending
   conditions:
@@ -38,14 +41,17 @@ std::string event(std::string_view pod, std::string_view message) {
   return std::string(R"(---
 apiVersion: v1
 kind: Event
-metadata: {name: ev-)") + std::string(pod) + R"(, namespace: shop}
-involvedObject: {kind: Pod, name: )" + std::string(pod) + R"(, namespace: shop, uid: uid-)" + std::string(pod) + R"(}
+metadata: {name: ev-)") +
+         std::string(pod) + R"(, namespace: shop}
+involvedObject: {kind: Pod, name: )" +
+         std::string(pod) + R"(, namespace: shop, uid: uid-)" + std::string(pod) + R"(}
 reason: FailedScheduling
 type: Warning
 count: 12
 lastTimestamp: "2026-11-29T10:41:00Z"
 source: {component: default-scheduler}
-message: ")" + std::string(message) + "\"\n";
+message: ")" +
+         std::string(message) + "\"\n";
 }
 
 constexpr std::string_view kNodes = R"(---
@@ -64,9 +70,13 @@ status: {allocatable: {cpu: "16", memory: 60Gi, pods: "110", nvidia.com/gpu: "1"
 )";
 
 TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
-  auto c = cluster_from_yaml(pending_pod("search") +
-                             event("search", "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {nvidia.com/gpu: present}. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.") +
-                             std::string(kNodes));
+  auto c =
+      cluster_from_yaml(pending_pod("search") +
+                        event("search",
+                              "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had "
+                              "untolerated taint {nvidia.com/gpu: present}. preemption: 0/2 nodes "
+                              "are available: 2 No preemption victims found for incoming pod.") +
+                        std::string(kNodes));
   auto f = diagnose(*c);
   auto cpu = with_rule(f, "pending-insufficient-resources");
   ASSERT_EQ(cpu.size(), 1u);
@@ -75,7 +85,10 @@ TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
   EXPECT_TRUE(cpu[0]->caused_by.empty());
   bool node_note = false, event_ev = false;
   for (const Evidence& e : cpu[0]->evidence) {
-    node_note = node_note || e.value.find("node n1: cpu: pod requests 8, node has 3920m free of 3920m allocatable") != std::string::npos;
+    node_note =
+        node_note ||
+        e.value.find("node n1: cpu: pod requests 8, node has 3920m free of 3920m allocatable") !=
+            std::string::npos;
     event_ev = event_ev || (e.kind == Evidence::Kind::kEvent && e.count == 12);
   }
   EXPECT_TRUE(node_note);
@@ -88,8 +101,12 @@ TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
 }
 
 TEST(SchedulingTest, AReasonThatRejectsFewNodesIsContextNotACause) {
-  auto c = cluster_from_yaml(pending_pod("big") +
-                             event("big", "0/5000 nodes are available: 100 node(s) had untolerated taint {dedicated: ingress}, 4900 Insufficient cpu. preemption: 0/5000 nodes are available: 100 Preemption is not helpful for scheduling, 4900 No preemption victims found for incoming pod."));
+  auto c = cluster_from_yaml(
+      pending_pod("big") +
+      event("big",
+            "0/5000 nodes are available: 100 node(s) had untolerated taint {dedicated: ingress}, "
+            "4900 Insufficient cpu. preemption: 0/5000 nodes are available: 100 Preemption is not "
+            "helpful for scheduling, 4900 No preemption victims found for incoming pod."));
   auto f = diagnose(*c);
   EXPECT_EQ(with_rule(f, "pending-insufficient-resources").size(), 1u);
   EXPECT_TRUE(with_rule(f, "pending-untolerated-taint").empty());
@@ -101,10 +118,15 @@ TEST(SchedulingTest, AReasonThatRejectsFewNodesIsContextNotACause) {
 }
 
 TEST(SchedulingTest, OldTaintWordingAndConditionTaints) {
-  auto c = cluster_from_yaml(pending_pod("a") +
-                             event("a", "0/1 nodes are available: 1 node(s) had taint {node-role.kubernetes.io/master: }, that the pod didn't tolerate.") +
-                             pending_pod("b") +
-                             event("b", "0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."));
+  auto c =
+      cluster_from_yaml(pending_pod("a") +
+                        event("a",
+                              "0/1 nodes are available: 1 node(s) had taint "
+                              "{node-role.kubernetes.io/master: }, that the pod didn't tolerate.") +
+                        pending_pod("b") +
+                        event("b",
+                              "0/3 nodes are available: 3 node(s) had untolerated taint "
+                              "{node.kubernetes.io/not-ready: }."));
   auto f = diagnose(*c);
   ASSERT_EQ(with_rule(f, "pending-untolerated-taint").size(), 1u);
   EXPECT_EQ(with_rule(f, "pending-untolerated-taint")[0]->object.name, "a");
@@ -118,19 +140,29 @@ TEST(SchedulingTest, OtherReasonsMapToTheirRules) {
     const char* rule;
   };
   const Row rows[] = {
-      {"0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.", "pending-node-selector-mismatch"},
+      {"0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+       "pending-node-selector-mismatch"},
       {"0/3 nodes are available: 3 node(s) were unschedulable.", "pending-nodes-unschedulable"},
-      {"0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.", "pending-unbound-pvc"},
+      {"0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.",
+       "pending-unbound-pvc"},
       {"0/3 nodes are available: 3 Too many pods.", "pending-too-many-pods"},
-      {"0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", "pending-insufficient-extended-resource"},
-      {"0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports.", "pending-hostport-conflict"},
-      {"0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.", "pending-pod-affinity"},
-      {"0/3 nodes are available: 3 node(s) had volume node affinity conflict.", "pending-volume-node-affinity"},
-      {"0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints.", "pending-topology-spread"},
-      {"0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.", "pending-no-pv-to-bind"},
+      {"0/3 nodes are available: 3 Insufficient nvidia.com/gpu.",
+       "pending-insufficient-extended-resource"},
+      {"0/3 nodes are available: 3 node(s) didn't have free ports for the requested pod ports.",
+       "pending-hostport-conflict"},
+      {"0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules.",
+       "pending-pod-affinity"},
+      {"0/3 nodes are available: 3 node(s) had volume node affinity conflict.",
+       "pending-volume-node-affinity"},
+      {"0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints.",
+       "pending-topology-spread"},
+      {"0/3 nodes are available: 3 node(s) didn't find available persistent volumes to bind.",
+       "pending-no-pv-to-bind"},
       {"0/3 nodes are available: 3 node(s) exceed max volume count.", "pending-max-volume-count"},
       {"0/3 nodes are available: 3 node(s) had no available volume zone.", "pending-volume-zone"},
-      {"0/5 nodes are available: 5 node(s) had untolerated taint {node.cloudprovider.kubernetes.io/uninitialized: true}.", "pending-node-condition-taint"},
+      {"0/5 nodes are available: 5 node(s) had untolerated taint "
+       "{node.cloudprovider.kubernetes.io/uninitialized: true}.",
+       "pending-node-condition-taint"},
       {"no nodes available to schedule pods", "pending-no-nodes"},
   };
   for (const Row& row : rows) {
@@ -142,7 +174,9 @@ TEST(SchedulingTest, OtherReasonsMapToTheirRules) {
 
 TEST(SchedulingTest, PendingWithoutAnySchedulingAttempt) {
   auto c = cluster_from_yaml(pending_pod("lost", "  schedulerName: my-scheduler\n") +
-                             "---\napiVersion: v1\nkind: Event\nmetadata: {name: x, namespace: shop}\ninvolvedObject: {kind: Pod, name: other}\nreason: Pulled\ntype: Normal\nlastTimestamp: \"2026-11-29T10:42:00Z\"\n");
+                             "---\napiVersion: v1\nkind: Event\nmetadata: {name: x, namespace: "
+                             "shop}\ninvolvedObject: {kind: Pod, name: other}\nreason: "
+                             "Pulled\ntype: Normal\nlastTimestamp: \"2026-11-29T10:42:00Z\"\n");
   auto f = diagnose(*c);
   auto r = with_rule(f, "pending-not-processed-by-scheduler");
   ASSERT_EQ(r.size(), 1u);

@@ -10,35 +10,41 @@ using testing::cluster_from_yaml;
 using testing::diagnose;
 using testing::with_rule;
 
-std::string pod(std::string_view name, std::string_view labels, bool ready, std::string_view ports = "[{containerPort: 8080, name: http}]") {
+std::string pod(std::string_view name, std::string_view labels, bool ready,
+                std::string_view ports = "[{containerPort: 8080, name: http}]") {
   return std::string("---\napiVersion: v1\nkind: Pod\nmetadata: {name: ") + std::string(name) +
          ", namespace: shop, uid: u-" + std::string(name) + ", labels: " + std::string(labels) +
          "}\nspec: {nodeName: n1, containers: [{name: app, image: x, ports: " + std::string(ports) +
-         "}]}\nstatus:\n  phase: Running\n  conditions: [{type: Ready, status: \"" + (ready ? "True" : "False") +
-         "\", reason: " + (ready ? "PodReady" : "ContainersNotReady") + "}]\n";
+         "}]}\nstatus:\n  phase: Running\n  conditions: [{type: Ready, status: \"" +
+         (ready ? "True" : "False") + "\", reason: " + (ready ? "PodReady" : "ContainersNotReady") +
+         "}]\n";
 }
 
-std::string service(std::string_view name, std::string_view selector, std::string_view target = "8080") {
+std::string service(std::string_view name, std::string_view selector,
+                    std::string_view target = "8080") {
   return std::string("---\napiVersion: v1\nkind: Service\nmetadata: {name: ") + std::string(name) +
          ", namespace: shop}\nspec:\n  selector: " + std::string(selector) +
          "\n  ports: [{port: 80, targetPort: " + std::string(target) + "}]\n";
 }
 
 TEST(ServicesTest, SelectorMatchingNothingShowsTheNearestLabels) {
-  auto c = cluster_from_yaml(service("cart", "{app: cart-svc}") + pod("cart-1", "{app: cart, tier: web}", true));
+  auto c = cluster_from_yaml(service("cart", "{app: cart-svc}") +
+                             pod("cart-1", "{app: cart, tier: web}", true));
   auto f = diagnose(*c);
   auto r = with_rule(f, "svc-selector-matches-nothing");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0]->catalog, "SVC-SELECTOR-MATCHES-NOTHING");
   EXPECT_EQ(r[0]->object.key(), "Service/shop/cart");
   bool diff = false;
-  for (const Evidence& e : r[0]->evidence) diff = diff || e.value.find("app=cart-svc differs: the pod has app=cart") != std::string::npos;
+  for (const Evidence& e : r[0]->evidence)
+    diff = diff || e.value.find("app=cart-svc differs: the pod has app=cart") != std::string::npos;
   EXPECT_TRUE(diff);
   EXPECT_NE(r[0]->fix.find("kubectl -n shop edit service cart"), std::string::npos);
 }
 
 TEST(ServicesTest, KeyMismatchWithSameValueIsExplained) {
-  auto c = cluster_from_yaml(service("ing", "{name: nginx-ingress}") + pod("ing-1", "{app: nginx-ingress}", true));
+  auto c = cluster_from_yaml(service("ing", "{name: nginx-ingress}") +
+                             pod("ing-1", "{app: nginx-ingress}", true));
   auto r_findings = diagnose(*c);
   auto r = with_rule(r_findings, "svc-selector-matches-nothing");
   ASSERT_EQ(r.size(), 1u);
@@ -46,7 +52,8 @@ TEST(ServicesTest, KeyMismatchWithSameValueIsExplained) {
 }
 
 TEST(ServicesTest, NoReadyPodsIsASymptomOfThePodFindings) {
-  auto c = cluster_from_yaml(service("web", "{app: web}") + pod("web-1", "{app: web}", false) + R"(---
+  auto c =
+      cluster_from_yaml(service("web", "{app: web}") + pod("web-1", "{app: web}", false) + R"(---
 apiVersion: v1
 kind: Event
 metadata: {name: e1, namespace: shop}
@@ -66,13 +73,15 @@ lastTimestamp: "2026-11-29T10:41:00Z"
 }
 
 TEST(ServicesTest, TargetPortNotExposed) {
-  auto c = cluster_from_yaml(service("inv", "{app: inv}", "8081") + pod("inv-1", "{app: inv}", true));
+  auto c =
+      cluster_from_yaml(service("inv", "{app: inv}", "8081") + pod("inv-1", "{app: inv}", true));
   auto r_findings = diagnose(*c);
   auto r = with_rule(r_findings, "svc-targetport-not-exposed");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0]->severity, Severity::kWarning);
   EXPECT_NE(r[0]->fix.find("http (8080/TCP)"), std::string::npos);
-  auto named = cluster_from_yaml(service("inv", "{app: inv}", "metrics") + pod("inv-1", "{app: inv}", true));
+  auto named =
+      cluster_from_yaml(service("inv", "{app: inv}", "metrics") + pod("inv-1", "{app: inv}", true));
   auto n_findings = diagnose(*named);
   auto n = with_rule(n_findings, "svc-targetport-not-exposed");
   ASSERT_EQ(n.size(), 1u);
@@ -95,8 +104,9 @@ subsets: [{addresses: [{ip: 10.0.0.1}]}]
 }
 
 TEST(ServicesTest, NegativeHealthyServicesYieldNothing) {
-  auto c = cluster_from_yaml(service("web", "{app: web}", "http") + pod("web-1", "{app: web}", true) +
-                             pod("web-2", "{app: web}", false) + R"(---
+  auto c =
+      cluster_from_yaml(service("web", "{app: web}", "http") + pod("web-1", "{app: web}", true) +
+                        pod("web-2", "{app: web}", false) + R"(---
 apiVersion: v1
 kind: Service
 metadata: {name: manual, namespace: shop}

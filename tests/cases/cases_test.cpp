@@ -23,7 +23,8 @@ const std::map<std::string, std::string>& expected_to_fail() {
       {"026-node-notready-cni-not-installed", "needs the node analyzer (issue 4)"},
       {"029-pvc-pending-no-default-storageclass", "needs the storage analyzer (issue 4)"},
       {"031-upgrade-ingress-extensions-v1beta1-on-1-22", "needs `ktriage upgrade-check` (issue 6)"},
-      {"035-ack-disk-category-not-supported-by-instance", "needs the storage/cloud analyzers (issues 4, 7)"},
+      {"035-ack-disk-category-not-supported-by-instance",
+       "needs the storage/cloud analyzers (issues 4, 7)"},
   };
   return kList;
 }
@@ -52,13 +53,15 @@ std::vector<Case> load_cases() {
     c.dir = entry.path().string();
     std::string text = testing::read_file((entry.path() / "expected.yaml").string());
     Arena arena;
-    auto errors = read_yaml("expected.yaml", text, arena, [&](const ParsedDocument& d, const Locator&) {
-      c.command = std::string(d.root["command"].str());
-      for (const Value& a : d.root["args"].items()) c.args.emplace_back(a.str());
-      for (const Value& e : d.root["expect"].items()) {
-        c.expect.push_back({std::string(e["catalog"].str()), std::string(e["object"].str()), e["root"].as_bool()});
-      }
-    });
+    auto errors =
+        read_yaml("expected.yaml", text, arena, [&](const ParsedDocument& d, const Locator&) {
+          c.command = std::string(d.root["command"].str());
+          for (const Value& a : d.root["args"].items()) c.args.emplace_back(a.str());
+          for (const Value& e : d.root["expect"].items()) {
+            c.expect.push_back({std::string(e["catalog"].str()), std::string(e["object"].str()),
+                                e["root"].as_bool()});
+          }
+        });
     EXPECT_TRUE(errors.empty()) << c.name;
     out.push_back(std::move(c));
   }
@@ -71,31 +74,39 @@ std::string check_case(const Case& c) {
   std::string args;
   for (const auto& a : c.args) args += " '" + a + "'";
   auto r = testing::run_ktriage(c.command + " '" + c.dir + "' -o json" + args);
-  if (r.exit_code != 0 && r.exit_code != 1) return "exit code " + std::to_string(r.exit_code) + ": " + r.err;
+  if (r.exit_code != 0 && r.exit_code != 1)
+    return "exit code " + std::to_string(r.exit_code) + ": " + r.err;
   std::string problems;
   std::string padded = r.out + std::string(kJsonPadding, '\0');
   Arena arena;
-  auto errors = read_json(std::string_view(padded.data(), r.out.size()), arena, [&](const ParsedDocument& d, const Locator&) {
-    for (const Expectation& e : c.expect) {
-      bool found = false;
-      for (const Value& f : d.root["findings"].items()) {
-        if (f["catalog"].str() != e.catalog) continue;
-        const Value& o = f["object"];
-        std::string key = std::string(o["kind"].str()) + "/" +
-                          (o["namespace"].str().empty() ? "" : std::string(o["namespace"].str()) + "/") +
-                          std::string(o["name"].str());
-        bool object_ok = e.object.empty() || key == e.object;
-        for (const Value& a : f["alsoAffects"].items()) {
-          std::string k2 = std::string(a["kind"].str()) + "/" + std::string(a["namespace"].str()) + "/" + std::string(a["name"].str());
-          object_ok = object_ok || k2 == e.object;
+  auto errors = read_json(
+      std::string_view(padded.data(), r.out.size()), arena,
+      [&](const ParsedDocument& d, const Locator&) {
+        for (const Expectation& e : c.expect) {
+          bool found = false;
+          for (const Value& f : d.root["findings"].items()) {
+            if (f["catalog"].str() != e.catalog) continue;
+            const Value& o = f["object"];
+            std::string key =
+                std::string(o["kind"].str()) + "/" +
+                (o["namespace"].str().empty() ? "" : std::string(o["namespace"].str()) + "/") +
+                std::string(o["name"].str());
+            bool object_ok = e.object.empty() || key == e.object;
+            for (const Value& a : f["alsoAffects"].items()) {
+              std::string k2 = std::string(a["kind"].str()) + "/" +
+                               std::string(a["namespace"].str()) + "/" +
+                               std::string(a["name"].str());
+              object_ok = object_ok || k2 == e.object;
+            }
+            if (!object_ok) continue;
+            if (e.root && f["causedBy"].size() > 0) continue;
+            found = true;
+          }
+          if (!found)
+            problems +=
+                " missing " + e.catalog + " on " + e.object + (e.root ? " (root)" : "") + ";";
         }
-        if (!object_ok) continue;
-        if (e.root && f["causedBy"].size() > 0) continue;
-        found = true;
-      }
-      if (!found) problems += " missing " + e.catalog + " on " + e.object + (e.root ? " (root)" : "") + ";";
-    }
-  });
+      });
   if (!errors.empty()) return "output is not JSON: " + errors[0].message;
   return problems;
 }

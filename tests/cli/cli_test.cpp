@@ -2,11 +2,11 @@
 // planted faults of the bundled examples.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
-#include <unistd.h>
 
 #include "load/document.h"
 #include "support/test_support.h"
@@ -36,7 +36,8 @@ struct Json {
 
 std::string key_of(const Value& o) {
   std::string ns(o["namespace"].str());
-  return std::string(o["kind"].str()) + "/" + (ns.empty() ? "" : ns + "/") + std::string(o["name"].str());
+  return std::string(o["kind"].str()) + "/" + (ns.empty() ? "" : ns + "/") +
+         std::string(o["name"].str());
 }
 
 TEST(CliTest, ExitCodes) {
@@ -51,7 +52,8 @@ TEST(CliTest, ExitCodes) {
 
 TEST(CliTest, FailOnThresholdIsHonoured) {
   // The broken shop has critical findings, so even --fail-on critical exits 1.
-  EXPECT_EQ(run_ktriage("diagnose '" + example("shop-broken") + "' --fail-on critical").exit_code, 1);
+  EXPECT_EQ(run_ktriage("diagnose '" + example("shop-broken") + "' --fail-on critical").exit_code,
+            1);
 }
 
 TEST(CliTest, HealthyExampleHasNoWarningOrCritical) {
@@ -73,7 +75,8 @@ TEST(CliTest, EveryPlantedFaultIsARootCauseWithEvidenceAndFix) {
     std::string faults_text = testing::read_file(faults_file);
     Arena arena;
     Value faults;
-    auto errs = read_yaml("FAULTS.yaml", faults_text, arena, [&](const ParsedDocument& d, const Locator&) { faults = d.root; });
+    auto errs = read_yaml("FAULTS.yaml", faults_text, arena,
+                          [&](const ParsedDocument& d, const Locator&) { faults = d.root; });
     ASSERT_TRUE(errs.empty());
     const Value& list = faults.is_array() ? faults : faults["faults"];
     ASSERT_GT(list.size(), 0u) << name;
@@ -88,7 +91,8 @@ TEST(CliTest, EveryPlantedFaultIsARootCauseWithEvidenceAndFix) {
       for (const Value& f : j.root["findings"].items()) {
         if (f["catalog"].str() != catalog) continue;
         bool on_object = key_of(f["object"]) == object;
-        for (const Value& o : f["alsoAffects"].items()) on_object = on_object || key_of(o) == object;
+        for (const Value& o : f["alsoAffects"].items())
+          on_object = on_object || key_of(o) == object;
         if (!on_object || (must_be_root && f["causedBy"].size() > 0)) continue;
         EXPECT_GT(f["evidence"].size(), 0u) << catalog << " on " << object;
         EXPECT_FALSE(f["fix"].str().empty()) << catalog << " on " << object;
@@ -109,11 +113,12 @@ TEST(CliTest, WhyWorksOnEachWorkloadKind) {
     std::string kind(o["kind"].str());
     static const std::map<std::string, std::string> kAlias = {
         {"Pod", "pod"}, {"Deployment", "deploy"}, {"StatefulSet", "sts"}, {"DaemonSet", "ds"},
-        {"Job", "job"}, {"CronJob", "cronjob"}, {"Service", "svc"}, {"ReplicaSet", "rs"}};
+        {"Job", "job"}, {"CronJob", "cronjob"},   {"Service", "svc"},     {"ReplicaSet", "rs"}};
     auto alias = kAlias.find(kind);
     if (alias == kAlias.end() || !kinds_seen.insert(kind).second) continue;
     auto r = run_ktriage("why " + alias->second + "/" + std::string(o["name"].str()) + " -n " +
-                         std::string(o["namespace"].str()) + " '" + example("shop-broken") + "' -o json");
+                         std::string(o["namespace"].str()) + " '" + example("shop-broken") +
+                         "' -o json");
     EXPECT_EQ(r.exit_code, 1) << kind << " " << r.err;
     Json w(r.out);
     EXPECT_GT(w.root["findings"].size(), 0u) << kind;
@@ -125,7 +130,8 @@ TEST(CliTest, NamespaceScopeAndColour) {
   auto r = run_ktriage("diagnose '" + example("shop-broken") + "' -n kube-system -o json");
   Json j(r.out);
   for (const Value& f : j.root["findings"].items()) {
-    EXPECT_TRUE(f["object"]["namespace"].str() == "kube-system" || f["object"]["namespace"].str().empty())
+    EXPECT_TRUE(f["object"]["namespace"].str() == "kube-system" ||
+                f["object"]["namespace"].str().empty())
         << f["id"].str();
   }
   auto text = run_ktriage("diagnose '" + example("shop-broken") + "'");
@@ -142,11 +148,13 @@ TEST(CliTest, SkippedFilesAreListed) {
 
 TEST(CliTest, SecretValuesNeverReachAReport) {
   // Plant a secret value in a Secret, then look for it in both formats.
-  const std::string dir = std::filesystem::temp_directory_path() / ("ktriage-secret-" + std::to_string(::getpid()));
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("ktriage-secret-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
-    std::ofstream(dir + "/s.yaml") << "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\n"
-                                      "data: {password: c3VwZXJzZWNyZXQtdmFsdWU=}\nstringData: {token: plain-token-4711}\n";
+    std::ofstream(dir + "/s.yaml")
+        << "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\n"
+           "data: {password: c3VwZXJzZWNyZXQtdmFsdWU=}\nstringData: {token: plain-token-4711}\n";
   }
   for (const char* format : {"text", "json"}) {
     auto r = run_ktriage("diagnose '" + dir + "' -o " + format);

@@ -20,14 +20,22 @@ void check_golden(const std::string& args, const std::string& golden_name) {
     std::ofstream(path, std::ios::binary) << r.out;
     return;
   }
-  ASSERT_TRUE(std::filesystem::exists(path)) << path << " missing: run with KTRIAGE_UPDATE_GOLDEN=1";
-  EXPECT_EQ(r.out, testing::read_file(path)) << "report changed; if intended, regenerate " << golden_name;
+  ASSERT_TRUE(std::filesystem::exists(path))
+      << path << " missing: run with KTRIAGE_UPDATE_GOLDEN=1";
+  EXPECT_EQ(r.out, testing::read_file(path))
+      << "report changed; if intended, regenerate " << golden_name;
 }
 
-TEST(GoldenTest, ShopBrokenText) { check_golden("diagnose examples/shop-broken", "shop-broken.txt"); }
-TEST(GoldenTest, ShopBrokenJson) { check_golden("diagnose examples/shop-broken -o json", "shop-broken.json"); }
+TEST(GoldenTest, ShopBrokenText) {
+  check_golden("diagnose examples/shop-broken", "shop-broken.txt");
+}
+TEST(GoldenTest, ShopBrokenJson) {
+  check_golden("diagnose examples/shop-broken -o json", "shop-broken.json");
+}
 TEST(GoldenTest, HealthyText) { check_golden("diagnose examples/healthy", "healthy.txt"); }
-TEST(GoldenTest, ClusterInfoDumpText) { check_golden("diagnose examples/cluster-info-dump", "cluster-info-dump.txt"); }
+TEST(GoldenTest, ClusterInfoDumpText) {
+  check_golden("diagnose examples/cluster-info-dump", "cluster-info-dump.txt");
+}
 
 }  // namespace
 }  // namespace ktriage

@@ -59,7 +59,9 @@ spec:
 
 TEST(SourceTest, ReadsMultiDocumentYamlListsAndTypedJsonLists) {
   TempDir dir;
-  dir.write("a.yaml", std::string(kPodYaml) + "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: shop}\n");
+  dir.write("a.yaml", std::string(kPodYaml) +
+                          "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: "
+                          "Service\n  metadata: {name: web, namespace: shop}\n");
   dir.write("b.json", R"({"apiVersion":"v1","kind":"PodList","items":[
   {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p2","namespace":"shop"}},
   {"apiVersion":"v1","kind":"Pod","metadata":{"name":"p3","namespace":"shop"}}]})");
@@ -89,19 +91,23 @@ TEST(SourceTest, TruncatedYamlNamesLineAndColumnAndOtherFilesStillLoad) {
 
 TEST(SourceTest, WrongTypeIsReportedWithPositionAndObjectIsKept) {
   TempDir dir;
-  dir.write("pods.json", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"x\", \"namespace\": \"d\"},\n  \"spec\": {\n    \"containers\": \"x\"\n  }\n}\n");
+  dir.write("pods.json",
+            "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"x\", "
+            "\"namespace\": \"d\"},\n  \"spec\": {\n    \"containers\": \"x\"\n  }\n}\n");
   Inputs in = load_sources(std::vector<std::string>{dir.path().string()});
   ASSERT_EQ(in.objects.size(), 1u);
   const InputIssue* i = issue_for(in, "pods.json");
   ASSERT_NE(i, nullptr);
   EXPECT_EQ(i->where.pos.line, 6u);
   EXPECT_EQ(i->where.pos.column, 19u);
-  EXPECT_NE(i->message.find("spec.containers must be array, found string"), std::string::npos) << i->message;
+  EXPECT_NE(i->message.find("spec.containers must be array, found string"), std::string::npos)
+      << i->message;
 }
 
 TEST(SourceTest, WrongTypeInYamlHasPosition) {
   Inputs in;
-  load_buffer("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: x\n", in);
+  load_buffer("p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers: x\n",
+              in);
   ASSERT_EQ(in.issues.size(), 1u);
   EXPECT_EQ(in.issues[0].where.pos.line, 6u);
   EXPECT_EQ(in.issues[0].where.pos.column, 15u);
@@ -133,7 +139,8 @@ TEST(SourceTest, BinaryGarbageEmptyFileAndObjectWithoutKind) {
 TEST(SourceTest, EmptyFolderAndMissingPath) {
   TempDir dir;
   fs::create_directories(dir.path() / "empty");
-  Inputs in = load_sources(std::vector<std::string>{(dir.path() / "empty").string(), "/nonexistent/x.yaml"});
+  Inputs in = load_sources(
+      std::vector<std::string>{(dir.path() / "empty").string(), "/nonexistent/x.yaml"});
   EXPECT_TRUE(in.objects.empty());
   ASSERT_EQ(in.issues.size(), 2u);
   EXPECT_EQ(in.issues[0].message, "folder holds no files");
@@ -160,7 +167,8 @@ TEST(SourceTest, CorruptArchiveIsReportedAndDoesNotStopTheRun) {
 }
 
 TEST(SourceTest, TruncatedArchiveKeepsEntriesBeforeTheDamage) {
-  const std::string bundle = testing::shared_dir() + "/peers/troubleshoot/testdata/supportbundle/support-bundle.tar.gz";
+  const std::string bundle =
+      testing::shared_dir() + "/peers/troubleshoot/testdata/supportbundle/support-bundle.tar.gz";
   std::string bytes = testing::read_file(bundle);
   ASSERT_GT(bytes.size(), 10000u);
   TempDir dir;
@@ -185,19 +193,24 @@ data:
   password: aHVudGVyMg==
 stringData:
   token: plain-text-token
-)", in);
+)",
+              in);
   ASSERT_EQ(in.objects.size(), 1u);
   const Value& s = in.objects[0].root;
   EXPECT_TRUE(s["data"].contains("password"));
   EXPECT_EQ(s["data"]["password"].str(), "");
   EXPECT_EQ(s["stringData"]["token"].str(), "");
-  EXPECT_EQ(s["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str(), "");
+  EXPECT_EQ(s["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str(),
+            "");
   EXPECT_EQ(s["type"].str(), "Opaque");
 }
 
 TEST(SourceTest, ManagedFieldsAreDropped) {
   Inputs in;
-  load_buffer("p.json", R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","managedFields":[{"manager":"kubectl"}]}})", in);
+  load_buffer(
+      "p.json",
+      R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","managedFields":[{"manager":"kubectl"}]}})",
+      in);
   ASSERT_EQ(in.objects.size(), 1u);
   EXPECT_FALSE(in.objects[0].root["metadata"].contains("managedFields"));
 }
@@ -210,7 +223,8 @@ metadata:
   name: web
   annotations:
     kubectl.kubernetes.io/last-applied-configuration: '{"spec":{"replicas":3,"template":{"spec":{"containers":[{"name":"web","imagePullPolice":"Always"}]}}}}'
-)", in);
+)",
+              in);
   ASSERT_EQ(in.objects.size(), 1u);
   const Value& la = in.objects[0].last_applied;
   EXPECT_EQ(la["spec"]["replicas"].as_int(), 3);
@@ -219,10 +233,13 @@ metadata:
 
 TEST(SourceTest, VersionJsonFromKubectlAndFromSupportBundles) {
   Inputs a;
-  load_buffer("snap/version.json", R"({"clientVersion":{"gitVersion":"v1.31.0"},"serverVersion":{"gitVersion":"v1.30.4"}})", a);
+  load_buffer(
+      "snap/version.json",
+      R"({"clientVersion":{"gitVersion":"v1.31.0"},"serverVersion":{"gitVersion":"v1.30.4"}})", a);
   EXPECT_EQ(a.server_version.value_or(""), "v1.30.4");
   Inputs b;
-  load_buffer("b/cluster-info/cluster_version.json", R"({"info":{"gitVersion":"v1.24.4+k3s1"},"string":"v1.24.4+k3s1"})", b);
+  load_buffer("b/cluster-info/cluster_version.json",
+              R"({"info":{"gitVersion":"v1.24.4+k3s1"},"string":"v1.24.4+k3s1"})", b);
   EXPECT_EQ(b.server_version.value_or(""), "v1.24.4+k3s1");
 }
 
@@ -232,13 +249,17 @@ TEST(SourceTest, ContainerLogLayouts) {
   load_buffer("snap/logs/shop/web-1/web.previous.log", "boom\n", in);
   load_buffer("sb/cluster-resources/pods/logs/shop/web-2/web-previous.log", "old\n", in);
   load_buffer("dump/shop/web-3/logs.txt",
-              "==== START logs for container init of pod shop/web-3 ====\ni1\n==== END logs for container init of pod shop/web-3 ====\n"
-              "==== START logs for container web of pod shop/web-3 ====\nw1\nw2\n==== END logs for container web of pod shop/web-3 ====\n",
+              "==== START logs for container init of pod shop/web-3 ====\ni1\n==== END logs for "
+              "container init of pod shop/web-3 ====\n"
+              "==== START logs for container web of pod shop/web-3 ====\nw1\nw2\n==== END logs for "
+              "container web of pod shop/web-3 ====\n",
               in);
   load_buffer("node/pods/shop_web-4_1234-abcd/web/0.log",
-              "2026-11-29T10:00:00.000000000Z stdout F hello\n2026-11-29T10:00:01.000000000Z stderr P part1 \n2026-11-29T10:00:01.000000000Z stderr F part2\n",
+              "2026-11-29T10:00:00.000000000Z stdout F hello\n2026-11-29T10:00:01.000000000Z "
+              "stderr P part1 \n2026-11-29T10:00:01.000000000Z stderr F part2\n",
               in);
-  load_buffer("node/containers/web-5_shop_web-0123456789abcdef.log", "2026-11-29T10:00:00Z stdout F x\n", in);
+  load_buffer("node/containers/web-5_shop_web-0123456789abcdef.log",
+              "2026-11-29T10:00:00Z stdout F x\n", in);
   load_buffer("snap/nodes/n1/kubelet.log", "E1129 kubelet\n", in);
   ASSERT_EQ(in.logs.size(), 7u);
   EXPECT_EQ(in.logs[0].container, "web");
@@ -261,7 +282,8 @@ TEST(SourceTest, ContainerLogLayouts) {
 }
 
 TEST(SourceTest, ReadsTheTroubleshootSupportBundleWhole) {
-  const std::string bundle = testing::shared_dir() + "/peers/troubleshoot/testdata/supportbundle/support-bundle.tar.gz";
+  const std::string bundle =
+      testing::shared_dir() + "/peers/troubleshoot/testdata/supportbundle/support-bundle.tar.gz";
   Inputs in = load_sources(std::vector<std::string>{bundle});
   for (const InputIssue& i : in.issues) {
     // Only non-object files may be skipped (analysis.json, discovery lists); nothing is an error.

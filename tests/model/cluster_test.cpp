@@ -99,8 +99,9 @@ series: {count: 7, lastObservedTime: "2026-11-29T10:41:00.000000Z"}
 }
 
 TEST(ClusterTest, NowFlagOverridesSnapshotTime) {
-  auto c = cluster_from_yaml("apiVersion: v1\nkind: Pod\nmetadata: {name: a, creationTimestamp: '2020-01-01T00:00:00Z'}\n",
-                             parse_rfc3339("2026-01-01T00:00:00Z"));
+  auto c = cluster_from_yaml(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: a, creationTimestamp: '2020-01-01T00:00:00Z'}\n",
+      parse_rfc3339("2026-01-01T00:00:00Z"));
   EXPECT_EQ(format_rfc3339(c->now()), "2026-01-01T00:00:00Z");
   EXPECT_TRUE(c->now_from_flag());
 }

@@ -38,7 +38,8 @@ std::vector<const Finding*> with_rule(const std::vector<Finding>& findings, std:
   return out;
 }
 
-std::vector<const Finding*> with_catalog(const std::vector<Finding>& findings, std::string_view catalog) {
+std::vector<const Finding*> with_catalog(const std::vector<Finding>& findings,
+                                         std::string_view catalog) {
   std::vector<const Finding*> out;
   for (const Finding& f : findings) {
     if (f.catalog == catalog) out.push_back(&f);
@@ -48,8 +49,10 @@ std::vector<const Finding*> with_catalog(const std::vector<Finding>& findings, s
 
 CommandResult run_ktriage(const std::string& args, const std::string& cwd) {
   CommandResult r;
-  std::string err_file = std::filesystem::temp_directory_path() / ("ktriage-err-" + std::to_string(::getpid()));
-  std::string cmd = (cwd.empty() ? "" : "cd '" + cwd + "' && ") + std::string(KTRIAGE_BINARY) + " " + args + " 2>" + err_file;
+  std::string err_file =
+      std::filesystem::temp_directory_path() / ("ktriage-err-" + std::to_string(::getpid()));
+  std::string cmd = (cwd.empty() ? "" : "cd '" + cwd + "' && ") + std::string(KTRIAGE_BINARY) +
+                    " " + args + " 2>" + err_file;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
   std::array<char, 65536> buf{};

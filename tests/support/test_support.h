@@ -15,14 +15,16 @@ namespace ktriage::testing {
 std::unique_ptr<Cluster> cluster_from(const std::vector<std::pair<std::string, std::string>>& files,
                                       std::optional<UnixSeconds> now = {});
 /// A Cluster from one YAML text (multi-document allowed).
-std::unique_ptr<Cluster> cluster_from_yaml(std::string_view yaml, std::optional<UnixSeconds> now = {});
+std::unique_ptr<Cluster> cluster_from_yaml(std::string_view yaml,
+                                           std::optional<UnixSeconds> now = {});
 
 /// Runs every analyzer and correlation on `cluster`.
 std::vector<Finding> diagnose(const Cluster& cluster);
 /// Findings of one rule.
 std::vector<const Finding*> with_rule(const std::vector<Finding>& findings, std::string_view rule);
 /// Findings with one catalog id.
-std::vector<const Finding*> with_catalog(const std::vector<Finding>& findings, std::string_view catalog);
+std::vector<const Finding*> with_catalog(const std::vector<Finding>& findings,
+                                         std::string_view catalog);
 // The results point into `findings`: a temporary would leave them dangling.
 std::vector<const Finding*> with_rule(std::vector<Finding>&&, std::string_view) = delete;
 std::vector<const Finding*> with_catalog(std::vector<Finding>&&, std::string_view) = delete;

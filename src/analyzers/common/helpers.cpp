@@ -46,7 +46,8 @@ std::string kubectl_ns(const Object& obj) {
   return obj.ns.empty() ? "kubectl " : fmt::format("kubectl -n {} ", obj.ns);
 }
 
-std::vector<NumberedLine> last_lines(std::string_view text, std::size_t n, std::uint32_t first_line) {
+std::vector<NumberedLine> last_lines(std::string_view text, std::size_t n,
+                                     std::uint32_t first_line) {
   std::vector<NumberedLine> lines;
   std::uint32_t number = first_line;
   std::size_t pos = 0;

@@ -59,7 +59,9 @@ std::string_view find_any(std::string_view text, std::string_view alternatives);
 inline bool has(std::string_view s, std::string_view part) { return s.find(part) != s.npos; }
 
 /// "Init container" or "Container", to start a summary.
-inline std::string_view noun(const ContainerView& c) { return c.init ? "Init container" : "Container"; }
+inline std::string_view noun(const ContainerView& c) {
+  return c.init ? "Init container" : "Container";
+}
 
 /// Trims a long message to `max` characters with an ellipsis, for summaries.
 std::string shorten(std::string_view s, std::size_t max = 160);
