@@ -66,6 +66,9 @@ class Cluster {
   const ContainerLog* log(std::string_view ns, std::string_view pod, std::string_view container,
                           bool previous) const;
   std::span<const NodeLog> node_logs() const { return inputs_.node_logs; }
+  /// Every container log of the snapshot, also of pods the snapshot has no object for (an
+  /// ingress controller's log copied beside the objects).
+  std::span<const ContainerLog> container_logs() const { return inputs_.logs; }
 
   /// The snapshot's "now" (see build). 0 when the snapshot has no timestamp at all.
   UnixSeconds now() const { return now_; }

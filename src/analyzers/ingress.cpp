@@ -1,0 +1,358 @@
+// Ingress: the runbook's "the Ingress answers 503, 404 or has no address" steps. Each backend
+// reference (networking.k8s.io/v1 `service.name` / `service.port`, and the beta APIs'
+// `serviceName` / `servicePort`) is checked against the Services of the snapshot, the class
+// against the IngressClasses, controller events against the catalog; after the other analyzers,
+// a backend Service without ready endpoints (ingress-nginx's 503) is linked to that Service's
+// finding. https://kubernetes.io/docs/concepts/services-networking/ingress/
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/common/helpers.h"
+
+namespace ktriage {
+namespace {
+
+constexpr std::string_view kDoc =
+    "https://kubernetes.io/docs/concepts/services-networking/ingress/";
+
+constexpr Rule kServiceNotFound{
+    "ingress-backend-service-not-found",
+    "INGRESS-BACKEND-SERVICE-NOT-FOUND",
+    Severity::kCritical,
+    "Ingress backend names a Service that does not exist in the Ingress's namespace",
+    "Create the Ingress in the Service's namespace, or correct the backend's Service name.",
+    kDoc};
+constexpr Rule kPortNotFound{
+    "ingress-backend-port-not-found",
+    "INGRESS-BACKEND-SERVICE-PORT-NOT-FOUND",
+    Severity::kCritical,
+    "Ingress backend names a port its Service does not define",
+    "Reference one of the Service's port names or numbers, or rename the Service port.",
+    kDoc};
+constexpr Rule kNoReadyEndpoints{
+    "ingress-backend-no-ready-endpoints",
+    "INGRESS-NGINX-NO-ACTIVE-ENDPOINT",
+    Severity::kWarning,
+    "Ingress routes to a Service with no ready endpoints: the controller answers 503",
+    "Fix the backend Service's endpoints (see the finding under it).",
+    kDoc};
+constexpr Rule kClassNotFound{
+    "ingress-class-not-found",
+    "INGRESS-NOT-PICKED-UP",
+    Severity::kWarning,
+    "Ingress has no address: its class names no IngressClass, or it has no class and no default",
+    "Set spec.ingressClassName to an installed IngressClass, or mark one as the default.",
+    kDoc};
+constexpr Rule kAlbReconcile{
+    "ingress-alb-reconcile-failed",
+    "INGRESS-ALB-RECONCILE-FAILED",
+    Severity::kCritical,
+    "The ALB Ingress controller failed to build or apply the Ingress",
+    "Correct the annotations or rules the event names, or the AlbConfig listeners and quotas.",
+    "https://www.alibabacloud.com/help/en/ack/serverless-kubernetes/user-guide/"
+    "troubleshooting-alb-ingress-exceptions"};
+constexpr Rule kRules[] = {kServiceNotFound, kPortNotFound, kNoReadyEndpoints, kClassNotFound,
+                           kAlbReconcile};
+
+// One backend reference of an Ingress: where it is (".spec.rules[0].http.paths[1].backend"), the
+// Service name, and its port as a name or a number (one of them set).
+struct Backend {
+  std::string path;
+  std::string_view route;  // the HTTP path it serves, "" for the default backend
+  std::string_view service;
+  std::string_view port_name;
+  std::int64_t port_number = 0;
+  std::string service_field;  // path of the name field, for evidence
+  std::string port_field;
+};
+
+Backend read_backend(const Value& b, std::string path, std::string_view route) {
+  Backend out;
+  out.path = std::move(path);
+  out.route = route;
+  if (b["service"].is_object()) {  // networking.k8s.io/v1
+    out.service = b["service"]["name"].str();
+    out.port_name = b["service"]["port"]["name"].str();
+    out.port_number = b["service"]["port"]["number"].as_int(0);
+    out.service_field = out.path + ".service.name";
+    out.port_field =
+        out.path + (out.port_name.empty() ? ".service.port.number" : ".service.port.name");
+  } else {  // extensions/v1beta1, networking.k8s.io/v1beta1: servicePort is int-or-string
+    out.service = b["serviceName"].str();
+    const Value& port = b["servicePort"];
+    out.port_number = port.as_int(0);
+    if (out.port_number == 0) out.port_name = port.str();
+    out.service_field = out.path + ".serviceName";
+    out.port_field = out.path + ".servicePort";
+  }
+  return out;
+}
+
+std::vector<Backend> backends_of(const Object& ing) {
+  std::vector<Backend> out;
+  const Value& spec = ing.spec();
+  for (const char* key : {"defaultBackend", "backend"}) {  // v1, beta
+    if (spec[key].is_object())
+      out.push_back(read_backend(spec[key], fmt::format(".spec.{}", key), ""));
+  }
+  const auto rules = spec["rules"].items();
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const auto paths = rules[i]["http"]["paths"].items();
+    for (std::size_t j = 0; j < paths.size(); ++j) {
+      out.push_back(read_backend(paths[j]["backend"],
+                                 fmt::format(".spec.rules[{}].http.paths[{}].backend", i, j),
+                                 paths[j]["path"].str()));
+    }
+  }
+  // Resource backends (backend.resource) name no Service.
+  std::erase_if(out, [](const Backend& b) { return b.service.empty(); });
+  return out;
+}
+
+std::string port_text(const Backend& b) {
+  return b.port_name.empty() ? std::to_string(b.port_number) : std::string(b.port_name);
+}
+
+// Controller log lines about `ns/service`: ingress-nginx's internal/ingress/controller/
+// controller.go logs `Error obtaining Endpoints for Service "ns/name": no object matching key ...`
+// when the Service is missing and `Service "ns/name" does not have any active Endpoint.` when it
+// has no ready endpoint (v1.x; older releases: `service ns/name does not have any active
+// endpoints`). Up to `max` lines, with the total count.
+struct LogHits {
+  std::vector<Evidence> samples;
+  std::size_t count = 0;
+};
+
+LogHits controller_log_lines(const Cluster& cluster, std::string_view ns, std::string_view service,
+                             std::string_view wording, std::size_t max = 2) {
+  LogHits hits;
+  const std::string quoted = fmt::format("Service \"{}/{}\"", ns, service);
+  const std::string legacy = fmt::format("service {}/{} ", ns, service);
+  for (const ContainerLog& log : cluster.container_logs()) {
+    std::string_view text = log.text;
+    std::uint32_t line = log.first_line;
+    for (std::size_t start = 0; start < text.size(); ++line) {
+      std::size_t end = text.find('\n', start);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view l = text.substr(start, end - start);
+      start = end + 1;
+      if (!has(l, wording) || !(has(l, quoted) || has(l, legacy))) continue;
+      ++hits.count;
+      if (hits.samples.size() < max) {
+        Evidence ev;
+        ev.kind = Evidence::Kind::kLog;
+        ev.file = log.file;
+        ev.line = line;
+        ev.value = shorten(l, 240);
+        hits.samples.push_back(std::move(ev));
+      }
+    }
+  }
+  return hits;
+}
+
+void add_log_hits(Finding& f, LogHits hits) {
+  if (hits.count > hits.samples.size()) {
+    f.evidence.push_back(
+        Evidence::note(fmt::format("the controller logged this {} times", hits.count)));
+  }
+  for (Evidence& e : hits.samples) f.evidence.push_back(std::move(e));
+}
+
+void check_service_missing(const Cluster& cluster, const Object& ing, const Backend& b,
+                           FindingSink& sink) {
+  std::vector<std::string_view> elsewhere;
+  for (const Object* svc : cluster.of_kind("Service")) {
+    if (svc->name == b.service && svc->ns != ing.ns) elsewhere.push_back(svc->ns);
+  }
+  Finding& f = sink.add(
+      kServiceNotFound, ing,
+      fmt::format(
+          "Ingress {} routes {} to Service {}, which does not exist in "
+          "namespace {}{}",
+          ing.name, b.route.empty() ? "its default backend" : b.route, b.service, ing.ns,
+          elsewhere.empty() ? "" : fmt::format(" (it exists in {})", fmt::join(elsewhere, ", "))),
+      b.service);
+  f.evidence.push_back(field_evidence(ing, b.service_field, b.service));
+  if (!elsewhere.empty()) {
+    f.evidence.push_back(Evidence::note(fmt::format(
+        "service/{} exists in namespace {}; an Ingress backend can only name a Service in the "
+        "Ingress's own namespace ({})",
+        b.service, fmt::join(elsewhere, ", "), ing.ns)));
+  }
+  add_log_hits(f, controller_log_lines(cluster, ing.ns, b.service, "Error obtaining Endpoints"));
+  if (elsewhere.size() == 1) {
+    f.fix = fmt::format(
+        "Create Ingress {0} in namespace {1}, where Service {2} is: set metadata.namespace: {1} in "
+        "its manifest, apply it, and delete the copy in {3} (kubectl -n {3} delete ingress {0}). "
+        "To route across namespaces instead, add an ExternalName Service {2} in {3}.",
+        ing.name, elsewhere.front(), b.service, ing.ns);
+  } else {
+    f.fix = fmt::format(
+        "Create Service {} in namespace {}, or correct {} of Ingress {}: kubectl -n {} edit "
+        "ingress {}",
+        b.service, ing.ns, b.service_field, ing.name, ing.ns, ing.name);
+  }
+}
+
+// ingress-nginx resolves a backend port by the Service port's `port`, `name` or `targetPort`
+// (controller.go serviceEndpoints); other controllers by `port` or `name` only.
+void check_port(const Object& ing, const Object& svc, const Backend& b, FindingSink& sink) {
+  std::vector<std::string> offered;
+  for (const Value& p : svc.spec()["ports"].items()) {
+    const std::string_view name = p["name"].str();
+    const std::int64_t number = p["port"].as_int(0);
+    const Value& target = p["targetPort"];
+    if (!b.port_name.empty() && (name == b.port_name || target.str() == b.port_name)) return;
+    if (b.port_number != 0 && (number == b.port_number || target.as_int(-1) == b.port_number))
+      return;
+    offered.push_back(name.empty() ? std::to_string(number) : fmt::format("{} ({})", name, number));
+  }
+  if (b.port_name.empty() && b.port_number == 0) return;  // no port given: nothing to check
+  Finding& f = sink.add(kPortNotFound, ing,
+                        fmt::format("Ingress {} routes {} to port {} of Service {}, which has no "
+                                    "such port",
+                                    ing.name, b.route.empty() ? "its default backend" : b.route,
+                                    port_text(b), b.service),
+                        fmt::format("{}:{}", b.service, port_text(b)));
+  f.evidence.push_back(field_evidence(ing, b.port_field, port_text(b)));
+  f.evidence.push_back(
+      Evidence::field(kubectl_name(svc), ".spec.ports",
+                      offered.empty() ? "none" : fmt::format("{}", fmt::join(offered, ", "))));
+  f.fix = fmt::format(
+      "Set {} of Ingress {} to one of Service {}'s ports ({}), or rename the Service port; feed "
+      "both from one value in the chart: kubectl -n {} edit ingress {}",
+      b.port_field, ing.name, b.service,
+      offered.empty() ? "it has none" : fmt::format("{}", fmt::join(offered, ", ")), ing.ns,
+      ing.name);
+}
+
+bool is_default_class(const Object& cls) {
+  return cls.metadata()["annotations"]["ingressclass.kubernetes.io/is-default-class"].str() ==
+         "true";
+}
+
+void check_class(const Cluster& cluster, const Object& ing, FindingSink& sink) {
+  const auto classes = cluster.of_kind("IngressClass");
+  if (classes.empty()) return;  // the snapshot does not say which classes exist
+  if (ing.status()["loadBalancer"]["ingress"].size() > 0) return;  // a controller took it
+  const std::string_view wanted = ing.spec()["ingressClassName"].str();
+  const std::string_view legacy =
+      ing.metadata()["annotations"]["kubernetes.io/ingress.class"].str();
+  std::vector<std::string> names;
+  bool found = false, has_default = false;
+  for (const Object* cls : classes) {
+    names.push_back(fmt::format("{} ({})", cls->name, cls->spec()["controller"].str()));
+    found = found || cls->name == wanted;
+    has_default = has_default || is_default_class(*cls);
+  }
+  if (!wanted.empty() && found) return;
+  if (wanted.empty() && (!legacy.empty() || has_default)) return;
+  const std::string listed = fmt::format("{}", fmt::join(names, ", "));
+  Finding& f = sink.add(
+      kClassNotFound, ing,
+      wanted.empty()
+          ? fmt::format("Ingress {} has no class and no IngressClass is the default: no controller "
+                        "serves it and it has no address",
+                        ing.name)
+          : fmt::format("Ingress {} asks for IngressClass {}, which does not exist: no controller "
+                        "serves it and it has no address",
+                        ing.name, wanted));
+  f.evidence.push_back(
+      field_evidence(ing, ".spec.ingressClassName", wanted.empty() ? "(unset)" : wanted));
+  f.evidence.push_back(field_evidence(ing, ".status.loadBalancer.ingress", "(empty)"));
+  f.evidence.push_back(Evidence::note("IngressClasses in the snapshot: " + listed));
+  f.fix = fmt::format(
+      "Set spec.ingressClassName of Ingress {} to one of {} (kubectl -n {} edit ingress {}), or "
+      "mark a class as the default with the annotation "
+      "ingressclass.kubernetes.io/is-default-class=\"true\"",
+      ing.name, listed, ing.ns, ing.name);
+}
+
+// Alibaba Cloud ALB Ingress controller events (cloud-provider-alibaba-cloud
+// pkg/controller/ingress/alb_controller.go): FailedBuildModel when annotations or rules are
+// invalid, FailedApplyModel when the ALB API refuses the change.
+void check_alb_events(const Cluster& cluster, const Object& ing, FindingSink& sink) {
+  for (std::string_view reason : {"FailedBuildModel", "FailedApplyModel"}) {
+    const Event* e = latest_event(cluster, ing, reason);
+    if (e == nullptr || e->type != "Warning") continue;
+    Finding& f = sink.add(kAlbReconcile, ing,
+                          fmt::format("The ALB Ingress controller cannot {} Ingress {}: {}",
+                                      reason == "FailedBuildModel" ? "build" : "apply", ing.name,
+                                      shorten(e->message, 120)),
+                          reason);
+    f.evidence.push_back(event_evidence(cluster, *e));
+    f.fix = reason == "FailedBuildModel"
+                ? fmt::format(
+                      "Correct the annotation or rule the message names on Ingress {} "
+                      "(kubectl -n {} edit ingress {}); a newer controller gives fuller "
+                      "messages.",
+                      ing.name, ing.ns, ing.name)
+                : "Fix what the ALB API refused (IncorrectStatus.*: wait for the instance; quota: "
+                  "raise the ALB rule/server-group quota; listener or certificate: correct the "
+                  "AlbConfig), then re-apply the Ingress.";
+  }
+}
+
+void run(const AnalysisContext& ctx, FindingSink& sink) {
+  const Cluster& cluster = ctx.cluster;
+  // Without any Service in the snapshot a missing backend proves nothing.
+  const bool services_known = !cluster.of_kind("Service").empty();
+  for (const Object* ing : cluster.of_kind("Ingress")) {
+    for (const Backend& b : backends_of(*ing)) {
+      const Object* svc = cluster.find("Service", ing->ns, b.service);
+      if (svc == nullptr) {
+        if (services_known) check_service_missing(cluster, *ing, b, sink);
+        continue;
+      }
+      check_port(*ing, *svc, b, sink);
+    }
+    check_class(cluster, *ing, sink);
+    check_alb_events(cluster, *ing, sink);
+  }
+}
+
+// After the services analyzer: a backend whose Service has no ready endpoint is a symptom of
+// that Service's finding.
+void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, FindingSink& sink) {
+  const Cluster& cluster = ctx.cluster;
+  for (const Object* ing : cluster.of_kind("Ingress")) {
+    for (const Backend& b : backends_of(*ing)) {
+      std::vector<const Finding*> causes;
+      for (const Finding& f : findings) {
+        if (f.object.kind == "Service" && f.object.ns == ing->ns && f.object.name == b.service &&
+            (f.rule == "svc-no-ready-endpoints" || f.rule == "svc-selector-matches-nothing" ||
+             f.rule == "svc-no-selector-no-endpoints")) {
+          causes.push_back(&f);
+        }
+      }
+      if (causes.empty()) continue;
+      Finding& f = sink.add(
+          kNoReadyEndpoints, *ing,
+          fmt::format("Ingress {} routes {} to Service {}, which has no ready "
+                      "endpoints: requests there get 503",
+                      ing->name, b.route.empty() ? "its default backend" : b.route, b.service),
+          b.service);
+      f.evidence.push_back(field_evidence(*ing, b.service_field, b.service));
+      add_log_hits(f,
+                   controller_log_lines(cluster, ing->ns, b.service, "does not have any active"));
+      for (const Finding* c : causes) f.caused_by.push_back(c->id);
+      f.fix = fmt::format(
+          "Nothing to change on the Ingress: fix Service {} (the finding under it); the "
+          "controller sends traffic again as soon as an endpoint is ready.",
+          b.service);
+    }
+  }
+}
+
+}  // namespace
+
+const AnalyzerDef& ingress_analyzer() {
+  static const AnalyzerDef kDef{"ingress", kRules, run, run_after};
+  return kDef;
+}
+
+}  // namespace ktriage
