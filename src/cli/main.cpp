@@ -9,7 +9,9 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <tuple>
 
+#include "analyzers/common/catalog_gaps.h"
 #include "analyzers/registry.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
@@ -222,6 +224,18 @@ int list_rules_markdown() {
                "|\n| --- | --- | --- |\n";
   for (const CorrelationRule& c : correlation_rules()) {
     std::cout << fmt::format("| `{}` | `{}` | {} |\n", c.id, c.catalog, c.title);
+  }
+  // Every other fault-catalog entry, with the reason it has no rule (a test keeps this complete).
+  for (const auto& [kind, heading, intro] :
+       {std::tuple{GapKind::kNotInClusterData, "Not visible in cluster data",
+                   "Faults that leave no trace in Kubernetes objects or events; where they show "
+                   "instead, and which command covers them."},
+        std::tuple{GapKind::kNotYet, "Visible in cluster data, no rule yet",
+                   "Faults a snapshot does show, without a rule of their own yet."}}) {
+    std::cout << fmt::format("\n## {}\n\n{}\n\n| catalog | why |\n| --- | --- |\n", heading, intro);
+    for (const CatalogGap& g : catalog_gaps()) {
+      if (g.kind == kind) std::cout << fmt::format("| `{}` | {} |\n", g.catalog, g.reason);
+    }
   }
   return kExitOk;
 }

@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "analyzers/common/catalog_gaps.h"
 #include "correlate/correlate.h"
 #include "support/test_support.h"
 
@@ -58,6 +59,27 @@ TEST(RegistryTest, RuleIdsAreUniqueKebabCaseWithKnownCatalogIdsAndTests) {
   }
   for (const CorrelationRule& c : correlation_rules()) {
     EXPECT_TRUE(catalog.count(std::string(c.catalog)) > 0) << c.id;
+  }
+}
+
+TEST(RegistryTest, EveryCatalogEntryIsImplementedOrListedWithAReason) {
+  const auto catalog = catalog_ids();
+  ASSERT_GT(catalog.size(), 100u) << "fault catalog not found under ../shared";
+  std::set<std::string> implemented;
+  for (const RuleEntry& e : all_rules()) implemented.insert(std::string(e.rule->catalog));
+  for (const CorrelationRule& c : correlation_rules()) implemented.insert(std::string(c.catalog));
+  std::set<std::string> gaps;
+  for (const CatalogGap& g : catalog_gaps()) {
+    const std::string id(g.catalog);
+    EXPECT_TRUE(gaps.insert(id).second) << id << " is listed twice";
+    EXPECT_TRUE(catalog.count(id) > 0) << id << " is not in the fault catalog";
+    EXPECT_EQ(implemented.count(id), 0u)
+        << id << " has a rule now: take it out of catalog_gaps.cpp";
+    EXPECT_FALSE(g.reason.empty()) << id;
+  }
+  for (const std::string& id : catalog) {
+    EXPECT_TRUE(implemented.count(id) > 0 || gaps.count(id) > 0)
+        << id << " has no rule and no reason in src/analyzers/common/catalog_gaps.cpp";
   }
 }
 

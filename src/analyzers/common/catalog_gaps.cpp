@@ -1,0 +1,216 @@
+#include "analyzers/common/catalog_gaps.h"
+
+namespace ktriage {
+
+namespace {
+
+constexpr GapKind kOut = GapKind::kNotInClusterData;
+constexpr GapKind kNotYet = GapKind::kNotYet;
+
+// Reasons shared by groups of entries.
+constexpr std::string_view kCreate =
+    "cluster creation fails in the ACK console or OpenAPI before any Kubernetes object exists; the "
+    "console's task log shows it (ACK cloud checks, issue 7)";
+constexpr std::string_view kNodeAdd =
+    "the ECS instance never registers as a Node, so no object records the failure; the node pool's "
+    "scaling activity in the ACK console shows it (ACK cloud checks, issue 7)";
+constexpr std::string_view kAcr =
+    "image builds run in Container Registry (ACR), outside the cluster; the build log shows it";
+constexpr std::string_view kSecurityGroup =
+    "security-group rules live in the VPC, not in Kubernetes; pods only show timeouts (ktriage "
+    "netcheck and the ACK cloud checks, issue 7)";
+constexpr std::string_view kPing =
+    "ICMP between ECS instances is outside Kubernetes (ktriage netcheck, issue 7)";
+constexpr std::string_view kRam =
+    "RAM and RBAC refusals are answers to the user's own requests (HTTP 403), not stored in "
+    "objects; "
+    "the live client reports them and `ktriage can-i` explains them (issues 3 and 7)";
+constexpr std::string_view kClient =
+    "an error of the client talking to the API server (kubectl, ktriage live mode), not stored in "
+    "the cluster: the live client reports it with the kubeconfig field at fault (issue 3)";
+constexpr std::string_view kLogs = "only the component's own log shows it (ktriage logs, issue 5)";
+constexpr std::string_view kUpgrade =
+    "a property of manifests and versions: ktriage lint / upgrade-check (issue 6)";
+
+constexpr CatalogGap kGaps[] = {
+    {"ACK-CREATE-SERVICE-ROLE-NOT-AUTHORIZED", kOut, kCreate},
+    {"ACK-CREATE-RAM-USER-LACKS-CREATE-PERMISSION", kOut, kCreate},
+    {"ACK-CREATE-INSTANCE-TYPE-UNAVAILABLE", kOut, kCreate},
+    {"ACK-CREATE-NODEPOOL-CONFIG-MISMATCH", kOut, kCreate},
+    {"ACK-CREATE-VSWITCH-OR-CIDR-PROBLEM", kOut, kCreate},
+    {"ACK-CREATE-QUOTA-EXCEEDED", kOut, kCreate},
+    {"ACK-CREATE-ACCOUNT-OVERDUE", kOut, kCreate},
+    {"ACK-CREATE-INVALID-PARAMETERS", kOut, kCreate},
+    {"ACK-CLUSTER-STATE-FAILED-INACTIVE-UNAVAILABLE", kOut,
+     "the cluster's state is an ACK OpenAPI attribute (DescribeClusterDetail), not a Kubernetes "
+     "object (ACK cloud checks, issue 7)"},
+    {"ACK-NODE-ADD-INSTANCE-NOT-ELIGIBLE", kOut, kNodeAdd},
+    {"ACK-NODE-ADD-LOGIN-CREDENTIAL-INVALID", kOut, kNodeAdd},
+    {"ACK-NODE-ADD-DATA-DISK-HANDLING", kOut, kNodeAdd},
+    {"ACK-NODE-ADD-RUNTIME-INCOMPATIBLE", kOut, kNodeAdd},
+    {"ACK-NODE-ADD-FORBIDDEN-RBAC", kOut, kNodeAdd},
+    {"ACK-NODE-ADD-CANNOT-REACH-CONTROL-PLANE", kOut, kNodeAdd},
+    {"ACK-NODEPOOL-AUTOSCALER-NOT-SCALING", kNotYet,
+     "cluster-autoscaler's NotTriggerScaleUp / FailedToScaleUpGroup events on the pending pods are "
+     "reported as unexplained warning events; a rule that names the node pool is not written yet"},
+    {"ACR-BUILD-BASE-IMAGE-PULL-FAILED", kOut, kAcr},
+    {"ACR-BUILD-CONTEXT-OR-DOCKERFILE-PATH", kOut, kAcr},
+    {"ACR-BUILD-RUN-STEP-FAILED", kOut, kAcr},
+    {"ACR-BIND-GITLAB-UNREACHABLE", kOut, kAcr},
+    {"ACR-BIND-ACCOUNT-SWITCH-OR-REVOKED", kOut, kAcr},
+    {"ACR-BUILD-TRIGGER-NOT-FIRING", kOut, kAcr},
+    {"ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED", kOut, kSecurityGroup},
+    {"ACK-SG-KUBELET-PORT-BLOCKED", kOut, kSecurityGroup},
+    {"ACK-SG-WEBHOOK-PORT-BLOCKED", kOut, kSecurityGroup},
+    {"ACK-SG-OUTBOUND-RESTRICTED", kOut, kSecurityGroup},
+    {"ACK-SG-ENTERPRISE-DEFAULT-DENY", kOut, kSecurityGroup},
+    {"ECS-PING-SECURITY-GROUP-NO-ICMP", kOut, kPing},
+    {"ECS-PING-GUEST-FIREWALL-OR-KERNEL", kOut, kPing},
+    {"ECS-PING-NETWORK-PATH", kOut, kPing},
+    {"ECS-PING-INSTANCE-STATE-OR-PROTECTION", kOut, kPing},
+    {"ACK-RAM-RBAC-FORBIDDEN", kOut, kRam},
+    {"ACK-RAM-POLICY-FORBIDDEN", kOut, kRam},
+    {"ACK-RAM-CANNOT-GRANT-RBAC-TO-OTHERS", kOut, kRam},
+    {"ACK-RAM-CONSOLE-FEATURE-FORBIDDEN", kOut, kRam},
+    {"ACK-RAM-NODE-INSTANCE-ROLE-REVOKED", kOut,
+     "the node's RAM role is an ECS attribute; the components that use it log the refusal (ktriage "
+     "logs, issue 5; ACK cloud checks, issue 7)"},
+    {"ACK-RAM-LEGACY-CSADMIN-NO-CRD", kOut, kRam},
+    {"NET-POD-CROSS-NODE-UNREACHABLE", kOut,
+     "a data-path fault: objects look healthy while packets are lost (ktriage netcheck, issue 7)"},
+    {"NET-FLANNEL-ROUTE-NOT-CREATED", kOut,
+     "the VPC route table is cloud state; the cloud controller logs the failure (issue 5, issue "
+     "7)"},
+    {"NET-FLANNEL-CNI-LOCAL-STATE", kOut,
+     "stale CNI state is a file on the node; the kubelet log and sandbox events name it (ktriage "
+     "logs, issue 5)"},
+    {"NET-FLANNEL-POD-CIDR-NOT-ASSIGNED", kNotYet,
+     "a Node without spec.podCIDR while flannel crash-loops is visible; the flannel pod's crash is "
+     "reported, the link to the missing podCIDR is not written yet"},
+    {"NET-TERWAY-VSWITCH-IP-EXHAUSTED", kNotYet,
+     "FailedCreatePodSandBox events quoting Terway's error are reported as sandbox failures; "
+     "naming "
+     "the exhausted vSwitch needs the Terway log (ktriage logs, issue 5)"},
+    {"NET-TERWAY-ENI-OR-IP-QUOTA", kOut,
+     "ENI and IP quotas are cloud account state; Terway logs the refusal (ktriage logs, issue 5)"},
+    {"NET-TERWAY-DAEMON-UNAVAILABLE", kNotYet,
+     "the terway DaemonSet's pods are diagnosed as pods; the add-on rule that ties sandbox "
+     "failures on a node to them is not written yet"},
+    {"NET-TERWAY-INIT-CONFIG-ERROR", kOut,
+     "the eni-config ConfigMap's content error shows only in Terway's log (ktriage logs, issue 5)"},
+    {"NET-TERWAY-OPENAPI-DENIED-OR-THROTTLED", kOut,
+     "the OpenAPI refusal shows only in Terway's log (ktriage logs, issue 5)"},
+    {"NET-TERWAY-PODNETWORKING-CONFIG", kNotYet,
+     "PodNetworking objects are custom resources; not read yet"},
+    {"NET-NETWORKPOLICY-DENY", kNotYet,
+     "NetworkPolicies are in the snapshot, but a deny is only a fault against an intended flow, "
+     "which "
+     "objects do not state (ktriage netcheck tests flows, issue 7)"},
+    {"NET-CONNTRACK-TABLE-FULL", kOut,
+     "the kernel logs it (dmesg: nf_conntrack: table full); ktriage logs, issue 5"},
+    {"DNS-RESOLUTION-FAILURE", kOut,
+     "application logs show it; crash-log-host-not-found covers containers that exit on it, "
+     "ktriage logs (issue 5) the rest"},
+    {"DNS-COREDNS-LOOP", kOut, kLogs},
+    {"DNS-COREDNS-UPSTREAM-TIMEOUT", kOut, kLogs},
+    {"DNS-COREDNS-UNAVAILABLE", kNotYet,
+     "CoreDNS pods are diagnosed as pods; the add-on rule that says DNS is down is not written "
+     "yet"},
+    {"PVC-PENDING-PROVISIONING-FAILED", kNotYet, "storage analyzer (issue 4)"},
+    {"PVC-PENDING-NO-DEFAULT-STORAGECLASS", kNotYet, "storage analyzer (issue 4)"},
+    {"PVC-PENDING-STORAGECLASS-NOT-FOUND", kNotYet, "storage analyzer (issue 4)"},
+    {"PVC-PENDING-SIZE-BELOW-PROVIDER-MINIMUM", kNotYet, "storage analyzer (issue 4)"},
+    {"ACK-DISK-CATEGORY-NOT-AVAILABLE-IN-ZONE", kNotYet, "storage analyzer (issue 4)"},
+    {"POD-WAITING-SANDBOX-CNI-FAILED", kNotYet,
+     "FailedCreatePodSandBox events are reported as unexplained warning events; a rule is not "
+     "written yet"},
+    {"POD-WAITING-SANDBOX-NAME-RESERVED", kNotYet,
+     "FailedCreatePodSandBox events are reported as unexplained warning events; a rule is not "
+     "written yet"},
+    {"POD-WAITING-NETWORK-NOT-READY", kNotYet, "node analyzer (issue 4)"},
+    {"POD-WAITING-MOUNT-SECRET-CONFIGMAP-MISSING", kNotYet, "storage analyzer (issue 4)"},
+    {"POD-WAITING-MOUNT-TIMEOUT", kNotYet, "storage analyzer (issue 4)"},
+    {"POD-WAITING-MULTI-ATTACH", kNotYet, "storage analyzer (issue 4)"},
+    {"POD-WAITING-ATTACH-FAILED", kNotYet, "storage analyzer (issue 4)"},
+    {"ACK-DISK-CATEGORY-NOT-SUPPORTED-BY-INSTANCE", kNotYet, "storage analyzer (issue 4)"},
+    {"POD-WAITING-MOUNT-NFS-NAS-FAILED", kNotYet, "storage analyzer (issue 4)"},
+    {"POD-WAITING-HOSTPATH-TYPE-CHECK", kNotYet, "storage analyzer (issue 4)"},
+    {"POD-CRASHLOOPBACKOFF", kNotYet,
+     "the umbrella entry: every CrashLoopBackOff gets the most specific crash rule (crash-*), "
+     "falling back to crash-app-error (POD-CRASH-APP-ERROR)"},
+    {"POD-LIFECYCLE-HOOK-FAILED", kNotYet,
+     "FailedPostStartHook / FailedPreStopHook events are reported as unexplained warning events; a "
+     "rule is not written yet"},
+    {"POD-RUNNING-MANIFEST-DUPLICATE-KEY", kOut,
+     "the duplicate key is lost when the manifest is parsed, before it reaches the cluster: "
+     "ktriage lint (issue 6)"},
+    {"POD-EVICTED-NODE-PRESSURE", kNotYet, "node analyzer (issue 4)"},
+    {"POD-EVICTED-EPHEMERAL-STORAGE-LIMIT", kNotYet, "node analyzer (issue 4)"},
+    {"POD-REJECTED-BY-KUBELET-ADMISSION", kNotYet, "node analyzer (issue 4)"},
+    {"POD-STUCK-TERMINATING", kNotYet, "node analyzer (issue 4)"},
+    {"POD-UNKNOWN-NODE-UNREACHABLE", kNotYet, "node analyzer (issue 4)"},
+    {"POD-PREEMPTED", kNotYet,
+     "Preempted events are reported as unexplained warning events; a rule is not written yet"},
+    {"DEPLOY-PROGRESS-DEADLINE-EXCEEDED", kNotYet, "workloads analyzer (issue 4)"},
+    {"RS-FAILEDCREATE-QUOTA-EXCEEDED", kNotYet, "workloads analyzer (issue 4)"},
+    {"RS-FAILEDCREATE-QUOTA-MUST-SPECIFY", kNotYet, "workloads analyzer (issue 4)"},
+    {"RS-FAILEDCREATE-ADMISSION-DENIED", kNotYet, "workloads analyzer (issue 4)"},
+    {"JOB-BACKOFF-LIMIT-EXCEEDED", kNotYet, "workloads analyzer (issue 4)"},
+    {"JOB-DEADLINE-EXCEEDED", kNotYet, "workloads analyzer (issue 4)"},
+    {"CRONJOB-MISSED-SCHEDULES", kNotYet, "workloads analyzer (issue 4)"},
+    {"HPA-METRICS-UNAVAILABLE", kNotYet, "workloads analyzer (issue 4)"},
+    {"HPA-MISSING-RESOURCE-REQUEST", kNotYet, "workloads analyzer (issue 4)"},
+    {"HPA-AT-MAX-REPLICAS", kNotYet, "workloads analyzer (issue 4)"},
+    {"PDB-BLOCKS-EVICTION", kNotYet, "workloads analyzer (issue 4)"},
+    {"SVC-LOADBALANCER-SYNC-FAILED", kNotYet,
+     "SyncLoadBalancerFailed events are reported as unexplained warning events; a rule is not "
+     "written yet"},
+    {"SVC-LOADBALANCER-NO-HEALTHY-BACKENDS", kOut,
+     "backend health is CLB/NLB state in the cloud console (ACK cloud checks, issue 7)"},
+    {"INGRESS-ALB-BACKEND-UNHEALTHY", kOut,
+     "server-group health is ALB state in the cloud console (ACK cloud checks, issue 7)"},
+    {"NODE-NOT-READY-KUBELET-STOPPED-POSTING", kNotYet, "node analyzer (issue 4)"},
+    {"NODE-NOT-READY-PLEG", kNotYet, "node analyzer (issue 4)"},
+    {"NODE-NOT-READY-RUNTIME-DOWN", kNotYet, "node analyzer (issue 4)"},
+    {"RUNTIME-DOCKER-DAEMON-NOT-RUNNING", kOut, kLogs},
+    {"RUNTIME-DOCKER-STORAGE-DRIVER-ERROR", kOut, kLogs},
+    {"NODE-MEMORY-PRESSURE", kNotYet, "node analyzer (issue 4)"},
+    {"NODE-DISK-PRESSURE", kNotYet, "node analyzer (issue 4)"},
+    {"NODE-IMAGE-GC-FAILED", kNotYet,
+     "ImageGCFailed / FreeDiskSpaceFailed events are reported as unexplained warning events; a "
+     "rule is not written yet"},
+    {"NODE-PID-PRESSURE", kNotYet, "node analyzer (issue 4)"},
+    {"NODE-KUBELET-SWAP-ENABLED", kOut, kLogs},
+    {"NODE-KUBELET-CGROUP-DRIVER-MISMATCH", kOut, kLogs},
+    {"NODE-KUBELET-CERT-EXPIRED", kOut, kLogs},
+    {"NODE-KUBELET-REGISTRATION-FAILED", kOut,
+     "the node never appears as an object; the kubelet log shows why (ktriage logs, issue 5)"},
+    {"NODE-KERNEL-PROBLEM", kNotYet,
+     "node-problem-detector's conditions (KernelDeadlock, ReadonlyFilesystem) are in Node status; "
+     "a rule is not written yet"},
+    {"NODE-ORPHANED-POD-VOLUMES", kOut, kLogs},
+    {"CP-APISERVER-CONNECTION-REFUSED", kOut, kClient},
+    {"CP-APISERVER-UNREACHABLE-TIMEOUT", kOut, kClient},
+    {"CP-KUBECONFIG-UNAUTHORIZED", kOut, kClient},
+    {"CP-X509-UNKNOWN-AUTHORITY", kOut, kClient},
+    {"CP-X509-EXPIRED", kOut, kClient},
+    {"CP-APISERVER-TLS-HANDSHAKE-ERROR", kOut, kLogs},
+    {"CP-ETCD-SLOW", kOut, kLogs},
+    {"CP-ETCD-DB-SPACE-EXCEEDED", kOut, kLogs},
+    {"CP-APISERVICE-UNAVAILABLE", kNotYet, "add-ons analyzer (issue 4)"},
+    {"CP-ADMISSION-WEBHOOK-CALL-FAILED", kNotYet, "add-ons analyzer (issue 4)"},
+    {"CP-COMPONENT-UNHEALTHY", kNotYet, "add-ons analyzer (issue 4)"},
+    {"ACK-UPGRADE-PRECHECK-DEPRECATED-API", kOut, kUpgrade},
+    {"UPGRADE-HELM-RELEASE-REMOVED-API", kOut, kUpgrade},
+    {"ACK-UPGRADE-PRECHECK-CLOUD-RESOURCE", kOut,
+     "cloud resources the upgrade pre-check inspects are outside Kubernetes (issue 7)"},
+    {"ACK-UPGRADE-PRECHECK-COMPONENT-VERSION", kOut, kUpgrade},
+    {"ACK-UPGRADE-VERSION-SKEW", kNotYet, "node analyzer (issue 4)"},
+    {"ACK-MIGRATE-BASIC-TO-PRO", kOut, "a cluster-edition migration in the ACK console (issue 7)"},
+};
+
+}  // namespace
+
+std::span<const CatalogGap> catalog_gaps() { return kGaps; }
+
+}  // namespace ktriage
