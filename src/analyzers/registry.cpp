@@ -14,13 +14,24 @@ const AnalyzerDef& crashes_analyzer();
 const AnalyzerDef& readiness_analyzer();
 const AnalyzerDef& services_analyzer();
 const AnalyzerDef& ingress_analyzer();
+const AnalyzerDef& addons_analyzer();
 const AnalyzerDef& events_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
+  // One per line, in run order (run_after analyzers see the findings of those before them).
+  // clang-format off
   static const AnalyzerDef kAll[] = {
-      scheduling_analyzer(), images_analyzer(),   container_config_analyzer(), crashes_analyzer(),
-      readiness_analyzer(),  services_analyzer(), ingress_analyzer(),          events_analyzer(),
+      scheduling_analyzer(),
+      images_analyzer(),
+      container_config_analyzer(),
+      crashes_analyzer(),
+      readiness_analyzer(),
+      services_analyzer(),
+      ingress_analyzer(),
+      addons_analyzer(),
+      events_analyzer(),
   };
+  // clang-format on
   return kAll;
 }
 

@@ -238,6 +238,31 @@ void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
   }
 }
 
+// A broken admission webhook rejects creates in every namespace; the controllers' FailedCreate
+// events quote it (`failed calling webhook "<name>"`, kube-apiserver's webhook dispatcher). Any
+// finding whose evidence quotes a webhook that has a webhook-backend-unavailable finding (the
+// webhook's name is that finding's id part) is caused by it.
+void link_webhooks(std::vector<Finding>& findings) {
+  std::vector<std::pair<std::string, std::string>> hooks;  // quoted text, finding id
+  for (const Finding& f : findings) {
+    if (f.rule != "webhook-backend-unavailable") continue;
+    const std::size_t hash = f.id.rfind('#');
+    if (hash == std::string::npos) continue;
+    hooks.emplace_back("failed calling webhook \"" + f.id.substr(hash + 1) + "\"", f.id);
+  }
+  if (hooks.empty()) return;
+  for (Finding& f : findings) {
+    for (const auto& [quoted, id] : hooks) {
+      if (f.id == id) continue;
+      bool quotes = false;
+      for (const Evidence& e : f.evidence)
+        quotes = quotes || e.value.find(quoted) != std::string::npos;
+      if (quotes && std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
+        f.caused_by.push_back(id);
+    }
+  }
+}
+
 // A cycle (A caused by B caused by A) would leave no root; break it by dropping the back link.
 void break_cycles(std::vector<Finding>& findings) {
   std::unordered_map<std::string, Finding*> by_id;
@@ -293,6 +318,7 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
   link_dependencies(cluster, findings);
+  link_webhooks(findings);
   break_cycles(findings);
   order(findings);
   return findings;

@@ -21,6 +21,8 @@ std::span<const CorrelationRule> correlation_rules();
 /// - Each Deployment, StatefulSet, DaemonSet, Job or CronJob whose pods have findings gets a
 ///   `workload-unhealthy` finding caused by them, with its replica counts as evidence.
 /// - `svc-no-ready-endpoints` is caused by the findings of the pods the Service selects.
+/// - A finding whose evidence quotes `failed calling webhook "X"` is caused by webhook X's
+///   `webhook-backend-unavailable` finding.
 std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> findings);
 
 /// The findings about `target` (directly or through also_affects) and everything that explains

@@ -93,9 +93,6 @@ constexpr CatalogGap kGaps[] = {
      "the exhausted vSwitch needs the Terway log (ktriage logs, issue 5)"},
     {"NET-TERWAY-ENI-OR-IP-QUOTA", kOut,
      "ENI and IP quotas are cloud account state; Terway logs the refusal (ktriage logs, issue 5)"},
-    {"NET-TERWAY-DAEMON-UNAVAILABLE", kNotYet,
-     "the terway DaemonSet's pods are diagnosed as pods; the add-on rule that ties sandbox "
-     "failures on a node to them is not written yet"},
     {"NET-TERWAY-INIT-CONFIG-ERROR", kOut,
      "the eni-config ConfigMap's content error shows only in Terway's log (ktriage logs, issue 5)"},
     {"NET-TERWAY-OPENAPI-DENIED-OR-THROTTLED", kOut,
@@ -113,17 +110,11 @@ constexpr CatalogGap kGaps[] = {
      "ktriage logs (issue 5) the rest"},
     {"DNS-COREDNS-LOOP", kOut, kLogs},
     {"DNS-COREDNS-UPSTREAM-TIMEOUT", kOut, kLogs},
-    {"DNS-COREDNS-UNAVAILABLE", kNotYet,
-     "CoreDNS pods are diagnosed as pods; the add-on rule that says DNS is down is not written "
-     "yet"},
     {"PVC-PENDING-PROVISIONING-FAILED", kNotYet, "storage analyzer (issue 4)"},
     {"PVC-PENDING-NO-DEFAULT-STORAGECLASS", kNotYet, "storage analyzer (issue 4)"},
     {"PVC-PENDING-STORAGECLASS-NOT-FOUND", kNotYet, "storage analyzer (issue 4)"},
     {"PVC-PENDING-SIZE-BELOW-PROVIDER-MINIMUM", kNotYet, "storage analyzer (issue 4)"},
     {"ACK-DISK-CATEGORY-NOT-AVAILABLE-IN-ZONE", kNotYet, "storage analyzer (issue 4)"},
-    {"POD-WAITING-SANDBOX-CNI-FAILED", kNotYet,
-     "FailedCreatePodSandBox events are reported as unexplained warning events; a rule is not "
-     "written yet"},
     {"POD-WAITING-SANDBOX-NAME-RESERVED", kNotYet,
      "FailedCreatePodSandBox events are reported as unexplained warning events; a rule is not "
      "written yet"},
@@ -197,9 +188,6 @@ constexpr CatalogGap kGaps[] = {
     {"CP-APISERVER-TLS-HANDSHAKE-ERROR", kOut, kLogs},
     {"CP-ETCD-SLOW", kOut, kLogs},
     {"CP-ETCD-DB-SPACE-EXCEEDED", kOut, kLogs},
-    {"CP-APISERVICE-UNAVAILABLE", kNotYet, "add-ons analyzer (issue 4)"},
-    {"CP-ADMISSION-WEBHOOK-CALL-FAILED", kNotYet, "add-ons analyzer (issue 4)"},
-    {"CP-COMPONENT-UNHEALTHY", kNotYet, "add-ons analyzer (issue 4)"},
     {"ACK-UPGRADE-PRECHECK-DEPRECATED-API", kOut, kUpgrade},
     {"UPGRADE-HELM-RELEASE-REMOVED-API", kOut, kUpgrade},
     {"ACK-UPGRADE-PRECHECK-CLOUD-RESOURCE", kOut,
