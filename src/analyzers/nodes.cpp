@@ -14,7 +14,10 @@
 //     --node-monitor-grace-period (40s; 50s from v1.32); taints node.kubernetes.io/unreachable and
 //     node.kubernetes.io/not-ready (NoSchedule, and NoExecute for taint-based eviction, v1.13+);
 //     Node event NodeNotReady "Node <n> status is now: NodeNotReady"; pod event Warning
-//     NodeNotReady "Node is not ready" and the pods' Ready condition set to False.
+//     NodeNotReady "Node is not ready" and the pods' Ready condition set to False
+//     (pkg/controller/util/node MarkPodsNotReady); pod deletion events TaintManagerEviction
+//     "Marking for deletion Pod <ns>/<pod>" (taint eviction, v1.6+) and, before taint-based
+//     eviction, NodeControllerEviction "Marking for deletion Pod <pod> from Node <node>".
 //   kubelet (pkg/kubelet/kubelet.go and runtime.go, v1.7-v1.35): Ready False, reason
 //     "KubeletNotReady" with the runtime state error: "container runtime network not ready:
 //     NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni
@@ -183,11 +186,12 @@ void report_stopped(const AnalysisContext& ctx, const Object& node, const Value&
     since = fmt::format(" {} ago (last heartbeat {})", format_duration(ctx.now - *beat),
                         format_utc_minute(*beat));
   }
+  const bool never = ready["reason"].str() == "NodeStatusNeverUpdated";
   Finding& f = sink.add(
       kStopped, node,
-      fmt::format("Node {} is NotReady: the kubelet stopped posting node status{}; its {} are "
-                  "unreachable",
-                  node.name, since, pods_text(ctx.cluster, node)));
+      fmt::format("Node {} is NotReady: the kubelet {} node status{}; its {} are unreachable",
+                  node.name, never ? "never posted" : "stopped posting", since,
+                  pods_text(ctx.cluster, node)));
   f.evidence.push_back(field_evidence(node, cond_path("Ready"), condition_text(ready)));
   if (beat) {
     f.evidence.push_back(
@@ -480,7 +484,7 @@ void report_terminating(const AnalysisContext& ctx, const PodView& pv, const Nod
   if (!finalizers.empty()) {
     f.evidence.push_back(field_evidence(pod, ".metadata.finalizers", finalizers));
   }
-  for (std::string_view r : {"TaintManagerEviction", "Killing"}) {
+  for (std::string_view r : {"TaintManagerEviction", "NodeControllerEviction", "Killing"}) {
     if (const Event* e = latest_event(ctx.cluster, pod, r)) {
       f.evidence.push_back(event_evidence(ctx.cluster, *e));
     }
