@@ -170,10 +170,14 @@ void add_node_events(const Cluster& cluster, const Object& node, Finding& f,
   }
 }
 
-std::string pods_text(const Cluster& cluster, const Object& node) {
+// "; its 3 pods are unreachable", or "" when the snapshot shows no live pod on the node (it may
+// simply not include pods).
+std::string pods_clause(const Cluster& cluster, const Object& node, std::string_view what) {
   std::size_t live = 0;
   for (const Object* p : cluster.pods_on_node(node.name)) live += PodView(*p).terminated() ? 0 : 1;
-  return fmt::format("{} pod{}", live, live == 1 ? "" : "s");
+  if (live == 0) return "";
+  return fmt::format("; its {} pod{} {} {}", live, live == 1 ? "" : "s", live == 1 ? "is" : "are",
+                     what);
 }
 
 // Ready=Unknown: the kubelet's heartbeats stopped (node lifecycle controller).
@@ -187,11 +191,10 @@ void report_stopped(const AnalysisContext& ctx, const Object& node, const Value&
                         format_utc_minute(*beat));
   }
   const bool never = ready["reason"].str() == "NodeStatusNeverUpdated";
-  Finding& f = sink.add(
-      kStopped, node,
-      fmt::format("Node {} is NotReady: the kubelet {} node status{}; its {} are unreachable",
-                  node.name, never ? "never posted" : "stopped posting", since,
-                  pods_text(ctx.cluster, node)));
+  Finding& f = sink.add(kStopped, node,
+                        fmt::format("Node {} is NotReady: the kubelet {} node status{}{}",
+                                    node.name, never ? "never posted" : "stopped posting", since,
+                                    pods_clause(ctx.cluster, node, "unreachable")));
   f.evidence.push_back(field_evidence(node, cond_path("Ready"), condition_text(ready)));
   if (beat) {
     f.evidence.push_back(
@@ -268,8 +271,8 @@ void report_not_ready(const AnalysisContext& ctx, const Object& node, const Valu
     return;  // another reason: not in the catalog's node entries yet
   }
   Finding& f = sink.add(*rule, node,
-                        fmt::format("Node {} is NotReady: {}; its {} cannot start", node.name, what,
-                                    pods_text(ctx.cluster, node)));
+                        fmt::format("Node {} is NotReady: {}{}", node.name, what,
+                                    pods_clause(ctx.cluster, node, "affected")));
   f.evidence.push_back(field_evidence(node, cond_path("Ready"), condition_text(ready)));
   if (auto at = parse_rfc3339(ready["lastTransitionTime"].str())) {
     std::string text = format_rfc3339(*at);
