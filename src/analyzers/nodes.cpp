@@ -25,7 +25,8 @@
 //     dockershim (<= v1.23) "...message:docker: network plugin is not ready: cni config
 //     uninitialized"; "PLEG is not healthy: pleg was last seen active 3m5s ago; threshold is
 //     3m0s" and "pleg has yet to be successful" (pkg/kubelet/pleg/generic.go); "container runtime
-//     is down", "container runtime status check may not have completed yet".
+//     is down", "container runtime status check may not have completed yet"; pod event Warning
+//     NetworkNotReady "network is not ready: <the runtime's network error>".
 //   kubelet node status setters (pkg/kubelet/nodestatus/setters.go, v1.12-v1.35): MemoryPressure
 //     True "KubeletHasInsufficientMemory", DiskPressure True "KubeletHasDiskPressure", PIDPressure
 //     True "KubeletHasInsufficientPID".
@@ -104,6 +105,10 @@ constexpr Rule kPodLost{"pod-node-unreachable", "POD-UNKNOWN-NODE-UNREACHABLE", 
     "Recover the node, or delete the Node so the pod's controller replaces the pod elsewhere.",
     "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/"
     "#taint-based-evictions"};
+constexpr Rule kPodNetwork{"pod-network-not-ready", "POD-WAITING-NETWORK-NOT-READY", kCrit,
+    "Pod cannot get a sandbox: its node's container runtime network (CNI) is not ready",
+    "Get the CNI add-on running on the pod's node; the kubelet then creates the sandbox.",
+    "https://kubernetes.io/docs/concepts/extend-kubernetes/compute-storage-net/network-plugins/"};
 constexpr Rule kTerminating{"pod-stuck-terminating", "POD-STUCK-TERMINATING", kWarn,
     "Pod Terminating long past its grace period",
     "Recover the node or remove the finalizer; as a last resort kubectl delete pod --grace-period=0 "
@@ -114,9 +119,9 @@ constexpr Rule kEvicted{"pods-evicted-node-pressure", "POD-EVICTED-NODE-PRESSURE
     "Set realistic requests/limits, add capacity, and delete the leftover Failed pods.",
     kPressureDoc};
 // clang-format on
-constexpr Rule kRules[] = {kStopped, kPleg,        kRuntime,        kCni,      kMemory,
-                           kDisk,    kPid,         kNetUnavailable, kCordoned, kSkew,
-                           kPodLost, kTerminating, kEvicted};
+constexpr Rule kRules[] = {kStopped, kPleg,       kRuntime,        kCni,      kMemory,
+                           kDisk,    kPid,        kNetUnavailable, kCordoned, kSkew,
+                           kPodLost, kPodNetwork, kTerminating,    kEvicted};
 
 // A pod Terminating this long after its deletionTimestamp (which already includes the grace
 // period) is stuck: a healthy kubelet confirms the kill within seconds of the deadline.
@@ -228,9 +233,10 @@ void report_stopped(const AnalysisContext& ctx, const Object& node, const Value&
       node.name, addr);
 }
 
-// Ready=False: the kubelet runs and says why the node is not ready.
-void report_not_ready(const AnalysisContext& ctx, const Object& node, const Value& ready,
-                      FindingSink& sink) {
+// Ready=False: the kubelet runs and says why the node is not ready. Returns the rule reported,
+// or nullptr when the reason is none the catalog's node entries describe.
+const Rule* report_not_ready(const AnalysisContext& ctx, const Object& node, const Value& ready,
+                             FindingSink& sink) {
   const std::string_view msg = ready["message"].str();
   const Rule* rule = nullptr;
   std::string what, fix;
@@ -268,7 +274,7 @@ void report_not_ready(const AnalysisContext& ctx, const Object& node, const Valu
         "lower the pod density if relists stay slow.",
         node.name, addr);
   } else {
-    return;  // another reason: not in the catalog's node entries yet
+    return nullptr;  // another reason: not in the catalog's node entries yet
   }
   Finding& f = sink.add(*rule, node,
                         fmt::format("Node {} is NotReady: {}{}", node.name, what,
@@ -282,6 +288,7 @@ void report_not_ready(const AnalysisContext& ctx, const Object& node, const Valu
   if (auto t = lifecycle_taints(node)) f.evidence.push_back(std::move(*t));
   add_node_events(ctx.cluster, node, f, {"NodeNotReady"});
   f.fix = std::move(fix);
+  return rule;
 }
 
 // MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable: only when True.
@@ -404,6 +411,7 @@ struct NodeState {
   const Object* node = nullptr;
   bool unreachable = false;         // Ready Unknown: pod statuses on it are stale
   bool not_ready = false;           // Ready not True
+  bool cni = false;                 // Ready False because the runtime network is not ready
   std::string pressure_finding[3];  // ids of the memory, disk, pid pressure findings
 };
 
@@ -453,6 +461,28 @@ void report_lost_pod(const AnalysisContext& ctx, const PodView& pv, const NodeSt
       "pods' controller ({1}) then recreates them on healthy nodes; taint-based eviction does it "
       "after the unreachable toleration (tolerationSeconds, 300s by default).",
       ns.node->name, workload_name(ctx.cluster, pod));
+}
+
+// A pod on a node whose CNI is not ready: the kubelet cannot create its sandbox (hostNetwork
+// pods need no CNI and still start).
+void report_network_pod(const AnalysisContext& ctx, const PodView& pv, const NodeState& ns,
+                        FindingSink& sink) {
+  const Object& pod = pv.object();
+  if (pod.spec()["hostNetwork"].as_bool()) return;
+  const Event* ev = latest_event(ctx.cluster, pod, "NetworkNotReady");
+  if (ev == nullptr && pv.phase() != "Pending") return;
+  Finding& f = sink.add(kPodNetwork, pod,
+                        fmt::format("Pod {} cannot start: node {} has no working pod network (CNI "
+                                    "not ready), so the kubelet creates no sandbox for it",
+                                    pod.name, ns.node->name));
+  f.evidence.push_back(field_evidence(pod, ".spec.nodeName", pv.node_name()));
+  f.evidence.push_back(field_evidence(pod, ".status.phase", pv.phase()));
+  if (ev != nullptr) f.evidence.push_back(event_evidence(ctx.cluster, *ev));
+  f.fix = fmt::format(
+      "Fix node {0}'s pod network (its own finding says how); the pod starts once the CNI "
+      "configuration exists. To move it meanwhile: {1}delete pod {2} (its controller recreates "
+      "it, and the scheduler avoids the NotReady node).",
+      ns.node->name, kubectl_ns(pod), pod.name);
 }
 
 void report_terminating(const AnalysisContext& ctx, const PodView& pv, const NodeState* ns,
@@ -575,7 +605,7 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     st.not_ready = !ready.is_null() && status != "True";
     st.unreachable = status == "Unknown";
     if (status == "Unknown") report_stopped(ctx, *node, ready, sink);
-    if (status == "False") report_not_ready(ctx, *node, ready, sink);
+    if (status == "False") st.cni = report_not_ready(ctx, *node, ready, sink) == &kCni;
     report_pressure(ctx, *node, sink);
     const Rule* pressure[3] = {&kMemory, &kDisk, &kPid};
     const std::string_view types[3] = {"MemoryPressure", "DiskPressure", "PIDPressure"};
@@ -604,7 +634,11 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     }
     if (ns == nullptr || pv.terminated()) continue;
     const bool lost = pv.phase() == "Unknown" || pod->status()["reason"].str() == "NodeLost";
-    if (ns->unreachable || (ns->not_ready && lost)) report_lost_pod(ctx, pv, *ns, sink);
+    if (ns->unreachable || (ns->not_ready && lost)) {
+      report_lost_pod(ctx, pv, *ns, sink);
+    } else if (ns->cni) {
+      report_network_pod(ctx, pv, *ns, sink);
+    }
   }
   report_evictions(ctx, evicted, nodes, sink);
 }

@@ -168,6 +168,44 @@ TEST(NodesTest, CniNotReadyBothWordings) {
   EXPECT_TRUE(with_rule(other, "node-not-ready-cni").empty());
 }
 
+const std::string kCniMessage =
+    "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady "
+    "message:Network plugin returns error: cni plugin not initialized";
+
+std::string pending_pod(std::string_view name, std::string_view spec_extra = "") {
+  return "---\napiVersion: v1\nkind: Pod\nmetadata: {name: " + std::string(name) +
+         ", namespace: shop, uid: pod-" + std::string(name) + "}\nspec:\n  nodeName: n1\n" +
+         std::string(spec_extra) +
+         "  containers: [{name: app, image: shop/app:1.0}]\nstatus:\n  phase: Pending\n"
+         "  containerStatuses: [{name: app, ready: false, restartCount: 0, state: {waiting: "
+         "{reason: ContainerCreating}}}]\n"
+         "---\napiVersion: v1\nkind: Event\nmetadata: {name: e-" +
+         std::string(name) +
+         ", namespace: shop}\ninvolvedObject: {kind: Pod, name: " + std::string(name) +
+         ", namespace: shop, uid: pod-" + std::string(name) +
+         "}\nreason: NetworkNotReady\ntype: Warning\nsource: {component: kubelet, host: n1}\n"
+         "count: 14\nlastTimestamp: \"2026-12-01T08:29:00Z\"\nmessage: " +
+         ktriage::quoted("network is not ready: " + kCniMessage) + "\n";
+}
+
+TEST(NodesTest, PodsOnCniNotReadyNodeAreCausedByTheNode) {
+  auto findings = run(node("n1", cond("Ready", "False", "KubeletNotReady", kCniMessage)) +
+                      pending_pod("api-1") + pending_pod("agent-1", "  hostNetwork: true\n"));
+  auto nodef = with_rule(findings, "node-not-ready-cni");
+  auto f = with_rule(findings, "pod-network-not-ready");
+  ASSERT_EQ(nodef.size(), 1u);
+  ASSERT_EQ(f.size(), 1u);  // the hostNetwork pod needs no CNI
+  EXPECT_EQ(f[0]->catalog, "POD-WAITING-NETWORK-NOT-READY");
+  EXPECT_EQ(f[0]->object.name, "api-1");
+  EXPECT_TRUE(has_evidence(*f[0], "network is not ready"));
+  EXPECT_EQ(f[0]->caused_by, std::vector<std::string>{nodef[0]->id});
+}
+
+TEST(NodesTest, PendingPodOnReadyNodeIsNotANetworkFault) {
+  auto findings = run(node("n1", kHealthyConds + kReadyTrue) + pending_pod("api-1"));
+  EXPECT_TRUE(with_rule(findings, "pod-network-not-ready").empty());
+}
+
 TEST(NodesTest, PressureConditionsOnlyWhenTrue) {
   const std::string conds =
       cond("MemoryPressure", "True", "KubeletHasInsufficientMemory",
