@@ -39,7 +39,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +46,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "analyzers/common/node_status.h"
 #include "model/pod.h"
 
 namespace ktriage {
@@ -127,44 +127,7 @@ constexpr Rule kRules[] = {kStopped, kPleg,       kRuntime,        kCni,      kM
 // period) is stuck: a healthy kubelet confirms the kill within seconds of the deadline.
 constexpr std::int64_t kTerminatingSlack = 60;
 
-const Value& condition(const Object& node, std::string_view type) {
-  for (const Value& c : node.status()["conditions"].items()) {
-    if (c["type"].str() == type) return c;
-  }
-  return Value::null_value();
-}
-
-std::string condition_text(const Value& c) {
-  std::string text = fmt::format("{} {}", c["status"].str(), c["reason"].str());
-  if (!c["message"].str().empty()) text += ": " + std::string(c["message"].str());
-  return text;
-}
-
 std::string cond_path(std::string_view type) { return fmt::format(".status.conditions[{}]", type); }
-
-// "10.0.1.12" (InternalIP), else the node's name: what to ssh to.
-std::string node_address(const Object& node) {
-  for (const Value& a : node.status()["addresses"].items()) {
-    if (a["type"].str() == "InternalIP") return std::string(a["address"].str());
-  }
-  return std::string(node.name);
-}
-
-// Taints set by the node lifecycle controller or the kubelet (node.kubernetes.io/*), as one
-// evidence line: "node.kubernetes.io/unreachable:NoExecute (since 2026-12-01 08:26 UTC), ...".
-std::optional<Evidence> lifecycle_taints(const Object& node) {
-  std::string text;
-  for (const Value& t : node.spec()["taints"].items()) {
-    if (!t["key"].str().starts_with("node.kubernetes.io/")) continue;
-    if (!text.empty()) text += ", ";
-    text += fmt::format("{}:{}", t["key"].str(), t["effect"].str());
-    if (auto at = parse_rfc3339(t["timeAdded"].str())) {
-      text += fmt::format(" (since {})", format_utc_minute(*at));
-    }
-  }
-  if (text.empty()) return std::nullopt;
-  return field_evidence(node, ".spec.taints", text);
-}
 
 void add_node_events(const Cluster& cluster, const Object& node, Finding& f,
                      std::initializer_list<std::string_view> reasons) {
@@ -318,7 +281,7 @@ void report_pressure(const AnalysisContext& ctx, const Object& node, FindingSink
        "for node {0}'s spec.podCIDR."},
   };
   for (const Check& c : kChecks) {
-    const Value& cond = condition(node, c.type);
+    const Value& cond = node_condition(node, c.type);
     if (cond["status"].str() != "True") continue;
     Finding& f =
         sink.add(*c.rule, node, fmt::format("Node {} has {}: {}", node.name, c.type, c.what));
@@ -349,29 +312,18 @@ void report_cordoned(const AnalysisContext& ctx, const Object& node, FindingSink
       node.name);
 }
 
-// "v1.30.4" / "v1.30.4-aliyun.1" -> {1, 30}.
-std::optional<std::pair<int, int>> major_minor(std::string_view v) {
-  if (v.starts_with('v')) v.remove_prefix(1);
-  int major = 0, minor = 0;
-  auto r1 = std::from_chars(v.data(), v.data() + v.size(), major);
-  if (r1.ec != std::errc() || r1.ptr == v.data() + v.size() || *r1.ptr != '.') return std::nullopt;
-  auto r2 = std::from_chars(r1.ptr + 1, v.data() + v.size(), minor);
-  if (r2.ec != std::errc()) return std::nullopt;
-  return std::pair{major, minor};
-}
-
 // Version skew policy (kubernetes.io/releases/version-skew-policy): the kubelet must not be newer
 // than kube-apiserver and may be up to three minor versions older (two before v1.28).
 void report_skew(const AnalysisContext& ctx, FindingSink& sink) {
   const auto& server = ctx.cluster.server_version();
   if (!server) return;
-  const auto api = major_minor(*server);
+  const auto api = kubelet_minor_version(*server);
   if (!api) return;
   const int allowed = api->second >= 28 ? 3 : 2;
   std::map<std::string, std::vector<const Object*>> by_version;
   for (const Object* node : ctx.cluster.of_kind("Node")) {
     const std::string_view kv = node->status()["nodeInfo"]["kubeletVersion"].str();
-    const auto k = major_minor(kv);
+    const auto k = kubelet_minor_version(kv);
     if (!k || k->first != api->first) continue;
     if (k->second > api->second || api->second - k->second > allowed) {
       by_version[std::string(kv)].push_back(node);
@@ -381,7 +333,7 @@ void report_skew(const AnalysisContext& ctx, FindingSink& sink) {
     std::sort(nodes.begin(), nodes.end(),
               [](const Object* a, const Object* b) { return a->name < b->name; });
     const Object& first = *nodes.front();
-    const bool newer = major_minor(version)->second > api->second;
+    const bool newer = kubelet_minor_version(version)->second > api->second;
     Finding& f = sink.add(
         kSkew, first,
         fmt::format("Kubelet {} on {} node{} is {} the API server {} (supported: {}.{} to {}.{})",
@@ -397,7 +349,7 @@ void report_skew(const AnalysisContext& ctx, FindingSink& sink) {
     f.fix = newer ? fmt::format(
                         "Upgrade the control plane to {}.{} first, or run kubelet {}.{} on these "
                         "nodes: the kubelet must never be newer than the API server.",
-                        api->first, major_minor(version)->second, api->first, api->second)
+                        api->first, kubelet_minor_version(version)->second, api->first, api->second)
                   : fmt::format(
                         "Upgrade these nodes' node pool to {}.{} (drain with PDBs respected: "
                         "kubectl drain NODE --ignore-daemonsets --delete-emptydir-data) before any "
@@ -419,16 +371,6 @@ std::string finding_id(const Rule& rule, const ObjectRef& ref, std::string_view 
   std::string id = std::string(rule.id) + ":" + ref.key();
   if (!part.empty()) id += "#" + std::string(part);
   return id;
-}
-
-std::optional<std::int64_t> toleration_seconds(const Object& pod, std::string_view key) {
-  for (const Value& t : pod.spec()["tolerations"].items()) {
-    if (t["key"].str() == key && t["effect"].str() == "NoExecute") {
-      if (t["tolerationSeconds"].is_null()) return std::nullopt;
-      return t["tolerationSeconds"].as_int();
-    }
-  }
-  return std::nullopt;
 }
 
 void report_lost_pod(const AnalysisContext& ctx, const PodView& pv, const NodeState& ns,
@@ -542,15 +484,6 @@ void report_terminating(const AnalysisContext& ctx, const PodView& pv, const Nod
   }
 }
 
-// "The node was low on resource: memory. Threshold ..." -> "memory".
-std::string eviction_resource(std::string_view message) {
-  constexpr std::string_view kLow = "The node was low on resource: ";
-  const std::size_t at = message.find(kLow);
-  if (at == message.npos) return "";
-  std::string_view rest = message.substr(at + kLow.size());
-  return std::string(rest.substr(0, rest.find_first_of(". ")));
-}
-
 // 0 memory, 1 disk, 2 pid; -1 other.
 int pressure_index(std::string_view resource) {
   if (resource == "memory") return 0;
@@ -600,7 +533,7 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
   for (const Object* node : ctx.cluster.of_kind("Node")) {
     NodeState& st = nodes[std::string(node->name)];
     st.node = node;
-    const Value& ready = condition(*node, "Ready");
+    const Value& ready = node_condition(*node, "Ready");
     const std::string_view status = ready["status"].str();
     st.not_ready = !ready.is_null() && status != "True";
     st.unreachable = status == "Unknown";
@@ -610,7 +543,7 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     const Rule* pressure[3] = {&kMemory, &kDisk, &kPid};
     const std::string_view types[3] = {"MemoryPressure", "DiskPressure", "PIDPressure"};
     for (int i = 0; i < 3; ++i) {
-      if (condition(*node, types[i])["status"].str() == "True") {
+      if (node_condition(*node, types[i])["status"].str() == "True") {
         st.pressure_finding[i] = finding_id(*pressure[i], node->ref());
       }
     }
