@@ -341,9 +341,12 @@ void report_skew(const AnalysisContext& ctx, FindingSink& sink) {
                     newer ? "newer than" : "too old for", *server, api->first,
                     std::max(0, api->second - allowed), api->first, api->second),
         version);
-    for (const Object* n : nodes) {
-      f.evidence.push_back(field_evidence(*n, ".status.nodeInfo.kubeletVersion", version));
-      if (n != &first) f.also_affects.push_back(n->ref());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      // Five nodes show the fact; the rest are listed in also_affects.
+      if (i < 5) {
+        f.evidence.push_back(field_evidence(*nodes[i], ".status.nodeInfo.kubeletVersion", version));
+      }
+      if (i > 0) f.also_affects.push_back(nodes[i]->ref());
     }
     f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
     f.fix = newer ? fmt::format(
