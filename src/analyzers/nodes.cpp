@@ -376,7 +376,7 @@ std::string finding_id(const Rule& rule, const ObjectRef& ref, std::string_view 
   return id;
 }
 
-void report_lost_pod(const AnalysisContext& ctx, const PodView& pv, const NodeState& ns,
+void report_lost_pod(const AnalysisContext& ctx, const PodView& pv, std::string_view node_name,
                      FindingSink& sink) {
   const Object& pod = pv.object();
   const Value& ready = pv.condition("Ready");
@@ -384,7 +384,7 @@ void report_lost_pod(const AnalysisContext& ctx, const PodView& pv, const NodeSt
       sink.add(kPodLost, pod,
                fmt::format("Pod {} is on node {}, which stopped reporting: its status (phase {}) "
                            "is stale and it gets no Service traffic",
-                           pod.name, ns.node->name, pv.phase().empty() ? "?" : pv.phase()));
+                           pod.name, node_name, pv.phase().empty() ? "?" : pv.phase()));
   f.evidence.push_back(field_evidence(pod, ".spec.nodeName", pv.node_name()));
   f.evidence.push_back(field_evidence(pod, ".status.phase", pv.phase()));
   if (!pod.status()["reason"].is_null()) {
@@ -405,7 +405,7 @@ void report_lost_pod(const AnalysisContext& ctx, const PodView& pv, const NodeSt
       "Recover node {0} (its own finding says how). If it is lost, kubectl delete node {0}: the "
       "pods' controller ({1}) then recreates them on healthy nodes; taint-based eviction does it "
       "after the unreachable toleration (tolerationSeconds, 300s by default).",
-      ns.node->name, workload_name(ctx.cluster, pod));
+      node_name, workload_name(ctx.cluster, pod));
 }
 
 // A pod on a node whose CNI is not ready: the kubelet cannot create its sandbox (hostNetwork
@@ -568,10 +568,15 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
       report_terminating(ctx, pv, ns, sink);
       continue;
     }
-    if (ns == nullptr || pv.terminated()) continue;
+    if (pv.terminated()) continue;
     const bool lost = pv.phase() == "Unknown" || pod->status()["reason"].str() == "NodeLost";
+    if (ns == nullptr) {
+      // The snapshot lacks the node: the pod's own status still says it was lost.
+      if (lost && !pv.node_name().empty()) report_lost_pod(ctx, pv, pv.node_name(), sink);
+      continue;
+    }
     if (ns->unreachable || (ns->not_ready && lost)) {
-      report_lost_pod(ctx, pv, *ns, sink);
+      report_lost_pod(ctx, pv, ns->node->name, sink);
     } else if (ns->cni) {
       report_network_pod(ctx, pv, *ns, sink);
     }

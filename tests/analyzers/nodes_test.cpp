@@ -296,6 +296,18 @@ TEST(NodesTest, PodOnHealthyNodeIsNotLost) {
   EXPECT_TRUE(with_rule(cni, "pod-node-unreachable").empty());
 }
 
+TEST(NodesTest, UnknownPodWithoutItsNodeInTheSnapshot) {
+  auto findings = run(pod("api-1", "n9",
+                          "  phase: Unknown\n  reason: NodeLost\n  message: Node n9 "
+                          "which was running pod api-1 is unresponsive\n"));
+  auto f = with_rule(findings, "pod-node-unreachable");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->summary.find("node n9"), std::string::npos) << f[0]->summary;
+  EXPECT_TRUE(has_evidence(*f[0], "NodeLost"));
+  // Running on an absent node says nothing about that node.
+  EXPECT_EQ(count_rule(run(pod("api-1", "n9", kRunningReady)), "pod-node-unreachable"), 0u);
+}
+
 TEST(NodesTest, StuckTerminatingOnLostNode) {
   const std::string deleting =
       "  deletionTimestamp: \"2026-12-01T08:27:10Z\"\n  deletionGracePeriodSeconds: 30\n";
