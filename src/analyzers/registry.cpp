@@ -13,6 +13,7 @@ const AnalyzerDef& container_config_analyzer();
 const AnalyzerDef& crashes_analyzer();
 const AnalyzerDef& readiness_analyzer();
 const AnalyzerDef& services_analyzer();
+const AnalyzerDef& nodes_analyzer();
 const AnalyzerDef& ingress_analyzer();
 const AnalyzerDef& addons_analyzer();
 const AnalyzerDef& events_analyzer();
@@ -26,6 +27,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       container_config_analyzer(),
       crashes_analyzer(),
       readiness_analyzer(),
+      nodes_analyzer(),
       services_analyzer(),
       ingress_analyzer(),
       addons_analyzer(),

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "correlate/nodes.h"
 #include "model/pod.h"
 #include "model/scheduling.h"
 
@@ -112,6 +113,9 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     if (f.rule == "unexplained-warning-events") continue;
     const Object* pod = find_ref(cluster, f.object);
     if (pod == nullptr) continue;
+    // A pod being deleted no longer counts toward its controller's replicas (the ReplicaSet has
+    // already made its replacement): a pod stuck Terminating is not its workload's fault.
+    if (!pod->metadata()["deletionTimestamp"].is_null()) continue;
     const Object& owner = cluster.top_owner(*pod);
     if (&owner == pod || !is_workload_kind(owner.kind)) continue;
     auto& slot = by_owner[owner.ref().key()];
@@ -315,6 +319,7 @@ std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules;
 std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> findings) {
   std::unordered_map<std::string, std::string> renamed;
   fold_siblings(cluster, findings, renamed);
+  link_pods_to_nodes(cluster, findings);
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
   link_dependencies(cluster, findings);

@@ -20,6 +20,7 @@ std::span<const CorrelationRule> correlation_rules();
 /// - Pods of one owner with the same rule fold into one finding (others in also_affects).
 /// - Each Deployment, StatefulSet, DaemonSet, Job or CronJob whose pods have findings gets a
 ///   `workload-unhealthy` finding caused by them, with its replica counts as evidence.
+/// - Pod findings a down node explains are caused by that node's finding (correlate/nodes.h).
 /// - `svc-no-ready-endpoints` is caused by the findings of the pods the Service selects.
 /// - A finding whose evidence quotes `failed calling webhook "X"` is caused by webhook X's
 ///   `webhook-backend-unavailable` finding.

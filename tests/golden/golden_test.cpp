@@ -36,6 +36,10 @@ TEST(GoldenTest, HealthyText) { check_golden("diagnose examples/healthy", "healt
 TEST(GoldenTest, ClusterInfoDumpText) {
   check_golden("diagnose examples/cluster-info-dump", "cluster-info-dump.txt");
 }
+// A lost node: the node is the first root cause, its pods' symptoms and the Service under it.
+TEST(GoldenTest, NodeFailureText) {
+  check_golden("diagnose examples/node-failure", "node-failure.txt");
+}
 
 }  // namespace
 }  // namespace ktriage

@@ -78,9 +78,6 @@ constexpr CatalogGap kGaps[] = {
     {"ACK-RAM-LEGACY-CSADMIN-NO-CRD", kOut, kRam},
     {"NET-POD-CROSS-NODE-UNREACHABLE", kOut,
      "a data-path fault: objects look healthy while packets are lost (ktriage netcheck, issue 7)"},
-    {"NET-FLANNEL-ROUTE-NOT-CREATED", kOut,
-     "the VPC route table is cloud state; the cloud controller logs the failure (issue 5, issue "
-     "7)"},
     {"NET-FLANNEL-CNI-LOCAL-STATE", kOut,
      "stale CNI state is a file on the node; the kubelet log and sandbox events name it (ktriage "
      "logs, issue 5)"},
@@ -118,7 +115,6 @@ constexpr CatalogGap kGaps[] = {
     {"POD-WAITING-SANDBOX-NAME-RESERVED", kNotYet,
      "FailedCreatePodSandBox events are reported as unexplained warning events; a rule is not "
      "written yet"},
-    {"POD-WAITING-NETWORK-NOT-READY", kNotYet, "node analyzer (issue 4)"},
     {"POD-WAITING-MOUNT-SECRET-CONFIGMAP-MISSING", kNotYet, "storage analyzer (issue 4)"},
     {"POD-WAITING-MOUNT-TIMEOUT", kNotYet, "storage analyzer (issue 4)"},
     {"POD-WAITING-MULTI-ATTACH", kNotYet, "storage analyzer (issue 4)"},
@@ -135,11 +131,8 @@ constexpr CatalogGap kGaps[] = {
     {"POD-RUNNING-MANIFEST-DUPLICATE-KEY", kOut,
      "the duplicate key is lost when the manifest is parsed, before it reaches the cluster: "
      "ktriage lint (issue 6)"},
-    {"POD-EVICTED-NODE-PRESSURE", kNotYet, "node analyzer (issue 4)"},
     {"POD-EVICTED-EPHEMERAL-STORAGE-LIMIT", kNotYet, "node analyzer (issue 4)"},
     {"POD-REJECTED-BY-KUBELET-ADMISSION", kNotYet, "node analyzer (issue 4)"},
-    {"POD-STUCK-TERMINATING", kNotYet, "node analyzer (issue 4)"},
-    {"POD-UNKNOWN-NODE-UNREACHABLE", kNotYet, "node analyzer (issue 4)"},
     {"POD-PREEMPTED", kNotYet,
      "Preempted events are reported as unexplained warning events; a rule is not written yet"},
     {"DEPLOY-PROGRESS-DEADLINE-EXCEEDED", kNotYet, "workloads analyzer (issue 4)"},
@@ -160,17 +153,11 @@ constexpr CatalogGap kGaps[] = {
      "backend health is CLB/NLB state in the cloud console (ACK cloud checks, issue 7)"},
     {"INGRESS-ALB-BACKEND-UNHEALTHY", kOut,
      "server-group health is ALB state in the cloud console (ACK cloud checks, issue 7)"},
-    {"NODE-NOT-READY-KUBELET-STOPPED-POSTING", kNotYet, "node analyzer (issue 4)"},
-    {"NODE-NOT-READY-PLEG", kNotYet, "node analyzer (issue 4)"},
-    {"NODE-NOT-READY-RUNTIME-DOWN", kNotYet, "node analyzer (issue 4)"},
     {"RUNTIME-DOCKER-DAEMON-NOT-RUNNING", kOut, kLogs},
     {"RUNTIME-DOCKER-STORAGE-DRIVER-ERROR", kOut, kLogs},
-    {"NODE-MEMORY-PRESSURE", kNotYet, "node analyzer (issue 4)"},
-    {"NODE-DISK-PRESSURE", kNotYet, "node analyzer (issue 4)"},
     {"NODE-IMAGE-GC-FAILED", kNotYet,
      "ImageGCFailed / FreeDiskSpaceFailed events are reported as unexplained warning events; a "
      "rule is not written yet"},
-    {"NODE-PID-PRESSURE", kNotYet, "node analyzer (issue 4)"},
     {"NODE-KUBELET-SWAP-ENABLED", kOut, kLogs},
     {"NODE-KUBELET-CGROUP-DRIVER-MISMATCH", kOut, kLogs},
     {"NODE-KUBELET-CERT-EXPIRED", kOut, kLogs},
@@ -193,7 +180,6 @@ constexpr CatalogGap kGaps[] = {
     {"ACK-UPGRADE-PRECHECK-CLOUD-RESOURCE", kOut,
      "cloud resources the upgrade pre-check inspects are outside Kubernetes (issue 7)"},
     {"ACK-UPGRADE-PRECHECK-COMPONENT-VERSION", kOut, kUpgrade},
-    {"ACK-UPGRADE-VERSION-SKEW", kNotYet, "node analyzer (issue 4)"},
     {"ACK-MIGRATE-BASIC-TO-PRO", kOut, "a cluster-edition migration in the ACK console (issue 7)"},
 };
 
