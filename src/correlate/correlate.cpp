@@ -65,6 +65,17 @@ void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
   for (std::size_t i = 0; i < findings.size(); ++i) {
     if (!drop[i]) kept.push_back(std::move(findings[i]));
   }
+  // Analyzers that link to pod findings (a Job failed because of its pods' crashes) may name a
+  // folded pod's finding: point them at the representative, once.
+  for (Finding& f : kept) {
+    std::vector<std::string> causes;
+    for (const std::string& c : f.caused_by) {
+      auto r = renamed.find(c);
+      const std::string& id = r == renamed.end() ? c : r->second;
+      if (std::find(causes.begin(), causes.end(), id) == causes.end()) causes.push_back(id);
+    }
+    f.caused_by = std::move(causes);
+  }
   findings = std::move(kept);
 }
 
@@ -107,7 +118,10 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
   std::map<std::string, std::pair<const Object*, std::vector<std::size_t>>> by_owner;
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const Finding& f = findings[i];
-    if (f.object.kind != "Pod" || f.severity < Severity::kWarning) continue;
+    // A controller that cannot create pods (ReplicaSet FailedCreate) makes its owner (the
+    // Deployment) unavailable: the owner's symptom hangs under it like under pod faults.
+    const bool create_failure = f.catalog.starts_with("RS-FAILEDCREATE-");
+    if ((f.object.kind != "Pod" && !create_failure) || f.severity < Severity::kWarning) continue;
     // A group of warning events spans objects of several owners: not one workload's cause.
     if (f.rule == "unexplained-warning-events") continue;
     const Object* pod = find_ref(cluster, f.object);
@@ -118,8 +132,27 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     slot.first = &owner;
     slot.second.push_back(i);
   }
+  // An analyzer may already have reported the workload as a symptom of its pods (a rollout past
+  // its deadline, a Job past its backoff limit): that finding, which says more, takes the pod
+  // causes instead of a second symptom about the same object.
+  std::unordered_map<std::string, std::size_t> existing;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    if (f.object.kind != "Pod" && !f.caused_by.empty() && f.severity >= Severity::kWarning)
+      existing.emplace(f.object.key(), i);
+  }
   for (auto& [key, entry] : by_owner) {
     const Object& w = *entry.first;
+    if (auto it = existing.find(w.ref().key()); it != existing.end()) {
+      Finding& symptom = findings[it->second];
+      for (std::size_t i : entry.second) {
+        const std::string& id = findings[i].id;
+        if (std::find(symptom.caused_by.begin(), symptom.caused_by.end(), id) ==
+            symptom.caused_by.end())
+          symptom.caused_by.push_back(id);
+      }
+      continue;
+    }
     Finding s;
     s.id = fmt::format("{}:{}", kWorkloadRule.id, key);
     s.rule = std::string(kWorkloadRule.id);
@@ -130,14 +163,16 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     for (std::size_t i : entry.second) {
       worst = std::max(worst, findings[i].severity);
       s.caused_by.push_back(findings[i].id);
+      if (findings[i].object.kind != "Pod") continue;
       pods.insert(findings[i].object.name);
       for (const auto& o : findings[i].also_affects) pods.insert(o.name);
     }
     s.severity = worst;
     std::string replicas = replica_text(w);
-    s.summary = fmt::format("{} {}/{}{}: {} pod{} failing", w.kind, w.ns, w.name,
-                            replicas.empty() ? "" : " " + replicas, pods.size(),
-                            pods.size() == 1 ? "" : "s");
+    s.summary = fmt::format(
+        "{} {}/{}{}: {}", w.kind, w.ns, w.name, replicas.empty() ? "" : " " + replicas,
+        pods.empty() ? std::string("pods cannot be created")
+                     : fmt::format("{} pod{} failing", pods.size(), pods.size() == 1 ? "" : "s"));
     if (!replicas.empty()) {
       s.evidence.push_back(
           Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
