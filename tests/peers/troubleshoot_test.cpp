@@ -110,7 +110,7 @@ const std::vector<PeerRow>& rows() {
        {}},
       // Workload status analyzers: their "analyze all" cases expect every not-ready object
       // reported (the "with namespaces" variants expect a subset of the same objects).
-      {"Test_analyzeReplicaSetStatus/analyze all replicasets (+ with namespaces) (rook-ceph)",
+      {"Test_analyzeReplicaSetStatus/analyze all replicasets (rook-ceph) + fail because 0 ready",
        {"replicasets/rook-ceph.json", "replicasets/default.json"},
        "rook-ceph/rook-ceph-mds-rook-shared-fs-b-7895f484f5",
        {"DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE"},
@@ -138,13 +138,29 @@ const std::vector<PeerRow>& rows() {
        {},
        nullptr,
        "StatefulSet"},
-      {"Test_JobStatus/analyze all jobs (test)",
+      {"Test_JobStatus/analyze all jobs (test) + fail when failed > 0",
        {"jobs/test.json", "jobs/projectcontour.json"},
        "test/post-install-job",
        {"JOB-BACKOFF-LIMIT-EXCEEDED"},
        {},
        nullptr,
        "Job"},
+      {"Test_deploymentStatus/1/1, pass when = 1 (kotsadm-api, and nothing else in default)",
+       {"deployments/default.json"},
+       "",
+       {},
+       {"default"}},
+      {"Test_deploymentStatus/multiple namespaces, 2/3",
+       {"deployments/default.json", "deployments/monitoring.json"},
+       "default/kotsadm-web",
+       {"DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE"},
+       {},
+       "troubleshoot compares readyReplicas with status.replicas (1/2); the Deployment is "
+       "Available "
+       "with availableReplicas equal to spec.replicas (1) and Progressing=NewReplicaSetAvailable: "
+       "the second replica is the old revision's pod still terminating after a finished rollout, "
+       "not a fault",
+       "Deployment"},
       {"Test_JobStatus/analyze all jobs (+ with namespaces) (projectcontour)",
        {"jobs/test.json", "jobs/projectcontour.json"},
        "projectcontour/contour-certgen-v1.19.1",
