@@ -473,13 +473,33 @@ void check_job(const AnalysisContext& ctx, const Object& job, const PodFindings&
   if (const Event* e = latest_event(cluster, job, reason))
     f.evidence.push_back(event_evidence(cluster, *e));
   const std::size_t failing = link_pod_causes(cluster, job, pods, f);
+  // How its failed pods ended (the crash analyzers leave a failed Job pod's exit to the Job).
+  std::size_t shown = 0;
+  for (const Object* pod : cluster.children(job)) {
+    if (pod->kind != "Pod" || pod->status()["phase"].str() != "Failed" || shown >= 3) continue;
+    std::size_t i = 0;
+    for (const Value& cs : pod->status()["containerStatuses"].items()) {
+      const Value& t = cs["state"]["terminated"];
+      if (!t.is_null() && t["exitCode"].as_int(0) != 0) {
+        f.evidence.push_back(field_evidence(
+            *pod, fmt::format(".status.containerStatuses[{}].state.terminated", i),
+            fmt::format(
+                "{} exit code {}{}", t["reason"].str(), t["exitCode"].as_int(0),
+                t["message"].str().empty() ? "" : ": " + shorten(t["message"].str(), 120))));
+        ++shown;
+        break;
+      }
+      ++i;
+    }
+  }
   if (rule == &kBackoffLimit) {
     f.fix = failing > 0 ? fmt::format(
                               "Fix the pod failure listed under this finding, then re-run the "
                               "Job ({}delete job {} and apply it again).",
                               kubectl_ns(job), job.name)
                         : fmt::format(
-                              "{}logs job/{} --previous shows why its pods failed; fix that, "
+                              "{}logs job/{} (or kubectl logs POD for each failed pod) shows why "
+                              "its pods failed; fix that, "
                               "then re-create the Job. Raise spec.backoffLimit only for transient "
                               "failures; use podFailurePolicy for non-retriable exit codes.",
                               kubectl_ns(job), job.name);

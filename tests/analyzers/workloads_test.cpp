@@ -275,7 +275,19 @@ TEST(WorkloadsTest, JobBackoffLimitIsCausedByThePodCrash) {
   const Finding* cause = by_id(f, r[0]->caused_by[0]);
   ASSERT_NE(cause, nullptr);
   EXPECT_EQ(cause->rule, "crash-oomkilled");
+  EXPECT_TRUE(evidence_has(*r[0], "OOMKilled exit code 137"));
   EXPECT_TRUE(with_rule(f, "unexplained-warning-events").empty());
+}
+
+TEST(WorkloadsTest, JobBackoffLimitWithoutPodFindingsIsTheRootAndShowsExitCodes) {
+  std::string pod = job_pod();
+  pod.replace(pod.find("OOMKilled, exitCode: 137"), 24, "Error, exitCode: 3");
+  auto f = run(job(kBackoffFailed) + pod);
+  auto r = with_rule(f, "job-backoff-limit-exceeded");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0]->caused_by.empty());
+  EXPECT_TRUE(evidence_has(*r[0], "Error exit code 3"));
+  EXPECT_TRUE(contains(r[0]->fix, "logs job/migrate")) << r[0]->fix;
 }
 
 TEST(WorkloadsTest, CompletedJobIsNeverReported) {
