@@ -114,6 +114,47 @@ std::string replica_text(const Object& w) {
   return "";
 }
 
+// A StatefulSet with podManagementPolicy OrderedReady (the default) creates and updates pods one
+// ordinal at a time: the lowest ordinal that is not Ready holds every later one back. When that
+// pod has a finding, say so, and list its finding first among the causes.
+void stuck_ordinal(const Cluster& cluster, const Object& w, const std::vector<Finding>& findings,
+                   const std::vector<std::size_t>& causes, Finding& s) {
+  if (w.kind != "StatefulSet" || w.spec()["podManagementPolicy"].str() == "Parallel") return;
+  const std::int64_t want = w.spec()["replicas"].as_int(1);
+  if (want <= 1 || w.status()["readyReplicas"].as_int(0) >= want) return;
+  const Object* lowest = nullptr;
+  std::int64_t lowest_ordinal = want;
+  const std::string prefix = std::string(w.name) + "-";
+  for (const Object* pod : cluster.children(w)) {
+    if (pod->kind != "Pod" || !pod->name.starts_with(prefix)) continue;
+    const std::string_view digits = pod->name.substr(prefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != digits.npos) continue;
+    const std::int64_t ordinal = std::stoll(std::string(digits));
+    if (PodView(*pod).ready() || ordinal >= lowest_ordinal) continue;
+    lowest = pod;
+    lowest_ordinal = ordinal;
+  }
+  if (lowest == nullptr) return;
+  std::vector<std::string> first;
+  for (std::size_t i : causes) {
+    bool about = findings[i].object.name == lowest->name;
+    for (const ObjectRef& o : findings[i].also_affects) about = about || o.name == lowest->name;
+    if (about) first.push_back(findings[i].id);
+  }
+  if (first.empty()) return;
+  s.summary += fmt::format("; stuck on ordinal {} (pod {}): pods after it wait for it",
+                           lowest_ordinal, lowest->name);
+  s.evidence.push_back(Evidence::note(fmt::format(
+      "podManagementPolicy {}: pod {} is the lowest ordinal that is not Ready",
+      w.spec()["podManagementPolicy"].str().empty() ? "OrderedReady"
+                                                    : w.spec()["podManagementPolicy"].str(),
+      lowest->name)));
+  for (const std::string& id : s.caused_by) {
+    if (std::find(first.begin(), first.end(), id) == first.end()) first.push_back(id);
+  }
+  s.caused_by = std::move(first);
+}
+
 void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& findings) {
   std::map<std::string, std::pair<const Object*, std::vector<std::size_t>>> by_owner;
   for (std::size_t i = 0; i < findings.size(); ++i) {
@@ -177,6 +218,7 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
       s.evidence.push_back(
           Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
     }
+    stuck_ordinal(cluster, w, findings, entry.second, s);
     s.fix =
         "Fix the cause(s) listed under this workload; the controller recovers on its own once its "
         "pods can run.";

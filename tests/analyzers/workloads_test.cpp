@@ -163,6 +163,22 @@ TEST(WorkloadsTest, QuotaExceededIsTheRootOfTheDeploymentsUnavailability) {
   EXPECT_EQ(with_rule(f, "rs-failedcreate-quota-exceeded").size(), 1u);
 }
 
+TEST(WorkloadsTest, DeploymentReplicaFailureIsReportedWhenItsReplicaSetIsNotInTheSnapshot) {
+  auto f =
+      run("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop, uid: "
+          "d-api}\nspec: {replicas: 2}\nstatus: {replicas: 0, conditions: [{type: "
+          "ReplicaFailure, status: \"True\", reason: FailedCreate, message: " +
+          yaml_quoted("pods \"api-6f7d-\" is forbidden: error looking up service account "
+                      "shop/api: serviceaccount \"api\" not found") +
+          "}]}\n");
+  auto r = with_rule(f, "rs-failedcreate-admission-denied");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->object.key(), "Deployment/shop/api");
+  EXPECT_TRUE(contains(r[0]->fix, "kubectl -n shop create serviceaccount api")) << r[0]->fix;
+  // The finding is the Deployment's own: no second "replicas unavailable" about it.
+  EXPECT_TRUE(with_rule(f, "workload-replicas-unavailable").empty());
+}
+
 TEST(WorkloadsTest, OldFailedCreateOnAReplicaSetThatHasAllItsPodsIsHistory) {
   auto f =
       run(deployment("{replicas: 3, availableReplicas: 3}", "{replicas: 3, readyReplicas: 3}") +
@@ -489,6 +505,50 @@ TEST(WorkloadsTest, UnavailabilityExplainedByPodFindingsOrAllReadyIsNotThisRule)
   auto ok = run(deployment("{replicas: 3, availableReplicas: 3}",
                            "{replicas: 3, readyReplicas: 3, availableReplicas: 3}"));
   EXPECT_TRUE(with_rule(ok, "workload-replicas-unavailable").empty());
+}
+
+// --- StatefulSet stuck on an ordinal (correlate.cpp's workload symptom) ---
+
+std::string statefulset(std::string_view policy) {
+  std::string out =
+      "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: shop, uid: "
+      "s-db}\nspec: {replicas: 3" +
+      std::string(policy) + "}\nstatus: {replicas: 2, readyReplicas: 1}\n";
+  for (int i = 0; i < 2; ++i) {
+    const std::string n = std::to_string(i);
+    out += "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: db-" + n +
+           "\n  namespace: shop\n  uid: p-db-" + n +
+           "\n  ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: s-db, "
+           "controller: true}]\nspec:\n  nodeName: n1\n  containers: [{name: db, image: pg, "
+           "resources: {limits: {memory: 256Mi}}}]\nstatus:\n  phase: Running\n  conditions: "
+           "[{type: Ready, status: \"" +
+           (i == 0 ? "True" : "False") + "\"}]\n  containerStatuses:\n  - name: db\n    ready: " +
+           (i == 0 ? "true\n    restartCount: 0\n    state: {running: {}}\n"
+                   : "false\n    restartCount: 5\n    state: {waiting: {reason: "
+                     "CrashLoopBackOff}}\n    lastState: {terminated: {reason: OOMKilled, "
+                     "exitCode: 137, startedAt: \"2026-03-01T11:57:00Z\", finishedAt: "
+                     "\"2026-03-01T11:58:00Z\"}}\n");
+  }
+  return out;
+}
+
+TEST(WorkloadsTest, StatefulSetStuckOnAnOrdinalNamesThePodThatHoldsItBack) {
+  auto f = run(statefulset(""));
+  auto w = with_rule(f, "workload-unhealthy");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_TRUE(contains(w[0]->summary, "stuck on ordinal 1 (pod db-1)")) << w[0]->summary;
+  ASSERT_FALSE(w[0]->caused_by.empty());
+  const Finding* cause = by_id(f, w[0]->caused_by[0]);
+  ASSERT_NE(cause, nullptr);
+  EXPECT_EQ(cause->object.name, "db-1");
+  EXPECT_TRUE(with_rule(f, "workload-replicas-unavailable").empty());  // explained by the pod
+}
+
+TEST(WorkloadsTest, ParallelStatefulSetIsNotStuckOnAnOrdinal) {
+  auto f = run(statefulset(", podManagementPolicy: Parallel"));
+  auto w = with_rule(f, "workload-unhealthy");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_FALSE(contains(w[0]->summary, "stuck on ordinal")) << w[0]->summary;
 }
 
 }  // namespace
