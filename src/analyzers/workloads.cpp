@@ -292,9 +292,18 @@ std::string check_failed_create(const AnalysisContext& ctx, const Object& w, Fin
     message = event->message;
   if (message.empty()) return "";
   const CreateFailure cf = classify_create_failure(message);
+  // The API server's reason, without the controller's "Error creating: pods "x" is forbidden: ".
+  std::string_view reason = message;
+  if (std::size_t at = reason.find("is forbidden: "); at != reason.npos)
+    reason.remove_prefix(at + 14);
+  else if (reason.starts_with("Error creating: "))
+    reason.remove_prefix(16);
   Finding& f = sink.add(
       *cf.rule, w,
-      fmt::format("{} {} cannot create pods ({}): {}", w.kind, w.name, cf.cause, shorten(message)));
+      fmt::format("{} {} cannot create pods ({}): {}", w.kind, w.name, cf.cause, shorten(reason)));
+  // The pod template to change belongs to the top of the owner chain (the Deployment of a
+  // ReplicaSet, the CronJob of a Job).
+  const std::string owner = kubectl_name(cluster.top_owner(w));
   if (failing_now) f.evidence.push_back(condition_evidence(w, "ReplicaFailure"));
   if (event != nullptr) f.evidence.push_back(event_evidence(cluster, *event));
   if (cf.rule == &kQuotaExceeded || cf.rule == &kQuotaMustSpecify)
@@ -303,36 +312,36 @@ std::string check_failed_create(const AnalysisContext& ctx, const Object& w, Fin
     f.fix = fmt::format(
         "{}describe resourcequota — raise the quota's hard limits or lower the requests of {}'s "
         "pod template (or free quota by scaling down unused workloads).",
-        kubectl_ns(w), kubectl_name(w));
+        kubectl_ns(w), owner);
   } else if (cf.rule == &kQuotaMustSpecify) {
     f.fix = fmt::format(
         "Set resources.requests and resources.limits on every container of {}'s pod template "
         "(init containers and sidecars too), or create a LimitRange with defaults in namespace {}.",
-        kubectl_name(w), w.ns);
+        owner, w.ns);
   } else if (cf.cause == "ServiceAccount missing") {
     std::string sa = quoted_after(message, "serviceaccount \"");
     f.fix = fmt::format(
         "{}create serviceaccount {} — or point {}'s serviceAccountName at an "
         "existing one.",
-        kubectl_ns(w), sa.empty() ? "<name>" : sa, kubectl_name(w));
+        kubectl_ns(w), sa.empty() ? "<name>" : sa, owner);
   } else if (cf.cause == "PodSecurity admission") {
     f.fix = fmt::format(
         "Make {}'s pod template meet the namespace's Pod Security level (the message lists each "
         "violation: securityContext runAsNonRoot, allowPrivilegeEscalation: false, capabilities "
         "drop ALL, seccompProfile), or relabel namespace {} (pod-security.kubernetes.io/enforce).",
-        kubectl_name(w), w.ns);
+        owner, w.ns);
   } else if (cf.cause == "admission webhook") {
     std::string hook = quoted_after(message, "admission webhook \"");
     f.fix = fmt::format(
         "Change {}'s pod template to satisfy webhook {} (its reason is in the message), or fix "
         "the policy behind it: kubectl get validatingwebhookconfigurations,"
         "mutatingwebhookconfigurations.",
-        kubectl_name(w), hook.empty() ? "(see message)" : hook);
+        owner, hook.empty() ? "(see message)" : hook);
   } else {
     f.fix = fmt::format(
         "Lower the container limits of {}'s pod template to within the LimitRange, or change the "
         "LimitRange: {}get limitrange -o yaml.",
-        kubectl_name(w), kubectl_ns(w));
+        owner, kubectl_ns(w));
   }
   return f.id;
 }
