@@ -155,6 +155,30 @@ void stuck_ordinal(const Cluster& cluster, const Object& w, const std::vector<Fi
   s.caused_by = std::move(first);
 }
 
+// A DaemonSet runs one pod per node, so its failures are read per node: which node, which pod,
+// and the pod's own finding (first 5 nodes).
+void daemonset_nodes(const Cluster& cluster, const std::vector<Finding>& findings,
+                     const std::vector<std::size_t>& causes, Finding& s) {
+  std::map<std::string, std::string> by_node;  // node -> "pod: summary"
+  for (std::size_t i : causes) {
+    const Finding& f = findings[i];
+    std::vector<ObjectRef> pods{f.object};
+    pods.insert(pods.end(), f.also_affects.begin(), f.also_affects.end());
+    for (const ObjectRef& ref : pods) {
+      const Object* pod = find_ref(cluster, ref);
+      if (pod == nullptr) continue;
+      std::string_view node = pod->spec()["nodeName"].str();
+      by_node.emplace(node.empty() ? std::string("(not scheduled)") : std::string(node),
+                      fmt::format("pod {}: {}", ref.name, f.summary));
+    }
+  }
+  std::size_t shown = 0;
+  for (const auto& [node, text] : by_node) {
+    if (shown++ >= 5) break;
+    s.evidence.push_back(Evidence::note(fmt::format("node {}: {}", node, text)));
+  }
+}
+
 void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& findings) {
   std::map<std::string, std::pair<const Object*, std::vector<std::size_t>>> by_owner;
   for (std::size_t i = 0; i < findings.size(); ++i) {
@@ -219,6 +243,7 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
           Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
     }
     stuck_ordinal(cluster, w, findings, entry.second, s);
+    if (w.kind == "DaemonSet") daemonset_nodes(cluster, findings, entry.second, s);
     s.fix =
         "Fix the cause(s) listed under this workload; the controller recovers on its own once its "
         "pods can run.";

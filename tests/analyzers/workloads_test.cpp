@@ -551,5 +551,26 @@ TEST(WorkloadsTest, ParallelStatefulSetIsNotStuckOnAnOrdinal) {
   EXPECT_FALSE(contains(w[0]->summary, "stuck on ordinal")) << w[0]->summary;
 }
 
+TEST(WorkloadsTest, DaemonSetSymptomReadsPerNode) {
+  std::string yaml =
+      "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: shop, uid: "
+      "ds-1}\nspec: {}\nstatus: {desiredNumberScheduled: 2, numberReady: 1}\n";
+  std::string pod = statefulset("").substr(statefulset("").rfind("---\napiVersion: v1\nkind: Pod"));
+  pod.replace(pod.find("kind: StatefulSet, name: db, uid: s-db"), 38,
+              "kind: DaemonSet, name: agent, uid: ds-1");
+  pod.replace(pod.find("nodeName: n1"), 12, "nodeName: n7");
+  auto f = run(yaml + pod);
+  auto w = with_rule(f, "workload-unhealthy");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0]->object.key(), "DaemonSet/shop/agent");
+  EXPECT_TRUE(evidence_has(*w[0], "node n7: pod db-1: ")) << w[0]->summary;
+  // A DaemonSet with every pod Ready has no symptom and no unavailability finding.
+  auto ok =
+      run("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: shop, "
+          "uid: ds-1}\nspec: {}\nstatus: {desiredNumberScheduled: 2, numberReady: 2}\n");
+  EXPECT_TRUE(with_rule(ok, "workload-unhealthy").empty());
+  EXPECT_TRUE(with_rule(ok, "workload-replicas-unavailable").empty());
+}
+
 }  // namespace
 }  // namespace ktriage
