@@ -1,12 +1,15 @@
 // Workload controllers' own failures (fault catalog section 11): Deployment rollouts past their
 // progress deadline, ReplicaSets/Jobs/StatefulSets/DaemonSets that cannot create pods, failed
 // Jobs, CronJobs that miss schedules, HPAs without metrics or pinned at max, PDBs that block
-// drains. Pod faults stay with the pod analyzers: a controller failure that pod findings explain
-// is caused_by them, so the pod cause stays the root. Runs after the pod analyzers (run_after) to
-// see their findings; correlate.cpp adds the generic "workload has failing pods" symptom.
+// drains, and unavailable replicas that no pod finding explains. Pod faults stay with the pod
+// analyzers: a controller failure that pod findings explain is caused_by them, so the pod cause
+// stays the root. Runs after the pod analyzers (run_after) to see their findings, and before the
+// events analyzer, which then counts the events these findings cite as explained. correlate.cpp
+// adds the generic "workload has failing pods" symptom only where no finding here already is one.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -472,9 +475,7 @@ void check_job(const AnalysisContext& ctx, const Object& job, const PodFindings&
   } else {
     f.evidence.push_back(
         field_evidence(job, ".spec.activeDeadlineSeconds",
-                       job.spec()["activeDeadlineSeconds"].str().empty()
-                           ? std::to_string(job.spec()["activeDeadlineSeconds"].as_int(0))
-                           : std::string(job.spec()["activeDeadlineSeconds"].str())));
+                       std::to_string(job.spec()["activeDeadlineSeconds"].as_int(0))));
     if (!job.status()["startTime"].str().empty())
       f.evidence.push_back(
           field_evidence(job, ".status.startTime", std::string(job.status()["startTime"].str())));
@@ -579,7 +580,8 @@ void check_cronjob(const AnalysisContext& ctx, const Object& cj, FindingSink& si
 
 // --- HPA and PDB ------------------------------------------------------------------------------
 
-void check_hpa(const AnalysisContext& ctx, const Object& hpa, FindingSink& sink) {
+void check_hpa(const AnalysisContext& ctx, const Object& hpa, const PodFindings& pods,
+               FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
   const Value& target = hpa.spec()["scaleTargetRef"];
   const std::string target_name = fmt::format("{}/{}", target["kind"].str(), target["name"].str());
@@ -626,6 +628,22 @@ void check_hpa(const AnalysisContext& ctx, const Object& hpa, FindingSink& sink)
           "Check the metrics pipeline: kubectl get apiservice v1beta1.metrics.k8s.io; kubectl "
           "-n kube-system get pods -l k8s-app=metrics-server; kubectl top pods -n " +
           std::string(hpa.ns) + " (kubelet port 10250 must be reachable).";
+      // metrics-server's own pods (label k8s-app=metrics-server, as its manifests and ACK's
+      // add-on set it) failing explain the missing metrics.
+      for (const Object* pod :
+           cluster.pods_with_label("kube-system", "k8s-app", "metrics-server")) {
+        if (pod->ns != "kube-system" || pod->label("k8s-app") != "metrics-server") continue;
+        auto it = pods.find(pod->ref().key());
+        if (it == pods.end()) continue;
+        for (const std::string& id : it->second) {
+          if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
+            f.caused_by.push_back(id);
+        }
+      }
+      if (!f.caused_by.empty())
+        f.fix =
+            "Fix metrics-server's pods (the cause listed under this finding); the HPA scales "
+            "again once the metrics API answers.";
     }
   }
   // ScalingLimited=True reason TooManyReplicas "the desired replica count is more than the
@@ -807,7 +825,8 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
   }
   for (const Object* job : cluster.of_kind("Job")) check_job(ctx, *job, pods, sink);
   for (const Object* cj : cluster.of_kind("CronJob")) check_cronjob(ctx, *cj, sink);
-  for (const Object* hpa : cluster.of_kind("HorizontalPodAutoscaler")) check_hpa(ctx, *hpa, sink);
+  for (const Object* hpa : cluster.of_kind("HorizontalPodAutoscaler"))
+    check_hpa(ctx, *hpa, pods, sink);
   for (const Object* pdb : cluster.of_kind("PodDisruptionBudget")) check_pdb(*pdb, sink);
 }
 

@@ -572,5 +572,24 @@ TEST(WorkloadsTest, DaemonSetSymptomReadsPerNode) {
   EXPECT_TRUE(with_rule(ok, "workload-replicas-unavailable").empty());
 }
 
+TEST(WorkloadsTest, HpaMetricsUnavailableIsCausedByAFailingMetricsServer) {
+  std::string ms = statefulset("").substr(statefulset("").rfind("---\napiVersion: v1\nkind: Pod"));
+  const std::string from = "name: db-1\n  namespace: shop";
+  ms.replace(ms.find(from), from.size(),
+             "name: metrics-server-1\n  namespace: kube-system\n  labels: {k8s-app: "
+             "metrics-server}");
+  auto f = run(ms + hpa("{conditions: [{type: ScalingActive, status: \"False\", reason: "
+                        "FailedGetResourceMetric, message: 'the HPA was unable to compute the "
+                        "replica count: unable to get metrics for resource cpu: unable to fetch "
+                        "metrics from resource metrics API: the server is currently unable to "
+                        "handle the request (get pods.metrics.k8s.io)'}]}"));
+  auto r = with_rule(f, "hpa-metrics-unavailable");
+  ASSERT_EQ(r.size(), 1u);
+  ASSERT_EQ(r[0]->caused_by.size(), 1u);
+  const Finding* cause = by_id(f, r[0]->caused_by[0]);
+  ASSERT_NE(cause, nullptr);
+  EXPECT_EQ(cause->object.key(), "Pod/kube-system/metrics-server-1");
+}
+
 }  // namespace
 }  // namespace ktriage
