@@ -15,6 +15,7 @@ const AnalyzerDef& readiness_analyzer();
 const AnalyzerDef& services_analyzer();
 const AnalyzerDef& nodes_analyzer();
 const AnalyzerDef& ingress_analyzer();
+const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
 const AnalyzerDef& events_analyzer();
 
@@ -30,6 +31,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       nodes_analyzer(),
       services_analyzer(),
       ingress_analyzer(),
+      workloads_analyzer(),
       addons_analyzer(),
       events_analyzer(),
   };

@@ -66,6 +66,17 @@ void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
   for (std::size_t i = 0; i < findings.size(); ++i) {
     if (!drop[i]) kept.push_back(std::move(findings[i]));
   }
+  // Analyzers that link to pod findings (a Job failed because of its pods' crashes) may name a
+  // folded pod's finding: point them at the representative, once.
+  for (Finding& f : kept) {
+    std::vector<std::string> causes;
+    for (const std::string& c : f.caused_by) {
+      auto r = renamed.find(c);
+      const std::string& id = r == renamed.end() ? c : r->second;
+      if (std::find(causes.begin(), causes.end(), id) == causes.end()) causes.push_back(id);
+    }
+    f.caused_by = std::move(causes);
+  }
   findings = std::move(kept);
 }
 
@@ -104,11 +115,79 @@ std::string replica_text(const Object& w) {
   return "";
 }
 
+// A StatefulSet with podManagementPolicy OrderedReady (the default) creates and updates pods one
+// ordinal at a time: the lowest ordinal that is not Ready holds every later one back. When that
+// pod has a finding, say so, and list its finding first among the causes.
+void stuck_ordinal(const Cluster& cluster, const Object& w, const std::vector<Finding>& findings,
+                   const std::vector<std::size_t>& causes, Finding& s) {
+  if (w.kind != "StatefulSet" || w.spec()["podManagementPolicy"].str() == "Parallel") return;
+  const std::int64_t want = w.spec()["replicas"].as_int(1);
+  if (want <= 1 || w.status()["readyReplicas"].as_int(0) >= want) return;
+  const Object* lowest = nullptr;
+  std::int64_t lowest_ordinal = want;
+  const std::string prefix = std::string(w.name) + "-";
+  for (const Object* pod : cluster.children(w)) {
+    if (pod->kind != "Pod" || !pod->name.starts_with(prefix)) continue;
+    const std::string_view digits = pod->name.substr(prefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != digits.npos) continue;
+    const std::int64_t ordinal = std::stoll(std::string(digits));
+    if (PodView(*pod).ready() || ordinal >= lowest_ordinal) continue;
+    lowest = pod;
+    lowest_ordinal = ordinal;
+  }
+  if (lowest == nullptr) return;
+  std::vector<std::string> first;
+  for (std::size_t i : causes) {
+    bool about = findings[i].object.name == lowest->name;
+    for (const ObjectRef& o : findings[i].also_affects) about = about || o.name == lowest->name;
+    if (about) first.push_back(findings[i].id);
+  }
+  if (first.empty()) return;
+  s.summary += fmt::format("; stuck on ordinal {} (pod {}): pods after it wait for it",
+                           lowest_ordinal, lowest->name);
+  s.evidence.push_back(Evidence::note(fmt::format(
+      "podManagementPolicy {}: pod {} is the lowest ordinal that is not Ready",
+      w.spec()["podManagementPolicy"].str().empty() ? "OrderedReady"
+                                                    : w.spec()["podManagementPolicy"].str(),
+      lowest->name)));
+  for (const std::string& id : s.caused_by) {
+    if (std::find(first.begin(), first.end(), id) == first.end()) first.push_back(id);
+  }
+  s.caused_by = std::move(first);
+}
+
+// A DaemonSet runs one pod per node, so its failures are read per node: which node, which pod,
+// and the pod's own finding (first 5 nodes).
+void daemonset_nodes(const Cluster& cluster, const std::vector<Finding>& findings,
+                     const std::vector<std::size_t>& causes, Finding& s) {
+  std::map<std::string, std::string> by_node;  // node -> "pod: summary"
+  for (std::size_t i : causes) {
+    const Finding& f = findings[i];
+    std::vector<ObjectRef> pods{f.object};
+    pods.insert(pods.end(), f.also_affects.begin(), f.also_affects.end());
+    for (const ObjectRef& ref : pods) {
+      const Object* pod = find_ref(cluster, ref);
+      if (pod == nullptr) continue;
+      std::string_view node = pod->spec()["nodeName"].str();
+      by_node.emplace(node.empty() ? std::string("(not scheduled)") : std::string(node),
+                      fmt::format("pod {}: {}", ref.name, f.summary));
+    }
+  }
+  std::size_t shown = 0;
+  for (const auto& [node, text] : by_node) {
+    if (shown++ >= 5) break;
+    s.evidence.push_back(Evidence::note(fmt::format("node {}: {}", node, text)));
+  }
+}
+
 void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& findings) {
   std::map<std::string, std::pair<const Object*, std::vector<std::size_t>>> by_owner;
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const Finding& f = findings[i];
-    if (f.object.kind != "Pod" || f.severity < Severity::kWarning) continue;
+    // A controller that cannot create pods (ReplicaSet FailedCreate) makes its owner (the
+    // Deployment) unavailable: the owner's symptom hangs under it like under pod faults.
+    const bool create_failure = f.catalog.starts_with("RS-FAILEDCREATE-");
+    if ((f.object.kind != "Pod" && !create_failure) || f.severity < Severity::kWarning) continue;
     // A group of warning events spans objects of several owners: not one workload's cause.
     if (f.rule == "unexplained-warning-events") continue;
     const Object* pod = find_ref(cluster, f.object);
@@ -122,8 +201,27 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     slot.first = &owner;
     slot.second.push_back(i);
   }
+  // An analyzer may already have reported the workload as a symptom of its pods (a rollout past
+  // its deadline, a Job past its backoff limit): that finding, which says more, takes the pod
+  // causes instead of a second symptom about the same object.
+  std::unordered_map<std::string, std::size_t> existing;
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    if (f.object.kind != "Pod" && !f.caused_by.empty() && f.severity >= Severity::kWarning)
+      existing.emplace(f.object.key(), i);
+  }
   for (auto& [key, entry] : by_owner) {
     const Object& w = *entry.first;
+    if (auto it = existing.find(w.ref().key()); it != existing.end()) {
+      Finding& symptom = findings[it->second];
+      for (std::size_t i : entry.second) {
+        const std::string& id = findings[i].id;
+        if (std::find(symptom.caused_by.begin(), symptom.caused_by.end(), id) ==
+            symptom.caused_by.end())
+          symptom.caused_by.push_back(id);
+      }
+      continue;
+    }
     Finding s;
     s.id = fmt::format("{}:{}", kWorkloadRule.id, key);
     s.rule = std::string(kWorkloadRule.id);
@@ -134,18 +232,22 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     for (std::size_t i : entry.second) {
       worst = std::max(worst, findings[i].severity);
       s.caused_by.push_back(findings[i].id);
+      if (findings[i].object.kind != "Pod") continue;
       pods.insert(findings[i].object.name);
       for (const auto& o : findings[i].also_affects) pods.insert(o.name);
     }
     s.severity = worst;
     std::string replicas = replica_text(w);
-    s.summary = fmt::format("{} {}/{}{}: {} pod{} failing", w.kind, w.ns, w.name,
-                            replicas.empty() ? "" : " " + replicas, pods.size(),
-                            pods.size() == 1 ? "" : "s");
+    s.summary = fmt::format(
+        "{} {}/{}{}: {}", w.kind, w.ns, w.name, replicas.empty() ? "" : " " + replicas,
+        pods.empty() ? std::string("pods cannot be created")
+                     : fmt::format("{} pod{} failing", pods.size(), pods.size() == 1 ? "" : "s"));
     if (!replicas.empty()) {
       s.evidence.push_back(
           Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
     }
+    stuck_ordinal(cluster, w, findings, entry.second, s);
+    if (w.kind == "DaemonSet") daemonset_nodes(cluster, findings, entry.second, s);
     s.fix =
         "Fix the cause(s) listed under this workload; the controller recovers on its own once its "
         "pods can run.";

@@ -20,7 +20,7 @@ involvedObject: {kind: ReplicaSet, name: web-1, namespace: shop, uid: r1}
 reason: FailedCreate
 type: Warning
 count: 4
-message: 'pods "web-1-x" is forbidden: exceeded quota: compute, requested: cpu=2, used: cpu=8, limited: cpu=8'
+message: 'Error creating: Internal error occurred: resource quota evaluation timed out'
 lastTimestamp: "2026-11-29T10:40:00Z"
 source: {component: replicaset-controller}
 )";
@@ -34,6 +34,21 @@ TEST(EventsTest, UnexplainedWarningsAreGroupedByReason) {
   EXPECT_NE(r[0]->summary.find("4 Warning events \"FailedCreate\""), std::string::npos);
   ASSERT_FALSE(r[0]->evidence.empty());
   EXPECT_EQ(r[0]->evidence[0].count, 4);
+}
+
+TEST(EventsTest, EventsARuleExplainsAreNotUnexplained) {
+  // The workloads analyzer explains a FailedCreate refused by quota: it is its evidence.
+  std::string yaml(kRs);
+  const std::string timeout =
+      "Error creating: Internal error occurred: resource quota evaluation timed out";
+  yaml.replace(yaml.find(timeout), timeout.size(),
+               "pods \"web-1-x\" is forbidden: exceeded quota: compute");
+  yaml.replace(yaml.find("uid: r1}\n"), 9,
+               "uid: r1}\nspec: {replicas: 1}\nstatus: {replicas: 0}\n");
+  auto c = cluster_from_yaml(yaml);
+  auto f = diagnose(*c);
+  EXPECT_TRUE(with_rule(f, "unexplained-warning-events").empty());
+  EXPECT_EQ(with_rule(f, "rs-failedcreate-quota-exceeded").size(), 1u);
 }
 
 TEST(EventsTest, NegativeNormalEventsAndRecoveredPodsAreQuiet) {

@@ -1,7 +1,7 @@
-// Replicated troubleshoot's pod/event fixtures (../shared/peers/troubleshoot) with the outcome its
-// own tests expect, restated as "ktriage reports the same condition on the same pod". Rows outside
-// this issue's scope (node resources, deployment/job status) are in docs/peer-conformance.md as
-// not covered. Each row names the troubleshoot test case it comes from.
+// Replicated troubleshoot's pod/event and workload fixtures (../shared/peers/troubleshoot) with the
+// outcome its own tests expect, restated as "ktriage reports the same condition on the same
+// object". Rows outside scope (node resources, preflight checks) are in docs/peer-conformance.md
+// as not covered. Each row names the troubleshoot test case it comes from.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -19,6 +19,7 @@ struct PeerRow {
   std::set<std::string> catalogs;               // acceptable catalog ids; empty = any pod finding
   std::vector<std::string> healthy_namespaces;  // namespaces that must have no warning/critical
   const char* not_covered = nullptr;            // why ktriage deliberately differs
+  const char* kind = "Pod";                     // the kind of `pod`
 };
 
 std::vector<Finding> run(const std::vector<std::string>& fixtures) {
@@ -107,6 +108,67 @@ const std::vector<PeerRow>& rows() {
        "message-image-pull-fail/no-image-deployment-849c4c4958-rxqmt",
        {},
        {}},
+      // Workload status analyzers: their "analyze all" cases expect every not-ready object
+      // reported (the "with namespaces" variants expect a subset of the same objects).
+      {"Test_analyzeReplicaSetStatus/analyze all replicasets (rook-ceph) + fail because 0 ready",
+       {"replicasets/rook-ceph.json", "replicasets/default.json"},
+       "rook-ceph/rook-ceph-mds-rook-shared-fs-b-7895f484f5",
+       {"DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE"},
+       {},
+       nullptr,
+       "ReplicaSet"},
+      {"Test_analyzeReplicaSetStatus/analyze all replicasets (+ with namespaces) (default)",
+       {"replicasets/rook-ceph.json", "replicasets/default.json"},
+       "default/kurl-proxy-kotsadm-cf695877c",
+       {"DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE"},
+       {},
+       nullptr,
+       "ReplicaSet"},
+      {"Test_analyzeStatefulsetStatus/analyze all statefulsets (+ with namespaces) (monitoring)",
+       {"statefulsets/monitoring.json", "statefulsets/default.json"},
+       "monitoring/alertmanager-prometheus-alertmanager",
+       {"DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE"},
+       {},
+       nullptr,
+       "StatefulSet"},
+      {"Test_analyzeStatefulsetStatus/analyze all statefulsets (default)",
+       {"statefulsets/monitoring.json", "statefulsets/default.json"},
+       "default/kotsadm-postgres",
+       {"DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE"},
+       {},
+       nullptr,
+       "StatefulSet"},
+      {"Test_JobStatus/analyze all jobs (test) + fail when failed > 0",
+       {"jobs/test.json", "jobs/projectcontour.json"},
+       "test/post-install-job",
+       {"JOB-BACKOFF-LIMIT-EXCEEDED"},
+       {},
+       nullptr,
+       "Job"},
+      {"Test_deploymentStatus/1/1, pass when = 1 (kotsadm-api, and nothing else in default)",
+       {"deployments/default.json"},
+       "",
+       {},
+       {"default"}},
+      {"Test_deploymentStatus/multiple namespaces, 2/3",
+       {"deployments/default.json", "deployments/monitoring.json"},
+       "default/kotsadm-web",
+       {"DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE"},
+       {},
+       "troubleshoot compares readyReplicas with status.replicas (1/2); the Deployment is "
+       "Available "
+       "with availableReplicas equal to spec.replicas (1) and Progressing=NewReplicaSetAvailable: "
+       "the second replica is the old revision's pod still terminating after a finished rollout, "
+       "not a fault",
+       "Deployment"},
+      {"Test_JobStatus/analyze all jobs (+ with namespaces) (projectcontour)",
+       {"jobs/test.json", "jobs/projectcontour.json"},
+       "projectcontour/contour-certgen-v1.19.1",
+       {},
+       {},
+       "the fixture's Job has condition Complete=True (and a completionTime) with failed: 1; "
+       "ktriage trusts the job controller's Complete condition and never reports a completed Job",
+       "Job"},
   };
   return kRows;
 }
@@ -131,9 +193,9 @@ TEST_P(TroubleshootPeer, ReportsTheSameCondition) {
   bool found = false;
   std::string seen;
   for (const Finding& f : findings) {
-    bool about = f.object.kind == "Pod" && f.object.ns + "/" + f.object.name == row.pod;
+    bool about = f.object.kind == row.kind && f.object.ns + "/" + f.object.name == row.pod;
     for (const auto& o : f.also_affects)
-      about = about || (o.kind == "Pod" && o.ns + "/" + o.name == row.pod);
+      about = about || (o.kind == row.kind && o.ns + "/" + o.name == row.pod);
     if (!about) continue;
     seen += " " + f.catalog;
     if (f.severity < Severity::kWarning) continue;
@@ -141,6 +203,22 @@ TEST_P(TroubleshootPeer, ReportsTheSameCondition) {
   }
   EXPECT_TRUE(found) << row.troubleshoot_case << ": no matching finding on " << row.pod
                      << "; found:" << seen;
+}
+
+// The same "analyze all" cases expect nothing about the ready and complete objects beside them.
+TEST(TroubleshootPeerWorkloads, ReadyAndCompleteWorkloadsAreNotReported) {
+  auto findings = run({"jobs/test.json", "replicasets/rook-ceph.json", "replicasets/default.json",
+                       "statefulsets/monitoring.json", "statefulsets/default.json"});
+  const std::set<std::string> fine = {
+      "Job/test/pre-install-job", "ReplicaSet/rook-ceph/rook-ceph-operator-5557df7466",
+      "ReplicaSet/rook-ceph/rook-ceph-crashcollector-kurl-002-66cc8f5556",
+      "ReplicaSet/default/kotsadm-f98ff7d75", "StatefulSet/monitoring/prometheus-k8s"};
+  std::size_t reported = 0;
+  for (const Finding& f : findings) {
+    EXPECT_EQ(fine.count(f.object.key()), 0u) << f.id;
+    if (f.severity >= Severity::kWarning) ++reported;
+  }
+  EXPECT_EQ(reported, 5u);  // mds-b, kurl-proxy, alertmanager, kotsadm-postgres, post-install-job
 }
 
 INSTANTIATE_TEST_SUITE_P(Troubleshoot, TroubleshootPeer, ::testing::ValuesIn(rows()),
