@@ -13,12 +13,13 @@ const AnalyzerDef& container_config_analyzer();
 const AnalyzerDef& crashes_analyzer();
 const AnalyzerDef& readiness_analyzer();
 const AnalyzerDef& services_analyzer();
+const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& events_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
   static const AnalyzerDef kAll[] = {
       scheduling_analyzer(), images_analyzer(),   container_config_analyzer(), crashes_analyzer(),
-      readiness_analyzer(),  services_analyzer(), events_analyzer(),
+      readiness_analyzer(),  services_analyzer(), storage_analyzer(),          events_analyzer(),
   };
   return kAll;
 }

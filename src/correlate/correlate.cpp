@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "correlate/storage_links.h"
 #include "model/pod.h"
 #include "model/scheduling.h"
 
@@ -293,6 +294,7 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
   link_dependencies(cluster, findings);
+  link_pods_to_claims(cluster, findings);
   break_cycles(findings);
   order(findings);
   return findings;

@@ -21,10 +21,7 @@ const std::map<std::string, std::string>& expected_to_fail() {
       {"018-yaml-duplicate-envfrom-key", "needs `ktriage lint` (issue 6)"},
       {"023-ingress-created-in-wrong-namespace", "needs the Ingress analyzer (issue 4)"},
       {"026-node-notready-cni-not-installed", "needs the node analyzer (issue 4)"},
-      {"029-pvc-pending-no-default-storageclass", "needs the storage analyzer (issue 4)"},
       {"031-upgrade-ingress-extensions-v1beta1-on-1-22", "needs `ktriage upgrade-check` (issue 6)"},
-      {"035-ack-disk-category-not-supported-by-instance",
-       "needs the storage/cloud analyzers (issues 4, 7)"},
   };
   return kList;
 }
