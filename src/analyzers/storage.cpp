@@ -410,6 +410,21 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
                         : fmt::format("StorageClasses in the snapshot, none annotated "
                                       "storageclass.kubernetes.io/is-default-class=\"true\": {}",
                                       names_of(classes))));
+    // Suggest a class to make default: a WaitForFirstConsumer one creates disks in the zone of
+    // the pod that uses them, which suits zonal cloud disks best.
+    const Object* suggest = classes.empty() ? nullptr : classes.front();
+    for (const Object* sc : classes) {
+      if ((*sc)["volumeBindingMode"].str() == "WaitForFirstConsumer") {
+        suggest = sc;
+        break;
+      }
+    }
+    for (const Object* sc : classes) {
+      if (sc->annotations()["storageclass.kubernetes.io/is-default-class"].str() == "false") {
+        f.evidence.push_back(field_evidence(
+            *sc, ".metadata.annotations[storageclass.kubernetes.io/is-default-class]", "false"));
+      }
+    }
     std::size_t available = 0;
     for (const Object* pv : cluster.of_kind("PersistentVolume")) {
       if (pv->status()["phase"].str() == "Available") ++available;
@@ -417,13 +432,13 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     f.evidence.push_back(Evidence::note(fmt::format(
         "{} Available PersistentVolume{} in the snapshot", available, available == 1 ? "" : "s")));
     f.fix = fmt::format(
-        "Install a provisioner and mark its class default: kubectl patch storageclass "
+        "Mark a class default (or install a provisioner first): kubectl patch storageclass "
         "{} -p '{{\"metadata\":{{\"annotations\":{{\"storageclass.kubernetes.io/"
         "is-default-class\":\"true\"}}}}}}'; or set storageClassName in the claim (chart value) "
         "and recreate it ({}delete pvc {}); or create a PV of {} with access mode {} and no class. "
         "Clusters before v1.26 do not give existing claims a default added later: recreate them.",
-        classes.empty() ? std::string("CLASS") : std::string(classes.front()->name), ns, pvc.name,
-        ssize, access_modes(pvc.spec()["accessModes"]));
+        suggest == nullptr ? std::string("CLASS") : std::string(suggest->name), ns, pvc.name, ssize,
+        access_modes(pvc.spec()["accessModes"]));
     return;
   }
 
