@@ -669,6 +669,23 @@ void multi_attach(const AnalysisContext& ctx, const Object& pod, const Event& ev
       node_down = node_down || (c["type"].str() == "Ready" && c["status"].str() != "True");
     }
   }
+  // The CSI attacher's record of where the disk is attached (storage.k8s.io/v1 VolumeAttachment),
+  // which names the node even when the event names no pod.
+  const Object* attachment = nullptr;
+  for (const Object* va : cluster.of_kind("VolumeAttachment")) {
+    if (va->spec()["source"]["persistentVolumeName"].str() == volume &&
+        va->spec()["nodeName"].str() != pod.spec()["nodeName"].str()) {
+      attachment = va;
+    }
+  }
+  if (attachment != nullptr && other_node.empty()) {
+    other_node = std::string(attachment->spec()["nodeName"].str());
+    if (const Object* n = cluster.find("Node", "", other_node)) {
+      for (const Value& c : n->status()["conditions"].items()) {
+        node_down = node_down || (c["type"].str() == "Ready" && c["status"].str() != "True");
+      }
+    }
+  }
   Finding& f = sink.add(
       kMultiAttach, pod,
       holders.empty()
@@ -695,6 +712,12 @@ void multi_attach(const AnalysisContext& ctx, const Object& pod, const Event& ev
                              fmt::format("{} {}", c["status"].str(), c["reason"].str())));
       }
     }
+  }
+  if (attachment != nullptr) {
+    f.evidence.push_back(
+        field_evidence(*attachment, ".spec.nodeName / .status.attached",
+                       fmt::format("{} / {}", attachment->spec()["nodeName"].str(),
+                                   attachment->status()["attached"].as_bool() ? "true" : "false")));
   }
   add_pv_evidence(cluster, pod, volume, f);
   const Object& owner = cluster.top_owner(pod);
@@ -858,6 +881,9 @@ bool is_timeout(std::string_view msg) {
 void analyze_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sink) {
   PodView pv(pod);
   if (pv.terminated() || pv.ready() || pv.being_deleted()) return;
+  // Volumes are set up before any container starts: a Running pod has mounted them, and its old
+  // mount events are history.
+  if (pv.phase() != "Pending") return;
   const Cluster& cluster = ctx.cluster;
   const Event* timeout = nullptr;
   bool specific = false;

@@ -387,6 +387,61 @@ status: {phase: Running}
   EXPECT_TRUE(with_rule(all, "volume-attach-failed").empty());
 }
 
+TEST(StorageTest, MultiAttachWithoutPodNamesTheNodeFromTheVolumeAttachment) {
+  const std::string vol = "  - name: data\n    persistentVolumeClaim: {claimName: data}";
+  const std::string attachment = R"(---
+apiVersion: storage.k8s.io/v1
+kind: VolumeAttachment
+metadata: {name: csi-0a1b2c}
+spec:
+  attacher: diskplugin.csi.alibabacloud.com
+  nodeName: n-dead
+  source: {persistentVolumeName: d-2ze0001}
+status: {attached: true}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n-dead}
+status: {conditions: [{type: Ready, status: Unknown, reason: NodeStatusUnknown}]}
+)";
+  auto all = diagnose(*cluster_from_yaml(
+      creating_pod("db", vol) + attachment +
+      event("Pod", "db", "FailedAttachVolume",
+            "Multi-Attach error for volume \\\"d-2ze0001\\\" Volume is already exclusively "
+            "attached to one node and can't be attached to another",
+            "Warning", "attachdetach-controller")));
+  auto f = with_rule(all, "volume-multi-attach");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->fix.find("node n-dead"), std::string::npos);
+  EXPECT_NE(f[0]->fix.find("If that node is dead"), std::string::npos);
+}
+
+TEST(StorageTest, RunningPodsOldMountEventsAreHistory) {
+  std::string pod = creating_pod("web", "  - name: config\n    configMap: {name: web-conf}");
+  pod.replace(pod.find("phase: Pending"), 14, "phase: Running");
+  auto all = diagnose(*cluster_from_yaml(
+      pod + event("Pod", "web", "FailedMount",
+                  "MountVolume.SetUp failed for volume \\\"config\\\" : configmap "
+                  "\\\"web-conf\\\" not found")));
+  EXPECT_TRUE(with_rule(all, "mount-secret-configmap-missing").empty());
+}
+
+TEST(StorageTest, MountTimeoutOnAPendingClaimIsCausedByTheClaim) {
+  const std::string vol = "  - name: data\n    persistentVolumeClaim: {claimName: data}";
+  auto all = diagnose(*cluster_from_yaml(
+      creating_pod("web", vol) + pvc("data", "  storageClassName: gp2\n") +
+      storage_class("alicloud-disk-essd", true) +
+      event("Pod", "web", "FailedMount",
+            "Unable to attach or mount volumes: unmounted volumes=[data], unattached "
+            "volumes=[data]: timed out waiting for the condition")));
+  auto timeout = with_rule(all, "volume-mount-timeout");
+  auto claim = with_rule(all, "pvc-pending-storageclass-not-found");
+  ASSERT_EQ(timeout.size(), 1u);
+  ASSERT_EQ(claim.size(), 1u);
+  ASSERT_EQ(timeout[0]->caused_by.size(), 1u);
+  EXPECT_EQ(timeout[0]->caused_by[0], claim[0]->id);
+}
+
 TEST(StorageTest, AttachFailedAndTheAckInstanceCategoryCase) {
   const std::string vol = "  - name: data\n    persistentVolumeClaim: {claimName: data}";
   auto generic = diagnose(*cluster_from_yaml(
