@@ -191,6 +191,11 @@ constexpr Rule kRules[] = {kNoDefault,        kClassNotFound, kProvisioning, kSi
                            kPvFailed,         kMountMissing,  kMultiAttach,  kAttachFailed,
                            kCategoryInstance, kMountTimeout,  kNfs,          kHostPath};
 
+// How long the PV controller may wait on an external provisioner without an answer before the
+// provisioner counts as absent. CSI provisioners retry failures with backoff from 1 s and report
+// each one; 5 minutes of silence is far beyond a slow cloud API.
+constexpr std::int64_t kProvisionerSilentSeconds = 300;
+
 // The text between the first `"` after `after` and the next `"`; "" when absent.
 std::string_view quoted_after(std::string_view text, std::string_view after) {
   std::size_t at = text.find(after);
@@ -459,6 +464,44 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     return;
   }
 
+  // The PV controller repeats ExternalProvisioning while it waits for an external provisioner;
+  // a provisioner that runs either creates the volume within seconds or reports
+  // ProvisioningFailed, so a long wait with neither means none is acting on the class.
+  if (const Event* wait = latest_event(cluster, pvc, "ExternalProvisioning");
+      wait != nullptr && sc != nullptr) {
+    const std::int64_t span =
+        wait->last_seen && wait->first_seen ? *wait->last_seen - *wait->first_seen : 0;
+    if (span >= kProvisionerSilentSeconds) {
+      std::string_view prov = (*sc)["provisioner"].str();
+      Finding& f =
+          sink.add(kProvisioning, pvc,
+                   fmt::format("PVC is Pending: provisioner {} has not created its volume in {}",
+                               prov, format_duration(span)));
+      add_pvc_basics(pvc, f);
+      f.evidence.push_back(event_evidence(cluster, *wait));
+      f.evidence.push_back(field_evidence(*sc, ".provisioner", prov));
+      std::size_t shown = 0;
+      for (const Object* p : cluster.pods_in("kube-system")) {
+        if (!has(p->name, "provisioner") && !has(p->name, "csi")) continue;
+        if (shown++ >= 4) break;
+        PodView v(*p);
+        f.evidence.push_back(
+            field_evidence(*p, ".status.phase",
+                           fmt::format("{}{}", v.phase(), v.ready() ? ", Ready" : ", not Ready")));
+      }
+      if (shown == 0)
+        f.evidence.push_back(
+            Evidence::note("no csi or provisioner pod of kube-system is in the snapshot"));
+      f.fix = fmt::format(
+          "No provisioner is acting on StorageClass {}: check that the {} controller runs and is "
+          "registered (kubectl -n kube-system get pods | grep -e csi -e provisioner; its logs; on "
+          "ACK the csi-provisioner Deployment and the csi-plugin DaemonSet), or fix the class's "
+          "provisioner name; then {}describe pvc {}.",
+          sc->name, prov, ns, pvc.name);
+      return;
+    }
+  }
+
   if (sc != nullptr && (*sc)["volumeBindingMode"].str() == "WaitForFirstConsumer") {
     if (!pods_using(cluster, pvc).empty()) return;  // the scheduler binds it with its pod
     Finding& f = sink.add(kWaitConsumer, pvc,
@@ -568,6 +611,23 @@ const Object* find_pv(const Cluster& cluster, const Object& pod, std::string_vie
     }
   }
   return nullptr;
+}
+
+// The zone a zonal disk lives in: its zone label, else the zone term of its node affinity (CSI
+// drivers write topology.<driver>/zone there). "" when the PV says nothing about zones.
+std::string_view pv_zone(const Object& pv) {
+  for (std::string_view label :
+       {"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}) {
+    if (std::string_view z = pv.label(label); !z.empty()) return z;
+  }
+  for (const Value& term : pv.spec()["nodeAffinity"]["required"]["nodeSelectorTerms"].items()) {
+    for (const Value& e : term["matchExpressions"].items()) {
+      if (e["key"].str().ends_with("/zone") && e["operator"].str() == "In" &&
+          e["values"].size() == 1)
+        return e["values"][0].str();
+    }
+  }
+  return {};
 }
 
 void add_pv_evidence(const Cluster& cluster, const Object& pod, std::string_view volume,
@@ -781,6 +841,16 @@ void attach_failed(const AnalysisContext& ctx, const Object& pod, const Event& e
     }
   }
   add_pv_evidence(cluster, pod, volume, f);
+  std::string_view node_zone = node != nullptr ? node->label("topology.kubernetes.io/zone") : "";
+  const Object* pv = find_pv(cluster, pod, volume);
+  std::string_view disk_zone = pv != nullptr ? pv_zone(*pv) : std::string_view();
+  const bool zone_conflict = !node_zone.empty() && !disk_zone.empty() && node_zone != disk_zone;
+  if (zone_conflict) {
+    f.evidence.push_back(Evidence::note(fmt::format(
+        "the disk is in zone {}, node {} in zone {}: a zonal disk attaches only to instances of "
+        "its zone",
+        disk_zone, node_name, node_zone)));
+  }
   if (category) {
     std::string immediate_default;
     for (const Object* sc : cluster.of_kind("StorageClass")) {
@@ -803,6 +873,15 @@ void attach_failed(const AnalysisContext& ctx, const Object& pod, const Event& e
             : fmt::format(" (default StorageClass {} binds Immediate)", immediate_default),
         declared_workload(cluster, pod));
   } else {
+    if (zone_conflict) {
+      f.fix = fmt::format(
+          "Run the pod in zone {} where the disk is (add nodes there, or a nodeSelector "
+          "topology.kubernetes.io/zone={} in {}), or move the data to a disk in zone {} (snapshot "
+          "and restore); use WaitForFirstConsumer classes so new disks are created in the pod's "
+          "zone.",
+          disk_zone, disk_zone, workload_name(cluster, pod), node_zone);
+      return;
+    }
     f.fix = fmt::format(
         "Read the attach error above: align the disk's zone and category with node {} (kubectl "
         "get node {} -L topology.kubernetes.io/zone), check the disks-per-instance limit, that "

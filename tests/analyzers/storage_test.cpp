@@ -205,6 +205,26 @@ TEST(StorageTest, NoProvisioningFindingWithoutTheEvent) {
   EXPECT_TRUE(count_rule(*c, "pvc-pending-provisioning-failed") == 0);
 }
 
+TEST(StorageTest, ExternalProvisionerThatNeverAnswersAndNotOneThatJustStarted) {
+  auto with_span = [](std::string_view first) {
+    std::string ev = event("PersistentVolumeClaim", "data", "ExternalProvisioning",
+                           "waiting for a volume to be created, either by external provisioner "
+                           "\\\"nasplugin.csi.alibabacloud.com\\\" or manually created by system "
+                           "administrator",
+                           "Normal", "persistentvolume-controller");
+    ev.replace(ev.find("count: 7"), 8, "count: 42\nfirstTimestamp: \"" + std::string(first) + "\"");
+    return pvc("data", "  storageClassName: alicloud-nas\n") +
+           storage_class("alicloud-nas", false, "Immediate", "nasplugin.csi.alibabacloud.com") + ev;
+  };
+  auto all = diagnose(*cluster_from_yaml(with_span("2026-11-29T10:01:00Z")));
+  auto f = with_rule(all, "pvc-pending-provisioning-failed");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->summary.find("nasplugin.csi.alibabacloud.com"), std::string::npos);
+  EXPECT_EQ(count_rule(*cluster_from_yaml(with_span("2026-11-29T10:40:30Z")),
+                       "pvc-pending-provisioning-failed"),
+            0u);
+}
+
 TEST(StorageTest, SizeBelowTheProviderMinimum) {
   auto c = cluster_from_yaml(
       pvc("data", "  storageClassName: alicloud-disk-ssd\n") +
@@ -469,6 +489,36 @@ TEST(StorageTest, AttachFailedAndTheAckInstanceCategoryCase) {
     instance_type = instance_type || e.value == "ecs.g7.large";
   EXPECT_TRUE(instance_type);
   EXPECT_NE(f[0]->fix.find("alicloud-disk-available"), std::string::npos);
+}
+
+TEST(StorageTest, AttachFailedNamesAZoneConflictBetweenDiskAndNode) {
+  const std::string pv = R"(---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: d-2ze0001
+  labels: {topology.kubernetes.io/zone: cn-beijing-g}
+spec:
+  accessModes: [ReadWriteOnce]
+  claimRef: {namespace: shop, name: data}
+status: {phase: Bound}
+)";
+  const std::string ev = event("Pod", "web", "FailedAttachVolume",
+                               "AttachVolume.Attach failed for volume \\\"d-2ze0001\\\" : rpc "
+                               "error: code = Aborted desc = InvalidOperation",
+                               "Warning", "attachdetach-controller");
+  const std::string vol = "  - name: data\n    persistentVolumeClaim: {claimName: data}";
+  auto all = diagnose(*cluster_from_yaml(creating_pod("web", vol) + std::string(kNode) + pv + ev));
+  auto f = with_rule(all, "volume-attach-failed");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->fix.find("zone cn-beijing-g"), std::string::npos);
+  std::string same = pv;
+  same.replace(same.find("cn-beijing-g"), 12, "cn-beijing-h");
+  auto none =
+      diagnose(*cluster_from_yaml(creating_pod("web", vol) + std::string(kNode) + same + ev));
+  auto g = with_rule(none, "volume-attach-failed");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0]->fix.find("Run the pod in zone"), std::string::npos);
 }
 
 TEST(StorageTest, MountTimeoutOnlyWithoutAMoreSpecificError) {
