@@ -644,15 +644,28 @@ void add_pv_evidence(const Cluster& cluster, const Object& pod, std::string_view
     f.evidence.push_back(field_evidence(*pv, ".spec.csi.volumeAttributes.type", t));
 }
 
+// The not-found error of the kubelet's secret/configmap managers inside a SetUp failure:
+// `: configmap "x" not found` (plural before v1.19), or `[configmap "x" not found, ...]` when a
+// projected volume aggregates several. The token found, or "" when the message has none.
+std::string_view missing_token(std::string_view msg) {
+  for (std::string_view t : {": configmaps", ": configmap", ": secrets", ": secret", "[configmaps",
+                             "[configmap", "[secrets", "[secret"}) {
+    std::size_t at = msg.find(t);
+    if (at != std::string_view::npos && msg.substr(at + t.size()).starts_with(" \"") &&
+        has(msg.substr(at), "\" not found"))
+      return t;
+  }
+  return {};
+}
+
 void missing_object(const AnalysisContext& ctx, const Object& pod, const Event& ev,
                     FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
   std::string_view volume = quoted_after(ev.message, "for volume");
-  const bool secret = has(ev.message, ": secret \"") || has(ev.message, ": secrets \"");
+  std::string_view token = missing_token(ev.message);
+  const bool secret = token.find("secret") != std::string_view::npos;
   std::string_view kind = secret ? "Secret" : "ConfigMap";
-  std::string_view name = quoted_after(
-      ev.message, secret ? (has(ev.message, ": secrets \"") ? ": secrets" : ": secret")
-                         : (has(ev.message, ": configmaps \"") ? ": configmaps" : ": configmap"));
+  std::string_view name = quoted_after(ev.message, token);
   const Object* obj = cluster.find(kind, pod.ns, name);
   Finding& f =
       sink.add(kMountMissing, pod,
@@ -978,8 +991,7 @@ void analyze_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sin
     } else if (category_by_instance(m) || has(m, "AttachVolume.Attach failed")) {
       attach_failed(ctx, pod, ev, sink);
       specific = true;
-    } else if (has(m, "MountVolume.SetUp failed") && (has(m, "configmap") || has(m, "secret")) &&
-               has(m, "not found")) {
+    } else if (has(m, "MountVolume.SetUp failed") && !missing_token(m).empty()) {
       missing_object(ctx, pod, ev, sink);
       specific = true;
     } else if (has(m, "hostPath type check failed")) {

@@ -364,6 +364,32 @@ data: {a: b}
   EXPECT_TRUE(with_rule(all, "volume-mount-timeout").empty());
 }
 
+TEST(StorageTest, MissingObjectWordingsOfOldKubeletsAndProjectedVolumesButNotCsiSecrets) {
+  const std::string pod = creating_pod("web", "  - name: creds\n    secret: {secretName: db}");
+  auto plural = diagnose(*cluster_from_yaml(
+      pod + event("Pod", "web", "FailedMount",
+                  "MountVolume.SetUp failed for volume \\\"creds\\\" : secrets \\\"db\\\" not "
+                  "found")));
+  auto f = with_rule(plural, "mount-secret-configmap-missing");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->summary.find("Secret shop/db"), std::string::npos);
+  auto projected = diagnose(*cluster_from_yaml(
+      pod + event("Pod", "web", "FailedMount",
+                  "MountVolume.SetUp failed for volume \\\"creds\\\" : [configmap "
+                  "\\\"ca\\\" not found, secret \\\"db\\\" not found]")));
+  auto g = with_rule(projected, "mount-secret-configmap-missing");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_NE(g[0]->summary.find("ConfigMap shop/ca"), std::string::npos);
+  // The Secrets Store CSI driver's own error is not a missing volume source.
+  EXPECT_EQ(count_rule(*cluster_from_yaml(
+                           pod + event("Pod", "web", "FailedMount",
+                                       "MountVolume.SetUp failed for volume \\\"creds\\\" : rpc "
+                                       "error: code = Unknown desc = failed to mount secrets store "
+                                       "objects for pod shop/web, err: secret not found")),
+                       "mount-secret-configmap-missing"),
+            0u);
+}
+
 TEST(StorageTest, MissingSecretThatNowExistsIsOnlyAWarningAndReadyPodsAreSkipped) {
   const std::string secret = R"(---
 apiVersion: v1
