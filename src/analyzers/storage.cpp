@@ -9,21 +9,23 @@
 //
 // Messages matched, by component:
 //   kube-controller-manager PV controller, pkg/controller/volume/persistentvolume/pv_controller.go
-//   (v1.9 to v1.35):
+//   (same text from the glog-era releases to today's klog ones):
 //     FailedBinding (Normal), syncUnboundClaim: `no persistent volumes available for this claim
 //       and no storage class is set`
 //     ProvisioningFailed (Warning), provisionClaim when the class lister fails:
-//       `storageclass.storage.k8s.io "<class>" not found`
+//       `storageclass.storage.k8s.io "<class>" not found` (the API's NotFound error text)
 //     WaitForFirstConsumer (Normal): `waiting for first consumer to be created before binding`
 //     ExternalProvisioning (Normal): `waiting for a volume to be created, either by external
-//       provisioner "<name>" or manually created by system administrator` (v1.29+ reword it to
-//       `Waiting for a volume to be created either by the external provisioner '<name>' ...`)
-//   external-provisioner (sig-storage-lib-external-provisoner controller.go, v4 to v11):
+//       provisioner "<name>" or manually created by system administrator` (recent releases word
+//       it `Waiting for a volume to be created either by the external provisioner ...`; only the
+//       reason and the times are used)
+//   external-provisioner (kubernetes-csi/external-provisioner through
+//   sig-storage-lib-external-provisioner's controller.go):
 //     ProvisioningFailed (Warning): `failed to provision volume with StorageClass "<class>": <err>`
 //     where <err> carries the cloud error (Alibaba Cloud: `InvalidDataDiskCategory.NotSupported`,
 //     `The specified AZone inventory is insufficient`, `InvalidParameter` on Size, ...).
 //   attach-detach controller, pkg/controller/volume/attachdetach/reconciler/reconciler.go
-//   (v1.13 to v1.35), event FailedAttachVolume:
+//   (reportMultiAttachError), event FailedAttachVolume:
 //     `Multi-Attach error for volume "<pv>" Volume is already used by pod(s) <p1>, <p2>` (pods of
 //     the same namespace; `... and N pod(s) in different namespaces`), or `... Volume is already
 //     exclusively attached to one node and can't be attached to another` when no pod is known;
@@ -31,15 +33,16 @@
 //   kubelet volume manager (pkg/kubelet/volumemanager, pkg/volume/util/operationexecutor), event
 //   FailedMount:
 //     `MountVolume.SetUp failed for volume "<v>" : configmap "<name>" not found` (secret likewise;
-//       kubelets before v1.19 name the plural resource `configmaps "<name>" not found`)
+//       kubelets whose managers GET from the API server give its plural wording
+//       `configmaps "<name>" not found`)
 //     `MountVolume.MountDevice failed for volume "<v>" : rpc error: ...` (CSI NodeStageVolume)
 //     `MountVolume.SetUp failed for volume "<v>" : mount failed: exit status 32 ... Output:
 //       mount.nfs: ...` (nfs-utils text)
 //     `MountVolume.SetUp failed for volume "<v>" : hostPath type check failed: <path> is not a
 //       directory` (pkg/volume/hostpath)
 //     `Unable to attach or mount volumes: unmounted volumes=[...], unattached volumes=[...]:
-//       timed out waiting for the condition` (v1.19 to v1.27; `context deadline exceeded` later);
-//     before v1.19 `Unable to mount volumes for pod "<pod>": timeout expired waiting for volumes
+//       timed out waiting for the condition` (`context deadline exceeded` in newer kubelets);
+//     older kubelets `Unable to mount volumes for pod "<pod>": timeout expired waiting for volumes
 //       to attach or mount for pod "<ns>"/"<name>". list of unmounted volumes=[...]`.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -645,8 +648,9 @@ void add_pv_evidence(const Cluster& cluster, const Object& pod, std::string_view
 }
 
 // The not-found error of the kubelet's secret/configmap managers inside a SetUp failure:
-// `: configmap "x" not found` (plural before v1.19), or `[configmap "x" not found, ...]` when a
-// projected volume aggregates several. The token found, or "" when the message has none.
+// `: configmap "x" not found` (`configmaps` from API-server lookups), or `[configmap "x" not found,
+// ...]` when a projected volume aggregates several. The token found, or "" when the message has
+// none.
 std::string_view missing_token(std::string_view msg) {
   for (std::string_view t : {": configmaps", ": configmap", ": secrets", ": secret", "[configmaps",
                              "[configmap", "[secrets", "[secret"}) {
