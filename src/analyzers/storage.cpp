@@ -439,13 +439,31 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     }
     f.evidence.push_back(Evidence::note(fmt::format(
         "{} Available PersistentVolume{} in the snapshot", available, available == 1 ? "" : "s")));
+    // A claim made from a StatefulSet's volumeClaimTemplates takes its class from there.
+    const Object* sts = nullptr;
+    for (const Object* p : pods_using(cluster, pvc)) {
+      const Object& top = cluster.top_owner(*p);
+      if (top.kind == "StatefulSet") sts = &top;
+    }
+    const std::string set_class =
+        sts != nullptr
+            ? fmt::format(
+                  "or set storageClassName in the volumeClaimTemplates of statefulset/{} "
+                  "(immutable "
+                  "there: {}delete statefulset {} --cascade=orphan, re-apply it, then delete pvc "
+                  "{} and its pod so both are recreated)",
+                  sts->name, ns, sts->name, pvc.name)
+            : fmt::format(
+                  "or set storageClassName in the claim (chart value) and recreate it ({}delete "
+                  "pvc {})",
+                  ns, pvc.name);
     f.fix = fmt::format(
         "Mark a class default (or install a provisioner first): kubectl patch storageclass "
         "{} -p '{{\"metadata\":{{\"annotations\":{{\"storageclass.kubernetes.io/"
-        "is-default-class\":\"true\"}}}}}}'; or set storageClassName in the claim (chart value) "
-        "and recreate it ({}delete pvc {}); or create a PV of {} with access mode {} and no class. "
-        "Clusters before v1.26 do not give existing claims a default added later: recreate them.",
-        suggest == nullptr ? std::string("CLASS") : std::string(suggest->name), ns, pvc.name, ssize,
+        "is-default-class\":\"true\"}}}}}}'; {}; or create a PV of {} with access mode {} and no "
+        "class. Clusters before v1.26 do not give existing claims a default added later: recreate "
+        "them.",
+        suggest == nullptr ? std::string("CLASS") : std::string(suggest->name), set_class, ssize,
         access_modes(pvc.spec()["accessModes"]));
     return;
   }

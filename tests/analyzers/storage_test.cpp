@@ -628,6 +628,33 @@ status:
   EXPECT_TRUE(claim[0]->caused_by.empty());
   ASSERT_EQ(pending[0]->caused_by.size(), 1u);
   EXPECT_EQ(pending[0]->caused_by[0], claim[0]->id);
+  // Without an owner the fix edits the claim itself.
+  EXPECT_NE(claim[0]->fix.find("set storageClassName in the claim"), std::string::npos);
+}
+
+TEST(StorageTest, NoDefaultClassFixEditsTheStatefulSetTemplate) {
+  const std::string sts = R"(---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop, uid: uid-sts-db}
+spec: {replicas: 1}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: db-0
+  namespace: shop
+  uid: uid-db-0
+  ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: uid-sts-db, controller: true}]
+spec:
+  containers: [{name: db, image: postgres}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: data-db-0}}]
+status: {phase: Pending}
+)";
+  auto all = diagnose(*cluster_from_yaml(sts + pvc("data-db-0", "") + storage_class("nas", false)));
+  auto f = with_rule(all, "pvc-pending-no-default-storageclass");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->fix.find("volumeClaimTemplates of statefulset/db"), std::string::npos);
 }
 
 }  // namespace
