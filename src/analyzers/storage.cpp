@@ -983,6 +983,49 @@ void mount_error(const AnalysisContext& ctx, const Object& pod, const Event& ev,
       node.empty() ? "NODE" : node);
 }
 
+// kubelet pkg/volume/configmap (and secret): `configmap references non-existent config key: <k>`
+// (`secret references non-existent secret key: <k>`) when an items[].key is missing and the
+// volume is not optional.
+void missing_key(const AnalysisContext& ctx, const Object& pod, const Event& ev,
+                 FindingSink& sink) {
+  const Cluster& cluster = ctx.cluster;
+  std::string_view volume = quoted_after(ev.message, "for volume");
+  const bool secret = has(ev.message, "secret references non-existent");
+  std::string_view key = ev.message.substr(ev.message.rfind(": ") + 2);
+  while (!key.empty() && (key.back() == '\n' || key.back() == ' ')) key.remove_suffix(1);
+  std::size_t idx = 0;
+  const Value* v = pod_volume(pod, volume, &idx);
+  std::string_view name = v == nullptr ? std::string_view()
+                                       : (secret ? (*v)["secret"]["secretName"].str()
+                                                 : (*v)["configMap"]["name"].str());
+  std::string_view kind = secret ? "Secret" : "ConfigMap";
+  Finding& f = sink.add(
+      kMountMissing, pod,
+      fmt::format("Pod cannot start: volume \"{}\" mounts key \"{}\" of {} {}/{}, which has no "
+                  "such key",
+                  volume, key, kind, pod.ns, name.empty() ? "?" : name),
+      volume);
+  f.evidence.push_back(event_evidence(cluster, ev));
+  if (v != nullptr) {
+    f.evidence.push_back(field_evidence(
+        pod, fmt::format(".spec.volumes[{}].{}.items", idx, secret ? "secret" : "configMap"),
+        fmt::format("key {}", key)));
+  }
+  if (const Object* obj = cluster.find(kind, pod.ns, name)) {
+    std::string keys;
+    for (std::string_view field : {"data", "binaryData", "stringData"}) {
+      for (const Member& m : (*obj)[field].members())
+        keys += (keys.empty() ? "" : ", ") + std::string(m.key);
+    }
+    f.evidence.push_back(field_evidence(*obj, ".data keys", keys.empty() ? "(none)" : keys));
+  }
+  f.fix = fmt::format(
+      "Add key {} to {} {} ({}edit {} {}), or fix items[].key of volume \"{}\" in {}, or mark "
+      "the volume optional: true.",
+      key, kind, name, kubectl_ns(pod), secret ? "secret" : "configmap", name, volume,
+      workload_name(cluster, pod));
+}
+
 bool is_nfs_failure(std::string_view msg) {
   return has(msg, "mount.nfs") || has(msg, "-t nfs") || has(msg, "nasplugin.csi.alibabacloud.com");
 }
@@ -1015,6 +1058,10 @@ void analyze_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sin
       specific = true;
     } else if (has(m, "MountVolume.SetUp failed") && !missing_token(m).empty()) {
       missing_object(ctx, pod, ev, sink);
+      specific = true;
+    } else if (has(m, "configmap references non-existent config key: ") ||
+               has(m, "secret references non-existent secret key: ")) {
+      missing_key(ctx, pod, ev, sink);
       specific = true;
     } else if (has(m, "hostPath type check failed")) {
       mount_error(ctx, pod, ev, kHostPath, sink);

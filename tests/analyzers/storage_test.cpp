@@ -390,6 +390,38 @@ TEST(StorageTest, MissingObjectWordingsOfOldKubeletsAndProjectedVolumesButNotCsi
             0u);
 }
 
+TEST(StorageTest, MissingConfigMapKeyOfAVolumeListsTheKeysThatExist) {
+  const std::string pod =
+      creating_pod("web",
+                   "  - name: config\n    configMap:\n      name: web-config\n      items: [{key: "
+                   "app.yaml, path: app.yaml}]");
+  const std::string cm = R"(---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web-config, namespace: shop}
+data: {app.yml: "a: 1"}
+)";
+  auto all = diagnose(*cluster_from_yaml(
+      pod + cm +
+      event("Pod", "web", "FailedMount",
+            "MountVolume.SetUp failed for volume \\\"config\\\" : configmap references "
+            "non-existent config key: app.yaml")));
+  auto f = with_rule(all, "mount-secret-configmap-missing");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->summary.find("key \"app.yaml\""), std::string::npos);
+  bool keys = false;
+  for (const Evidence& e : f[0]->evidence) keys = keys || e.value == "app.yml";
+  EXPECT_TRUE(keys);
+  // A different mount error of the same volume is not a missing key.
+  EXPECT_EQ(
+      count_rule(*cluster_from_yaml(pod + cm +
+                                    event("Pod", "web", "FailedMount",
+                                          "MountVolume.SetUp failed for volume \\\"config\\\" : "
+                                          "open /var/lib/kubelet/pods/x: no space left on device")),
+                 "mount-secret-configmap-missing"),
+      0u);
+}
+
 TEST(StorageTest, MissingSecretThatNowExistsIsOnlyAWarningAndReadyPodsAreSkipped) {
   const std::string secret = R"(---
 apiVersion: v1
