@@ -17,6 +17,7 @@ const AnalyzerDef& nodes_analyzer();
 const AnalyzerDef& ingress_analyzer();
 const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
+const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& events_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
@@ -29,6 +30,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       crashes_analyzer(),
       readiness_analyzer(),
       nodes_analyzer(),
+      storage_analyzer(),
       services_analyzer(),
       ingress_analyzer(),
       workloads_analyzer(),

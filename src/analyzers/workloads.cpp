@@ -214,6 +214,10 @@ CreateFailure classify_create_failure(std::string_view message) {
   // Webhook admission (apiserver v1.9+): `admission webhook "%s" denied the request: %s`.
   if (has(message, "admission webhook") && has(message, "denied the request"))
     return {&kAdmissionDenied, "admission webhook"};
+  // The webhook could not be called at all (kube-apiserver webhook dispatcher, v1.9+):
+  // `Internal error occurred: failed calling webhook "%s": ...` with failurePolicy Fail.
+  if (has(message, "failed calling webhook"))
+    return {&kAdmissionDenied, "admission webhook unreachable"};
   // ServiceAccount admission: `error looking up service account ns/sa: serviceaccount "sa" not
   // found` (plugin/pkg/admission/serviceaccount).
   if (has(message, "serviceaccount") && has(message, "not found"))
@@ -333,6 +337,14 @@ std::string check_failed_create(const AnalysisContext& ctx, const Object& w, Fin
         "violation: securityContext runAsNonRoot, allowPrivilegeEscalation: false, capabilities "
         "drop ALL, seccompProfile), or relabel namespace {} (pod-security.kubernetes.io/enforce).",
         owner, w.ns);
+  } else if (cf.cause == "admission webhook unreachable") {
+    std::string hook = quoted_after(message, "failed calling webhook \"");
+    f.fix = fmt::format(
+        "Nothing to change in {}: the API server cannot reach webhook {} and its failurePolicy "
+        "is Fail. Restore the webhook's Service and pods, or delete its configuration if the "
+        "software was removed: kubectl get validatingwebhookconfigurations,"
+        "mutatingwebhookconfigurations.",
+        owner, hook.empty() ? "(see message)" : hook);
   } else if (cf.cause == "admission webhook") {
     std::string hook = quoted_after(message, "admission webhook \"");
     f.fix = fmt::format(

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "correlate/nodes.h"
+#include "correlate/storage_links.h"
 #include "model/pod.h"
 #include "model/scheduling.h"
 
@@ -425,6 +426,7 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
   link_dependencies(cluster, findings);
+  link_pods_to_claims(cluster, findings);
   link_webhooks(findings);
   break_cycles(findings);
   order(findings);

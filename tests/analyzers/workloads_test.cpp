@@ -223,6 +223,11 @@ TEST(WorkloadsTest, AdmissionDenialsNameTheirSubCause) {
       {"Error creating: admission webhook \"validate.kyverno.svc\" denied the request: image tag "
        "latest is not allowed",
        "admission webhook", "validate.kyverno.svc"},
+      {"Error creating: Internal error occurred: failed calling webhook "
+       "\"validation.gatekeeper.sh\": "
+       "failed to call webhook: Post \"https://gatekeeper-webhook.gatekeeper-system.svc:443/v1/"
+       "admit?timeout=3s\": no endpoints available for service \"gatekeeper-webhook\"",
+       "admission webhook unreachable", "cannot reach webhook validation.gatekeeper.sh"},
       {"Error creating: pods \"web-5d4f-\" is forbidden: error looking up service account "
        "shop/web-sa: serviceaccount \"web-sa\" not found",
        "ServiceAccount missing", "create serviceaccount web-sa"},

@@ -19,10 +19,7 @@ namespace fs = std::filesystem;
 const std::map<std::string, std::string>& expected_to_fail() {
   static const std::map<std::string, std::string> kList = {
       {"018-yaml-duplicate-envfrom-key", "needs `ktriage lint` (issue 6)"},
-      {"029-pvc-pending-no-default-storageclass", "needs the storage analyzer (issue 4)"},
       {"031-upgrade-ingress-extensions-v1beta1-on-1-22", "needs `ktriage upgrade-check` (issue 6)"},
-      {"035-ack-disk-category-not-supported-by-instance",
-       "needs the storage/cloud analyzers (issues 4, 7)"},
   };
   return kList;
 }

@@ -33,6 +33,9 @@ TEST(GoldenTest, ShopBrokenJson) {
   check_golden("diagnose examples/shop-broken -o json", "shop-broken.json");
 }
 TEST(GoldenTest, HealthyText) { check_golden("diagnose examples/healthy", "healthy.txt"); }
+TEST(GoldenTest, StorageFailureText) {
+  check_golden("diagnose examples/storage-failure", "storage-failure.txt");
+}
 TEST(GoldenTest, ClusterInfoDumpText) {
   check_golden("diagnose examples/cluster-info-dump", "cluster-info-dump.txt");
 }
