@@ -32,7 +32,7 @@
 
 namespace ktriage {
 void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
-                      bool mapped);
+                      bool mapped, std::size_t parallel_list_bytes = kParallelListBytes);
 
 namespace {
 
@@ -224,9 +224,6 @@ class ShiftedLocator final : public Locator {
   SourcePos base_;
 };
 
-// Lists at least this large are parsed item by item on all cores (see list_split.h).
-constexpr std::size_t kParallelListBytes = 64u << 20;
-
 // Parses the items of a kubectl-laid-out List on several threads, each with its own simdjson
 // parser and arena; results are merged in item order, so output does not depend on threads.
 // `release_consumed` drops the pages of parsed items from memory (only for mapped files).
@@ -286,7 +283,7 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
 }
 
 void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out,
-                  bool release_consumed = false) {
+                  bool release_consumed, std::size_t parallel_list_bytes) {
   std::string l = lower(path);
   const bool json =
       ends_with(l, ".json") || (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
@@ -317,7 +314,7 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
         if (to > from) ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_DONTNEED);
       };
     }
-    if (auto list = split_kubectl_list(data, kParallelListBytes, threads, release)) {
+    if (auto list = split_kubectl_list(data, parallel_list_bytes, threads, release)) {
       const std::size_t before = out.objects.size();
       load_split_list(path, data, *list, file, threads, release_consumed, out);
       if (out.objects.size() > before) ++out.files_read;
@@ -349,7 +346,7 @@ void load_stdin(Inputs& out) {
     add_issue(out, "<stdin>", {}, "standard input is empty", true);
     return;
   }
-  load_objects("<stdin>", data, false, out);
+  load_objects("<stdin>", data, false, out, false, kParallelListBytes);
 }
 
 // Reads a .tar.gz / .tgz / .tar with libarchive; entries are loaded as "bundle.tgz:path".
@@ -449,12 +446,13 @@ bool is_archive(std::string_view name) {
 
 }  // namespace
 
-void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool padded) {
-  load_buffer_impl(path, data, out, padded, false);
+void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool padded,
+                 std::size_t parallel_list_bytes) {
+  load_buffer_impl(path, data, out, padded, false, parallel_list_bytes);
 }
 
 void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
-                      bool mapped) {
+                      bool mapped, std::size_t parallel_list_bytes) {
   // Archive entries are "bundle.tgz:inner/path"; layout rules look at the inner path.
   std::string_view inner = path;
   if (auto colon = path.find(".tgz:"); colon != std::string_view::npos)
@@ -487,7 +485,7 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
     if (base == "version.yaml" && data.find("kind: SupportBundle") != std::string_view::npos) {
       return;  // the support bundle's own version stamp, not the cluster's
     }
-    load_objects(path, data, padded, out, mapped);
+    load_objects(path, data, padded, out, mapped, parallel_list_bytes);
     return;
   }
   if (looks_binary(data)) {

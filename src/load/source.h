@@ -18,9 +18,15 @@ using LoadProgress = std::function<void(std::size_t files, std::size_t bytes)>;
 /// problem becomes an InputIssue naming file, line and column, and reading goes on.
 Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress = {});
 
+/// kubectl-laid-out JSON Lists at least this large (and padded) are parsed item by item on all
+/// cores (see list_split.h); smaller ones as one document.
+constexpr std::size_t kParallelListBytes = 64u << 20;
+
 /// Reads one in-memory file as if it were found at `path` (layout rules apply to `path`).
 /// Used for archive entries, standard input and tests. `padded` promises that kJsonPadding
 /// readable bytes follow `data` (saves a copy of large JSON files); otherwise JSON is copied.
-void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool padded = false);
+/// `parallel_list_bytes` lets tests take the parallel List path with small inputs.
+void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool padded = false,
+                 std::size_t parallel_list_bytes = kParallelListBytes);
 
 }  // namespace ktriage

@@ -95,12 +95,12 @@ TEST(ListSplitTest, RefusesOtherLayouts) {
 }
 
 TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
-  // Over the 64 MiB threshold, so the loader takes the parallel path; one item is broken.
+  // Over the (lowered) threshold, so the loader takes the parallel path; one item is broken.
   std::string text = kubectl_list(0);
   const std::string head = text.substr(0, text.find("    ],"));
   std::string body;
   const std::string filler(200, 'x');
-  const int n = 330000;
+  const int n = 3000;
   std::size_t broken_offset = 0;
   for (int i = 0; i < n; ++i) {
     if (i == n / 2) broken_offset = head.size() + body.size();
@@ -112,11 +112,12 @@ TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
     body += i + 1 < n ? "        },\n" : "        }\n";
   }
   text = head + body + text.substr(text.find("    ],"));
-  ASSERT_GT(text.size(), 64u << 20);
+  ASSERT_GT(text.size(), 512u << 10);
   Inputs in;
   // Padded as a mapped file is: the parallel path parses items in place.
   const std::string padded = text + std::string(64, ' ');
-  load_buffer("big.json", std::string_view(padded.data(), text.size()), in, /*padded=*/true);
+  load_buffer("big.json", std::string_view(padded.data(), text.size()), in, /*padded=*/true,
+              /*parallel_list_bytes=*/512u << 10);
   EXPECT_EQ(in.objects.size(), static_cast<std::size_t>(n - 1));
   ASSERT_EQ(in.issues.size(), 1u);
   auto [line, col] = line_col(text, broken_offset);
