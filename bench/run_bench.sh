@@ -13,7 +13,10 @@
 # long simdjson's DOM parser alone takes over the same bytes on one core (median of 3), and the
 # command's median wall time as a multiple of it.
 #
-# Environment: NODES, PODS (dataset size), RUNS (default 3), KTRIAGE_GEN (generator binary;
+# Then one more run with --timings (when the command has it; TIMINGS=0 skips it) prints the
+# time of each phase and of each analyzer.
+#
+# Environment: NODES, PODS (dataset size), RUNS (default 3), FLOOR, TIMINGS, KTRIAGE_GEN (generator binary;
 # default: build/bench/ktriage-gen, else built into build-gen/), WARM=0 to skip reading the
 # dataset once into the page cache before timing. Exit codes 0 and 1 of the command count as
 # success (ktriage exits 1 when it reports findings); any other code stops the benchmark.
@@ -111,6 +114,13 @@ done
 wall_median=$(printf '%s\n' "${walls[@]}" | median)
 rss_median=$(printf '%s\n' "${rss[@]}" | median)
 rss_max=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
+# One more run with --timings, when the command is ktriage: where the time goes, per phase and
+# per analyzer (issue 4: a slow analyzer must show).
+if [ "${TIMINGS:-1}" != 0 ] && "$@" --help 2>/dev/null | grep -q -- '--timings'; then
+  echo "phases and analyzers (one run with --timings):"
+  "$@" --timings "$data" 2>&1 >/dev/null | sed -n 's/^timing: /  /p'
+fi
+
 floor_s=0
 if [ -n "${FLOOR:-}" ]; then
   [ -x "$FLOOR" ] || die "FLOOR=$FLOOR is not executable"

@@ -1,6 +1,7 @@
 #include "analyzers/registry.h"
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace ktriage {
@@ -49,13 +50,20 @@ std::vector<RuleEntry> all_rules() {
   return out;
 }
 
-std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads) {
+std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads,
+                                   std::vector<AnalyzerTiming>* timings) {
   const auto analyzers = all_analyzers();
   std::vector<std::vector<Finding>> per(analyzers.size());
+  std::vector<double> seconds(analyzers.size(), 0.0);
+  auto timed = [&](std::size_t i, auto&& body) {
+    const auto start = std::chrono::steady_clock::now();
+    body();
+    seconds[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   auto run_one = [&](std::size_t i) {
     if (analyzers[i].run == nullptr) return;
     FindingSink sink(per[i]);
-    analyzers[i].run(ctx, sink);
+    timed(i, [&] { analyzers[i].run(ctx, sink); });
   };
   if (threads <= 1) {
     for (std::size_t i = 0; i < analyzers.size(); ++i) run_one(i);
@@ -78,8 +86,13 @@ std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads)
     if (analyzers[i].run_after == nullptr) continue;
     std::vector<Finding> extra;
     FindingSink sink(extra);
-    analyzers[i].run_after(ctx, all, sink);
+    timed(i, [&] { analyzers[i].run_after(ctx, all, sink); });
     for (auto& f : extra) all.push_back(std::move(f));
+  }
+  if (timings != nullptr) {
+    timings->clear();
+    for (std::size_t i = 0; i < analyzers.size(); ++i)
+      timings->push_back({analyzers[i].name, seconds[i]});
   }
   return all;
 }

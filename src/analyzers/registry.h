@@ -18,8 +18,16 @@ struct RuleEntry {
 };
 std::vector<RuleEntry> all_rules();
 
+/// Wall seconds one analyzer took (its run plus its run_after), for --timings and make bench.
+struct AnalyzerTiming {
+  std::string_view analyzer;
+  double seconds = 0;
+};
+
 /// Runs every analyzer on `ctx` (in parallel where threads > 1) and returns their findings in a
-/// deterministic order (analyzer order, then as each produced them).
-std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads = 1);
+/// deterministic order (analyzer order, then as each produced them). When `timings` is given it
+/// receives one entry per analyzer, in registry order.
+std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads = 1,
+                                   std::vector<AnalyzerTiming>* timings = nullptr);
 
 }  // namespace ktriage

@@ -57,7 +57,8 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
       "--now", f.now,
       "The time to judge ages against (RFC 3339); default: the newest timestamp in the snapshot");
   cmd.add_option("--threads", f.threads, "Analyzer threads (default: the number of cores)");
-  cmd.add_flag("--timings", f.timings, "Print the wall time of each phase to stderr");
+  cmd.add_flag("--timings", f.timings,
+               "Print the wall time of each phase, and of each analyzer, to stderr");
 }
 
 bool use_color(const CommonFlags& f) {

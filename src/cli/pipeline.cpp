@@ -174,8 +174,13 @@ RunResult run_pipeline(const RunOptions& options) {
   summary.scope = options.ns.empty() ? "all namespaces" : "namespace " + options.ns;
 
   AnalysisContext ctx{cluster, cluster.now()};
-  std::vector<Finding> findings = run_analyzers(ctx, options.threads);
+  std::vector<AnalyzerTiming> per_analyzer;
+  std::vector<Finding> findings =
+      run_analyzers(ctx, options.threads, options.timings ? &per_analyzer : nullptr);
   timer.mark("analyze");
+  for (const AnalyzerTiming& t : per_analyzer) {
+    std::fprintf(stderr, "timing:   %-16s %8.3f s\n", std::string(t.analyzer).c_str(), t.seconds);
+  }
   findings = correlate(cluster, std::move(findings));
   timer.mark("correlate");
   findings = scope_findings(cluster, std::move(findings), options);

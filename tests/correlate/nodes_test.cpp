@@ -1,5 +1,6 @@
 // The cross-layer chain of a lost node: node NotReady -> its pods stale -> the Deployment
-// unavailable and the Service without ready endpoints, as one tree rooted at the node.
+// unavailable, the Service without ready endpoints and the Ingress's 503 in front of it, as one
+// tree rooted at the node.
 #include "correlate/nodes.h"
 
 #include <gtest/gtest.h>
@@ -54,10 +55,17 @@ const std::string kWorkload =
     "---\napiVersion: v1\nkind: Service\nmetadata: {name: catalog, namespace: shop, uid: "
     "s-catalog}\nspec:\n  selector: {app: catalog}\n  ports: [{port: 80, targetPort: 8080}]\n";
 
-TEST(NodeCorrelationTest, LostNodeIsTheRootOfPodsDeploymentAndService) {
-  auto findings = diagnose(*cluster_from_yaml(
-      node("n2", kLost) + kWorkload + pod("catalog-5d8-a", "n2") + pod("catalog-5d8-b", "n2"),
-      kNow));
+const std::string kIngress =
+    "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shop, namespace: "
+    "shop, uid: i-shop}\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /catalog\n"
+    "        pathType: Prefix\n        backend: {service: {name: catalog, port: {number: 80}}}\n"
+    "status: {loadBalancer: {ingress: [{ip: 47.98.1.2}]}}\n";
+
+TEST(NodeCorrelationTest, LostNodeIsTheRootOfPodsDeploymentServiceAndIngress) {
+  auto findings =
+      diagnose(*cluster_from_yaml(node("n2", kLost) + kWorkload + kIngress +
+                                      pod("catalog-5d8-a", "n2") + pod("catalog-5d8-b", "n2"),
+                                  kNow));
   auto nodef = with_rule(findings, "node-kubelet-stopped-posting");
   auto pods = with_rule(findings, "pod-node-unreachable");
   auto svc = with_rule(findings, "svc-no-ready-endpoints");
@@ -70,6 +78,10 @@ TEST(NodeCorrelationTest, LostNodeIsTheRootOfPodsDeploymentAndService) {
   EXPECT_EQ(svc[0]->caused_by, std::vector<std::string>{pods[0]->id});
   ASSERT_EQ(deploy.size(), 1u);
   EXPECT_EQ(deploy[0]->caused_by, std::vector<std::string>{pods[0]->id});
+  // The Ingress answers 503 for /catalog: a symptom of the Service, so of the node.
+  auto ingress = with_rule(findings, "ingress-backend-no-ready-endpoints");
+  ASSERT_EQ(ingress.size(), 1u);
+  EXPECT_EQ(ingress[0]->caused_by, std::vector<std::string>{svc[0]->id});
   // The node is the only root and comes first.
   std::size_t roots = 0;
   for (const Finding& f : findings) roots += f.caused_by.empty() ? 1 : 0;
