@@ -43,6 +43,12 @@ TEST(GoldenTest, ClusterInfoDumpText) {
 TEST(GoldenTest, NodeFailureText) {
   check_golden("diagnose examples/node-failure", "node-failure.txt");
 }
+// Broken add-ons: an OOMKilled Kyverno behind a failurePolicy Fail webhook is the root of the
+// FailedCreate of ReplicaSets in other namespaces; a crash-looping Terway pod is the root of the
+// sandbox failures on its node only.
+TEST(GoldenTest, AddonFailureText) {
+  check_golden("diagnose examples/addon-failure", "addon-failure.txt");
+}
 
 }  // namespace
 }  // namespace ktriage
