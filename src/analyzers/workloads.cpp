@@ -7,15 +7,19 @@
 // events analyzer, which then counts the events these findings cite as explained. correlate.cpp
 // adds the generic "workload has failing pods" symptom only where no finding here already is one.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "model/pod.h"
+#include "model/scheduling.h"
 
 namespace ktriage {
 namespace {
@@ -728,6 +732,42 @@ void check_pdb(const Object& pdb, FindingSink& sink) {
       rule_text, kubectl_ns(pdb), pdb.name);
 }
 
+// A pod selected by more than one PodDisruptionBudget cannot be evicted at all: the eviction
+// subresource answers "This pod has more than one PodDisruptionBudget, which the eviction
+// subresource does not support." (pkg/registry/core/pod/storage/eviction.go, v1.5+), so every
+// drain of its node hangs. One finding per pod, naming the budgets.
+void check_pdb_overlap(const Cluster& cluster, FindingSink& sink) {
+  std::map<std::string_view, std::vector<const Object*>> by_ns;
+  for (const Object* pdb : cluster.of_kind("PodDisruptionBudget")) by_ns[pdb->ns].push_back(pdb);
+  for (const auto& [ns, pdbs] : by_ns) {
+    if (pdbs.size() < 2) continue;
+    for (const Object* pod : cluster.pods_in(ns)) {
+      if (PodView(*pod).terminated()) continue;
+      std::vector<std::string_view> names;
+      for (const Object* pdb : pdbs) {
+        const Value& selector = pdb->spec()["selector"];
+        // policy/v1: an empty selector selects every pod of the namespace; a missing one none.
+        if (!selector.is_object()) continue;
+        if (label_selector_matches(selector, pod->labels())) names.push_back(pdb->name);
+      }
+      if (names.size() < 2) continue;
+      Finding& f = sink.add(kPdb, *pod,
+                            fmt::format("Pod {} is selected by {} PodDisruptionBudgets ({}): the "
+                                        "eviction API refuses to evict it, so draining its node "
+                                        "hangs",
+                                        pod->name, names.size(), fmt::join(names, ", ")),
+                            "overlap");
+      f.evidence.push_back(Evidence::note(
+          fmt::format("PodDisruptionBudgets in {} whose selector matches the pod's labels: {}", ns,
+                      fmt::join(names, ", "))));
+      f.fix = fmt::format(
+          "Keep one PodDisruptionBudget per pod: narrow the selectors of {} so they do not "
+          "overlap, or delete the extra one ({}delete pdb NAME).",
+          fmt::join(names, ", "), kubectl_ns(*pod));
+    }
+  }
+}
+
 // --- Unavailable replicas that nothing else explains -------------------------------------------
 
 // Whether any pod of `w` (directly, or through its ReplicaSets) has a finding: then correlate.cpp
@@ -782,6 +822,30 @@ void check_unavailable(const AnalysisContext& ctx, const Object& w, const PodFin
   // A ReplicaSet of a Deployment in the snapshot is the Deployment's business.
   if (const Object* owner = cluster.controller(w); owner != nullptr && owner->kind == "Deployment")
     return;
+  // The pod template names a ServiceAccount the namespace does not have (judged only when the
+  // snapshot holds the namespace's ServiceAccounts): the ServiceAccount admission plugin refuses
+  // every pod, even when the FailedCreate events have expired.
+  const Value& tmpl = w.spec()["template"]["spec"];
+  const std::string_view sa = !tmpl["serviceAccountName"].str().empty()
+                                  ? tmpl["serviceAccountName"].str()
+                                  : tmpl["serviceAccount"].str();
+  bool namespace_accounts_known = false;
+  for (const Object* a : cluster.of_kind("ServiceAccount"))
+    namespace_accounts_known |= a->ns == w.ns;
+  if (!sa.empty() && namespace_accounts_known &&
+      cluster.find("ServiceAccount", w.ns, sa) == nullptr) {
+    Finding& f = sink.add(kAdmissionDenied, w,
+                          fmt::format("{} {} has {}/{} replicas: its pod template uses "
+                                      "ServiceAccount {}, which does not exist in namespace {}",
+                                      w.kind, w.name, r.ready, r.want, sa, w.ns),
+                          "serviceaccount");
+    f.evidence.push_back(field_evidence(w, ".spec.template.spec.serviceAccountName", sa));
+    f.evidence.push_back(field_evidence(w, std::string(r.ready_path), std::to_string(r.ready)));
+    f.fix = fmt::format(
+        "{}create serviceaccount {} — or point {}'s serviceAccountName at an existing one.",
+        kubectl_ns(w), sa, kubectl_name(w));
+    return;
+  }
   Finding& f = sink.add(
       kUnavailable, w,
       fmt::format("{} {} has {}/{} {} replicas; no pod finding explains it", w.kind, w.name,
@@ -840,6 +904,7 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
   for (const Object* hpa : cluster.of_kind("HorizontalPodAutoscaler"))
     check_hpa(ctx, *hpa, pods, sink);
   for (const Object* pdb : cluster.of_kind("PodDisruptionBudget")) check_pdb(*pdb, sink);
+  check_pdb_overlap(cluster, sink);
 }
 
 }  // namespace

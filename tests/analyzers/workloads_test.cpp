@@ -596,5 +596,56 @@ TEST(WorkloadsTest, HpaMetricsUnavailableIsCausedByAFailingMetricsServer) {
   EXPECT_EQ(cause->object.key(), "Pod/kube-system/metrics-server-1");
 }
 
+TEST(WorkloadsTest, PodSelectedByTwoDisruptionBudgetsCannotBeEvicted) {
+  auto pdb = [](std::string_view name, std::string_view labels) {
+    return "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: " +
+           std::string(name) +
+           ", namespace: shop}\nspec: {minAvailable: 1, selector: "
+           "{matchLabels: " +
+           std::string(labels) + "}}\n";
+  };
+  const std::string pod =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: web-1, namespace: shop, uid: p1, "
+      "labels: {app: web, tier: front}}\nspec: {nodeName: n1, containers: [{name: c, image: x}]}\n"
+      "status: {phase: Running, conditions: [{type: Ready, status: \"True\"}]}\n";
+  auto both =
+      diagnose(*cluster_from_yaml(pod + pdb("web", "{app: web}") + pdb("front", "{tier: front}")));
+  auto r = with_rule(both, "pdb-blocks-eviction");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->object.key(), "Pod/shop/web-1");
+  EXPECT_NE(r[0]->summary.find("2 PodDisruptionBudgets (web, front)"), std::string::npos)
+      << r[0]->summary;
+  // One budget, or a second one that selects other pods: nothing.
+  auto one = diagnose(*cluster_from_yaml(pod + pdb("web", "{app: web}") + pdb("db", "{app: db}")));
+  EXPECT_TRUE(with_rule(one, "pdb-blocks-eviction").empty());
+}
+
+TEST(WorkloadsTest, TemplateServiceAccountMissingFromTheNamespaceExplainsUnavailableReplicas) {
+  auto snapshot = [](std::string_view accounts) {
+    return "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop, "
+           "uid: "
+           "d1}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: api}}\n  template:\n    "
+           "metadata: {labels: {app: api}}\n    spec: {serviceAccountName: api-sa, containers: "
+           "[{name: c, image: x}]}\nstatus: {replicas: 0, availableReplicas: 0}\n" +
+           std::string(accounts);
+  };
+  const std::string default_sa =
+      "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n";
+  const std::string api_sa =
+      "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api-sa, namespace: shop}\n";
+  auto missing = diagnose(*cluster_from_yaml(snapshot(default_sa)));
+  auto r = with_rule(missing, "rs-failedcreate-admission-denied");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->summary.find("ServiceAccount api-sa, which does not exist"), std::string::npos);
+  EXPECT_NE(r[0]->fix.find("create serviceaccount api-sa"), std::string::npos);
+  EXPECT_TRUE(with_rule(missing, "workload-replicas-unavailable").empty());
+  // The account exists, or the snapshot has no ServiceAccounts to judge by: not this cause.
+  for (const std::string& accounts : {default_sa + api_sa, std::string()}) {
+    auto other = diagnose(*cluster_from_yaml(snapshot(accounts)));
+    EXPECT_TRUE(with_rule(other, "rs-failedcreate-admission-denied").empty());
+    EXPECT_EQ(with_rule(other, "workload-replicas-unavailable").size(), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace ktriage
