@@ -22,7 +22,8 @@ const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& events_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
-  // One per line, in run order (run_after analyzers see the findings of those before them).
+  // One per line, in run order (run_after analyzers see the findings of those before them:
+  // workloads after addons, so the pods' sandbox findings explain their workloads; events last).
   // clang-format off
   static const AnalyzerDef kAll[] = {
       scheduling_analyzer(),
@@ -34,8 +35,8 @@ std::span<const AnalyzerDef> all_analyzers() {
       storage_analyzer(),
       services_analyzer(),
       ingress_analyzer(),
-      workloads_analyzer(),
       addons_analyzer(),
+      workloads_analyzer(),
       events_analyzer(),
   };
   // clang-format on
