@@ -100,6 +100,47 @@ TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
   EXPECT_NE(taint[0]->fix.find("kubectl taint nodes"), std::string::npos);
 }
 
+TEST(SchedulingTest, ReplicasOfOneTemplateShareTheirPerNodeCheckButDaemonSetPodsDoNot) {
+  auto with_owner = [](std::string pod, std::string_view kind, std::string_view uid) {
+    const std::string anchor = "  creationTimestamp:";
+    pod.replace(pod.find(anchor), 0,
+                "  ownerReferences: [{apiVersion: apps/v1, kind: " + std::string(kind) +
+                    ", name: owner, uid: " + std::string(uid) + ", controller: true}]\n");
+    return pod;
+  };
+  const std::string msg =
+      "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had "
+      "untolerated taint {nvidia.com/gpu: present}.";
+  auto c = cluster_from_yaml(with_owner(pending_pod("web-a"), "ReplicaSet", "rs-1") +
+                             event("web-a", msg) +
+                             with_owner(pending_pod("web-b"), "ReplicaSet", "rs-1") +
+                             event("web-b", msg) + std::string(kNodes));
+  auto f = diagnose(*c);
+  auto cpu = with_rule(f, "pending-insufficient-resources");
+  // Both pods (their ReplicaSet is not in the snapshot, so nothing folds them) carry the same
+  // per-node evidence, computed once.
+  ASSERT_EQ(cpu.size(), 2u);
+  for (const Finding* x : cpu) {
+    bool node_note = false;
+    for (const Evidence& e : x->evidence)
+      node_note = node_note || e.value.find("node n1: cpu: pod requests 8") != std::string::npos;
+    EXPECT_TRUE(node_note) << x->object.name;
+  }
+  // A DaemonSet pod pinned to gpu1 (nodeAffinity matchFields) is judged on its own.
+  const std::string pinned =
+      "  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
+      "{nodeSelectorTerms: [{matchFields: [{key: metadata.name, operator: In, values: "
+      "[gpu1]}]}]}}}\n";
+  auto d = cluster_from_yaml(with_owner(pending_pod("agent-a", pinned), "DaemonSet", "ds-1") +
+                             event("agent-a",
+                                   "0/2 nodes are available: 1 node(s) didn't match Pod's "
+                                   "node affinity/selector, 1 node(s) had untolerated taint "
+                                   "{nvidia.com/gpu: present}.") +
+                             std::string(kNodes));
+  auto g = diagnose(*d);
+  EXPECT_EQ(with_rule(g, "pending-untolerated-taint").size(), 1u);
+}
+
 TEST(SchedulingTest, AReasonThatRejectsFewNodesIsContextNotACause) {
   auto c = cluster_from_yaml(
       pending_pod("big") +
