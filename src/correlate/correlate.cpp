@@ -96,7 +96,11 @@ std::string replica_text(const Object& w) {
         stuck = stuck || (c["type"].str() == "Progressing" &&
                           c["reason"].str() == "ProgressDeadlineExceeded");
       }
-      const bool old_pods_serve = st["replicas"].as_int(0) > want && ready >= want;
+      // Old pods still serve: surge pods on top (status.replicas > spec.replicas), or a new
+      // revision that has no updated pod yet (status.updatedReplicas < spec.replicas).
+      const bool rollout_pending =
+          st["replicas"].as_int(0) > want || st["updatedReplicas"].as_int(want) < want;
+      const bool old_pods_serve = rollout_pending && ready >= want;
       if (stuck || old_pods_serve) {
         return fmt::format("{}/{} available{}, rollout {}", ready, want,
                            old_pods_serve ? " from the previous revision" : "",
@@ -238,6 +242,13 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
       for (const auto& o : findings[i].also_affects) pods.insert(o.name);
     }
     s.severity = worst;
+    // Every replica still serves (from the previous revision): the rollout is blocked, the
+    // service is not degraded, so the symptom is a warning whatever its cause's severity.
+    if (w.kind == "Deployment" &&
+        w.status()["availableReplicas"].as_int(0) >= w.spec()["replicas"].as_int(1) &&
+        s.severity > Severity::kWarning) {
+      s.severity = Severity::kWarning;
+    }
     std::string replicas = replica_text(w);
     s.summary = fmt::format(
         "{} {}/{}{}: {}", w.kind, w.ns, w.name, replicas.empty() ? "" : " " + replicas,
