@@ -199,17 +199,6 @@ constexpr Rule kRules[] = {kNoDefault,        kClassNotFound, kProvisioning, kSi
 // each one; 5 minutes of silence is far beyond a slow cloud API.
 constexpr std::int64_t kProvisionerSilentSeconds = 300;
 
-// The text between the first `"` after `after` and the next `"`; "" when absent.
-std::string_view quoted_after(std::string_view text, std::string_view after) {
-  std::size_t at = text.find(after);
-  if (at == std::string_view::npos) return {};
-  std::size_t open = text.find('"', at + after.size());
-  if (open == std::string_view::npos) return {};
-  std::size_t close = text.find('"', open + 1);
-  if (close == std::string_view::npos) return {};
-  return text.substr(open + 1, close - open - 1);
-}
-
 bool is_default_class(const Object& sc) {
   // storageclass.beta.kubernetes.io/is-default-class is the pre-1.13 spelling, still honoured.
   const Value& a = sc.annotations();

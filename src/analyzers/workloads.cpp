@@ -233,14 +233,6 @@ CreateFailure classify_create_failure(std::string_view message) {
   return {};
 }
 
-std::string quoted_after(std::string_view text, std::string_view marker) {
-  std::size_t at = text.find(marker);
-  if (at == text.npos) return "";
-  at += marker.size();
-  std::size_t end = text.find('"', at);
-  return end == text.npos ? "" : std::string(text.substr(at, end - at));
-}
-
 void add_quota_evidence(const Cluster& cluster, const Object& obj, std::string_view message,
                         Finding& f) {
   // "exceeded quota: compute, requested: ..." -> "compute"
@@ -330,7 +322,7 @@ std::string check_failed_create(const AnalysisContext& ctx, const Object& w, Fin
         "(init containers and sidecars too), or create a LimitRange with defaults in namespace {}.",
         owner, w.ns);
   } else if (cf.cause == "ServiceAccount missing") {
-    std::string sa = quoted_after(message, "serviceaccount \"");
+    std::string sa(quoted_after(message, "serviceaccount"));
     f.fix = fmt::format(
         "{}create serviceaccount {} — or point {}'s serviceAccountName at an "
         "existing one.",
@@ -342,7 +334,7 @@ std::string check_failed_create(const AnalysisContext& ctx, const Object& w, Fin
         "drop ALL, seccompProfile), or relabel namespace {} (pod-security.kubernetes.io/enforce).",
         owner, w.ns);
   } else if (cf.cause == "admission webhook unreachable") {
-    std::string hook = quoted_after(message, "failed calling webhook \"");
+    std::string hook(quoted_after(message, "failed calling webhook"));
     f.fix = fmt::format(
         "Nothing to change in {}: the API server cannot reach webhook {} and its failurePolicy "
         "is Fail. Restore the webhook's Service and pods, or delete its configuration if the "
@@ -350,7 +342,7 @@ std::string check_failed_create(const AnalysisContext& ctx, const Object& w, Fin
         "mutatingwebhookconfigurations.",
         owner, hook.empty() ? "(see message)" : hook);
   } else if (cf.cause == "admission webhook") {
-    std::string hook = quoted_after(message, "admission webhook \"");
+    std::string hook(quoted_after(message, "admission webhook"));
     f.fix = fmt::format(
         "Change {}'s pod template to satisfy webhook {} (its reason is in the message), or fix "
         "the policy behind it: kubectl get validatingwebhookconfigurations,"
@@ -386,7 +378,7 @@ void check_deployment(const AnalysisContext& ctx, const Object& d, const PodFind
   for (const Object* c : cluster.children(d)) {
     if (c->kind == "ReplicaSet") sets.push_back(c);
   }
-  const std::string named = quoted_after((*p)["message"].str(), "ReplicaSet \"");
+  const std::string named(quoted_after((*p)["message"].str(), "ReplicaSet"));
   const Object* newest = nullptr;
   for (const Object* rs : sets) {
     if (rs->name == named) newest = rs;

@@ -115,4 +115,14 @@ std::string shorten(std::string_view s, std::size_t max) {
   return std::string(s.substr(0, cut)) + "…";
 }
 
+std::string_view quoted_after(std::string_view text, std::string_view after) {
+  const std::size_t at = text.find(after);
+  if (at == std::string_view::npos) return {};
+  const std::size_t open = text.find('"', at + after.size());
+  if (open == std::string_view::npos) return {};
+  const std::size_t close = text.find('"', open + 1);
+  if (close == std::string_view::npos) return {};
+  return text.substr(open + 1, close - open - 1);
+}
+
 }  // namespace ktriage

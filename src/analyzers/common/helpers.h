@@ -55,6 +55,11 @@ bool owned_by_job(const Cluster& cluster, const Object& pod);
 /// known wordings. O(len(text) * alternatives).
 std::string_view find_any(std::string_view text, std::string_view alternatives);
 
+/// The text between the first `"` after the first `after` in `text` and the next `"`: the
+/// quoted name in messages such as `for volume "data" : ...` or `serviceaccount "sa" not found`.
+/// "" when `after` or either quote is missing. O(len(text)).
+std::string_view quoted_after(std::string_view text, std::string_view after);
+
 /// Whether `s` contains `part` (messages are matched by substring, as the catalog advises).
 inline bool has(std::string_view s, std::string_view part) { return s.find(part) != s.npos; }
 
