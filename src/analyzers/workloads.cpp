@@ -593,6 +593,29 @@ void check_hpa(const AnalysisContext& ctx, const Object& hpa, const PodFindings&
   const Cluster& cluster = ctx.cluster;
   const Value& target = hpa.spec()["scaleTargetRef"];
   const std::string target_name = fmt::format("{}/{}", target["kind"].str(), target["name"].str());
+  // A target that does not exist (judged only when the snapshot holds objects of its kind): the
+  // controller sets AbleToScale=False FailedGetScale ("... deployments/scale.apps \"x\" not
+  // found") and never computes a replica count — the catalog's "wrong target reference".
+  const std::string_view target_kind = target["kind"].str();
+  if (!target_kind.empty() && !cluster.of_kind(target_kind).empty() &&
+      cluster.find(target_kind, hpa.ns, target["name"].str()) == nullptr) {
+    Finding& f = sink.add(kHpaMetrics, hpa,
+                          fmt::format("HPA {} targets {}, which does not exist in namespace {}: "
+                                      "it cannot read or change any replica count",
+                                      hpa.name, target_name, hpa.ns),
+                          "target");
+    f.evidence.push_back(field_evidence(hpa, ".spec.scaleTargetRef", target_name));
+    if (const Value* able = condition(hpa, "AbleToScale"); able != nullptr)
+      f.evidence.push_back(
+          field_evidence(hpa, ".status.conditions[AbleToScale]",
+                         fmt::format("{} {}: {}", (*able)["status"].str(), (*able)["reason"].str(),
+                                     shorten((*able)["message"].str(), 160))));
+    f.fix = fmt::format(
+        "Point spec.scaleTargetRef of HPA {} at the workload it should scale ({}edit hpa {}), "
+        "or delete the HPA if that workload is gone.",
+        hpa.name, kubectl_ns(hpa), hpa.name);
+    return;
+  }
   // kube-controller-manager horizontal-pod-autoscaler controller (pkg/controller/podautoscaler,
   // autoscaling/v2 conditions since v1.6): ScalingActive=False reason FailedGetResourceMetric
   // (also FailedGetPodsMetric, FailedGetExternalMetric, ...), message "the HPA was unable to

@@ -403,6 +403,22 @@ TEST(WorkloadsTest, HpaMetricsUnavailable) {
   EXPECT_TRUE(with_rule(f, "hpa-missing-resource-request").empty());
 }
 
+TEST(WorkloadsTest, HpaWhoseTargetDoesNotExist) {
+  const std::string other =
+      "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\n"
+      "spec: {replicas: 1}\nstatus: {replicas: 1, availableReplicas: 1}\n";
+  auto f = run(hpa("{currentReplicas: 2}") + other);
+  auto r = with_rule(f, "hpa-metrics-unavailable");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(contains(r[0]->summary, "targets Deployment/web, which does not exist"));
+  // The target exists, or the snapshot has no Deployments to judge by: not this finding.
+  const std::string web =
+      "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"
+      "spec: {replicas: 2}\nstatus: {replicas: 2, availableReplicas: 2}\n";
+  EXPECT_EQ(count_rule(hpa("{currentReplicas: 2}") + web, "hpa-metrics-unavailable"), 0u);
+  EXPECT_EQ(count_rule(hpa("{currentReplicas: 2}"), "hpa-metrics-unavailable"), 0u);
+}
+
 TEST(WorkloadsTest, HpaWithWorkingMetricsIsFine) {
   auto f = run(hpa("{currentReplicas: 2, conditions: [{type: ScalingActive, status: \"True\", "
                    "reason: ValidMetricFound}]}") +
