@@ -240,13 +240,20 @@ void check_applied_fields(const Object& obj, FindingSink& sink) {
                     is_known_field_name(d.key) ? fmt::format(" of {}", where) : "");
     if (!d.suggestion.empty()) summary += fmt::format("; did you mean {}?", d.suggestion);
     Finding& f = sink.add(kTypo, obj, std::move(summary), d.path);
+    // Values under env, data or stringData may be credentials: name the field, not its value.
+    const bool may_be_secret = d.path.find(".env[") != std::string::npos ||
+                               d.path.find("data.") != std::string::npos ||
+                               d.path.find("Data.") != std::string::npos;
+    const auto shown = [&](const Value& v) {
+      return may_be_secret && v.is_string() ? std::string("(value hidden)") : value_text(v);
+    };
     f.evidence.push_back(field_evidence(obj, fmt::format(".metadata.annotations[{}]", kLastApplied),
-                                        fmt::format("{}: {}", d.path, value_text(*d.applied))));
+                                        fmt::format("{}: {}", d.path, shown(*d.applied))));
     if (!d.suggestion.empty() && !d.live_suggestion->is_null()) {
       f.evidence.push_back(field_evidence(
           obj, fmt::format(".{}{}{}", d.parent, d.parent.empty() ? "" : ".", d.suggestion),
-          fmt::format("{} (live value; the applied {} never reached it)",
-                      value_text(*d.live_suggestion), value_text(*d.applied))));
+          fmt::format("{} (live value; the applied {} never reached it)", shown(*d.live_suggestion),
+                      shown(*d.applied))));
     } else {
       f.evidence.push_back(field_evidence(obj, "." + d.path, "(absent from the live object)"));
     }

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "report/report.h"
+#include "report/scrub.h"
 
 namespace ktriage {
 namespace {
@@ -119,7 +120,8 @@ void write_evidence(JsonWriter& w, const Evidence& e, bool last) {
 
 }  // namespace
 
-std::string render_json(const Diagnosis& d) {
+std::string render_json(const Diagnosis& raw) {
+  const Diagnosis d = scrub_for_output(raw, /*for_terminal=*/false);
   std::string out;
   JsonWriter w{out};
   out += "{\n";

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "report/report.h"
+#include "report/scrub.h"
 
 namespace ktriage {
 namespace {
@@ -70,7 +71,8 @@ void labelled(std::string& out, std::string_view label, const std::string& text,
 
 }  // namespace
 
-std::string render_text(const Diagnosis& d, const TextOptions& options) {
+std::string render_text(const Diagnosis& raw, const TextOptions& options) {
+  const Diagnosis d = scrub_for_output(raw, /*for_terminal=*/true);
   Style st{options.color};
   std::string out;
   std::size_t roots = 0, problems = 0;

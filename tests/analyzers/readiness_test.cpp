@@ -430,6 +430,23 @@ TEST(ReadinessTest, MisspeltFieldOnAPodWithoutALiveSibling) {
   EXPECT_EQ(field_ev(*r[0], ".spec.containers[0].comand")->value, "(absent from the live object)");
 }
 
+TEST(ReadinessTest, MisspeltEnvFieldNamesTheFieldButNotItsValue) {
+  auto c = cluster_from_yaml(
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: tool\n  namespace: shop\n  annotations:\n"
+      "    kubectl.kubernetes.io/last-applied-configuration: "
+      "'{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+      "\"metadata\":{\"name\":\"tool\",\"namespace\":\"shop\"},\"spec\":{\"containers\":[{\"name\":"
+      "\"t\",\"image\":\"busybox\",\"env\":[{\"name\":\"TOKEN\",\"valu\":\"s3cr3t-val\"}]}]}}'\n"
+      "spec:\n  containers:\n  - {name: t, image: busybox, env: [{name: TOKEN}]}\n"
+      "status: {phase: Running}\n");
+  auto f = diagnose(*c);
+  auto r = with_rule(f, "manifest-field-typo");
+  ASSERT_EQ(r.size(), 1u);
+  for (const Evidence& e : r[0]->evidence) EXPECT_FALSE(has(e.value, "s3cr3t-val")) << e.value;
+  EXPECT_TRUE(has(r[0]->evidence[0].value, "env[0].valu: (value hidden)"))
+      << r[0]->evidence[0].value;
+}
+
 TEST(ReadinessTest, AppliedManifestMatchingTheLiveObjectHasNoTypo) {
   // Zero values (args: [], hostNetwork: false, creationTimestamp: null), labels, status and
   // server defaults (dnsPolicy) are not typos.

@@ -1,0 +1,28 @@
+// What every report does to the text it prints, whatever the format: hide credentials that a
+// log line or an applied manifest carries (a DSN's password, `password=...`, a bearer token), and
+// for terminals, make control characters visible so that a hostile event message cannot clear the
+// screen or retitle the window. Secret objects are scrubbed at load; this catches the rest.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/diagnosis.h"
+
+namespace ktriage {
+
+/// `text` with credentials replaced by "***": the password of `scheme://user:password@host`,
+/// the value after `password`, `passwd`, `pwd`, `secret`, `token`, `api_key`/`apikey`,
+/// `access_key` or `private_key` followed by `=` or `:` (any case), and the token after
+/// `Bearer ` or `Authorization: Basic `. O(len(text)).
+std::string redact_credentials(std::string_view text);
+
+/// `text` with C0 control characters (except tab) and DEL shown as `\x1b`-style escapes. For
+/// terminal output; JSON escapes them itself.
+std::string printable(std::string_view text);
+
+/// Applies redact_credentials (and, when `for_terminal`, printable) to every string of `d` that
+/// comes from the snapshot: summaries, evidence, fixes, input problems.
+Diagnosis scrub_for_output(Diagnosis d, bool for_terminal);
+
+}  // namespace ktriage
