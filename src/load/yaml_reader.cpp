@@ -1,11 +1,15 @@
 // YAML documents through libfyaml, one document at a time, walked into the Value tree.
+#include <fmt/format.h>
 #include <libfyaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "load/document.h"
 
@@ -235,12 +239,73 @@ class YamlLocator final : public Locator {
   fy_node* root_;
 };
 
+// A document whose aliases expand beyond this many nodes is refused: nine nested anchors of
+// nine aliases each (a "billion laughs" file of 400 bytes) would otherwise take minutes and
+// gigabytes inside libfyaml's alias resolution. Real manifests expand to thousands.
+constexpr std::uint64_t kMaxExpandedNodes = 2'000'000;
+
+// Nodes `n` stands for once its aliases are expanded, memoised per node so the count itself stays
+// linear in the document. Saturates at kMaxExpandedNodes + 1.
+std::uint64_t expanded_size(fy_node* n, std::unordered_map<fy_node*, std::uint64_t>& memo,
+                            int depth = 0) {
+  if (n == nullptr || depth > 256) return 1;
+  if (auto it = memo.find(n); it != memo.end()) return it->second;
+  memo[n] = 1;  // a cycle through an alias counts once
+  std::uint64_t total = 1;
+  auto add = [&](std::uint64_t k) { total = std::min(total + k, kMaxExpandedNodes + 1); };
+  if (fy_node_is_alias(n)) {
+    add(expanded_size(fy_node_resolve_alias(n), memo, depth + 1));
+  } else if (fy_node_get_type(n) == FYNT_SEQUENCE) {
+    void* iter = nullptr;
+    while (fy_node* item = fy_node_sequence_iterate(n, &iter))
+      add(expanded_size(item, memo, depth + 1));
+  } else if (fy_node_get_type(n) == FYNT_MAPPING) {
+    void* iter = nullptr;
+    while (fy_node_pair* pair = fy_node_mapping_iterate(n, &iter)) {
+      add(expanded_size(fy_node_pair_key(pair), memo, depth + 1));
+      add(expanded_size(fy_node_pair_value(pair), memo, depth + 1));
+    }
+  }
+  memo[n] = total;
+  return total;
+}
+
+// Parses `data` without resolving aliases and returns the position of the first document whose
+// aliases expand beyond kMaxExpandedNodes, if any. Only called when the text has an alias.
+std::optional<SourcePos> find_alias_bomb(std::string_view data) {
+  fy_parse_cfg cfg{};
+  cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS |
+                                              FYPCF_DEFAULT_VERSION_1_2);
+  std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
+  if (!parser || fy_parser_set_string(parser.get(), data.data(), data.size()) != 0) return {};
+  std::optional<SourcePos> bomb;
+  while (fy_document* doc = fy_parse_load_document(parser.get())) {
+    std::unordered_map<fy_node*, std::uint64_t> memo;
+    fy_node* root = fy_document_root(doc);
+    if (!bomb && root != nullptr && expanded_size(root, memo) > kMaxExpandedNodes) {
+      bomb = mark_of_node(root);
+      if (bomb->line == 0) bomb = SourcePos{1, 1};
+    }
+    fy_parse_document_destroy(parser.get(), doc);
+  }
+  return bomb;
+}
+
 }  // namespace
 
 std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
                                   const DocumentSink& sink) {
   (void)name;
   std::vector<ParseError> errors;
+  if (data.find('*') != std::string_view::npos && data.find('&') != std::string_view::npos) {
+    if (auto at = find_alias_bomb(data)) {
+      errors.push_back(ParseError{
+          *at, fmt::format("YAML aliases expand to more than {} nodes (an alias bomb?); the file "
+                           "was not read",
+                           kMaxExpandedNodes)});
+      return errors;
+    }
+  }
   // libfyaml reports errors through its diag object as formatted text ("<src>:L:C: error: msg");
   // capture that text instead of letting it reach stderr, and read the position back from it.
   std::string diag_text;

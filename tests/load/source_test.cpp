@@ -76,6 +76,40 @@ TEST(SourceTest, ReadsMultiDocumentYamlListsAndTypedJsonLists) {
   EXPECT_EQ(p3->pos.line, 3u);  // each List item keeps its own line
 }
 
+TEST(SourceTest, YamlAliasBombIsRefusedQuicklyAndOrdinaryAnchorsWork) {
+  std::string bomb =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb, namespace: t}\n"
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  const char* names = "abcdefghi";
+  for (int i = 1; i < 9; ++i) {
+    bomb += std::string(1, names[i]) + ": &" + names[i] + " [";
+    for (int j = 0; j < 9; ++j) bomb += std::string(j ? "," : "") + "*" + names[i - 1];
+    bomb += "]\n";
+  }
+  Inputs in;
+  load_buffer("bomb.yaml", bomb, in);
+  load_buffer("good.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok, namespace: t}\n",
+              in);
+  const InputIssue* i = issue_for(in, "bomb.yaml");
+  ASSERT_NE(i, nullptr);
+  EXPECT_NE(i->message.find("alias bomb"), std::string::npos) << i->message;
+  ASSERT_EQ(in.objects.size(), 1u);  // the good file is still read
+  // A normal anchor and merge key inside one document.
+  Inputs merged;
+  load_buffer("m.yaml",
+              "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: t}\n"
+              "x-defaults: &res {limits: {cpu: \"1\"}}\nspec:\n  template:\n    spec:\n"
+              "      containers:\n      - name: web\n        resources: *res\n"
+              "      - name: side\n        resources:\n          <<: *res\n          requests: "
+              "{cpu: 100m}\n",
+              merged);
+  ASSERT_EQ(merged.objects.size(), 1u);
+  const Value& containers = merged.objects[0].root["spec"]["template"]["spec"]["containers"];
+  EXPECT_EQ(containers[0]["resources"]["limits"]["cpu"].str(), "1");
+  EXPECT_EQ(containers[1]["resources"]["limits"]["cpu"].str(), "1");
+  EXPECT_EQ(containers[1]["resources"]["requests"]["cpu"].str(), "100m");
+}
+
 TEST(SourceTest, TruncatedYamlNamesLineAndColumnAndOtherFilesStillLoad) {
   TempDir dir;
   dir.write("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {a: b\n");
