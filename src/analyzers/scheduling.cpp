@@ -447,7 +447,14 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
   const Event* ev = latest_event(cluster, pod, "FailedScheduling");
   const Value& cond = pv.condition("PodScheduled");
   std::string_view message = ev != nullptr ? ev->message : std::string_view();
-  if (message.empty() && cond["status"].str() == "False") message = cond["message"].str();
+  // The pod's own PodScheduled condition carries the same text; use it when the event's message
+  // is missing or not the scheduler's "0/N nodes are available: ..." (a truncated event, another
+  // scheduler's wording), so a bad event never hides a readable condition.
+  const std::string_view cond_message =
+      cond["status"].str() == "False" ? cond["message"].str() : std::string_view();
+  if (!cond_message.empty() &&
+      (message.empty() || (!parse_message(message) && parse_message(cond_message))))
+    message = cond_message;
 
   const auto need = pv.requests();
   auto compute_fits = [&] {

@@ -141,6 +141,23 @@ TEST(SchedulingTest, ReplicasOfOneTemplateShareTheirPerNodeCheckButDaemonSetPods
   EXPECT_EQ(with_rule(g, "pending-untolerated-taint").size(), 1u);
 }
 
+TEST(SchedulingTest, AnUnreadableEventDoesNotHideTheConditionsMessage) {
+  std::string pod = pending_pod("search");
+  pod +=
+      "    message: '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated "
+      "taint {nvidia.com/gpu: present}.'\n";
+  auto c = cluster_from_yaml(pod + event("search", "0/2 nodes") + std::string(kNodes));
+  auto f = diagnose(*c);
+  EXPECT_EQ(with_rule(f, "pending-insufficient-resources").size(), 1u);
+  // With a readable event the event wins, as before.
+  auto d = cluster_from_yaml(pending_pod("search") +
+                             event("search", "0/2 nodes are available: 2 Insufficient cpu.") +
+                             std::string(kNodes));
+  auto g = diagnose(*d);
+  EXPECT_EQ(with_rule(g, "pending-insufficient-resources").size(), 1u);
+  EXPECT_TRUE(with_rule(g, "pending-untolerated-taint").empty());
+}
+
 TEST(SchedulingTest, AReasonThatRejectsFewNodesIsContextNotACause) {
   auto c = cluster_from_yaml(
       pending_pod("big") +
