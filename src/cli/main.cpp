@@ -67,12 +67,15 @@ bool use_color(const CommonFlags& f) {
   return isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
 }
 
+std::optional<std::string> kind_of_type(std::string type);
+
 std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::string> paths) {
   RunOptions o;
   o.paths = std::move(paths);
   o.ns = f.all_namespaces ? "" : f.ns;
   o.selector = f.selector;
-  o.kind = f.kind;
+  // --kind takes kubectl's names too (svc, deploy, po); other kinds are matched as given.
+  o.kind = f.kind.empty() ? "" : kind_of_type(f.kind).value_or(f.kind);
   o.threads = f.threads > 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
   o.progress = isatty(STDERR_FILENO) != 0;
   o.timings = f.timings;
@@ -93,6 +96,24 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
 }
 
 int finish(const RunResult& r, const CommonFlags& f) {
+  // A typo in -n or --kind must not read as a clean bill of health.
+  if (r.cluster != nullptr && !r.nothing_read) {
+    const std::string ns = f.all_namespaces ? "" : f.ns;
+    if (!ns.empty() && r.cluster->pods_in(ns).empty() &&
+        r.cluster->find("Namespace", "", ns) == nullptr) {
+      bool any = false;
+      for (const Object& o : r.cluster->objects()) any = any || o.ns == ns;
+      if (!any)
+        std::cerr << fmt::format("ktriage: note: the input has no objects in namespace {}\n", ns);
+    }
+    if (!f.kind.empty()) {
+      const std::string kind = kind_of_type(f.kind).value_or(f.kind);
+      bool any = false;
+      for (const Object& o : r.cluster->objects()) any = any || o.kind == kind;
+      if (!any)
+        std::cerr << fmt::format("ktriage: note: the input has no objects of kind {}\n", kind);
+    }
+  }
   if (f.output == "json") {
     std::cout << render_json(r.diagnosis);
   } else {
@@ -110,12 +131,9 @@ int finish(const RunResult& r, const CommonFlags& f) {
   return kExitOk;
 }
 
-// "pod/web", "deploy/web", "svc/web" -> (Kind, name), as kubectl accepts them.
-std::optional<std::pair<std::string, std::string>> parse_resource(std::string_view text) {
-  auto slash = text.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size())
-    return std::nullopt;
-  std::string type(text.substr(0, slash));
+// kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself
+// (any case) is accepted too. nullopt for a name it does not know.
+std::optional<std::string> kind_of_type(std::string type) {
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (auto dot = type.find('.'); dot != std::string::npos)
     type = type.substr(0, dot);  // deployments.apps
@@ -153,10 +171,24 @@ std::optional<std::pair<std::string, std::string>> parse_resource(std::string_vi
       {"pvc", "PersistentVolumeClaim"},
   };
   for (const auto& [alias, kind] : kKinds) {
-    if (alias == type)
-      return std::make_pair(std::string(kind), std::string(text.substr(slash + 1)));
+    if (alias == type) return std::string(kind);
+  }
+  for (const auto& [alias, kind] : kKinds) {
+    std::string lower_kind(kind);
+    for (char& c : lower_kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower_kind == type) return std::string(kind);
   }
   return std::nullopt;
+}
+
+// "pod/web", "deploy/web", "svc/web" -> (Kind, name), as kubectl accepts them.
+std::optional<std::pair<std::string, std::string>> parse_resource(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == text.size())
+    return std::nullopt;
+  auto kind = kind_of_type(std::string(text.substr(0, slash)));
+  if (!kind) return std::nullopt;
+  return std::make_pair(*kind, std::string(text.substr(slash + 1)));
 }
 
 int run_why(const std::string& resource, std::vector<std::string> paths, const CommonFlags& f) {

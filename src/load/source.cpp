@@ -469,6 +469,9 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
     add_log(*log, path, data, out);
     return;
   }
+  // A UTF-8 byte order mark (files saved by Windows editors or PowerShell): JSON parsers reject
+  // it, and it carries no meaning; the padding after `data` is unchanged.
+  if (data.starts_with("\xEF\xBB\xBF")) data.remove_prefix(3);
   if (data.empty()) {
     skip(out, path, "empty file");
     return;

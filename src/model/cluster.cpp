@@ -4,6 +4,7 @@
 #include <map>
 #include <thread>
 #include <tuple>
+#include <unordered_set>
 
 namespace ktriage {
 
@@ -124,8 +125,15 @@ void Cluster::index_events() {
   // adjacent and fold in one pass; the result stays grouped by object for events_for.
   std::vector<Event> raw;
   // Not of_kind("Event"): by_kind_ is being built on the other thread.
+  // The same Event read twice (a dump folder and its own .tar.gz) must not double its count:
+  // an Event object is identified by namespace and name, like every object.
+  std::unordered_set<std::string> seen_events;
   for (const Object& event_object : objects_) {
     if (event_object.kind != "Event") continue;
+    if (!event_object.name.empty() &&
+        !seen_events.insert(std::string(event_object.ns) + '/' + std::string(event_object.name))
+             .second)
+      continue;
     const Object* obj = &event_object;
     const Value& root = *obj->root;
     Event e;

@@ -126,6 +126,19 @@ TEST(CliTest, WhyWorksOnEachWorkloadKind) {
   EXPECT_GE(kinds_seen.size(), 4u) << "the broken example should exercise several workload kinds";
 }
 
+TEST(CliTest, KindTakesKubectlNamesAndUnknownScopesAreNoted) {
+  auto by_alias = run_ktriage("diagnose '" + example("shop-broken") + "' --kind svc -o json");
+  auto by_kind = run_ktriage("diagnose '" + example("shop-broken") + "' --kind Service -o json");
+  EXPECT_EQ(by_alias.out, by_kind.out);
+  EXPECT_GT(Json(by_alias.out).root["findings"].size(), 0u);
+  auto bogus = run_ktriage("diagnose '" + example("shop-broken") + "' --kind bogus");
+  EXPECT_NE(bogus.err.find("no objects of kind bogus"), std::string::npos) << bogus.err;
+  auto nosuch = run_ktriage("diagnose '" + example("shop-broken") + "' -n nosuch");
+  EXPECT_NE(nosuch.err.find("no objects in namespace nosuch"), std::string::npos) << nosuch.err;
+  auto shop = run_ktriage("diagnose '" + example("shop-broken") + "' -n shop");
+  EXPECT_EQ(shop.err.find("note:"), std::string::npos) << shop.err;
+}
+
 TEST(CliTest, NamespaceScopeAndColour) {
   auto r = run_ktriage("diagnose '" + example("shop-broken") + "' -n kube-system -o json");
   Json j(r.out);

@@ -110,6 +110,20 @@ TEST(SourceTest, YamlAliasBombIsRefusedQuicklyAndOrdinaryAnchorsWork) {
   EXPECT_EQ(containers[1]["resources"]["requests"]["cpu"].str(), "100m");
 }
 
+TEST(SourceTest, ByteOrderMarkIsIgnored) {
+  Inputs in;
+  load_buffer("bom.json",
+              "\xEF\xBB\xBF{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", "
+              "\"metadata\": {\"name\": \"a\", \"namespace\": \"t\"}}",
+              in);
+  load_buffer("bom.yaml",
+              "\xEF\xBB\xBF"
+              "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, namespace: t}\n",
+              in);
+  EXPECT_EQ(in.objects.size(), 2u);
+  EXPECT_TRUE(in.issues.empty());
+}
+
 TEST(SourceTest, TruncatedYamlNamesLineAndColumnAndOtherFilesStillLoad) {
   TempDir dir;
   dir.write("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {a: b\n");

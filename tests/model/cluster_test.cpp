@@ -42,6 +42,36 @@ spec: {nodeName: n1, containers: [{name: web, image: nginx}]}
   EXPECT_EQ(c->find_uid("r1")->kind, "ReplicaSet");
 }
 
+TEST(ClusterTest, TheSameEventReadTwiceCountsOnce) {
+  const std::string event = R"(---
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: shop}
+involvedObject: {kind: Pod, name: web-1, namespace: shop, uid: p1}
+reason: BackOff
+message: Back-off restarting failed container
+type: Warning
+count: 5
+lastTimestamp: "2026-11-29T10:30:00Z"
+)";
+  const std::string other = R"(---
+apiVersion: v1
+kind: Event
+metadata: {name: e2, namespace: shop}
+involvedObject: {kind: Pod, name: web-1, namespace: shop, uid: p1}
+reason: BackOff
+message: Back-off restarting failed container
+type: Warning
+count: 2
+lastTimestamp: "2026-11-29T10:31:00Z"
+)";
+  // A folder and its own archive: e1 twice. A different Event of the same text still adds up.
+  auto c =
+      testing::cluster_from({{"dump/events.yaml", event + other}, {"dump.tgz:events.yaml", event}});
+  ASSERT_EQ(c->events().size(), 1u);
+  EXPECT_EQ(c->events()[0].count, 7);
+}
+
 TEST(ClusterTest, EventsFromBothApisAreNormalisedAndAggregated) {
   auto c = cluster_from_yaml(R"(apiVersion: v1
 kind: Pod
