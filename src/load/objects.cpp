@@ -33,7 +33,8 @@ constexpr Shape kSpec[] = {{"containers", Type::kArray, kContainerItem},
                            {"taints", Type::kArray, {}},
                            {"ports", Type::kArray, {}},
                            {"template", Type::kObject, {}},
-                           {"nodeSelector", Type::kObject, {}}};
+                           {"nodeSelector", Type::kObject, {}},
+                           {"rules", Type::kArray, {}}};
 constexpr Shape kStatus[] = {{"containerStatuses", Type::kArray, {}},
                              {"initContainerStatuses", Type::kArray, {}},
                              {"conditions", Type::kArray, {}}};
@@ -41,7 +42,11 @@ constexpr Shape kRoot[] = {{"metadata", Type::kObject, kMetadata},
                            {"spec", Type::kObject, kSpec},
                            {"status", Type::kObject, kStatus},
                            {"subsets", Type::kArray, {}},
-                           {"endpoints", Type::kArray, {}}};
+                           {"endpoints", Type::kArray, {}},
+                           {"webhooks", Type::kArray, {}},
+                           {"involvedObject", Type::kObject, {}},
+                           {"regarding", Type::kObject, {}},
+                           {"count", Type::kInt, {}}};
 
 bool type_matches(const Value& v, Type want) {
   if (v.is_null()) return true;  // absent or null is always fine
@@ -181,6 +186,14 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
     if (kind.empty()) {
       out.issues.push_back(
           InputIssue{{std::string(name), pos}, "object without `kind`; skipped", false});
+      return;
+    }
+    // An Event must say what it is about (core/v1 involvedObject, events.k8s.io/v1 regarding);
+    // without it no finding can name an object, so it is reported and skipped.
+    if (kind == "Event" && !obj["involvedObject"]["kind"].is_string() &&
+        !obj["regarding"]["kind"].is_string()) {
+      out.issues.push_back(InputIssue{
+          {std::string(name), pos}, "Event without involvedObject (or regarding); skipped", false});
       return;
     }
     const Value& meta = obj["metadata"];

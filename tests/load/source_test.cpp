@@ -124,6 +124,26 @@ TEST(SourceTest, ByteOrderMarkIsIgnored) {
   EXPECT_TRUE(in.issues.empty());
 }
 
+TEST(SourceTest, EventsWithoutSubjectAndWrongTypesOfClusterFieldsAreReported) {
+  Inputs in;
+  load_buffer(
+      "ev.yaml",
+      "apiVersion: v1\nkind: Event\nmetadata: {name: e1, namespace: t}\nreason: BackOff\n"
+      "type: Warning\n---\napiVersion: v1\nkind: Event\nmetadata: {name: e2, namespace: t}\n"
+      "involvedObject: {kind: Pod, name: p}\nreason: BackOff\ncount: abc\n---\n"
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: t}\n"
+      "spec: {rules: oops}\n---\napiVersion: admissionregistration.k8s.io/v1\n"
+      "kind: ValidatingWebhookConfiguration\nmetadata: {name: v}\nwebhooks: {a: 1}\n",
+      in);
+  std::string all;
+  for (const InputIssue& i : in.issues) all += i.where.to_string() + " " + i.message + "\n";
+  EXPECT_NE(all.find("ev.yaml:1:1 Event without involvedObject"), std::string::npos) << all;
+  EXPECT_NE(all.find("count must be number"), std::string::npos) << all;
+  EXPECT_NE(all.find("spec.rules must be array"), std::string::npos) << all;
+  EXPECT_NE(all.find("webhooks must be array"), std::string::npos) << all;
+  EXPECT_EQ(in.objects.size(), 3u);  // the subject-less Event is skipped; the others are kept
+}
+
 TEST(SourceTest, TruncatedYamlNamesLineAndColumnAndOtherFilesStillLoad) {
   TempDir dir;
   dir.write("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {a: b\n");
