@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -230,7 +231,24 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     return kExitUsage;
   }
   ObjectRef ref = target->ref();
-  r.diagnosis.findings = select_tree(r.diagnosis.findings, ref);
+  std::vector<Finding> tree = select_tree(r.diagnosis.findings, ref);
+  if (tree.empty()) {
+    // No finding names the object itself (a ReplicaSet under its Deployment's symptom): show
+    // the trees of what it owns, its pods.
+    std::set<std::string> ids;
+    for (const Object* child : r.cluster->children(*target)) {
+      for (Finding& f : select_tree(r.diagnosis.findings, child->ref())) {
+        if (ids.insert(f.id).second) tree.push_back(std::move(f));
+      }
+    }
+    // Keep the report's order (roots first).
+    std::vector<Finding> ordered;
+    for (const Finding& f : r.diagnosis.findings) {
+      if (ids.count(f.id) > 0) ordered.push_back(f);
+    }
+    tree = std::move(ordered);
+  }
+  r.diagnosis.findings = std::move(tree);
   r.diagnosis.input.scope =
       fmt::format("{}/{}{}", kind, name, ref.ns.empty() ? "" : " in namespace " + ref.ns);
   return finish(r, f);

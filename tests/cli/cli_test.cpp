@@ -139,6 +139,16 @@ TEST(CliTest, KindTakesKubectlNamesAndUnknownScopesAreNoted) {
   EXPECT_EQ(shop.err.find("note:"), std::string::npos) << shop.err;
 }
 
+TEST(CliTest, WhyOnAReplicaSetShowsItsPodsCause) {
+  auto r = run_ktriage("why rs/web-7d9c5b8f6d -n shop '" + example("shop-broken") + "' -o json");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  Json j(r.out);
+  bool configmap = false;
+  for (const Value& f : j.root["findings"].items())
+    configmap = configmap || f["catalog"].str() == "POD-WAITING-CONFIG-CONFIGMAP-MISSING";
+  EXPECT_TRUE(configmap) << r.out;
+}
+
 TEST(CliTest, NamespaceScopeAndColour) {
   auto r = run_ktriage("diagnose '" + example("shop-broken") + "' -n kube-system -o json");
   Json j(r.out);
