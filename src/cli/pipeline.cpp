@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -14,31 +15,77 @@
 
 namespace ktriage {
 
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// Splits at commas outside parentheses: "a in (x,y),b" -> "a in (x,y)", "b".
+std::vector<std::string_view> split_terms(std::string_view text) {
+  std::vector<std::string_view> out;
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || (text[i] == ',' && depth == 0)) {
+      out.push_back(trim(text.substr(start, i - start)));
+      start = i + 1;
+    } else if (text[i] == '(') {
+      ++depth;
+    } else if (text[i] == ')') {
+      --depth;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::vector<SelectorTerm>> parse_selector(std::string_view text, std::string* error) {
   std::vector<SelectorTerm> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t comma = text.find(',', pos);
-    std::string_view part =
-        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-    pos = comma == std::string_view::npos ? text.size() : comma + 1;
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+  for (std::string_view part : split_terms(text)) {
     if (part.empty()) continue;
     SelectorTerm t;
-    if (auto ne = part.find("!="); ne != std::string_view::npos) {
+    const std::size_t open = part.find('(');
+    if (open != std::string_view::npos) {
+      // key in (v1,v2) / key notin (v1,v2)
+      const std::string_view head = trim(part.substr(0, open));
+      const std::size_t space = head.rfind(' ');
+      const std::string_view op = space == std::string_view::npos ? "" : head.substr(space + 1);
+      if ((op != "in" && op != "notin") || part.back() != ')') {
+        *error = fmt::format(
+            "unsupported selector term \"{}\": use key=value, key!=value, key, !key, "
+            "key in (a,b) or key notin (a,b)",
+            part);
+        return std::nullopt;
+      }
+      t.op = op == "in" ? SelectorTerm::Op::kIn : SelectorTerm::Op::kNotIn;
+      t.key = std::string(trim(head.substr(0, space)));
+      std::string_view list = part.substr(open + 1, part.size() - open - 2);
+      for (std::size_t pos = 0; pos <= list.size();) {
+        std::size_t comma = list.find(',', pos);
+        if (comma == std::string_view::npos) comma = list.size();
+        const std::string_view v = trim(list.substr(pos, comma - pos));
+        if (!v.empty()) t.values.emplace_back(v);
+        pos = comma + 1;
+      }
+    } else if (auto ne = part.find("!="); ne != std::string_view::npos) {
       t.op = SelectorTerm::Op::kNotEq;
-      t.key = std::string(part.substr(0, ne));
-      t.value = std::string(part.substr(ne + 2));
+      t.key = std::string(trim(part.substr(0, ne)));
+      t.value = std::string(trim(part.substr(ne + 2)));
     } else if (auto eq = part.find('='); eq != std::string_view::npos) {
-      t.key = std::string(part.substr(0, eq));
-      t.value = std::string(part.substr(part[eq + 1] == '=' ? eq + 2 : eq + 1));
+      t.key = std::string(trim(part.substr(0, eq)));
+      t.value = std::string(trim(part.substr(part[eq + 1] == '=' ? eq + 2 : eq + 1)));
     } else if (part.front() == '!') {
       t.op = SelectorTerm::Op::kNotExists;
-      t.key = std::string(part.substr(1));
-    } else if (part.find_first_of(" ()") != std::string_view::npos) {
+      t.key = std::string(trim(part.substr(1)));
+    } else if (part.find_first_of(" )") != std::string_view::npos) {
       *error = fmt::format(
-          "unsupported selector term \"{}\": use key=value, key!=value, key or !key", part);
+          "unsupported selector term \"{}\": use key=value, key!=value, key, !key, "
+          "key in (a,b) or key notin (a,b)",
+          part);
       return std::nullopt;
     } else {
       t.op = SelectorTerm::Op::kExists;
@@ -69,6 +116,12 @@ bool selector_matches(const std::vector<SelectorTerm>& terms, const Value& label
         break;
       case SelectorTerm::Op::kNotExists:
         if (has) return false;
+        break;
+      case SelectorTerm::Op::kIn:
+        if (!has || std::find(t.values.begin(), t.values.end(), v) == t.values.end()) return false;
+        break;
+      case SelectorTerm::Op::kNotIn:  // as in Kubernetes: a missing key matches notin
+        if (has && std::find(t.values.begin(), t.values.end(), v) != t.values.end()) return false;
         break;
     }
   }

@@ -33,10 +33,12 @@ struct RunResult {
 /// Runs the whole offline pipeline. Never throws for bad input.
 RunResult run_pipeline(const RunOptions& options);
 
-/// Parses an equality-based selector ("a=b,c!=d,e"); nullopt with a message when malformed.
+/// Parses a label selector as kubectl takes it: equality ("a=b,c!=d"), existence ("e", "!f") and
+/// set-based terms ("tier in (web,api)", "env notin (dev)"); nullopt with a message when malformed.
 struct SelectorTerm {
   std::string key, value;
-  enum class Op { kEq, kNotEq, kExists, kNotExists } op = Op::kEq;
+  std::vector<std::string> values;  ///< kIn / kNotIn
+  enum class Op { kEq, kNotEq, kExists, kNotExists, kIn, kNotIn } op = Op::kEq;
 };
 std::optional<std::vector<SelectorTerm>> parse_selector(std::string_view text, std::string* error);
 bool selector_matches(const std::vector<SelectorTerm>& terms, const Value& labels);
