@@ -434,6 +434,7 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   std::unordered_map<std::string, std::string> renamed;
   fold_siblings(cluster, findings, renamed);
   link_pods_to_nodes(cluster, findings);
+  fold_nodes(findings);
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
   link_dependencies(cluster, findings);

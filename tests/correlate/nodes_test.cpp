@@ -89,6 +89,24 @@ TEST(NodeCorrelationTest, LostNodeIsTheRootOfPodsDeploymentServiceAndIngress) {
   EXPECT_EQ(findings.front().id, nodef[0]->id);
 }
 
+TEST(NodeCorrelationTest, OneFaultOnSeveralNodesIsOneRootAndTheirPodsFollowIt) {
+  auto findings =
+      diagnose(*cluster_from_yaml(node("n1", kLost) + node("n2", kLost) + kWorkload +
+                                      pod("catalog-5d8-a", "n1") + pod("catalog-5d8-b", "n2"),
+                                  kNow));
+  auto nodef = with_rule(findings, "node-kubelet-stopped-posting");
+  ASSERT_EQ(nodef.size(), 1u);
+  EXPECT_EQ(nodef[0]->object.name, "n1");
+  ASSERT_EQ(nodef[0]->also_affects.size(), 1u);
+  EXPECT_EQ(nodef[0]->also_affects[0].name, "n2");
+  EXPECT_NE(nodef[0]->summary.find("(and 1 more node)"), std::string::npos) << nodef[0]->summary;
+  for (const Finding* p : with_rule(findings, "pod-node-unreachable"))
+    EXPECT_EQ(p->caused_by, std::vector<std::string>{nodef[0]->id});
+  std::size_t roots = 0;
+  for (const Finding& f : findings) roots += f.caused_by.empty() ? 1 : 0;
+  EXPECT_EQ(roots, 1u);
+}
+
 TEST(NodeCorrelationTest, StuckPodOnHealthyNodeIsNotLinkedAndDoesNotFailItsWorkload) {
   const std::string deleting =
       "  deletionTimestamp: '2026-12-01T07:00:00Z'\n  finalizers: [example.com/cleanup]\n";
