@@ -291,10 +291,52 @@ std::optional<SourcePos> find_alias_bomb(std::string_view data) {
   return bomb;
 }
 
+// Positions of a document parsed from a later part of the file, moved down by `lines`.
+class ShiftedYamlLocator final : public Locator {
+ public:
+  ShiftedYamlLocator(const Locator& inner, std::uint32_t lines) : inner_(inner), lines_(lines) {}
+  SourcePos locate(std::span<const PathStep> path) const override {
+    SourcePos p = inner_.locate(path);
+    if (p.line > 0) p.line += lines_;
+    return p;
+  }
+
+ private:
+  const Locator& inner_;
+  std::uint32_t lines_;
+};
+
 }  // namespace
 
-std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
-                                  const DocumentSink& sink) {
+namespace {
+
+// Byte offset and 1-based line of the first `---` line after line `error_line` of `data`;
+// nullopt when there is none.
+std::optional<std::pair<std::size_t, std::uint32_t>> next_document_after(std::string_view data,
+                                                                         std::uint32_t error_line) {
+  std::uint32_t line = 1;
+  std::size_t at = 0;
+  while (at < data.size() && line <= error_line) {  // to the start of the line after the error
+    const std::size_t nl = data.find('\n', at);
+    if (nl == std::string_view::npos) return std::nullopt;
+    at = nl + 1;
+    ++line;
+  }
+  while (at < data.size()) {
+    if (data.substr(at, 3) == "---" && (at + 3 == data.size() || data[at + 3] == '\n' ||
+                                        data[at + 3] == ' ' || data[at + 3] == '\r'))
+      return std::make_pair(at, line);
+    const std::size_t nl = data.find('\n', at);
+    if (nl == std::string_view::npos) return std::nullopt;
+    at = nl + 1;
+    ++line;
+  }
+  return std::nullopt;
+}
+
+// One libfyaml pass over `data`: every document up to the first syntax error.
+std::vector<ParseError> read_yaml_once(std::string_view name, std::string_view data, Arena& arena,
+                                       const DocumentSink& sink) {
   (void)name;
   std::vector<ParseError> errors;
   if (data.find('*') != std::string_view::npos && data.find('&') != std::string_view::npos) {
@@ -350,6 +392,42 @@ std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, 
   }
   parser.reset();
   if (diag != nullptr) fy_diag_unref(diag);
+  return errors;
+}
+
+}  // namespace
+
+std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
+                                  const DocumentSink& sink) {
+  std::vector<ParseError> errors = read_yaml_once(name, data, arena, sink);
+  // libfyaml stops at the first syntax error; the documents after the next `---` line are
+  // independent, so read them too (kubectl apply reports one bad document, not the file).
+  // A loop, not recursion: a file of many broken documents must not grow the stack.
+  std::size_t offset = 0;
+  std::uint32_t shift = 0;  // lines above `data.substr(offset)`
+  while (!errors.empty() && errors.back().pos.line > shift) {
+    const std::string_view rest = data.substr(offset);
+    const auto next = next_document_after(rest, errors.back().pos.line - shift);
+    if (!next) break;
+    offset += next->first;
+    shift += next->second - 1;
+    const std::uint32_t lines = shift;
+    auto shifted_sink = [&sink, lines](const ParsedDocument& doc, const Locator& locator) {
+      ParsedDocument moved = doc;
+      if (moved.root_pos.line > 0) moved.root_pos.line += lines;
+      for (SourcePos& p : moved.item_pos) {
+        if (p.line > 0) p.line += lines;
+      }
+      ShiftedYamlLocator loc(locator, lines);
+      sink(moved, loc);
+    };
+    std::vector<ParseError> more = read_yaml_once(name, data.substr(offset), arena, shifted_sink);
+    if (more.empty()) break;
+    for (ParseError& e : more) {
+      if (e.pos.line > 0) e.pos.line += lines;
+      errors.push_back(std::move(e));
+    }
+  }
   return errors;
 }
 

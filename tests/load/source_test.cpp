@@ -144,6 +144,22 @@ TEST(SourceTest, EventsWithoutSubjectAndWrongTypesOfClusterFieldsAreReported) {
   EXPECT_EQ(in.objects.size(), 3u);  // the subject-less Event is skipped; the others are kept
 }
 
+TEST(SourceTest, ABrokenYamlDocumentDoesNotHideTheDocumentsAfterIt) {
+  Inputs in;
+  load_buffer(
+      "multi.yaml",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: first, namespace: t}\n---\n"
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken, namespace: t\n"
+      "  oops: [\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: third, namespace: t}\n",
+      in);
+  ASSERT_EQ(in.objects.size(), 2u);
+  EXPECT_EQ(in.objects[1].root["metadata"]["name"].str(), "third");
+  EXPECT_EQ(in.objects[1].pos.line, 10u);  // counted from the top of the file
+  ASSERT_EQ(in.issues.size(), 1u);
+  EXPECT_GE(in.issues[0].where.pos.line, 7u);
+  EXPECT_LE(in.issues[0].where.pos.line, 9u);
+}
+
 TEST(SourceTest, TruncatedYamlNamesLineAndColumnAndOtherFilesStillLoad) {
   TempDir dir;
   dir.write("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {a: b\n");
