@@ -19,6 +19,7 @@ const AnalyzerDef& ingress_analyzer();
 const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
 const AnalyzerDef& storage_analyzer();
+const AnalyzerDef& volumes_analyzer();
 const AnalyzerDef& events_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
@@ -33,6 +34,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       readiness_analyzer(),
       nodes_analyzer(),
       storage_analyzer(),
+      volumes_analyzer(),
       services_analyzer(),
       ingress_analyzer(),
       addons_analyzer(),
