@@ -85,9 +85,7 @@ class FindingIndex {
 
 void add_causes(Finding& f, const std::vector<const Finding*>& causes) {
   for (const Finding* c : causes) {
-    if (c->id != f.id &&
-        std::find(f.caused_by.begin(), f.caused_by.end(), c->id) == f.caused_by.end())
-      f.caused_by.push_back(c->id);
+    if (c->id != f.id) f.add_cause(c->id);
   }
 }
 
@@ -393,8 +391,7 @@ void check_cni(const AnalysisContext& ctx, const FindingIndex& index, FindingSin
     auto it = cni_causes.find(view.node_name());
     if (it != cni_causes.end()) {
       for (const std::string& id : it->second) {
-        if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
-          f.caused_by.push_back(id);
+        f.add_cause(id);
       }
     }
     f.fix = fmt::format(

@@ -183,8 +183,7 @@ std::size_t link_pod_causes(const Cluster& cluster, const Object& owner, const P
     if (it == pods.end()) continue;
     ++n;
     for (const std::string& id : it->second) {
-      if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
-        f.caused_by.push_back(id);
+      f.add_cause(id);
     }
   }
   return n;
@@ -667,8 +666,7 @@ void check_hpa(const AnalysisContext& ctx, const Object& hpa, const PodFindings&
         auto it = pods.find(pod->ref().key());
         if (it == pods.end()) continue;
         for (const std::string& id : it->second) {
-          if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
-            f.caused_by.push_back(id);
+          f.add_cause(id);
         }
       }
       if (!f.caused_by.empty())

@@ -57,6 +57,14 @@ struct Finding {
   std::vector<std::string> links;
   std::vector<std::string> caused_by;   ///< ids of findings that explain this one; empty = root
   std::vector<ObjectRef> also_affects;  ///< same fault on sibling objects (pods of one owner)
+
+  /// Adds `id` to caused_by unless it is there already. O(causes).
+  void add_cause(const std::string& id) {
+    for (const std::string& c : caused_by) {
+      if (c == id) return;
+    }
+    caused_by.push_back(id);
+  }
 };
 
 }  // namespace ktriage

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "correlate/fold.h"
 #include "correlate/nodes.h"
 #include "correlate/storage_links.h"
 #include "model/pod.h"
@@ -31,54 +32,15 @@ const Object* find_ref(const Cluster& cluster, const ObjectRef& ref) {
 // Folds pod findings of one owner and rule into one: the first pod by name carries it.
 void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
                    std::unordered_map<std::string, std::string>& renamed) {
-  std::map<std::tuple<std::string, std::string, std::string>, std::size_t>
-      first;  // (owner, rule, part)
-  std::vector<bool> drop(findings.size(), false);
-  std::map<std::size_t, std::size_t> folded;  // representative -> pods folded into it
-  // Sort pod findings by pod name so the representative is stable.
-  std::vector<std::size_t> order(findings.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return findings[a].object.name < findings[b].object.name;
-  });
-  for (std::size_t i : order) {
-    Finding& f = findings[i];
-    if (f.object.kind != "Pod" || !f.also_affects.empty()) continue;  // already a group
+  auto key = [&cluster](const Finding& f) -> std::optional<std::string> {
+    if (f.object.kind != "Pod") return std::nullopt;
     const Object* pod = find_ref(cluster, f.object);
-    if (pod == nullptr) continue;
+    if (pod == nullptr) return std::nullopt;
     const Object& owner = cluster.top_owner(*pod);
-    if (&owner == pod) continue;
-    std::string part =
-        f.id.substr(f.id.find('#') == std::string::npos ? f.id.size() : f.id.find('#'));
-    auto key = std::make_tuple(owner.ref().key(), f.rule, part);
-    auto [it, inserted] = first.emplace(key, i);
-    if (inserted) continue;
-    Finding& rep = findings[it->second];
-    rep.also_affects.push_back(f.object);
-    renamed[f.id] = rep.id;
-    drop[i] = true;
-    folded[it->second] += 1;
-  }
-  for (const auto& [index, count] : folded) {
-    findings[index].summary += fmt::format(" (and {} more pod{})", count, count == 1 ? "" : "s");
-  }
-  std::vector<Finding> kept;
-  kept.reserve(findings.size());
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    if (!drop[i]) kept.push_back(std::move(findings[i]));
-  }
-  // Analyzers that link to pod findings (a Job failed because of its pods' crashes) may name a
-  // folded pod's finding: point them at the representative, once.
-  for (Finding& f : kept) {
-    std::vector<std::string> causes;
-    for (const std::string& c : f.caused_by) {
-      auto r = renamed.find(c);
-      const std::string& id = r == renamed.end() ? c : r->second;
-      if (std::find(causes.begin(), causes.end(), id) == causes.end()) causes.push_back(id);
-    }
-    f.caused_by = std::move(causes);
-  }
-  findings = std::move(kept);
+    if (&owner == pod) return std::nullopt;
+    return owner.ref().key() + '\0' + f.rule + '\0' + id_part(f);
+  };
+  fold_findings(findings, key, "pod", /*merge_causes=*/false, renamed);
 }
 
 std::string replica_text(const Object& w) {
@@ -221,9 +183,7 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
       Finding& symptom = findings[it->second];
       for (std::size_t i : entry.second) {
         const std::string& id = findings[i].id;
-        if (std::find(symptom.caused_by.begin(), symptom.caused_by.end(), id) ==
-            symptom.caused_by.end())
-          symptom.caused_by.push_back(id);
+        symptom.add_cause(id);
       }
       continue;
     }
@@ -294,8 +254,7 @@ void link_services(const Cluster& cluster, std::vector<Finding>& findings,
       }
     }
     for (const std::string& id : causes) {
-      if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
-        f.caused_by.push_back(id);
+      f.add_cause(id);
     }
   }
 }
@@ -341,10 +300,7 @@ void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
         causes = it->second;
       }
       for (const std::string& id : causes) {
-        if (id != f.id &&
-            std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end()) {
-          f.caused_by.push_back(id);
-        }
+        if (id != f.id) f.add_cause(id);
       }
       if (!causes.empty()) {
         f.evidence.push_back(
@@ -375,8 +331,7 @@ void link_webhooks(std::vector<Finding>& findings) {
       bool quotes = false;
       for (const Evidence& e : f.evidence)
         quotes = quotes || e.value.find(quoted) != std::string::npos;
-      if (quotes && std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
-        f.caused_by.push_back(id);
+      if (quotes) f.add_cause(id);
     }
   }
 }

@@ -37,8 +37,7 @@ void link_pods_to_claims(const Cluster& cluster, std::vector<Finding>& findings)
         auto it = by_claim.find(pvc.key());
         if (it == by_claim.end()) continue;
         for (const std::string& id : it->second) {
-          if (std::find(f.caused_by.begin(), f.caused_by.end(), id) == f.caused_by.end())
-            f.caused_by.push_back(id);
+          f.add_cause(id);
         }
       }
     }
