@@ -204,11 +204,8 @@ void check_webhooks(const AnalysisContext& ctx, const FindingIndex& index, Findi
 void check_apiservices(const AnalysisContext& ctx, const FindingIndex& index, FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
   for (const Object* api : cluster.of_kind("APIService")) {
-    const Value* available = nullptr;
-    for (const Value& c : api->status()["conditions"].items()) {
-      if (c["type"].str() == "Available") available = &c;
-    }
-    if (available == nullptr || (*available)["status"].str() != "False") continue;
+    const Value* available = &api->condition("Available");
+    if ((*available)["status"].str() != "False") continue;
     const Value& ref = api->spec()["service"];
     Finding& f =
         sink.add(kApiService, *api,

@@ -281,7 +281,7 @@ void report_pressure(const AnalysisContext& ctx, const Object& node, FindingSink
        "for node {0}'s spec.podCIDR."},
   };
   for (const Check& c : kChecks) {
-    const Value& cond = node_condition(node, c.type);
+    const Value& cond = node.condition(c.type);
     if (cond["status"].str() != "True") continue;
     Finding& f =
         sink.add(*c.rule, node, fmt::format("Node {} has {}: {}", node.name, c.type, c.what));
@@ -536,7 +536,7 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
   for (const Object* node : ctx.cluster.of_kind("Node")) {
     NodeState& st = nodes[std::string(node->name)];
     st.node = node;
-    const Value& ready = node_condition(*node, "Ready");
+    const Value& ready = node->condition("Ready");
     const std::string_view status = ready["status"].str();
     st.not_ready = !ready.is_null() && status != "True";
     st.unreachable = status == "Unknown";
@@ -546,7 +546,7 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     const Rule* pressure[3] = {&kMemory, &kDisk, &kPid};
     const std::string_view types[3] = {"MemoryPressure", "DiskPressure", "PIDPressure"};
     for (int i = 0; i < 3; ++i) {
-      if (node_condition(*node, types[i])["status"].str() == "True") {
+      if (node->condition(types[i])["status"].str() == "True") {
         st.pressure_finding[i] = finding_id(*pressure[i], node->ref());
       }
     }

@@ -140,22 +140,15 @@ constexpr Rule kRules[] = {kProgressDeadline, kQuotaExceeded, kQuotaMustSpecify,
                            kHpaMetrics,       kHpaRequest,    kHpaMax,           kPdb,
                            kUnavailable};
 
-/// The condition of `type` in .status.conditions, or null.
-const Value* condition(const Object& obj, std::string_view type, std::size_t* index = nullptr) {
-  std::size_t i = 0;
-  for (const Value& c : obj.status()["conditions"].items()) {
-    if (c["type"].str() == type) {
-      if (index != nullptr) *index = i;
-      return &c;
-    }
-    ++i;
-  }
-  return nullptr;
+/// The condition of `type` in .status.conditions, or nullptr.
+const Value* condition(const Object& obj, std::string_view type) {
+  const Value& c = obj.condition(type);
+  return c.is_null() ? nullptr : &c;
 }
 
 Evidence condition_evidence(const Object& obj, std::string_view type) {
-  std::size_t i = 0;
-  const Value* c = condition(obj, type, &i);
+  const Value* c = condition(obj, type);
+  const auto i = static_cast<std::size_t>(c - obj.status()["conditions"].items().data());
   std::string value =
       fmt::format("{} ({}): {}", (*c)["status"].str(), (*c)["reason"].str(), (*c)["message"].str());
   return field_evidence(obj, fmt::format(".status.conditions[{}]", i), value);

@@ -30,6 +30,14 @@ struct Object {
   const Value& labels() const { return metadata()["labels"]; }
   const Value& annotations() const { return metadata()["annotations"]; }
   std::string_view label(std::string_view key) const { return labels()[key].str(); }
+  /// The entry of .status.conditions whose type is `type` (Ready, Available, Complete, ...), or
+  /// a null Value. O(conditions).
+  const Value& condition(std::string_view type) const {
+    for (const Value& c : status()["conditions"].items()) {
+      if (c["type"].str() == type) return c;
+    }
+    return Value::null_value();
+  }
   /// Owning copy of the identity, for findings.
   ObjectRef ref() const {
     return ObjectRef{std::string(kind), std::string(ns), std::string(name), std::string(uid)};

@@ -10,12 +10,7 @@ std::string ContainerView::spec_path() const {
   return fmt::format(".spec.{}[{}]", init ? "initContainers" : "containers", index);
 }
 
-const Value& PodView::condition(std::string_view type) const {
-  for (const Value& c : pod_.status()["conditions"].items()) {
-    if (c["type"].str() == type) return c;
-  }
-  return Value::null_value();
-}
+const Value& PodView::condition(std::string_view type) const { return pod_.condition(type); }
 
 namespace {
 

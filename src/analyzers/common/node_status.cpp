@@ -9,13 +9,6 @@
 
 namespace ktriage {
 
-const Value& node_condition(const Object& node, std::string_view type) {
-  for (const Value& c : node.status()["conditions"].items()) {
-    if (c["type"].str() == type) return c;
-  }
-  return Value::null_value();
-}
-
 std::string condition_text(const Value& c) {
   std::string text = fmt::format("{} {}", c["status"].str(), c["reason"].str());
   if (!c["message"].str().empty()) text += ": " + std::string(c["message"].str());

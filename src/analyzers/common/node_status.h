@@ -16,7 +16,6 @@ namespace ktriage {
 
 /// The condition of `type` ("Ready", "MemoryPressure", ...) in status.conditions, or a null
 /// Value. O(conditions).
-const Value& node_condition(const Object& node, std::string_view type);
 
 /// "Unknown NodeStatusUnknown: Kubelet stopped posting node status." (status, reason, message).
 std::string condition_text(const Value& condition);
