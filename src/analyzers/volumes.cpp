@@ -112,6 +112,12 @@ constexpr Rule kRules[] = {kMountMissing, kMultiAttach, kAttachFailed, kCategory
 // ---- Pods: FailedMount / FailedAttachVolume ----
 
 // The pod volume named `name` and its index, or null.
+// A node whose Ready condition says anything but True (a node without conditions is not judged).
+bool not_ready(const Object& node) {
+  const Value& ready = node.condition("Ready");
+  return !ready.is_null() && ready["status"].str() != "True";
+}
+
 const Value* pod_volume(const Object& pod, std::string_view name, std::size_t* index) {
   std::size_t i = 0;
   for (const Value& v : pod.spec()["volumes"].items()) {
@@ -264,9 +270,7 @@ void multi_attach(const AnalysisContext& ctx, const Object& pod, const Event& ev
     if (other_node.empty()) other_node = std::string(node);
     const Object* n = cluster.find("Node", "", node);
     if (n == nullptr) continue;
-    for (const Value& c : n->status()["conditions"].items()) {
-      node_down = node_down || (c["type"].str() == "Ready" && c["status"].str() != "True");
-    }
+    node_down = node_down || not_ready(*n);
   }
   // The CSI attacher's record of where the disk is attached (storage.k8s.io/v1 VolumeAttachment),
   // which names the node even when the event names no pod.
@@ -280,9 +284,7 @@ void multi_attach(const AnalysisContext& ctx, const Object& pod, const Event& ev
   if (attachment != nullptr && other_node.empty()) {
     other_node = std::string(attachment->spec()["nodeName"].str());
     if (const Object* n = cluster.find("Node", "", other_node)) {
-      for (const Value& c : n->status()["conditions"].items()) {
-        node_down = node_down || (c["type"].str() == "Ready" && c["status"].str() != "True");
-      }
+      node_down = node_down || not_ready(*n);
     }
   }
   Finding& f = sink.add(
@@ -304,11 +306,11 @@ void multi_attach(const AnalysisContext& ctx, const Object& pod, const Event& ev
         fmt::format("{} / {}{}", node.empty() ? "(none)" : node, other->status()["phase"].str(),
                     other->metadata()["deletionTimestamp"].is_null() ? "" : " (terminating)")));
     if (const Object* n = cluster.find("Node", "", node)) {
-      for (const Value& c : n->status()["conditions"].items()) {
-        if (c["type"].str() == "Ready" && c["status"].str() != "True")
-          f.evidence.push_back(
-              field_evidence(*n, ".status.conditions[Ready]",
-                             fmt::format("{} {}", c["status"].str(), c["reason"].str())));
+      if (not_ready(*n)) {
+        const Value& ready = n->condition("Ready");
+        f.evidence.push_back(
+            field_evidence(*n, ".status.conditions[Ready]",
+                           fmt::format("{} {}", ready["status"].str(), ready["reason"].str())));
       }
     }
   }
