@@ -224,6 +224,17 @@ class ShiftedLocator final : public Locator {
   SourcePos base_;
 };
 
+// Drops this process's mapping of the whole pages inside [from, to) of a mapped file; the page
+// cache stays, so touching them again is a cheap fault. Without it a 3 GB List would be wholly
+// resident while it is scanned and parsed. Returns the end of what was released (page-aligned).
+std::size_t release_pages(std::string_view data, std::size_t from, std::size_t to) {
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  from = (from + page - 1) / page * page;
+  to = to / page * page;
+  if (to > from) ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_DONTNEED);
+  return to;
+}
+
 // Parses the items of a kubectl-laid-out List on several threads, each with its own simdjson
 // parser and arena; results are merged in item order, so output does not depend on threads.
 // `release_consumed` drops the pages of parsed items from memory (only for mapped files).
@@ -244,7 +255,6 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
   auto parse_block = [&](std::size_t b) {
     Part& part = parts[b];
     std::size_t released = list.items[begin[b]].offset;
-    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     for (std::size_t i = begin[b]; i < begin[b + 1]; ++i) {
       const ListItem& item = list.items[i];
       const SourcePos pos{item.line, 9};
@@ -264,10 +274,7 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
                        false});
       }
       if (release_consumed && item.offset + item.length - released > (16u << 20)) {
-        const std::size_t from = (released + page - 1) / page * page;
-        const std::size_t to = (item.offset + item.length) / page * page;
-        if (to > from) ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_DONTNEED);
-        released = to;
+        released = release_pages(data, released, item.offset + item.length);
       }
     }
   };
@@ -305,14 +312,7 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
         static_cast<unsigned>(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
     std::function<void(std::size_t, std::size_t)> release;
     if (release_consumed) {
-      release = [&data, page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE))](std::size_t from,
-                                                                                  std::size_t to) {
-        // Page cache stays; only this process's mapping of it goes, to be faulted in again when
-        // the items are parsed. Without it a 3 GB List is wholly resident before parsing starts.
-        from = (from + page - 1) / page * page;
-        to = to / page * page;
-        if (to > from) ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_DONTNEED);
-      };
+      release = [data](std::size_t from, std::size_t to) { release_pages(data, from, to); };
     }
     if (auto list = split_kubectl_list(data, parallel_list_bytes, threads, release)) {
       const std::size_t before = out.objects.size();
