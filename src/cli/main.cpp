@@ -109,9 +109,7 @@ int finish(const RunResult& r, const CommonFlags& f) {
     }
     if (!f.kind.empty()) {
       const std::string kind = kind_of_type(f.kind).value_or(f.kind);
-      bool any = false;
-      for (const Object& o : r.cluster->objects()) any = any || o.kind == kind;
-      if (!any)
+      if (r.cluster->of_kind(kind).empty())
         std::cerr << fmt::format("ktriage: note: the input has no objects of kind {}\n", kind);
     }
   }
