@@ -1,0 +1,2 @@
+// Placeholder until the test API server lands.
+int main() { return 2; }
