@@ -61,8 +61,8 @@ struct KubeconfigOptions {
 /// The parts of the process environment that kubeconfig resolution reads, passed in so that
 /// tests can set them (from_process() reads the real ones).
 struct KubeEnvironment {
-  std::optional<std::string> kubeconfig;  ///< KUBECONFIG: paths joined by ':'
-  std::string home;                       ///< HOME, for ~/.kube/config
+  std::optional<std::string> kubeconfig;   ///< KUBECONFIG: paths joined by ':'
+  std::string home;                        ///< HOME, for ~/.kube/config
   std::string service_host, service_port;  ///< KUBERNETES_SERVICE_HOST / _PORT (in a pod)
   std::string service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
   static KubeEnvironment from_process();
@@ -77,8 +77,8 @@ Expected<RestConfig, std::string> load_rest_config(const KubeconfigOptions& opti
 
 /// The credentials to send on a request, resolved from a RestConfig.
 struct Credentials {
-  std::string token;                ///< "Authorization: Bearer <token>" when set
-  std::string username, password;   ///< basic auth when set
+  std::string token;                            ///< "Authorization: Bearer <token>" when set
+  std::string username, password;               ///< basic auth when set
   std::string client_cert_pem, client_key_pem;  ///< client TLS certificate when set
   std::optional<UnixSeconds> expires;           ///< exec plugin's expirationTimestamp
 };

@@ -2,7 +2,8 @@
 // and semantics over HTTPS (or plain HTTP) on 127.0.0.1, and injects the faults a real cluster
 // shows (401, 403 per resource, 429 with Retry-After, 500, slow answers, dropped connections,
 // expired continue tokens, a certificate from an unknown CA). No real kube-apiserver can be
-// installed from Debian packages; tests/apiserver/fidelity_test.cpp checks this one against kubectl.
+// installed from Debian packages; tests/apiserver/fidelity_test.cpp checks this one against
+// kubectl.
 #pragma once
 
 #include <memory>
@@ -33,19 +34,19 @@ TlsFiles generate_tls_files(const std::string& dir);
 struct Faults {
   std::string only_path;
   std::set<std::string> forbidden_resources;  ///< resource names ("secrets"): 403 Status
-  int unauthorized = 0;       ///< next N requests: 401
+  int unauthorized = 0;                       ///< next N requests: 401
   int too_many_requests = 0;  ///< next N requests: 429 with Retry-After: retry_after_seconds
   int retry_after_seconds = 1;
-  int server_errors = 0;       ///< next N requests: 500 Status
-  int drop_connections = 0;    ///< next N requests: connection closed before the body ends
-  int slow_ms = 0;             ///< every matching request waits this long before answering
-  int expire_continue = 0;     ///< next N requests carrying `continue`: 410 Gone (Expired)
+  int server_errors = 0;     ///< next N requests: 500 Status
+  int drop_connections = 0;  ///< next N requests: connection closed before the body ends
+  int slow_ms = 0;           ///< every matching request waits this long before answering
+  int expire_continue = 0;   ///< next N requests carrying `continue`: 410 Gone (Expired)
 };
 
 struct ServerOptions {
-  std::string snapshot;     ///< folder (any layout ktriage reads) to serve
-  bool tls = true;          ///< false: plain http://
-  bool wrong_ca = false;    ///< serve the other CA's certificate (client must reject it)
+  std::string snapshot;   ///< folder (any layout ktriage reads) to serve
+  bool tls = true;        ///< false: plain http://
+  bool wrong_ca = false;  ///< serve the other CA's certificate (client must reject it)
   bool require_client_cert = false;
   std::string token;        ///< when set, "Authorization: Bearer <token>" is required (else 401)
   std::string basic_auth;   ///< "user:password": when set, basic auth is required (else 401)
