@@ -14,8 +14,10 @@
 
 #include "analyzers/common/catalog_gaps.h"
 #include "analyzers/registry.h"
+#include "cli/live.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
+#include "live/bundle.h"
 #include "report/report.h"
 
 namespace ktriage {
@@ -62,6 +64,26 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
                "Print the wall time of each phase, and of each analyzer, to stderr");
 }
 
+void add_live(CLI::App& cmd, LiveFlags& l) {
+  const char* group = "Live cluster (when no path is given)";
+  cmd.add_option("--kubeconfig", l.kubeconfig,
+                 "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
+      ->group(group);
+  cmd.add_option("--context", l.context, "kubeconfig context (default: current-context)")
+      ->group(group);
+  cmd.add_option("--cluster", l.cluster, "kubeconfig cluster to use instead of the context's")
+      ->group(group);
+  cmd.add_option("--user", l.user, "kubeconfig user to use instead of the context's")->group(group);
+  cmd.add_option("--max-inflight", l.max_inflight, "API requests in flight at once (default 8)")
+      ->group(group);
+  cmd.add_option("--request-timeout", l.request_timeout,
+                 "Time limit of one API request: 30s, 2m, 0 for none (default 60s)")
+      ->group(group);
+  cmd.add_option("--max-logs", l.max_logs,
+                 "Failing containers whose logs are read, at most (default 500)")
+      ->group(group);
+}
+
 bool use_color(const CommonFlags& f) {
   if (f.no_color || f.color == "never") return false;
   if (f.color == "always") return true;
@@ -94,6 +116,18 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
     return std::nullopt;
   }
   return o;
+}
+
+// Offline when paths are given, else the live cluster of the kubeconfig. nullopt when the live
+// cluster could not be read (the reason is printed).
+std::optional<RunResult> run_source(const RunOptions& options, const LiveFlags& live,
+                                    const std::string& fetch_ns) {
+  if (!options.paths.empty()) return run_pipeline(options);
+  auto client = connect(live, fetch_ns);
+  if (!client) return std::nullopt;
+  auto snap = fetch_live(**client, live, fetch_ns, options.progress);
+  if (!snap) return std::nullopt;
+  return run_pipeline(options, load_snapshot(*snap, "live:"));
 }
 
 int finish(const RunResult& r, const CommonFlags& f) {
@@ -190,7 +224,8 @@ std::optional<std::pair<std::string, std::string>> parse_resource(std::string_vi
   return std::make_pair(*kind, std::string(text.substr(slash + 1)));
 }
 
-int run_why(const std::string& resource, std::vector<std::string> paths, const CommonFlags& f) {
+int run_why(const std::string& resource, std::vector<std::string> paths, const CommonFlags& f,
+            const LiveFlags& live) {
   auto parsed = parse_resource(resource);
   if (!parsed) {
     std::cerr << fmt::format(
@@ -202,7 +237,9 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   if (!options) return kExitUsage;
   std::string ns = f.ns;
   options->ns.clear();  // the tree may cross namespaces (cluster-scoped causes)
-  RunResult r = run_pipeline(*options);
+  auto ran = run_source(*options, live, ns);
+  if (!ran) return kExitUsage;
+  RunResult& r = *ran;
   const auto& [kind, name] = *parsed;
   const Object* target = r.cluster->find(kind, kind == "Node" ? "" : ns, name);
   if (target == nullptr && ns.empty()) {
@@ -326,25 +363,57 @@ int main_impl(int argc, char** argv) {
       "  ktriage diagnose bundle.tar.gz -n shop -o json\n"
       "  kubectl get pods,events -n shop -o yaml | ktriage diagnose -\n"
       "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
+      "  ktriage diagnose --context prod -A             the live cluster, read-only\n"
+      "  ktriage collect -o prod.tar.gz                 a bundle to diagnose anywhere\n"
       "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
       "error.");
 
   CommonFlags flags;
+  LiveFlags live;
   std::vector<std::string> paths;
-  auto* diagnose =
-      app.add_subcommand("diagnose", "Report every problem in a snapshot, root causes first");
-  diagnose->add_option("paths", paths, "Files, folders, .tar.gz bundles, or - for standard input")
-      ->required();
+  auto* diagnose = app.add_subcommand(
+      "diagnose",
+      "Report every problem in a snapshot, or in the live cluster when no path is given, root "
+      "causes first");
+  diagnose->add_option("paths", paths,
+                       "Files, folders, .tar.gz bundles, or - for standard input (none: the live "
+                       "cluster of the kubeconfig)");
   add_common(*diagnose, flags);
+  add_live(*diagnose, live);
 
   std::string resource;
   std::vector<std::string> why_paths;
   auto* why = app.add_subcommand(
       "why", "Explain one object (pod/NAME, deploy/NAME, svc/NAME, ...): its cause tree");
   why->add_option("resource", resource, "TYPE/NAME, e.g. pod/web-7d9c-x2b")->required();
-  why->add_option("paths", why_paths, "Files, folders, .tar.gz bundles, or - for standard input")
-      ->required();
+  why->add_option("paths", why_paths,
+                  "Files, folders, .tar.gz bundles, or - for standard input (none: the live "
+                  "cluster)");
   add_common(*why, flags);
+  add_live(*why, live);
+
+  std::string collect_out;
+  std::string collect_ns;
+  bool collect_all = false;
+  auto* collect = app.add_subcommand(
+      "collect",
+      "Read the live cluster (read-only) into a .tar.gz bundle that `diagnose` reads anywhere; "
+      "tokens, passwords and keys are masked");
+  collect->add_option("-o,--output", collect_out,
+                      "Bundle file (default: ktriage-<context>-<time>.tar.gz)");
+  collect->add_option("-n,--namespace", collect_ns,
+                      "Only this namespace (and kube-system, and cluster-scoped objects)");
+  collect->add_flag("-A,--all-namespaces", collect_all, "All namespaces (the default)");
+  add_live(*collect, live);
+
+  std::string schema_dir;
+  auto* schema = app.add_subcommand("schema", "OpenAPI schemas for `lint`");
+  schema->require_subcommand(1);
+  auto* schema_pull = schema->add_subcommand(
+      "pull", "Save the live API server's /openapi/v3 documents to the cache `lint` reads");
+  schema_pull->add_option("--dir", schema_dir,
+                          "Write into DIR/v3 instead of ~/.cache/ktriage/openapi/<X.Y>");
+  add_live(*schema_pull, live);
 
   bool rules_json = false;
   bool rules_markdown = false;
@@ -362,10 +431,13 @@ int main_impl(int argc, char** argv) {
   if (diagnose->parsed()) {
     auto options = make_options(flags, paths);
     if (!options) return kExitUsage;
-    RunResult r = run_pipeline(*options);
-    return finish(r, flags);
+    auto r = run_source(*options, live, options->ns);
+    if (!r) return kExitUsage;
+    return finish(*r, flags);
   }
-  if (why->parsed()) return run_why(resource, why_paths, flags);
+  if (why->parsed()) return run_why(resource, why_paths, flags, live);
+  if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
+  if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (rules->parsed()) return rules_markdown ? list_rules_markdown() : list_rules(rules_json);
   return kExitUsage;
 }

@@ -194,7 +194,6 @@ class PhaseTimer {
 }  // namespace
 
 RunResult run_pipeline(const RunOptions& options) {
-  RunResult result;
   PhaseTimer timer(options.timings);
   LoadProgress progress;
   auto last = std::chrono::steady_clock::now();
@@ -212,6 +211,12 @@ RunResult run_pipeline(const RunOptions& options) {
   Inputs inputs = load_sources(options.paths, progress);
   if (drew) std::fprintf(stderr, "\r\033[K");
   timer.mark("load");
+  return run_pipeline(options, std::move(inputs));
+}
+
+RunResult run_pipeline(const RunOptions& options, Inputs inputs) {
+  RunResult result;
+  PhaseTimer timer(options.timings);
   result.nothing_read = inputs.objects.empty() && inputs.logs.empty() && inputs.node_logs.empty();
   InputSummary summary;
   summary.files_read = inputs.files_read;

@@ -8,6 +8,7 @@
 
 #include "core/diagnosis.h"
 #include "model/cluster.h"
+#include "model/inputs.h"
 
 namespace ktriage {
 
@@ -32,6 +33,9 @@ struct RunResult {
 
 /// Runs the whole offline pipeline. Never throws for bad input.
 RunResult run_pipeline(const RunOptions& options);
+
+/// The same from already-loaded inputs (a live snapshot): model -> analyze -> correlate.
+RunResult run_pipeline(const RunOptions& options, Inputs inputs);
 
 /// Parses a label selector as kubectl takes it: equality ("a=b,c!=d"), existence ("e", "!f") and
 /// set-based terms ("tier in (web,api)", "env notin (dev)"); nullopt with a message when malformed.

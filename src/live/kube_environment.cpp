@@ -15,6 +15,7 @@ KubeEnvironment KubeEnvironment::from_process() {
   env.home = read("HOME");
   env.service_host = read("KUBERNETES_SERVICE_HOST");
   env.service_port = read("KUBERNETES_SERVICE_PORT");
+  env.cache_home = read("XDG_CACHE_HOME");
   return env;
 }
 

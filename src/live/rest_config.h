@@ -65,6 +65,7 @@ struct KubeEnvironment {
   std::string home;                        ///< HOME, for ~/.kube/config
   std::string service_host, service_port;  ///< KUBERNETES_SERVICE_HOST / _PORT (in a pod)
   std::string service_account_dir = "/var/run/secrets/kubernetes.io/serviceaccount";
+  std::string cache_home;  ///< XDG_CACHE_HOME, for `schema pull` (else $HOME/.cache)
   static KubeEnvironment from_process();
 };
 

@@ -156,6 +156,23 @@ bool read_version(std::string_view data, bool padded, Inputs& out) {
   return found && errors.empty();
 }
 
+// ktriage-collect.json, written by `ktriage collect` and live runs: what the collection could
+// not read (403s, failed lists) becomes input problems named after the server.
+bool read_collect_info(std::string_view data, bool padded, Inputs& out) {
+  Arena scratch;
+  bool found = false;
+  auto errors =
+      read_json_any(data, padded, scratch, [&](const ParsedDocument& doc, const Locator&) {
+        const Value& root = doc.root;
+        if (root["collector"].str() != "ktriage") return;
+        found = true;
+        for (const Value& p : root["problems"].items()) {
+          if (p.is_string()) add_issue(out, root["server"].str(), {}, std::string(p.str()), false);
+        }
+      });
+  return found && errors.empty();
+}
+
 // Kinds by the file or folder names of support bundles (cluster-resources/<name>[/<ns>].json) and
 // `kubectl cluster-info dump` (<ns>/<name>.json): used only for items that carry no kind.
 std::string_view kind_hint(std::string_view path) {
@@ -481,6 +498,14 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
       ++out.files_read;
     } else {
       skip(out, path, "not a `kubectl version -o json` document");
+    }
+    return;
+  }
+  if (base == "ktriage-collect.json") {
+    if (read_collect_info(data, padded, out)) {
+      ++out.files_read;
+    } else {
+      skip(out, path, "not a ktriage collection record");
     }
     return;
   }

@@ -1,40 +1,11 @@
 #include <fmt/format.h>
 
+#include "core/json_text.h"
 #include "report/report.h"
 #include "report/scrub.h"
 
 namespace ktriage {
 namespace {
-
-void append_escaped(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 class JsonWriter {
  public:
@@ -42,13 +13,13 @@ class JsonWriter {
   int depth = 0;
   void key(std::string_view k) {
     indent();
-    append_escaped(out, k);
+    append_json_string(out, k);
     out += ": ";
   }
   void indent() { out.append(static_cast<std::size_t>(depth) * 2, ' '); }
   void str(std::string_view k, std::string_view v, bool comma = true) {
     key(k);
-    append_escaped(out, v);
+    append_json_string(out, v);
     out += comma ? ",\n" : "\n";
   }
   void num(std::string_view k, long long v, bool comma = true) {
@@ -59,22 +30,22 @@ class JsonWriter {
 
 void write_object_ref(JsonWriter& w, const ObjectRef& o) {
   w.out += "{";
-  append_escaped(w.out, "kind");
+  append_json_string(w.out, "kind");
   w.out += ": ";
-  append_escaped(w.out, o.kind);
+  append_json_string(w.out, o.kind);
   w.out += ", ";
-  append_escaped(w.out, "namespace");
+  append_json_string(w.out, "namespace");
   w.out += ": ";
-  append_escaped(w.out, o.ns);
+  append_json_string(w.out, o.ns);
   w.out += ", ";
-  append_escaped(w.out, "name");
+  append_json_string(w.out, "name");
   w.out += ": ";
-  append_escaped(w.out, o.name);
+  append_json_string(w.out, o.name);
   if (!o.uid.empty()) {
     w.out += ", ";
-    append_escaped(w.out, "uid");
+    append_json_string(w.out, "uid");
     w.out += ": ";
-    append_escaped(w.out, o.uid);
+    append_json_string(w.out, o.uid);
   }
   w.out += "}";
 }
@@ -100,9 +71,9 @@ void write_evidence(JsonWriter& w, const Evidence& e, bool last) {
   auto field = [&](std::string_view k, std::string_view v) {
     if (v.empty()) return;
     if (!parts.empty()) parts += ", ";
-    append_escaped(parts, k);
+    append_json_string(parts, k);
     parts += ": ";
-    append_escaped(parts, v);
+    append_json_string(parts, v);
   };
   field("type", evidence_kind(e.kind));
   field("object", e.object);
@@ -143,14 +114,14 @@ std::string render_json(const Diagnosis& raw) {
     w.depth = 3;
     w.indent();
     out += "{";
-    append_escaped(out, "file");
+    append_json_string(out, "file");
     out += ": ";
-    append_escaped(out, is.where.file);
+    append_json_string(out, is.where.file);
     out += fmt::format(", \"line\": {}, \"column\": {}, \"skipped\": {}, ", is.where.pos.line,
                        is.where.pos.column, is.skipped_file ? "true" : "false");
-    append_escaped(out, "message");
+    append_json_string(out, "message");
     out += ": ";
-    append_escaped(out, is.message);
+    append_json_string(out, is.message);
     out += "}";
   }
   w.depth = 2;
@@ -196,14 +167,14 @@ std::string render_json(const Diagnosis& raw) {
     out += "[";
     for (std::size_t j = 0; j < f.links.size(); ++j) {
       if (j > 0) out += ", ";
-      append_escaped(out, f.links[j]);
+      append_json_string(out, f.links[j]);
     }
     out += "],\n";
     w.key("causedBy");
     out += "[";
     for (std::size_t j = 0; j < f.caused_by.size(); ++j) {
       if (j > 0) out += ", ";
-      append_escaped(out, f.caused_by[j]);
+      append_json_string(out, f.caused_by[j]);
     }
     out += "],\n";
     w.key("alsoAffects");

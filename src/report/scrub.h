@@ -8,14 +8,9 @@
 #include <string_view>
 
 #include "core/diagnosis.h"
+#include "core/redact.h"
 
 namespace ktriage {
-
-/// `text` with credentials replaced by "***": the password of `scheme://user:password@host`,
-/// the value after `password`, `passwd`, `pwd`, `secret`, `token`, `api_key`/`apikey`,
-/// `access_key` or `private_key` followed by `=` or `:` (any case), and the token after
-/// `Bearer ` or `Authorization: Basic `. O(len(text)).
-std::string redact_credentials(std::string_view text);
 
 /// `text` with C0 control characters (except tab) and DEL shown as `\x1b`-style escapes. For
 /// terminal output; JSON escapes them itself.

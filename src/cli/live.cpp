@@ -1,0 +1,165 @@
+#include "cli/live.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+#include "core/time.h"
+#include "live/bundle.h"
+#include "live/schema.h"
+
+namespace ktriage {
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+
+// "30s", "2m", "1h", "45" -> seconds; nullopt when malformed. 0 means no timeout.
+std::optional<int> parse_timeout(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  int unit = 1;
+  if (text.back() == 's') {
+    text.remove_suffix(1);
+  } else if (text.back() == 'm') {
+    unit = 60;
+    text.remove_suffix(1);
+  } else if (text.back() == 'h') {
+    unit = 3600;
+    text.remove_suffix(1);
+  }
+  if (text.empty()) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9' || value > 1000000) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value * unit;
+}
+
+UnixSeconds wall_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "20261205-101530" for file names.
+std::string file_stamp(UnixSeconds t) {
+  std::string iso = format_rfc3339(t);  // 2026-12-05T10:15:30Z
+  std::string out;
+  for (char c : iso) {
+    if (c >= '0' && c <= '9') out.push_back(c);
+    if (c == 'T') out.push_back('-');
+  }
+  return out;
+}
+
+std::string safe_name(std::string s) {
+  for (char& c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '-';
+  }
+  return s.empty() ? "cluster" : s;
+}
+
+}  // namespace
+
+std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns) {
+  KubeconfigOptions k{flags.kubeconfig, flags.context, flags.cluster, flags.user, ns};
+  auto config = load_rest_config(k, KubeEnvironment::from_process());
+  if (!config) {
+    std::fprintf(stderr, "ktriage: %s\n", config.error().c_str());
+    return std::nullopt;
+  }
+  auto timeout = parse_timeout(flags.request_timeout);
+  if (!timeout) {
+    std::fprintf(stderr,
+                 "ktriage: --request-timeout \"%s\" is not a duration (e.g. 30s, 2m, 0 for none)\n",
+                 flags.request_timeout.c_str());
+    return std::nullopt;
+  }
+  ClientOptions options;
+  options.max_inflight = std::max(1, flags.max_inflight);
+  options.request_timeout_s = *timeout;
+  return std::make_unique<ApiClient>(std::move(*config), options);
+}
+
+std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags,
+                                       const std::string& ns, bool progress) {
+  FetchOptions options;
+  options.ns = ns;
+  options.max_logs = flags.max_logs;
+  options.workers = std::max(1, flags.max_inflight);
+  auto last = std::chrono::steady_clock::now();
+  bool drew = false;
+  if (progress) {
+    options.progress = [&](const FetchProgress& p) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last < std::chrono::milliseconds(100)) return;
+      last = now;
+      drew = true;
+      std::string logs =
+          p.logs_total > 0 ? fmt::format(", logs {}/{}", p.logs_done, p.logs_total) : "";
+      std::fprintf(stderr, "\r\033[Kreading %s: kinds %zu/%zu, %zu pages, %.1f MB%s",
+                   client.config().server.c_str(), p.lists_done, p.lists_total, p.pages,
+                   static_cast<double>(p.bytes) / 1e6, logs.c_str());
+    };
+  }
+  auto snap = fetch_snapshot(client, options);
+  if (drew) std::fprintf(stderr, "\r\033[K");
+  if (!snap) {
+    std::fprintf(stderr, "ktriage: %s\n", snap.error().c_str());
+    return std::nullopt;
+  }
+  snap->files.push_back(
+      {"ktriage-collect.json",
+       collect_info_json(client.config(), format_rfc3339(wall_now()), snap->problems)});
+  return std::move(*snap);
+}
+
+int run_collect(const LiveFlags& flags, const std::string& ns, std::string out) {
+  auto client = connect(flags, ns);
+  if (!client) return kExitUsage;
+  const auto start = std::chrono::steady_clock::now();
+  auto snap = fetch_live(**client, flags, ns, isatty(STDERR_FILENO) != 0);
+  if (!snap) return kExitUsage;
+  const RestConfig& config = (*client)->config();
+  const std::string root =
+      fmt::format("ktriage-{}-{}", safe_name(config.context), file_stamp(wall_now()));
+  if (out.empty()) out = root + ".tar.gz";
+  auto written = write_bundle(*snap, root, out);
+  if (!written) {
+    std::fprintf(stderr, "ktriage: %s\n", written.error().c_str());
+    return kExitUsage;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const ClientStats stats = (*client)->stats();
+  std::size_t logs = 0;
+  for (const SnapshotFile& f : snap->files) logs += f.path.starts_with("logs/") ? 1 : 0;
+  std::fprintf(stderr, "wrote %s: %zu files (%zu logs), %.1f MB from %s in %.1f s, %zu requests\n",
+               out.c_str(), snap->files.size(), logs, static_cast<double>(*written) / 1e6,
+               config.server.c_str(), seconds, stats.requests);
+  for (const std::string& p : snap->problems) std::fprintf(stderr, "  note: %s\n", p.c_str());
+  std::fprintf(stderr, "diagnose it anywhere with: ktriage diagnose %s\n", out.c_str());
+  return kExitOk;
+}
+
+int run_schema_pull(const LiveFlags& flags, const std::string& into) {
+  auto client = connect(flags, "");
+  if (!client) return kExitUsage;
+  auto result = pull_schemas(**client, KubeEnvironment::from_process(), into);
+  if (!result) {
+    std::fprintf(stderr, "ktriage schema pull: %s\n", result.error().c_str());
+    return kExitUsage;
+  }
+  std::fprintf(stderr, "saved %zu OpenAPI v3 documents of Kubernetes %s (%.1f MB) in %s\n",
+               result->documents, result->release.c_str(), static_cast<double>(result->bytes) / 1e6,
+               result->dir.c_str());
+  return kExitOk;
+}
+
+}  // namespace ktriage

@@ -1,0 +1,37 @@
+// The live side of the commands: flags that pick a cluster, and fetching from it with a progress
+// bar. `diagnose`/`why` without a path, `collect` and `schema pull` use it.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "live/api_client.h"
+#include "live/fetch.h"
+#include "live/rest_config.h"
+
+namespace ktriage {
+
+/// kubectl's flags for reaching a cluster, plus ktriage's limits.
+struct LiveFlags {
+  std::string kubeconfig, context, cluster, user;
+  int max_inflight = 8;
+  std::string request_timeout = "60s";  ///< "30s", "2m", or seconds; "0" = none
+  std::size_t max_logs = 500;
+};
+
+/// A connected client and the config it came from; nullopt after printing why to stderr.
+std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns);
+
+/// Fetches the snapshot (namespace `ns`, or all when empty), drawing a progress bar on stderr
+/// when it is a terminal. nullopt after printing the error to stderr.
+std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags,
+                                       const std::string& ns, bool progress);
+
+/// `ktriage collect`: fetch and write a bundle to `out` (default ktriage-<context>-<time>.tar.gz).
+int run_collect(const LiveFlags& flags, const std::string& ns, std::string out);
+
+/// `ktriage schema pull`: save the server's OpenAPI v3 documents for `lint`.
+int run_schema_pull(const LiveFlags& flags, const std::string& into);
+
+}  // namespace ktriage

@@ -1,0 +1,443 @@
+#include "live/fetch.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/json_text.h"
+#include "core/redact.h"
+#include "live/page.h"
+
+namespace ktriage {
+
+namespace {
+
+/// A resource the analyzers read. `versions`: preferred first; the first one the server offers
+/// is used. `consequence`: what a 403 on it costs the diagnosis.
+struct ResourceSpec {
+  std::string_view group;  ///< "" for the core group
+  std::string_view versions;
+  std::string_view resource;
+  std::string_view list_kind;
+  bool namespaced;
+  PageKind page;
+  std::string_view consequence;
+};
+
+constexpr ResourceSpec kResources[] = {
+    {"", "v1", "pods", "PodList", true, PageKind::kPod, "no pod can be diagnosed"},
+    {"", "v1", "events", "EventList", true, PageKind::kEvent,
+     "findings lose the scheduler's, kubelet's and controllers' events"},
+    {"", "v1", "nodes", "NodeList", false, PageKind::kGeneric,
+     "node conditions and scheduling fits are unknown"},
+    {"", "v1", "services", "ServiceList", true, PageKind::kGeneric,
+     "Services and Ingress backends are not checked"},
+    {"", "v1", "endpoints", "EndpointsList", true, PageKind::kGeneric,
+     "Service endpoints are read from EndpointSlices only"},
+    {"", "v1", "configmaps", "ConfigMapList", true, PageKind::kConfigMap,
+     "diagnosis of ConfigMap references is partial"},
+    {"", "v1", "secrets", "SecretList", true, PageKind::kSecretMeta,
+     "diagnosis of env references is partial"},
+    {"", "v1", "persistentvolumeclaims", "PersistentVolumeClaimList", true, PageKind::kGeneric,
+     "volume claims are not checked"},
+    {"", "v1", "persistentvolumes", "PersistentVolumeList", false, PageKind::kGeneric,
+     "volume binding is not checked"},
+    {"", "v1", "namespaces", "NamespaceList", false, PageKind::kGeneric,
+     "namespaces stuck Terminating are not found"},
+    {"", "v1", "serviceaccounts", "ServiceAccountList", true, PageKind::kGeneric,
+     "missing ServiceAccounts are not found"},
+    {"", "v1", "resourcequotas", "ResourceQuotaList", true, PageKind::kGeneric,
+     "quota exhaustion is not checked"},
+    {"", "v1", "limitranges", "LimitRangeList", true, PageKind::kGeneric,
+     "LimitRange rejections are not explained"},
+    {"", "v1", "componentstatuses", "ComponentStatusList", false, PageKind::kGeneric,
+     "control-plane health is read from pods only"},
+    {"discovery.k8s.io", "v1,v1beta1", "endpointslices", "EndpointSliceList", true,
+     PageKind::kGeneric, "Service endpoints are read from Endpoints only"},
+    {"apps", "v1", "deployments", "DeploymentList", true, PageKind::kGeneric,
+     "Deployments are not checked"},
+    {"apps", "v1", "replicasets", "ReplicaSetList", true, PageKind::kGeneric,
+     "rollouts are not traced"},
+    {"apps", "v1", "statefulsets", "StatefulSetList", true, PageKind::kGeneric,
+     "StatefulSets are not checked"},
+    {"apps", "v1", "daemonsets", "DaemonSetList", true, PageKind::kGeneric,
+     "DaemonSets and add-ons are not checked"},
+    {"batch", "v1", "jobs", "JobList", true, PageKind::kGeneric, "Jobs are not checked"},
+    {"batch", "v1,v1beta1", "cronjobs", "CronJobList", true, PageKind::kGeneric,
+     "CronJobs are not checked"},
+    {"autoscaling", "v2,v2beta2", "horizontalpodautoscalers", "HorizontalPodAutoscalerList", true,
+     PageKind::kGeneric, "HPAs are not checked"},
+    {"policy", "v1,v1beta1", "poddisruptionbudgets", "PodDisruptionBudgetList", true,
+     PageKind::kGeneric, "PDBs are not checked"},
+    {"networking.k8s.io", "v1", "ingresses", "IngressList", true, PageKind::kGeneric,
+     "Ingresses are not checked"},
+    {"networking.k8s.io", "v1", "ingressclasses", "IngressClassList", false, PageKind::kGeneric,
+     "Ingress classes are not checked"},
+    {"networking.k8s.io", "v1", "networkpolicies", "NetworkPolicyList", true, PageKind::kGeneric,
+     "NetworkPolicies are not read"},
+    {"storage.k8s.io", "v1", "storageclasses", "StorageClassList", false, PageKind::kGeneric,
+     "StorageClass problems are not found"},
+    {"storage.k8s.io", "v1", "volumeattachments", "VolumeAttachmentList", false, PageKind::kGeneric,
+     "volume attach failures are read from events only"},
+    {"admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
+     "MutatingWebhookConfigurationList", false, PageKind::kGeneric,
+     "blocking admission webhooks are not found"},
+    {"admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations",
+     "ValidatingWebhookConfigurationList", false, PageKind::kGeneric,
+     "blocking admission webhooks are not found"},
+    {"apiregistration.k8s.io", "v1", "apiservices", "APIServiceList", false, PageKind::kGeneric,
+     "unavailable APIServices are not found"},
+    {"scheduling.k8s.io", "v1", "priorityclasses", "PriorityClassList", false, PageKind::kGeneric,
+     "priority classes are not checked"},
+};
+
+/// The Accept header that asks for metadata only (Secrets); a server that cannot answers JSON.
+constexpr std::string_view kMetadataAccept =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+std::string percent_encode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+/// One list to read: a resource at one group-version, in one namespace or cluster-wide.
+struct ListTask {
+  const ResourceSpec* spec;
+  std::string group_version;  ///< "v1", "apps/v1"
+  std::string ns;             ///< "" = all namespaces (or cluster-scoped)
+  std::string items;          ///< the result, one item per line
+  std::vector<FailingContainer> failing;
+  bool served = true;
+};
+
+struct LogTask {
+  FailingContainer c;
+  bool previous = false;
+  std::string text;
+  bool found = false;
+};
+
+std::string list_path(const ListTask& t) {
+  std::string root = t.group_version == "v1" ? "/api/v1" : "/apis/" + t.group_version;
+  if (!t.ns.empty()) return fmt::format("{}/namespaces/{}/{}", root, t.ns, t.spec->resource);
+  return fmt::format("{}/{}", root, t.spec->resource);
+}
+
+/// Runs `n` tasks on up to `workers` threads; `run(i)` must be thread-safe across i.
+template <typename F>
+void run_parallel(std::size_t n, int workers, F run) {
+  std::atomic<std::size_t> next{0};
+  auto loop = [&] {
+    for (std::size_t i = next++; i < n; i = next++) run(i);
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, workers)));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(loop);
+  loop();
+  for (std::thread& t : pool) t.join();
+}
+
+class Fetcher {
+ public:
+  Fetcher(ApiClient& client, const FetchOptions& options) : client_(client), options_(options) {}
+
+  Expected<LiveSnapshot, std::string> run() {
+    auto version = client_.get("/version");
+    if (!version) return Unexpected(fatal(version.error()));
+    if (version->status != 200) return Unexpected(http_fatal("/version", *version));
+    auto groups = discover();
+    if (!groups) return Unexpected(groups.error());
+
+    std::vector<ListTask> tasks = plan(*groups);
+    progress_.lists_total = tasks.size();
+    report();
+    run_parallel(tasks.size(), options_.workers, [&](std::size_t i) { read_list(tasks[i]); });
+
+    LiveSnapshot snap;
+    snap.files.push_back({"version.json", "{\"serverVersion\":" + version->body + "}\n"});
+    assemble_lists(tasks, snap);
+    if (options_.logs) read_logs(tasks, snap);
+    std::sort(problems_.begin(), problems_.end());
+    problems_.erase(std::unique(problems_.begin(), problems_.end()), problems_.end());
+    snap.problems = problems_;
+    return snap;
+  }
+
+ private:
+  ApiClient& client_;
+  const FetchOptions& options_;
+  std::mutex mu_;  // guards problems_ and progress_
+  std::vector<std::string> problems_;
+  FetchProgress progress_;
+
+  void problem(std::string text) {
+    std::lock_guard lock(mu_);
+    problems_.push_back(std::move(text));
+  }
+  void report() {
+    if (options_.progress) options_.progress(progress_);
+  }
+  void count(std::size_t pages, std::size_t bytes, std::size_t lists, std::size_t logs) {
+    std::lock_guard lock(mu_);
+    progress_.pages += pages;
+    progress_.bytes += bytes;
+    progress_.lists_done += lists;
+    progress_.logs_done += logs;
+    report();
+  }
+
+  std::string fatal(const HttpError& e) const { return fmt::format("{}: {}", e.url, e.message); }
+  std::string http_fatal(std::string_view path, const HttpResponse& r) const {
+    const RestConfig& c = client_.config();
+    std::string msg = status_message(r.body);
+    if (r.status == 401) {
+      return fmt::format(
+          "{}{}: HTTP 401 Unauthorized: the server rejected the credentials of {} (expired "
+          "token or certificate, or the wrong user)",
+          c.server, path, c.origin);
+    }
+    return fmt::format("{}{}: HTTP {}{}{}", c.server, path, r.status, msg.empty() ? "" : ": ", msg);
+  }
+
+  // Group -> served versions, from /apis (the core group is always v1).
+  Expected<std::map<std::string, std::set<std::string>>, std::string> discover() {
+    auto r = client_.get("/apis");
+    if (!r) return Unexpected(fatal(r.error()));
+    if (r->status != 200) return Unexpected(http_fatal("/apis", *r));
+    std::map<std::string, std::set<std::string>> out;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    simdjson::dom::array groups;
+    if (parser.parse(r->body).get(doc) != simdjson::SUCCESS ||
+        doc["groups"].get_array().get(groups) != simdjson::SUCCESS) {
+      return Unexpected(fmt::format("{}/apis: not an APIGroupList", client_.config().server));
+    }
+    for (simdjson::dom::element g : groups) {
+      std::string_view name;
+      if (g["name"].get_string().get(name) != simdjson::SUCCESS) continue;
+      simdjson::dom::array versions;
+      if (g["versions"].get_array().get(versions) != simdjson::SUCCESS) continue;
+      for (simdjson::dom::element v : versions) {
+        std::string_view version;
+        if (v["version"].get_string().get(version) == simdjson::SUCCESS)
+          out[std::string(name)].insert(std::string(version));
+      }
+    }
+    return out;
+  }
+
+  std::vector<ListTask> plan(const std::map<std::string, std::set<std::string>>& groups) {
+    std::vector<std::string> namespaces{""};
+    if (!options_.ns.empty()) {
+      namespaces = {options_.ns};
+      if (options_.ns != "kube-system") namespaces.push_back("kube-system");  // add-ons
+    }
+    std::vector<ListTask> tasks;
+    for (const ResourceSpec& spec : kResources) {
+      std::string chosen;
+      if (spec.group.empty()) {
+        chosen = "v1";
+      } else if (auto g = groups.find(std::string(spec.group)); g != groups.end()) {
+        std::string_view list = spec.versions;
+        while (!list.empty() && chosen.empty()) {
+          const std::size_t comma = std::min(list.find(','), list.size());
+          std::string v(list.substr(0, comma));
+          if (g->second.count(v) > 0) chosen = std::string(spec.group) + "/" + v;
+          list.remove_prefix(std::min(comma + 1, list.size()));
+        }
+      }
+      if (chosen.empty()) continue;  // not served by this cluster
+      if (!spec.namespaced) {
+        tasks.push_back(ListTask{&spec, chosen, "", {}, {}, true});
+        continue;
+      }
+      for (const std::string& ns : namespaces)
+        tasks.push_back(ListTask{&spec, chosen, ns, {}, {}, true});
+      // Node events are in "default"; they explain NotReady nodes.
+      if (!options_.ns.empty() && spec.resource == "events" && options_.ns != "default")
+        tasks.push_back(ListTask{&spec, chosen, "default", {}, {}, true});
+    }
+    return tasks;
+  }
+
+  std::string where(const ListTask& t) const {
+    return t.ns.empty() ? (t.spec->namespaced ? "in any namespace" : "at the cluster scope")
+                        : fmt::format("in namespace {}", t.ns);
+  }
+
+  void read_list(ListTask& t) {
+    const std::string base = list_path(t);
+    const std::string_view accept =
+        t.spec->page == PageKind::kSecretMeta ? kMetadataAccept : "application/json";
+    std::string token;
+    int restarts = 0;
+    for (;;) {
+      std::string path = fmt::format("{}?limit={}", base, options_.page_size);
+      if (!token.empty()) path += "&continue=" + percent_encode(token);
+      auto r = client_.get(path, accept);
+      if (!r) {
+        problem(fmt::format("cannot list {} {}: {}; {}", t.spec->resource, where(t),
+                            r.error().message, t.spec->consequence));
+        break;
+      }
+      if (r->status == 410 && !token.empty() && restarts < 3) {
+        // The continue token expired (the list took longer than etcd keeps its revision):
+        // start the list again, as client-go's pager does.
+        ++restarts;
+        token.clear();
+        t.items.clear();
+        t.failing.clear();
+        continue;
+      }
+      if (r->status == 404) {
+        t.served = false;
+        break;
+      }
+      if (r->status == 403) {
+        problem(
+            fmt::format("cannot list {} {}: {}", t.spec->resource, where(t), t.spec->consequence));
+        break;
+      }
+      if (r->status != 200) {
+        std::string msg = status_message(r->body);
+        problem(fmt::format("cannot list {} {}: HTTP {}{}{}; {}", t.spec->resource, where(t),
+                            r->status, msg.empty() ? "" : ": ", msg, t.spec->consequence));
+        break;
+      }
+      PageInfo info;
+      std::string error = append_page(r->body, t.spec->page, t.items, info);
+      if (!error.empty()) {
+        problem(fmt::format("{}{}: the answer is not a {}: {}", client_.config().server, path,
+                            t.spec->list_kind, error));
+        break;
+      }
+      t.failing.insert(t.failing.end(), info.failing.begin(), info.failing.end());
+      count(1, r->body.size(), 0, 0);
+      token = info.continue_token;
+      if (token.empty()) break;
+    }
+    count(0, 0, 1, 0);
+  }
+
+  void assemble_lists(std::vector<ListTask>& tasks, LiveSnapshot& snap) {
+    // One file per resource, namespaces joined: objects/<resource>[.<group>].json.
+    std::map<const ResourceSpec*, std::vector<ListTask*>> by_resource;
+    for (ListTask& t : tasks) {
+      if (t.served) by_resource[t.spec].push_back(&t);
+    }
+    for (const ResourceSpec& spec : kResources) {
+      auto it = by_resource.find(&spec);
+      if (it == by_resource.end()) continue;
+      std::string data;
+      std::size_t size = 256;
+      for (ListTask* t : it->second) size += t->items.size() + 2;
+      data.reserve(size);
+      data += fmt::format("{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"items\":[\n", spec.list_kind,
+                          it->second.front()->group_version);
+      bool first = true;
+      for (ListTask* t : it->second) {
+        if (t->items.empty()) continue;
+        if (!first) data += ",\n";
+        first = false;
+        data += t->items;
+        std::string().swap(t->items);
+      }
+      data += "\n]}\n";
+      std::string name = spec.group.empty()
+                             ? fmt::format("objects/{}.json", spec.resource)
+                             : fmt::format("objects/{}.{}.json", spec.resource, spec.group);
+      snap.files.push_back({std::move(name), std::move(data)});
+    }
+  }
+
+  void read_logs(const std::vector<ListTask>& tasks, LiveSnapshot& snap) {
+    std::vector<FailingContainer> failing;
+    for (const ListTask& t : tasks)
+      failing.insert(failing.end(), t.failing.begin(), t.failing.end());
+    std::sort(failing.begin(), failing.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.ns, a.pod, a.container) < std::tie(b.ns, b.pod, b.container);
+    });
+    failing.erase(std::unique(failing.begin(), failing.end(),
+                              [](const auto& a, const auto& b) {
+                                return a.ns == b.ns && a.pod == b.pod && a.container == b.container;
+                              }),
+                  failing.end());
+    if (failing.size() > options_.max_logs) {
+      problem(fmt::format("{} containers are failing; logs were read for the first {} (--max-logs)",
+                          failing.size(), options_.max_logs));
+      failing.resize(options_.max_logs);
+    }
+    std::vector<LogTask> logs;
+    for (const FailingContainer& c : failing) {
+      logs.push_back(LogTask{c, false, {}, false});
+      if (c.previous) logs.push_back(LogTask{c, true, {}, false});
+    }
+    {
+      std::lock_guard lock(mu_);
+      progress_.logs_total = logs.size();
+    }
+    std::atomic<bool> forbidden{false};
+    run_parallel(logs.size(), options_.workers, [&](std::size_t i) {
+      LogTask& l = logs[i];
+      std::string path =
+          fmt::format("/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={}&limitBytes={}{}",
+                      l.c.ns, l.c.pod, percent_encode(l.c.container), options_.log_tail_lines,
+                      options_.log_limit_bytes, l.previous ? "&previous=true" : "");
+      auto r = client_.get(path, "text/plain, */*");
+      if (r && r->status == 200) {
+        l.text = redact_credentials(r->body);
+        l.found = true;
+      } else if (r && r->status == 403 && !forbidden.exchange(true)) {
+        problem("cannot get pods/log: crash causes that only the logs show are not found");
+      }
+      count(0, r ? r->body.size() : 0, 0, 1);
+    });
+    for (LogTask& l : logs) {
+      if (!l.found) continue;
+      snap.files.push_back({fmt::format("logs/{}/{}/{}{}", l.c.ns, l.c.pod, l.c.container,
+                                        l.previous ? ".previous.log" : ".log"),
+                            std::move(l.text)});
+    }
+  }
+};
+
+}  // namespace
+
+Expected<LiveSnapshot, std::string> fetch_snapshot(ApiClient& client, const FetchOptions& options) {
+  Fetcher fetcher(client, options);
+  return fetcher.run();
+}
+
+std::string collect_info_json(const RestConfig& config, std::string_view collected_at,
+                              const std::vector<std::string>& problems) {
+  std::string out = "{\"collector\":\"ktriage\",\"server\":";
+  append_json_string(out, config.server);
+  out += ",\"context\":";
+  append_json_string(out, config.context);
+  out += ",\"collectedAt\":";
+  append_json_string(out, collected_at);
+  out += ",\"problems\":[";
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    if (i > 0) out += ",";
+    out += "\n  ";
+    append_json_string(out, redact_credentials(problems[i]));
+  }
+  out += "]}\n";
+  return out;
+}
+
+}  // namespace ktriage

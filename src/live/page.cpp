@@ -1,0 +1,336 @@
+#include "live/page.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <tuple>
+
+#include "core/json_text.h"
+#include "core/redact.h"
+
+namespace ktriage {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+
+class RedactingWriter {
+ public:
+  RedactingWriter(std::string& out, PageKind kind, bool secret_values = false)
+      : out_(out), kind_(kind), secret_values_(secret_values || kind == PageKind::kSecretMeta) {}
+
+  void item(element e) { write(e, 0); }
+
+ private:
+  std::string& out_;
+  PageKind kind_;
+  bool secret_values_;  // the document is a Secret: data values never pass
+
+  void scalar(element e) {
+    switch (e.type()) {
+      case element_type::STRING:
+        append_json_string(out_, std::string_view(e.get_string().value_unsafe()));
+        break;
+      case element_type::INT64:
+        out_ += fmt::format_int(e.get_int64().value_unsafe()).str();
+        break;
+      case element_type::UINT64:
+        out_ += fmt::format_int(e.get_uint64().value_unsafe()).str();
+        break;
+      case element_type::BOOL:
+        out_ += e.get_bool().value_unsafe() ? "true" : "false";
+        break;
+      case element_type::NULL_VALUE:
+        out_ += "null";
+        break;
+      default:  // doubles: simdjson prints the shortest text that reads back the same
+        out_ += simdjson::minify(e);
+        break;
+    }
+  }
+
+  void masked_string(element e) {
+    std::string_view s;
+    if (e.get_string().get(s) == simdjson::SUCCESS) {
+      append_json_string(out_, redact_credentials(s));
+    } else {
+      write(e, 1);
+    }
+  }
+
+  void key(std::string_view k, bool& first) {
+    if (!first) out_.push_back(',');
+    first = false;
+    append_json_string(out_, k);
+    out_.push_back(':');
+  }
+
+  // env: [{name, value | valueFrom}]: a value whose name says credential is masked whole.
+  void env(simdjson::dom::array items) {
+    out_.push_back('[');
+    bool first_item = true;
+    for (element var : items) {
+      if (!first_item) out_.push_back(',');
+      first_item = false;
+      simdjson::dom::object obj;
+      if (var.get_object().get(obj) != simdjson::SUCCESS) {
+        write(var, 1);
+        continue;
+      }
+      std::string_view name;
+      std::ignore = obj["name"].get_string().get(name);
+      out_.push_back('{');
+      bool first = true;
+      for (auto field : obj) {
+        key(field.key, first);
+        std::string_view v;
+        if (field.key == "value" && field.value.get_string().get(v) == simdjson::SUCCESS) {
+          append_json_string(
+              out_, is_sensitive_name(name) && !v.empty() ? kRedacted : redact_credentials(v));
+        } else {
+          write(field.value, 1);
+        }
+      }
+      out_.push_back('}');
+    }
+    out_.push_back(']');
+  }
+
+  // args / command: each string masked; and the word after a flag such as "--password" or
+  // "-token" (the value given as the next argument) masked whole.
+  void string_list(simdjson::dom::array items) {
+    out_.push_back('[');
+    bool first = true;
+    bool after_secret_flag = false;
+    for (element e : items) {
+      if (!first) out_.push_back(',');
+      first = false;
+      std::string_view s;
+      if (e.get_string().get(s) != simdjson::SUCCESS) {
+        write(e, 1);
+        after_secret_flag = false;
+        continue;
+      }
+      if (after_secret_flag && !s.starts_with("-") && !s.empty()) {
+        append_json_string(out_, kRedacted);
+      } else {
+        append_json_string(out_, redact_credentials(s));
+      }
+      std::string_view flag = s;
+      while (flag.starts_with("-")) flag.remove_prefix(1);
+      after_secret_flag =
+          s.starts_with("-") && s.find('=') == std::string_view::npos && is_sensitive_name(flag);
+    }
+    out_.push_back(']');
+  }
+
+  void annotations(simdjson::dom::object obj, bool mark) {
+    out_.push_back('{');
+    bool first = true;
+    for (auto field : obj) {
+      key(field.key, first);
+      std::string_view v;
+      if (field.value.get_string().get(v) != simdjson::SUCCESS) {
+        write(field.value, 1);
+      } else if (field.key == kLastApplied) {
+        append_json_string(out_, redact_json_text(v));
+      } else if (is_sensitive_name(field.key) && !v.empty()) {
+        append_json_string(out_, kRedacted);
+      } else {
+        append_json_string(out_, redact_credentials(v));
+      }
+    }
+    if (mark) {
+      key(kDataNotCollectedAnnotation, first);
+      append_json_string(out_, "not-collected");
+    }
+    out_.push_back('}');
+  }
+
+  void metadata(simdjson::dom::object obj) {
+    const bool mark = kind_ == PageKind::kSecretMeta;
+    bool marked = false;
+    out_.push_back('{');
+    bool first = true;
+    for (auto field : obj) {
+      if (field.key == "managedFields") continue;  // server bookkeeping, often half the bytes
+      key(field.key, first);
+      simdjson::dom::object ann;
+      if (field.key == "annotations" && field.value.get_object().get(ann) == simdjson::SUCCESS) {
+        annotations(ann, mark);
+        marked = true;
+      } else {
+        write(field.value, 1);
+      }
+    }
+    if (mark && !marked) {
+      key("annotations", first);
+      out_ += fmt::format("{{\"{}\":\"not-collected\"}}", kDataNotCollectedAnnotation);
+    }
+    out_.push_back('}');
+  }
+
+  // Secret data that arrived although only metadata was asked for: keys kept, values dropped.
+  void key_names_only(simdjson::dom::object obj) {
+    out_.push_back('{');
+    bool first = true;
+    for (auto field : obj) {
+      key(field.key, first);
+      out_ += "\"\"";
+    }
+    out_.push_back('}');
+  }
+
+  void map_of_masked(simdjson::dom::object obj) {
+    out_.push_back('{');
+    bool first = true;
+    for (auto field : obj) {
+      key(field.key, first);
+      masked_string(field.value);
+    }
+    out_.push_back('}');
+  }
+
+  void write(element e, int depth) {
+    simdjson::dom::object obj;
+    simdjson::dom::array arr;
+    if (e.get_array().get(arr) == simdjson::SUCCESS) {
+      out_.push_back('[');
+      bool first = true;
+      for (element child : arr) {
+        if (!first) out_.push_back(',');
+        first = false;
+        write(child, depth + 1);
+      }
+      out_.push_back(']');
+      return;
+    }
+    if (e.get_object().get(obj) != simdjson::SUCCESS) {
+      scalar(e);
+      return;
+    }
+    out_.push_back('{');
+    bool first = true;
+    for (auto field : obj) {
+      const std::string_view k = field.key;
+      if (depth == 0) {
+        if (kind_ == PageKind::kSecretMeta && (k == "kind" || k == "apiVersion")) continue;
+        simdjson::dom::object data;
+        if (secret_values_ && (k == "data" || k == "stringData") &&
+            field.value.get_object().get(data) == simdjson::SUCCESS) {
+          key(k, first);
+          key_names_only(data);
+          continue;
+        }
+        if (kind_ == PageKind::kConfigMap && k == "data" &&
+            field.value.get_object().get(data) == simdjson::SUCCESS) {
+          key(k, first);
+          map_of_masked(data);
+          continue;
+        }
+        if (kind_ == PageKind::kEvent && (k == "message" || k == "note")) {
+          key(k, first);
+          masked_string(field.value);
+          continue;
+        }
+        simdjson::dom::object meta;
+        if (k == "metadata" && field.value.get_object().get(meta) == simdjson::SUCCESS) {
+          key(k, first);
+          metadata(meta);
+          continue;
+        }
+      }
+      if (k == "managedFields") continue;
+      key(k, first);
+      simdjson::dom::array list;
+      if (k == "env" && field.value.get_array().get(list) == simdjson::SUCCESS) {
+        env(list);
+      } else if ((k == "args" || k == "command") &&
+                 field.value.get_array().get(list) == simdjson::SUCCESS) {
+        string_list(list);
+      } else {
+        write(field.value, depth + 1);
+      }
+    }
+    out_.push_back('}');
+  }
+};
+
+bool waiting_failed(std::string_view reason) {
+  return reason == "CrashLoopBackOff" || reason == "RunContainerError" || reason == "Error" ||
+         reason == "CreateContainerError";
+}
+
+// Containers worth a log: restarted, crash-looping, or ended with a non-zero exit code.
+void note_failing(element pod, std::vector<FailingContainer>& out) {
+  std::string_view ns, name;
+  std::ignore = pod["metadata"]["namespace"].get_string().get(ns);
+  std::ignore = pod["metadata"]["name"].get_string().get(name);
+  for (const char* field : {"initContainerStatuses", "containerStatuses"}) {
+    simdjson::dom::array statuses;
+    if (pod["status"][field].get_array().get(statuses) != simdjson::SUCCESS) continue;
+    for (element st : statuses) {
+      std::string_view container, reason;
+      int64_t restarts = 0, exit_code = 0;
+      std::ignore = st["name"].get_string().get(container);
+      std::ignore = st["restartCount"].get_int64().get(restarts);
+      std::ignore = st["state"]["waiting"]["reason"].get_string().get(reason);
+      const bool failed_exit =
+          st["state"]["terminated"]["exitCode"].get_int64().get(exit_code) == simdjson::SUCCESS &&
+          exit_code != 0;
+      if (container.empty() || !(restarts > 0 || waiting_failed(reason) || failed_exit)) continue;
+      out.push_back(FailingContainer{std::string(ns), std::string(name), std::string(container),
+                                     restarts > 0});
+    }
+  }
+}
+
+}  // namespace
+
+std::string append_page(std::string_view body, PageKind kind, std::string& out, PageInfo& info) {
+  simdjson::dom::parser parser;
+  element doc;
+  if (auto err = parser.parse(body.data(), body.size()).get(doc); err != simdjson::SUCCESS)
+    return simdjson::error_message(err);
+  simdjson::dom::array items;
+  auto items_error = doc["items"].get_array().get(items);
+  if (items_error == simdjson::NO_SUCH_FIELD) {
+    // Lists with no items omit the field? The API server writes "items": []; be lenient.
+  } else if (items_error != simdjson::SUCCESS) {
+    return "not a List (no items array)";
+  }
+  std::string_view cont;
+  if (doc["metadata"]["continue"].get_string().get(cont) == simdjson::SUCCESS)
+    info.continue_token = std::string(cont);
+  else
+    info.continue_token.clear();
+  if (items_error != simdjson::SUCCESS) return {};
+  RedactingWriter writer(out, kind);
+  for (element item : items) {
+    if (!out.empty()) out += ",\n";
+    writer.item(item);
+    ++info.items;
+    if (kind == PageKind::kPod) note_failing(item, info.failing);
+  }
+  return {};
+}
+
+std::string redact_json_text(std::string_view json) {
+  simdjson::dom::parser parser;
+  element doc;
+  if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS)
+    return redact_credentials(json);
+  std::string_view kind;
+  std::ignore = doc["kind"].get_string().get(kind);
+  std::string out;
+  out.reserve(json.size());
+  RedactingWriter writer(out, kind == "ConfigMap" ? PageKind::kConfigMap : PageKind::kGeneric,
+                         kind == "Secret");
+  writer.item(doc);
+  return out;
+}
+
+}  // namespace ktriage

@@ -1,0 +1,146 @@
+// tests for src/live/page.cpp: rewriting API list pages for a snapshot, with masks.
+#include "live/page.h"
+
+#include <gtest/gtest.h>
+
+namespace ktriage {
+namespace {
+
+std::string rewrite(std::string_view body, PageKind kind, PageInfo* info_out = nullptr) {
+  std::string out;
+  PageInfo info;
+  std::string err = append_page(body, kind, out, info);
+  EXPECT_EQ(err, "");
+  if (info_out != nullptr) *info_out = info;
+  return out;
+}
+
+TEST(LivePage, ItemsOnePerLineWithContinueToken) {
+  PageInfo info;
+  std::string out = rewrite(
+      R"({"kind":"PodList","metadata":{"continue":"abc=="},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]})",
+      PageKind::kGeneric, &info);
+  EXPECT_EQ(out, "{\"metadata\":{\"name\":\"a\"}},\n{\"metadata\":{\"name\":\"b\"}}");
+  EXPECT_EQ(info.items, 2u);
+  EXPECT_EQ(info.continue_token, "abc==");
+  // A second page continues the same output with a separator.
+  std::string more = out;
+  PageInfo next;
+  EXPECT_EQ(append_page(R"({"items":[{"x":1}],"metadata":{}})", PageKind::kGeneric, more, next),
+            "");
+  EXPECT_EQ(more, out + ",\n{\"x\":1}");
+  EXPECT_EQ(next.continue_token, "");
+}
+
+TEST(LivePage, ScalarsRoundTrip) {
+  std::string out = rewrite(
+      R"({"items":[{"i":-3,"u":18446744073709551615,"d":0.25,"b":true,"n":null,"s":"caf\u00e9 \"q\"\n"}]})",
+      PageKind::kGeneric);
+  EXPECT_EQ(out,
+            "{\"i\":-3,\"u\":18446744073709551615,\"d\":0.25,\"b\":true,\"n\":null,\"s\":\"café "
+            "\\\"q\\\"\\n\"}");
+}
+
+TEST(LivePage, MasksEnvValuesByNameAndByContent) {
+  std::string out = rewrite(
+      R"({"items":[{"spec":{"containers":[{"name":"app","env":[
+        {"name":"DB_PASSWORD","value":"hunter2"},
+        {"name":"DSN","value":"postgres://app:s3cr3tpw@db:5432/x"},
+        {"name":"LOG_LEVEL","value":"debug"},
+        {"name":"API_TOKEN","valueFrom":{"secretKeyRef":{"name":"s","key":"token"}}}]}]}}]})",
+      PageKind::kGeneric);
+  EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
+  EXPECT_EQ(out.find("s3cr3tpw"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"debug\""), std::string::npos) << out;
+  EXPECT_NE(out.find("postgres://app:***@db"), std::string::npos) << out;
+  EXPECT_NE(out.find("secretKeyRef"), std::string::npos) << out;
+}
+
+TEST(LivePage, MasksArgsAnnotationsAndLastApplied) {
+  std::string out = rewrite(
+      R"({"items":[{"metadata":{"name":"w","annotations":{
+        "example.com/api-token":"tok-123456",
+        "note":"Authorization: Bearer abcdefghijkl",
+        "kubectl.kubernetes.io/last-applied-configuration":"{\"kind\":\"Deployment\",\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"env\":[{\"name\":\"ADMIN_PASSWORD\",\"value\":\"pl4nted\"}]}]}}}}\n"},
+        "managedFields":[{"manager":"kubectl"}]},
+        "spec":{"containers":[{"name":"c","args":["--db-password=zz9plural","--port=80"],"command":["run","--token","flagvalue9","--verbose"]}]}}]})",
+      PageKind::kGeneric);
+  EXPECT_EQ(out.find("tok-123456"), std::string::npos) << out;
+  EXPECT_EQ(out.find("abcdefghijkl"), std::string::npos) << out;
+  EXPECT_EQ(out.find("pl4nted"), std::string::npos) << out;
+  EXPECT_EQ(out.find("zz9plural"), std::string::npos) << out;
+  EXPECT_EQ(out.find("managedFields"), std::string::npos) << out;
+  EXPECT_EQ(out.find("flagvalue9"), std::string::npos) << out;
+  EXPECT_NE(out.find("--verbose"), std::string::npos) << out;
+  EXPECT_NE(out.find("--port=80"), std::string::npos) << out;
+  EXPECT_NE(out.find("ADMIN_PASSWORD"), std::string::npos) << out;  // names stay
+}
+
+TEST(LivePage, SecretMetadataBecomesMarkedSecretWithoutValues) {
+  std::string out = rewrite(
+      R"({"kind":"PartialObjectMetadataList","items":[
+        {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"s1","namespace":"shop"}},
+        {"kind":"Secret","apiVersion":"v1","metadata":{"name":"s2","annotations":{"a":"b"}},"data":{"password":"aHVudGVyMg=="}}]})",
+      PageKind::kSecretMeta);
+  EXPECT_EQ(out.find("PartialObjectMetadata"), std::string::npos) << out;
+  EXPECT_EQ(out.find("aHVudGVyMg"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"password\":\"\""), std::string::npos) << out;  // key names stay
+  EXPECT_NE(out.find("{\"name\":\"s1\",\"namespace\":\"shop\",\"annotations\":{\"ktriage.io/"
+                     "data\":\"not-collected\"}}"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\"a\":\"b\",\"ktriage.io/data\":\"not-collected\""), std::string::npos)
+      << out;
+}
+
+TEST(LivePage, ConfigMapDataAndEventMessagesAreMasked) {
+  std::string cm = rewrite(
+      R"({"items":[{"data":{"app.properties":"db.password=plantedpw\nport=80","other":"ok"}}]})",
+      PageKind::kConfigMap);
+  EXPECT_EQ(cm.find("plantedpw"), std::string::npos) << cm;
+  EXPECT_NE(cm.find("port=80"), std::string::npos) << cm;
+  std::string ev =
+      rewrite(R"({"items":[{"message":"pull failed: token=evtsecret123","reason":"Failed"}]})",
+              PageKind::kEvent);
+  EXPECT_EQ(ev.find("evtsecret123"), std::string::npos) << ev;
+  EXPECT_NE(ev.find("Failed"), std::string::npos) << ev;
+}
+
+TEST(LivePage, NotesFailingContainersOnly) {
+  PageInfo info;
+  rewrite(R"({"items":[
+    {"metadata":{"namespace":"a","name":"crash"},"status":{"containerStatuses":[
+      {"name":"app","restartCount":4,"state":{"waiting":{"reason":"CrashLoopBackOff"}}},
+      {"name":"side","restartCount":0,"state":{"running":{}}}]}},
+    {"metadata":{"namespace":"a","name":"exit"},"status":{"initContainerStatuses":[
+      {"name":"init","restartCount":0,"state":{"terminated":{"exitCode":3}}}]}},
+    {"metadata":{"namespace":"a","name":"ok"},"status":{"containerStatuses":[
+      {"name":"app","restartCount":0,"state":{"terminated":{"exitCode":0}}}]}}]})",
+          PageKind::kPod, &info);
+  ASSERT_EQ(info.failing.size(), 2u);
+  EXPECT_EQ(info.failing[0].pod, "crash");
+  EXPECT_EQ(info.failing[0].container, "app");
+  EXPECT_TRUE(info.failing[0].previous);
+  EXPECT_EQ(info.failing[1].pod, "exit");
+  EXPECT_EQ(info.failing[1].container, "init");
+  EXPECT_FALSE(info.failing[1].previous);
+}
+
+TEST(LivePage, RejectsWhatIsNotAList) {
+  std::string out;
+  PageInfo info;
+  EXPECT_NE(append_page("{not json", PageKind::kGeneric, out, info), "");
+  EXPECT_NE(append_page(R"({"items":"x"})", PageKind::kGeneric, out, info), "");
+  EXPECT_EQ(out, "");
+}
+
+TEST(LivePage, RedactJsonTextMasksSecretManifests) {
+  std::string out = redact_json_text(
+      R"({"kind":"Secret","metadata":{"name":"s"},"data":{"k":"c2VjcmV0"},"stringData":{"p":"plain"}})");
+  EXPECT_EQ(out.find("c2VjcmV0"), std::string::npos) << out;
+  EXPECT_EQ(out.find("plain"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"k\":\"\""), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace ktriage
