@@ -326,7 +326,16 @@ void report_missing_key(const Cluster& cluster, const Object& pod, const Contain
   Finding& f = start(m.secret ? kSecretKeyMissing : kConfigMapKeyMissing, cluster, pod, c,
                      std::move(summary), sink);
   for (const SpecRef& r : refs) f.evidence.push_back(field_evidence(pod, r.path, r.value));
-  if (obj != nullptr) {
+  // A live run reads Secrets as metadata only (src/live/page.h marks them): their key names are
+  // unknown, which is not the same as having none.
+  const bool keys_unknown =
+      obj != nullptr && obj->annotations()["ktriage.io/data"].str() == "not-collected";
+  if (keys_unknown) {
+    f.evidence.push_back(Evidence::note(fmt::format(
+        "{} {}/{} was read as metadata only (ktriage never reads Secret data): list its keys with "
+        "kubectl -n {} get secret {} -o jsonpath='{{.data}}' | jq keys",
+        kind, pod.ns, m.name, pod.ns, m.name)));
+  } else if (obj != nullptr) {
     std::string list;
     for (std::string_view k : keys) list += fmt::format("{}{}", list.empty() ? "" : ", ", k);
     f.evidence.push_back(

@@ -180,6 +180,26 @@ TEST(ContainerConfigTest, MissingSecretKeyNamesTheReferenceAndTheNearestKey) {
   EXPECT_TRUE(r[0]->caused_by.empty());
 }
 
+TEST(ContainerConfigTest, SecretReadAsMetadataOnlyHasUnknownKeysNotNone) {
+  // A live run lists Secrets as metadata only and marks them (src/live/page.h).
+  const std::string msg = "couldn't find key postgres-password in Secret shop/db-credentials";
+  auto c = load(api_pod(kSecretEnv, waiting("CreateContainerConfigError", msg)) +
+                failed_event("Error: " + msg, 41) + R"(
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: db-credentials
+  namespace: shop
+  annotations: {ktriage.io/data: not-collected}
+)");
+  auto f = diagnose(*c);
+  auto r = with_rule(f, "config-secret-key-missing");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(has_note(*r[0], "was read as metadata only"));
+  for (const Evidence& e : r[0]->evidence) EXPECT_FALSE(contains(e.value, "keys: (none)"));
+}
+
 TEST(ContainerConfigTest, ExistingKeyOfARunningPodIsFine) {
   auto c = load(api_pod(kSecretEnv, kRunning, "Running") + std::string(kDbCredentials));
   auto f = diagnose(*c);
