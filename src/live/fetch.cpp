@@ -422,6 +422,14 @@ Expected<LiveSnapshot, std::string> fetch_snapshot(ApiClient& client, const Fetc
   return fetcher.run();
 }
 
+std::vector<std::pair<std::string, std::string>> fetched_resources() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const ResourceSpec& r : kResources)
+    out.emplace_back(std::string(r.group), std::string(r.resource));
+  out.emplace_back("", "pods/log");
+  return out;
+}
+
 std::string collect_info_json(const RestConfig& config, std::string_view collected_at,
                               const std::vector<std::string>& problems) {
   std::string out = "{\"collector\":\"ktriage\",\"server\":";

@@ -52,6 +52,10 @@ struct LiveSnapshot {
 /// Every text is masked as page.h describes before it is kept.
 Expected<LiveSnapshot, std::string> fetch_snapshot(ApiClient& client, const FetchOptions& options);
 
+/// Every resource fetch_snapshot lists, as RBAC names them: {group ("" = core), resource}, plus
+/// {"", "pods/log"}. docs/rbac.md's ClusterRole grants exactly these (a test keeps them equal).
+std::vector<std::pair<std::string, std::string>> fetched_resources();
+
 /// `ktriage-collect.json`: where and when the snapshot was taken and what could not be read.
 /// load_buffer turns its problems into input problems, so a bundle reports what the live run did.
 std::string collect_info_json(const RestConfig& config, std::string_view collected_at,
