@@ -302,7 +302,6 @@ void read_exec(Fields& f, RestConfig& rc) {
     f.fail("exec", "must be a mapping");
     return;
   }
-  const std::string base = f.key() + ".exec";
   auto fail = [&f](const std::string& field, const std::string& problem) {
     f.fail("exec." + field, problem);
   };
@@ -365,7 +364,6 @@ void read_exec(Fields& f, RestConfig& rc) {
   if (!pci.is_null() && !pci.is_bool()) fail("provideClusterInfo", "must be true or false");
   e.provide_cluster_info = pci.as_bool();
   e.install_hint = text("installHint");
-  (void)base;
   rc.exec = std::move(e);
 }
 
