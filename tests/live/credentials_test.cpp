@@ -1,6 +1,8 @@
 // CredentialSource and the exec plugin runner, with /bin/sh plugins written by each test.
 #include <gtest/gtest.h>
+#include <pty.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -42,21 +44,23 @@ std::string credential(const std::string& version, const std::string& status) {
 // prints `dir`/out, copies `dir`/err to stderr and exits with `dir`/code (0 when absent).
 struct Plugin {
   explicit Plugin(const TempDir& d) : dir(d) {
-    path = dir.write("plugin.sh",
-                     "#!/bin/sh\n"
-                     "D='" +
-                         dir.path() +
-                         "'\n"
-                         "echo run >> \"$D/runs\"\n"
-                         "printf '%s\\n' \"$@\" > \"$D/args\"\n"
-                         "env > \"$D/env\"\n"
-                         "printf '%s' \"$KUBERNETES_EXEC_INFO\" > \"$D/info\"\n"
-                         "[ -f \"$D/sleep\" ] && sleep \"$(cat \"$D/sleep\")\"\n"
-                         "cat \"$D/out\"\n"
-                         "[ -f \"$D/err\" ] && cat \"$D/err\" >&2\n"
-                         "[ -f \"$D/code\" ] && exit \"$(cat \"$D/code\")\"\n"
-                         "exit 0\n",
-                     true);
+    path = dir.write(
+        "plugin.sh",
+        "#!/bin/sh\n"
+        "D='" +
+            dir.path() +
+            "'\n"
+            "echo run >> \"$D/runs\"\n"
+            "printf '%s\\n' \"$@\" > \"$D/args\"\n"
+            "env > \"$D/env\"\n"
+            "if [ -t 0 ]; then echo tty > \"$D/stdin\"; else echo no-tty > \"$D/stdin\"; fi\n"
+            "printf '%s' \"$KUBERNETES_EXEC_INFO\" > \"$D/info\"\n"
+            "[ -f \"$D/sleep\" ] && sleep \"$(cat \"$D/sleep\")\"\n"
+            "cat \"$D/out\"\n"
+            "[ -f \"$D/err\" ] && cat \"$D/err\" >&2\n"
+            "[ -f \"$D/code\" ] && exit \"$(cat \"$D/code\")\"\n"
+            "exit 0\n",
+        true);
   }
   void prints(const std::string& out) const { dir.write("out", out); }
   int runs() const { return lines_in(dir.file("runs")); }
@@ -233,6 +237,37 @@ TEST(ExecPluginTest, AlwaysWithoutATerminalFailsWithoutRunning) {
   CredentialSource if_available(plugin.config(kV1, ExecConfig::Interactive::kIfAvailable));
   ASSERT_TRUE(if_available.get());
   EXPECT_NE(slurp(dir.file("info")).find("\"interactive\":false"), std::string::npos);
+}
+
+// With a terminal on stdin (a pseudo-terminal here), IfAvailable and Always hand it to the
+// plugin and say so in KUBERNETES_EXEC_INFO; Never keeps it away.
+TEST(ExecPluginTest, TerminalStdinIsInheritedOnlyWhenInteractive) {
+  TempDir dir;
+  int master = -1, slave = -1;
+  ASSERT_EQ(::openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+  const int saved = ::dup(0);
+  ::dup2(slave, 0);
+  Plugin plugin(dir);
+  plugin.prints(credential(kV1, "{\"token\":\"t\"}"));
+  struct Case {
+    ExecConfig::Interactive mode;
+    const char* stdin_seen;
+    const char* interactive;
+  };
+  for (const Case& k : {Case{ExecConfig::Interactive::kIfAvailable, "tty\n", "true"},
+                        Case{ExecConfig::Interactive::kAlways, "tty\n", "true"},
+                        Case{ExecConfig::Interactive::kNever, "no-tty\n", "false"}}) {
+    CredentialSource source(plugin.config(kV1, k.mode));
+    auto c = source.get();
+    EXPECT_TRUE(c) << c.error();
+    EXPECT_EQ(slurp(dir.file("stdin")), k.stdin_seen);
+    EXPECT_NE(slurp(dir.file("info")).find(std::string("\"interactive\":") + k.interactive),
+              std::string::npos);
+  }
+  ::dup2(saved, 0);
+  ::close(saved);
+  ::close(slave);
+  ::close(master);
 }
 
 TEST(ExecPluginTest, CachedUntilExpirationTimestamp) {
