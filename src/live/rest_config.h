@@ -25,6 +25,9 @@ struct ExecConfig {
   Interactive interactive = Interactive::kIfAvailable;  ///< v1 requires it; v1beta1 default
   bool provide_cluster_info = false;
   std::string install_hint;  ///< printed when the command is not found
+  /// ktriage's addition, not kubeconfig's: a plugin still running after this long is killed, so
+  /// a hung plugin cannot hang ktriage.
+  int timeout_ms = 60'000;
 };
 
 /// Everything needed to talk to one API server. Strings are empty when not set. `*_data` fields
