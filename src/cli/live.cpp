@@ -92,6 +92,7 @@ std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags
   FetchOptions options;
   options.ns = ns;
   options.max_logs = flags.max_logs;
+  options.page_size = std::max<std::size_t>(1, flags.chunk_size);
   options.workers = std::max(1, flags.max_inflight);
   auto last = std::chrono::steady_clock::now();
   bool drew = false;

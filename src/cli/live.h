@@ -18,6 +18,7 @@ struct LiveFlags {
   int max_inflight = 8;
   std::string request_timeout = "60s";  ///< "30s", "2m", or seconds; "0" = none
   std::size_t max_logs = 500;
+  std::size_t chunk_size = 500;  ///< --chunk-size: items per list request (kubectl's flag)
 };
 
 /// A connected client and the config it came from; nullopt after printing why to stderr.

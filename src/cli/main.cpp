@@ -79,6 +79,9 @@ void add_live(CLI::App& cmd, LiveFlags& l) {
   cmd.add_option("--request-timeout", l.request_timeout,
                  "Time limit of one API request: 30s, 2m, 0 for none (default 60s)")
       ->group(group);
+  cmd.add_option("--chunk-size", l.chunk_size,
+                 "Objects per list request; lists are read in pages of this size (default 500)")
+      ->group(group);
   cmd.add_option("--max-logs", l.max_logs,
                  "Failing containers whose logs are read, at most (default 500)")
       ->group(group);

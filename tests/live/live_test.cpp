@@ -1,0 +1,361 @@
+// Live diagnosis against the test API server (tests/apiserver): the same findings as offline,
+// collect -> diagnose round trips, read-only traffic, masks, and every injected fault survived
+// with a clear message.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "apiserver/test_apiserver.h"
+#include "support/test_support.h"
+
+namespace ktriage {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Faults;
+using testing::ServerOptions;
+using testing::TestApiServer;
+using testing::TlsFiles;
+
+// A fresh folder per test, removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "ktriage-live-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The JSON report without what legitimately differs between sources: file names and line
+// numbers of evidence and input problems, and the input counters.
+std::string comparable(const std::string& json) {
+  static const std::regex kFile(R"(, "file": "[^"]*", "line": \d+)");
+  static const std::regex kIssueFile(R"("file": "[^"]*", "line": \d+, "column": \d+)");
+  std::string out = std::regex_replace(json, kFile, "");
+  out = std::regex_replace(out, kIssueFile, "\"file\": \"-\"");
+  const std::size_t summary = out.find("\"summary\":");
+  return summary == std::string::npos ? out : out.substr(summary);
+}
+
+class LiveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // A proxy in the environment must not catch requests to 127.0.0.1.
+    for (const char* v : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"})
+      ::unsetenv(v);
+    tls_ = testing::generate_tls_files(dir_.path());
+  }
+
+  std::unique_ptr<TestApiServer> serve(ServerOptions options) {
+    auto server = TestApiServer::start(options, tls_);
+    if (!server) {
+      ADD_FAILURE() << server.error();
+      return nullptr;
+    }
+    kubeconfig_ = dir_.path() + "/kubeconfig-" + std::to_string(++servers_);
+    (*server)->write_kubeconfig(kubeconfig_);
+    return std::move(*server);
+  }
+  std::unique_ptr<TestApiServer> serve(const std::string& example) {
+    ServerOptions o;
+    o.snapshot = source_dir() + "/examples/" + example;
+    o.token = "t0ken-for-tests";
+    return serve(o);
+  }
+  CommandResult live(const std::string& args) {
+    return run_ktriage(args + " --kubeconfig " + kubeconfig_);
+  }
+
+  TempDir dir_;
+  TlsFiles tls_;
+  std::string kubeconfig_;
+  int servers_ = 0;
+};
+
+class LiveEqualsOffline : public LiveTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(LiveEqualsOffline, DiagnoseGivesTheSameFindings) {
+  auto server = serve(GetParam());
+  ASSERT_TRUE(server);
+  CommandResult offline = run_ktriage("diagnose examples/" + std::string(GetParam()) + " -o json",
+                                      source_dir());
+  CommandResult online = live("diagnose -A -o json");
+  EXPECT_EQ(online.exit_code, offline.exit_code) << online.err;
+  EXPECT_EQ(comparable(online.out), comparable(offline.out)) << online.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, LiveEqualsOffline,
+                         ::testing::Values("shop-broken", "node-failure", "storage-failure",
+                                           "addon-failure", "healthy"));
+
+TEST_F(LiveTest, WhyGivesTheSameTree) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  CommandResult offline =
+      run_ktriage("why deploy/orders -n shop examples/shop-broken -o json", source_dir());
+  CommandResult online = live("why deploy/orders -n shop -o json");
+  EXPECT_EQ(online.exit_code, offline.exit_code) << online.err;
+  EXPECT_NE(online.out.find("\"findings\""), std::string::npos);
+  EXPECT_EQ(comparable(online.out), comparable(offline.out)) << online.err;
+}
+
+TEST_F(LiveTest, CollectThenDiagnoseEqualsLiveDiagnose) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  const std::string bundle = dir_.path() + "/shop.tar.gz";
+  CommandResult collect = live("collect -o " + bundle);
+  ASSERT_EQ(collect.exit_code, 0) << collect.err;
+  EXPECT_NE(collect.err.find("wrote " + bundle), std::string::npos) << collect.err;
+  ASSERT_TRUE(fs::exists(bundle));
+  CommandResult online = live("diagnose -o json");
+  CommandResult offline = run_ktriage("diagnose " + bundle + " -o json");
+  EXPECT_EQ(offline.exit_code, online.exit_code) << offline.err;
+  EXPECT_EQ(comparable(offline.out), comparable(online.out));
+  // The bundle's logs are in ktriage's layout.
+  CommandResult text = run_ktriage("diagnose " + bundle);
+  EXPECT_NE(text.out.find("logs/shop/"), std::string::npos) << text.out;
+}
+
+TEST_F(LiveTest, OnlyGetRequestsLeaveTheClient) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  ASSERT_LE(live("diagnose -A").exit_code, 1);
+  ASSERT_EQ(live("collect -o " + dir_.path() + "/b.tar.gz").exit_code, 0);
+  ASSERT_LE(live("why pod/orders-db-0 -n shop").exit_code, 1);
+  const auto requests = server->requests();
+  ASSERT_GT(requests.size(), 30u);
+  for (const auto& r : requests) {
+    const bool review = r.method == "POST" && (r.path.ends_with("/selfsubjectaccessreviews") ||
+                                               r.path.ends_with("/selfsubjectrulesreviews"));
+    EXPECT_TRUE(r.method == "GET" || review) << r.method << " " << r.path;
+  }
+}
+
+TEST_F(LiveTest, ListsArePaginatedAndRestartAfterAnExpiredContinueToken) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  CommandResult whole = live("diagnose -o json");
+  server->clear_requests();
+  Faults f;
+  f.expire_continue = 1;
+  server->set_faults(f);
+  CommandResult paged = live("diagnose -o json --chunk-size 3");
+  EXPECT_EQ(comparable(paged.out), comparable(whole.out)) << paged.err;
+  std::size_t pod_pages = 0, gone = 0;
+  for (const auto& r : server->requests()) {
+    if (r.path == "/api/v1/pods") {
+      ++pod_pages;
+      EXPECT_NE(r.query.find("limit=3"), std::string::npos) << r.query;
+    }
+    gone += r.status == 410 ? 1 : 0;
+  }
+  EXPECT_EQ(gone, 1u);
+  EXPECT_GT(pod_pages, 3u);
+}
+
+TEST_F(LiveTest, RefusedKindIsReportedOnceAndTheRestIsDiagnosed) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  Faults f;
+  f.forbidden_resources = {"secrets"};
+  server->set_faults(f);
+  CommandResult r = live("diagnose");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::string message =
+      "cannot list secrets in any namespace: diagnosis of env references is partial";
+  const std::size_t first = r.out.find(message);
+  ASSERT_NE(first, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(message, first + 1), std::string::npos) << "reported once";
+  EXPECT_NE(r.out.find("orders-db-0"), std::string::npos);
+}
+
+TEST_F(LiveTest, RetriesThrottlingServerErrorsAndDroppedConnections) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  CommandResult clean = live("diagnose -o json");
+  for (int which = 0; which < 3; ++which) {
+    Faults f;
+    f.only_path = "/api/v1/pods";
+    f.retry_after_seconds = 1;
+    (which == 0 ? f.too_many_requests : which == 1 ? f.server_errors : f.drop_connections) = 2;
+    server->set_faults(f);
+    server->clear_requests();
+    CommandResult r = live("diagnose -o json");
+    EXPECT_EQ(comparable(r.out), comparable(clean.out)) << "fault " << which << ": " << r.err;
+    std::size_t pods = 0;
+    for (const auto& q : server->requests()) pods += q.path == "/api/v1/pods" ? 1 : 0;
+    EXPECT_EQ(pods, 3u) << "fault " << which << ": two failures, then the answer";
+  }
+}
+
+TEST_F(LiveTest, RejectedCredentialsSayWhichUser) {
+  ServerOptions o;
+  o.snapshot = source_dir() + "/examples/healthy";
+  o.token = "right-token";
+  auto server = serve(o);
+  ASSERT_TRUE(server);
+  std::string config = read_file(kubeconfig_);
+  const std::size_t at = config.find("right-token");
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, 11, "wrong-token");
+  std::ofstream(kubeconfig_) << config;
+  CommandResult r = live("diagnose");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("401 Unauthorized"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("wrong-token"), std::string::npos) << "never print a token";
+}
+
+TEST_F(LiveTest, UnknownCertificateAuthorityIsRejectedClearly) {
+  ServerOptions o;
+  o.snapshot = source_dir() + "/examples/healthy";
+  o.wrong_ca = true;
+  auto server = serve(o);
+  ASSERT_TRUE(server);
+  CommandResult r = live("diagnose");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("TLS handshake failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("certificate-authority"), std::string::npos) << r.err;
+}
+
+TEST_F(LiveTest, SlowServerHitsTheRequestTimeout) {
+  auto server = serve("healthy");
+  ASSERT_TRUE(server);
+  Faults f;
+  f.only_path = "/version";
+  f.slow_ms = 4000;
+  server->set_faults(f);
+  CommandResult r = live("diagnose --request-timeout 1s");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--request-timeout"), std::string::npos) << r.err;
+}
+
+TEST_F(LiveTest, PlainHttpClientCertificatesAndBasicAuthWork) {
+  for (int variant = 0; variant < 3; ++variant) {
+    ServerOptions o;
+    o.snapshot = source_dir() + "/examples/shop-broken";
+    if (variant == 0) o.tls = false;
+    if (variant == 1) o.require_client_cert = true;
+    if (variant == 2) o.basic_auth = "admin:pa55word";
+    auto server = serve(o);
+    ASSERT_TRUE(server);
+    CommandResult r = live("diagnose -n shop");
+    EXPECT_EQ(r.exit_code, 1) << "variant " << variant << ": " << r.err;
+    EXPECT_NE(r.out.find("orders-db-0"), std::string::npos) << "variant " << variant;
+  }
+}
+
+TEST_F(LiveTest, ExecPluginTokenReachesTheServer) {
+  ServerOptions o;
+  o.snapshot = source_dir() + "/examples/shop-broken";
+  o.token = "from-the-plugin";
+  auto server = serve(o);
+  ASSERT_TRUE(server);
+  const std::string plugin = dir_.path() + "/plugin.sh";
+  std::ofstream(plugin) << "#!/bin/sh\nprintf '%s' '{\"apiVersion\":\"client.authentication.k8s.io/"
+                           "v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"from-the-"
+                           "plugin\"}}'\n";
+  fs::permissions(plugin, fs::perms::owner_all);
+  std::string config = read_file(kubeconfig_);
+  const std::size_t at = config.find("token: from-the-plugin");
+  ASSERT_NE(at, std::string::npos) << config;
+  config.replace(at, std::string("token: from-the-plugin").size(),
+                 "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
+                     plugin + "\n      interactiveMode: Never");
+  std::ofstream(kubeconfig_) << config;
+  CommandResult r = live("diagnose -n shop");
+  EXPECT_EQ(r.exit_code, 1) << r.err << config;
+}
+
+// Credentials planted in every place a cluster carries them never reach a bundle or a report.
+TEST_F(LiveTest, PlantedCredentialsReachNoBundleAndNoReport) {
+  const std::string snap = dir_.path() + "/planted";
+  fs::create_directories(snap + "/logs/shop/leaky-0");
+  std::ofstream(snap + "/objects.yaml") << R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: leaky-0
+  namespace: shop
+  annotations:
+    example.com/api-token: PLANTED-ANNOTATION-1
+    kubectl.kubernetes.io/last-applied-configuration: '{"kind":"Pod","spec":{"containers":[{"name":"app","env":[{"name":"DB_PASSWORD","value":"PLANTED-APPLIED-2"}]}]}}'
+spec:
+  containers:
+  - name: app
+    image: shop/app:1.0
+    args: ["--db-password=PLANTED-ARG-3", "--api-key", "PLANTED-ARG-4"]
+    env:
+    - {name: DB_PASSWORD, value: PLANTED-ENV-5}
+    - {name: DATABASE_URL, value: "postgres://app:PLANTED-DSN-6@db:5432/shop"}
+status:
+  phase: Running
+  containerStatuses:
+  - name: app
+    ready: false
+    restartCount: 3
+    image: shop/app:1.0
+    imageID: ""
+    state: {waiting: {reason: CrashLoopBackOff, message: back-off}}
+    lastState: {terminated: {exitCode: 1, reason: Error, finishedAt: "2026-11-29T10:40:00Z"}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: app-config, namespace: shop}
+data:
+  app.properties: "db.password=PLANTED-CONFIG-7\nport=80"
+---
+apiVersion: v1
+kind: Event
+metadata: {name: leaky-0.1, namespace: shop}
+involvedObject: {kind: Pod, name: leaky-0, namespace: shop}
+reason: Failed
+type: Warning
+message: "login failed with token=PLANTED-EVENT-8"
+count: 3
+lastTimestamp: "2026-11-29T10:41:00Z"
+)";
+  std::ofstream(snap + "/logs/shop/leaky-0/app.log")
+      << "connecting with Authorization: Bearer PLANTED-LOG-9abcdef\npassword=PLANTED-LOG-10\n"
+         "panic: cannot connect\n";
+  ServerOptions o;
+  o.snapshot = snap;
+  auto server = serve(o);
+  ASSERT_TRUE(server);
+  const std::string bundle = dir_.path() + "/planted.tar.gz";
+  ASSERT_EQ(live("collect -o " + bundle).exit_code, 0);
+  const std::string unpacked = dir_.path() + "/unpacked";
+  fs::create_directories(unpacked);
+  ASSERT_EQ(std::system(("tar -xzf " + bundle + " -C " + unpacked).c_str()), 0);
+  std::string everything;
+  std::size_t logs = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(unpacked)) {
+    if (!entry.is_regular_file()) continue;
+    everything += read_file(entry.path().string());
+    logs += entry.path().string().find("/logs/shop/leaky-0/") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_GE(logs, 1u) << "the failing container's log is collected";
+  std::vector<std::string> outputs = {everything};
+  for (const char* args : {"diagnose", "diagnose -o json"}) {
+    outputs.push_back(live(args).out);
+    outputs.push_back(run_ktriage(std::string(args) + " " + bundle).out);
+  }
+  for (const std::string& text : outputs) {
+    EXPECT_EQ(text.find("PLANTED-"), std::string::npos)
+        << text.substr(text.find("PLANTED-") > 200 ? text.find("PLANTED-") - 200 : 0, 400);
+  }
+  EXPECT_NE(outputs[1].find("leaky-0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ktriage
