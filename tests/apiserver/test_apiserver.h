@@ -52,6 +52,7 @@ struct ServerOptions {
   std::string basic_auth;   ///< "user:password": when set, basic auth is required (else 401)
   std::string openapi_dir;  ///< a ../shared/k8s-openapi/<version>/v3 folder for /openapi/v3
   std::string version = "v1.30.4";  ///< gitVersion for /version when the snapshot has none
+  int port = 0;                     ///< 0: a free port
 };
 
 /// One request as the server saw it.
