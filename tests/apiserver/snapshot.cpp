@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <set>
 
 #include "apiserver/json_writer.h"
 #include "load/source.h"
@@ -88,6 +89,34 @@ StoredObject serialize(const Value& root, const ResourceType& type) {
   return o;
 }
 
+// A real cluster has a Namespace object for every namespace in use, and clients look them up
+// (kubectl 1.32 checks the namespace after a failed get). Snapshots often hold none: add one,
+// as kube-apiserver would show it, for each namespace some object names and no Namespace covers.
+void add_missing_namespaces(Inputs& inputs) {
+  std::set<std::string> used, present;
+  for (const RawObject& raw : inputs.objects) {
+    std::string_view kind = raw.root["kind"].str();
+    if (kind.empty()) kind = raw.kind;
+    if (kind == "Namespace") present.emplace(raw.root["metadata"]["name"].str());
+    std::string_view ns = raw.root["metadata"]["namespace"].str();
+    if (!ns.empty()) used.emplace(ns);
+  }
+  std::string list = R"({"kind":"NamespaceList","apiVersion":"v1","items":[)";
+  bool any = false;
+  for (const std::string& ns : used) {
+    if (present.count(ns) > 0) continue;
+    list += any ? "," : "";
+    any = true;
+    list += R"({"kind":"Namespace","apiVersion":"v1","metadata":{"name":)";
+    append_json_string(list, ns);
+    list += R"(,"labels":{"kubernetes.io/metadata.name":)";
+    append_json_string(list, ns);
+    list += R"(}},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}})";
+  }
+  list += "]}";
+  if (any) load_buffer("(namespaces added by the test API server).json", list, inputs);
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<Snapshot>> load_snapshot(const std::string& folder,
@@ -101,6 +130,7 @@ Expected<std::unique_ptr<Snapshot>> load_snapshot(const std::string& folder,
   snap->inputs = load_sources(paths);
   snap->git_version = snap->inputs.server_version.value_or(default_version);
   snap->types = builtin_resource_types();
+  add_missing_namespaces(snap->inputs);
 
   // Each object goes to the type of its apiVersion's group and its kind; objects without an
   // apiVersion (kind from a file name) to the built-in type of that kind.

@@ -1,6 +1,7 @@
 // The snapshot as the test API server serves it: every object serialized once at start, grouped
 // by resource type and sorted by namespace then name, so a list page is a slice and a namespace a
-// contiguous range; container logs by namespace/pod/container.
+// contiguous range; container logs by namespace/pod/container. Namespaces that objects use but
+// the snapshot has no Namespace object for are added (a real cluster always has them).
 #pragma once
 
 #include <map>
