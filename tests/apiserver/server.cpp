@@ -192,7 +192,7 @@ void TestApiServer::Impl::handle(const httplib::Request& http_req, httplib::Resp
       slow_ms = f.slow_ms;
       if (f.unauthorized > 0) {
         --f.unauthorized;
-        fault = status_reply(401, "Unauthorized", "Unauthorized", "");
+        fault = status_reply(401, "Unauthorized", "Unauthorized", "", false);
       } else if (f.too_many_requests > 0) {
         --f.too_many_requests;
         fault = Reply{
@@ -216,7 +216,7 @@ void TestApiServer::Impl::handle(const httplib::Request& http_req, httplib::Resp
   if (fault && fault->status == 401) {
     reply = std::move(*fault);
   } else if (!authorized(req)) {
-    reply = status_reply(401, "Unauthorized", "Unauthorized", "");
+    reply = status_reply(401, "Unauthorized", "Unauthorized", "", false);
   } else if (fault) {
     reply = std::move(*fault);
   } else {
@@ -442,7 +442,8 @@ Reply TestApiServer::Impl::serve_list(const Call& req, const StoredResource& r,
     }
   }
   std::int64_t limit = 0;
-  if (req.has_param("limit")) {
+  // resourceVersion=0 is served from kube-apiserver's watch cache, which ignores limit.
+  if (req.has_param("limit") && req.get_param_value("resourceVersion") != "0") {
     auto n = parse_int(req.get_param_value("limit"));
     if (n && *n > 0) limit = *n;
   }

@@ -361,6 +361,11 @@ TEST_F(ApiServerTest, PagesWithContinueAndExpiresTokens) {
   EXPECT_EQ(seen, expected);
   EXPECT_EQ(pages, static_cast<int>((expected.size() + 3) / 4));
 
+  // resourceVersion=0 reads kube-apiserver's watch cache, which ignores limit.
+  Json cached = parse(get(*s, "/api/v1/pods?limit=4&resourceVersion=0")->body);
+  EXPECT_EQ(cached["items"].size(), expected.size());
+  EXPECT_FALSE(cached["metadata"].contains("continue"));
+
   // Paging within a namespace with a selector: full pages, no remainingItemCount.
   Json first = parse(get(*s, "/api/v1/namespaces/shop/pods?limit=2&labelSelector=app%3Dweb")->body);
   EXPECT_EQ(first["items"].size(), 2u);
@@ -492,8 +497,11 @@ TEST_F(ApiServerTest, Faults) {
   s->set_faults(f);
   auto r = get(*s, pods);
   EXPECT_EQ(r->status, 401);
-  EXPECT_EQ(parse(r->body)["message"].str(), "Unauthorized");
-  EXPECT_EQ(get(*s, pods)->status, 200);  // counted down
+  Json unauthorized = parse(r->body);
+  EXPECT_EQ(unauthorized["message"].str(), "Unauthorized");
+  EXPECT_EQ(unauthorized["reason"].str(), "Unauthorized");
+  EXPECT_FALSE(unauthorized.root.contains("details"));  // kube-apiserver writes none for 401
+  EXPECT_EQ(get(*s, pods)->status, 200);                // counted down
 
   f = {};
   f.too_many_requests = 2;

@@ -80,7 +80,8 @@ struct RecordedRequest {
 /// get of every object, with labelSelector (=, ==, !=, exists, !key, in, notin), fieldSelector
 /// (metadata.name, metadata.namespace, and the per-kind fields kube-apiserver allows, e.g. Pod
 /// spec.nodeName and status.phase; =, ==, !=), limit/continue (continue tokens hold an index, so
-/// a page costs its size; remainingItemCount only without selectors); metadata-only lists and
+/// a page costs its size; remainingItemCount only without selectors; resourceVersion=0 ignores
+/// limit, as the watch cache does); metadata-only lists and
 /// gets for `Accept: application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`;
 /// pods/log with container, previous, tailLines, limitBytes (text/plain); /openapi/v3 and its
 /// documents; /healthz, /livez, /readyz; POST selfsubjectaccessreviews and
