@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
                       .string();
       }
       tls = ktriage::testing::generate_tls_files(tls_dir);
+      std::cerr << "ktriage-test-apiserver: TLS files in " << tls_dir << "\n";
     }
   } catch (const std::exception& e) {
     std::cerr << "ktriage-test-apiserver: " << e.what() << "\n";

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -419,6 +420,16 @@ TEST_F(ApiServerTest, MetadataOnlyLists) {
     EXPECT_FALSE(item["metadata"]["name"].str().empty());
     EXPECT_EQ(item.size(), 3u);  // kind, apiVersion, metadata: no data, no type
   }
+  // One object, metadata only.
+  const std::string name(list["items"][0]["metadata"]["name"].str());
+  const std::string ns(list["items"][0]["metadata"]["namespace"].str());
+  auto one = get(*s, "/api/v1/namespaces/" + ns + "/secrets/" + name,
+                 {{"Accept", "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"}});
+  ASSERT_TRUE(one);
+  Json partial = parse(one->body);
+  EXPECT_EQ(partial["kind"].str(), "PartialObjectMetadata");
+  EXPECT_EQ(partial["metadata"]["name"].str(), name);
+  EXPECT_FALSE(partial.root.contains("data"));
   // The full list has the data the metadata list leaves out.
   Json full = parse(get(*s, "/api/v1/secrets")->body);
   bool any_data = false;
@@ -719,6 +730,30 @@ TEST_F(ApiServerTest, OpenApiV3) {
   // Without a folder the index is empty.
   auto plain = start_plain();
   EXPECT_EQ(get(*plain, "/openapi/v3")->body, R"({"paths":{}})");
+}
+
+TEST_F(ApiServerTest, ServesEveryExampleWhole) {
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() + "/examples")) {
+    if (!entry.is_directory()) continue;
+    const std::string dir = entry.path().string();
+    SCOPED_TRACE(dir);
+    const std::string paths[] = {dir};
+    Inputs in = load_sources(paths);
+    std::map<std::string, std::size_t> pods_per_ns;
+    for (const RawObject& o : in.objects) {
+      std::string_view kind = o.root["kind"].str().empty() ? o.kind : o.root["kind"].str();
+      if (kind == "Pod") ++pods_per_ns[std::string(o.root["metadata"]["namespace"].str())];
+    }
+    auto s = start_plain(dir);
+    ASSERT_TRUE(s);
+    std::size_t total = 0;
+    for (const auto& [ns, count] : pods_per_ns) {
+      Json list = parse(get(*s, "/api/v1/namespaces/" + ns + "/pods")->body);
+      EXPECT_EQ(list["items"].size(), count) << ns;
+      total += count;
+    }
+    EXPECT_EQ(parse(get(*s, "/api/v1/pods")->body)["items"].size(), total);
+  }
 }
 
 TEST_F(ApiServerTest, StartFailsOnAMissingSnapshot) {

@@ -180,6 +180,9 @@ Expected<std::unique_ptr<Snapshot>> load_snapshot(const std::string& folder,
     StoredResource r;
     r.type = t;
     r.objects = std::move(by_type[i]);
+    if (!t.namespaced) {
+      for (StoredObject& o : r.objects) o.ns.clear();  // a stray namespace would hide the object
+    }
     std::stable_sort(r.objects.begin(), r.objects.end(),
                      [](const StoredObject& a, const StoredObject& b) {
                        return std::tie(a.ns, a.name) < std::tie(b.ns, b.name);
