@@ -43,13 +43,20 @@ std::string make_temp_dir(const std::string& stem) {
   return tmpl;
 }
 
+// One folder per test run for TLS files, the extra snapshot and kubeconfigs; removed at the end.
+std::string& temp_root() {
+  static std::string root;
+  return root;
+}
+
 std::string shop() { return source_dir() + "/examples/shop-broken"; }
 
 // A snapshot with what the examples lack: a two-container pod with an init container and a
 // custom resource.
 std::string extra_snapshot() {
   static const std::string dir = [] {
-    std::string d = make_temp_dir("ktriage-apiserver-extra");
+    std::string d = temp_root() + "/extra";
+    std::filesystem::create_directories(d);
     std::ofstream(d + "/objects.yaml") << R"(apiVersion: v1
 kind: Pod
 metadata:
@@ -79,7 +86,11 @@ spec:
 
 class ApiServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { tls_ = generate_tls_files(make_temp_dir("ktriage-apiserver")); }
+  static void SetUpTestSuite() {
+    temp_root() = make_temp_dir("ktriage-apiserver");
+    tls_ = generate_tls_files(temp_root() + "/tls");
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(temp_root()); }
 
   static std::unique_ptr<TestApiServer> start(ServerOptions options) {
     auto server = TestApiServer::start(options, tls_);
@@ -646,7 +657,7 @@ TEST_F(ApiServerTest, TokenAndBasicAuth) {
   cli.set_basic_auth("admin", "pa:ss");
   EXPECT_EQ(cli.Get("/version")->status, 200);
 
-  const std::string kc = make_temp_dir("ktriage-kc") + "/config";
+  const std::string kc = temp_root() + "/kubeconfig-" + std::to_string(s->port());
   b->write_kubeconfig(kc);
   const std::string text = read_file(kc);
   EXPECT_NE(text.find("server: \"" + b->url() + "\""), std::string::npos);
@@ -702,7 +713,7 @@ TEST_F(ApiServerTest, TlsVerifiesAndRejectsTheWrongCa) {
     ASSERT_TRUE(r) << httplib::to_string(r.error());
     EXPECT_EQ(r->status, 200);
   }
-  const std::string kc = make_temp_dir("ktriage-kc") + "/config";
+  const std::string kc = temp_root() + "/kubeconfig-" + std::to_string(s->port());
   mtls->write_kubeconfig(kc);
   const std::string text = read_file(kc);
   EXPECT_NE(text.find("certificate-authority: \"" + tls_.ca_cert + "\""), std::string::npos);
