@@ -80,6 +80,12 @@ class Value {
   }
   /// Integers as is, doubles truncated, numeric strings ("3") parsed; `fallback` otherwise.
   std::int64_t as_int(std::int64_t fallback = 0) const noexcept;
+  /// Doubles as is, integers converted; `fallback` for any other type (strings are not parsed).
+  double as_double(double fallback = 0) const noexcept {
+    if (type_ == Type::kDouble) return double_;
+    if (type_ == Type::kInt) return static_cast<double>(int_);
+    return fallback;
+  }
   /// true only for a bool true (YAML/JSON), never for strings.
   bool as_bool(bool fallback = false) const noexcept {
     return type_ == Type::kBool ? int_ != 0 : fallback;
