@@ -130,7 +130,7 @@ std::optional<RunResult> run_source(const RunOptions& options, const LiveFlags& 
   if (!client) return std::nullopt;
   auto snap = fetch_live(**client, live, fetch_ns, options.progress);
   if (!snap) return std::nullopt;
-  return run_pipeline(options, load_snapshot(*snap, "live:"));
+  return run_pipeline(options, load_snapshot(*snap, "live/"));
 }
 
 int finish(const RunResult& r, const CommonFlags& f) {

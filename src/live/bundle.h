@@ -17,7 +17,7 @@ Expected<std::size_t, std::string> write_bundle(const LiveSnapshot& snap, std::s
                                                 const std::string& path);
 
 /// Loads `snap`'s files as the offline loader would read them from a folder; paths appear in
-/// evidence as "<origin><path>" ("live:objects/pods.json").
+/// evidence as "<origin><path>" ("live/objects/pods.json").
 Inputs load_snapshot(const LiveSnapshot& snap, std::string_view origin);
 
 }  // namespace ktriage

@@ -97,8 +97,11 @@ constexpr ResourceSpec kResources[] = {
      "priority classes are not checked"},
 };
 
-/// The Accept header that asks for metadata only (Secrets); a server that cannot answers JSON.
+/// The Accept header for Secrets: kubectl's table form with each row's metadata (it carries the
+/// Type column, never the data), else metadata only; a server that offers neither answers JSON
+/// (whose data the page writer drops).
 constexpr std::string_view kMetadataAccept =
+    "application/json;as=Table;g=meta.k8s.io;v=v1,"
     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
 std::string percent_encode(std::string_view s) {
@@ -119,12 +122,12 @@ struct ListTask {
   std::string group_version;  ///< "v1", "apps/v1"
   std::string ns;             ///< "" = all namespaces (or cluster-scoped)
   std::string items;          ///< the result, one item per line
-  std::vector<FailingContainer> failing;
+  std::vector<WantedLog> wanted;
   bool served = true;
 };
 
 struct LogTask {
-  FailingContainer c;
+  WantedLog c;
   bool previous = false;
   std::string text;
   bool found = false;
@@ -287,6 +290,7 @@ class Fetcher {
     int restarts = 0;
     for (;;) {
       std::string path = fmt::format("{}?limit={}", base, options_.page_size);
+      if (t.spec->page == PageKind::kSecretMeta) path += "&includeObject=Metadata";
       if (!token.empty()) path += "&continue=" + percent_encode(token);
       auto r = client_.get(path, accept);
       if (!r) {
@@ -300,7 +304,7 @@ class Fetcher {
         ++restarts;
         token.clear();
         t.items.clear();
-        t.failing.clear();
+        t.wanted.clear();
         continue;
       }
       if (r->status == 404) {
@@ -319,13 +323,16 @@ class Fetcher {
         break;
       }
       PageInfo info;
-      std::string error = append_page(r->body, t.spec->page, t.items, info);
+      std::string_view item_kind = t.spec->list_kind;
+      item_kind.remove_suffix(4);  // "PodList" -> "Pod"
+      std::string error =
+          append_page(r->body, t.spec->page, item_kind, t.group_version, t.items, info);
       if (!error.empty()) {
         problem(fmt::format("{}{}: the answer is not a {}: {}", client_.config().server, path,
                             t.spec->list_kind, error));
         break;
       }
-      t.failing.insert(t.failing.end(), info.failing.begin(), info.failing.end());
+      t.wanted.insert(t.wanted.end(), info.wanted.begin(), info.wanted.end());
       count(1, r->body.size(), 0, 0);
       token = info.continue_token;
       if (token.empty()) break;
@@ -365,24 +372,34 @@ class Fetcher {
   }
 
   void read_logs(const std::vector<ListTask>& tasks, LiveSnapshot& snap) {
-    std::vector<FailingContainer> failing;
-    for (const ListTask& t : tasks)
-      failing.insert(failing.end(), t.failing.begin(), t.failing.end());
-    std::sort(failing.begin(), failing.end(), [](const auto& a, const auto& b) {
+    std::vector<WantedLog> wanted;
+    for (const ListTask& t : tasks) wanted.insert(wanted.end(), t.wanted.begin(), t.wanted.end());
+    // One entry per container (keeping "restarted" and "failing" when either note says so),
+    // failing containers first (crash causes), then Ingress controllers.
+    std::sort(wanted.begin(), wanted.end(), [](const auto& a, const auto& b) {
       return std::tie(a.ns, a.pod, a.container) < std::tie(b.ns, b.pod, b.container);
     });
-    failing.erase(std::unique(failing.begin(), failing.end(),
-                              [](const auto& a, const auto& b) {
-                                return a.ns == b.ns && a.pod == b.pod && a.container == b.container;
-                              }),
-                  failing.end());
-    if (failing.size() > options_.max_logs) {
-      problem(fmt::format("{} containers are failing; logs were read for the first {} (--max-logs)",
-                          failing.size(), options_.max_logs));
-      failing.resize(options_.max_logs);
+    std::vector<WantedLog> unique;
+    for (WantedLog& w : wanted) {
+      if (!unique.empty() && unique.back().ns == w.ns && unique.back().pod == w.pod &&
+          unique.back().container == w.container) {
+        unique.back().previous = unique.back().previous || w.previous;
+        unique.back().failing = unique.back().failing || w.failing;
+      } else {
+        unique.push_back(std::move(w));
+      }
+    }
+    std::stable_partition(unique.begin(), unique.end(),
+                          [](const WantedLog& w) { return w.failing; });
+    wanted = std::move(unique);
+    if (wanted.size() > options_.max_logs) {
+      problem(fmt::format(
+          "{} containers have logs worth reading; logs were read for the first {} (--max-logs)",
+          wanted.size(), options_.max_logs));
+      wanted.resize(options_.max_logs);
     }
     std::vector<LogTask> logs;
-    for (const FailingContainer& c : failing) {
+    for (const WantedLog& c : wanted) {
       logs.push_back(LogTask{c, false, {}, false});
       if (c.previous) logs.push_back(LogTask{c, true, {}, false});
     }
@@ -398,7 +415,7 @@ class Fetcher {
                       l.c.ns, l.c.pod, percent_encode(l.c.container), options_.log_tail_lines,
                       options_.log_limit_bytes, l.previous ? "&previous=true" : "");
       auto r = client_.get(path, "text/plain, */*");
-      if (r && r->status == 200) {
+      if (r && r->status == 200 && !r->body.empty()) {  // an empty log tells nothing
         l.text = redact_credentials(r->body);
         l.found = true;
       } else if (r && r->status == 403 && !forbidden.exchange(true)) {

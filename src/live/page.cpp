@@ -24,6 +24,57 @@ class RedactingWriter {
 
   void item(element e) { write(e, 0); }
 
+  // A row of a Table answer (Secrets): the row's object metadata and the Type column.
+  void table_row(element object, std::string_view kind, std::string_view api_version,
+                 std::string_view type) {
+    out_ += "{\"kind\":";
+    append_json_string(out_, kind);
+    out_ += ",\"apiVersion\":";
+    append_json_string(out_, api_version);
+    out_ += ",\"metadata\":";
+    simdjson::dom::object meta;
+    if (object["metadata"].get_object().get(meta) == simdjson::SUCCESS) {
+      metadata(meta);
+    } else {
+      out_ += "{}";
+    }
+    if (!type.empty()) {
+      out_ += ",\"type\":";
+      append_json_string(out_, type);
+    }
+    out_.push_back('}');
+  }
+
+  // A list item: its kind and apiVersion first when the server left them out (or when they
+  // are PartialObjectMetadata's), then the rest.
+  void list_item(element e, std::string_view kind, std::string_view api_version) {
+    simdjson::dom::object obj;
+    if (e.get_object().get(obj) != simdjson::SUCCESS) {
+      write(e, 0);
+      return;
+    }
+    std::string_view own_kind;
+    const bool has_kind = obj["kind"].get_string().get(own_kind) == simdjson::SUCCESS &&
+                          own_kind != "PartialObjectMetadata";
+    if (has_kind || kind.empty()) {
+      write(e, 0);
+      return;
+    }
+    out_ += "{\"kind\":";
+    append_json_string(out_, kind);
+    out_ += ",\"apiVersion\":";
+    append_json_string(out_, api_version);
+    const std::size_t mark = out_.size();
+    write(e, 0);
+    // write() opened its own object: splice its members after ours.
+    if (out_.size() > mark + 2 && out_[mark] == '{') {
+      out_[mark] = ',';
+    } else {
+      out_.resize(mark);
+      out_ += "}";
+    }
+  }
+
  private:
   std::string& out_;
   PageKind kind_;
@@ -217,7 +268,15 @@ class RedactingWriter {
     for (auto field : obj) {
       const std::string_view k = field.key;
       if (depth == 0) {
-        if (kind_ == PageKind::kSecretMeta && (k == "kind" || k == "apiVersion")) continue;
+        if (kind_ == PageKind::kSecretMeta && (k == "kind" || k == "apiVersion")) {
+          std::string_view v;
+          if (field.value.get_string().get(v) == simdjson::SUCCESS &&
+              v != "PartialObjectMetadata" && v != "meta.k8s.io/v1") {
+            key(k, first);
+            append_json_string(out_, v);
+          }
+          continue;
+        }
         simdjson::dom::object data;
         if (secret_values_ && (k == "data" || k == "stringData") &&
             field.value.get_object().get(data) == simdjson::SUCCESS) {
@@ -264,8 +323,17 @@ bool waiting_failed(std::string_view reason) {
          reason == "CreateContainerError";
 }
 
-// Containers worth a log: restarted, crash-looping, or ended with a non-zero exit code.
-void note_failing(element pod, std::vector<FailingContainer>& out) {
+// An Ingress controller's image: ingress-nginx (registry.k8s.io/ingress-nginx/controller), the
+// older nginx-ingress-controller, ACK's aliyun-ingress-controller and ALB controllers.
+bool ingress_controller_image(std::string_view image) {
+  return image.find("ingress") != std::string_view::npos &&
+         (image.find("controller") != std::string_view::npos ||
+          image.find("ingress-nginx") != std::string_view::npos);
+}
+
+// Containers worth a log: restarted, crash-looping, or ended with a non-zero exit code; and
+// Ingress controllers, whose logs name the Services they cannot route to.
+void note_wanted_logs(element pod, std::vector<WantedLog>& out) {
   std::string_view ns, name;
   std::ignore = pod["metadata"]["namespace"].get_string().get(ns);
   std::ignore = pod["metadata"]["name"].get_string().get(name);
@@ -282,19 +350,63 @@ void note_failing(element pod, std::vector<FailingContainer>& out) {
           st["state"]["terminated"]["exitCode"].get_int64().get(exit_code) == simdjson::SUCCESS &&
           exit_code != 0;
       if (container.empty() || !(restarts > 0 || waiting_failed(reason) || failed_exit)) continue;
-      out.push_back(FailingContainer{std::string(ns), std::string(name), std::string(container),
-                                     restarts > 0});
+      out.push_back(WantedLog{std::string(ns), std::string(name), std::string(container),
+                              restarts > 0, true});
     }
+  }
+  simdjson::dom::array containers;
+  if (pod["spec"]["containers"].get_array().get(containers) != simdjson::SUCCESS) return;
+  for (element c : containers) {
+    std::string_view container, image;
+    std::ignore = c["name"].get_string().get(container);
+    std::ignore = c["image"].get_string().get(image);
+    if (!container.empty() && ingress_controller_image(image))
+      out.push_back(
+          WantedLog{std::string(ns), std::string(name), std::string(container), false, false});
   }
 }
 
 }  // namespace
 
-std::string append_page(std::string_view body, PageKind kind, std::string& out, PageInfo& info) {
+std::string append_page(std::string_view body, PageKind kind, std::string_view item_kind,
+                        std::string_view api_version, std::string& out, PageInfo& info) {
   simdjson::dom::parser parser;
   element doc;
   if (auto err = parser.parse(body.data(), body.size()).get(doc); err != simdjson::SUCCESS)
     return simdjson::error_message(err);
+  std::string_view cont;
+  if (doc["metadata"]["continue"].get_string().get(cont) == simdjson::SUCCESS)
+    info.continue_token = std::string(cont);
+  else
+    info.continue_token.clear();
+  RedactingWriter writer(out, kind);
+  std::string_view doc_kind;
+  if (doc["kind"].get_string().get(doc_kind) == simdjson::SUCCESS && doc_kind == "Table") {
+    // kubectl's table form (as=Table;includeObject=Metadata): metadata plus printed columns,
+    // which for Secrets include the Type and never the data.
+    std::size_t type_column = SIZE_MAX, index = 0;
+    simdjson::dom::array columns, rows;
+    if (doc["columnDefinitions"].get_array().get(columns) == simdjson::SUCCESS) {
+      for (element c : columns) {
+        std::string_view name;
+        if (c["name"].get_string().get(name) == simdjson::SUCCESS && name == "Type")
+          type_column = index;
+        ++index;
+      }
+    }
+    if (doc["rows"].get_array().get(rows) != simdjson::SUCCESS) return "a Table without rows";
+    for (element row : rows) {
+      std::string_view type;
+      if (type_column != SIZE_MAX)
+        std::ignore = row["cells"].at(type_column).get_string().get(type);
+      element object;
+      if (row["object"].get(object) != simdjson::SUCCESS) continue;  // includeObject=None
+      if (!out.empty()) out += ",\n";
+      writer.table_row(object, item_kind, api_version, type);
+      ++info.items;
+    }
+    return {};
+  }
   simdjson::dom::array items;
   auto items_error = doc["items"].get_array().get(items);
   if (items_error == simdjson::NO_SUCH_FIELD) {
@@ -302,18 +414,12 @@ std::string append_page(std::string_view body, PageKind kind, std::string& out, 
   } else if (items_error != simdjson::SUCCESS) {
     return "not a List (no items array)";
   }
-  std::string_view cont;
-  if (doc["metadata"]["continue"].get_string().get(cont) == simdjson::SUCCESS)
-    info.continue_token = std::string(cont);
-  else
-    info.continue_token.clear();
   if (items_error != simdjson::SUCCESS) return {};
-  RedactingWriter writer(out, kind);
   for (element item : items) {
     if (!out.empty()) out += ",\n";
-    writer.item(item);
+    writer.list_item(item, item_kind, api_version);
     ++info.items;
-    if (kind == PageKind::kPod) note_failing(item, info.failing);
+    if (kind == PageKind::kPod) note_wanted_logs(item, info.wanted);
   }
   return {};
 }

@@ -12,7 +12,7 @@ namespace ktriage {
 /// What kind of items a page holds, for what the rewrite does to them.
 enum class PageKind {
   kGeneric,
-  kPod,         ///< failing containers are noted (failing_containers)
+  kPod,         ///< containers whose logs diagnosis reads are noted (PageInfo::wanted)
   kSecretMeta,  ///< PartialObjectMetadata items become kind-less Secret items, marked
                 ///< `ktriage.io/data: not-collected`; any data that came anyway loses values
   kConfigMap,   ///< data values pass through redact_credentials
@@ -22,17 +22,19 @@ enum class PageKind {
 /// The annotation that marks a Secret read as metadata only (its key names are unknown).
 inline constexpr std::string_view kDataNotCollectedAnnotation = "ktriage.io/data";
 
-/// A container of a pod that failed or restarted: its logs are fetched.
-struct FailingContainer {
+/// A container whose log diagnosis reads: one that failed or restarted (crash causes), or an
+/// Ingress controller's (it logs which Services have no endpoints).
+struct WantedLog {
   std::string ns, pod, container;
   bool previous = false;  ///< it restarted: the previous run's log exists
+  bool failing = true;    ///< false for a healthy Ingress controller
 };
 
 /// What a page said besides its items.
 struct PageInfo {
   std::size_t items = 0;
-  std::string continue_token;             ///< metadata.continue; empty on the last page
-  std::vector<FailingContainer> failing;  ///< kPod pages only
+  std::string continue_token;     ///< metadata.continue; empty on the last page
+  std::vector<WantedLog> wanted;  ///< kPod pages only
 };
 
 /// Parses `body` (a List: {"kind":"PodList","metadata":{...},"items":[...]}) and appends each
@@ -40,7 +42,10 @@ struct PageInfo {
 /// empty), with the masks of redact.h applied to env values, annotations, container args and
 /// command, probes' exec commands, ConfigMap data and event messages; managedFields dropped.
 /// Returns the parser's error message when the body is not a List.
-std::string append_page(std::string_view body, PageKind kind, std::string& out, PageInfo& info);
+/// Items without their own `kind`/`apiVersion` (the API server omits them in typed lists) get
+/// `item_kind` and `api_version` first, as `kubectl get -o json` prints them.
+std::string append_page(std::string_view body, PageKind kind, std::string_view item_kind,
+                        std::string_view api_version, std::string& out, PageInfo& info);
 
 /// Masks credentials in a JSON document (the same rules as append_page) and returns it compact.
 /// Used for `kubectl.kubernetes.io/last-applied-configuration`, which holds a whole manifest.

@@ -400,6 +400,49 @@ Reply TestApiServer::Impl::serve_resource(const Call& req, std::string_view grou
 // ---------------------------------------------------------------------------------------------
 // Lists and single objects.
 
+namespace {
+
+// The Table form of a list page as kubectl asks for it (`as=Table;g=meta.k8s.io;v=v1`), with
+// kube-apiserver's columns for Secrets (Name, Type, Data, Age; pkg/printers/internalversion)
+// and Name, Age for the rest; each row carries the object's metadata unless includeObject=None.
+void append_table_rows(std::string& body, const StoredResource& r,
+                       const std::vector<const StoredObject*>& page, std::string_view include) {
+  const bool secrets = r.type.plural == "secrets" && r.type.group.empty();
+  body +=
+      R"(},"columnDefinitions":[{"name":"Name","type":"string","format":"name","description":"Name must be unique within a namespace.","priority":0})";
+  if (secrets) {
+    body +=
+        R"(,{"name":"Type","type":"string","format":"","description":"Used to facilitate programmatic handling of secret data.","priority":0})";
+    body +=
+        R"(,{"name":"Data","type":"string","format":"","description":"Data contains the secret data.","priority":0})";
+  }
+  body +=
+      R"(,{"name":"Age","type":"string","format":"","description":"CreationTimestamp is a timestamp representing the server time when this object was created.","priority":0}],"rows":[)";
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    const StoredObject& o = *page[i];
+    if (i > 0) body.push_back(',');
+    body += R"({"cells":[)";
+    append_json_string(body, o.name);
+    if (secrets) {
+      body.push_back(',');
+      std::string_view type = o.root["type"].str();
+      append_json_string(body, type.empty() ? "Opaque" : type);
+      body += "," + std::to_string(o.root["data"].size() + o.root["stringData"].size());
+    }
+    body += R"(,"<unknown>"])";
+    if (include != "None") {
+      body +=
+          R"(,"object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":)";
+      body += o.metadata_json();
+      body.push_back('}');
+    }
+    body.push_back('}');
+  }
+  body += "]}";
+}
+
+}  // namespace
+
 Reply TestApiServer::Impl::serve_list(const Call& req, const StoredResource& r,
                                       std::string_view ns) {
   std::optional<std::vector<SelectorTerm>> labels;
@@ -471,7 +514,9 @@ Reply TestApiServer::Impl::serve_list(const Call& req, const StoredResource& r,
   }
 
   const std::string accept = req.get_header_value("Accept");
-  const bool partial = accept.find(kPartialList) != std::string::npos;
+  // Accept lists the client's preferences in order; the Table form comes first when asked for.
+  const bool table = accept.find("as=Table") != std::string::npos;
+  const bool partial = !table && accept.find(kPartialList) != std::string::npos;
   const bool filtered = labels.has_value() || !fields.empty();
   auto matches = [&](const StoredObject& o) {
     if (labels && !selector_matches(*labels, o.root["metadata"]["labels"])) return false;
@@ -501,7 +546,9 @@ Reply TestApiServer::Impl::serve_list(const Call& req, const StoredResource& r,
 
   std::string body;
   body.reserve(bytes + 256);
-  if (partial) {
+  if (table) {
+    body += R"({"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":)";
+  } else if (partial) {
     body +=
         R"({"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{"resourceVersion":)";
   } else {
@@ -516,6 +563,10 @@ Reply TestApiServer::Impl::serve_list(const Call& req, const StoredResource& r,
     body += R"(,"continue":)";
     append_json_string(body, encode_continue({std::stoll(snapshot->resource_version), next}));
     if (!filtered) body += R"(,"remainingItemCount":)" + std::to_string(end - next);
+  }
+  if (table) {
+    append_table_rows(body, r, page, req.get_param_value("includeObject"));
+    return Reply{200, std::move(body)};
   }
   body += R"(},"items":[)";
   for (std::size_t i = 0; i < page.size(); ++i) {

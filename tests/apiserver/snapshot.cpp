@@ -117,6 +117,43 @@ void add_missing_namespaces(Inputs& inputs) {
   if (any) load_buffer("(namespaces added by the test API server).json", list, inputs);
 }
 
+// kube-apiserver serves every Event through both APIs (one storage, two versions). Snapshots hold
+// each in one form; add the core/v1 view of each events.k8s.io/v1 Event, renamed as the API
+// server's conversion does (k8s.io/kubernetes pkg/apis/events/v1 conversion), so that a client
+// listing /api/v1/events sees them all, as it would on a cluster.
+void add_core_views_of_events(Inputs& inputs) {
+  static const std::pair<std::string_view, std::string_view> kRenames[] = {
+      {"regarding", "involvedObject"},
+      {"note", "message"},
+      {"deprecatedCount", "count"},
+      {"deprecatedFirstTimestamp", "firstTimestamp"},
+      {"deprecatedLastTimestamp", "lastTimestamp"},
+      {"deprecatedSource", "source"},
+      {"reportingController", "reportingComponent"},
+  };
+  std::string list = R"({"kind":"EventList","apiVersion":"v1","items":[)";
+  bool any = false;
+  for (const RawObject& raw : inputs.objects) {
+    const Value& root = raw.root;
+    if (root["apiVersion"].str() != "events.k8s.io/v1" || root["kind"].str() != "Event") continue;
+    list += any ? "," : "";
+    any = true;
+    list += R"({"kind":"Event","apiVersion":"v1")";
+    for (const Member& m : root.members()) {
+      if (m.key == "kind" || m.key == "apiVersion") continue;
+      std::string_view key = m.key;
+      for (const auto& [from, to] : kRenames) key = key == from ? to : key;
+      list.push_back(',');
+      append_json_string(list, key);
+      list.push_back(':');
+      append_json(list, m.value);
+    }
+    list.push_back('}');
+  }
+  list += "]}";
+  if (any) load_buffer("(core/v1 views of events.k8s.io Events).json", list, inputs);
+}
+
 }  // namespace
 
 Expected<std::unique_ptr<Snapshot>> load_snapshot(const std::string& folder,
@@ -131,6 +168,7 @@ Expected<std::unique_ptr<Snapshot>> load_snapshot(const std::string& folder,
   snap->git_version = snap->inputs.server_version.value_or(default_version);
   snap->types = builtin_resource_types();
   add_missing_namespaces(snap->inputs);
+  add_core_views_of_events(snap->inputs);
 
   // Each object goes to the type of its apiVersion's group and its kind; objects without an
   // apiVersion (kind from a file name) to the built-in type of that kind.

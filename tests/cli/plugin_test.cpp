@@ -20,7 +20,7 @@ TEST(KubectlPlugin, KubectlTriageRunsKtriage) {
   std::string pattern = (fs::temp_directory_path() / "ktriage-plugin-XXXXXX").string();
   const std::string dir = ::mkdtemp(pattern.data());
   fs::create_symlink(KTRIAGE_BINARY, dir + "/kubectl-triage");
-  const std::string cmd = "cd '" + source_dir() + "' && PATH='" + dir +
+  const std::string cmd = "cd '" + testing::source_dir() + "' && PATH='" + dir +
                           "':\"$PATH\" kubectl triage diagnose examples/healthy 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);

@@ -16,8 +16,12 @@ namespace ktriage {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::CommandResult;
 using testing::Faults;
+using testing::read_file;
+using testing::run_ktriage;
 using testing::ServerOptions;
+using testing::source_dir;
 using testing::TestApiServer;
 using testing::TlsFiles;
 
@@ -89,8 +93,8 @@ class LiveEqualsOffline : public LiveTest, public ::testing::WithParamInterface<
 TEST_P(LiveEqualsOffline, DiagnoseGivesTheSameFindings) {
   auto server = serve(GetParam());
   ASSERT_TRUE(server);
-  CommandResult offline = run_ktriage("diagnose examples/" + std::string(GetParam()) + " -o json",
-                                      source_dir());
+  CommandResult offline =
+      run_ktriage("diagnose examples/" + std::string(GetParam()) + " -o json", source_dir());
   CommandResult online = live("diagnose -A -o json");
   EXPECT_EQ(online.exit_code, offline.exit_code) << online.err;
   EXPECT_EQ(comparable(online.out), comparable(offline.out)) << online.err;
@@ -104,8 +108,8 @@ TEST_F(LiveTest, WhyGivesTheSameTree) {
   auto server = serve("shop-broken");
   ASSERT_TRUE(server);
   CommandResult offline =
-      run_ktriage("why deploy/orders -n shop examples/shop-broken -o json", source_dir());
-  CommandResult online = live("why deploy/orders -n shop -o json");
+      run_ktriage("why deploy/web -n shop examples/shop-broken -o json", source_dir());
+  CommandResult online = live("why deploy/web -n shop -o json");
   EXPECT_EQ(online.exit_code, offline.exit_code) << online.err;
   EXPECT_NE(online.out.find("\"findings\""), std::string::npos);
   EXPECT_EQ(comparable(online.out), comparable(offline.out)) << online.err;
@@ -268,9 +272,9 @@ TEST_F(LiveTest, ExecPluginTokenReachesTheServer) {
                            "plugin\"}}'\n";
   fs::permissions(plugin, fs::perms::owner_all);
   std::string config = read_file(kubeconfig_);
-  const std::size_t at = config.find("token: from-the-plugin");
+  const std::size_t at = config.find("token: \"from-the-plugin\"");
   ASSERT_NE(at, std::string::npos) << config;
-  config.replace(at, std::string("token: from-the-plugin").size(),
+  config.replace(at, std::string("token: \"from-the-plugin\"").size(),
                  "exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: " +
                      plugin + "\n      interactiveMode: Never");
   std::ofstream(kubeconfig_) << config;

@@ -6,10 +6,11 @@
 namespace ktriage {
 namespace {
 
-std::string rewrite(std::string_view body, PageKind kind, PageInfo* info_out = nullptr) {
+std::string rewrite(std::string_view body, PageKind kind, PageInfo* info_out = nullptr,
+                    std::string_view item_kind = "", std::string_view api_version = "") {
   std::string out;
   PageInfo info;
-  std::string err = append_page(body, kind, out, info);
+  std::string err = append_page(body, kind, item_kind, api_version, out, info);
   EXPECT_EQ(err, "");
   if (info_out != nullptr) *info_out = info;
   return out;
@@ -26,10 +27,21 @@ TEST(LivePage, ItemsOnePerLineWithContinueToken) {
   // A second page continues the same output with a separator.
   std::string more = out;
   PageInfo next;
-  EXPECT_EQ(append_page(R"({"items":[{"x":1}],"metadata":{}})", PageKind::kGeneric, more, next),
-            "");
+  EXPECT_EQ(
+      append_page(R"({"items":[{"x":1}],"metadata":{}})", PageKind::kGeneric, "", "", more, next),
+      "");
   EXPECT_EQ(more, out + ",\n{\"x\":1}");
   EXPECT_EQ(next.continue_token, "");
+}
+
+TEST(LivePage, ItemsGetTheListsKindAndApiVersionAsKubectlPrintsThem) {
+  std::string out = rewrite(
+      R"({"kind":"DeploymentList","items":[{"metadata":{"name":"a"}},{"kind":"Deployment","apiVersion":"apps/v1beta9"},{}]})",
+      PageKind::kGeneric, nullptr, "Deployment", "apps/v1");
+  EXPECT_EQ(out,
+            "{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\",\"metadata\":{\"name\":\"a\"}},\n"
+            "{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1beta9\"},\n"
+            "{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\"}");
 }
 
 TEST(LivePage, ScalarsRoundTrip) {
@@ -81,8 +93,10 @@ TEST(LivePage, SecretMetadataBecomesMarkedSecretWithoutValues) {
       R"({"kind":"PartialObjectMetadataList","items":[
         {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"s1","namespace":"shop"}},
         {"kind":"Secret","apiVersion":"v1","metadata":{"name":"s2","annotations":{"a":"b"}},"data":{"password":"aHVudGVyMg=="}}]})",
-      PageKind::kSecretMeta);
+      PageKind::kSecretMeta, nullptr, "Secret", "v1");
   EXPECT_EQ(out.find("PartialObjectMetadata"), std::string::npos) << out;
+  EXPECT_EQ(out.find("meta.k8s.io"), std::string::npos) << out;
+  EXPECT_TRUE(out.starts_with("{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\"")) << out;
   EXPECT_EQ(out.find("aHVudGVyMg"), std::string::npos) << out;
   EXPECT_NE(out.find("\"password\":\"\""), std::string::npos) << out;  // key names stay
   EXPECT_NE(out.find("{\"name\":\"s1\",\"namespace\":\"shop\",\"annotations\":{\"ktriage.io/"
@@ -91,6 +105,24 @@ TEST(LivePage, SecretMetadataBecomesMarkedSecretWithoutValues) {
       << out;
   EXPECT_NE(out.find("\"a\":\"b\",\"ktriage.io/data\":\"not-collected\""), std::string::npos)
       << out;
+}
+
+TEST(LivePage, SecretTableRowsKeepTheTypeAndNeverData) {
+  PageInfo info;
+  std::string out = rewrite(
+      R"({"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":{"continue":"c1"},
+        "columnDefinitions":[{"name":"Name"},{"name":"Type"},{"name":"Data"},{"name":"Age"}],
+        "rows":[{"cells":["pull","kubernetes.io/dockerconfigjson",1,"5d"],
+                 "object":{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1",
+                           "metadata":{"name":"pull","namespace":"shop"}}}]})",
+      PageKind::kSecretMeta, &info, "Secret", "v1");
+  EXPECT_EQ(
+      out,
+      "{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"pull\",\"namespace\":"
+      "\"shop\",\"annotations\":{\"ktriage.io/data\":\"not-collected\"}},\"type\":\"kubernetes.io/"
+      "dockerconfigjson\"}");
+  EXPECT_EQ(info.items, 1u);
+  EXPECT_EQ(info.continue_token, "c1");
 }
 
 TEST(LivePage, ConfigMapDataAndEventMessagesAreMasked) {
@@ -106,7 +138,7 @@ TEST(LivePage, ConfigMapDataAndEventMessagesAreMasked) {
   EXPECT_NE(ev.find("Failed"), std::string::npos) << ev;
 }
 
-TEST(LivePage, NotesFailingContainersOnly) {
+TEST(LivePage, NotesWantedLogsOnly) {
   PageInfo info;
   rewrite(R"({"items":[
     {"metadata":{"namespace":"a","name":"crash"},"status":{"containerStatuses":[
@@ -117,20 +149,34 @@ TEST(LivePage, NotesFailingContainersOnly) {
     {"metadata":{"namespace":"a","name":"ok"},"status":{"containerStatuses":[
       {"name":"app","restartCount":0,"state":{"terminated":{"exitCode":0}}}]}}]})",
           PageKind::kPod, &info);
-  ASSERT_EQ(info.failing.size(), 2u);
-  EXPECT_EQ(info.failing[0].pod, "crash");
-  EXPECT_EQ(info.failing[0].container, "app");
-  EXPECT_TRUE(info.failing[0].previous);
-  EXPECT_EQ(info.failing[1].pod, "exit");
-  EXPECT_EQ(info.failing[1].container, "init");
-  EXPECT_FALSE(info.failing[1].previous);
+  ASSERT_EQ(info.wanted.size(), 2u);
+  EXPECT_EQ(info.wanted[0].pod, "crash");
+  EXPECT_EQ(info.wanted[0].container, "app");
+  EXPECT_TRUE(info.wanted[0].previous);
+  EXPECT_EQ(info.wanted[1].pod, "exit");
+  EXPECT_EQ(info.wanted[1].container, "init");
+  EXPECT_FALSE(info.wanted[1].previous);
+}
+
+TEST(LivePage, NotesIngressControllersForTheirLogs) {
+  PageInfo info;
+  rewrite(R"({"items":[
+    {"metadata":{"namespace":"ingress-nginx","name":"ctl"},"spec":{"containers":[
+      {"name":"controller","image":"registry.k8s.io/ingress-nginx/controller:v1.11.2"}]}},
+    {"metadata":{"namespace":"shop","name":"web"},"spec":{"containers":[
+      {"name":"web","image":"nginx:1.27"}]}}]})",
+          PageKind::kPod, &info);
+  ASSERT_EQ(info.wanted.size(), 1u);
+  EXPECT_EQ(info.wanted[0].pod, "ctl");
+  EXPECT_FALSE(info.wanted[0].failing);
+  EXPECT_FALSE(info.wanted[0].previous);
 }
 
 TEST(LivePage, RejectsWhatIsNotAList) {
   std::string out;
   PageInfo info;
-  EXPECT_NE(append_page("{not json", PageKind::kGeneric, out, info), "");
-  EXPECT_NE(append_page(R"({"items":"x"})", PageKind::kGeneric, out, info), "");
+  EXPECT_NE(append_page("{not json", PageKind::kGeneric, "", "", out, info), "");
+  EXPECT_NE(append_page(R"({"items":"x"})", PageKind::kGeneric, "", "", out, info), "");
   EXPECT_EQ(out, "");
 }
 
