@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 EXAMPLE    ?= examples/shop-broken
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all bootstrap build run test test-fast bench bench-micro fuzz format clean install
+.PHONY: all bootstrap build run test test-fast bench bench-live bench-micro fuzz format clean install
 
 all: build
 
@@ -38,6 +38,11 @@ test-fast: build
 
 bench: build
 	FLOOR=$(BUILD)/bench/simdjson-floor bench/run_bench.sh $(BUILD)/ktriage diagnose -o json
+	bench/run_live_bench.sh $(BUILD)
+
+# Live: the same cluster served by the test API server; collect and diagnose against it.
+bench-live: build
+	bench/run_live_bench.sh $(BUILD)
 
 # Per-phase micro-benchmarks (Google Benchmark) beside simdjson on the same 15,000-pod List.
 bench-micro: build

@@ -121,6 +121,26 @@ std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags
   return std::move(*snap);
 }
 
+std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, bool progress,
+                                bool timings) {
+  auto client = connect(flags, ns);
+  if (!client) return std::nullopt;
+  auto start = std::chrono::steady_clock::now();
+  auto snap = fetch_live(**client, flags, ns, progress);
+  if (!snap) return std::nullopt;
+  auto fetched = std::chrono::steady_clock::now();
+  Inputs inputs = load_snapshot(*snap, "live/");
+  if (timings) {
+    const ClientStats stats = (*client)->stats();
+    std::fprintf(stderr, "timing: fetch    %8.3f s  (%zu requests, %.1f MB)\n",
+                 std::chrono::duration<double>(fetched - start).count(), stats.requests,
+                 static_cast<double>(stats.bytes) / 1e6);
+    std::fprintf(stderr, "timing: load     %8.3f s\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - fetched).count());
+  }
+  return inputs;
+}
+
 int run_collect(const LiveFlags& flags, const std::string& ns, std::string out) {
   auto client = connect(flags, ns);
   if (!client) return kExitUsage;

@@ -9,6 +9,7 @@
 #include "live/api_client.h"
 #include "live/fetch.h"
 #include "live/rest_config.h"
+#include "model/inputs.h"
 
 namespace ktriage {
 
@@ -28,6 +29,11 @@ std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const 
 /// when it is a terminal. nullopt after printing the error to stderr.
 std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags,
                                        const std::string& ns, bool progress);
+
+/// fetch_live, then the snapshot loaded as Inputs ("live/<path>" in evidence); with `timings`
+/// the wall time of both steps goes to stderr. nullopt after printing the error.
+std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, bool progress,
+                                bool timings);
 
 /// `ktriage collect`: fetch and write a bundle to `out` (default ktriage-<context>-<time>.tar.gz).
 int run_collect(const LiveFlags& flags, const std::string& ns, std::string out);

@@ -17,7 +17,6 @@
 #include "cli/live.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
-#include "live/bundle.h"
 #include "report/report.h"
 
 namespace ktriage {
@@ -126,11 +125,9 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
 std::optional<RunResult> run_source(const RunOptions& options, const LiveFlags& live,
                                     const std::string& fetch_ns) {
   if (!options.paths.empty()) return run_pipeline(options);
-  auto client = connect(live, fetch_ns);
-  if (!client) return std::nullopt;
-  auto snap = fetch_live(**client, live, fetch_ns, options.progress);
-  if (!snap) return std::nullopt;
-  return run_pipeline(options, load_snapshot(*snap, "live/"));
+  auto inputs = read_live(live, fetch_ns, options.progress, options.timings);
+  if (!inputs) return std::nullopt;
+  return run_pipeline(options, std::move(*inputs));
 }
 
 int finish(const RunResult& r, const CommonFlags& f) {

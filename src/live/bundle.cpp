@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "load/document.h"
 #include "load/source.h"
 
 namespace ktriage {
@@ -49,7 +50,8 @@ Expected<std::size_t, std::string> write_bundle(const LiveSnapshot& snap, std::s
 Inputs load_snapshot(const LiveSnapshot& snap, std::string_view origin) {
   Inputs inputs;
   for (const SnapshotFile& f : snap.files) {
-    load_buffer(fmt::format("{}{}", origin, f.path), f.data, inputs);
+    const bool padded = f.data.capacity() >= f.data.size() + kJsonPadding;
+    load_buffer(fmt::format("{}{}", origin, f.path), f.data, inputs, padded);
     inputs.bytes_read += f.data.size();
   }
   return inputs;

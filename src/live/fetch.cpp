@@ -13,6 +13,7 @@
 #include "core/json_text.h"
 #include "core/redact.h"
 #include "live/page.h"
+#include "load/document.h"
 
 namespace ktriage {
 
@@ -288,6 +289,7 @@ class Fetcher {
         t.spec->page == PageKind::kSecretMeta ? kMetadataAccept : "application/json";
     std::string token;
     int restarts = 0;
+    t.items = header(t);
     for (;;) {
       std::string path = fmt::format("{}?limit={}", base, options_.page_size);
       if (t.spec->page == PageKind::kSecretMeta) path += "&includeObject=Metadata";
@@ -303,7 +305,7 @@ class Fetcher {
         // start the list again, as client-go's pager does.
         ++restarts;
         token.clear();
-        t.items.clear();
+        t.items = header(t);
         t.wanted.clear();
         continue;
       }
@@ -340,8 +342,19 @@ class Fetcher {
     count(0, 0, 1, 0);
   }
 
+  // A List file as `kubectl get -o json` lays it out (list_split.h reads that on all cores);
+  // the items come between header() and footer().
+  static std::string header(const ListTask& t) {
+    return fmt::format("{{\n    \"apiVersion\": \"{}\",\n    \"items\": [\n", t.group_version);
+  }
+  static std::string footer(const ResourceSpec& spec, bool any_items) {
+    return fmt::format("{}    ],\n    \"kind\": \"{}\",\n    \"metadata\": {{}}\n}}\n",
+                       any_items ? "\n" : "", spec.list_kind);
+  }
+
   void assemble_lists(std::vector<ListTask>& tasks, LiveSnapshot& snap) {
-    // One file per resource, namespaces joined: objects/<resource>[.<group>].json.
+    // One file per resource, namespaces joined: objects/<resource>[.<group>].json. A single
+    // list (no -n) becomes its file without a copy: its items already follow the header.
     std::map<const ResourceSpec*, std::vector<ListTask*>> by_resource;
     for (ListTask& t : tasks) {
       if (t.served) by_resource[t.spec].push_back(&t);
@@ -350,20 +363,23 @@ class Fetcher {
       auto it = by_resource.find(&spec);
       if (it == by_resource.end()) continue;
       std::string data;
-      std::size_t size = 256;
-      for (ListTask* t : it->second) size += t->items.size() + 2;
-      data.reserve(size);
-      data += fmt::format("{{\"kind\":\"{}\",\"apiVersion\":\"{}\",\"items\":[\n", spec.list_kind,
-                          it->second.front()->group_version);
-      bool first = true;
-      for (ListTask* t : it->second) {
-        if (t->items.empty()) continue;
-        if (!first) data += ",\n";
-        first = false;
-        data += t->items;
-        std::string().swap(t->items);
+      if (it->second.size() == 1) {
+        data = std::move(it->second.front()->items);
+      } else {
+        data = header(*it->second.front());
+        for (ListTask* t : it->second) {
+          std::string_view items = std::string_view(t->items).substr(header(*t).size());
+          if (items.empty()) continue;
+          if (data.back() != '\n') data += ",\n";
+          data += items;
+          std::string().swap(t->items);
+        }
       }
-      data += "\n]}\n";
+      const bool any = data.back() != '\n';
+      data += footer(spec, any);
+      // simdjson reads up to kJsonPadding bytes past the end: keep them allocated, so that
+      // load_snapshot parses in place.
+      if (data.capacity() < data.size() + kJsonPadding) data.reserve(data.size() + kJsonPadding);
       std::string name = spec.group.empty()
                              ? fmt::format("objects/{}.json", spec.resource)
                              : fmt::format("objects/{}.{}.json", spec.resource, spec.group);

@@ -15,6 +15,12 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
+// Items are written as kubectl prints a List's items (an item opens on a line of eight spaces
+// and `{`, and closes on one of eight spaces and `}`), with the members compact in between: the
+// loader then splits a large List on all cores (load/list_split.h) and each item has a line.
+constexpr std::string_view kItemOpen = "        {\n";
+constexpr std::string_view kItemClose = "\n        }";
+
 constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 
 class RedactingWriter {
@@ -27,7 +33,8 @@ class RedactingWriter {
   // A row of a Table answer (Secrets): the row's object metadata and the Type column.
   void table_row(element object, std::string_view kind, std::string_view api_version,
                  std::string_view type) {
-    out_ += "{\"kind\":";
+    out_ += kItemOpen;
+    out_ += "\"kind\":";
     append_json_string(out_, kind);
     out_ += ",\"apiVersion\":";
     append_json_string(out_, api_version);
@@ -42,11 +49,11 @@ class RedactingWriter {
       out_ += ",\"type\":";
       append_json_string(out_, type);
     }
-    out_.push_back('}');
+    out_ += kItemClose;
   }
 
-  // A list item: its kind and apiVersion first when the server left them out (or when they
-  // are PartialObjectMetadata's), then the rest.
+  // A list item in kubectl's layout (see kItemOpen): its kind and apiVersion first when the
+  // server left them out (or when they are PartialObjectMetadata's), then its members.
   void list_item(element e, std::string_view kind, std::string_view api_version) {
     simdjson::dom::object obj;
     if (e.get_object().get(obj) != simdjson::SUCCESS) {
@@ -56,23 +63,16 @@ class RedactingWriter {
     std::string_view own_kind;
     const bool has_kind = obj["kind"].get_string().get(own_kind) == simdjson::SUCCESS &&
                           own_kind != "PartialObjectMetadata";
-    if (has_kind || kind.empty()) {
-      write(e, 0);
-      return;
+    out_ += kItemOpen;
+    bool first = true;
+    if (!has_kind && !kind.empty()) {
+      key("kind", first);
+      append_json_string(out_, kind);
+      key("apiVersion", first);
+      append_json_string(out_, api_version);
     }
-    out_ += "{\"kind\":";
-    append_json_string(out_, kind);
-    out_ += ",\"apiVersion\":";
-    append_json_string(out_, api_version);
-    const std::size_t mark = out_.size();
-    write(e, 0);
-    // write() opened its own object: splice its members after ours.
-    if (out_.size() > mark + 2 && out_[mark] == '{') {
-      out_[mark] = ',';
-    } else {
-      out_.resize(mark);
-      out_ += "}";
-    }
+    members(obj, 0, first);
+    out_ += kItemClose;
   }
 
  private:
@@ -265,6 +265,13 @@ class RedactingWriter {
     }
     out_.push_back('{');
     bool first = true;
+    members(obj, depth, first);
+    out_.push_back('}');
+  }
+
+  // The members of an object, with the masks that depend on where they are (`depth` 0 is an
+  // item's top level), after `first` says whether a comma is needed.
+  void members(simdjson::dom::object obj, int depth, bool& first) {
     for (auto field : obj) {
       const std::string_view k = field.key;
       if (depth == 0) {
@@ -314,7 +321,6 @@ class RedactingWriter {
         write(field.value, depth + 1);
       }
     }
-    out_.push_back('}');
   }
 };
 
@@ -401,7 +407,7 @@ std::string append_page(std::string_view body, PageKind kind, std::string_view i
         std::ignore = row["cells"].at(type_column).get_string().get(type);
       element object;
       if (row["object"].get(object) != simdjson::SUCCESS) continue;  // includeObject=None
-      if (!out.empty()) out += ",\n";
+      if (!out.empty() && out.back() != '\n') out += ",\n";
       writer.table_row(object, item_kind, api_version, type);
       ++info.items;
     }
@@ -416,7 +422,7 @@ std::string append_page(std::string_view body, PageKind kind, std::string_view i
   }
   if (items_error != simdjson::SUCCESS) return {};
   for (element item : items) {
-    if (!out.empty()) out += ",\n";
+    if (!out.empty() && out.back() != '\n') out += ",\n";
     writer.list_item(item, item_kind, api_version);
     ++info.items;
     if (kind == PageKind::kPod) note_wanted_logs(item, info.wanted);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <map>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
   TlsFiles tls;
@@ -94,7 +96,17 @@ int main(int argc, char** argv) {
   if (!kubeconfig.empty()) (*server)->write_kubeconfig(kubeconfig);
   std::cout << "listening on " << (*server)->url() << std::endl;
   int sig = 0;
-  sigwait(&stop, &sig);
+  // SIGUSR1: print the requests since the last report (per path, for make bench) and forget them.
+  for (sigwait(&stop, &sig); sig == SIGUSR1; sigwait(&stop, &sig)) {
+    std::map<std::string, std::size_t> per_path;
+    const auto requests = (*server)->requests();
+    for (const auto& r : requests) ++per_path[r.method + " " + r.path];
+    std::cerr << "requests: " << requests.size() << "\n";
+    for (const auto& [path, n] : per_path) {
+      if (n > 1) std::cerr << "requests: " << n << " " << path << "\n";
+    }
+    (*server)->clear_requests();
+  }
   std::cerr << "ktriage-test-apiserver: " << strsignal(sig) << ", stopping\n";
   return 0;
 }

@@ -1,10 +1,22 @@
 // tests for src/live/page.cpp: rewriting API list pages for a snapshot, with masks.
 #include "live/page.h"
 
+#include "load/list_split.h"
+
 #include <gtest/gtest.h>
 
 namespace ktriage {
 namespace {
+
+// Items without kubectl's layout (see ItemsAreLaidOutAsKubectlPrintsThem), for short expectations.
+std::string compact(std::string s) {
+  for (auto [from, to] :
+       {std::pair<std::string_view, std::string_view>{"        {\n", "{"}, {"\n        }", "}"}}) {
+    for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at))
+      s.replace(at, from.size(), to);
+  }
+  return s;
+}
 
 std::string rewrite(std::string_view body, PageKind kind, PageInfo* info_out = nullptr,
                     std::string_view item_kind = "", std::string_view api_version = "") {
@@ -13,24 +25,28 @@ std::string rewrite(std::string_view body, PageKind kind, PageInfo* info_out = n
   std::string err = append_page(body, kind, item_kind, api_version, out, info);
   EXPECT_EQ(err, "");
   if (info_out != nullptr) *info_out = info;
-  return out;
+  return compact(out);
 }
 
 TEST(LivePage, ItemsOnePerLineWithContinueToken) {
   PageInfo info;
-  std::string out = rewrite(
-      R"({"kind":"PodList","metadata":{"continue":"abc=="},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]})",
-      PageKind::kGeneric, &info);
+  std::string raw;
+  ASSERT_EQ(
+      append_page(
+          R"({"kind":"PodList","metadata":{"continue":"abc=="},"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}]})",
+          PageKind::kGeneric, "", "", raw, info),
+      "");
+  std::string out = compact(raw);
   EXPECT_EQ(out, "{\"metadata\":{\"name\":\"a\"}},\n{\"metadata\":{\"name\":\"b\"}}");
   EXPECT_EQ(info.items, 2u);
   EXPECT_EQ(info.continue_token, "abc==");
   // A second page continues the same output with a separator.
-  std::string more = out;
+  std::string more = raw;
   PageInfo next;
   EXPECT_EQ(
       append_page(R"({"items":[{"x":1}],"metadata":{}})", PageKind::kGeneric, "", "", more, next),
       "");
-  EXPECT_EQ(more, out + ",\n{\"x\":1}");
+  EXPECT_EQ(compact(more), out + ",\n{\"x\":1}");
   EXPECT_EQ(next.continue_token, "");
 }
 
@@ -42,6 +58,26 @@ TEST(LivePage, ItemsGetTheListsKindAndApiVersionAsKubectlPrintsThem) {
             "{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\",\"metadata\":{\"name\":\"a\"}},\n"
             "{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1beta9\"},\n"
             "{\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\"}");
+}
+
+TEST(LivePage, ItemsAreLaidOutAsKubectlPrintsThemSoTheLoaderSplitsThem) {
+  std::string list = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n";
+  PageInfo info;
+  for (int page = 0; page < 2; ++page) {
+    ASSERT_EQ(
+        append_page(
+            R"({"items":[{"metadata":{"name":"a"},"spec":{"x":{"y":[1,{}]}}},{"metadata":{"name":"b"}}]})",
+            PageKind::kGeneric, "Pod", "v1", list, info),
+        "");
+  }
+  list += "\n    ],\n    \"kind\": \"PodList\",\n    \"metadata\": {}\n}\n";
+  auto split = split_kubectl_list(list, 0);
+  ASSERT_TRUE(split) << list;
+  EXPECT_EQ(split->kind, "PodList");
+  ASSERT_EQ(split->items.size(), 4u);
+  EXPECT_EQ(split->items[1].line, 7u);  // "{", apiVersion, items, then 3 lines an item
+  EXPECT_EQ(list.substr(split->items[1].offset, split->items[1].length),
+            "{\n\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"b\"}\n        }");
 }
 
 TEST(LivePage, ScalarsRoundTrip) {
