@@ -39,11 +39,11 @@ struct PageInfo {
 
 /// Parses `body` (a List: {"kind":"PodList","metadata":{...},"items":[...]}) and appends each
 /// item to `out` in kubectl's List layout, "        {\n<members>\n        }", joined by ",\n"
-/// (no comma when `out` is empty or ends a line, as a List header does), with the masks of redact.h applied to env values, annotations, container args and
-/// command, probes' exec commands, ConfigMap data and event messages; managedFields dropped.
-/// Returns the parser's error message when the body is not a List.
-/// Items without their own `kind`/`apiVersion` (the API server omits them in typed lists) get
-/// `item_kind` and `api_version` first, as `kubectl get -o json` prints them.
+/// (no comma when `out` is empty or ends a line, as a List header does), with the masks of redact.h
+/// applied to env values, annotations, container args and command, probes' exec commands, ConfigMap
+/// data and event messages; managedFields dropped. Returns the parser's error message when the body
+/// is not a List. Items without their own `kind`/`apiVersion` (the API server omits them in typed
+/// lists) get `item_kind` and `api_version` first, as `kubectl get -o json` prints them.
 std::string append_page(std::string_view body, PageKind kind, std::string_view item_kind,
                         std::string_view api_version, std::string& out, PageInfo& info);
 
