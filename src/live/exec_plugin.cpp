@@ -20,6 +20,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/json_text.h"
 #include "core/time.h"
 
 extern char** environ;
@@ -29,39 +30,6 @@ namespace {
 
 constexpr std::size_t kMaxOutput = 4 << 20;  // a credential is a few KiB; more is a broken plugin
 constexpr int kStderrLines = 5;              // of a failed plugin's stderr, in the error message
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[(c >> 4) & 0xf];
-          out += hex[c & 0xf];
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
 
 std::string base64(std::string_view in) {
   static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -5,12 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_text.h"
 #include "core/value.h"
 
 namespace ktriage::testing {
 
-/// Appends `s` as a quoted JSON string.
-void append_json_string(std::string& out, std::string_view s);
+using ktriage::append_json_string;  // core/json_text.h
 /// Appends `v` as JSON. Doubles print in their shortest round-trip form; NaN and infinities
 /// (which JSON cannot hold) print as null.
 void append_json(std::string& out, const Value& v);

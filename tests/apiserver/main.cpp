@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <map>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <string>
 
 #include "apiserver/test_apiserver.h"
