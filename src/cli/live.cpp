@@ -67,11 +67,17 @@ std::string safe_name(std::string s) {
 
 }  // namespace
 
-std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns) {
+std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns,
+                                                  bool path_hint) {
   KubeconfigOptions k{flags.kubeconfig, flags.context, flags.cluster, flags.user, ns};
   auto config = load_rest_config(k, KubeEnvironment::from_process());
   if (!config) {
     std::fprintf(stderr, "ktriage: %s\n", config.error().c_str());
+    if (path_hint) {
+      std::fprintf(stderr,
+                   "ktriage: without a path ktriage reads the live cluster; to diagnose a "
+                   "snapshot, give it: ktriage diagnose DIR|FILE|BUNDLE.tar.gz|-\n");
+    }
     return std::nullopt;
   }
   auto timeout = parse_timeout(flags.request_timeout);
@@ -122,8 +128,8 @@ std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags
 }
 
 std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, bool progress,
-                                bool timings) {
-  auto client = connect(flags, ns);
+                                bool timings, bool path_hint) {
+  auto client = connect(flags, ns, path_hint);
   if (!client) return std::nullopt;
   auto start = std::chrono::steady_clock::now();
   auto snap = fetch_live(**client, flags, ns, progress);

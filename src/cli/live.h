@@ -22,8 +22,10 @@ struct LiveFlags {
   std::size_t chunk_size = 500;  ///< --chunk-size: items per list request (kubectl's flag)
 };
 
-/// A connected client and the config it came from; nullopt after printing why to stderr.
-std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns);
+/// A connected client and the config it came from; nullopt after printing why to stderr (and,
+/// with `path_hint`, that a snapshot path can be given instead).
+std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns,
+                                                  bool path_hint = false);
 
 /// Fetches the snapshot (namespace `ns`, or all when empty), drawing a progress bar on stderr
 /// when it is a terminal. nullopt after printing the error to stderr.
@@ -33,7 +35,7 @@ std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags
 /// fetch_live, then the snapshot loaded as Inputs ("live/<path>" in evidence); with `timings`
 /// the wall time of both steps goes to stderr. nullopt after printing the error.
 std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, bool progress,
-                                bool timings);
+                                bool timings, bool path_hint = false);
 
 /// `ktriage collect`: fetch and write a bundle to `out` (default ktriage-<context>-<time>.tar.gz).
 int run_collect(const LiveFlags& flags, const std::string& ns, std::string out);

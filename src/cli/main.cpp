@@ -125,7 +125,7 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
 std::optional<RunResult> run_source(const RunOptions& options, const LiveFlags& live,
                                     const std::string& fetch_ns) {
   if (!options.paths.empty()) return run_pipeline(options);
-  auto inputs = read_live(live, fetch_ns, options.progress, options.timings);
+  auto inputs = read_live(live, fetch_ns, options.progress, options.timings, /*path_hint=*/true);
   if (!inputs) return std::nullopt;
   return run_pipeline(options, std::move(*inputs));
 }
