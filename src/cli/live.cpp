@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
 
 #include "core/time.h"
@@ -19,26 +22,38 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 2;
 
-// "30s", "2m", "1h", "45" -> seconds; nullopt when malformed. 0 means no timeout.
-std::optional<int> parse_timeout(std::string_view text) {
+// kubectl's --request-timeout: a Go duration ("30s", "1m30s", "500ms", "1.5h") or whole seconds
+// ("45"); milliseconds, 0 for none. nullopt when malformed or over a day.
+std::optional<long> parse_timeout_ms(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  int unit = 1;
-  if (text.back() == 's') {
-    text.remove_suffix(1);
-  } else if (text.back() == 'm') {
-    unit = 60;
-    text.remove_suffix(1);
-  } else if (text.back() == 'h') {
-    unit = 3600;
-    text.remove_suffix(1);
+  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (text.size() > 6) return std::nullopt;
+    return std::stol(std::string(text)) * 1000L;
   }
-  if (text.empty()) return std::nullopt;
-  int value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9' || value > 1000000) return std::nullopt;
-    value = value * 10 + (c - '0');
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
+  double total = 0;
+  while (!text.empty()) {
+    std::size_t digits = 0;
+    while (digits < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+      ++digits;
+    if (digits == 0 || digits > 12) return std::nullopt;
+    const double value = std::strtod(std::string(text.substr(0, digits)).c_str(), nullptr);
+    text.remove_prefix(digits);
+    bool matched = false;
+    for (const auto& [unit, ms] : kUnits) {
+      if (text.starts_with(unit) && !(unit == "m" && text.starts_with("ms"))) {
+        total += value * ms;
+        text.remove_prefix(unit.size());
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return std::nullopt;
   }
-  return value * unit;
+  if (total > 86400000.0) return std::nullopt;
+  return static_cast<long>(total);
 }
 
 UnixSeconds wall_now() {
@@ -80,16 +95,17 @@ std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const 
     }
     return std::nullopt;
   }
-  auto timeout = parse_timeout(flags.request_timeout);
+  auto timeout = parse_timeout_ms(flags.request_timeout);
   if (!timeout) {
     std::fprintf(stderr,
-                 "ktriage: --request-timeout \"%s\" is not a duration (e.g. 30s, 2m, 0 for none)\n",
+                 "ktriage: --request-timeout \"%s\" is not a duration of at most a day (e.g. 30s, "
+                 "1m30s, 500ms, 0 for none)\n",
                  flags.request_timeout.c_str());
     return std::nullopt;
   }
   ClientOptions options;
   options.max_inflight = std::max(1, flags.max_inflight);
-  options.request_timeout_s = *timeout;
+  options.request_timeout_ms = *timeout;
   return std::make_unique<ApiClient>(std::move(*config), options);
 }
 
@@ -148,15 +164,29 @@ std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, b
 }
 
 int run_collect(const LiveFlags& flags, const std::string& ns, std::string out) {
+  if (out == "-") {
+    std::fprintf(stderr, "ktriage collect: -o - is not supported: give the bundle a file name\n");
+    return kExitUsage;
+  }
   auto client = connect(flags, ns);
   if (!client) return kExitUsage;
   const auto start = std::chrono::steady_clock::now();
-  auto snap = fetch_live(**client, flags, ns, isatty(STDERR_FILENO) != 0);
-  if (!snap) return kExitUsage;
   const RestConfig& config = (*client)->config();
   const std::string root =
       fmt::format("ktriage-{}-{}", safe_name(config.context), file_stamp(wall_now()));
   if (out.empty()) out = root + ".tar.gz";
+  // Find out now, not after reading the whole cluster, that the bundle cannot be written.
+  const bool existed = std::filesystem::exists(out);
+  if (std::FILE* probe = std::fopen(out.c_str(), "ab"); probe != nullptr) {
+    std::fclose(probe);
+    if (!existed) std::filesystem::remove(out);
+  } else {
+    std::fprintf(stderr, "ktriage collect: cannot write %s: %s\n", out.c_str(),
+                 std::strerror(errno));
+    return kExitUsage;
+  }
+  auto snap = fetch_live(**client, flags, ns, isatty(STDERR_FILENO) != 0);
+  if (!snap) return kExitUsage;
   auto written = write_bundle(*snap, root, out);
   if (!written) {
     std::fprintf(stderr, "ktriage: %s\n", written.error().c_str());

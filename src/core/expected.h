@@ -10,6 +10,9 @@ namespace ktriage {
 /// Wraps an error value so that Expected<T, E> can be built from it unambiguously.
 template <typename E>
 struct Unexpected {
+  // A constructor, not aggregate initialisation: clang 14 (the fuzz build) has no C++20
+  // parenthesised aggregate init, and call sites write Unexpected(e).
+  explicit Unexpected(E e) : error(std::move(e)) {}
   E error;
 };
 template <typename E>

@@ -14,11 +14,13 @@ bool is_value_end(char c) {
          c == ';' || c == '&' || c == ')' || c == '}' || c == ']';
 }
 
-// Lower-case ASCII copy, same length, for case-insensitive search with positions kept.
+// Lower-case ASCII copy, same length, for case-insensitive search with positions kept; `-` and
+// `.` read as `_`, so "private-key", "api.key" and "X-Api-Key" are found as their `_` spelling.
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return c == '-' || c == '.' ? '_' : static_cast<char>(std::tolower(c));
+  });
   return out;
 }
 
@@ -37,7 +39,7 @@ void hide(std::vector<bool>& mask, std::size_t from, std::size_t to) {
 
 }  // namespace
 
-std::string redact_credentials(std::string_view text) {
+std::string redact_credentials(std::string_view text, Placeholders placeholders) {
   if (text.empty()) return {};
   const std::string low = lower(text);
   std::vector<bool> mask(text.size(), false);
@@ -53,11 +55,14 @@ std::string redact_credentials(std::string_view text) {
     hide(mask, colon + 1, end);
   }
   // key=value and key: value for credential-looking keys.
-  static constexpr std::array<std::string_view, 9> kKeys = {
-      "password", "passwd", "pwd",        "secret",     "token",
-      "api_key",  "apikey", "access_key", "private_key"};
+  static constexpr std::array<std::string_view, 10> kKeys = {
+      "password", "passwd", "pwd",        "secret",      "token",
+      "api_key",  "apikey", "access_key", "private_key", "pass"};
   for (std::string_view key : kKeys) {
     for (std::size_t at = low.find(key); at != std::string::npos; at = low.find(key, at + 1)) {
+      // "pass" only as a word of its own ("--pass=", "db_pass:"), not inside "bypass".
+      if (key == "pass" && at > 0 && std::isalpha(static_cast<unsigned char>(low[at - 1])))
+        continue;
       std::size_t p = at + key.size();
       // Allow suffixes such as _KEY, -value, "s" ("tokens") before the separator.
       while (p < text.size() && (std::isalnum(static_cast<unsigned char>(text[p])) ||
@@ -70,7 +75,9 @@ std::string redact_credentials(std::string_view text) {
       while (p < text.size() && (text[p] == ' ' || text[p] == '"' || text[p] == '\'')) ++p;
       std::size_t end = p;
       while (end < text.size() && !is_value_end(text[end])) ++end;
-      if (end > p && !is_placeholder(text.substr(p, end - p))) hide(mask, p, end);
+      if (end > p &&
+          (placeholders == Placeholders::kMask || !is_placeholder(text.substr(p, end - p))))
+        hide(mask, p, end);
     }
   }
   // Authorization headers.
@@ -101,13 +108,13 @@ bool is_sensitive_name(std::string_view name) {
     c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (c == '-' || c == '.') c = '_';
   }
-  static constexpr std::array<std::string_view, 10> kWords = {
-      "PASSWORD",   "PASSWD", "PWD",         "SECRET",     "TOKEN",
-      "CREDENTIAL", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "AUTH"};
+  static constexpr std::array<std::string_view, 9> kWords = {"PASS",        "PWD",        "SECRET",
+                                                             "TOKEN",       "CREDENTIAL", "APIKEY",
+                                                             "PRIVATE_KEY", "ACCESS_KEY", "AUTH"};
   for (std::string_view w : kWords) {
     if (up.find(w) != std::string::npos) return true;
   }
-  return up.ends_with("KEY") && up != "KEY";
+  return up.ends_with("KEY");
 }
 
 }  // namespace ktriage

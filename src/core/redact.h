@@ -7,14 +7,20 @@
 
 namespace ktriage {
 
+/// Whether values that look like fill-in placeholders ("PASSWORD", "<token>", "$TOKEN") are kept:
+/// reports keep them (fix texts show them), `collect` masks everything (a real password can be
+/// all capitals or start with `$`).
+enum class Placeholders { kKeep, kMask };
+
 /// `text` with credentials replaced by "***": the password of `scheme://user:password@host`,
-/// the value after `password`, `passwd`, `pwd`, `secret`, `token`, `api_key`/`apikey`,
-/// `access_key` or `private_key` followed by `=` or `:` (any case), and the token after
-/// `Bearer ` or `Authorization: Basic `. O(len(text)).
-std::string redact_credentials(std::string_view text);
+/// the value after `password`, `passwd`, `pass`, `pwd`, `secret`, `token`, `api_key`/`apikey`,
+/// `access_key` or `private_key` (any case; `-` or `.` for `_`) followed by `=` or `:`, and the
+/// token after `Bearer ` or `Authorization: Basic `. O(len(text)).
+std::string redact_credentials(std::string_view text,
+                               Placeholders placeholders = Placeholders::kKeep);
 
 /// True when a variable, key or annotation name says its value is a credential: it contains
-/// PASSWORD, PASSWD, PWD, SECRET, TOKEN, CREDENTIAL, APIKEY/API_KEY, PRIVATE_KEY, ACCESS_KEY or
+/// PASS (PASSWORD, PASSWD), PWD, SECRET, TOKEN, CREDENTIAL, APIKEY, PRIVATE_KEY, ACCESS_KEY or
 /// AUTH, or ends in KEY (any case, `-` and `.` count as `_`). "DB_PASSWORD", "aws-secret-key".
 bool is_sensitive_name(std::string_view name);
 

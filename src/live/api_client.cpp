@@ -86,8 +86,9 @@ bool retryable_status(long status) {
 
 bool retryable_transport(CURLcode code) {
   return code == CURLE_RECV_ERROR || code == CURLE_SEND_ERROR || code == CURLE_PARTIAL_FILE ||
-         code == CURLE_GOT_NOTHING || code == CURLE_HTTP2 || code == CURLE_HTTP2_STREAM ||
-         code == CURLE_OPERATION_TIMEDOUT;
+         code == CURLE_GOT_NOTHING || code == CURLE_HTTP2 || code == CURLE_HTTP2_STREAM;
+  // Not CURLE_OPERATION_TIMEDOUT: a server that does not answer within --request-timeout is not
+  // asked again (five tries would make a 60 s limit five minutes).
 }
 
 }  // namespace
@@ -163,7 +164,7 @@ struct ApiClient::Impl {
     // kube-apiserver compresses answers over 128 KiB with gzip only (APIResponseCompression);
     // lists shrink about 20x. Offering br or zstd too only invites slower encoders elsewhere.
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "gzip");
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(options.request_timeout_s));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, options.request_timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options.connect_timeout_s));
     curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -249,8 +250,8 @@ struct ApiClient::Impl {
         return fmt::format("cannot connect: {} (server {} in {})", a.error, config.server,
                            config.origin);
       case CURLE_OPERATION_TIMEDOUT:
-        return fmt::format("no answer within {} s: {} (--request-timeout)",
-                           options.request_timeout_s, a.error);
+        return fmt::format("no answer within {:g} s: {} (--request-timeout)",
+                           static_cast<double>(options.request_timeout_ms) / 1000, a.error);
       default:
         return a.error;
     }
@@ -296,8 +297,30 @@ struct ApiClient::Impl {
   }
 };
 
+namespace {
+
+// "https://user:password@host" -> basic auth and "https://host": a password in the server URL
+// is sent as Go's HTTP client would send it, and never shown in a message or written to a bundle.
+RestConfig without_userinfo(RestConfig c) {
+  const std::size_t scheme = c.server.find("://");
+  const std::size_t start = scheme == std::string::npos ? 0 : scheme + 3;
+  const std::size_t end = std::min(c.server.find('/', start), c.server.size());
+  const std::size_t at = c.server.rfind('@', end - 1);
+  if (at == std::string::npos || at < start || end == start) return c;
+  const std::string userinfo = c.server.substr(start, at - start);
+  c.server.erase(start, at + 1 - start);
+  if (c.username.empty() && c.token.empty()) {
+    const std::size_t colon = userinfo.find(':');
+    c.username = userinfo.substr(0, colon);
+    if (colon != std::string::npos) c.password = userinfo.substr(colon + 1);
+  }
+  return c;
+}
+
+}  // namespace
+
 ApiClient::ApiClient(RestConfig config, ClientOptions options)
-    : impl_(std::make_unique<Impl>(std::move(config), options)) {}
+    : impl_(std::make_unique<Impl>(without_userinfo(std::move(config)), options)) {}
 
 ApiClient::~ApiClient() = default;
 

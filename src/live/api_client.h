@@ -15,8 +15,8 @@ namespace ktriage {
 
 /// Transport settings; kubectl's flag names where it has them.
 struct ClientOptions {
-  int max_inflight = 8;        ///< --max-inflight: requests in flight at once
-  int request_timeout_s = 60;  ///< --request-timeout: one whole request, body included
+  int max_inflight = 8;             ///< --max-inflight: requests in flight at once
+  long request_timeout_ms = 60000;  ///< --request-timeout: one whole request, body included; 0 none
   int connect_timeout_s = 10;
   int max_retries = 4;           ///< for 429, 5xx and dropped connections
   int max_retry_after_s = 30;    ///< a larger Retry-After is cut to this

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -16,6 +17,9 @@ namespace ktriage {
 namespace {
 
 Expected<std::string, std::string> read_file_bytes(const std::string& path, const char* what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return Unexpected{std::string("cannot read ") + what + " " + path + ": Is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return Unexpected{std::string("cannot read ") + what + " " + path + ": " +

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/json_text.h"
+#include "core/redact.h"
 #include "core/time.h"
 
 extern char** environ;
@@ -375,7 +376,8 @@ Expected<Credentials, std::string> run_exec_plugin(const RestConfig& config) {
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
     std::string msg = plugin + " failed with exit code " + std::to_string(WEXITSTATUS(status));
-    const std::string err = first_lines(run->err, kStderrLines);
+    const std::string err =
+        redact_credentials(first_lines(run->err, kStderrLines), Placeholders::kMask);
     if (!err.empty()) msg += ": " + err;
     return Unexpected{msg};
   }

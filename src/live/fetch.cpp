@@ -117,14 +117,14 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
-/// One list to read: a resource at one group-version, in one namespace or cluster-wide.
+/// One resource to list: at one group-version, in all namespaces (or cluster-scoped), and, when
+/// that is refused and -n names a namespace, in the namespaces diagnosis needs.
 struct ListTask {
   const ResourceSpec* spec;
   std::string group_version;  ///< "v1", "apps/v1"
-  std::string ns;             ///< "" = all namespaces (or cluster-scoped)
-  std::string items;          ///< the result, one item per line
+  std::string items;          ///< header() and the items read, one per line
   std::vector<WantedLog> wanted;
-  bool served = true;
+  bool served = true;  ///< false: the server does not serve it, or nothing of it could be read
 };
 
 struct LogTask {
@@ -134,11 +134,14 @@ struct LogTask {
   bool found = false;
 };
 
-std::string list_path(const ListTask& t) {
+std::string list_path(const ListTask& t, std::string_view ns) {
   std::string root = t.group_version == "v1" ? "/api/v1" : "/apis/" + t.group_version;
-  if (!t.ns.empty()) return fmt::format("{}/namespaces/{}/{}", root, t.ns, t.spec->resource);
+  if (!ns.empty()) return fmt::format("{}/namespaces/{}/{}", root, ns, t.spec->resource);
   return fmt::format("{}/{}", root, t.spec->resource);
 }
+
+/// How reading one list ended.
+enum class ListOutcome { kComplete, kNotServed, kForbidden, kFailed };
 
 /// Runs `n` tasks on up to `workers` threads; `run(i)` must be thread-safe across i.
 template <typename F>
@@ -244,12 +247,10 @@ class Fetcher {
     return out;
   }
 
+  // One task per resource the server serves, at the first version of ours it offers. Lists are
+  // cluster-wide even with -n, so that absence ("no pod matches", "Service does not exist") is
+  // judged on the whole cluster exactly as offline; -n only scopes the report.
   std::vector<ListTask> plan(const std::map<std::string, std::set<std::string>>& groups) {
-    std::vector<std::string> namespaces{""};
-    if (!options_.ns.empty()) {
-      namespaces = {options_.ns};
-      if (options_.ns != "kube-system") namespaces.push_back("kube-system");  // add-ons
-    }
     std::vector<ListTask> tasks;
     for (const ResourceSpec& spec : kResources) {
       std::string chosen;
@@ -264,82 +265,129 @@ class Fetcher {
           list.remove_prefix(std::min(comma + 1, list.size()));
         }
       }
-      if (chosen.empty()) continue;  // not served by this cluster
-      if (!spec.namespaced) {
-        tasks.push_back(ListTask{&spec, chosen, "", {}, {}, true});
-        continue;
-      }
-      for (const std::string& ns : namespaces)
-        tasks.push_back(ListTask{&spec, chosen, ns, {}, {}, true});
-      // Node events are in "default"; they explain NotReady nodes.
-      if (!options_.ns.empty() && spec.resource == "events" && options_.ns != "default")
-        tasks.push_back(ListTask{&spec, chosen, "default", {}, {}, true});
+      if (!chosen.empty()) tasks.push_back(ListTask{&spec, chosen, {}, {}, true});
     }
     return tasks;
   }
 
-  std::string where(const ListTask& t) const {
-    return t.ns.empty() ? (t.spec->namespaced ? "in any namespace" : "at the cluster scope")
-                        : fmt::format("in namespace {}", t.ns);
+  // The namespaces to read one by one when a cluster-wide list is refused: -n's, kube-system
+  // (add-ons), and for events "default" (node events).
+  std::vector<std::string> fallback_namespaces(const ListTask& t) const {
+    std::vector<std::string> out{options_.ns};
+    for (const char* extra : {"kube-system", "default"}) {
+      if (std::string_view(extra) == "default" && t.spec->resource != "events") continue;
+      if (options_.ns != extra) out.emplace_back(extra);
+    }
+    return out;
   }
 
-  void read_list(ListTask& t) {
-    const std::string base = list_path(t);
+  static std::string where(const ListTask& t, std::string_view ns) {
+    if (!ns.empty()) return fmt::format("in namespace {}", ns);
+    return t.spec->namespaced ? "in all namespaces" : "at the cluster scope";
+  }
+
+  // Appends the list of `t` in `ns` ("" = all) to t.items, page by page. On anything but
+  // success what this call appended is removed again: a list cut short would make diagnosis
+  // judge absence on part of the cluster. `failure` gets the reason.
+  ListOutcome read_pages(ListTask& t, const std::string& ns, std::string& failure) {
+    const std::string base = list_path(t, ns);
     const std::string_view accept =
         t.spec->page == PageKind::kSecretMeta ? kMetadataAccept : "application/json";
+    const std::size_t items_mark = t.items.size(), wanted_mark = t.wanted.size();
+    auto rollback = [&] {
+      t.items.resize(items_mark);
+      t.wanted.resize(wanted_mark);
+    };
+    std::string_view item_kind = t.spec->list_kind;
+    item_kind.remove_suffix(4);  // "PodList" -> "Pod"
     std::string token;
-    int restarts = 0;
-    t.items = header(t);
+    bool paginate = true;
+    int expired = 0;
     for (;;) {
-      std::string path = fmt::format("{}?limit={}", base, options_.page_size);
-      if (t.spec->page == PageKind::kSecretMeta) path += "&includeObject=Metadata";
-      if (!token.empty()) path += "&continue=" + percent_encode(token);
+      std::string path = base + "?";
+      if (paginate) path += fmt::format("limit={}&", options_.page_size);
+      if (t.spec->page == PageKind::kSecretMeta) path += "includeObject=Metadata&";
+      if (!token.empty()) path += "continue=" + percent_encode(token) + "&";
+      path.pop_back();
       auto r = client_.get(path, accept);
       if (!r) {
-        problem(fmt::format("cannot list {} {}: {}; {}", t.spec->resource, where(t),
-                            r.error().message, t.spec->consequence));
-        break;
+        rollback();
+        failure = r.error().message;
+        return ListOutcome::kFailed;
       }
-      if (r->status == 410 && !token.empty() && restarts < 3) {
-        // The continue token expired (the list took longer than etcd keeps its revision):
-        // start the list again, as client-go's pager does.
-        ++restarts;
+      if (r->status == 410 && !token.empty() && expired < 2) {
+        // The continue token expired (the list took longer than etcd keeps its revision).
+        // Like client-go's pager: start again, and after a second expiry list in one request.
+        rollback();
         token.clear();
-        t.items = header(t);
-        t.wanted.clear();
+        paginate = ++expired < 2;
         continue;
       }
-      if (r->status == 404) {
-        t.served = false;
-        break;
-      }
-      if (r->status == 403) {
-        problem(
-            fmt::format("cannot list {} {}: {}", t.spec->resource, where(t), t.spec->consequence));
-        break;
-      }
       if (r->status != 200) {
-        std::string msg = status_message(r->body);
-        problem(fmt::format("cannot list {} {}: HTTP {}{}{}; {}", t.spec->resource, where(t),
-                            r->status, msg.empty() ? "" : ": ", msg, t.spec->consequence));
-        break;
+        rollback();
+        if (r->status == 404) return ListOutcome::kNotServed;
+        if (r->status == 403) return ListOutcome::kForbidden;
+        const std::string msg = status_message(r->body);
+        failure = fmt::format("HTTP {}{}{}", r->status, msg.empty() ? "" : ": ", msg);
+        return ListOutcome::kFailed;
       }
       PageInfo info;
-      std::string_view item_kind = t.spec->list_kind;
-      item_kind.remove_suffix(4);  // "PodList" -> "Pod"
-      std::string error =
+      const std::string error =
           append_page(r->body, t.spec->page, item_kind, t.group_version, t.items, info);
       if (!error.empty()) {
-        problem(fmt::format("{}{}: the answer is not a {}: {}", client_.config().server, path,
-                            t.spec->list_kind, error));
-        break;
+        rollback();
+        failure = fmt::format("the answer to {} is not a {}: {}", path, t.spec->list_kind, error);
+        return ListOutcome::kFailed;
       }
       t.wanted.insert(t.wanted.end(), info.wanted.begin(), info.wanted.end());
       count(1, r->body.size(), 0, 0);
       token = info.continue_token;
-      if (token.empty()) break;
+      if (token.empty()) return ListOutcome::kComplete;
+    }
+  }
+
+  void read_list(ListTask& t) {
+    t.items = header(t);
+    std::string failure;
+    const ListOutcome whole = read_pages(t, "", failure);
+    if (whole == ListOutcome::kNotServed) {
+      t.served = false;
+    } else if (whole == ListOutcome::kForbidden && t.spec->namespaced && !options_.ns.empty()) {
+      read_namespaces_one_by_one(t);
+    } else if (whole != ListOutcome::kComplete) {
+      t.served = false;
+      problem(whole == ListOutcome::kForbidden
+                  ? fmt::format("cannot list {} {}: {}", t.spec->resource, where(t, ""),
+                                t.spec->consequence)
+                  : fmt::format("cannot list {} {}: {}; {}", t.spec->resource, where(t, ""),
+                                failure, t.spec->consequence));
     }
     count(0, 0, 1, 0);
+  }
+
+  // A namespace admin with -n: the namespaces in scope, one list each.
+  void read_namespaces_one_by_one(ListTask& t) {
+    std::string read, failure;
+    for (const std::string& ns : fallback_namespaces(t)) {
+      const ListOutcome one = read_pages(t, ns, failure);
+      if (one == ListOutcome::kComplete) {
+        read += (read.empty() ? "" : ", ") + ns;
+      } else if (one == ListOutcome::kForbidden) {
+        const std::string_view cost = ns == options_.ns     ? t.spec->consequence
+                                      : ns == "kube-system" ? "add-ons there are not checked"
+                                                            : "node events are missing";
+        problem(fmt::format("cannot list {} {}: {}", t.spec->resource, where(t, ns), cost));
+      } else if (one == ListOutcome::kFailed) {
+        problem(fmt::format("cannot list {} {}: {}", t.spec->resource, where(t, ns), failure));
+      }
+    }
+    t.served = !read.empty();
+    if (t.served) {
+      problem(fmt::format(
+          "cannot list {} in all namespaces, read {} only: findings that depend on other "
+          "namespaces may be missing",
+          t.spec->resource, read));
+    }
   }
 
   // A List file as `kubectl get -o json` lays it out (list_split.h reads that on all cores);
@@ -352,34 +400,17 @@ class Fetcher {
                        any_items ? "\n" : "", spec.list_kind);
   }
 
+  // One file per resource: objects/<resource>[.<group>].json. The task's items already follow
+  // the header, so the file is made without a copy.
   void assemble_lists(std::vector<ListTask>& tasks, LiveSnapshot& snap) {
-    // One file per resource, namespaces joined: objects/<resource>[.<group>].json. A single
-    // list (no -n) becomes its file without a copy: its items already follow the header.
-    std::map<const ResourceSpec*, std::vector<ListTask*>> by_resource;
     for (ListTask& t : tasks) {
-      if (t.served) by_resource[t.spec].push_back(&t);
-    }
-    for (const ResourceSpec& spec : kResources) {
-      auto it = by_resource.find(&spec);
-      if (it == by_resource.end()) continue;
-      std::string data;
-      if (it->second.size() == 1) {
-        data = std::move(it->second.front()->items);
-      } else {
-        data = header(*it->second.front());
-        for (ListTask* t : it->second) {
-          std::string_view items = std::string_view(t->items).substr(header(*t).size());
-          if (items.empty()) continue;
-          if (data.back() != '\n') data += ",\n";
-          data += items;
-          std::string().swap(t->items);
-        }
-      }
-      const bool any = data.back() != '\n';
-      data += footer(spec, any);
+      if (!t.served) continue;
+      std::string data = std::move(t.items);
+      data += footer(*t.spec, data.back() != '\n');
       // simdjson reads up to kJsonPadding bytes past the end: keep them allocated, so that
       // load_snapshot parses in place.
       if (data.capacity() < data.size() + kJsonPadding) data.reserve(data.size() + kJsonPadding);
+      const ResourceSpec& spec = *t.spec;
       std::string name = spec.group.empty()
                              ? fmt::format("objects/{}.json", spec.resource)
                              : fmt::format("objects/{}.{}.json", spec.resource, spec.group);
@@ -432,7 +463,7 @@ class Fetcher {
                       options_.log_limit_bytes, l.previous ? "&previous=true" : "");
       auto r = client_.get(path, "text/plain, */*");
       if (r && r->status == 200 && !r->body.empty()) {  // an empty log tells nothing
-        l.text = redact_credentials(r->body);
+        l.text = redact_credentials(r->body, Placeholders::kMask);
         l.found = true;
       } else if (r && r->status == 403 && !forbidden.exchange(true)) {
         problem("cannot get pods/log: crash causes that only the logs show are not found");
@@ -475,7 +506,7 @@ std::string collect_info_json(const RestConfig& config, std::string_view collect
   for (std::size_t i = 0; i < problems.size(); ++i) {
     if (i > 0) out += ",";
     out += "\n  ";
-    append_json_string(out, redact_credentials(problems[i]));
+    append_json_string(out, redact_credentials(problems[i], Placeholders::kMask));
   }
   out += "]}\n";
   return out;

@@ -27,7 +27,9 @@ struct FetchOptions {
   bool logs = true;             ///< fetch logs of failing containers
   std::size_t max_logs = 500;   ///< --max-logs: containers whose logs are fetched, at most
   int log_tail_lines = 1000;    ///< `tailLines` of each log request
-  std::size_t log_limit_bytes = kLogTailBytes;  ///< `limitBytes` of each log request
+  /// `limitBytes` of each log request: the kubelet counts it from the start of the tail window,
+  /// so it is a safety cap far above kLogTailBytes (the loader keeps the last 256 KiB).
+  std::size_t log_limit_bytes = 16 * kLogTailBytes;
   int workers = 8;  ///< lists and logs fetched at once (the client bounds requests)
   /// Called after each page and log, from one thread at a time; may be empty.
   std::function<void(const FetchProgress&)> progress;

@@ -90,6 +90,8 @@ void record_positions(const Value& v, std::vector<PathStep>& steps, const std::s
 // Reads and parses one file. `missing_ok`: a file that does not exist yields nullptr.
 Expected<std::unique_ptr<SourceFile>, std::string> load_file(const std::string& path,
                                                              bool missing_ok) {
+  std::error_code dir_ec;
+  if (fs::is_directory(path, dir_ec)) return Unexpected{path + ": cannot read: Is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int e = errno;

@@ -41,7 +41,7 @@ class RedactingWriter {
     out_ += ",\"metadata\":";
     simdjson::dom::object meta;
     if (object["metadata"].get_object().get(meta) == simdjson::SUCCESS) {
-      metadata(meta);
+      metadata(meta, true);
     } else {
       out_ += "{}";
     }
@@ -106,7 +106,7 @@ class RedactingWriter {
   void masked_string(element e) {
     std::string_view s;
     if (e.get_string().get(s) == simdjson::SUCCESS) {
-      append_json_string(out_, redact_credentials(s));
+      append_json_string(out_, redact_credentials(s, Placeholders::kMask));
     } else {
       write(e, 1);
     }
@@ -139,8 +139,9 @@ class RedactingWriter {
         key(field.key, first);
         std::string_view v;
         if (field.key == "value" && field.value.get_string().get(v) == simdjson::SUCCESS) {
-          append_json_string(
-              out_, is_sensitive_name(name) && !v.empty() ? kRedacted : redact_credentials(v));
+          append_json_string(out_, is_sensitive_name(name) && !v.empty()
+                                       ? kRedacted
+                                       : redact_credentials(v, Placeholders::kMask));
         } else {
           write(field.value, 1);
         }
@@ -168,7 +169,7 @@ class RedactingWriter {
       if (after_secret_flag && !s.starts_with("-") && !s.empty()) {
         append_json_string(out_, kRedacted);
       } else {
-        append_json_string(out_, redact_credentials(s));
+        append_json_string(out_, redact_credentials(s, Placeholders::kMask));
       }
       std::string_view flag = s;
       while (flag.starts_with("-")) flag.remove_prefix(1);
@@ -191,7 +192,7 @@ class RedactingWriter {
       } else if (is_sensitive_name(field.key) && !v.empty()) {
         append_json_string(out_, kRedacted);
       } else {
-        append_json_string(out_, redact_credentials(v));
+        append_json_string(out_, redact_credentials(v, Placeholders::kMask));
       }
     }
     if (mark) {
@@ -201,8 +202,10 @@ class RedactingWriter {
     out_.push_back('}');
   }
 
-  void metadata(simdjson::dom::object obj) {
-    const bool mark = kind_ == PageKind::kSecretMeta;
+  // An object's metadata (`top`: the item's own, where a metadata-only Secret is marked; else a
+  // pod template's): annotations masked, managedFields dropped.
+  void metadata(simdjson::dom::object obj, bool top) {
+    const bool mark = top && kind_ == PageKind::kSecretMeta;
     bool marked = false;
     out_.push_back('{');
     bool first = true;
@@ -297,19 +300,31 @@ class RedactingWriter {
           map_of_masked(data);
           continue;
         }
+        if (k == "binaryData" && field.value.get_object().get(data) == simdjson::SUCCESS) {
+          key(k, first);
+          key_names_only(data);  // opaque bytes: nothing diagnosis reads, anything may hide there
+          continue;
+        }
         if (kind_ == PageKind::kEvent && (k == "message" || k == "note")) {
           key(k, first);
           masked_string(field.value);
           continue;
         }
-        simdjson::dom::object meta;
-        if (k == "metadata" && field.value.get_object().get(meta) == simdjson::SUCCESS) {
-          key(k, first);
-          metadata(meta);
-          continue;
-        }
+      }
+      simdjson::dom::object meta;
+      if (k == "metadata" && field.value.get_object().get(meta) == simdjson::SUCCESS) {
+        key(k, first);
+        metadata(meta, depth == 0);  // pod templates have annotations too
+        continue;
       }
       if (k == "managedFields") continue;
+      std::string_view text;
+      if (k == "message" && field.value.get_string().get(text) == simdjson::SUCCESS) {
+        // Termination messages, condition and status messages: free text a program wrote.
+        key(k, first);
+        append_json_string(out_, redact_credentials(text, Placeholders::kMask));
+        continue;
+      }
       key(k, first);
       simdjson::dom::array list;
       if (k == "env" && field.value.get_array().get(list) == simdjson::SUCCESS) {
@@ -434,7 +449,7 @@ std::string redact_json_text(std::string_view json) {
   simdjson::dom::parser parser;
   element doc;
   if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS)
-    return redact_credentials(json);
+    return redact_credentials(json, Placeholders::kMask);
   std::string_view kind;
   std::ignore = doc["kind"].get_string().get(kind);
   std::string out;

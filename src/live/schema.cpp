@@ -73,6 +73,9 @@ Expected<SchemaPullResult, std::string> pull_schemas(ApiClient& client, const Ku
     docs.emplace_back(std::string(field.key), std::string(url));
   }
 
+  if (docs.empty()) {
+    return Unexpected(fmt::format("{}/openapi/v3: the index lists no documents", server));
+  }
   result.dir = (into.empty() ? schema_cache_dir(env, result.release) : into) + "/v3";
   std::error_code ec;
   fs::create_directories(result.dir, ec);

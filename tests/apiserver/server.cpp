@@ -815,6 +815,11 @@ Expected<std::unique_ptr<TestApiServer>> TestApiServer::start(const ServerOption
   }
   if (impl->port <= 0) return Unexpected(std::string("cannot listen on 127.0.0.1"));
   impl->thread = std::thread([self] { self->http->listen_after_bind(); });
+  // httplib's stop() does nothing until listen has started: a server stopped at once (a test
+  // that sends no request) would otherwise leave its thread in accept() and hang the join.
+  for (int waited = 0; !impl->http->is_running() && waited < 5000; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return std::unique_ptr<TestApiServer>(new TestApiServer(std::move(impl)));
 }
 

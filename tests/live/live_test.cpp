@@ -169,6 +169,81 @@ TEST_F(LiveTest, ListsArePaginatedAndRestartAfterAnExpiredContinueToken) {
   EXPECT_GT(pod_pages, 3u);
 }
 
+TEST_F(LiveTest, AListWhoseTokenExpiresTwiceIsReadInOneRequest) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  CommandResult whole = live("diagnose -o json");
+  Faults f;
+  f.only_path = "/api/v1/pods";
+  f.expire_continue = 2;
+  server->set_faults(f);
+  server->clear_requests();
+  CommandResult r = live("diagnose -o json --chunk-size 3");
+  EXPECT_EQ(comparable(r.out), comparable(whole.out)) << r.err;
+  bool unpaged = false;
+  for (const auto& q : server->requests()) {
+    unpaged = unpaged || (q.path == "/api/v1/pods" && q.query.find("limit=") == std::string::npos);
+  }
+  EXPECT_TRUE(unpaged) << "after a second 410, client-go's pager lists without limit";
+}
+
+TEST_F(LiveTest, AListThatFailsIsDroppedWholeNotKeptInPart) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  Faults f;
+  f.only_path = "/api/v1/pods";
+  f.server_errors = 100;
+  server->set_faults(f);
+  CommandResult r = live("diagnose -o json --chunk-size 3");
+  EXPECT_NE(r.out.find("cannot list pods in all namespaces: HTTP 500"), std::string::npos)
+      << r.out.substr(0, 2000);
+  // Pages of pods before the failure are not kept: no finding reads a pod's status.
+  EXPECT_EQ(r.out.find("crash-oomkilled"), std::string::npos) << "no pod was kept";
+}
+
+TEST_F(LiveTest, NamespaceScopeJudgesAbsenceOnTheWholeClusterLikeOffline) {
+  auto server = serve("addon-failure");
+  ASSERT_TRUE(server);
+  for (const char* ns : {"shop", "billing", "kube-system"}) {
+    CommandResult offline =
+        run_ktriage(std::string("diagnose examples/addon-failure -o json -n ") + ns, source_dir());
+    CommandResult online = live(std::string("diagnose -o json -n ") + ns);
+    EXPECT_EQ(comparable(online.out), comparable(offline.out)) << ns << ": " << online.err;
+  }
+}
+
+TEST_F(LiveTest, NamespaceAdminFallsBackToItsNamespaces) {
+  auto server = serve("shop-broken");
+  ASSERT_TRUE(server);
+  Faults f;
+  f.forbidden_resources = {"pods"};  // cluster-wide and per namespace alike in the test server
+  server->set_faults(f);
+  CommandResult r = live("diagnose -n shop");
+  EXPECT_NE(r.out.find("cannot list pods in namespace shop: no pod can be diagnosed"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("cannot list pods in namespace kube-system: add-ons there are not checked"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(LiveTest, RequestTimeoutTakesGoDurations) {
+  auto server = serve("healthy");
+  ASSERT_TRUE(server);
+  EXPECT_EQ(live("diagnose --request-timeout 1m30s").exit_code, 0);
+  EXPECT_EQ(live("diagnose --request-timeout 1500ms").exit_code, 0);
+  server->clear_requests();
+  CommandResult bad = live("diagnose --request-timeout 5000000h");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--request-timeout"), std::string::npos) << bad.err;
+  EXPECT_EQ(live("diagnose --chunk-size -5").exit_code, 2);
+  EXPECT_EQ(live("collect -o -").exit_code, 2);
+  CommandResult unwritable = live("collect -o /nonexistent/dir/x.tar.gz");
+  EXPECT_EQ(unwritable.exit_code, 2);
+  EXPECT_NE(unwritable.err.find("cannot write /nonexistent/dir/x.tar.gz"), std::string::npos);
+  EXPECT_TRUE(server->requests().empty()) << "refused before reading the cluster";
+}
+
 TEST_F(LiveTest, RefusedKindIsReportedOnceAndTheRestIsDiagnosed) {
   auto server = serve("shop-broken");
   ASSERT_TRUE(server);
@@ -178,7 +253,7 @@ TEST_F(LiveTest, RefusedKindIsReportedOnceAndTheRestIsDiagnosed) {
   CommandResult r = live("diagnose");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const std::string message =
-      "cannot list secrets in any namespace: diagnosis of env references is partial";
+      "cannot list secrets in all namespaces: diagnosis of env references is partial";
   const std::size_t first = r.out.find(message);
   ASSERT_NE(first, std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(message, first + 1), std::string::npos) << "reported once";

@@ -124,6 +124,23 @@ TEST(LivePage, MasksArgsAnnotationsAndLastApplied) {
   EXPECT_NE(out.find("ADMIN_PASSWORD"), std::string::npos) << out;  // names stay
 }
 
+TEST(LivePage, MasksTemplatesTerminationMessagesBinaryDataAndEverySpelling) {
+  std::string out = rewrite(
+      R"({"items":[{"metadata":{"name":"d","annotations":{"api-key":"PLANT1"}},
+        "spec":{"template":{"metadata":{"annotations":{"vault-token":"PLANT2","ok":"--access-key=PLANT3"}},
+          "spec":{"containers":[{"name":"c","args":["--private-key=PLANT4","--pass=PLANT5","--api.key=PLANT6"],
+            "env":[{"name":"MYSQL_ROOT_PASS","value":"PLANT7"},{"name":"MODE","value":"password=CORRECTHORSE"}]}]}}},
+        "status":{"containerStatuses":[{"lastState":{"terminated":{"message":"postgres://admin:PLANT8@db password=$PLANT9"}}}]},
+        "binaryData":{"blob":"UExBTlQxMA=="}}]})",
+      PageKind::kGeneric);
+  for (const char* planted : {"PLANT1", "PLANT2", "PLANT3", "PLANT4", "PLANT5", "PLANT6", "PLANT7",
+                              "PLANT8", "PLANT9", "CORRECTHORSE", "UExBTlQxMA"}) {
+    EXPECT_EQ(out.find(planted), std::string::npos) << planted << " in " << out;
+  }
+  EXPECT_NE(out.find("\"blob\":\"\""), std::string::npos) << out;  // the key stays
+  EXPECT_NE(out.find("\"ok\":\"--access-key=***\""), std::string::npos) << out;
+}
+
 TEST(LivePage, SecretMetadataBecomesMarkedSecretWithoutValues) {
   std::string out = rewrite(
       R"({"kind":"PartialObjectMetadataList","items":[
