@@ -367,6 +367,16 @@ class Fetcher {
 
   // A namespace admin with -n: the namespaces in scope, one list each.
   void read_namespaces_one_by_one(ListTask& t) {
+    // -n goes into a URL path here: only a valid namespace name (DNS-1123 label) may.
+    const bool valid =
+        !options_.ns.empty() && options_.ns.size() <= 63 &&
+        options_.ns.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+    if (!valid) {
+      t.served = false;
+      problem(fmt::format("cannot list {} in all namespaces, and \"{}\" is not a namespace name",
+                          t.spec->resource, options_.ns));
+      return;
+    }
     std::string read, failure;
     for (const std::string& ns : fallback_namespaces(t)) {
       const ListOutcome one = read_pages(t, ns, failure);
