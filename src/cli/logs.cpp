@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include "logs/findings.h"
@@ -91,6 +93,28 @@ std::optional<logs::ScanOptions> scan_options(const LogsFlags& f) {
   return o;
 }
 
+// -f: matches of one file printed as they come, then of what is appended, until interrupted.
+int follow(const LogsFlags& f, const std::vector<logs::Signature>& signatures,
+           logs::Matcher& matcher, logs::ScanOptions options) {
+  std::error_code ec;
+  if (f.paths.size() != 1 || !std::filesystem::is_regular_file(f.paths[0], ec)) {
+    std::cerr << "ktriage logs: -f follows exactly one regular file\n";
+    return kExitUsage;
+  }
+  options.on_match = [](const logs::Signature& sig, const logs::Sample& sample) {
+    std::cout << logs::render_match_line(sig, sample) << std::flush;
+  };
+  std::cerr << fmt::format("ktriage logs: following {} (Ctrl-C to stop)\n", f.paths[0]);
+  logs::LogScan scan;
+  logs::follow_file(f.paths[0], signatures, matcher, options, scan, [] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    return true;
+  });
+  if (!scan.files.empty() && !scan.files[0].error.empty())
+    std::cerr << fmt::format("ktriage logs: {}: {}\n", f.paths[0], scan.files[0].error);
+  return kExitUsage;  // only reached when reading failed
+}
+
 }  // namespace
 
 CLI::App* add_logs_command(CLI::App& app, LogsFlags& f) {
@@ -108,6 +132,8 @@ CLI::App* add_logs_command(CLI::App& app, LogsFlags& f) {
   cmd->add_option("--until", f.until, "Only lines at or before: RFC 3339, or a duration ago");
   cmd->add_option("-o,--output", f.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("-f,--follow", f.follow,
+                "Follow one growing file: print each match as it comes, until interrupted");
   cmd->add_option("--signatures", f.signatures,
                   "Another signature file (same schema); its ids replace built-in ones");
   return cmd;
@@ -125,6 +151,7 @@ int run_logs(const LogsFlags& f) {
   }
   for (const std::string& note : matcher->notes())
     std::cerr << "ktriage logs: note: " << note << "\n";
+  if (f.follow) return follow(f, *signatures, *matcher, *options);
   logs::LogScan scan = logs::scan_paths(f.paths, *signatures, *matcher, *options);
   if (f.output == "json") {
     std::cout << render_json(logs::to_diagnosis(scan, *signatures));

@@ -35,13 +35,13 @@ LineReader::~LineReader() = default;
 
 Expected<LineReader> LineReader::open(const std::string& path) {
   int fd = path == "-" ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Unexpected(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  if (fd < 0) return Unexpected{fmt::format("cannot open {}: {}", path, std::strerror(errno))};
   auto impl = std::make_unique<Impl>();
   // zlib reads gzip members and passes any other data through unchanged ("transparent").
   impl->gz = gzdopen(fd, "rb");
   if (impl->gz == nullptr) {
     ::close(fd);
-    return Unexpected(fmt::format("cannot open {}: out of memory", path));
+    return Unexpected{fmt::format("cannot open {}: out of memory", path)};
   }
   gzbuffer(impl->gz, 256u << 10);
   return LineReader(std::move(impl));
@@ -74,6 +74,12 @@ bool LineReader::fill() {
   m.end += static_cast<std::size_t>(n);
   bytes_ += static_cast<std::uint64_t>(n);
   return true;
+}
+
+void LineReader::resume() {
+  if (!error_.empty()) return;
+  gzclearerr(impl_->gz);
+  impl_->eof = false;
 }
 
 bool LineReader::next(std::string_view& line, bool& truncated) {
@@ -121,7 +127,7 @@ bool LineReader::next(std::string_view& line, bool& truncated) {
     scanned = avail;
     if (!fill()) {
       avail = m.end - m.begin;
-      if (avail == 0) return false;
+      if (avail == 0 || (follow_ && error_.empty())) return false;
       // The last line has no newline.
       line = std::string_view(m.buf.data() + m.begin, avail);
       m.begin = m.end;

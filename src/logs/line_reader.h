@@ -30,6 +30,12 @@ class LineReader {
   /// at the end of the data or after a read error (see error()).
   bool next(std::string_view& line, bool& truncated);
 
+  /// Follow mode (-f): at the end of the data a last line without "\n" is held back (it may
+  /// still be growing) instead of being returned.
+  void set_follow(bool follow) noexcept { follow_ = follow; }
+  /// After next() returned false at the end of the data: look again for data appended since.
+  void resume();
+
   /// 1-based number of the line last returned.
   std::uint64_t line_number() const noexcept { return line_number_; }
   /// Bytes read so far (decompressed).
@@ -46,6 +52,7 @@ class LineReader {
   std::uint64_t line_number_ = 0;
   std::uint64_t bytes_ = 0;
   std::string error_;
+  bool follow_ = false;
 };
 
 }  // namespace ktriage::logs

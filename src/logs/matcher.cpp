@@ -65,10 +65,10 @@ Expected<Matcher> Matcher::compile(std::span<const Signature> signatures) {
     // Same grammar check on both engines, so a pattern behaves the same wherever it runs.
     auto re = std::make_unique<RE2>(s.pattern, options);
     if (!re->ok())
-      return Unexpected(fmt::format("{}: pattern '{}': {}", where(s), s.pattern, re->error()));
+      return Unexpected{fmt::format("{}: pattern '{}': {}", where(s), s.pattern, re->error())};
     if (RE2::PartialMatch("", *re))
-      return Unexpected(fmt::format("{}: pattern '{}' matches the empty string (every line)",
-                                    where(s), s.pattern));
+      return Unexpected{fmt::format("{}: pattern '{}' matches the empty string (every line)",
+                                    where(s), s.pattern)};
     std::string why = vectorscan_rejects(s.pattern);
     if (!why.empty()) {
       notes.push_back(fmt::format("{}: Vectorscan: {}; matched with RE2", where(s), why));
@@ -87,10 +87,10 @@ Expected<Matcher> Matcher::compile(std::span<const Signature> signatures) {
                          &err) != HS_SUCCESS) {
       std::string why = err != nullptr && err->message != nullptr ? err->message : "failed";
       if (err != nullptr) hs_free_compile_error(err);
-      return Unexpected(fmt::format("Vectorscan could not build the signature database: {}", why));
+      return Unexpected{fmt::format("Vectorscan could not build the signature database: {}", why)};
     }
     if (hs_alloc_scratch(impl->db, &impl->scratch) != HS_SUCCESS)
-      return Unexpected(std::string("Vectorscan could not allocate scratch space"));
+      return Unexpected{std::string("Vectorscan could not allocate scratch space")};
   }
   Matcher m(std::move(impl));
   m.notes_ = std::move(notes);

@@ -156,8 +156,9 @@ void run(FileScan& fs, Next&& next) {
   bool truncated = false;
   std::uint64_t number = 0;
   bool more = true;
+  // Detection uses the lines there are now: when following, it does not wait for more.
   while (first.size() < kDetectLines && bytes < kDetectBytes &&
-         (more = next(line, truncated, number))) {
+         (more = next(line, truncated, number, false))) {
     first.emplace_back(line);
     first_meta.emplace_back(number, truncated);
     bytes += line.size();
@@ -165,7 +166,8 @@ void run(FileScan& fs, Next&& next) {
   fs.start(first);
   for (std::size_t i = 0; i < first.size(); ++i)
     fs.line(first[i], first_meta[i].first, first_meta[i].second);
-  while (more && next(line, truncated, number)) fs.line(line, number, truncated);
+  more = true;  // a followed file may grow after detection stopped
+  while (more && next(line, truncated, number, true)) fs.line(line, number, truncated);
   fs.finish();
 }
 
@@ -210,6 +212,11 @@ std::vector<std::string> expand_paths(std::span<const std::string> paths,
 
 void scan_file(const std::string& path, std::span<const Signature> signatures, Matcher& matcher,
                const ScanOptions& options, LogScan& scan) {
+  follow_file(path, signatures, matcher, options, scan, {});
+}
+
+void follow_file(const std::string& path, std::span<const Signature> signatures, Matcher& matcher,
+                 const ScanOptions& options, LogScan& scan, const std::function<bool()>& wait) {
   auto file = static_cast<std::uint32_t>(scan.files.size());
   scan.files.push_back(FileStats{});
   scan.files.back().path = path;
@@ -218,9 +225,13 @@ void scan_file(const std::string& path, std::span<const Signature> signatures, M
     scan.files.back().error = reader.error();
     return;
   }
+  reader->set_follow(static_cast<bool>(wait));
   FileScan fs(signatures, matcher, options, scan, file, year_of_file(path, options.year));
-  run(fs, [&](std::string_view& line, bool& truncated, std::uint64_t& number) {
-    if (!reader->next(line, truncated)) return false;
+  run(fs, [&](std::string_view& line, bool& truncated, std::uint64_t& number, bool may_wait) {
+    while (!reader->next(line, truncated)) {
+      if (!may_wait || !wait || !reader->error().empty() || !wait()) return false;
+      reader->resume();
+    }
     number = reader->line_number();
     return true;
   });
@@ -238,7 +249,7 @@ void scan_text(const std::string& name, std::string_view text,
   FileScan fs(signatures, matcher, options, scan, file, options.year);
   std::size_t pos = 0;
   std::uint64_t n = 0;
-  run(fs, [&](std::string_view& line, bool& truncated, std::uint64_t& number) {
+  run(fs, [&](std::string_view& line, bool& truncated, std::uint64_t& number, bool) {
     if (pos >= text.size()) return false;
     std::size_t nl = text.find('\n', pos);
     std::size_t end = nl == std::string_view::npos ? text.size() : nl;

@@ -42,6 +42,12 @@ void scan_text(const std::string& name, std::string_view text,
                std::span<const Signature> signatures, Matcher& matcher, const ScanOptions& options,
                LogScan& scan);
 
+/// Scans `path` like scan_file, then keeps reading what is appended to it (-f): each time the
+/// end is reached `wait` is called (it sleeps) and reading goes on while it returns true. Matches
+/// reach options.on_match as they come. A last line without "\n" waits for its end.
+void follow_file(const std::string& path, std::span<const Signature> signatures, Matcher& matcher,
+                 const ScanOptions& options, LogScan& scan, const std::function<bool()>& wait);
+
 /// expand_paths then scan_file on each.
 LogScan scan_paths(std::span<const std::string> paths, std::span<const Signature> signatures,
                    Matcher& matcher, const ScanOptions& options);

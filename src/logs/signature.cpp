@@ -126,9 +126,9 @@ Expected<std::vector<Signature>> parse_signatures(std::string_view name, std::st
     }
   });
   if (!errors.empty())
-    return Unexpected(fmt::format("{}: {}", at(errors.front().pos), errors.front().message));
-  if (error) return Unexpected(*error);
-  if (documents == 0) return Unexpected(fmt::format("{}: no signatures (empty file)", name));
+    return Unexpected{fmt::format("{}: {}", at(errors.front().pos), errors.front().message)};
+  if (error) return Unexpected{*error};
+  if (documents == 0) return Unexpected{fmt::format("{}: no signatures (empty file)", name)};
   return out;
 }
 

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "load/document.h"
 #include "support/test_support.h"
@@ -131,6 +134,30 @@ TEST_F(LogsCliTest, UsageErrors) {
   EXPECT_EQ(run_ktriage("logs planted -o xml", dir()).exit_code, 2);
   EXPECT_EQ(run_ktriage("logs nothing-here", dir()).exit_code, 2);
   EXPECT_EQ(run_ktriage("logs --help", dir()).exit_code, 0);
+}
+
+TEST_F(LogsCliTest, FollowPrintsMatchesAsTheyCome) {
+  write("grow.log", "panic: first\n");
+  // ktriage runs for 3 s (timeout stops it); a line is appended after 1 s.
+  std::thread appender([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    std::ofstream(dir_ / "grow.log", std::ios::app) << "panic: second\n";
+  });
+  std::string cmd = "cd '" + dir() + "' && timeout 3 " + std::string(KTRIAGE_BINARY) +
+                    " logs -f grow.log 2>/dev/null";
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ::pclose(p);
+  appender.join();
+  EXPECT_NE(out.find("time unknown  critical  app-go-panic  grow.log:1: panic: first\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("app-go-panic  grow.log:2: panic: second\n"), std::string::npos) << out;
+  EXPECT_EQ(run_ktriage("logs -f planted", dir()).exit_code, 2);  // one file only
 }
 
 TEST_F(LogsCliTest, UserSignatures) {

@@ -200,6 +200,21 @@ TEST_F(ScannerTest, FoldersGzAndTruncatedGz) {
   EXPECT_EQ(hits, 3u);  // one, zipped, early (late is in the missing half)
 }
 
+TEST_F(ScannerTest, FollowReadsWhatIsAppendedAndWaitsForALineToEnd) {
+  std::string path = write("grow.log", "panic: one\npan");
+  std::vector<std::uint64_t> seen;
+  options_.on_match = [&](const Signature&, const Sample& s) { seen.push_back(s.line); };
+  int waits = 0;
+  LogScan s;
+  follow_file(path, sigs_, *matcher_, options_, s, [&] {
+    if (++waits == 1) std::ofstream(path, std::ios::app) << "ic: two\nno match\n";
+    return waits < 3;
+  });
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(waits, 3);
+  EXPECT_EQ(s.files[0].lines, 3u);
+}
+
 // The set of (signature, line) pairs equals what grep -E finds with the same patterns.
 TEST(ScannerGrepTest, SameMatchesAsGrep) {
   if (std::system("grep --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "grep is absent";
