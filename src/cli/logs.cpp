@@ -29,15 +29,18 @@ constexpr int kExitOk = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitUsage = 2;
 
-// The built-in signatures, then each --signatures file; a user's signature replaces a built-in
-// one with the same id. Prints the problem and returns nullopt on a bad file.
+// The built-in signatures (unless --no-builtin), then each --signatures file; a user's signature
+// replaces a built-in one with the same id. Prints the problem and returns nullopt on a bad file.
 std::optional<std::vector<logs::Signature>> load_signatures(const LogsFlags& f) {
-  auto builtin = logs::builtin_signatures();
-  if (!builtin) {
-    std::cerr << "ktriage logs: built-in signatures: " << builtin.error() << "\n";
-    return std::nullopt;
+  std::vector<logs::Signature> all;
+  if (!f.no_builtin) {
+    auto builtin = logs::builtin_signatures();
+    if (!builtin) {
+      std::cerr << "ktriage logs: built-in signatures: " << builtin.error() << "\n";
+      return std::nullopt;
+    }
+    all = std::move(*builtin);
   }
-  std::vector<logs::Signature> all = std::move(*builtin);
   for (const std::string& path : f.signatures) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -132,10 +135,13 @@ CLI::App* add_logs_command(CLI::App& app, LogsFlags& f) {
   cmd->add_option("--until", f.until, "Only lines at or before: RFC 3339, or a duration ago");
   cmd->add_option("-o,--output", f.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--no-builtin", f.no_builtin,
+                "Use only the --signatures files, not the built-in knowledge base");
   cmd->add_flag("-f,--follow", f.follow,
                 "Follow one growing file: print each match as it comes, until interrupted");
   cmd->add_option("--signatures", f.signatures,
-                  "Another signature file (same schema); its ids replace built-in ones");
+                  "Another signature file (same schema; repeatable); its ids replace built-in ones")
+      ->allow_extra_args(false);  // one file per --signatures, so paths may follow it
   return cmd;
 }
 

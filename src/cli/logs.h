@@ -18,6 +18,7 @@ struct LogsFlags {
   std::string since, until;             ///< RFC 3339 or a duration before now ("1h")
   std::string output = "text";          ///< -o text|json
   std::vector<std::string> signatures;  ///< --signatures FILE (repeatable)
+  bool no_builtin = false;              ///< --no-builtin: only the --signatures files
   bool follow = false;                  ///< -f: print matches of one growing file as they come
 };
 

@@ -56,10 +56,10 @@ bool parse_klog(std::string_view line, int year, ParsedLine& out) {
   return true;
 }
 
-// `key=value` pairs, values bare or Go-quoted. Message: msg first, then " key=value" for the
-// others but time and level, values unquoted.
+// `key=value` pairs, values bare or Go-quoted (logrus quotes the time, Go's slog and logfmt do
+// not). Message: msg first, then " key=value" for the others but time and level, unquoted.
 bool parse_logrus(std::string_view line, std::string& scratch, ParsedLine& out) {
-  if (!starts_with(line, "time=\"")) return false;
+  if (!starts_with(line, "time=")) return false;
   std::string rest;
   std::string msg;
   bool have_level = false;
@@ -220,8 +220,29 @@ bool parse_docker_json(std::string_view line, std::string& scratch, ParsedLine& 
   return true;
 }
 
+// JSON lines of zap, logr and friends (etcd, controllers, apps): the time of "ts", "time",
+// "timestamp" or "@timestamp" (RFC 3339, or seconds since the epoch as zap's default writes).
+std::optional<UnixSeconds> json_line_time(std::string_view line) {
+  std::optional<UnixSeconds> time;
+  for_each_json_field(line, [&](std::string_view key, std::string_view raw, bool str) {
+    if (time || (key != "ts" && key != "time" && key != "timestamp" && key != "@timestamp")) return;
+    if (str) {
+      time = parse_iso_time(raw);
+    } else if (!raw.empty() && raw[0] >= '0' && raw[0] <= '9') {
+      double seconds = 0;
+      auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), seconds);
+      if (ec == std::errc() && seconds < 1e11) time = static_cast<UnixSeconds>(seconds);
+    }
+  });
+  return time;
+}
+
 bool parse_plain(std::string_view line, ParsedLine& out) {
   out.message = line;
+  if (!line.empty() && line[0] == '{') {
+    out.time = json_line_time(line);
+    return true;
+  }
   std::size_t sp = line.find(' ');
   if (sp != std::string_view::npos && sp >= 20 && sp <= 35)
     out.time = parse_iso_time(line.substr(0, sp));

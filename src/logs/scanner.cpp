@@ -196,6 +196,9 @@ std::vector<std::string> expand_paths(std::span<const std::string> paths,
            end;
            !ec && it != end; it.increment(ec)) {
         std::error_code ec2;
+        // Kubernetes objects (kubectl get -o yaml|json) in a snapshot folder are not logs.
+        const std::string ext = it->path().extension().string();
+        if (ext == ".yaml" || ext == ".yml" || ext == ".json") continue;
         if (it->is_regular_file(ec2)) found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());

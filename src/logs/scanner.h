@@ -27,7 +27,8 @@ struct ScanOptions {
 };
 
 /// The files `paths` name: files as given, folders walked recursively (sorted, regular files
-/// only), "-" as is. A path that does not exist gets a FileStats with its error. O(entries).
+/// only, without .yaml, .yml and .json files: those are objects of a snapshot), "-" as is.
+/// A path that does not exist gets a FileStats with its error. O(entries).
 std::vector<std::string> expand_paths(std::span<const std::string> paths,
                                       std::vector<FileStats>& missing);
 

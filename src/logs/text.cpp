@@ -7,6 +7,9 @@
 namespace ktriage::logs {
 namespace {
 
+// Files listed per signature; the rest are counted.
+constexpr std::size_t kFilesShown = 5;
+
 std::string_view mark(Severity s) {
   return s == Severity::kCritical  ? "✗ CRITICAL"
          : s == Severity::kWarning ? "! WARNING "
@@ -49,8 +52,14 @@ void render_total(std::string& out, const LogScan& scan, const SignatureTotal& t
   }
   labelled(out, "count:", count);
   std::string files;
-  for (const auto& [file, n] : t.files)
+  for (std::size_t i = 0; i < t.files.size() && i < kFilesShown; ++i) {
+    const auto& [file, n] = t.files[i];
     files += fmt::format("{}{} ({})", files.empty() ? "" : "\n", scan.files[file].path, n);
+  }
+  if (t.files.size() > kFilesShown)
+    files +=
+        fmt::format("\n... and {} more file{} (-o json lists them all)",
+                    t.files.size() - kFilesShown, t.files.size() - kFilesShown == 1 ? "" : "s");
   labelled(out, "in:", files);
   std::string samples;
   for (const Sample& s : t.samples)

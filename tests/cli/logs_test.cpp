@@ -17,7 +17,12 @@ namespace ktriage {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::run_ktriage;
+// Every run uses the fixed signatures of tests/logs/testdata, not the built-in file.
+testing::CommandResult run_logs(const std::string& args, const std::string& cwd) {
+  return testing::run_ktriage("logs --no-builtin --signatures '" + testing::source_dir() +
+                                  "/tests/logs/testdata/signatures.yaml' " + args,
+                              cwd);
+}
 
 class LogsCliTest : public ::testing::Test {
  protected:
@@ -52,7 +57,7 @@ class LogsCliTest : public ::testing::Test {
 };
 
 TEST_F(LogsCliTest, TextReportOfPlantedFailures) {
-  auto r = run_ktriage("logs planted", dir());
+  auto r = run_logs("planted", dir());
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const std::string& out = r.out;
   EXPECT_NE(out.find("3 known failures found in the logs"), std::string::npos) << out;
@@ -79,7 +84,7 @@ TEST_F(LogsCliTest, TextReportOfPlantedFailures) {
 }
 
 TEST_F(LogsCliTest, JsonUsesTheFindingsSchema) {
-  auto r = run_ktriage("logs planted -o json", dir());
+  auto r = run_logs("planted -o json", dir());
   EXPECT_EQ(r.exit_code, 1);
   std::string padded = r.out + std::string(kJsonPadding, '\0');
   Arena arena;
@@ -105,35 +110,35 @@ TEST_F(LogsCliTest, JsonUsesTheFindingsSchema) {
 }
 
 TEST_F(LogsCliTest, HealthyLogsExitZero) {
-  auto r = run_ktriage("logs healthy", dir());
+  auto r = run_logs("healthy", dir());
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("No known failure found in the logs (1 file, 2 lines"), std::string::npos)
       << r.out;
 }
 
 TEST_F(LogsCliTest, StandardInputAndComponent) {
-  auto r = run_ktriage("logs - --component etcd < planted/journal.txt", dir());
+  auto r = run_logs("- --component etcd < planted/journal.txt", dir());
   EXPECT_EQ(r.exit_code, 1) << r.err;  // kernel signatures apply to every non-app log
-  auto app = run_ktriage("logs - --component app < planted/journal.txt", dir());
+  auto app = run_logs("- --component app < planted/journal.txt", dir());
   EXPECT_EQ(app.exit_code, 0) << app.out;
 }
 
 TEST_F(LogsCliTest, SinceAndUntil) {
-  auto r = run_ktriage(
-      "logs planted --since 2026-11-29T10:40:00Z --until 2026-11-29T10:42:00Z -o json", dir());
+  auto r =
+      run_logs("planted --since 2026-11-29T10:40:00Z --until 2026-11-29T10:42:00Z -o json", dir());
   EXPECT_NE(r.out.find("kubelet-pleg-not-healthy"), std::string::npos);
   EXPECT_EQ(r.out.find("kernel-oom-kill"), std::string::npos);
   EXPECT_EQ(r.out.find("app-java"), std::string::npos);
-  EXPECT_EQ(run_ktriage("logs planted --since 1h", dir()).exit_code, 0);  // all older
+  EXPECT_EQ(run_logs("planted --since 1h", dir()).exit_code, 0);  // all older
 }
 
 TEST_F(LogsCliTest, UsageErrors) {
-  EXPECT_EQ(run_ktriage("logs", dir()).exit_code, 2);
-  EXPECT_EQ(run_ktriage("logs planted --component nginx", dir()).exit_code, 2);
-  EXPECT_EQ(run_ktriage("logs planted --since yesterday", dir()).exit_code, 2);
-  EXPECT_EQ(run_ktriage("logs planted -o xml", dir()).exit_code, 2);
-  EXPECT_EQ(run_ktriage("logs nothing-here", dir()).exit_code, 2);
-  EXPECT_EQ(run_ktriage("logs --help", dir()).exit_code, 0);
+  EXPECT_EQ(testing::run_ktriage("logs", dir()).exit_code, 2);
+  EXPECT_EQ(run_logs("planted --component nginx", dir()).exit_code, 2);
+  EXPECT_EQ(run_logs("planted --since yesterday", dir()).exit_code, 2);
+  EXPECT_EQ(run_logs("planted -o xml", dir()).exit_code, 2);
+  EXPECT_EQ(run_logs("nothing-here", dir()).exit_code, 2);
+  EXPECT_EQ(testing::run_ktriage("logs --help", dir()).exit_code, 0);
 }
 
 TEST_F(LogsCliTest, FollowPrintsMatchesAsTheyCome) {
@@ -144,7 +149,8 @@ TEST_F(LogsCliTest, FollowPrintsMatchesAsTheyCome) {
     std::ofstream(dir_ / "grow.log", std::ios::app) << "panic: second\n";
   });
   std::string cmd = "cd '" + dir() + "' && timeout 3 " + std::string(KTRIAGE_BINARY) +
-                    " logs -f grow.log 2>/dev/null";
+                    " logs --no-builtin --signatures '" + testing::source_dir() +
+                    "/tests/logs/testdata/signatures.yaml' -f grow.log 2>/dev/null";
   std::string out;
   FILE* p = ::popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
@@ -157,7 +163,7 @@ TEST_F(LogsCliTest, FollowPrintsMatchesAsTheyCome) {
             std::string::npos)
       << out;
   EXPECT_NE(out.find("app-go-panic  grow.log:2: panic: second\n"), std::string::npos) << out;
-  EXPECT_EQ(run_ktriage("logs -f planted", dir()).exit_code, 2);  // one file only
+  EXPECT_EQ(run_logs("-f planted", dir()).exit_code, 2);  // one file only
 }
 
 TEST_F(LogsCliTest, UserSignatures) {
@@ -165,12 +171,12 @@ TEST_F(LogsCliTest, UserSignatures) {
         "version: 1\nsignatures:\n- id: web-started\n  component: app\n  severity: info\n"
         "  pattern: 'Started WebApplication'\n  catalog: ''\n  meaning: It started.\n"
         "  fix: Nothing.\n");
-  auto r = run_ktriage("logs planted/logs --signatures mine.yaml", dir());
+  auto r = run_logs("planted/logs --signatures mine.yaml", dir());
   EXPECT_NE(r.out.find("i INFO      web-started  [no catalog entry]"), std::string::npos) << r.out;
   write("bad.yaml",
         "version: 1\nsignatures:\n- id: broken\n  component: app\n  severity: info\n"
         "  pattern: 'unclosed ('\n  meaning: x\n  fix: y\n");
-  auto bad = run_ktriage("logs planted --signatures bad.yaml", dir());
+  auto bad = run_logs("planted --signatures bad.yaml", dir());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("bad.yaml:3:3: signature broken: pattern 'unclosed ('"), std::string::npos)
       << bad.err;

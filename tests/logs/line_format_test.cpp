@@ -61,6 +61,12 @@ TEST(LineFormatTest, Logrus) {
   EXPECT_EQ(docker.time, k104102);
   EXPECT_EQ(docker.message, "started pid=7");
   EXPECT_FALSE(split(LineFormat::kLogrus, R"(time="2026-11-29T10:41:02Z" msg="no level")").ok);
+  // Go's slog text handler and logfmt: the same shape, time unquoted.
+  Split slog = split(LineFormat::kLogrus,
+                     R"(time=2026-11-29T10:41:02.365Z level=WARN msg="check failed" err="dial")");
+  ASSERT_TRUE(slog.ok);
+  EXPECT_EQ(slog.time, k104102);
+  EXPECT_EQ(slog.message, "check failed err=dial");
   EXPECT_FALSE(split(LineFormat::kLogrus, R"(time="yesterday" level=info msg=x)").ok);
 }
 
@@ -165,6 +171,15 @@ TEST(LineFormatTest, PlainText) {
   EXPECT_EQ(s.time, k104102);
   EXPECT_EQ(s.message, "2026-11-29T10:41:02.5Z app started");  // plain lines match whole
   EXPECT_FALSE(split(LineFormat::kPlain, "Tuesday 10:41 app").time.has_value());
+  // JSON lines (zap, etcd): matched whole, the time from ts/time/timestamp.
+  std::string_view zap = R"({"level":"warn","ts":"2026-11-29T10:41:02.123Z","msg":"slow"})";
+  EXPECT_EQ(detect({zap}), LineFormat::kPlain);
+  Split z = split(LineFormat::kPlain, zap);
+  EXPECT_EQ(z.time, k104102);
+  EXPECT_EQ(z.message, zap);
+  EXPECT_EQ(split(LineFormat::kPlain, R"({"level":"info","ts":1795948862.5,"msg":"x"})").time,
+            k104102);
+  EXPECT_FALSE(split(LineFormat::kPlain, R"({"ts":"soon"})").time.has_value());
 }
 
 TEST(LineFormatTest, MajorityDecides) {

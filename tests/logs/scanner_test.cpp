@@ -187,6 +187,7 @@ TEST_F(ScannerTest, FoldersGzAndTruncatedGz) {
   std::string z = gzip("panic: early\n" + many + "panic: late\n");
   write("c/cut.log.gz", z.substr(0, z.size() / 2));
   write("a/empty.log", "");
+  write("a/pods.json", "{\"message\": \"panic: in an object, not a log\"}\n");
   std::vector<std::string> paths = {dir_.string(), (dir_ / "missing").string()};
   LogScan s = scan_paths(paths, sigs_, *matcher_, options_);
   ASSERT_EQ(s.files.size(), 5u);
