@@ -15,6 +15,7 @@
 #include "analyzers/common/catalog_gaps.h"
 #include "analyzers/registry.h"
 #include "cli/live.h"
+#include "cli/logs.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
 #include "report/report.h"
@@ -368,6 +369,7 @@ int main_impl(int argc, char** argv) {
       "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
       "  ktriage diagnose --context prod -A             the live cluster, read-only\n"
       "  ktriage collect -o prod.tar.gz                 a bundle to diagnose anywhere\n"
+      "  journalctl -u kubelet | ktriage logs -         known failures in logs\n"
       "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
       "error.");
 
@@ -418,6 +420,9 @@ int main_impl(int argc, char** argv) {
                           "Write into DIR/v3 instead of ~/.cache/ktriage/openapi/<X.Y>");
   add_live(*schema_pull, live);
 
+  LogsFlags logs_flags;
+  auto* logs = add_logs_command(app, logs_flags);
+
   bool rules_json = false;
   bool rules_markdown = false;
   auto* rules =
@@ -441,6 +446,7 @@ int main_impl(int argc, char** argv) {
   if (why->parsed()) return run_why(resource, why_paths, flags, live);
   if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
+  if (logs->parsed()) return run_logs(logs_flags);
   if (rules->parsed()) return rules_markdown ? list_rules_markdown() : list_rules(rules_json);
   return kExitUsage;
 }

@@ -37,6 +37,19 @@ void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
 
 }  // namespace
 
+UnixSeconds unix_seconds(int year, unsigned month, unsigned day, int hour, int minute,
+                         int second) noexcept {
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+int utc_year(UnixSeconds t) noexcept {
+  std::int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  return y;
+}
+
 std::optional<UnixSeconds> parse_rfc3339(std::string_view s) noexcept {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (s.size() < 20 || s[4] != '-' || s[7] != '-' ||

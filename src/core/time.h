@@ -15,6 +15,11 @@ using UnixSeconds = std::int64_t;
 /// Parses "2026-11-29T10:42:00Z", "2026-11-29T10:42:00.123456Z", "2026-11-29T12:42:00+02:00".
 /// Returns nullopt for anything else (including "" and null).
 std::optional<UnixSeconds> parse_rfc3339(std::string_view text) noexcept;
+/// Seconds since the epoch of a UTC civil time (proleptic Gregorian); no range checks.
+UnixSeconds unix_seconds(int year, unsigned month, unsigned day, int hour, int minute,
+                         int second) noexcept;
+/// The UTC calendar year of `t`.
+int utc_year(UnixSeconds t) noexcept;
 
 /// "2026-11-29 10:42 UTC"
 std::string format_utc_minute(UnixSeconds t);

@@ -1,0 +1,47 @@
+// Matches log messages against every signature at once: one Vectorscan block database of all
+// patterns (HS_FLAG_SINGLEMATCH), and RE2 for the few patterns Vectorscan rejects. Owns the
+// compiled database and scratch space; never reads files and never keeps a message.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/expected.h"
+#include "logs/signature.h"
+
+namespace ktriage::logs {
+
+class Matcher {
+ public:
+  /// Compiles the patterns of `signatures` (kept by index, so the caller keeps the vector).
+  /// A pattern Vectorscan rejects is compiled with RE2 instead and a note says so; a pattern
+  /// neither accepts, or one that matches the empty string, is an error "FILE:LINE: signature
+  /// ID: pattern ...: why". Cost: the Vectorscan compile, ~1 ms per pattern.
+  static Expected<Matcher> compile(std::span<const Signature> signatures);
+
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
+  ~Matcher();
+
+  /// Indexes (into the compile-time signatures) of every signature matching `message`, in
+  /// ascending order, into `out` (cleared first). Each index at most once. Not thread-safe
+  /// (one scratch space); O(message) plus the RE2 fallbacks.
+  void match(std::string_view message, std::vector<std::uint32_t>& out);
+
+  /// "signature ID: Vectorscan: why; matched with RE2" for each fallback.
+  const std::vector<std::string>& notes() const noexcept { return notes_; }
+  /// How many patterns run on RE2.
+  std::size_t fallback_count() const noexcept;
+
+ private:
+  struct Impl;
+  explicit Matcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::vector<std::string> notes_;
+};
+
+}  // namespace ktriage::logs

@@ -1,0 +1,18 @@
+// UTF-8 checks for log lines: whether a line is valid text, and where to cut one without
+// splitting a character. Pure functions on bytes.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace ktriage::logs {
+
+/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points over
+/// U+10FFFF). ASCII runs are checked 8 bytes at a time. O(s).
+bool valid_utf8(std::string_view s) noexcept;
+
+/// The longest prefix of `s` of at most `max` bytes that does not end inside a multi-byte
+/// character. O(1).
+std::string_view utf8_prefix(std::string_view s, std::size_t max) noexcept;
+
+}  // namespace ktriage::logs
