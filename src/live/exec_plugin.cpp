@@ -23,6 +23,7 @@
 #include "core/json_text.h"
 #include "core/redact.h"
 #include "core/time.h"
+#include "live/base64.h"
 
 extern char** environ;
 
@@ -31,31 +32,6 @@ namespace {
 
 constexpr std::size_t kMaxOutput = 4 << 20;  // a credential is a few KiB; more is a broken plugin
 constexpr int kStderrLines = 5;              // of a failed plugin's stderr, in the error message
-
-std::string base64(std::string_view in) {
-  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += table[(n >> 18) & 63];
-    out += table[(n >> 12) & 63];
-    out += table[(n >> 6) & 63];
-    out += table[n & 63];
-  }
-  if (i < in.size()) {
-    unsigned n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += table[(n >> 18) & 63];
-    out += table[(n >> 12) & 63];
-    out += i + 1 < in.size() ? table[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 std::string plugin_name(const RestConfig& config) {
   std::string name = "exec plugin \"" + config.exec->command + "\"";
@@ -278,7 +254,7 @@ std::string exec_info_json(const ExecConfig& exec, const RestConfig& config,
     if (config.insecure_skip_tls_verify) out += ",\"insecure-skip-tls-verify\":true";
     if (!ca_pem.empty()) {
       out += ",\"certificate-authority-data\":";
-      append_json_string(out, base64(ca_pem));
+      append_json_string(out, base64_encode(ca_pem));
     }
     if (!config.proxy_url.empty()) {
       out += ",\"proxy-url\":";

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "live/base64.h"
 #include "live/rest_config.h"
 #include "load/document.h"
 
@@ -178,41 +179,6 @@ std::vector<std::string> split_paths(const std::string& list) {
     std::string p = list.substr(start, end - start);
     if (!p.empty() && seen.insert(p).second) out.push_back(std::move(p));
     start = end + 1;
-  }
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view in) {
-  std::string clean;
-  for (char c : in) {
-    if (c != '\n' && c != '\r') clean += c;
-  }
-  if (clean.size() % 4 != 0) return std::nullopt;
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < clean.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = clean[i + k];
-      if (c == '=' && i + 4 == clean.size() && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else if (pad > 0 || (v[k] = value(c)) < 0) {
-        return std::nullopt;
-      }
-    }
-    const unsigned n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out += static_cast<char>((n >> 16) & 0xff);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(n & 0xff);
   }
   return out;
 }

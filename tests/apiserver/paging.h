@@ -6,13 +6,14 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+
 #include <string_view>
+#include "live/base64.h"
 
 namespace ktriage::testing {
 
-std::string base64_encode(std::string_view data);
-/// Standard or URL alphabet, padding optional. nullopt on other characters.
-std::optional<std::string> base64_decode(std::string_view text);
+using ktriage::base64_decode;  // live/base64.h
+using ktriage::base64_encode;
 
 struct ContinueToken {
   std::int64_t resource_version = 0;
