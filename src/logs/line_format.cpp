@@ -40,19 +40,18 @@ std::size_t klog_header(std::string_view s, int year, std::optional<UnixSeconds>
   return close + 2;
 }
 
-// Removes a klog header from an inner message, taking its time when the outer line had none.
-void strip_klog(ParsedLine& out, int year) {
+// An inner message that is a klog line gives its time when the outer line had none. The klog
+// header stays in the message: signatures are written against klog lines as the components
+// print them (some name the source file, "kubelet.go:[0-9]+] node ... not found").
+void inner_klog_time(ParsedLine& out, int year) {
   std::optional<UnixSeconds> inner;
-  std::size_t n = klog_header(out.message, year, inner);
-  if (n == 0) return;
-  out.message.remove_prefix(n);
-  if (!out.time) out.time = inner;
+  if (klog_header(out.message, year, inner) > 0 && !out.time) out.time = inner;
 }
 
+// The whole line is the message (see inner_klog_time).
 bool parse_klog(std::string_view line, int year, ParsedLine& out) {
-  std::size_t n = klog_header(line, year, out.time);
-  if (n == 0) return false;
-  out.message = line.substr(n);
+  if (klog_header(line, year, out.time) == 0) return false;
+  out.message = line;
   return true;
 }
 
@@ -307,7 +306,7 @@ bool parse_line(LineFormat f, std::string_view line, int year, std::string& scra
       ok = parse_docker_json(line, scratch, out);
       break;
   }
-  if (ok && nested) strip_klog(out, year);
+  if (ok && nested) inner_klog_time(out, year);
   return ok;
 }
 

@@ -39,8 +39,9 @@ struct ParsedLine {
 
 /// Splits `line` as format `f`. Returns false when the line is not in that format (the caller
 /// then treats it as plain text). Year-less times (klog, journal short) are put in `year`.
-/// A message that is itself a klog line (kubelet under journald, apiserver in a container) has
-/// its klog header removed and its time used when the outer line has none. O(line).
+/// A klog line is its own message, header included (signatures are written against klog lines as
+/// printed); a message that is itself a klog line (kubelet under journald, apiserver in a
+/// container) gives its time when the outer line has none. O(line).
 bool parse_line(LineFormat f, std::string_view line, int year, std::string& scratch,
                 ParsedLine& out);
 

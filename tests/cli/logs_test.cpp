@@ -66,8 +66,9 @@ TEST_F(LogsCliTest, TextReportOfPlantedFailures) {
   EXPECT_NE(out.find("2 lines (kubelet), first 2026-11-29T10:41:02Z, last 2026-11-29T10:44:02Z"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("planted/nodes/n1/kubelet.log:2: \"Skipping pod synchronization\""),
-            std::string::npos);
+  EXPECT_NE(
+      out.find("planted/nodes/n1/kubelet.log:2: E1129 10:41:02.123456    1234 kubelet.go:2386]"),
+      std::string::npos);
   EXPECT_NE(out.find("✗ CRITICAL  app-java-out-of-memory  [APP-JAVA-OUT-OF-MEMORY]"),
             std::string::npos);
   EXPECT_NE(out.find("planted/logs/shop/web-1/web.log:2: Exception in thread"), std::string::npos);

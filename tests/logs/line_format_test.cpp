@@ -40,7 +40,7 @@ TEST(LineFormatTest, Klog) {
   Split s = split(LineFormat::kKlog, line);
   ASSERT_TRUE(s.ok);
   EXPECT_EQ(s.time, k104102);
-  EXPECT_EQ(s.message, "\"Skipping pod synchronization\" err=\"x\"");
+  EXPECT_EQ(s.message, line);  // whole, header included
   EXPECT_TRUE(split(LineFormat::kKlog, "F1129 10:41:02 7 main.go:9]").ok);
   EXPECT_FALSE(split(LineFormat::kKlog, "X1129 10:41:02.1 1 a.go:1] no").ok);
   EXPECT_FALSE(split(LineFormat::kKlog, "E1399 10:41:02.1 1 a.go:1] bad month").ok);
@@ -80,7 +80,7 @@ TEST(LineFormatTest, JournalShort) {
   ASSERT_TRUE(s.ok);
   EXPECT_EQ(s.time, k104102);
   EXPECT_EQ(s.identifier, "kubelet");
-  EXPECT_EQ(s.message, "PLEG is not healthy");  // the inner klog header goes too
+  EXPECT_EQ(s.message, "E1129 10:41:02.000001 1234 kubelet.go:1] PLEG is not healthy");
   Split kernel = split(LineFormat::kJournalShort, "Nov  9 10:41:02 n kernel: Out of memory");
   ASSERT_TRUE(kernel.ok);
   EXPECT_EQ(kernel.identifier, "kernel");
@@ -141,10 +141,10 @@ TEST(LineFormatTest, Cri) {
   EXPECT_EQ(p.message, "part one ");
   EXPECT_TRUE(split(LineFormat::kCri, "2026-11-29T10:41:02.2Z stdout F").ok);  // empty line
   EXPECT_FALSE(split(LineFormat::kCri, "2026-11-29T10:41:02.2Z stdin F x").ok);
-  // apiserver in a container: klog inside CRI
+  // apiserver in a container: klog inside CRI, kept whole
   Split klog = split(LineFormat::kCri,
                      "2026-11-29T10:41:02Z stderr F E1129 10:41:02.1 1 etcd.go:1] timeout");
-  EXPECT_EQ(klog.message, "timeout");
+  EXPECT_EQ(klog.message, "E1129 10:41:02.1 1 etcd.go:1] timeout");
 }
 
 TEST(LineFormatTest, DockerJsonFile) {
