@@ -29,17 +29,6 @@ std::string continue_token(const std::string& body) {
                                        : std::string(head.substr(start, end - start));
 }
 
-std::string encode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-      out.push_back(static_cast<char>(c));
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,7 +76,7 @@ int main(int argc, char** argv) {
       std::string token;
       do {
         std::string path = fmt::format("{}?limit={}", paths[i], chunk);
-        if (!token.empty()) path += "&continue=" + encode(token);
+        if (!token.empty()) path += "&continue=" + ktriage::url_escape(token);
         auto r = client.get(path);
         if (!r || r->status != 200) {
           failures += r && r->status == 404 ? 0 : 1;

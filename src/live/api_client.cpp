@@ -346,6 +346,15 @@ ClientStats ApiClient::stats() const {
 
 const RestConfig& ApiClient::config() const { return impl_->config; }
 
+std::string url_escape(std::string_view text) {
+  std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  char* escaped = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
+  if (escaped == nullptr) return {};
+  std::string out(escaped);
+  curl_free(escaped);
+  return out;
+}
+
 std::string status_message(std::string_view body) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;

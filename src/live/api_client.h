@@ -73,6 +73,10 @@ class ApiClient {
   std::unique_ptr<Impl> impl_;
 };
 
+/// `text` percent-encoded for a URL query value (libcurl's curl_easy_escape: RFC 3986
+/// unreserved characters kept, everything else %XX). Continue tokens are base64 with `+/=`.
+std::string url_escape(std::string_view text);
+
 /// The `message` of a Kubernetes Status body ({"kind":"Status","message":...}), or "" when the
 /// body is not one.
 std::string status_message(std::string_view body);

@@ -105,18 +105,6 @@ constexpr std::string_view kMetadataAccept =
     "application/json;as=Table;g=meta.k8s.io;v=v1,"
     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
-std::string percent_encode(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
 /// One resource to list: at one group-version, in all namespaces (or cluster-scoped), and, when
 /// that is refused and -n names a namespace, in the namespaces diagnosis needs.
 struct ListTask {
@@ -307,7 +295,7 @@ class Fetcher {
       std::string path = base + "?";
       if (paginate) path += fmt::format("limit={}&", options_.page_size);
       if (t.spec->page == PageKind::kSecretMeta) path += "includeObject=Metadata&";
-      if (!token.empty()) path += "continue=" + percent_encode(token) + "&";
+      if (!token.empty()) path += "continue=" + url_escape(token) + "&";
       path.pop_back();
       auto r = client_.get(path, accept);
       if (!r) {
@@ -469,7 +457,7 @@ class Fetcher {
       LogTask& l = logs[i];
       std::string path =
           fmt::format("/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={}&limitBytes={}{}",
-                      l.c.ns, l.c.pod, percent_encode(l.c.container), options_.log_tail_lines,
+                      l.c.ns, l.c.pod, url_escape(l.c.container), options_.log_tail_lines,
                       options_.log_limit_bytes, l.previous ? "&previous=true" : "");
       auto r = client_.get(path, "text/plain, */*");
       if (r && r->status == 200 && !r->body.empty()) {  // an empty log tells nothing

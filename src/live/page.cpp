@@ -305,7 +305,7 @@ class RedactingWriter {
           key_names_only(data);  // opaque bytes: nothing diagnosis reads, anything may hide there
           continue;
         }
-        if (kind_ == PageKind::kEvent && (k == "message" || k == "note")) {
+        if (kind_ == PageKind::kEvent && k == "note") {  // "message" is masked anywhere, below
           key(k, first);
           masked_string(field.value);
           continue;
