@@ -352,7 +352,8 @@ bool ingress_controller_image(std::string_view image) {
           image.find("ingress-nginx") != std::string_view::npos);
 }
 
-// Containers worth a log: restarted, crash-looping, or ended with a non-zero exit code; and
+// Containers worth a log: restarted, crash-looping, ended with a non-zero exit code, or running
+// but not ready; and
 // Ingress controllers, whose logs name the Services they cannot route to.
 void note_wanted_logs(element pod, std::vector<WantedLog>& out) {
   std::string_view ns, name;
@@ -370,7 +371,12 @@ void note_wanted_logs(element pod, std::vector<WantedLog>& out) {
       const bool failed_exit =
           st["state"]["terminated"]["exitCode"].get_int64().get(exit_code) == simdjson::SUCCESS &&
           exit_code != 0;
-      if (container.empty() || !(restarts > 0 || waiting_failed(reason) || failed_exit)) continue;
+      // Running but not ready: its readiness probe fails, and its log usually says why.
+      bool ready = true;
+      const bool unready = st["state"]["running"].error() == simdjson::SUCCESS &&
+                           st["ready"].get_bool().get(ready) == simdjson::SUCCESS && !ready;
+      if (container.empty() || !(restarts > 0 || waiting_failed(reason) || failed_exit || unready))
+        continue;
       out.push_back(WantedLog{std::string(ns), std::string(name), std::string(container),
                               restarts > 0, true});
     }

@@ -22,7 +22,8 @@ enum class PageKind {
 /// The annotation that marks a Secret read as metadata only (its key names are unknown).
 inline constexpr std::string_view kDataNotCollectedAnnotation = "ktriage.io/data";
 
-/// A container whose log diagnosis reads: one that failed or restarted (crash causes), or an
+/// A container whose log diagnosis reads: one that failed, restarted (crash causes) or runs
+/// without being ready (readiness failures), or an
 /// Ingress controller's (it logs which Services have no endpoints).
 struct WantedLog {
   std::string ns, pod, container;

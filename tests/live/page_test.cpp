@@ -196,13 +196,19 @@ TEST(LivePage, NotesWantedLogsOnly) {
   rewrite(R"({"items":[
     {"metadata":{"namespace":"a","name":"crash"},"status":{"containerStatuses":[
       {"name":"app","restartCount":4,"state":{"waiting":{"reason":"CrashLoopBackOff"}}},
-      {"name":"side","restartCount":0,"state":{"running":{}}}]}},
+      {"name":"side","restartCount":0,"ready":true,"state":{"running":{}}}]}},
     {"metadata":{"namespace":"a","name":"exit"},"status":{"initContainerStatuses":[
       {"name":"init","restartCount":0,"state":{"terminated":{"exitCode":3}}}]}},
     {"metadata":{"namespace":"a","name":"ok"},"status":{"containerStatuses":[
-      {"name":"app","restartCount":0,"state":{"terminated":{"exitCode":0}}}]}}]})",
+      {"name":"app","restartCount":0,"state":{"terminated":{"exitCode":0}}}]}},
+    {"metadata":{"namespace":"a","name":"unready"},"status":{"containerStatuses":[
+      {"name":"app","restartCount":0,"ready":false,"state":{"running":{}}}]}},
+    {"metadata":{"namespace":"a","name":"starting"},"status":{"containerStatuses":[
+      {"name":"app","restartCount":0,"ready":false,"state":{"waiting":{"reason":"ContainerCreating"}}}]}}]})",
           PageKind::kPod, &info);
-  ASSERT_EQ(info.wanted.size(), 2u);
+  ASSERT_EQ(info.wanted.size(), 3u);
+  EXPECT_EQ(info.wanted[2].pod, "unready");
+  EXPECT_FALSE(info.wanted[2].previous);
   EXPECT_EQ(info.wanted[0].pod, "crash");
   EXPECT_EQ(info.wanted[0].container, "app");
   EXPECT_TRUE(info.wanted[0].previous);
