@@ -193,8 +193,10 @@ void add_log(const LogPath& where, std::string_view display_path, std::string_vi
     log.node = where.node;
     log.component = where.component;
     log.file = std::string(display_path);
-    log.text.assign(
-        data.substr(data.size() > 4 * kLogTailBytes ? data.size() - 4 * kLogTailBytes : 0));
+    const std::size_t from = data.size() > 4 * kLogTailBytes ? data.size() - 4 * kLogTailBytes : 0;
+    log.first_line = 1 + static_cast<std::uint32_t>(std::count(
+                             data.begin(), data.begin() + static_cast<long>(from), '\n'));
+    log.text.assign(data.substr(from));
     out.node_logs.push_back(std::move(log));
     return;
   }

@@ -10,20 +10,6 @@
 namespace ktriage::logs {
 namespace {
 
-// The first sentence of a signature's meaning, for the one-line summary.
-std::string_view first_sentence(std::string_view text) {
-  std::size_t end = text.find(". ");
-  if (end != std::string_view::npos) return text.substr(0, end);
-  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
-  return text;
-}
-
-std::string when(const Hit& h) {
-  if (!h.first) return "time unknown";
-  if (*h.first == *h.last) return format_rfc3339(*h.first);
-  return fmt::format("first {}, last {}", format_rfc3339(*h.first), format_rfc3339(*h.last));
-}
-
 void add_file_issues(const FileStats& f, std::vector<InputIssue>& issues) {
   auto issue = [&](std::string message, bool skipped) {
     issues.push_back(InputIssue{SourceLocation{f.path, {}}, std::move(message), skipped});
@@ -37,6 +23,28 @@ void add_file_issues(const FileStats& f, std::vector<InputIssue>& issues) {
 }
 
 }  // namespace
+
+std::string_view first_sentence(std::string_view text) {
+  std::size_t end = text.find(". ");
+  if (end != std::string_view::npos) return text.substr(0, end);
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  return text;
+}
+
+std::string hit_times(const Hit& h) {
+  if (!h.first) return "time unknown";
+  if (*h.first == *h.last) return format_rfc3339(*h.first);
+  return fmt::format("first {}, last {}", format_rfc3339(*h.first), format_rfc3339(*h.last));
+}
+
+Evidence sample_evidence(const Sample& s) {
+  Evidence e;
+  e.kind = Evidence::Kind::kLog;
+  e.file = s.file;
+  e.line = static_cast<std::uint32_t>(std::min<std::uint64_t>(s.line, UINT32_MAX));
+  e.value = s.text;
+  return e;
+}
 
 ObjectRef object_of_log(std::string_view path) {
   if (auto where = classify_log_path(path)) {
@@ -68,15 +76,8 @@ Diagnosis to_diagnosis(const LogScan& scan, std::span<const Signature> signature
                             hit.count == 1 ? "" : "s", file.path);
     f.evidence.push_back(Evidence::note(fmt::format("{} matching line{} of {} ({}), {}", hit.count,
                                                     hit.count == 1 ? "" : "s", file.path,
-                                                    sig.component, when(hit))));
-    for (const Sample& s : hit.samples) {
-      Evidence e;
-      e.kind = Evidence::Kind::kLog;
-      e.file = s.file;
-      e.line = static_cast<std::uint32_t>(std::min<std::uint64_t>(s.line, UINT32_MAX));
-      e.value = s.text;
-      f.evidence.push_back(std::move(e));
-    }
+                                                    sig.component, hit_times(hit))));
+    for (const Sample& s : hit.samples) f.evidence.push_back(sample_evidence(s));
     f.fix = sig.fix;
     d.findings.push_back(std::move(f));
   }

@@ -16,6 +16,15 @@ namespace ktriage::logs {
 /// input summary lists files read and, as issues, read errors and skipped lines. O(hits).
 Diagnosis to_diagnosis(const LogScan& scan, std::span<const Signature> signatures);
 
+/// The first sentence of a signature's meaning, without its full stop: for one-line summaries.
+std::string_view first_sentence(std::string_view meaning);
+
+/// When a hit's lines were written: "first T1, last T2", "T" (one time) or "time unknown".
+std::string hit_times(const Hit& hit);
+
+/// A sample line as log evidence (file, line, text).
+Evidence sample_evidence(const Sample& sample);
+
 /// The object a log file is about: Node for node logs (nodes/<node>/kubelet.log), Pod for
 /// container logs in the layouts ktriage reads, else File with the path as name.
 ObjectRef object_of_log(std::string_view path);

@@ -42,7 +42,8 @@ struct NodeLog {
   std::string node;
   std::string component;  ///< "kubelet", "docker", "containerd", or the file's stem
   std::string file;
-  std::string text;
+  std::uint32_t first_line = 1;  ///< line number in `file` of the first line kept in `text`
+  std::string text;              ///< the last 4 * kLogTailBytes of the file
 };
 
 /// Bytes of a container log kept from its end. 256 KiB holds the last few thousand lines, far
