@@ -18,6 +18,7 @@ const AnalyzerDef& nodes_analyzer();
 const AnalyzerDef& ingress_analyzer();
 const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
+const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
 const AnalyzerDef& events_analyzer();
@@ -38,6 +39,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       services_analyzer(),
       ingress_analyzer(),
       addons_analyzer(),
+      namespaces_analyzer(),
       workloads_analyzer(),
       events_analyzer(),
   };

@@ -308,7 +308,9 @@ int list_rules_markdown() {
     const Rule& r = *e.rule;
     std::cout << fmt::format(
         "| `{}` | {} | {} | {} | {} |\n", r.id, to_string(r.severity),
-        r.catalog.empty() ? "per event reason" : fmt::format("`{}`", r.catalog), r.title, r.fix);
+        r.catalog.empty() ? (r.id == "unexplained-warning-events" ? "per event reason" : "none")
+                          : fmt::format("`{}`", r.catalog),
+        r.title, r.fix);
   }
   std::cout << "\n## correlation (src/correlate/correlate.cpp)\n\n| rule | catalog | what it finds "
                "|\n| --- | --- | --- |\n";
