@@ -6,7 +6,10 @@
 // finding. https://kubernetes.io/docs/concepts/services-networking/ingress/
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -54,8 +57,25 @@ constexpr Rule kAlbReconcile{
     "Correct the annotations or rules the event names, or the AlbConfig listeners and quotas.",
     "https://www.alibabacloud.com/help/en/ack/serverless-kubernetes/user-guide/"
     "troubleshooting-alb-ingress-exceptions"};
+constexpr Rule kTlsSecret{
+    "ingress-tls-secret-invalid",
+    "",
+    Severity::kWarning,
+    "Ingress TLS names a Secret that is missing or holds no certificate: the controller serves "
+    "its default self-signed certificate for those hosts",
+    "Create the kubernetes.io/tls Secret (tls.crt, tls.key) in the Ingress's namespace, or fix "
+    "secretName; with cert-manager, fix the Certificate that should issue it.",
+    "https://kubernetes.io/docs/concepts/services-networking/ingress/#tls"};
+constexpr Rule kConflict{
+    "ingress-host-path-conflict",
+    "",
+    Severity::kWarning,
+    "Two Ingresses of one class route the same host and path to different backends: only the "
+    "oldest one's rule is served",
+    "Keep one rule per host and path: delete or change the newer Ingress's path or host.",
+    "https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/"};
 constexpr Rule kRules[] = {kServiceNotFound, kPortNotFound, kNoReadyEndpoints, kClassNotFound,
-                           kAlbReconcile};
+                           kAlbReconcile,    kTlsSecret,    kConflict};
 
 // One backend reference of an Ingress: where it is (".spec.rules[0].http.paths[1].backend"), the
 // Service name, and its port as a name or a number (one of them set).
@@ -297,8 +317,140 @@ void check_alb_events(const Cluster& cluster, const Object& ing, FindingSink& si
   }
 }
 
+// spec.tls[].secretName: the Secret must be in the Ingress's namespace and hold tls.crt and
+// tls.key (ingress-nginx reads any Secret with those keys; type kubernetes.io/tls guarantees
+// them). Without a certificate the controller serves its "Kubernetes Ingress Controller Fake
+// Certificate" for those hosts, and clients fail TLS verification.
+void check_tls(const Cluster& cluster, const Object& ing, FindingSink& sink) {
+  const auto tls = ing.spec()["tls"].items();
+  for (std::size_t i = 0; i < tls.size(); ++i) {
+    const std::string_view name = tls[i]["secretName"].str();
+    if (name.empty()) continue;  // the controller's default certificate, by design
+    std::vector<std::string> hosts;
+    for (const Value& h : tls[i]["hosts"].items()) hosts.emplace_back(h.str());
+    const std::string host_text =
+        hosts.empty() ? "its hosts" : fmt::format("{}", fmt::join(hosts, ", "));
+    const std::string path = fmt::format(".spec.tls[{}].secretName", i);
+    const Object* secret = cluster.find("Secret", ing.ns, name);
+    std::string problem;
+    std::vector<Evidence> facts;
+    if (secret == nullptr) {
+      std::vector<std::string_view> elsewhere;
+      for (const Object* s : cluster.of_kind("Secret")) {
+        if (s->name == name && s->ns != ing.ns) elsewhere.push_back(s->ns);
+      }
+      problem = fmt::format(
+          "which does not exist in namespace {}{}", ing.ns,
+          elsewhere.empty() ? "" : fmt::format(" (it exists in {})", fmt::join(elsewhere, ", ")));
+      for (const Object* c : cluster.of_kind("Certificate")) {
+        if (c->ns == ing.ns && c->spec()["secretName"].str() == name) {
+          facts.push_back(Evidence::note(fmt::format(
+              "certificate/{} (cert-manager) should write this Secret: it has not issued it yet",
+              c->name)));
+        }
+      }
+    } else {
+      const std::string_view type = (*secret)["type"].str();
+      const bool keys_known = secret->annotations()["ktriage.io/data"].str() != "not-collected";
+      const Value& data = (*secret)["data"];
+      const bool has_keys = data.contains("tls.crt") && data.contains("tls.key");
+      if (type == "kubernetes.io/tls" || (keys_known && has_keys) ||
+          (!keys_known && (type.empty() || type == "Opaque")))
+        continue;
+      problem =
+          fmt::format("which holds no certificate (type {}{})", type.empty() ? "unknown" : type,
+                      keys_known ? ", no tls.crt and tls.key keys" : "");
+      facts.push_back(Evidence::field(kubectl_name(*secret), ".type",
+                                      type.empty() ? "(unset)" : std::string(type)));
+    }
+    Finding& f = sink.add(kTlsSecret, ing,
+                          fmt::format("Ingress {} serves {} over TLS with Secret {}, {}: clients "
+                                      "get the controller's default self-signed certificate",
+                                      ing.name, host_text, name, problem),
+                          name);
+    f.evidence.push_back(field_evidence(ing, path, name));
+    for (Evidence& e : facts) f.evidence.push_back(std::move(e));
+    f.fix = fmt::format(
+        "Create Secret {0} in namespace {1} with the certificate of {2}: kubectl -n {1} create "
+        "secret tls {0} --cert=tls.crt --key=tls.key (or fix the Certificate that should issue "
+        "it, or {3} of Ingress {4}).",
+        name, ing.ns, host_text, path, ing.name);
+  }
+}
+
+std::string_view class_of(const Object& ing) {
+  const std::string_view cls = ing.spec()["ingressClassName"].str();
+  return cls.empty() ? ing.metadata()["annotations"]["kubernetes.io/ingress.class"].str() : cls;
+}
+
+// The same host and path in two Ingresses of one class: ingress-nginx serves the oldest
+// Ingress's rule (its admission webhook rejects the newer one with `host "H" and path "P" is
+// already defined in ingress NS/NAME`, internal/ingress/controller/controller.go); other
+// controllers merge them in unspecified order.
+void check_conflicts(const Cluster& cluster, FindingSink& sink) {
+  struct Route {
+    const Object* ing;
+    std::string field;
+    Backend backend;
+  };
+  std::map<std::tuple<std::string_view, std::string_view, std::string_view>, std::vector<Route>>
+      routes;  // (class, host, path)
+  for (const Object* ing : cluster.of_kind("Ingress")) {
+    const auto rules = ing->spec()["rules"].items();
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const auto paths = rules[i]["http"]["paths"].items();
+      for (std::size_t j = 0; j < paths.size(); ++j) {
+        const std::string field = fmt::format(".spec.rules[{}].http.paths[{}]", i, j);
+        routes[{class_of(*ing), rules[i]["host"].str(), paths[j]["path"].str()}].push_back(
+            Route{ing, field, read_backend(paths[j]["backend"], field + ".backend", "")});
+      }
+    }
+  }
+  for (auto& [key, list] : routes) {
+    if (list.size() < 2) continue;
+    std::stable_sort(list.begin(), list.end(), [](const Route& a, const Route& b) {
+      return a.ing->metadata()["creationTimestamp"].str() <
+             b.ing->metadata()["creationTimestamp"].str();
+    });
+    const Route& served = list.front();
+    for (std::size_t k = 1; k < list.size(); ++k) {
+      const Route& r = list[k];
+      if (r.ing == served.ing) continue;
+      if (r.backend.service == served.backend.service &&
+          port_text(r.backend) == port_text(served.backend))
+        continue;  // the same backend twice: redundant, not a fault
+      const auto& [cls, host, route] = key;
+      Finding& f = sink.add(
+          kConflict, *r.ing,
+          fmt::format("Ingress {} routes {}{} to Service {}, but Ingress {}/{} (older) routes the "
+                      "same host and path to Service {}: only the older rule is served",
+                      r.ing->name, host.empty() ? "any host" : host, route.empty() ? "/" : route,
+                      r.backend.service, served.ing->ns, served.ing->name, served.backend.service),
+          fmt::format("{}{}", host, route));
+      f.evidence.push_back(field_evidence(*r.ing, r.field,
+                                          fmt::format("host {} path {} -> {}:{}", host, route,
+                                                      r.backend.service, port_text(r.backend))));
+      f.evidence.push_back(
+          Evidence::field(kubectl_name(*served.ing), served.field,
+                          fmt::format("host {} path {} -> {}:{} (created {})", host, route,
+                                      served.backend.service, port_text(served.backend),
+                                      served.ing->metadata()["creationTimestamp"].str())));
+      f.evidence.push_back(field_evidence(*r.ing, ".metadata.creationTimestamp",
+                                          r.ing->metadata()["creationTimestamp"].str()));
+      if (!cls.empty()) f.evidence.push_back(Evidence::note(fmt::format("IngressClass {}", cls)));
+      f.fix = fmt::format(
+          "Keep one rule for {}{}: delete it from Ingress {} (kubectl -n {} edit ingress {}) or "
+          "from {}/{}, or give one a different path or host.",
+          host.empty() ? "any host" : host, route.empty() ? "/" : route, r.ing->name, r.ing->ns,
+          r.ing->name, served.ing->ns, served.ing->name);
+    }
+  }
+}
+
 void run(const AnalysisContext& ctx, FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
+  check_conflicts(cluster, sink);
+  const bool secrets_known = !cluster.of_kind("Secret").empty();
   // Without any Service in the snapshot a missing backend proves nothing.
   const bool services_known = !cluster.of_kind("Service").empty();
   for (const Object* ing : cluster.of_kind("Ingress")) {
@@ -312,6 +464,7 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     }
     check_class(cluster, *ing, sink);
     check_alb_events(cluster, *ing, sink);
+    if (secrets_known) check_tls(cluster, *ing, sink);
   }
 }
 

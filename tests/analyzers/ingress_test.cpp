@@ -175,5 +175,89 @@ TEST(IngressTest, BackendWithoutReadyEndpointsIsASymptomOfTheServiceFinding) {
   EXPECT_TRUE(with_rule(healthy, "ingress-backend-no-ready-endpoints").empty());
 }
 
+std::string secret(std::string_view name, std::string_view type, std::string_view data,
+                   std::string_view ns = "shop", std::string_view annotations = "{}") {
+  return "---\napiVersion: v1\nkind: Secret\nmetadata: {name: " + std::string(name) +
+         ", namespace: " + std::string(ns) + ", annotations: " + std::string(annotations) +
+         "}\ntype: " + std::string(type) + "\ndata: " + std::string(data) + "\n";
+}
+
+const std::string kTls = "  tls:\n  - hosts: [shop.example.com]\n    secretName: web-tls\n";
+
+TEST(IngressTest, TlsSecretMissingOrWithoutCertificateIsReported) {
+  const std::string base = ingress("shop", kV1Backend, kTls) + service("shop", "web");
+  // Missing here, present in another namespace; cert-manager's Certificate has not issued it.
+  auto missing = diagnose(*cluster_from_yaml(
+      base + secret("web-tls", "kubernetes.io/tls", "{tls.crt: eA==, tls.key: eA==}", "prod") +
+      "---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: web, namespace: "
+      "shop}\nspec: {secretName: web-tls}\n"));
+  auto r = with_rule(missing, "ingress-tls-secret-invalid");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->summary.find("does not exist in namespace shop (it exists in prod)"),
+            std::string::npos)
+      << r[0]->summary;
+  bool cert = false;
+  for (const Evidence& e : r[0]->evidence) cert |= e.value.find("certificate/web") == 0;
+  EXPECT_TRUE(cert);
+  EXPECT_NE(r[0]->fix.find("kubectl -n shop create secret tls web-tls"), std::string::npos);
+  // Present but of another type, without the keys.
+  auto wrong = diagnose(*cluster_from_yaml(
+      base + secret("web-tls", "kubernetes.io/dockerconfigjson", "{.dockerconfigjson: eA==}")));
+  auto w = with_rule(wrong, "ingress-tls-secret-invalid");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0]->summary.find("type kubernetes.io/dockerconfigjson"), std::string::npos);
+  // Fine: a TLS Secret; an Opaque one with both keys; a live snapshot's Opaque Secret whose
+  // keys were not collected; no Secrets in the snapshot at all (nothing to judge).
+  EXPECT_EQ(
+      count_rule(base + secret("web-tls", "kubernetes.io/tls", "{tls.crt: eA==, tls.key: eA==}"),
+                 "ingress-tls-secret-invalid"),
+      0u);
+  EXPECT_EQ(count_rule(base + secret("web-tls", "Opaque", "{tls.crt: eA==, tls.key: eA==}"),
+                       "ingress-tls-secret-invalid"),
+            0u);
+  EXPECT_EQ(count_rule(base + secret("web-tls", "Opaque", "{}", "shop",
+                                     "{ktriage.io/data: not-collected}"),
+                       "ingress-tls-secret-invalid"),
+            0u);
+  EXPECT_EQ(count_rule(base, "ingress-tls-secret-invalid"), 0u);
+}
+
+std::string named_ingress(std::string_view name, std::string_view created, std::string_view path,
+                          std::string_view service_name) {
+  return "---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: " +
+         std::string(name) + ", namespace: shop, creationTimestamp: '" + std::string(created) +
+         "'}\nspec:\n  ingressClassName: nginx\n  rules:\n  - host: shop.example.com\n    "
+         "http:\n      paths:\n      - path: " +
+         std::string(path) + "\n        pathType: Prefix\n        backend: {service: {name: " +
+         std::string(service_name) + ", port: {number: 80}}}\n";
+}
+
+TEST(IngressTest, SameHostAndPathInTwoIngressesServesOnlyTheOlder) {
+  const std::string svcs =
+      service("shop", "web", "[{port: 80}]") + service("shop", "web-v2", "[{port: 80}]");
+  auto f = diagnose(
+      *cluster_from_yaml(svcs + named_ingress("web-new", "2026-11-02T00:00:00Z", "/api", "web-v2") +
+                         named_ingress("web", "2026-10-01T00:00:00Z", "/api", "web")));
+  auto r = with_rule(f, "ingress-host-path-conflict");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->object.key(), "Ingress/shop/web-new");
+  EXPECT_NE(r[0]->summary.find("Ingress shop/web (older)"), std::string::npos) << r[0]->summary;
+  // Different paths, the same backend twice, or different classes: no conflict.
+  EXPECT_EQ(count_rule(svcs + named_ingress("a", "2026-11-02T00:00:00Z", "/api", "web-v2") +
+                           named_ingress("b", "2026-10-01T00:00:00Z", "/", "web"),
+                       "ingress-host-path-conflict"),
+            0u);
+  EXPECT_EQ(count_rule(svcs + named_ingress("a", "2026-11-02T00:00:00Z", "/api", "web") +
+                           named_ingress("b", "2026-10-01T00:00:00Z", "/api", "web"),
+                       "ingress-host-path-conflict"),
+            0u);
+  std::string other_class = named_ingress("a", "2026-11-02T00:00:00Z", "/api", "web-v2");
+  other_class.replace(other_class.find("ingressClassName: nginx"), 23, "ingressClassName: alb");
+  EXPECT_EQ(
+      count_rule(svcs + other_class + named_ingress("b", "2026-10-01T00:00:00Z", "/api", "web"),
+                 "ingress-host-path-conflict"),
+      0u);
+}
+
 }  // namespace
 }  // namespace ktriage
