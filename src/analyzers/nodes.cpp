@@ -1,9 +1,9 @@
 // Nodes: a node that is NotReady (the kubelet stopped reporting, PLEG, runtime down, CNI not
-// ready), node pressure conditions, NetworkUnavailable, cordoned nodes, kubelet version skew
-// against the API server, and what a lost node does to its pods (stale Unknown pods, pods stuck
-// Terminating) plus pods evicted under node pressure, grouped per node and resource.
+// ready), node pressure conditions, NetworkUnavailable, cordoned nodes, and what a lost node
+// does to its pods (stale Unknown pods, pods stuck Terminating) plus pods evicted under node
+// pressure, grouped per node and resource (versions are in versions.cpp).
 // Catalog: fault-catalog.md sections 10 and 13, POD-WAITING-NETWORK-NOT-READY,
-// NET-FLANNEL-ROUTE-NOT-CREATED, POD-PENDING-NODES-UNSCHEDULABLE, ACK-UPGRADE-VERSION-SKEW.
+// NET-FLANNEL-ROUTE-NOT-CREATED, POD-PENDING-NODES-UNSCHEDULABLE.
 // Pod findings are linked to their node's finding by correlate/nodes.cpp.
 //
 // Where the texts come from:
@@ -96,10 +96,6 @@ constexpr Rule kCordoned{"node-cordoned", "POD-PENDING-NODES-UNSCHEDULABLE", Sev
     "Node cordoned (spec.unschedulable): no new pods are scheduled on it",
     "kubectl uncordon NODE when the maintenance is over.",
     "https://kubernetes.io/docs/concepts/architecture/nodes/#manual-node-administration"};
-constexpr Rule kSkew{"node-kubelet-version-skew", "ACK-UPGRADE-VERSION-SKEW", kWarn,
-    "Kubelet version outside the supported skew of the API server",
-    "Upgrade the node pool's kubelet to the control plane's minor version before the next "
-    "control-plane upgrade.", "https://kubernetes.io/releases/version-skew-policy/#kubelet"};
 constexpr Rule kPodLost{"pod-node-unreachable", "POD-UNKNOWN-NODE-UNREACHABLE", kCrit,
     "Pod on a node that stopped reporting: its status is stale and it serves nothing",
     "Recover the node, or delete the Node so the pod's controller replaces the pod elsewhere.",
@@ -119,9 +115,9 @@ constexpr Rule kEvicted{"pods-evicted-node-pressure", "POD-EVICTED-NODE-PRESSURE
     "Set realistic requests/limits, add capacity, and delete the leftover Failed pods.",
     kPressureDoc};
 // clang-format on
-constexpr Rule kRules[] = {kStopped, kPleg,       kRuntime,        kCni,      kMemory,
-                           kDisk,    kPid,        kNetUnavailable, kCordoned, kSkew,
-                           kPodLost, kPodNetwork, kTerminating,    kEvicted};
+constexpr Rule kRules[] = {kStopped,    kPleg,        kRuntime,        kCni,      kMemory,
+                           kDisk,       kPid,         kNetUnavailable, kCordoned, kPodLost,
+                           kPodNetwork, kTerminating, kEvicted};
 
 // A pod Terminating this long after its deletionTimestamp (which already includes the grace
 // period) is stuck: a healthy kubelet confirms the kill within seconds of the deadline.
@@ -310,55 +306,6 @@ void report_cordoned(const AnalysisContext& ctx, const Object& node, FindingSink
   f.fix = fmt::format(
       "If the maintenance (drain, node pool upgrade, repair) is over: kubectl uncordon {}.",
       node.name);
-}
-
-// Version skew policy (kubernetes.io/releases/version-skew-policy): the kubelet must not be newer
-// than kube-apiserver and may be up to three minor versions older (two before v1.28).
-void report_skew(const AnalysisContext& ctx, FindingSink& sink) {
-  const auto& server = ctx.cluster.server_version();
-  if (!server) return;
-  const auto api = kubelet_minor_version(*server);
-  if (!api) return;
-  const int allowed = api->second >= 28 ? 3 : 2;
-  std::map<std::string, std::vector<const Object*>> by_version;
-  for (const Object* node : ctx.cluster.of_kind("Node")) {
-    const std::string_view kv = node->status()["nodeInfo"]["kubeletVersion"].str();
-    const auto k = kubelet_minor_version(kv);
-    if (!k || k->first != api->first) continue;
-    if (k->second > api->second || api->second - k->second > allowed) {
-      by_version[std::string(kv)].push_back(node);
-    }
-  }
-  for (auto& [version, nodes] : by_version) {
-    std::sort(nodes.begin(), nodes.end(),
-              [](const Object* a, const Object* b) { return a->name < b->name; });
-    const Object& first = *nodes.front();
-    const bool newer = kubelet_minor_version(version)->second > api->second;
-    Finding& f = sink.add(
-        kSkew, first,
-        fmt::format("Kubelet {} on {} node{} is {} the API server {} (supported: {}.{} to {}.{})",
-                    version, nodes.size(), nodes.size() == 1 ? "" : "s",
-                    newer ? "newer than" : "too old for", *server, api->first,
-                    std::max(0, api->second - allowed), api->first, api->second),
-        version);
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      // Five nodes show the fact; the rest are listed in also_affects.
-      if (i < 5) {
-        f.evidence.push_back(field_evidence(*nodes[i], ".status.nodeInfo.kubeletVersion", version));
-      }
-      if (i > 0) f.also_affects.push_back(nodes[i]->ref());
-    }
-    f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
-    f.fix = newer ? fmt::format(
-                        "Upgrade the control plane to {}.{} first, or run kubelet {}.{} on these "
-                        "nodes: the kubelet must never be newer than the API server.",
-                        api->first, kubelet_minor_version(version)->second, api->first, api->second)
-                  : fmt::format(
-                        "Upgrade these nodes' node pool to {}.{} (drain with PDBs respected: "
-                        "kubectl drain NODE --ignore-daemonsets --delete-emptydir-data) before any "
-                        "further control-plane upgrade; move Docker nodes to containerd first.",
-                        api->first, api->second);
-  }
 }
 
 // What the analyzer knows about each node, by name.
@@ -552,7 +499,6 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     }
     report_cordoned(ctx, *node, sink);
   }
-  report_skew(ctx, sink);
   std::map<std::pair<std::string, std::string>, std::vector<const Object*>> evicted;
   for (const Object* pod : ctx.cluster.of_kind("Pod")) {
     const PodView pv(*pod);

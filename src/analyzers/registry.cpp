@@ -15,6 +15,7 @@ const AnalyzerDef& crashes_analyzer();
 const AnalyzerDef& readiness_analyzer();
 const AnalyzerDef& services_analyzer();
 const AnalyzerDef& nodes_analyzer();
+const AnalyzerDef& versions_analyzer();
 const AnalyzerDef& ingress_analyzer();
 const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
@@ -34,6 +35,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       crashes_analyzer(),
       readiness_analyzer(),
       nodes_analyzer(),
+      versions_analyzer(),
       storage_analyzer(),
       volumes_analyzer(),
       services_analyzer(),

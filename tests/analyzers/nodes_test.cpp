@@ -1,4 +1,4 @@
-// Nodes: NotReady per cause, pressure conditions, cordon, version skew, pods on a lost node,
+// Nodes: NotReady per cause, pressure conditions, cordon, pods on a lost node,
 // pods stuck Terminating, evictions grouped per node and resource; each with its negative.
 #include <gtest/gtest.h>
 
@@ -245,29 +245,6 @@ TEST(NodesTest, CordonedNodeIsInfoWithSince) {
   EXPECT_NE(f[0]->summary.find("since 2026-12-01 06:00 UTC"), std::string::npos) << f[0]->summary;
   EXPECT_NE(f[0]->fix.find("kubectl uncordon n1"), std::string::npos);
   EXPECT_TRUE(count_rule(run(node("n1", kHealthyConds + kReadyTrue)), "node-cordoned") == 0u);
-}
-
-std::vector<Finding> with_version(std::string_view kubelet, std::string_view server) {
-  std::string version =
-      "{\"serverVersion\": {\"major\": \"1\", \"gitVersion\": \"" + std::string(server) + "\"}}";
-  return diagnose(
-      *cluster_from({{"version.json", version},
-                     {"nodes.yaml", node("n1", kReadyTrue, "  podCIDR: x\n", kubelet) +
-                                        node("n2", kReadyTrue, "  podCIDR: y\n", kubelet)}},
-                    kNow));
-}
-
-TEST(NodesTest, KubeletVersionSkew) {
-  auto old = with_version("v1.26.3", "v1.30.4");
-  auto f = with_rule(old, "node-kubelet-version-skew");
-  ASSERT_EQ(f.size(), 1u);  // one finding for both nodes of that version
-  EXPECT_EQ(f[0]->catalog, "ACK-UPGRADE-VERSION-SKEW");
-  EXPECT_EQ(f[0]->also_affects.size(), 1u);
-  EXPECT_NE(f[0]->summary.find("too old"), std::string::npos) << f[0]->summary;
-  auto newer = with_version("v1.31.0", "v1.30.4");
-  ASSERT_EQ(with_rule(newer, "node-kubelet-version-skew").size(), 1u);
-  EXPECT_TRUE(count_rule(with_version("v1.27.9", "v1.30.4"), "node-kubelet-version-skew") == 0u);
-  EXPECT_TRUE(count_rule(with_version("v1.30.1", "v1.30.4"), "node-kubelet-version-skew") == 0u);
 }
 
 TEST(NodesTest, PodsOnLostNodeAreCausedByTheNode) {
