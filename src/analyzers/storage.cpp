@@ -115,8 +115,16 @@ constexpr Rule kPvFailed{"pv-failed",
                          "PersistentVolume Failed: its automatic reclamation failed",
                          "Read .status.message; delete the backing storage by hand, then the PV.",
                          "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#phase"};
-constexpr Rule kRules[] = {kNoDefault,    kClassNotFound, kProvisioning, kSizeMin, kCategoryZone,
-                           kNoMatchingPv, kWaitConsumer,  kPvReleased,   kPvFailed};
+constexpr Rule kPvcLost{
+    "pvc-lost",
+    "",
+    Severity::kCritical,
+    "PVC Lost: the PersistentVolume it was bound to is gone, so pods using it cannot start",
+    "Recreate the PV for the backing disk (same name, claimRef to the claim) if the disk still "
+    "exists; otherwise delete and recreate the claim (its data is gone).",
+    "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#phase"};
+constexpr Rule kRules[] = {kNoDefault,    kClassNotFound, kProvisioning, kSizeMin,  kCategoryZone,
+                           kNoMatchingPv, kWaitConsumer,  kPvReleased,   kPvFailed, kPvcLost};
 
 // How long the PV controller may wait on an external provisioner without an answer before the
 // provisioner counts as absent. CSI provisioners retry failures with backoff from 1 s and report
@@ -505,9 +513,55 @@ void analyze_pv(const Object& pv, FindingSink& sink) {
   }
 }
 
+// phase Lost: the PV controller (pkg/controller/volume/persistentvolume/pv_controller.go,
+// syncBoundClaim) sets it when the bound volume no longer exists, with the Warning event
+// ClaimLost "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!"
+// or ClaimMisbound when the volume is bound to another claim.
+void analyze_lost_pvc(const Cluster& cluster, const Object& pvc, FindingSink& sink) {
+  if (pvc.status()["phase"].str() != "Lost") return;
+  const std::string_view volume = pvc.spec()["volumeName"].str();
+  const Object* pv = volume.empty() ? nullptr : cluster.find("PersistentVolume", "", volume);
+  std::string state;
+  if (volume.empty()) {
+    state = "it names no volume";
+  } else if (pv == nullptr) {
+    state = fmt::format(
+        "PersistentVolume {} does not exist{}", volume,
+        cluster.of_kind("PersistentVolume").empty() ? " (or is not in the snapshot)" : "");
+  } else {
+    const Value& ref = pv->spec()["claimRef"];
+    state = fmt::format("PersistentVolume {} is bound to claim {}/{}", volume,
+                        ref["namespace"].str(), ref["name"].str());
+  }
+  Finding& f =
+      sink.add(kPvcLost, pvc,
+               fmt::format("PVC {} is Lost: {}; pods that use it cannot start", pvc.name, state));
+  f.evidence.push_back(field_evidence(pvc, ".status.phase", "Lost"));
+  f.evidence.push_back(
+      field_evidence(pvc, ".spec.volumeName", volume.empty() ? "(unset)" : volume));
+  if (pv != nullptr) {
+    f.evidence.push_back(
+        Evidence::field(kubectl_name(*pv), ".spec.claimRef",
+                        fmt::format("{}/{}", pv->spec()["claimRef"]["namespace"].str(),
+                                    pv->spec()["claimRef"]["name"].str())));
+  }
+  for (std::string_view reason : {"ClaimLost", "ClaimMisbound"}) {
+    if (const Event* e = latest_event(cluster, pvc, reason))
+      f.evidence.push_back(event_evidence(cluster, *e));
+  }
+  f.fix = fmt::format(
+      "If the backing disk of {0} still exists, recreate PersistentVolume {0} for it with "
+      "spec.claimRef {{namespace: {1}, name: {2}}} and the claim binds again; if the disk is gone, "
+      "the data is lost: {3}delete pvc {2} and let its owner recreate it (a StatefulSet's "
+      "volumeClaimTemplate does, on the next pod).",
+      volume.empty() ? "the volume" : volume, pvc.ns, pvc.name, kubectl_ns(pvc));
+}
+
 void run(const AnalysisContext& ctx, FindingSink& sink) {
-  for (const Object* pvc : ctx.cluster.of_kind("PersistentVolumeClaim"))
+  for (const Object* pvc : ctx.cluster.of_kind("PersistentVolumeClaim")) {
     analyze_pvc(ctx, *pvc, sink);
+    analyze_lost_pvc(ctx.cluster, *pvc, sink);
+  }
   for (const Object* pv : ctx.cluster.of_kind("PersistentVolume")) analyze_pv(*pv, sink);
 }
 

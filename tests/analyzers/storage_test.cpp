@@ -229,6 +229,30 @@ status: {phase: Bound}
   for (const Finding& f : all) EXPECT_NE(f.object.name, "pv-ok") << f.id;
 }
 
+TEST(StorageTest, LostClaimNamesItsMissingVolume) {
+  const std::string lost =
+      pvc("data-db-0", "  storageClassName: alicloud-disk-essd\n  volumeName: d-2ze1\n", "Lost") +
+      event("PersistentVolumeClaim", "data-db-0", "ClaimLost",
+            "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!",
+            "Warning", "persistentvolume-controller") +
+      "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: d-other}\nspec: {}\n"
+      "status: {phase: Available}\n";
+  auto all = diagnose(*cluster_from_yaml(lost));
+  auto r = with_rule(all, "pvc-lost");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->severity, Severity::kCritical);
+  EXPECT_NE(r[0]->summary.find("PersistentVolume d-2ze1 does not exist"), std::string::npos)
+      << r[0]->summary;
+  bool event_seen = false;
+  for (const Evidence& e : r[0]->evidence) event_seen |= e.reason == "ClaimLost";
+  EXPECT_TRUE(event_seen);
+  EXPECT_NE(r[0]->fix.find("spec.claimRef {namespace: shop, name: data-db-0}"), std::string::npos)
+      << r[0]->fix;
+  // Bound claims are not Lost.
+  auto bound = diagnose(*cluster_from_yaml(pvc("a", "  volumeName: v\n", "Bound")));
+  EXPECT_TRUE(with_rule(bound, "pvc-lost").empty());
+}
+
 // ---- Correlation: the claim is the root cause of the Pending pod ----
 
 TEST(StorageTest, PendingPodIsCausedByItsClaimsFinding) {
