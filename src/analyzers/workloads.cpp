@@ -135,10 +135,26 @@ constexpr Rule kUnavailable{
     "Look at the workload's pods (kubectl get pods -l <selector>, kubectl describe pod) to see why "
     "they are not Ready.",
     kDeployDoc};
+constexpr Rule kCronForbid{
+    "cronjob-run-skipped-still-active",
+    "CRONJOB-MISSED-SCHEDULES",
+    Severity::kWarning,
+    "CronJob skips runs: the previous Job is still active and concurrencyPolicy is Forbid",
+    "Make the Job finish within the schedule interval (activeDeadlineSeconds on the job "
+    "template), delete a stuck Job, or use concurrencyPolicy Replace.",
+    "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy"};
+constexpr Rule kHpaMin{
+    "hpa-at-min-replicas",
+    "",
+    Severity::kInfo,
+    "HorizontalPodAutoscaler wants fewer replicas than minReplicas allows: the floor, not the "
+    "load, sets the size",
+    "Lower minReplicas if the extra replicas are not needed for availability.",
+    "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/"};
 constexpr Rule kRules[] = {kProgressDeadline, kQuotaExceeded, kQuotaMustSpecify, kAdmissionDenied,
                            kBackoffLimit,     kJobDeadline,   kCronMissed,       kCronSuspended,
-                           kHpaMetrics,       kHpaRequest,    kHpaMax,           kPdb,
-                           kUnavailable};
+                           kCronForbid,       kHpaMetrics,    kHpaRequest,       kHpaMax,
+                           kHpaMin,           kPdb,           kUnavailable};
 
 /// The condition of `type` in .status.conditions, or nullptr.
 const Value* condition(const Object& obj, std::string_view type) {
@@ -521,6 +537,43 @@ void check_job(const AnalysisContext& ctx, const Object& job, const PodFindings&
   }
 }
 
+// kube-controller-manager CronJob controller v2 (pkg/controller/cronjob/cronjob_controllerv2.go,
+// v1.21+): Normal event JobAlreadyActive "Not starting job because prior execution is running
+// and concurrency policy is Forbid" each time a start is skipped.
+void check_cronjob_forbid(const Cluster& cluster, const Object& cj, FindingSink& sink) {
+  const Event* skipped = latest_event(cluster, cj, "JobAlreadyActive");
+  if (skipped == nullptr || cj.status()["active"].size() == 0) return;
+  std::vector<std::string> active;
+  for (const Value& ref : cj.status()["active"].items()) active.emplace_back(ref["name"].str());
+  Finding& f = sink.add(
+      kCronForbid, cj,
+      fmt::format("CronJob {} skips its runs (schedule \"{}\"): Job {} is still active and "
+                  "concurrencyPolicy is Forbid",
+                  cj.name, cj.spec()["schedule"].str(), fmt::join(active, ", ")));
+  f.evidence.push_back(event_evidence(cluster, *skipped));
+  f.evidence.push_back(field_evidence(cj, ".spec.concurrencyPolicy",
+                                      cj.spec()["concurrencyPolicy"].str().empty()
+                                          ? "(unset)"
+                                          : cj.spec()["concurrencyPolicy"].str()));
+  for (const std::string& name : active) {
+    const Object* job = cluster.find("Job", cj.ns, name);
+    const std::string_view started = job == nullptr ? "" : job->status()["startTime"].str();
+    f.evidence.push_back(
+        field_evidence(cj, ".status.active",
+                       started.empty() ? name : fmt::format("{} (started {})", name, started)));
+  }
+  const Value& deadline = cj.spec()["jobTemplate"]["spec"]["activeDeadlineSeconds"];
+  f.evidence.push_back(field_evidence(cj, ".spec.jobTemplate.spec.activeDeadlineSeconds",
+                                      deadline.is_null()
+                                          ? "(unset: a hung run blocks every later one)"
+                                          : std::to_string(deadline.as_int(0))));
+  f.fix = fmt::format(
+      "Find why Job {0} does not finish ({1}logs job/{0}); if it hangs, delete it ({1}delete job "
+      "{0}) and set spec.jobTemplate.spec.activeDeadlineSeconds below the schedule interval; if "
+      "a new run should replace a slow one, set concurrencyPolicy: Replace.",
+      active.front(), kubectl_ns(cj));
+}
+
 void check_cronjob(const AnalysisContext& ctx, const Object& cj, FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
   if (cj.spec()["suspend"].as_bool()) {
@@ -540,6 +593,7 @@ void check_cronjob(const AnalysisContext& ctx, const Object& cj, FindingSink& si
   // .spec.startingDeadlineSeconds or check clock skew."; v2 (v1.21+) event TooManyMissedTimes
   // "too many missed start times: N. Set or decrease .spec.startingDeadlineSeconds or check
   // clock skew".
+  check_cronjob_forbid(cluster, cj, sink);
   const Event* missed = nullptr;
   for (const Event& e : cluster.events_for(cj)) {
     if (!(e.reason == "FailedNeedsStart" || e.reason == "TooManyMissedTimes" ||
@@ -579,6 +633,31 @@ void check_cronjob(const AnalysisContext& ctx, const Object& cj, FindingSink& si
 }
 
 // --- HPA and PDB ------------------------------------------------------------------------------
+
+// ScalingLimited=True reason TooFewReplicas "the desired replica count is less than the minimum
+// replica count" (kube-controller-manager podautoscaler/horizontal.go, v1.6+): the floor sets
+// the size. Only reported above one replica, where the floor costs something.
+void check_hpa_min(const Object& hpa, std::string_view target_name, FindingSink& sink) {
+  const Value* limited = condition(hpa, "ScalingLimited");
+  const std::int64_t min = hpa.spec()["minReplicas"].as_int(1);
+  const std::int64_t current = hpa.status()["currentReplicas"].as_int(0);
+  if (limited == nullptr || (*limited)["status"].str() != "True" ||
+      (*limited)["reason"].str() != "TooFewReplicas" || min <= 1 || current > min)
+    return;
+  Finding& f = sink.add(
+      kHpaMin, hpa,
+      fmt::format("HPA {} is pinned at minReplicas {} for {}: the load needs {} (desired {})",
+                  hpa.name, min, target_name,
+                  hpa.status()["desiredReplicas"].as_int(min) < min ? "fewer" : "no more",
+                  hpa.status()["desiredReplicas"].as_int(min)));
+  f.evidence.push_back(condition_evidence(hpa, "ScalingLimited"));
+  f.evidence.push_back(field_evidence(hpa, ".status.currentReplicas",
+                                      fmt::format("{} (minReplicas {})", current, min)));
+  f.fix = fmt::format(
+      "If {} replicas are not needed for availability, lower the floor: {}patch hpa {} -p "
+      "'{{\"spec\":{{\"minReplicas\":{}}}}}'; otherwise this is by design.",
+      min, kubectl_ns(hpa), hpa.name, std::max<std::int64_t>(1, min / 2));
+}
 
 void check_hpa(const AnalysisContext& ctx, const Object& hpa, const PodFindings& pods,
                FindingSink& sink) {
@@ -670,6 +749,7 @@ void check_hpa(const AnalysisContext& ctx, const Object& hpa, const PodFindings&
   }
   // ScalingLimited=True reason TooManyReplicas "the desired replica count is more than the
   // maximum replica count" (same controller, v1.6+).
+  check_hpa_min(hpa, target_name, sink);
   const Value* limited = condition(hpa, "ScalingLimited");
   const std::int64_t max = hpa.spec()["maxReplicas"].as_int(0);
   const std::int64_t current = hpa.status()["currentReplicas"].as_int(0);

@@ -49,14 +49,14 @@ std::string yaml_quoted(std::string_view s) {
 
 std::string event(std::string_view kind, std::string_view name, std::string_view uid,
                   std::string_view reason, std::string_view message,
-                  std::string_view component = "replicaset-controller", int count = 5) {
+                  std::string_view component = "replicaset-controller", int count = 5,
+                  std::string_view type = "Warning") {
   static int n = 0;
   return "---\napiVersion: v1\nkind: Event\nmetadata: {name: ev-" + std::to_string(++n) +
          ", namespace: shop}\ninvolvedObject: {kind: " + std::string(kind) +
          ", name: " + std::string(name) + ", namespace: shop, uid: " + std::string(uid) +
-         "}\nreason: " + std::string(reason) +
-         "\ntype: Warning\nsource: {component: " + std::string(component) +
-         "}\ncount: " + std::to_string(count) +
+         "}\nreason: " + std::string(reason) + "\ntype: " + std::string(type) +
+         "\nsource: {component: " + std::string(component) + "}\ncount: " + std::to_string(count) +
          "\nlastTimestamp: \"2026-03-01T11:59:00Z\"\nmessage: " + yaml_quoted(message) + "\n";
 }
 
@@ -366,6 +366,34 @@ TEST(WorkloadsTest, CronJobMissedSchedules) {
   EXPECT_EQ(with_rule(old, "cronjob-missed-schedules").size(), 1u);
 }
 
+TEST(WorkloadsTest, CronJobSkipsRunsWhileTheForbiddenPreviousJobIsActive) {
+  std::string cj = cronjob(", concurrencyPolicy: Forbid");
+  cj.replace(cj.find("status: {"), 9,
+             "status: {active: [{kind: Job, name: report-29931000, namespace: shop}], ");
+  const std::string job =
+      "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: report-29931000, namespace: "
+      "shop}\nspec: {}\nstatus: {active: 1, startTime: \"2026-02-20T04:00:00Z\"}\n";
+  auto f = run(cj + job +
+               event("CronJob", "report", "c-1", "JobAlreadyActive",
+                     "Not starting job because prior execution is running and concurrency policy "
+                     "is Forbid",
+                     "cronjob-controller", 70, "Normal"));
+  auto r = with_rule(f, "cronjob-run-skipped-still-active");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(contains(r[0]->summary, "Job report-29931000 is still active"));
+  EXPECT_TRUE(evidence_has(*r[0], "started 2026-02-20T04:00:00Z"));
+  EXPECT_TRUE(evidence_has(*r[0], "a hung run blocks every later one"));
+  EXPECT_TRUE(contains(r[0]->fix, "kubectl -n shop delete job report-29931000"));
+  // The event without an active Job (it finished since): nothing to fix now.
+  EXPECT_EQ(count_rule(cronjob(", concurrencyPolicy: Forbid") +
+                           event("CronJob", "report", "c-1", "JobAlreadyActive",
+                                 "Not starting job because prior execution is running and "
+                                 "concurrency policy is Forbid",
+                                 "cronjob-controller", 1, "Normal"),
+                       "cronjob-run-skipped-still-active"),
+            0u);
+}
+
 TEST(WorkloadsTest, CronJobWithoutMissedScheduleEventsIsFine) {
   auto f = run(cronjob(""));
   EXPECT_TRUE(with_rule(f, "cronjob-missed-schedules").empty());
@@ -458,6 +486,26 @@ TEST(WorkloadsTest, HpaAtMaxReplicas) {
       run(hpa("{currentReplicas: 5, conditions: [{type: ScalingLimited, status: "
               "\"True\", reason: TooManyReplicas}]}"));
   EXPECT_TRUE(with_rule(below, "hpa-at-max-replicas").empty());
+}
+
+TEST(WorkloadsTest, HpaPinnedAtMinReplicas) {
+  const std::string limited =
+      ", conditions: [{type: ScalingLimited, status: \"True\", reason: TooFewReplicas, message: "
+      "the desired replica count is less than the minimum replica count}]}";
+  auto f = run(hpa("{currentReplicas: 2, desiredReplicas: 1" + limited));
+  auto r = with_rule(f, "hpa-at-min-replicas");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->severity, Severity::kInfo);
+  EXPECT_TRUE(contains(r[0]->summary, "pinned at minReplicas 2"));
+  EXPECT_TRUE(evidence_has(*r[0], "TooFewReplicas"));
+  EXPECT_TRUE(contains(r[0]->fix, "minReplicas\":1"));
+  // Above the floor, or a floor of one replica: nothing to say.
+  EXPECT_EQ(
+      count_rule(hpa("{currentReplicas: 4, desiredReplicas: 4" + limited), "hpa-at-min-replicas"),
+      0u);
+  std::string one = hpa("{currentReplicas: 1, desiredReplicas: 1" + limited);
+  one.replace(one.find("minReplicas: 2"), 14, "minReplicas: 1");
+  EXPECT_EQ(count_rule(one, "hpa-at-min-replicas"), 0u);
 }
 
 // --- PDB ---
