@@ -386,7 +386,9 @@ std::string_view class_of(const Object& ing) {
 // The same host and path in two Ingresses of one class: ingress-nginx serves the oldest
 // Ingress's rule (its admission webhook rejects the newer one with `host "H" and path "P" is
 // already defined in ingress NS/NAME`, internal/ingress/controller/controller.go); other
-// controllers merge them in unspecified order.
+// controllers merge them in unspecified order. Only objects read from a cluster count (they have
+// a creationTimestamp, which decides the winner); manifests are lint's business. Resource
+// backends (backend.resource) take part as routes but are not named as Services.
 void check_conflicts(const Cluster& cluster, FindingSink& sink) {
   struct Route {
     const Object* ing;
@@ -396,6 +398,7 @@ void check_conflicts(const Cluster& cluster, FindingSink& sink) {
   std::map<std::tuple<std::string_view, std::string_view, std::string_view>, std::vector<Route>>
       routes;  // (class, host, path)
   for (const Object* ing : cluster.of_kind("Ingress")) {
+    if (ing->metadata()["creationTimestamp"].str().empty()) continue;
     const auto rules = ing->spec()["rules"].items();
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const auto paths = rules[i]["http"]["paths"].items();
@@ -416,6 +419,7 @@ void check_conflicts(const Cluster& cluster, FindingSink& sink) {
     for (std::size_t k = 1; k < list.size(); ++k) {
       const Route& r = list[k];
       if (r.ing == served.ing) continue;
+      if (r.backend.service.empty() || served.backend.service.empty()) continue;  // resource
       if (r.backend.service == served.backend.service &&
           port_text(r.backend) == port_text(served.backend))
         continue;  // the same backend twice: redundant, not a fault
