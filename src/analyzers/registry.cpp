@@ -19,6 +19,7 @@ const AnalyzerDef& versions_analyzer();
 const AnalyzerDef& ingress_analyzer();
 const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
+const AnalyzerDef& daemonsets_analyzer();
 const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
@@ -41,6 +42,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       services_analyzer(),
       ingress_analyzer(),
       addons_analyzer(),
+      daemonsets_analyzer(),
       namespaces_analyzer(),
       workloads_analyzer(),
       events_analyzer(),

@@ -86,11 +86,15 @@ bool tolerates(const Value& tolerations, const Value& taint) {
 }
 
 bool node_affinity_admits(const Object& pod, const Object& node) {
-  for (const Member& m : pod.spec()["nodeSelector"].members()) {
+  return spec_admits(pod.spec(), node);
+}
+
+bool spec_admits(const Value& pod_spec, const Object& node) {
+  for (const Member& m : pod_spec["nodeSelector"].members()) {
     if (!node.labels().contains(m.key) || node.label(m.key) != m.value.str()) return false;
   }
   const Value& required =
-      pod.spec()["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"];
+      pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"];
   const Value& terms = required["nodeSelectorTerms"];
   if (terms.size() == 0) return true;
   for (const Value& term : terms.items()) {  // terms are ORed

@@ -30,6 +30,8 @@ bool tolerates(const Value& tolerations, const Value& taint);
 
 /// Whether the Pod's nodeSelector and required node affinity admit the Node.
 bool node_affinity_admits(const Object& pod, const Object& node);
+/// The same for a pod spec (a workload's spec.template.spec).
+bool spec_admits(const Value& pod_spec, const Object& node);
 
 /// Node allocatable (falling back to capacity) per resource, milli-units.
 std::map<std::string, MilliQuantity, std::less<>> node_allocatable(const Object& node);
