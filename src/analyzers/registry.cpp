@@ -20,6 +20,7 @@ const AnalyzerDef& ingress_analyzer();
 const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
 const AnalyzerDef& daemonsets_analyzer();
+const AnalyzerDef& capacity_analyzer();
 const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
@@ -45,6 +46,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       daemonsets_analyzer(),
       namespaces_analyzer(),
       workloads_analyzer(),
+      capacity_analyzer(),
       events_analyzer(),
   };
   // clang-format on
