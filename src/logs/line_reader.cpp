@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -17,7 +18,11 @@ constexpr std::size_t kBufferBytes = 4u << 20;
 }  // namespace
 
 struct LineReader::Impl {
+  std::string path;  // "" for standard input
   gzFile gz = nullptr;
+  dev_t dev = 0;  // identity of the open file, to notice rotation in follow mode
+  ino_t ino = 0;
+  bool rotated = false;  // the path names a new file: switch once the old one is drained
   std::vector<char> buf = std::vector<char>(kBufferBytes);
   std::size_t begin = 0;  // first unconsumed byte
   std::size_t end = 0;    // end of valid data
@@ -44,7 +49,50 @@ Expected<LineReader> LineReader::open(const std::string& path) {
     return Unexpected{fmt::format("cannot open {}: out of memory", path)};
   }
   gzbuffer(impl->gz, 256u << 10);
+  struct stat st {};
+  if (path != "-" && ::fstat(fd, &st) == 0) {
+    impl->path = path;
+    impl->dev = st.st_dev;
+    impl->ino = st.st_ino;
+  }
   return LineReader(std::move(impl));
+}
+
+// Follow mode, at the end of the data: logrotate either renamed the file and a new one took the
+// path (rename/create), or cut the file to zero (copytruncate). Like `tail -F`: a renamed file
+// is read to its end first and then the new file from its start; a truncated one from its start.
+// Line numbers restart with the file.
+bool LineReader::reopen_if_rotated() {
+  Impl& m = *impl_;
+  if (m.path.empty()) return false;
+  struct stat st {};
+  if (::stat(m.path.c_str(), &st) != 0) return false;  // between rename and create: wait
+  if (st.st_dev != m.dev || st.st_ino != m.ino) {
+    const std::size_t held = m.end - m.begin;
+    if (fill() && m.end - m.begin > held) return false;  // the old file had more: read it first
+    if (!error_.empty()) return false;
+    const int fd = ::open(m.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    gzFile gz = gzdopen(fd, "rb");
+    if (gz == nullptr) {
+      ::close(fd);
+      return false;
+    }
+    gzclose(m.gz);
+    m.gz = gz;
+    gzbuffer(m.gz, 256u << 10);
+    m.dev = st.st_dev;
+    m.ino = st.st_ino;
+  } else if (static_cast<std::uint64_t>(st.st_size) < static_cast<std::uint64_t>(gzoffset(m.gz))) {
+    gzrewind(m.gz);
+  } else {
+    return false;
+  }
+  // A last line of the old file without "\n" is complete now.
+  if (m.end > m.begin && m.end < m.buf.size()) m.buf[m.end++] = '\n';
+  line_number_ = 0;
+  m.eof = false;
+  return true;
 }
 
 // Moves unconsumed bytes to the front and reads more. False when nothing more can come.
@@ -80,6 +128,7 @@ void LineReader::resume() {
   if (!error_.empty()) return;
   gzclearerr(impl_->gz);
   impl_->eof = false;
+  if (follow_) reopen_if_rotated();
 }
 
 bool LineReader::next(std::string_view& line, bool& truncated) {

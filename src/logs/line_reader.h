@@ -34,6 +34,9 @@ class LineReader {
   /// still be growing) instead of being returned.
   void set_follow(bool follow) noexcept { follow_ = follow; }
   /// After next() returned false at the end of the data: look again for data appended since.
+  /// In follow mode a rotated file is followed like `tail -F`: when the path names a new file
+  /// (rename and create) or the file was cut shorter (copytruncate), reading goes on from the
+  /// start of what the path names now, with line numbers from 1.
   void resume();
 
   /// 1-based number of the line last returned.
@@ -47,6 +50,7 @@ class LineReader {
   struct Impl;
   explicit LineReader(std::unique_ptr<Impl> impl);
   bool fill();
+  bool reopen_if_rotated();
 
   std::unique_ptr<Impl> impl_;
   std::uint64_t line_number_ = 0;

@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 namespace ktriage::logs {
 namespace {
@@ -116,6 +118,50 @@ TEST_F(LineReaderTest, TruncatedGzipSaysSoAndKeepsWhatCameBefore) {
   EXPECT_LT(got.size(), 50000u);
   EXPECT_EQ(got[1000], "gz line 1000 some padding text");
   EXPECT_NE(error.find("gzip data is truncated"), std::string::npos) << error;
+}
+
+// Follow mode: lines until the end, then what `resume` finds.
+std::vector<std::string> drain(LineReader& r) {
+  std::vector<std::string> out;
+  std::string_view line;
+  bool truncated = false;
+  while (r.next(line, truncated))
+    out.push_back(std::to_string(r.line_number()) + ":" + std::string(line));
+  return out;
+}
+
+TEST_F(LineReaderTest, FollowReadsTheRenamedFileToItsEndThenTheNewOne) {
+  const std::string path = write("app.log", "one\ntwo\n");
+  auto r = LineReader::open(path);
+  ASSERT_TRUE(r);
+  r->set_follow(true);
+  EXPECT_EQ(drain(*r), (std::vector<std::string>{"1:one", "2:two"}));
+  // logrotate (rename and create): the writer's last line went to the old file.
+  std::ofstream(path, std::ios::app) << "three\n";
+  fs::rename(path, path + ".1");
+  write("app.log", "new-1\nnew-2\n");
+  r->resume();
+  EXPECT_EQ(drain(*r), (std::vector<std::string>{"3:three"}));
+  r->resume();
+  EXPECT_EQ(drain(*r), (std::vector<std::string>{"1:new-1", "2:new-2"}));
+  std::ofstream(path, std::ios::app) << "new-3\n";
+  r->resume();
+  EXPECT_EQ(drain(*r), (std::vector<std::string>{"3:new-3"}));
+}
+
+TEST_F(LineReaderTest, FollowStartsOverAfterCopyTruncate) {
+  const std::string path = write("app.log", "one\ntwo\nthree\n");
+  auto r = LineReader::open(path);
+  ASSERT_TRUE(r);
+  r->set_follow(true);
+  EXPECT_EQ(drain(*r).size(), 3u);
+  write("app.log", "after\n");  // truncated, then written again: shorter than before
+  r->resume();
+  EXPECT_EQ(drain(*r), (std::vector<std::string>{"1:after"}));
+  // Without rotation, resume only picks up what was appended.
+  std::ofstream(path, std::ios::app) << "more\n";
+  r->resume();
+  EXPECT_EQ(drain(*r), (std::vector<std::string>{"2:more"}));
 }
 
 }  // namespace
