@@ -74,8 +74,15 @@ constexpr Rule kConflict{
     "oldest one's rule is served",
     "Keep one rule per host and path: delete or change the newer Ingress's path or host.",
     "https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/"};
+constexpr Rule kControllerDown{
+    "ingress-controller-unavailable",
+    "INGRESS-NOT-PICKED-UP",
+    Severity::kCritical,
+    "No pod of the Ingress controller is Ready: every Ingress of its class is unserved",
+    "Fix the controller's pods (see the findings under this one), or install the controller.",
+    kDoc};
 constexpr Rule kRules[] = {kServiceNotFound, kPortNotFound, kNoReadyEndpoints, kClassNotFound,
-                           kAlbReconcile,    kTlsSecret,    kConflict};
+                           kAlbReconcile,    kTlsSecret,    kConflict,         kControllerDown};
 
 // One backend reference of an Ingress: where it is (".spec.rules[0].http.paths[1].backend"), the
 // Service name, and its port as a name or a number (one of them set).
@@ -472,10 +479,80 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
   }
 }
 
+// The in-cluster controllers ktriage knows by their IngressClass spec.controller and image:
+// ingress-nginx (k8s.io/ingress-nginx; registry.k8s.io/ingress-nginx/controller, ACK's
+// nginx-ingress-controller). ALB and MSE controllers run outside the cluster and are not judged.
+bool nginx_controller_image(std::string_view image) {
+  return has(image, "ingress-nginx/controller") || has(image, "nginx-ingress-controller");
+}
+
+bool pod_ready(const Object& pod) {
+  return pod.status()["phase"].str() == "Running" &&
+         pod.condition("Ready")["status"].str() == "True";
+}
+
+// An IngressClass whose controller has pods in the snapshot, none of them Ready. The pods' own
+// findings say why; the Ingresses of the class are the symptoms.
+void check_controller(const Cluster& cluster, std::span<const Finding> findings,
+                      FindingSink& sink) {
+  std::vector<const Object*> controllers;
+  for (const Object* pod : cluster.of_kind("Pod")) {
+    for (const Value& c : pod->spec()["containers"].items()) {
+      if (nginx_controller_image(c["image"].str())) {
+        controllers.push_back(pod);
+        break;
+      }
+    }
+  }
+  if (controllers.empty()) return;
+  if (std::any_of(controllers.begin(), controllers.end(),
+                  [](const Object* p) { return pod_ready(*p); }))
+    return;
+  for (const Object* cls : cluster.of_kind("IngressClass")) {
+    if (cls->spec()["controller"].str() != "k8s.io/ingress-nginx") continue;
+    std::vector<const Object*> served;
+    for (const Object* ing : cluster.of_kind("Ingress")) {
+      const std::string_view want = class_of(*ing);
+      if (want == cls->name || (want.empty() && is_default_class(*cls))) served.push_back(ing);
+    }
+    if (served.empty()) continue;
+    Finding& f = sink.add(
+        kControllerDown, *cls,
+        fmt::format("No ingress-nginx controller pod is Ready ({} pod{}, e.g. {}/{}): the {} "
+                    "Ingress{} of class {} get no traffic",
+                    controllers.size(), controllers.size() == 1 ? "" : "s", controllers.front()->ns,
+                    controllers.front()->name, served.size(), served.size() == 1 ? "" : "es",
+                    cls->name));
+    f.evidence.push_back(field_evidence(*cls, ".spec.controller", "k8s.io/ingress-nginx"));
+    for (std::size_t i = 0; i < controllers.size() && i < 3; ++i) {
+      f.evidence.push_back(
+          Evidence::field(kubectl_name(*controllers[i]), ".status.conditions[Ready]",
+                          fmt::format("{} (phase {})",
+                                      controllers[i]->condition("Ready")["status"].str().empty()
+                                          ? "unknown"
+                                          : controllers[i]->condition("Ready")["status"].str(),
+                                      controllers[i]->status()["phase"].str())));
+    }
+    for (const Object* ing : served) f.also_affects.push_back(ing->ref());
+    for (const Finding& pf : findings) {
+      for (const Object* p : controllers) {
+        if (pf.object.kind == "Pod" && pf.object.ns == p->ns && pf.object.name == p->name)
+          f.add_cause(pf.id);
+      }
+    }
+    f.fix = fmt::format(
+        "Fix the controller's pods (the findings under this one): kubectl -n {0} get pods -o wide "
+        "{1}; kubectl -n {0} logs {1} --previous. The Ingresses recover as soon as one "
+        "controller pod is Ready.",
+        controllers.front()->ns, controllers.front()->name);
+  }
+}
+
 // After the services analyzer: a backend whose Service has no ready endpoint is a symptom of
 // that Service's finding.
 void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
+  check_controller(cluster, findings, sink);
   for (const Object* ing : cluster.of_kind("Ingress")) {
     for (const Backend& b : backends_of(*ing)) {
       std::vector<const Finding*> causes;

@@ -259,5 +259,44 @@ TEST(IngressTest, SameHostAndPathInTwoIngressesServesOnlyTheOlder) {
       0u);
 }
 
+std::string controller_pod(std::string_view name, bool ready) {
+  return "---\napiVersion: v1\nkind: Pod\nmetadata: {name: " + std::string(name) +
+         ", namespace: ingress-nginx, uid: u-" + std::string(name) +
+         "}\nspec: {nodeName: n1, containers: [{name: controller, image: "
+         "'registry.k8s.io/ingress-nginx/controller:v1.11.2'}]}\nstatus:\n  phase: Running\n  "
+         "conditions: [{type: Ready, status: '" +
+         (ready ? "True" : "False") + "'}]\n  containerStatuses: [{name: controller, ready: " +
+         (ready ? "true, restartCount: 0, state: {running: {}}}]\n"
+                : "false, restartCount: 9, state: {waiting: {reason: CrashLoopBackOff}}, "
+                  "lastState: {terminated: {exitCode: 1, reason: Error}}}]\n");
+}
+
+const std::string kNginxClass =
+    "---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: nginx}\nspec: "
+    "{controller: k8s.io/ingress-nginx}\n";
+
+TEST(IngressTest, ControllerWithoutAReadyPodLeavesItsIngressesUnserved) {
+  const std::string ing = ingress("shop", kV1Backend, "  ingressClassName: nginx\n");
+  auto f =
+      diagnose(*cluster_from_yaml(kNginxClass + ing + service("shop", "web") +
+                                  controller_pod("ctl-1", false) + controller_pod("ctl-2", false)));
+  auto r = with_rule(f, "ingress-controller-unavailable");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->object.key(), "IngressClass/nginx");
+  EXPECT_EQ(r[0]->also_affects.size(), 1u);
+  EXPECT_FALSE(r[0]->caused_by.empty()) << "the controller pods' crash explains it";
+  EXPECT_NE(r[0]->summary.find("No ingress-nginx controller pod is Ready (2 pods"),
+            std::string::npos)
+      << r[0]->summary;
+  // One Ready replica serves everything.
+  EXPECT_EQ(count_rule(kNginxClass + ing + service("shop", "web") + controller_pod("ctl-1", false) +
+                           controller_pod("ctl-2", true),
+                       "ingress-controller-unavailable"),
+            0u);
+  // No controller pod in the snapshot at all: nothing to judge here (it may run elsewhere).
+  EXPECT_EQ(
+      count_rule(kNginxClass + ing + service("shop", "web"), "ingress-controller-unavailable"), 0u);
+}
+
 }  // namespace
 }  // namespace ktriage
