@@ -96,6 +96,10 @@ constexpr Rule kCordoned{"node-cordoned", "POD-PENDING-NODES-UNSCHEDULABLE", Sev
     "Node cordoned (spec.unschedulable): no new pods are scheduled on it",
     "kubectl uncordon NODE when the maintenance is over.",
     "https://kubernetes.io/docs/concepts/architecture/nodes/#manual-node-administration"};
+constexpr Rule kNotReady{"node-not-ready", "", kCrit,
+    "Node NotReady for a reason the kubelet states (none of the specific causes above)",
+    "Read the kubelet's journal on the node and fix what it reports.",
+    "https://kubernetes.io/docs/concepts/architecture/nodes/#condition"};
 constexpr Rule kPodLost{"pod-node-unreachable", "POD-UNKNOWN-NODE-UNREACHABLE", kCrit,
     "Pod on a node that stopped reporting: its status is stale and it serves nothing",
     "Recover the node, or delete the Node so the pod's controller replaces the pod elsewhere.",
@@ -115,9 +119,9 @@ constexpr Rule kEvicted{"pods-evicted-node-pressure", "POD-EVICTED-NODE-PRESSURE
     "Set realistic requests/limits, add capacity, and delete the leftover Failed pods.",
     kPressureDoc};
 // clang-format on
-constexpr Rule kRules[] = {kStopped,    kPleg,        kRuntime,        kCni,      kMemory,
-                           kDisk,       kPid,         kNetUnavailable, kCordoned, kPodLost,
-                           kPodNetwork, kTerminating, kEvicted};
+constexpr Rule kRules[] = {kStopped, kNotReady,   kPleg,        kRuntime,        kCni,
+                           kMemory,  kDisk,       kPid,         kNetUnavailable, kCordoned,
+                           kPodLost, kPodNetwork, kTerminating, kEvicted};
 
 // A pod Terminating this long after its deletionTimestamp (which already includes the grace
 // period) is stuck: a healthy kubelet confirms the kill within seconds of the deadline.
@@ -233,7 +237,19 @@ const Rule* report_not_ready(const AnalysisContext& ctx, const Object& node, con
         "lower the pod density if relists stay slow.",
         node.name, addr);
   } else {
-    return nullptr;  // another reason: not in the catalog's node entries yet
+    // Any other reason the kubelet gives (expired certificates, a failed container manager,
+    // a custom node-problem condition): NotReady all the same; its kubelet log, when the
+    // snapshot has it, names the cause as log evidence.
+    rule = &kNotReady;
+    what = fmt::format("the kubelet reports {}{}",
+                       ready["reason"].str().empty() ? "Ready=False" : ready["reason"].str(),
+                       msg.empty() ? "" : fmt::format(" ({})", shorten(msg, 160)));
+    fix = fmt::format(
+        "On node {0}: ssh {1} 'systemctl status kubelet; journalctl -u kubelet -n 200 "
+        "--no-pager' and fix what it reports (or give ktriage the journal: journalctl -u "
+        "kubelet > nodes/{0}/kubelet.log in the snapshot); kubectl describe node {0} shows the "
+        "other conditions.",
+        node.name, addr);
   }
   Finding& f = sink.add(*rule, node,
                         fmt::format("Node {} is NotReady: {}{}", node.name, what,

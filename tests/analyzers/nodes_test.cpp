@@ -131,6 +131,23 @@ TEST(NodesTest, PlegNotHealthy) {
   EXPECT_TRUE(with_rule(findings, "node-not-ready-runtime-down").empty());
 }
 
+TEST(NodesTest, NotReadyForAnotherReasonIsStillReported) {
+  auto findings = run(node("n1", cond("Ready", "False", "KubeletNotReady",
+                                      "Missing node capacity for resources: ephemeral-storage")));
+  auto f = with_rule(findings, "node-not-ready");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0]->severity, Severity::kCritical);
+  EXPECT_NE(f[0]->summary.find("the kubelet reports KubeletNotReady (Missing node capacity"),
+            std::string::npos)
+      << f[0]->summary;
+  EXPECT_NE(f[0]->fix.find("journalctl -u kubelet"), std::string::npos);
+  // A specific cause takes its own rule, and a Ready node none.
+  auto pleg = run(node("n1", cond("Ready", "False", "KubeletNotReady",
+                                  "PLEG is not healthy: pleg has yet to be successful")));
+  EXPECT_TRUE(with_rule(pleg, "node-not-ready").empty());
+  EXPECT_EQ(count_rule(run(node("n1", kHealthyConds + kReadyTrue)), "node-not-ready"), 0u);
+}
+
 TEST(NodesTest, RuntimeDown) {
   auto findings =
       run(node("n1", cond("Ready", "False", "KubeletNotReady",

@@ -28,7 +28,9 @@ constexpr std::string_view kRam =
 constexpr std::string_view kClient =
     "an error of the client talking to the API server (kubectl, ktriage live mode), not stored in "
     "the cluster: the live client reports it with the kubeconfig field at fault (issue 3)";
-constexpr std::string_view kLogs = "only the component's own log shows it (ktriage logs, issue 5)";
+constexpr std::string_view kLogs =
+    "only the component's own log shows it: `ktriage logs` finds it, and `diagnose` shows it as "
+    "log evidence when the snapshot has the log (nodes/<node>/*.log, container logs)";
 constexpr std::string_view kUpgrade =
     "a property of manifests and versions: ktriage lint / upgrade-check (issue 6)";
 
