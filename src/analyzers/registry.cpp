@@ -21,7 +21,6 @@ const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
 const AnalyzerDef& daemonsets_analyzer();
 const AnalyzerDef& capacity_analyzer();
-const AnalyzerDef& statefulsets_analyzer();
 const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
@@ -48,7 +47,6 @@ std::span<const AnalyzerDef> all_analyzers() {
       namespaces_analyzer(),
       workloads_analyzer(),
       capacity_analyzer(),
-      statefulsets_analyzer(),
       events_analyzer(),
   };
   // clang-format on

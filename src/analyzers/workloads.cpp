@@ -894,6 +894,59 @@ Readiness readiness_of(const Object& w) {
           status > spec ? ".status.replicas" : ".spec.replicas"};
 }
 
+// The ServiceAccount a pod template names when the namespace does not have it (judged only when
+// the snapshot holds some of the namespace's ServiceAccounts), else "".
+std::string_view missing_service_account(const Cluster& cluster, const Object& w,
+                                         const Value& pod_spec) {
+  const std::string_view sa = !pod_spec["serviceAccountName"].str().empty()
+                                  ? pod_spec["serviceAccountName"].str()
+                                  : pod_spec["serviceAccount"].str();
+  if (sa.empty() || cluster.find("ServiceAccount", w.ns, sa) != nullptr) return {};
+  for (const Object* a : cluster.of_kind("ServiceAccount")) {
+    if (a->ns == w.ns) return sa;
+  }
+  return {};
+}
+
+// A workload whose pods all run, or a CronJob, whose template names a missing ServiceAccount:
+// nothing fails yet, but the next pod it creates (scale-up, rollout, a replaced node, the next
+// scheduled Job) is refused. Unavailable workloads get the critical finding in check_unavailable.
+void check_template_service_account(const Cluster& cluster, const Object& w,
+                                    std::span<const Finding> findings, FindingSink& sink) {
+  const bool cron = w.kind == "CronJob";
+  const Value& pod_spec =
+      cron ? w.spec()["jobTemplate"]["spec"]["template"]["spec"] : w.spec()["template"]["spec"];
+  const std::string_view sa = missing_service_account(cluster, w, pod_spec);
+  if (sa.empty()) return;
+  const std::string key = w.ref().key();
+  for (const Finding& f : findings) {
+    if (f.object.key() == key && f.rule == kAdmissionDenied.id) return;
+  }
+  if (!cron) {
+    const Readiness r = readiness_of(w);
+    if (w.status().is_null() || (r.want > 0 && r.ready < r.want)) return;  // check_unavailable's
+  }
+  const bool suspended = cron && w.spec()["suspend"].as_bool();
+  Finding& f =
+      sink.add(kAdmissionDenied, w,
+               fmt::format("{} {}'s pod template uses ServiceAccount {}, which does not exist in "
+                           "namespace {}: {}",
+                           w.kind, w.name, sa, w.ns,
+                           cron ? (suspended ? "its Jobs cannot create pods once it is resumed"
+                                             : "its next Job cannot create pods")
+                                : "the next pod it creates is refused"),
+               "serviceaccount");
+  if (!(cron && !suspended)) f.severity = Severity::kWarning;
+  f.evidence.push_back(
+      field_evidence(w,
+                     cron ? ".spec.jobTemplate.spec.template.spec.serviceAccountName"
+                          : ".spec.template.spec.serviceAccountName",
+                     sa));
+  f.fix = fmt::format(
+      "{}create serviceaccount {} — or point {}'s serviceAccountName at an existing one.",
+      kubectl_ns(w), sa, kubectl_name(w));
+}
+
 void check_unavailable(const AnalysisContext& ctx, const Object& w, const PodFindings& pods,
                        const std::unordered_map<std::string, std::string>& explained,
                        FindingSink& sink) {
@@ -908,18 +961,10 @@ void check_unavailable(const AnalysisContext& ctx, const Object& w, const PodFin
   // A ReplicaSet of a Deployment in the snapshot is the Deployment's business.
   if (const Object* owner = cluster.controller(w); owner != nullptr && owner->kind == "Deployment")
     return;
-  // The pod template names a ServiceAccount the namespace does not have (judged only when the
-  // snapshot holds the namespace's ServiceAccounts): the ServiceAccount admission plugin refuses
-  // every pod, even when the FailedCreate events have expired.
-  const Value& tmpl = w.spec()["template"]["spec"];
-  const std::string_view sa = !tmpl["serviceAccountName"].str().empty()
-                                  ? tmpl["serviceAccountName"].str()
-                                  : tmpl["serviceAccount"].str();
-  bool namespace_accounts_known = false;
-  for (const Object* a : cluster.of_kind("ServiceAccount"))
-    namespace_accounts_known |= a->ns == w.ns;
-  if (!sa.empty() && namespace_accounts_known &&
-      cluster.find("ServiceAccount", w.ns, sa) == nullptr) {
+  // The pod template names a ServiceAccount the namespace does not have: the ServiceAccount
+  // admission plugin refuses every pod, even when the FailedCreate events have expired.
+  const std::string_view sa = missing_service_account(cluster, w, w.spec()["template"]["spec"]);
+  if (!sa.empty()) {
     Finding& f = sink.add(kAdmissionDenied, w,
                           fmt::format("{} {} has {}/{} replicas: its pod template uses "
                                       "ServiceAccount {}, which does not exist in namespace {}",
@@ -984,6 +1029,10 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
   }
   for (std::string_view kind : {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"}) {
     for (const Object* w : cluster.of_kind(kind)) check_unavailable(ctx, *w, pods, explained, sink);
+  }
+  for (std::string_view kind : {"Deployment", "StatefulSet", "DaemonSet", "CronJob"}) {
+    for (const Object* w : cluster.of_kind(kind))
+      check_template_service_account(cluster, *w, findings, sink);
   }
   for (const Object* job : cluster.of_kind("Job")) check_job(ctx, *job, pods, sink);
   for (const Object* cj : cluster.of_kind("CronJob")) check_cronjob(ctx, *cj, sink);

@@ -711,5 +711,41 @@ TEST(WorkloadsTest, TemplateServiceAccountMissingFromTheNamespaceExplainsUnavail
   }
 }
 
+TEST(WorkloadsTest, MissingTemplateServiceAccountWarnsBeforeAnyPodFails) {
+  const std::string default_sa =
+      "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: shop}\n";
+  // A DaemonSet whose pods all run: the next pod (a new node) is refused.
+  const std::string ds =
+      "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: shop}\n"
+      "spec:\n  template:\n    spec: {serviceAccountName: agent-sa, containers: [{name: c, "
+      "image: x}]}\nstatus: {desiredNumberScheduled: 2, numberReady: 2}\n";
+  auto f = diagnose(*cluster_from_yaml(ds + default_sa));
+  auto r = with_rule(f, "rs-failedcreate-admission-denied");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->severity, Severity::kWarning);
+  EXPECT_TRUE(contains(r[0]->summary, "the next pod it creates is refused")) << r[0]->summary;
+  // A CronJob's job template: critical while it runs on schedule, a warning while suspended.
+  auto cron = [](std::string_view suspend) {
+    return "---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report, namespace: "
+           "shop}\nspec:\n  schedule: '0 * * * *'\n  suspend: " +
+           std::string(suspend) +
+           "\n  jobTemplate:\n    spec:\n      template:\n        spec: {serviceAccountName: "
+           "report-sa, containers: [{name: c, image: x}]}\n";
+  };
+  auto running_findings = diagnose(*cluster_from_yaml(cron("false") + default_sa));
+  auto c = with_rule(running_findings, "rs-failedcreate-admission-denied");
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0]->severity, Severity::kCritical);
+  auto suspended_findings = diagnose(*cluster_from_yaml(cron("true") + default_sa));
+  auto sus = with_rule(suspended_findings, "rs-failedcreate-admission-denied");
+  ASSERT_EQ(sus.size(), 1u);
+  EXPECT_EQ(sus[0]->severity, Severity::kWarning);
+  // The account exists: nothing.
+  const std::string agent_sa =
+      "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: agent-sa, namespace: shop}\n";
+  auto fine = diagnose(*cluster_from_yaml(ds + default_sa + agent_sa));
+  EXPECT_TRUE(with_rule(fine, "rs-failedcreate-admission-denied").empty());
+}
+
 }  // namespace
 }  // namespace ktriage

@@ -183,10 +183,7 @@ const std::vector<PopeyeRow>& rows() {
        .fixtures = kDsTest,
        .kind = "DaemonSet",
        .object = "default/ds2",
-       .catalogs = {"RS-FAILEDCREATE-ADMISSION-DENIED"},
-       .fails = "serviceAccountName sa-bozo is not among the snapshot's ServiceAccounts: the "
-                "DaemonSet cannot create a pod (its status still says 2/2 available); ktriage "
-                "reports nothing on ds2"},
+       .catalogs = {"RS-FAILEDCREATE-ADMISSION-DENIED"}},
       {.popeye_case = "TestDSLint default/ds2",
        .code = "POP-508",
        .fixtures = kDsTest,
@@ -278,10 +275,7 @@ const std::vector<PopeyeRow>& rows() {
        .fixtures = kCronJobTest,
        .kind = "CronJob",
        .object = "default/cj2",
-       .catalogs = {"RS-FAILEDCREATE-ADMISSION-DENIED"},
-       .fails = "the job template's serviceAccountName sa-bozo is not among the snapshot's "
-                "ServiceAccounts, so its Jobs cannot create pods once it is resumed; ktriage "
-                "says only cronjob-suspended (info)"},
+       .catalogs = {"RS-FAILEDCREATE-ADMISSION-DENIED"}},
       {.popeye_case = "TestCronJobLint default/cj2",
        .code = "POP-1501",
        .fixtures = kCronJobTest,
