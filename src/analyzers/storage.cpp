@@ -115,6 +115,20 @@ constexpr Rule kPvFailed{"pv-failed",
                          "PersistentVolume Failed: its automatic reclamation failed",
                          "Read .status.message; delete the backing storage by hand, then the PV.",
                          "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#phase"};
+constexpr Rule kPreboundMissing{
+    "pvc-pending-prebound-volume-missing",
+    "POD-PENDING-NO-PV-TO-BIND",
+    Severity::kCritical,
+    "PVC Pending: it is pre-bound (spec.volumeName) to a PersistentVolume that does not exist",
+    "Create that PersistentVolume, or recreate the claim without spec.volumeName.",
+    "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reserving-a-persistentvolume"};
+constexpr Rule kPvPending{
+    "pv-pending",
+    "POD-PENDING-NO-PV-TO-BIND",
+    Severity::kWarning,
+    "PersistentVolume Pending: it is not available for binding",
+    "Read its events and .status.message; fix or recreate its spec (the volume source).",
+    "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#phase"};
 constexpr Rule kPvcLost{
     "pvc-lost",
     "",
@@ -123,8 +137,9 @@ constexpr Rule kPvcLost{
     "Recreate the PV for the backing disk (same name, claimRef to the claim) if the disk still "
     "exists; otherwise delete and recreate the claim (its data is gone).",
     "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#phase"};
-constexpr Rule kRules[] = {kNoDefault,    kClassNotFound, kProvisioning, kSizeMin,  kCategoryZone,
-                           kNoMatchingPv, kWaitConsumer,  kPvReleased,   kPvFailed, kPvcLost};
+constexpr Rule kRules[] = {kNoDefault,    kClassNotFound, kProvisioning,    kSizeMin,
+                           kCategoryZone, kNoMatchingPv,  kWaitConsumer,    kPvReleased,
+                           kPvFailed,     kPvcLost,       kPreboundMissing, kPvPending};
 
 // How long the PV controller may wait on an external provisioner without an answer before the
 // provisioner counts as absent. CSI provisioners retry failures with backoff from 1 s and report
@@ -306,7 +321,25 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     return;
   }
 
-  if (!pvc.spec()["volumeName"].str().empty()) return;  // pre-bound to a named PV: the PV's story
+  if (const std::string_view volume = pvc.spec()["volumeName"].str(); !volume.empty()) {
+    // Pre-bound to a named PV: waiting for that PV is the claim's fault only when it does not
+    // exist (judged when the snapshot has PVs at all); otherwise the PV's state tells.
+    if (cluster.of_kind("PersistentVolume").empty() ||
+        cluster.find("PersistentVolume", "", volume) != nullptr)
+      return;
+    Finding& f = sink.add(kPreboundMissing, pvc,
+                          fmt::format("PVC {} is Pending: it is pre-bound (spec.volumeName) to "
+                                      "PersistentVolume {}, which does not exist",
+                                      pvc.name, volume));
+    add_pvc_basics(pvc, f);
+    f.evidence.push_back(field_evidence(pvc, ".spec.volumeName", volume));
+    f.fix = fmt::format(
+        "Create PersistentVolume {0} (with spec.claimRef to {1}/{2}) for the disk it should "
+        "use, or recreate the claim without spec.volumeName so it binds or is provisioned by "
+        "its StorageClass: {3}delete pvc {2}.",
+        volume, pvc.ns, pvc.name, ns);
+    return;
+  }
 
   const Event* binding = latest_event(cluster, pvc, "FailedBinding");
   if (!cls) {
@@ -479,6 +512,23 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
       *cls, access_modes(pvc.spec()["accessModes"]), ssize);
 }
 
+// phase Pending: the PV controller has not made the volume Available (an invalid or unsupported
+// volume source); it stays out of binding.
+void analyze_pending_pv(const Cluster& cluster, const Object& pv, FindingSink& sink) {
+  Finding& f = sink.add(
+      kPvPending, pv, fmt::format("PersistentVolume {} is Pending: no claim can bind it", pv.name));
+  f.evidence.push_back(field_evidence(pv, ".status.phase", "Pending"));
+  if (!pv.status()["message"].str().empty())
+    f.evidence.push_back(field_evidence(pv, ".status.message", pv.status()["message"].str()));
+  for (const Event& e : cluster.events_for(pv)) {
+    if (e.type == "Warning") f.evidence.push_back(event_evidence(cluster, e));
+  }
+  f.fix = fmt::format(
+      "kubectl describe pv {0} for the reason; fix its volume source (CSI driver name, volume "
+      "handle, nodeAffinity) or delete and recreate it.",
+      pv.name);
+}
+
 void analyze_pv(const Object& pv, FindingSink& sink) {
   std::string_view phase = pv.status()["phase"].str();
   if (phase != "Released" && phase != "Failed") return;
@@ -562,7 +612,10 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     analyze_pvc(ctx, *pvc, sink);
     analyze_lost_pvc(ctx.cluster, *pvc, sink);
   }
-  for (const Object* pv : ctx.cluster.of_kind("PersistentVolume")) analyze_pv(*pv, sink);
+  for (const Object* pv : ctx.cluster.of_kind("PersistentVolume")) {
+    analyze_pv(*pv, sink);
+    if (pv->status()["phase"].str() == "Pending") analyze_pending_pv(ctx.cluster, *pv, sink);
+  }
 }
 
 }  // namespace

@@ -253,6 +253,41 @@ TEST(StorageTest, LostClaimNamesItsMissingVolume) {
   EXPECT_TRUE(with_rule(bound, "pvc-lost").empty());
 }
 
+TEST(StorageTest, PreboundClaimToAMissingVolume) {
+  const std::string claim = pvc("data", "  storageClassName: ''\n  volumeName: pv-gone\n");
+  const std::string other_pv =
+      "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-other}\nspec: {}\n"
+      "status: {phase: Available}\n";
+  auto f = diagnose(*cluster_from_yaml(claim + other_pv));
+  auto r = with_rule(f, "pvc-pending-prebound-volume-missing");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->summary.find("pre-bound (spec.volumeName) to PersistentVolume pv-gone"),
+            std::string::npos);
+  // The PV exists (its own state tells), or no PVs were collected: nothing here.
+  std::string present = other_pv;
+  present.replace(present.find("pv-other"), 8, "pv-gone");
+  auto exists = diagnose(*cluster_from_yaml(claim + present));
+  EXPECT_TRUE(with_rule(exists, "pvc-pending-prebound-volume-missing").empty());
+  auto unknown = diagnose(*cluster_from_yaml(claim));
+  EXPECT_TRUE(with_rule(unknown, "pvc-pending-prebound-volume-missing").empty());
+}
+
+TEST(StorageTest, PendingPersistentVolume) {
+  const std::string pv =
+      "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-new}\nspec: {}\n"
+      "status: {phase: __PHASE__}\n";
+  std::string pending = pv;
+  pending.replace(pending.find("__PHASE__"), 9, "Pending");
+  auto f = diagnose(*cluster_from_yaml(pending));
+  auto r = with_rule(f, "pv-pending");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->fix.find("kubectl describe pv pv-new"), std::string::npos);
+  std::string available = pv;
+  available.replace(available.find("__PHASE__"), 9, "Available");
+  auto ok = diagnose(*cluster_from_yaml(available));
+  EXPECT_TRUE(with_rule(ok, "pv-pending").empty());
+}
+
 // ---- Correlation: the claim is the root cause of the Pending pod ----
 
 TEST(StorageTest, PendingPodIsCausedByItsClaimsFinding) {

@@ -373,8 +373,7 @@ const std::vector<PopeyeRow>& rows() {
        .fixtures = kPvTest,
        .kind = "PersistentVolume",
        .object = "default/pv4",
-       .catalogs = {},
-       .fails = "status.phase Pending: ktriage reports PVs only when Released or Failed"},
+       .catalogs = {"POD-PENDING-NO-PV-TO-BIND"}},
       {.popeye_case = "TestPVLint default/pv3",
        .code = "POP-1000",
        .fixtures = kPvTest,
@@ -395,9 +394,9 @@ const std::vector<PopeyeRow>& rows() {
        .kind = "PersistentVolumeClaim",
        .object = "default/pvc3",
        .catalogs = {},
-       .fails = "Pending and pre-bound (spec.volumeName) to a PersistentVolume the snapshot "
-                "does not have; the storage analyzer skips pre-bound claims (\"the PV's "
-                "story\") and reports nothing"},
+       .fails = "Pending and pre-bound (spec.volumeName) to a PersistentVolume, and the "
+                "fixture has no PersistentVolumes at all: a missing PV cannot be told from one "
+                "that was not collected, so pvc-pending-prebound-volume-missing stays silent"},
 
       // Ingresses (TestIngLint).
       {.popeye_case = "TestIngLint default/ing3",
