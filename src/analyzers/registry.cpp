@@ -17,6 +17,7 @@ const AnalyzerDef& services_analyzer();
 const AnalyzerDef& nodes_analyzer();
 const AnalyzerDef& versions_analyzer();
 const AnalyzerDef& ingress_analyzer();
+const AnalyzerDef& loadbalancers_analyzer();
 const AnalyzerDef& workloads_analyzer();
 const AnalyzerDef& addons_analyzer();
 const AnalyzerDef& daemonsets_analyzer();
@@ -42,6 +43,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       volumes_analyzer(),
       services_analyzer(),
       ingress_analyzer(),
+      loadbalancers_analyzer(),
       addons_analyzer(),
       daemonsets_analyzer(),
       namespaces_analyzer(),

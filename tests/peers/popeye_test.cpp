@@ -423,9 +423,7 @@ const std::vector<PopeyeRow>& rows() {
        .fixtures = kIngTest,
        .kind = "Ingress",
        .object = "default/ing5",
-       .catalogs = {},
-       .fails = "status.loadBalancer.ingress[0].ports[0].error is \"boom\": the ingress "
-                "analyzer does not read the load balancer's port errors and reports nothing"},
+       .catalogs = {"SVC-LOADBALANCER-SYNC-FAILED"}},
       {.popeye_case = "TestIngLint default/ing5",
        .code = "POP-666",
        .fixtures = kIngTest,

@@ -125,9 +125,6 @@ constexpr CatalogGap kGaps[] = {
     {"POD-REJECTED-BY-KUBELET-ADMISSION", kNotYet, "node analyzer (issue 4)"},
     {"POD-PREEMPTED", kNotYet,
      "Preempted events are reported as unexplained warning events; a rule is not written yet"},
-    {"SVC-LOADBALANCER-SYNC-FAILED", kNotYet,
-     "SyncLoadBalancerFailed events are reported as unexplained warning events; a rule is not "
-     "written yet"},
     {"SVC-LOADBALANCER-NO-HEALTHY-BACKENDS", kOut,
      "backend health is CLB/NLB state in the cloud console (ACK cloud checks, issue 7)"},
     {"INGRESS-ALB-BACKEND-UNHEALTHY", kOut,
