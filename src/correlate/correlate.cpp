@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "correlate/addon_impact.h"
 #include "correlate/fold.h"
 #include "correlate/nodes.h"
 #include "correlate/storage_links.h"
@@ -210,10 +211,14 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
       s.severity = Severity::kWarning;
     }
     std::string replicas = replica_text(w);
+    // A kube-system add-on that is down (a DaemonSet on some nodes) says what it breaks.
+    const std::string_view impact = addon_impact(w);
+    const bool down = w.kind == "DaemonSet" || w.status()["availableReplicas"].as_int(0) == 0;
     s.summary = fmt::format(
-        "{} {}/{}{}: {}", w.kind, w.ns, w.name, replicas.empty() ? "" : " " + replicas,
+        "{} {}/{}{}: {}{}", w.kind, w.ns, w.name, replicas.empty() ? "" : " " + replicas,
         pods.empty() ? std::string("pods cannot be created")
-                     : fmt::format("{} pod{} failing", pods.size(), pods.size() == 1 ? "" : "s"));
+                     : fmt::format("{} pod{} failing", pods.size(), pods.size() == 1 ? "" : "s"),
+        impact.empty() || !down ? std::string() : fmt::format("; {}", impact));
     if (!replicas.empty()) {
       s.evidence.push_back(
           Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));

@@ -64,5 +64,35 @@ TEST(CorrelateTest, BlockedRolloutThatStillServesEverythingIsOnlyAWarning) {
   EXPECT_EQ(d[0]->severity, Severity::kCritical);
 }
 
+// A kube-system add-on Deployment with one crashing pod.
+std::string addon(std::string_view ns, std::string_view name, int available) {
+  return "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + std::string(name) +
+         ", namespace: " + std::string(ns) + ", uid: d-" + std::string(name) +
+         "}\nspec: {replicas: 1}\nstatus: {replicas: 1, availableReplicas: " +
+         std::to_string(available) +
+         "}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: " + std::string(name) +
+         "-5d4f-x, namespace: " + std::string(ns) +
+         ", ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: " + std::string(name) +
+         ", uid: d-" + std::string(name) +
+         ", controller: true}]}\nspec: {nodeName: n1, containers: [{name: c, image: x}]}\n"
+         "status:\n  phase: Running\n  containerStatuses: [{name: c, ready: false, restartCount: "
+         "9, state: {waiting: {reason: CrashLoopBackOff}}, lastState: {terminated: {exitCode: 1, "
+         "reason: Error}}}]\n";
+}
+
+TEST(CorrelateTest, AnAddOnThatIsDownSaysWhatItBreaks) {
+  auto down = diagnose(*cluster_from_yaml(addon("kube-system", "metrics-server", 0)));
+  auto w = with_rule(down, "workload-unhealthy");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0]->summary.find("1 pod failing; HPAs cannot read CPU and memory metrics"),
+            std::string::npos)
+      << w[0]->summary;
+  // The same name outside kube-system, or a replica still available: no such clause.
+  auto elsewhere = diagnose(*cluster_from_yaml(addon("monitoring", "metrics-server", 0)));
+  auto e = with_rule(elsewhere, "workload-unhealthy");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0]->summary.find("HPAs"), std::string::npos) << e[0]->summary;
+}
+
 }  // namespace
 }  // namespace ktriage
