@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -58,6 +59,8 @@ std::optional<ObjectRef> pod_in_line(std::string_view line) {
     std::size_t start = open;
     while (start > 0 && name_char(line[start - 1])) --start;
     if (start == 0 || (line[start - 1] != '"' && line[start - 1] != '=')) continue;
+    if (open + 1 >= line.size() || !std::isxdigit(static_cast<unsigned char>(line[open + 1])))
+      continue;  // a pod UID follows, not an argument list
     const std::string_view token = line.substr(start, open - start);
     const std::size_t us = token.rfind('_');
     if (us == std::string_view::npos || us == 0 || us + 1 == token.size()) continue;
