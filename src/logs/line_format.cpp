@@ -44,6 +44,7 @@ std::size_t klog_header(std::string_view s, int year, std::optional<UnixSeconds>
 // header stays in the message: signatures are written against klog lines as the components
 // print them (some name the source file, "kubelet.go:[0-9]+] node ... not found").
 void inner_klog_time(ParsedLine& out, int year) {
+  if (out.time) return;  // the outer time wins: no need to read the inner one (a hot path)
   std::optional<UnixSeconds> inner;
   if (klog_header(out.message, year, inner) > 0 && !out.time) out.time = inner;
 }
@@ -55,52 +56,82 @@ bool parse_klog(std::string_view line, int year, ParsedLine& out) {
   return true;
 }
 
+// The next `key=value` field of a logrus line from `i` (spaces before it skipped): `value` is
+// the text between the quotes (escapes still in) when `quoted`. Moves `i` past it. False when
+// the rest is not key=value text; `key` is empty at the end of the line.
+bool next_field(std::string_view line, std::size_t& i, std::string_view& key,
+                std::string_view& value, bool& quoted) {
+  key = {};
+  while (i < line.size() && line[i] == ' ') ++i;
+  if (i >= line.size()) return true;
+  std::size_t eq = line.find('=', i);
+  std::size_t sp = line.find(' ', i);
+  if (eq == std::string_view::npos || (sp != std::string_view::npos && sp < eq)) return false;
+  key = line.substr(i, eq - i);
+  i = eq + 1;
+  quoted = i < line.size() && line[i] == '"';
+  if (quoted) {
+    std::size_t j = i + 1;
+    while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
+    if (j >= line.size()) return false;
+    value = line.substr(i + 1, j - i - 1);
+    i = j + 1;
+  } else {
+    std::size_t j = line.find(' ', i);
+    if (j == std::string_view::npos) j = line.size();
+    value = line.substr(i, j - i);
+    i = j;
+  }
+  return true;
+}
+
+void append_value(std::string_view value, bool quoted, std::string& out) {
+  if (quoted) {
+    unescape_json(value, out);
+  } else {
+    out.append(value);
+  }
+}
+
 // `key=value` pairs, values bare or Go-quoted (logrus quotes the time, Go's slog and logfmt do
 // not). Message: msg first, then " key=value" for the others but time and level, unquoted.
+// Two passes over the fields (check them and find msg, then write the message) so that a line
+// costs no allocation once `scratch` has grown.
 bool parse_logrus(std::string_view line, std::string& scratch, ParsedLine& out) {
   if (!starts_with(line, "time=")) return false;
-  std::string rest;
-  std::string msg;
-  bool have_level = false;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && line[i] == ' ') ++i;
-    if (i >= line.size()) break;
-    std::size_t eq = line.find('=', i);
-    std::size_t sp = line.find(' ', i);
-    if (eq == std::string_view::npos || (sp != std::string_view::npos && sp < eq)) return false;
-    std::string_view key = line.substr(i, eq - i);
-    i = eq + 1;
-    std::string value;
-    if (i < line.size() && line[i] == '"') {
-      std::size_t j = i + 1;
-      while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
-      if (j >= line.size()) return false;
-      unescape_json(line.substr(i + 1, j - i - 1), value);
-      i = j + 1;
-    } else {
-      std::size_t j = line.find(' ', i);
-      if (j == std::string_view::npos) j = line.size();
-      value = std::string(line.substr(i, j - i));
-      i = j;
-    }
+  std::string_view key, value, msg;
+  bool quoted = false, msg_quoted = false, have_level = false;
+  for (std::size_t i = 0;;) {
+    if (!next_field(line, i, key, value, quoted)) return false;
+    if (key.empty()) break;
     if (key == "time") {
-      out.time = parse_iso_time(value);
+      if (quoted && value.find('\\') != std::string_view::npos) {
+        std::string unescaped;
+        unescape_json(value, unescaped);
+        out.time = parse_iso_time(unescaped);
+      } else {
+        out.time = parse_iso_time(value);
+      }
       if (!out.time) return false;
     } else if (key == "level") {
       have_level = true;
     } else if (key == "msg") {
-      msg = std::move(value);
-    } else {
-      rest += ' ';
-      rest += key;
-      rest += '=';
-      rest += value;
+      msg = value;
+      msg_quoted = quoted;
     }
   }
   if (!have_level) return false;
-  scratch = std::move(msg);
-  scratch += rest;
+  scratch.clear();
+  append_value(msg, msg_quoted, scratch);
+  for (std::size_t i = 0;;) {
+    next_field(line, i, key, value, quoted);
+    if (key.empty()) break;
+    if (key == "time" || key == "level" || key == "msg") continue;
+    scratch += ' ';
+    scratch.append(key);
+    scratch += '=';
+    append_value(value, quoted, scratch);
+  }
   out.message = scratch;
   return true;
 }

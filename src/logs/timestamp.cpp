@@ -1,6 +1,7 @@
 #include "logs/timestamp.h"
 
 #include <charconv>
+#include <cstring>
 #include <string>
 
 namespace ktriage::logs {
@@ -69,14 +70,23 @@ std::optional<UnixSeconds> parse_iso_time(std::string_view s) noexcept {
     ++pos;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
   }
-  std::string text(s.substr(0, 19));  // whole seconds: core's parser then sees a short form
+  // Whole seconds and the zone as core's parser reads them, in a stack buffer: this runs for
+  // most log lines, and a std::string of 25 bytes would be an allocation each.
   std::string_view zone = s.substr(pos);
+  char buf[64];
+  if (zone.size() + 20 > sizeof buf) return {};  // no zone is that long
+  std::size_t n = 19;
+  std::memcpy(buf, s.data(), 19);
   if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    text += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3));
+    std::memcpy(buf + n, zone.data(), 3);
+    buf[n + 3] = ':';
+    std::memcpy(buf + n + 4, zone.data() + 3, 2);
+    n += 6;
   } else {
-    text += zone;
+    std::memcpy(buf + n, zone.data(), zone.size());
+    n += zone.size();
   }
-  return parse_rfc3339(text);
+  return parse_rfc3339(std::string_view(buf, n));
 }
 
 std::optional<UnixSeconds> parse_time_bound(std::string_view text, UnixSeconds now) noexcept {
