@@ -1,7 +1,8 @@
 // Matches log messages against every signature at once: one Vectorscan block database of all
-// patterns (HS_FLAG_SINGLEMATCH), and RE2 for the few patterns Vectorscan rejects; plus a second
-// database of the same patterns that finds, in one scan of many messages, which may match.
-// Owns the compiled databases and scratch space; never reads files and never keeps a message.
+// patterns, which serves both one message and a block of many (prefilter), a second one compiled
+// on first need for messages with line breaks in them, and RE2 for the few patterns Vectorscan
+// rejects. Owns the compiled databases and scratch space; never reads files and never keeps a
+// message.
 #pragma once
 
 #include <cstdint>
