@@ -51,13 +51,15 @@ class FileScan {
         --keep;
       raw = raw.substr(0, keep);
     }
-    if (std::memchr(raw.data(), 0, raw.size()) != nullptr) {
-      ++st.binary_lines;
-      return;
-    }
-    if (!valid_utf8(raw)) {
-      ++st.invalid_utf8;
-      return;
+    switch (classify_text(raw)) {
+      case TextKind::kText:
+        break;
+      case TextKind::kBinary:
+        ++st.binary_lines;
+        return;
+      case TextKind::kInvalidUtf8:
+        ++st.invalid_utf8;
+        return;
     }
     ParsedLine p;
     if (!parse_line(st.format, raw, year_, scratch_, p)) {

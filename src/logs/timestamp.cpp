@@ -9,10 +9,12 @@ namespace {
 
 bool digits(std::string_view s, std::size_t pos, std::size_t len, int& out) {
   if (pos + len > s.size()) return false;
+  int v = 0;
   for (std::size_t i = pos; i < pos + len; ++i) {
     if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
   }
-  std::from_chars(s.data() + pos, s.data() + pos + len, out);
+  out = v;
   return true;
 }
 

@@ -58,6 +58,25 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
+TextKind classify_text(std::string_view s) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  std::size_t i = 0;
+  for (; i + 32 <= s.size(); i += 32) {
+    std::uint64_t w[4];
+    std::memcpy(w, p + i, 32);
+    // A byte is zero when it borrows in w - kOnes and its own high bit is clear (exact as a
+    // test for "some byte is zero").
+    const std::uint64_t zero = ((w[0] - kOnes) & ~w[0]) | ((w[1] - kOnes) & ~w[1]) |
+                               ((w[2] - kOnes) & ~w[2]) | ((w[3] - kOnes) & ~w[3]);
+    if (((w[0] | w[1] | w[2] | w[3] | zero) & kHigh) != 0) break;
+  }
+  // Bytes before i are ASCII without NUL, so they end on a character boundary.
+  std::string_view rest = s.substr(i);
+  if (std::memchr(rest.data(), 0, rest.size()) != nullptr) return TextKind::kBinary;
+  return valid_utf8(rest) ? TextKind::kText : TextKind::kInvalidUtf8;
+}
+
 std::string_view utf8_prefix(std::string_view s, std::size_t max) noexcept {
   if (s.size() <= max) return s;
   std::size_t end = max;
