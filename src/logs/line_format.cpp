@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 
 #include "logs/flat_json.h"
 #include "logs/timestamp.h"
@@ -56,81 +57,110 @@ bool parse_klog(std::string_view line, int year, ParsedLine& out) {
   return true;
 }
 
-// The next `key=value` field of a logrus line from `i` (spaces before it skipped): `value` is
-// the text between the quotes (escapes still in) when `quoted`. Moves `i` past it. False when
-// the rest is not key=value text; `key` is empty at the end of the line.
-bool next_field(std::string_view line, std::size_t& i, std::string_view& key,
-                std::string_view& value, bool& quoted) {
-  key = {};
+// One `key=value` field of a logrus line; `value` is the text between the quotes (escapes
+// still in) when `quoted`.
+struct Field {
+  std::string_view key, value;
+  bool quoted = false;
+};
+enum class FieldStep { kField, kEnd, kBad };
+
+// The end of a Go-quoted value whose opening quote is at `open`: the first '"' after it that an
+// even run of backslashes precedes (an escape pairs a backslash with the byte after it), found
+// with memchr rather than byte by byte. npos when the quote is not closed.
+std::size_t closing_quote(std::string_view line, std::size_t open) {
+  for (std::size_t from = open + 1; from < line.size();) {
+    const void* q = std::memchr(line.data() + from, '"', line.size() - from);
+    if (q == nullptr) return std::string_view::npos;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(q) - line.data());
+    std::size_t backslashes = 0;
+    while (at - backslashes > open + 1 && line[at - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return at;
+    from = at + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The next field from `i` (spaces before it skipped); moves `i` past it. kBad when the rest is
+// not key=value text.
+FieldStep next_field(std::string_view line, std::size_t& i, Field& f) {
   while (i < line.size() && line[i] == ' ') ++i;
-  if (i >= line.size()) return true;
+  if (i >= line.size()) return FieldStep::kEnd;
   std::size_t eq = line.find('=', i);
   std::size_t sp = line.find(' ', i);
-  if (eq == std::string_view::npos || (sp != std::string_view::npos && sp < eq)) return false;
-  key = line.substr(i, eq - i);
+  if (eq == std::string_view::npos || (sp != std::string_view::npos && sp < eq))
+    return FieldStep::kBad;
+  f.key = line.substr(i, eq - i);
   i = eq + 1;
-  quoted = i < line.size() && line[i] == '"';
-  if (quoted) {
-    std::size_t j = i + 1;
-    while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
-    if (j >= line.size()) return false;
-    value = line.substr(i + 1, j - i - 1);
+  f.quoted = i < line.size() && line[i] == '"';
+  if (f.quoted) {
+    std::size_t j = closing_quote(line, i);
+    if (j == std::string_view::npos) return FieldStep::kBad;
+    f.value = line.substr(i + 1, j - i - 1);
     i = j + 1;
   } else {
     std::size_t j = line.find(' ', i);
     if (j == std::string_view::npos) j = line.size();
-    value = line.substr(i, j - i);
+    f.value = line.substr(i, j - i);
     i = j;
   }
-  return true;
+  return FieldStep::kField;
 }
 
-void append_value(std::string_view value, bool quoted, std::string& out) {
-  if (quoted) {
-    unescape_json(value, out);
+void append_value(const Field& f, std::string& out) {
+  if (f.quoted) {
+    unescape_json(f.value, out);
   } else {
-    out.append(value);
+    out.append(f.value);
   }
 }
 
 // `key=value` pairs, values bare or Go-quoted (logrus quotes the time, Go's slog and logfmt do
 // not). Message: msg first, then " key=value" for the others but time and level, unquoted.
-// Two passes over the fields (check them and find msg, then write the message) so that a line
-// costs no allocation once `scratch` has grown.
+// The fields are read once into a small array (a line costs no allocation once `scratch` has
+// grown); a line with more fields than it holds is read a second time to write the message.
 bool parse_logrus(std::string_view line, std::string& scratch, ParsedLine& out) {
   if (!starts_with(line, "time=")) return false;
-  std::string_view key, value, msg;
-  bool quoted = false, msg_quoted = false, have_level = false;
+  constexpr std::size_t kKept = 16;
+  std::array<Field, kKept> kept;
+  std::size_t count = 0;
+  Field f, msg;
+  bool have_level = false;
   for (std::size_t i = 0;;) {
-    if (!next_field(line, i, key, value, quoted)) return false;
-    if (key.empty()) break;
-    if (key == "time") {
-      if (quoted && value.find('\\') != std::string_view::npos) {
+    FieldStep step = next_field(line, i, f);
+    if (step == FieldStep::kBad) return false;
+    if (step == FieldStep::kEnd) break;
+    if (count < kKept) kept[count] = f;
+    ++count;
+    if (f.key == "time") {
+      if (f.quoted && f.value.find('\\') != std::string_view::npos) {
         std::string unescaped;
-        unescape_json(value, unescaped);
+        unescape_json(f.value, unescaped);
         out.time = parse_iso_time(unescaped);
       } else {
-        out.time = parse_iso_time(value);
+        out.time = parse_iso_time(f.value);
       }
       if (!out.time) return false;
-    } else if (key == "level") {
+    } else if (f.key == "level") {
       have_level = true;
-    } else if (key == "msg") {
-      msg = value;
-      msg_quoted = quoted;
+    } else if (f.key == "msg") {
+      msg = f;
     }
   }
   if (!have_level) return false;
   scratch.clear();
-  append_value(msg, msg_quoted, scratch);
-  for (std::size_t i = 0;;) {
-    next_field(line, i, key, value, quoted);
-    if (key.empty()) break;
-    if (key == "time" || key == "level" || key == "msg") continue;
+  append_value(msg, scratch);
+  auto add = [&](const Field& g) {
+    if (g.key == "time" || g.key == "level" || g.key == "msg") return;
     scratch += ' ';
-    scratch.append(key);
+    scratch.append(g.key);
     scratch += '=';
-    append_value(value, quoted, scratch);
+    append_value(g, scratch);
+  };
+  if (count <= kKept) {
+    for (std::size_t k = 0; k < count; ++k) add(kept[k]);
+  } else {
+    for (std::size_t i = 0; next_field(line, i, f) == FieldStep::kField;) add(f);
   }
   out.message = scratch;
   return true;
