@@ -140,8 +140,14 @@ class FileScan {
     }
     if (message.empty()) return;
     std::string_view component;
-    if (options_.component.empty() && !identifier.empty())
-      component = component_of_identifier(identifier);
+    if (options_.component.empty() && !identifier.empty()) {
+      // A journal names the same few units over and over: look each name up once in a row.
+      if (identifier != last_identifier_) {
+        last_identifier_.assign(identifier);
+        last_component_ = component_of_identifier(identifier);
+      }
+      component = last_component_;
+    }
     batch_starts_.push_back(static_cast<std::uint32_t>(batch_text_.size()));
     batch_text_.append(message);
     batch_text_.push_back('\n');
@@ -186,6 +192,8 @@ class FileScan {
   std::vector<std::uint32_t> batch_starts_;
   std::vector<Batched> batch_;
   std::vector<char> maybe_;
+  std::string last_identifier_;
+  std::string_view last_component_;  // component_of_identifier(last_identifier_): static text
   std::optional<UnixSeconds> last_time_;
   std::string pending_, joined_, pending_identifier_;
   std::uint64_t pending_line_ = 0;
