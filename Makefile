@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 EXAMPLE    ?= examples/shop-broken
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all bootstrap build run test test-fast bench bench-live bench-micro fuzz format clean install
+.PHONY: all bootstrap build run test test-fast bench bench-live bench-logs bench-micro fuzz format clean install
 
 all: build
 
@@ -39,6 +39,11 @@ test-fast: build
 bench: build
 	FLOOR=$(BUILD)/bench/simdjson-floor bench/run_bench.sh $(BUILD)/ktriage diagnose -o json
 	bench/run_live_bench.sh $(BUILD)
+	bench/run_logs_bench.sh $(BUILD)
+
+# Logs (issue 5): ktriage logs against grep -E -f and rg -f on a generated 2 GB log mix.
+bench-logs: build
+	bench/run_logs_bench.sh $(BUILD)
 
 # Live: the same cluster served by the test API server; collect and diagnose against it.
 bench-live: build

@@ -2,15 +2,23 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-
 namespace ktriage {
 namespace {
 
+// What std::from_chars reads over exactly these `len` bytes (an optional '-', then digits only),
+// without its generality: log scans read several of these per line.
 bool read_int(std::string_view s, std::size_t pos, std::size_t len, int& out) {
-  if (pos + len > s.size()) return false;
-  auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, out);
-  return ec == std::errc() && p == s.data() + pos + len;
+  if (pos + len > s.size() || len == 0) return false;
+  const bool negative = s[pos] == '-';
+  std::size_t i = pos + (negative ? 1 : 0);
+  if (i == pos + len) return false;
+  int v = 0;
+  for (; i < pos + len; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = negative ? -v : v;
+  return true;
 }
 
 // Days from 1970-01-01 to y-m-d (proleptic Gregorian), Howard Hinnant's algorithm.

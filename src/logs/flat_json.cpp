@@ -1,5 +1,7 @@
 #include "logs/flat_json.h"
 
+#include <cstring>
+
 namespace ktriage::logs {
 namespace {
 
@@ -121,9 +123,16 @@ bool for_each_json_field(
 void unescape_json(std::string_view s, std::string& out) {
   out.reserve(out.size() + s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c != '\\' || i + 1 >= s.size()) {
-      out += c;
+    // Copy the run up to the next backslash at once: most text has few escapes.
+    const void* bs = std::memchr(s.data() + i, '\\', s.size() - i);
+    const std::size_t next =
+        bs == nullptr ? s.size()
+                      : static_cast<std::size_t>(static_cast<const char*>(bs) - s.data());
+    out.append(s.data() + i, next - i);
+    i = next;
+    if (i >= s.size()) break;
+    if (i + 1 >= s.size()) {
+      out += '\\';  // a lone backslash at the end stays
       continue;
     }
     char e = s[++i];

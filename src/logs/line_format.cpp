@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 
 #include "logs/flat_json.h"
 #include "logs/timestamp.h"
@@ -44,6 +45,7 @@ std::size_t klog_header(std::string_view s, int year, std::optional<UnixSeconds>
 // header stays in the message: signatures are written against klog lines as the components
 // print them (some name the source file, "kubelet.go:[0-9]+] node ... not found").
 void inner_klog_time(ParsedLine& out, int year) {
+  if (out.time) return;  // the outer time wins: no need to read the inner one (a hot path)
   std::optional<UnixSeconds> inner;
   if (klog_header(out.message, year, inner) > 0 && !out.time) out.time = inner;
 }
@@ -55,52 +57,111 @@ bool parse_klog(std::string_view line, int year, ParsedLine& out) {
   return true;
 }
 
+// One `key=value` field of a logrus line; `value` is the text between the quotes (escapes
+// still in) when `quoted`.
+struct Field {
+  std::string_view key, value;
+  bool quoted = false;
+};
+enum class FieldStep { kField, kEnd, kBad };
+
+// The end of a Go-quoted value whose opening quote is at `open`: the first '"' after it that an
+// even run of backslashes precedes (an escape pairs a backslash with the byte after it), found
+// with memchr rather than byte by byte. npos when the quote is not closed.
+std::size_t closing_quote(std::string_view line, std::size_t open) {
+  for (std::size_t from = open + 1; from < line.size();) {
+    const void* q = std::memchr(line.data() + from, '"', line.size() - from);
+    if (q == nullptr) return std::string_view::npos;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(q) - line.data());
+    std::size_t backslashes = 0;
+    while (at - backslashes > open + 1 && line[at - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return at;
+    from = at + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The next field from `i` (spaces before it skipped); moves `i` past it. kBad when the rest is
+// not key=value text.
+FieldStep next_field(std::string_view line, std::size_t& i, Field& f) {
+  while (i < line.size() && line[i] == ' ') ++i;
+  if (i >= line.size()) return FieldStep::kEnd;
+  std::size_t eq = line.find('=', i);
+  std::size_t sp = line.find(' ', i);
+  if (eq == std::string_view::npos || (sp != std::string_view::npos && sp < eq))
+    return FieldStep::kBad;
+  f.key = line.substr(i, eq - i);
+  i = eq + 1;
+  f.quoted = i < line.size() && line[i] == '"';
+  if (f.quoted) {
+    std::size_t j = closing_quote(line, i);
+    if (j == std::string_view::npos) return FieldStep::kBad;
+    f.value = line.substr(i + 1, j - i - 1);
+    i = j + 1;
+  } else {
+    std::size_t j = line.find(' ', i);
+    if (j == std::string_view::npos) j = line.size();
+    f.value = line.substr(i, j - i);
+    i = j;
+  }
+  return FieldStep::kField;
+}
+
+void append_value(const Field& f, std::string& out) {
+  if (f.quoted) {
+    unescape_json(f.value, out);
+  } else {
+    out.append(f.value);
+  }
+}
+
 // `key=value` pairs, values bare or Go-quoted (logrus quotes the time, Go's slog and logfmt do
 // not). Message: msg first, then " key=value" for the others but time and level, unquoted.
+// The fields are read once into a small array (a line costs no allocation once `scratch` has
+// grown); a line with more fields than it holds is read a second time to write the message.
 bool parse_logrus(std::string_view line, std::string& scratch, ParsedLine& out) {
   if (!starts_with(line, "time=")) return false;
-  std::string rest;
-  std::string msg;
+  constexpr std::size_t kKept = 16;
+  std::array<Field, kKept> kept;
+  std::size_t count = 0;
+  Field f, msg;
   bool have_level = false;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && line[i] == ' ') ++i;
-    if (i >= line.size()) break;
-    std::size_t eq = line.find('=', i);
-    std::size_t sp = line.find(' ', i);
-    if (eq == std::string_view::npos || (sp != std::string_view::npos && sp < eq)) return false;
-    std::string_view key = line.substr(i, eq - i);
-    i = eq + 1;
-    std::string value;
-    if (i < line.size() && line[i] == '"') {
-      std::size_t j = i + 1;
-      while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
-      if (j >= line.size()) return false;
-      unescape_json(line.substr(i + 1, j - i - 1), value);
-      i = j + 1;
-    } else {
-      std::size_t j = line.find(' ', i);
-      if (j == std::string_view::npos) j = line.size();
-      value = std::string(line.substr(i, j - i));
-      i = j;
-    }
-    if (key == "time") {
-      out.time = parse_iso_time(value);
+  for (std::size_t i = 0;;) {
+    FieldStep step = next_field(line, i, f);
+    if (step == FieldStep::kBad) return false;
+    if (step == FieldStep::kEnd) break;
+    if (count < kKept) kept[count] = f;
+    ++count;
+    if (f.key == "time") {
+      if (f.quoted && f.value.find('\\') != std::string_view::npos) {
+        std::string unescaped;
+        unescape_json(f.value, unescaped);
+        out.time = parse_iso_time(unescaped);
+      } else {
+        out.time = parse_iso_time(f.value);
+      }
       if (!out.time) return false;
-    } else if (key == "level") {
+    } else if (f.key == "level") {
       have_level = true;
-    } else if (key == "msg") {
-      msg = std::move(value);
-    } else {
-      rest += ' ';
-      rest += key;
-      rest += '=';
-      rest += value;
+    } else if (f.key == "msg") {
+      msg = f;
     }
   }
   if (!have_level) return false;
-  scratch = std::move(msg);
-  scratch += rest;
+  scratch.clear();
+  append_value(msg, scratch);
+  auto add = [&](const Field& g) {
+    if (g.key == "time" || g.key == "level" || g.key == "msg") return;
+    scratch += ' ';
+    scratch.append(g.key);
+    scratch += '=';
+    append_value(g, scratch);
+  };
+  if (count <= kKept) {
+    for (std::size_t k = 0; k < count; ++k) add(kept[k]);
+  } else {
+    for (std::size_t i = 0; next_field(line, i, f) == FieldStep::kField;) add(f);
+  }
   out.message = scratch;
   return true;
 }

@@ -51,13 +51,15 @@ class FileScan {
         --keep;
       raw = raw.substr(0, keep);
     }
-    if (std::memchr(raw.data(), 0, raw.size()) != nullptr) {
-      ++st.binary_lines;
-      return;
-    }
-    if (!valid_utf8(raw)) {
-      ++st.invalid_utf8;
-      return;
+    switch (classify_text(raw)) {
+      case TextKind::kText:
+        break;
+      case TextKind::kBinary:
+        ++st.binary_lines;
+        return;
+      case TextKind::kInvalidUtf8:
+        ++st.invalid_utf8;
+        return;
     }
     ParsedLine p;
     if (!parse_line(st.format, raw, year_, scratch_, p)) {
@@ -91,13 +93,43 @@ class FileScan {
   }
 
   void finish() {
-    if (pending_.empty()) return;  // a file ending in partial lines: match what there is
-    joined_.swap(pending_);
-    pending_.clear();
-    match(joined_, pending_line_, pending_time_, pending_identifier_);
+    if (!pending_.empty()) {  // a file ending in partial lines: match what there is
+      joined_.swap(pending_);
+      pending_.clear();
+      match(joined_, pending_line_, pending_time_, pending_identifier_);
+    }
+    flush();
+  }
+
+  /// Matches what is batched (finish() does too): before waiting for more data in follow mode.
+  void flush() {
+    if (batch_.empty()) return;
+    matcher_.prefilter(batch_text_, batch_starts_, maybe_);
+    for (std::size_t i = 0; i < batch_.size(); ++i) {
+      if (maybe_[i] == 0) continue;
+      const std::size_t end =
+          i + 1 < batch_.size() ? batch_starts_[i + 1] - 1 : batch_text_.size() - 1;
+      const Batched& b = batch_[i];
+      record(std::string_view(batch_text_).substr(batch_starts_[i], end - batch_starts_[i]),
+             b.number, b.time, b.component);
+    }
+    batch_.clear();
+    batch_starts_.clear();
+    batch_text_.clear();
   }
 
  private:
+  // A message waiting in the batch: where it came from. Its text is in batch_text_.
+  struct Batched {
+    std::uint64_t number;
+    std::optional<UnixSeconds> time;
+    std::string_view component;  // from the journal identifier (static text), or "" = the file's
+  };
+  // Messages are matched in batches of about this many bytes: one Vectorscan scan over the batch
+  // finds the few messages that may match, instead of one scan call per line. Small enough to
+  // stay in the L2 cache between the copy and the scan.
+  static constexpr std::size_t kBatchBytes = 256u << 10;
+
   void match(std::string_view message, std::uint64_t number, std::optional<UnixSeconds> time,
              std::string_view identifier) {
     FileStats& st = stats();
@@ -107,13 +139,29 @@ class FileScan {
       return;
     }
     if (message.empty()) return;
+    std::string_view component;
+    if (options_.component.empty() && !identifier.empty()) {
+      // A journal names the same few units over and over: look each name up once in a row.
+      if (identifier != last_identifier_) {
+        last_identifier_.assign(identifier);
+        last_component_ = component_of_identifier(identifier);
+      }
+      component = last_component_;
+    }
+    batch_starts_.push_back(static_cast<std::uint32_t>(batch_text_.size()));
+    batch_text_.append(message);
+    batch_text_.push_back('\n');
+    batch_.push_back(Batched{number, time, component});
+    if (batch_text_.size() >= kBatchBytes) flush();
+  }
+
+  // Confirms one message the prefilter marked and adds its hits.
+  void record(std::string_view message, std::uint64_t number, std::optional<UnixSeconds> time,
+              std::string_view identified) {
     matcher_.match(message, ids_);
     if (ids_.empty()) return;
-    std::string_view component = st.component;
-    if (options_.component.empty() && !identifier.empty()) {
-      std::string_view c = component_of_identifier(identifier);
-      if (!c.empty()) component = c;
-    }
+    FileStats& st = stats();
+    std::string_view component = identified.empty() ? std::string_view(st.component) : identified;
     for (std::uint32_t id : ids_) {
       const Signature& sig = signatures_[id];
       if (!applies(sig.component, component)) continue;
@@ -140,6 +188,12 @@ class FileScan {
   int year_;
   std::string scratch_;
   std::vector<std::uint32_t> ids_;
+  std::string batch_text_;
+  std::vector<std::uint32_t> batch_starts_;
+  std::vector<Batched> batch_;
+  std::vector<char> maybe_;
+  std::string last_identifier_;
+  std::string_view last_component_;  // component_of_identifier(last_identifier_): static text
   std::optional<UnixSeconds> last_time_;
   std::string pending_, joined_, pending_identifier_;
   std::uint64_t pending_line_ = 0;
@@ -232,7 +286,9 @@ void follow_file(const std::string& path, std::span<const Signature> signatures,
   FileScan fs(signatures, matcher, options, scan, file, year_of_file(path, options.year));
   run(fs, [&](std::string_view& line, bool& truncated, std::uint64_t& number, bool may_wait) {
     while (!reader->next(line, truncated)) {
-      if (!may_wait || !wait || !reader->error().empty() || !wait()) return false;
+      if (!may_wait || !wait || !reader->error().empty()) return false;
+      fs.flush();  // what was read is reported before waiting for more
+      if (!wait()) return false;
       reader->resume();
     }
     number = reader->line_number();

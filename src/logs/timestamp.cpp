@@ -1,6 +1,7 @@
 #include "logs/timestamp.h"
 
 #include <charconv>
+#include <cstring>
 #include <string>
 
 namespace ktriage::logs {
@@ -8,10 +9,12 @@ namespace {
 
 bool digits(std::string_view s, std::size_t pos, std::size_t len, int& out) {
   if (pos + len > s.size()) return false;
+  int v = 0;
   for (std::size_t i = pos; i < pos + len; ++i) {
     if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
   }
-  std::from_chars(s.data() + pos, s.data() + pos + len, out);
+  out = v;
   return true;
 }
 
@@ -69,14 +72,23 @@ std::optional<UnixSeconds> parse_iso_time(std::string_view s) noexcept {
     ++pos;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
   }
-  std::string text(s.substr(0, 19));  // whole seconds: core's parser then sees a short form
+  // Whole seconds and the zone as core's parser reads them, in a stack buffer: this runs for
+  // most log lines, and a std::string of 25 bytes would be an allocation each.
   std::string_view zone = s.substr(pos);
+  char buf[64];
+  if (zone.size() + 20 > sizeof buf) return {};  // no zone is that long
+  std::size_t n = 19;
+  std::memcpy(buf, s.data(), 19);
   if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    text += std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3));
+    std::memcpy(buf + n, zone.data(), 3);
+    buf[n + 3] = ':';
+    std::memcpy(buf + n + 4, zone.data() + 3, 2);
+    n += 6;
   } else {
-    text += zone;
+    std::memcpy(buf + n, zone.data(), zone.size());
+    n += zone.size();
   }
-  return parse_rfc3339(text);
+  return parse_rfc3339(std::string_view(buf, n));
 }
 
 std::optional<UnixSeconds> parse_time_bound(std::string_view text, UnixSeconds now) noexcept {

@@ -70,6 +70,26 @@ TEST(LineFormatTest, Logrus) {
   EXPECT_FALSE(split(LineFormat::kLogrus, R"(time="yesterday" level=info msg=x)").ok);
 }
 
+// Escaped quotes and backslash runs end a value where Go's quoting does; an empty key is a field;
+// a line with many fields keeps them all, in order.
+TEST(LineFormatTest, LogrusQuotingAndManyFields) {
+  Split s =
+      split(LineFormat::kLogrus,
+            R"(time="2026-11-29T10:41:02Z" level=error msg="a \"q\" \\ b" err="x\\\"y" =bare k=v)");
+  ASSERT_TRUE(s.ok);
+  EXPECT_EQ(s.message, R"(a "q" \ b err=x\"y =bare k=v)");
+  EXPECT_FALSE(
+      split(LineFormat::kLogrus, R"(time="2026-11-29T10:41:02Z" level=error msg="open \")").ok);
+  std::string many = R"(time="2026-11-29T10:41:02Z" level=info msg=m)", want = "m";
+  for (int k = 1; k <= 20; ++k) {
+    many += " k" + std::to_string(k) + "=\"" + std::to_string(k) + "\"";
+    want += " k" + std::to_string(k) + "=" + std::to_string(k);
+  }
+  Split m = split(LineFormat::kLogrus, many);
+  ASSERT_TRUE(m.ok);
+  EXPECT_EQ(m.message, want);
+}
+
 TEST(LineFormatTest, JournalShort) {
   std::string_view line =
       "Nov 29 10:41:02 node-1 kubelet[1234]: E1129 10:41:02.000001 1234 "

@@ -58,6 +58,50 @@ TEST(MatcherTest, BadPatternsAreErrorsNamingFileLineAndId) {
   EXPECT_NE(e.error().find("matches the empty string"), std::string::npos);
 }
 
+TEST(MatcherTest, AnchorsMeanTheEndsOfTheMessageEvenWithLineBreaksInIt) {
+  std::vector<Signature> sigs = {sig("start", "^panic"), sig("end", "failed$"),
+                                 sig("any", "disk full")};
+  auto m = Matcher::compile(sigs);
+  ASSERT_TRUE(m.has_value()) << m.error();
+  EXPECT_EQ(match(*m, "panic: x failed"), (std::vector<std::uint32_t>{0, 1}));
+  // Decoded JSON messages can hold line breaks: ^ and $ still mean the message's ends.
+  EXPECT_EQ(match(*m, "x\npanic failed\ny disk full"), (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(match(*m, "panic\nfailed"), (std::vector<std::uint32_t>{0, 1}));
+  // Each signature once, however often it matches.
+  EXPECT_EQ(match(*m, "disk full disk full disk full"), (std::vector<std::uint32_t>{2}));
+}
+
+// prefilter() marks every message match() matches (here exactly those), one scan for all.
+TEST(MatcherTest, PrefilterMarksTheMessagesThatMatch) {
+  std::vector<Signature> sigs = {sig("start", "^panic"), sig("end", "failed$"),
+                                 sig("any", "disk full")};
+  auto m = Matcher::compile(sigs);
+  ASSERT_TRUE(m.has_value()) << m.error();
+  const std::vector<std::string> messages = {"panic: x",  "no panic", "it failed", "failed later",
+                                             "disk full", "",         "all good",  "panic"};
+  std::string block;
+  std::vector<std::uint32_t> starts;
+  for (const std::string& msg : messages) {
+    starts.push_back(static_cast<std::uint32_t>(block.size()));
+    block += msg + "\n";
+  }
+  std::vector<char> maybe;
+  m->prefilter(block, starts, maybe);
+  ASSERT_EQ(maybe.size(), messages.size());
+  for (std::size_t i = 0; i < messages.size(); ++i)
+    EXPECT_EQ(maybe[i] != 0, !match(*m, messages[i]).empty()) << messages[i];
+}
+
+TEST(MatcherTest, PrefilterMarksEveryMessageWhenAPatternRunsOnRe2) {
+  std::vector<Signature> sigs = {sig("plain", "error"), sig("greek", "\\p{Greek}+ failed")};
+  auto m = Matcher::compile(sigs);
+  ASSERT_TRUE(m.has_value()) << m.error();
+  std::vector<char> maybe;
+  std::vector<std::uint32_t> starts = {0, 3};
+  m->prefilter("ab\ncd\n", starts, maybe);
+  EXPECT_EQ(maybe, (std::vector<char>{1, 1}));
+}
+
 TEST(MatcherTest, NoSignaturesMatchNothing) {
   std::vector<Signature> none;
   auto m = Matcher::compile(none);

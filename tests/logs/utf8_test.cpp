@@ -21,6 +21,29 @@ TEST(Utf8Test, Invalid) {
   EXPECT_FALSE(valid_utf8("\x80"));
 }
 
+// Every position of a NUL or a bad byte, in lines shorter and longer than one 32-byte step.
+TEST(Utf8Test, ClassifyFindsNulAndBadBytesAnywhere) {
+  for (std::size_t len : {1u, 31u, 32u, 33u, 64u, 100u}) {
+    const std::string ascii(len, 'a');
+    EXPECT_EQ(classify_text(ascii), TextKind::kText);
+    for (std::size_t at = 0; at < len; ++at) {
+      std::string nul = ascii, bad = ascii, both = ascii, euro = ascii;
+      nul[at] = '\0';
+      bad[at] = '\xE9';
+      both[at] = '\xE9';
+      both[len - 1] = '\0';  // NUL wins over a bad byte before it
+      euro.replace(at, 1, "\xE2\x82\xAC");
+      EXPECT_EQ(classify_text(nul), TextKind::kBinary) << len << " " << at;
+      EXPECT_EQ(classify_text(bad), TextKind::kInvalidUtf8) << len << " " << at;
+      if (at != len - 1) {
+        EXPECT_EQ(classify_text(both), TextKind::kBinary) << len << " " << at;
+      }
+      EXPECT_EQ(classify_text(euro), TextKind::kText) << len << " " << at;
+    }
+  }
+  EXPECT_EQ(classify_text(""), TextKind::kText);
+}
+
 TEST(Utf8Test, PrefixNeverSplitsACharacter) {
   EXPECT_EQ(utf8_prefix("abc", 10), "abc");
   EXPECT_EQ(utf8_prefix("ab\xE2\x82\xAC", 3), "ab");
