@@ -25,7 +25,7 @@ struct Sample {
   std::string file;
   std::uint64_t line = 0;  ///< 1-based line in `file` (the first line of a joined partial line)
   std::optional<UnixSeconds> time;
-  std::string text;  ///< the message as matched, cut to kSampleChars
+  std::string text;  ///< the message as matched; longer than kSampleChars: start ... end
 };
 
 /// One signature's matches in one file.

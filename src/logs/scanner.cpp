@@ -173,8 +173,7 @@ class FileScan {
         if (!hit.first || *time < *hit.first) hit.first = time;
         if (!hit.last || *time > *hit.last) hit.last = time;
       }
-      Sample sample{st.path, number, time, std::string(utf8_prefix(message, kSampleChars))};
-      if (sample.text.size() < message.size()) sample.text += "...";
+      Sample sample{st.path, number, time, utf8_shorten(message, kSampleChars)};
       if (options_.on_match) options_.on_match(sig, sample);
       if (hit.samples.size() < kSamplesKept) hit.samples.push_back(std::move(sample));
     }

@@ -116,4 +116,23 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max) noexcept {
   return s.substr(0, end);
 }
 
+std::string_view utf8_suffix(std::string_view s, std::size_t max) noexcept {
+  if (s.size() <= max) return s;
+  std::size_t from = s.size() - max;
+  // Continuation bytes are 10xxxxxx: start at the next character's first byte.
+  while (from < s.size() && (static_cast<unsigned char>(s[from]) & 0xC0) == 0x80) ++from;
+  return s.substr(from);
+}
+
+std::string utf8_shorten(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return std::string(s);
+  constexpr std::string_view kJoin = " ... ";
+  const std::size_t tail = max * 2 / 5;
+  const std::size_t head = max > tail + kJoin.size() ? max - tail - kJoin.size() : 0;
+  std::string out(utf8_prefix(s, head));
+  out += kJoin;
+  out += utf8_suffix(s, tail);
+  return out;
+}
+
 }  // namespace ktriage::logs

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace ktriage::logs {
@@ -21,5 +22,14 @@ TextKind classify_text(std::string_view s) noexcept;
 /// The longest prefix of `s` of at most `max` bytes that does not end inside a multi-byte
 /// character. O(1).
 std::string_view utf8_prefix(std::string_view s, std::size_t max) noexcept;
+
+/// The longest suffix of `s` of at most `max` bytes that does not start inside a multi-byte
+/// character. O(1).
+std::string_view utf8_suffix(std::string_view s, std::size_t max) noexcept;
+
+/// `s` cut to about `max` bytes for display: its start and its end joined by " ... " (the end of a
+/// long log line often holds the error or the object it names), never splitting a character.
+/// O(max).
+std::string utf8_shorten(std::string_view s, std::size_t max);
 
 }  // namespace ktriage::logs

@@ -54,5 +54,21 @@ TEST(Utf8Test, PrefixNeverSplitsACharacter) {
             "ab\xE2\x82\xAC");
 }
 
+TEST(Utf8Test, ShortenKeepsTheStartAndTheEndOfALongLine) {
+  EXPECT_EQ(utf8_shorten("short", 400), "short");
+  const std::string line =
+      "E1202 " + std::string(1000, 'x') + " pod \"report-1\" : configmap not found";
+  const std::string cut = utf8_shorten(line, 100);
+  EXPECT_LE(cut.size(), 100u);
+  EXPECT_EQ(cut.substr(0, 6), "E1202 ");
+  EXPECT_NE(cut.find(" ... "), std::string::npos);
+  EXPECT_TRUE(cut.ends_with("configmap not found")) << cut;
+  // Never inside a character: the end starts on a character's first byte.
+  std::string wide;
+  for (int i = 0; i < 100; ++i) wide += "\u00e9";  // two bytes each
+  const std::string w = utf8_shorten(wide, 41);
+  EXPECT_TRUE(valid_utf8(w)) << w;
+}
+
 }  // namespace
 }  // namespace ktriage::logs
