@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "core/time.h"
@@ -67,12 +68,15 @@ std::optional<ObjectRef> pod_in_line(std::string_view line) {
     return ObjectRef{"Pod", std::string(token.substr(us + 1)), std::string(token.substr(0, us)),
                      ""};
   }
-  // pkg/volume/util/operationexecutor's detailed errors: pod "<name>" (UID: "<uid>"); the
-  // namespace is left empty and matches any (pod names rarely repeat on one node).
+  // pkg/volume/util/operationexecutor's detailed errors: pod "<name>" (UID: "<uid>"); no
+  // namespace, so the pod is found by its UID (names repeat across namespaces: db-0).
   if (std::string_view name = between(line, "pod \"", '"'); !name.empty()) {
     const std::size_t after = line.find("pod \"") + 5 + name.size() + 1;
-    if (line.substr(after).starts_with(" (UID: "))
-      return ObjectRef{"Pod", "", std::string(name), ""};
+    const std::string_view rest = line.substr(after);
+    if (rest.starts_with(" (UID: \"")) {
+      const std::string_view uid = between(rest, "(UID: \"", '"');
+      if (!uid.empty()) return ObjectRef{"Pod", "", std::string(name), std::string(uid)};
+    }
   }
   return std::nullopt;
 }
@@ -83,28 +87,55 @@ bool quotes(const Finding& f, const Sample& s) {
   });
 }
 
-// A Pod without namespace (named so in a node log) is any pod of that name.
-bool same_object(const ObjectRef& a, const ObjectRef& o) {
-  if (o.kind == "Pod" && o.ns.empty()) return a.kind == "Pod" && a.name == o.name;
-  return a == o;
-}
+// Findings by the objects they are about (their object and also_affects), by key and by UID:
+// a lookup per hit instead of a scan of every finding (150,000 pods, one log each).
+class FindingIndex {
+ public:
+  explicit FindingIndex(std::span<const Finding> findings) {
+    for (std::size_t i = 0; i < findings.size(); ++i) add(findings[i].object, i);
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      for (const ObjectRef& o : findings[i].also_affects) add(o, i);
+    }
+  }
+  // A Pod named without namespace (node logs give its UID instead) is found by UID.
+  const std::vector<std::size_t>* about(const ObjectRef& o) const {
+    const bool by_uid = o.ns.empty() && !o.uid.empty();
+    const auto& map = by_uid ? by_uid_ : by_key_;
+    const auto it = map.find(by_uid ? o.uid : o.key());
+    return it == map.end() ? nullptr : &it->second;
+  }
 
-bool is_about(const Finding& f, const ObjectRef& o) {
-  if (same_object(f.object, o)) return true;
-  return std::any_of(f.also_affects.begin(), f.also_affects.end(),
-                     [&](const ObjectRef& a) { return same_object(a, o); });
-}
+ private:
+  void add(const ObjectRef& o, std::size_t i) {
+    by_key_[o.key()].push_back(i);
+    if (!o.uid.empty()) by_uid_[o.uid].push_back(i);
+  }
+  std::unordered_map<std::string, std::vector<std::size_t>> by_key_, by_uid_;
+};
 
 // The finding a hit explains best: same catalog entry, else the worst about the object.
-Finding* target_of(std::span<Finding> findings, const ObjectRef& o, const Signature& sig) {
+Finding* target_of(std::span<Finding> findings, const FindingIndex& index, const ObjectRef& o,
+                   const Signature& sig) {
+  const std::vector<std::size_t>* about = index.about(o);
+  if (about == nullptr) return nullptr;
   Finding* worst = nullptr;
-  for (Finding& f : findings) {
-    if (!is_about(f, o)) continue;
+  for (std::size_t i : *about) {
+    Finding& f = findings[i];
     if (!sig.catalog.empty() && f.catalog == sig.catalog) return &f;
     if (worst == nullptr || f.severity > worst->severity) worst = &f;
   }
   return worst;
 }
+
+// Whether a hit's lines are recent enough to explain the snapshot's state: journals keep weeks
+// of lines, and a PLEG hiccup a month ago says nothing about today. Untimed hits count.
+bool recent(const Hit& hit, UnixSeconds now, UnixSeconds window) {
+  return now <= 0 || !hit.last || now - *hit.last <= window;
+}
+
+// Findings of their own only for lines of the last hour; evidence for lines of the last 6 hours.
+constexpr UnixSeconds kFindingWindow = 3600;
+constexpr UnixSeconds kEvidenceWindow = 6 * 3600;
 
 // A hit's samples by the object they are about: a node-log line naming a pod is about that pod
 // (the kubelet logs every pod's sandbox and mount failures); other lines about the log's object.
@@ -139,15 +170,6 @@ std::vector<std::pair<ObjectRef, std::vector<const Sample*>>> by_subject(const S
   return out;
 }
 
-// The finding for a group of samples: about their subject, else (a pod named in a node log)
-// about the node whose log it is.
-Finding* target_of(std::span<Finding> findings, const ObjectRef& subject, const ObjectRef& log,
-                   const Signature& sig) {
-  Finding* f = target_of(findings, subject, sig);
-  if (f == nullptr && !(subject == log)) f = target_of(findings, log, sig);
-  return f;
-}
-
 }  // namespace
 
 bool has_logs(const Cluster& cluster) noexcept {
@@ -161,17 +183,10 @@ SnapshotLogs scan_snapshot_logs(const Cluster& cluster, std::span<const Signatur
   if (cluster.now() > 0) options.year = utc_year(cluster.now());
   auto scan_one = [&](const std::string& file, std::string_view text, std::uint32_t first_line,
                       ObjectRef object) {
-    const std::size_t from = out.scan.files.size();
-    const auto before = out.scan.hits.size();
     scan_text(file, text, signatures, matcher, options, out.scan);
     out.objects.push_back(std::move(object));
     out.texts.push_back(text);
     out.first_lines.push_back(first_line);
-    if (first_line <= 1 || out.scan.hits.size() == before) return;
-    for (auto& [key, hit] : out.scan.hits) {
-      if (key.second != from) continue;
-      for (Sample& s : hit.samples) s.line += first_line - 1;
-    }
   };
   for (const ContainerLog& log : cluster.container_logs()) {
     scan_one(log.file, log.text, log.first_line, ObjectRef{"Pod", log.ns, log.pod, ""});
@@ -179,38 +194,48 @@ SnapshotLogs scan_snapshot_logs(const Cluster& cluster, std::span<const Signatur
   for (const NodeLog& log : cluster.node_logs()) {
     scan_one(log.file, log.text, log.first_line, ObjectRef{"Node", "", log.node, ""});
   }
+  for (auto& [key, hit] : out.scan.hits) {  // only the tail was kept: the file's own numbers
+    for (Sample& s : hit.samples) s.line += out.first_lines[hit.file] - 1;
+  }
+  out.now = cluster.now();
   return out;
 }
 
 void add_log_findings(const SnapshotLogs& logs, std::span<const Signature> signatures,
                       std::vector<Finding>& findings) {
   const std::size_t analyzed = findings.size();
+  const FindingIndex index(std::span<const Finding>(findings.data(), analyzed));
+  std::unordered_map<std::string, std::size_t> added;  // id -> index in findings
   for (const auto& [key, hit] : logs.scan.hits) {
     const Signature& sig = signatures[hit.signature];
-    if (sig.severity != Severity::kCritical) continue;
+    if (sig.severity != Severity::kCritical || !recent(hit, logs.now, kFindingWindow)) continue;
     const ObjectRef& log = logs.objects[hit.file];
-    const auto groups = by_subject(logs, hit);
-    const bool explained = std::any_of(groups.begin(), groups.end(), [&](const auto& g) {
-      return target_of(std::span(findings.data(), analyzed), g.first, log, sig) != nullptr;
-    });
-    if (explained) continue;
+    // Only lines about the log's own object: a node-log line naming a pod is the pod's business,
+    // and a pod without a finding (or gone) is not the node's fault.
+    bool about_log = false, explained = false;
+    for (const auto& [subject, samples] : by_subject(logs, hit)) {
+      if (!(subject == log)) continue;
+      about_log = true;
+      explained = target_of(std::span(findings.data(), analyzed), index, subject, sig) != nullptr;
+    }
+    if (!about_log || explained) continue;
     const std::string id = fmt::format("{}:{}", sig.id, log.key());
-    auto same = std::find_if(findings.begin() + static_cast<long>(analyzed), findings.end(),
-                             [&](const Finding& f) { return f.id == id; });
-    if (same == findings.end()) {
-      Finding added;
-      added.id = id;
-      added.rule = sig.id;
-      added.catalog = sig.catalog;
-      added.severity = sig.severity;
-      added.object = log;
-      added.summary = fmt::format("{} log: {}", sig.component, first_sentence(sig.meaning));
-      added.fix = sig.fix;
-      findings.push_back(std::move(added));
-      same = findings.end() - 1;
+    auto [it, fresh] = added.emplace(id, findings.size());
+    if (fresh) {
+      Finding f;
+      f.id = id;
+      f.rule = sig.id;
+      f.catalog = sig.catalog;
+      f.severity = sig.severity;
+      f.object = log;
+      f.summary = fmt::format("{} log: {}", sig.component, first_sentence(sig.meaning));
+      f.fix = sig.fix;
+      f.evidence.push_back(
+          Evidence::note(fmt::format("{} line{}, {}; log signature {}", hit.count,
+                                     hit.count == 1 ? "" : "s", hit_times(hit), sig.id)));
+      findings.push_back(std::move(f));
     }  // else the same signature in a second log of the object (current and previous run)
-    same->evidence.push_back(hit_note(hit, sig));
-    for (const Sample& s : hit.samples) same->evidence.push_back(sample_evidence(s));
+    for (const Sample& s : hit.samples) findings[it->second].evidence.push_back(sample_evidence(s));
   }
 }
 
@@ -225,12 +250,13 @@ void attach_log_evidence(const SnapshotLogs& logs, std::span<const Signature> si
   std::stable_sort(hits.begin(), hits.end(), [&](const Hit* a, const Hit* b) {
     return signatures[a->signature].severity > signatures[b->signature].severity;
   });
+  const FindingIndex index(findings);
   for (const Hit* h : hits) {
     const Hit& hit = *h;
     const Signature& sig = signatures[hit.signature];
-    const ObjectRef& log = logs.objects[hit.file];
+    if (!recent(hit, logs.now, kEvidenceWindow)) continue;
     for (const auto& [subject, samples] : by_subject(logs, hit)) {
-      Finding* f = target_of(findings, subject, log, sig);
+      Finding* f = target_of(findings, index, subject, sig);
       if (f == nullptr || f->rule == sig.id) continue;  // none, or the log's own finding
       if (attached.count({f, hit.signature}) > 0) continue;
       std::vector<const Sample*> fresh;

@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/time.h"
 #include "support/test_support.h"
 
 namespace ktriage::logs {
@@ -34,8 +36,8 @@ class LogEvidenceTest : public ::testing::Test {
   // Scans `files`' logs, adds log findings, then attaches evidence (as the pipeline does around
   // correlation) to `findings`.
   void run(const std::vector<std::pair<std::string, std::string>>& files,
-           std::vector<Finding>& findings) {
-    cluster_ = cluster_from(files);
+           std::vector<Finding>& findings, std::optional<UnixSeconds> now = {}) {
+    cluster_ = cluster_from(files, now);
     SnapshotLogs logs = scan_snapshot_logs(*cluster_, *signatures_, *matcher_);
     add_log_findings(logs, *signatures_, findings);
     attach_log_evidence(logs, *signatures_, findings);
@@ -167,32 +169,57 @@ TEST_F(LogEvidenceTest, NodeLogLinesNamingAPodGoToThatPodsFinding) {
       finding("sandbox", "POD-WAITING-SANDBOX-CNI-FAILED",
               ObjectRef{"Pod", "shop", "search-1", ""}),
       finding("mount", "POD-WAITING-MOUNT-SECRET-CONFIGMAP-MISSING",
-              ObjectRef{"Pod", "shop", "report-1", ""}),
+              ObjectRef{"Pod", "shop", "report-1", "d4e5"}),
+      // The same name in another namespace, another UID: not the pod the line is about.
+      finding("crash", "POD-CRASH-APP-ERROR", ObjectRef{"Pod", "other", "report-1", "9f9f"}),
       finding("crash", "POD-CRASH-APP-ERROR", ObjectRef{"Pod", "shop", "web-1", ""}),
       finding("node-disk", "NODE-DISK-PRESSURE", kNode, Severity::kWarning)};
   findings[1].id += "x";  // same rule, other pod
+  findings[3].id += "y";
   run({{"snap/nodes/n1/kubelet.log", journal + mount + old},
        {"snap/nodes/n1/containerd.log", containerd}},
       findings);
-  ASSERT_EQ(findings.size(), 5u);
+  ASSERT_EQ(findings.size(), 6u);
   ASSERT_EQ(logs_of(findings[0]).size(), 1u);
   EXPECT_EQ(logs_of(findings[0])[0]->line, 1u);
   ASSERT_FALSE(logs_of(findings[1]).empty());
   EXPECT_EQ(logs_of(findings[1])[0]->file, "snap/nodes/n1/containerd.log");
   ASSERT_EQ(logs_of(findings[2]).size(), 1u);
   EXPECT_EQ(logs_of(findings[2])[0]->line, 2u);
-  ASSERT_EQ(logs_of(findings[3]).size(), 1u);
-  EXPECT_EQ(logs_of(findings[3])[0]->line, 3u);
-  EXPECT_TRUE(logs_of(findings[4]).empty()) << "lines about pods are not the node's";
+  EXPECT_TRUE(logs_of(findings[3]).empty()) << "found by UID, not by name";
+  ASSERT_EQ(logs_of(findings[4]).size(), 1u);
+  EXPECT_EQ(logs_of(findings[4])[0]->line, 3u);
+  EXPECT_TRUE(logs_of(findings[5]).empty()) << "lines about pods are not the node's";
 }
 
-TEST_F(LogEvidenceTest, PodNamedInANodeLogWithoutAFindingFallsBackToTheNode) {
+TEST_F(LogEvidenceTest, APodNamedInANodeLogWithoutAFindingIsNotTheNodes) {
   const std::string line =
       "E1203 06:02:34.118204    1402 kuberuntime_manager.go:1166] \"CreatePodSandbox for pod "
       "failed\" err=\"rpc error: code = DeadlineExceeded\" pod=\"shop/cart-1\"\n";
   std::vector<Finding> findings{finding("node-not-ready", "NODE-NOT-READY", kNode)};
   run({{"snap/nodes/n1/kubelet.log", line}}, findings);
-  EXPECT_EQ(logs_of(findings[0]).size(), 1u);
+  EXPECT_TRUE(logs_of(findings[0]).empty()) << "a healthy or gone pod's line does not explain n1";
+}
+
+TEST_F(LogEvidenceTest, OldLinesMakeNoFindingAndNoEvidence) {
+  // Journal lines of October in a December snapshot: a past hiccup, not today's state.
+  const std::string old_pleg =
+      "Oct 01 00:10:00 n1 kubelet[1234]: E1001 00:10:00.000001    1234 kubelet.go:2386] "
+      "\"Skipping pod synchronization\" err=\"PLEG is not healthy: pleg was last seen active "
+      "3m5.1s ago; threshold is 3m0s\"\n";
+  const UnixSeconds dec = *parse_rfc3339("2026-12-01T08:30:00Z");
+  std::vector<Finding> none;
+  run({{"snap/nodes/n1/kubelet.log", old_pleg}}, none, dec);
+  EXPECT_TRUE(none.empty());
+  std::vector<Finding> findings{finding("node-not-ready", "NODE-NOT-READY", kNode)};
+  run({{"snap/nodes/n1/kubelet.log", old_pleg}}, findings, dec);
+  EXPECT_TRUE(logs_of(findings[0]).empty());
+  // The same line on the snapshot's day counts.
+  std::string today = old_pleg;
+  today.replace(today.find("Oct 01 00:10:00"), 15, "Dec 01 08:10:00");
+  std::vector<Finding> fresh;
+  run({{"snap/nodes/n1/kubelet.log", today}}, fresh, dec);
+  EXPECT_EQ(fresh.size(), 1u);
 }
 
 TEST_F(LogEvidenceTest, AFindingOfASiblingPodCarriesItThroughAlsoAffects) {
