@@ -72,6 +72,10 @@ void check(const Cluster& cluster, const Object& ds, FindingSink& sink) {
       const std::string_view effect = taint["effect"].str();
       if (effect != "NoSchedule" && effect != "NoExecute") continue;
       if (tolerated_by_default(taint["key"].str(), host_network)) continue;
+      // Control-plane nodes are kept free of add-ons on purpose more often than not.
+      if (taint["key"].str() == "node-role.kubernetes.io/control-plane" ||
+          taint["key"].str() == "node-role.kubernetes.io/master")
+        break;
       if (tolerates(pod_spec["tolerations"], taint)) continue;
       gaps.push_back({node, taint_string(taint)});
       break;
@@ -106,13 +110,23 @@ void check(const Cluster& cluster, const Object& ds, FindingSink& sink) {
   for (std::size_t i = 1; i < gaps.size(); ++i) f.also_affects.push_back(gaps[i].node->ref());
   const std::string_view key_end = gaps.front().taint;
   const std::string key(key_end.substr(0, key_end.find_first_of("=:")));
+  // A JSON-patch "add" to tolerations/- needs the list to exist: without one, add the list.
+  const std::string op =
+      tolerations.size() > 0
+          ? fmt::format(
+                "{{\"op\":\"add\",\"path\":\"/spec/template/spec/tolerations/-\","
+                "\"value\":{{\"key\":\"{}\",\"operator\":\"Exists\"}}}}",
+                key)
+          : fmt::format(
+                "{{\"op\":\"add\",\"path\":\"/spec/template/spec/tolerations\","
+                "\"value\":[{{\"key\":\"{}\",\"operator\":\"Exists\"}}]}}",
+                key);
   f.fix = fmt::format(
-      "Let {0} tolerate the taint: kubectl -n {1} patch daemonset {0} --type json -p "
-      "'[{{\"op\":\"add\",\"path\":\"/spec/template/spec/tolerations/-\",\"value\":"
-      "{{\"key\":\"{2}\",\"operator\":\"Exists\"}}}}]' (for an ACK-managed add-on, set the "
-      "tolerations in its add-on configuration instead, or the next add-on upgrade reverts it); "
-      "or remove the taint from the nodes if it was not meant for add-ons.",
-      ds.name, ds.ns, key);
+      "Let {0} tolerate the taint: kubectl -n {1} patch daemonset {0} --type json -p '[{2}]' (for "
+      "an ACK-managed add-on, set the tolerations in its add-on configuration instead, or the "
+      "next add-on upgrade reverts it); or remove the taint from the nodes if it was not meant "
+      "for add-ons.",
+      ds.name, ds.ns, op);
 }
 
 void run(const AnalysisContext& ctx, FindingSink& sink) {

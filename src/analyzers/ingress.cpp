@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -406,6 +407,8 @@ void check_conflicts(const Cluster& cluster, FindingSink& sink) {
       routes;  // (class, host, path)
   for (const Object* ing : cluster.of_kind("Ingress")) {
     if (ing->metadata()["creationTimestamp"].str().empty()) continue;
+    // ingress-nginx's canary Ingress shares host and path with the main one on purpose.
+    if (ing->annotations()["nginx.ingress.kubernetes.io/canary"].str() == "true") continue;
     const auto rules = ing->spec()["rules"].items();
     for (std::size_t i = 0; i < rules.size(); ++i) {
       const auto paths = rules[i]["http"]["paths"].items();
@@ -461,7 +464,9 @@ void check_conflicts(const Cluster& cluster, FindingSink& sink) {
 void run(const AnalysisContext& ctx, FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
   check_conflicts(cluster, sink);
-  const bool secrets_known = !cluster.of_kind("Secret").empty();
+  // Secrets are judged per namespace: a snapshot may hold one namespace's Secrets only.
+  std::set<std::string_view> secret_namespaces;
+  for (const Object* s : cluster.of_kind("Secret")) secret_namespaces.insert(s->ns);
   // Without any Service in the snapshot a missing backend proves nothing.
   const bool services_known = !cluster.of_kind("Service").empty();
   for (const Object* ing : cluster.of_kind("Ingress")) {
@@ -475,7 +480,7 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
     }
     check_class(cluster, *ing, sink);
     check_alb_events(cluster, *ing, sink);
-    if (secrets_known) check_tls(cluster, *ing, sink);
+    if (secret_namespaces.count(ing->ns) > 0) check_tls(cluster, *ing, sink);
   }
 }
 

@@ -8,6 +8,7 @@
 // https://kubernetes.io/docs/tasks/administer-cluster/namespaces/#deleting-a-namespace
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <span>
@@ -93,7 +94,13 @@ void report(const AnalysisContext& ctx, const Object& ns, std::span<const Object
       failing.push_back(i);
   }
   const bool old = since && ctx.now > 0 && ctx.now - *since >= kStuckAfterSeconds;
-  if (failing.empty() && !old) return;
+  // Content and finalizers remaining is every deletion's normal course (pods shutting down):
+  // stuck only once it lasts. The controller's failures to discover or delete count at once.
+  const bool failed_at_once = std::any_of(failing.begin(), failing.end(), [&](std::size_t i) {
+    const std::string_view t = conditions[i]["type"].str();
+    return t != "NamespaceContentRemaining" && t != "NamespaceFinalizersRemaining";
+  });
+  if (!failed_at_once && !old) return;
   std::string why;
   if (!failing.empty()) {
     why = std::string(conditions[failing.front()]["message"].str());
@@ -146,10 +153,10 @@ void report(const AnalysisContext& ctx, const Object& ns, std::span<const Object
     f.fix = fmt::format(
         "Find what is left: kubectl api-resources --verbs=list --namespaced -o name | xargs -n1 "
         "kubectl get -n {0} --ignore-not-found --show-kind; fix or reinstall the controller that "
-        "owns each finalizer shown above so it finishes its cleanup. Only when that controller is "
+        "owns each finalizer ({1}) so it finishes its cleanup. Only when that controller is "
         "gone for good, remove the finalizer: kubectl -n {0} patch <kind>/<name> --type=merge -p "
         "'{{\"metadata\":{{\"finalizers\":null}}}}'.",
-        ns.name);
+        ns.name, held.empty() ? "kubectl get -o yaml shows them" : "shown above");
   }
 }
 

@@ -215,6 +215,13 @@ std::string pv_mismatch(const Object& pv, const Object& pvc, std::string_view cl
   return "";
 }
 
+// Created within the last 5 minutes (by creationTimestamp against the snapshot's time): a PV or
+// claim just made may wait for its partner or its controller without anything being wrong.
+bool young(const AnalysisContext& ctx, const Object& o) {
+  const auto created = parse_rfc3339(o.metadata()["creationTimestamp"].str());
+  return created && ctx.now > 0 && ctx.now - *created < 300;
+}
+
 void add_pvc_basics(const Object& pvc, Finding& f) {
   f.evidence.push_back(field_evidence(pvc, ".status.phase", "Pending"));
   auto cls = claim_class(pvc);
@@ -325,8 +332,8 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     // Pre-bound to a named PV: waiting for that PV is the claim's fault only when it does not
     // exist (judged when the snapshot has PVs at all); otherwise the PV's state tells.
     if (cluster.of_kind("PersistentVolume").empty() ||
-        cluster.find("PersistentVolume", "", volume) != nullptr)
-      return;
+        cluster.find("PersistentVolume", "", volume) != nullptr || young(ctx, pvc))
+      return;  // a claim may be created before the PV it reserves
     Finding& f = sink.add(kPreboundMissing, pvc,
                           fmt::format("PVC {} is Pending: it is pre-bound (spec.volumeName) to "
                                       "PersistentVolume {}, which does not exist",
@@ -578,8 +585,11 @@ void analyze_lost_pvc(const Cluster& cluster, const Object& pvc, FindingSink& si
     state = fmt::format(
         "PersistentVolume {} does not exist{}", volume,
         cluster.of_kind("PersistentVolume").empty() ? " (or is not in the snapshot)" : "");
+  } else if (const Value& ref = pv->spec()["claimRef"]; ref["name"].str().empty()) {
+    state =
+        fmt::format("PersistentVolume {} exists but is bound to no claim (phase {})", volume,
+                    pv->status()["phase"].str().empty() ? "unknown" : pv->status()["phase"].str());
   } else {
-    const Value& ref = pv->spec()["claimRef"];
     state = fmt::format("PersistentVolume {} is bound to claim {}/{}", volume,
                         ref["namespace"].str(), ref["name"].str());
   }
@@ -599,6 +609,16 @@ void analyze_lost_pvc(const Cluster& cluster, const Object& pvc, FindingSink& si
     if (const Event* e = latest_event(cluster, pvc, reason))
       f.evidence.push_back(event_evidence(cluster, *e));
   }
+  if (pv != nullptr) {
+    f.fix = fmt::format(
+        "PersistentVolume {0} exists: point it back at the claim, kubectl patch pv {0} --type "
+        "merge "
+        "-p '{{\"spec\":{{\"claimRef\":{{\"namespace\":\"{1}\",\"name\":\"{2}\",\"uid\":null,"
+        "\"resourceVersion\":null}}}}}}' if it holds this claim's data; otherwise {3}delete pvc "
+        "{2} and let its owner recreate it.",
+        volume, pvc.ns, pvc.name, kubectl_ns(pvc));
+    return;
+  }
   f.fix = fmt::format(
       "If the backing disk of {0} still exists, recreate PersistentVolume {0} for it with "
       "spec.claimRef {{namespace: {1}, name: {2}}} and the claim binds again; if the disk is gone, "
@@ -614,7 +634,8 @@ void run(const AnalysisContext& ctx, FindingSink& sink) {
   }
   for (const Object* pv : ctx.cluster.of_kind("PersistentVolume")) {
     analyze_pv(*pv, sink);
-    if (pv->status()["phase"].str() == "Pending") analyze_pending_pv(ctx.cluster, *pv, sink);
+    if (pv->status()["phase"].str() == "Pending" && !young(ctx, *pv))
+      analyze_pending_pv(ctx.cluster, *pv, sink);
   }
 }
 

@@ -133,7 +133,8 @@ void check_kube_proxy(const Cluster& cluster, const Server& server, FindingSink&
     if (pod->label("k8s-app") != "kube-proxy" && !pod->name.starts_with("kube-proxy")) continue;
     const auto containers = pod->spec()["containers"].items();
     for (std::size_t i = 0; i < containers.size(); ++i) {
-      const std::string_view image = containers[i]["image"].str();
+      std::string_view image = containers[i]["image"].str();
+      image = image.substr(0, image.find('@'));  // a digest pin: the tag is before it
       if (!has(image, "kube-proxy")) continue;
       const std::size_t colon = image.rfind(':');
       if (colon == std::string_view::npos || image.find('/', colon) != std::string_view::npos)
@@ -147,8 +148,11 @@ void check_kube_proxy(const Cluster& cluster, const Server& server, FindingSink&
                 ? std::nullopt
                 : kubelet_minor_version(node->status()["nodeInfo"]["kubeletVersion"].str());
         const auto p = kubelet_minor_version(tag);
-        if (k && p && k->first == p->first && std::abs(k->second - p->second) > 3)
-          reason = fmt::format("more than three minor versions from its node's kubelet {}",
+        // Three minors either way from v1.25 (two before, for the older of the two).
+        const int allowed = p && k && std::min(p->second, k->second) >= 25 ? 3 : 2;
+        if (k && p && k->first == p->first && std::abs(k->second - p->second) > allowed)
+          reason = fmt::format("more than {} minor versions from its node's kubelet {}",
+                               allowed == 3 ? "three" : "two",
                                node->status()["nodeInfo"]["kubeletVersion"].str());
       }
       seen.push_back(

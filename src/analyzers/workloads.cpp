@@ -541,8 +541,9 @@ void check_job(const AnalysisContext& ctx, const Object& job, const PodFindings&
 // v1.21+): Normal event JobAlreadyActive "Not starting job because prior execution is running
 // and concurrency policy is Forbid" each time a start is skipped.
 void check_cronjob_forbid(const Cluster& cluster, const Object& cj, FindingSink& sink) {
+  if (cj.spec()["concurrencyPolicy"].str() != "Forbid" || cj.status()["active"].size() == 0) return;
   const Event* skipped = latest_event(cluster, cj, "JobAlreadyActive");
-  if (skipped == nullptr || cj.status()["active"].size() == 0) return;
+  if (skipped == nullptr) return;
   std::vector<std::string> active;
   for (const Value& ref : cj.status()["active"].items()) active.emplace_back(ref["name"].str());
   Finding& f = sink.add(
@@ -644,12 +645,11 @@ void check_hpa_min(const Object& hpa, std::string_view target_name, FindingSink&
   if (limited == nullptr || (*limited)["status"].str() != "True" ||
       (*limited)["reason"].str() != "TooFewReplicas" || min <= 1 || current > min)
     return;
-  Finding& f = sink.add(
-      kHpaMin, hpa,
-      fmt::format("HPA {} is pinned at minReplicas {} for {}: the load needs {} (desired {})",
-                  hpa.name, min, target_name,
-                  hpa.status()["desiredReplicas"].as_int(min) < min ? "fewer" : "no more",
-                  hpa.status()["desiredReplicas"].as_int(min)));
+  Finding& f =
+      sink.add(kHpaMin, hpa,
+               fmt::format("HPA {} is pinned at minReplicas {} for {}: its metrics call for fewer "
+                           "replicas than that floor",
+                           hpa.name, min, target_name));
   f.evidence.push_back(condition_evidence(hpa, "ScalingLimited"));
   f.evidence.push_back(field_evidence(hpa, ".status.currentReplicas",
                                       fmt::format("{} (minReplicas {})", current, min)));

@@ -19,21 +19,21 @@ std::string node(std::string_view name, std::string_view memory_alloc,
 }
 
 TEST(CapacityTest, AllocatableFarBelowCapacityIsOneFindingPerNodeShape) {
-  auto f = diagnose(*cluster_from_yaml(node("n1", "8133182Ki") + node("n2", "8133182Ki") +
+  auto f = diagnose(*cluster_from_yaml(node("n1", "6506545Ki") + node("n2", "6506545Ki") +
                                        node("n3", "14000000Ki")));
   auto r = with_rule(f, "node-allocatable-low");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0]->severity, Severity::kInfo);
   EXPECT_EQ(r[0]->also_affects.size(), 1u);
-  EXPECT_NE(r[0]->summary.find("Node n1 and 1 more: pods may use only 50% of its memory"),
+  EXPECT_NE(r[0]->summary.find("Node n1 and 1 more: pods may use only 39% of its memory"),
             std::string::npos)
       << r[0]->summary;
   EXPECT_NE(r[0]->fix.find("/api/v1/nodes/n1/proxy/configz"), std::string::npos);
   // CPU too.
-  auto cpu = diagnose(*cluster_from_yaml(node("n1", "14000000Ki", "2")));
+  auto cpu = diagnose(*cluster_from_yaml(node("n1", "14000000Ki", "1500m")));
   ASSERT_EQ(with_rule(cpu, "node-allocatable-low").size(), 1u);
-  // Usual reservations (86% here) are fine.
-  auto fine = diagnose(*cluster_from_yaml(node("n1", "14000000Ki")));
+  // Usual reservations (86% here), and a small node's 57% (AKS on 4 GiB), are fine.
+  auto fine = diagnose(*cluster_from_yaml(node("n1", "14000000Ki") + node("n2", "9271827Ki")));
   EXPECT_TRUE(with_rule(fine, "node-allocatable-low").empty());
 }
 
@@ -67,6 +67,12 @@ TEST(CapacityTest, UsedUpQuotaIsReportedUnlessAControllerAlreadyFailsOnIt) {
       diagnose(*cluster_from_yaml(rs + quota("{requests.cpu: '4'}", "{requests.cpu: '4'}")));
   EXPECT_FALSE(with_rule(failing, "rs-failedcreate-quota-exceeded").empty());
   EXPECT_TRUE(with_rule(failing, "resourcequota-exhausted").empty());
+}
+
+TEST(CapacityTest, QuotaNumbersAndNamesAreReadExactly) {
+  // A bare number keeps its fraction: 0.5 CPUs used of 0.5 is used up.
+  auto f = diagnose(*cluster_from_yaml(quota("{limits.cpu: 0.5}", "{limits.cpu: 500m}")));
+  EXPECT_EQ(with_rule(f, "resourcequota-exhausted").size(), 1u);
 }
 
 }  // namespace

@@ -78,5 +78,22 @@ TEST(DaemonSetsTest, AnUnknownAddOnIsInfo) {
   EXPECT_EQ(r[0]->severity, Severity::kInfo);
 }
 
+TEST(DaemonSetsTest, ControlPlaneTaintsAndAMissingTolerationList) {
+  // Control-plane nodes are left out on purpose.
+  auto cp = diagnose(*cluster_from_yaml(
+      node("n1") +
+      node("m1", "[{key: node-role.kubernetes.io/control-plane, effect: NoSchedule}]") +
+      daemonset("csi-plugin") + ds_pod("csi-plugin", "n1")));
+  EXPECT_TRUE(with_rule(cp, "daemonset-missing-on-nodes").empty());
+  // Without a tolerations list the fix adds the list (a JSON-patch append needs one).
+  auto f = diagnose(*cluster_from_yaml(node("n1") + node("gpu-1", kGpuTaint) +
+                                       daemonset("csi-plugin") + ds_pod("csi-plugin", "n1")));
+  auto r = with_rule(f, "daemonset-missing-on-nodes");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->fix.find("\"path\":\"/spec/template/spec/tolerations\",\"value\":[{"),
+            std::string::npos)
+      << r[0]->fix;
+}
+
 }  // namespace
 }  // namespace ktriage

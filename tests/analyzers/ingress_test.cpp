@@ -189,6 +189,7 @@ TEST(IngressTest, TlsSecretMissingOrWithoutCertificateIsReported) {
   // Missing here, present in another namespace; cert-manager's Certificate has not issued it.
   auto missing = diagnose(*cluster_from_yaml(
       base + secret("web-tls", "kubernetes.io/tls", "{tls.crt: eA==, tls.key: eA==}", "prod") +
+      secret("db-password", "Opaque", "{password: eA==}") +
       "---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: web, namespace: "
       "shop}\nspec: {secretName: web-tls}\n"));
   auto r = with_rule(missing, "ingress-tls-secret-invalid");
@@ -220,6 +221,9 @@ TEST(IngressTest, TlsSecretMissingOrWithoutCertificateIsReported) {
                        "ingress-tls-secret-invalid"),
             0u);
   EXPECT_EQ(count_rule(base, "ingress-tls-secret-invalid"), 0u);
+  // Only another namespace's Secrets in the snapshot: shop's are unknown, nothing to judge.
+  EXPECT_EQ(count_rule(base + secret("x", "Opaque", "{}", "prod"), "ingress-tls-secret-invalid"),
+            0u);
 }
 
 std::string named_ingress(std::string_view name, std::string_view created, std::string_view path,
@@ -296,6 +300,17 @@ TEST(IngressTest, ControllerWithoutAReadyPodLeavesItsIngressesUnserved) {
   // No controller pod in the snapshot at all: nothing to judge here (it may run elsewhere).
   EXPECT_EQ(
       count_rule(kNginxClass + ing + service("shop", "web"), "ingress-controller-unavailable"), 0u);
+}
+
+TEST(IngressTest, ACanaryIngressSharingHostAndPathIsNoConflict) {
+  const std::string svcs =
+      service("shop", "web", "[{port: 80}]") + service("shop", "web-v2", "[{port: 80}]");
+  std::string canary = named_ingress("web-canary", "2026-11-02T00:00:00Z", "/api", "web-v2");
+  canary.replace(canary.find("creationTimestamp"), 17,
+                 "annotations: {nginx.ingress.kubernetes.io/canary: 'true'}, creationTimestamp");
+  EXPECT_EQ(count_rule(svcs + canary + named_ingress("web", "2026-10-01T00:00:00Z", "/api", "web"),
+                       "ingress-host-path-conflict"),
+            0u);
 }
 
 }  // namespace

@@ -80,5 +80,16 @@ TEST(NamespacesTest, LongTerminatingWithoutConditionsIsStuckRecentIsNot) {
   EXPECT_TRUE(with_rule(active, "namespace-stuck-terminating").empty());
 }
 
+TEST(NamespacesTest, ContentStillRemainingRightAfterTheDeleteIsNormal) {
+  const std::string remaining =
+      "  conditions:\n  - {type: NamespaceContentRemaining, status: 'True', reason: "
+      "SomeResourcesRemain, message: 'Some resources are remaining: pods. has 2 resource "
+      "instances'}\n";
+  auto fresh = diagnose(*cluster_from_yaml(ns("old", "2026-12-01T08:29:50Z", remaining), kNow));
+  EXPECT_TRUE(with_rule(fresh, "namespace-stuck-terminating").empty());
+  auto lasting = diagnose(*cluster_from_yaml(ns("old", "2026-12-01T08:00:00Z", remaining), kNow));
+  EXPECT_EQ(with_rule(lasting, "namespace-stuck-terminating").size(), 1u);
+}
+
 }  // namespace
 }  // namespace ktriage

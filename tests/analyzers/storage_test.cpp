@@ -343,5 +343,28 @@ status: {phase: Pending}
   EXPECT_NE(f[0]->fix.find("volumeClaimTemplates of statefulset/db"), std::string::npos);
 }
 
+TEST(StorageTest, LostClaimWhosePvExistsUnboundAndYoungObjects) {
+  const std::string lost = pvc("data", "  volumeName: pv-1\n", "Lost") +
+                           "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-1}\n"
+                           "spec: {}\nstatus: {phase: Available}\n";
+  auto f = diagnose(*cluster_from_yaml(lost));
+  auto r = with_rule(f, "pvc-lost");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->summary.find("exists but is bound to no claim (phase Available)"),
+            std::string::npos)
+      << r[0]->summary;
+  EXPECT_NE(r[0]->fix.find("kubectl patch pv pv-1"), std::string::npos) << r[0]->fix;
+  // A claim made a minute ago, before the PV it reserves: not yet a fault.
+  const UnixSeconds now = *parse_rfc3339("2026-12-01T08:30:00Z");
+  std::string young = pvc("data", "  volumeName: pv-gone\n");
+  young.replace(young.find("  namespace: shop"), 17,
+                "  namespace: shop\n  creationTimestamp: '2026-12-01T08:29:00Z'");
+  auto y = diagnose(*cluster_from_yaml(
+      young + "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-other}\nspec: "
+              "{}\nstatus: {phase: Available}\n",
+      now));
+  EXPECT_TRUE(with_rule(y, "pvc-pending-prebound-volume-missing").empty());
+}
+
 }  // namespace
 }  // namespace ktriage

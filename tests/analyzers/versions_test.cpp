@@ -90,5 +90,11 @@ TEST(VersionsTest, DockerRuntimeNodes) {
   EXPECT_EQ(count_rule(run("v1.30.4", node("n1", "v1.30.4")), "node-docker-runtime"), 0u);
 }
 
+TEST(VersionsTest, KubeProxyPinnedByDigestIsReadByItsTag) {
+  auto f = run("v1.28.9", node("n1", "v1.28.9") +
+                              proxy("kube-proxy-a", "n1", "v1.30.1@sha256:0123456789abcdef"));
+  EXPECT_EQ(count_rule(f, "node-kube-proxy-version-skew"), 1u);
+}
+
 }  // namespace
 }  // namespace ktriage

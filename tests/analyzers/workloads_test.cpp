@@ -384,6 +384,16 @@ TEST(WorkloadsTest, CronJobSkipsRunsWhileTheForbiddenPreviousJobIsActive) {
   EXPECT_TRUE(evidence_has(*r[0], "started 2026-02-20T04:00:00Z"));
   EXPECT_TRUE(evidence_has(*r[0], "a hung run blocks every later one"));
   EXPECT_TRUE(contains(r[0]->fix, "kubectl -n shop delete job report-29931000"));
+  // The policy is not Forbid (changed since the event): nothing to fix now.
+  std::string allow = cj;
+  allow.replace(allow.find("concurrencyPolicy: Forbid"), 25, "concurrencyPolicy: Allow");
+  EXPECT_EQ(count_rule(allow + job +
+                           event("CronJob", "report", "c-1", "JobAlreadyActive",
+                                 "Not starting job because prior execution is running and "
+                                 "concurrency policy is Forbid",
+                                 "cronjob-controller", 1, "Normal"),
+                       "cronjob-run-skipped-still-active"),
+            0u);
   // The event without an active Job (it finished since): nothing to fix now.
   EXPECT_EQ(count_rule(cronjob(", concurrencyPolicy: Forbid") +
                            event("CronJob", "report", "c-1", "JobAlreadyActive",
@@ -497,6 +507,7 @@ TEST(WorkloadsTest, HpaPinnedAtMinReplicas) {
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0]->severity, Severity::kInfo);
   EXPECT_TRUE(contains(r[0]->summary, "pinned at minReplicas 2"));
+  EXPECT_TRUE(contains(r[0]->summary, "metrics call for fewer replicas")) << r[0]->summary;
   EXPECT_TRUE(evidence_has(*r[0], "TooFewReplicas"));
   EXPECT_TRUE(contains(r[0]->fix, "minReplicas\":1"));
   // Above the floor, or a floor of one replica: nothing to say.
