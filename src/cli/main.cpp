@@ -18,7 +18,9 @@
 #include "cli/logs.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
+#include "load/source.h"
 #include "report/report.h"
+#include "upgrade/check.h"
 
 namespace ktriage {
 namespace {
@@ -166,6 +168,35 @@ int finish(const RunResult& r, const CommonFlags& f) {
     if (finding.severity >= threshold) return kExitFindings;
   }
   return kExitOk;
+}
+
+// `upgrade-check`: load (offline or live), index, judge against the target; no analyzers.
+int run_upgrade_check(const std::string& to, const std::vector<std::string>& paths,
+                      const CommonFlags& f, const LiveFlags& live) {
+  const auto target = upgrade::minor_of(to);
+  if (!target) {
+    std::cerr << fmt::format("ktriage: --to \"{}\" is not a Kubernetes 1.x version (e.g. 1.31)\n",
+                             to);
+    return kExitUsage;
+  }
+  const auto& apis = upgrade::builtin_deprecated_apis();
+  if (apis.empty()) {
+    std::cerr << "ktriage: internal error: the built-in table of removed APIs does not parse\n";
+    return kExitUsage;
+  }
+  std::optional<Inputs> inputs;
+  if (paths.empty()) {
+    inputs = read_live(live, "", isatty(STDERR_FILENO) != 0, false, /*path_hint=*/true);
+    if (!inputs) return kExitUsage;
+  } else {
+    inputs = load_sources(paths);
+  }
+  const bool nothing = inputs->objects.empty();
+  auto cluster = Cluster::build(std::move(*inputs));
+  RunResult r;
+  r.diagnosis = upgrade::check(*cluster, apis, *target);
+  r.nothing_read = nothing;
+  return finish(r, f);
 }
 
 // kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself
@@ -399,6 +430,29 @@ int main_impl(int argc, char** argv) {
   add_common(*why, flags);
   add_live(*why, live);
 
+  std::string upgrade_to;
+  std::vector<std::string> upgrade_paths;
+  CommonFlags upgrade_flags;
+  auto* upgrade = app.add_subcommand(
+      "upgrade-check",
+      "What breaks or blocks an upgrade to Kubernetes X.Y: objects at removed API versions "
+      "(also in last-applied-configuration), kubelets the skew policy leaves behind, Docker "
+      "nodes, PodDisruptionBudgets that block drains; a go / no-go verdict");
+  upgrade->add_option("--to", upgrade_to, "Target Kubernetes version, e.g. 1.31")->required();
+  upgrade->add_option("paths", upgrade_paths,
+                      "Snapshots, manifests (files, folders, .tar.gz, - for standard input); "
+                      "none: the live cluster");
+  upgrade->add_option("-o,--output", upgrade_flags.output, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  upgrade
+      ->add_option("--fail-on", upgrade_flags.fail_on,
+                   "Exit 1 when a finding is at or above: critical (a blocker), warning or info")
+      ->check(CLI::IsMember({"critical", "warning", "info"}));
+  upgrade->add_option("--color", upgrade_flags.color, "Colour: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  upgrade->add_flag("--no-color", upgrade_flags.no_color, "Same as --color=never");
+  add_live(*upgrade, live);
+
   std::string collect_out;
   std::string collect_ns;
   bool collect_all = false;
@@ -446,6 +500,7 @@ int main_impl(int argc, char** argv) {
     return finish(*r, flags);
   }
   if (why->parsed()) return run_why(resource, why_paths, flags, live);
+  if (upgrade->parsed()) return run_upgrade_check(upgrade_to, upgrade_paths, upgrade_flags, live);
   if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (logs->parsed()) return run_logs(logs_flags);

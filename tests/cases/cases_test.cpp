@@ -19,7 +19,6 @@ namespace fs = std::filesystem;
 const std::map<std::string, std::string>& expected_to_fail() {
   static const std::map<std::string, std::string> kList = {
       {"018-yaml-duplicate-envfrom-key", "needs `ktriage lint` (issue 6)"},
-      {"031-upgrade-ingress-extensions-v1beta1-on-1-22", "needs `ktriage upgrade-check` (issue 6)"},
   };
   return kList;
 }

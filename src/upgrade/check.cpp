@@ -1,0 +1,244 @@
+#include "upgrade/check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace ktriage::upgrade {
+namespace {
+
+constexpr std::string_view kApiCatalog = "ACK-UPGRADE-PRECHECK-DEPRECATED-API";
+constexpr std::string_view kSkewCatalog = "ACK-UPGRADE-VERSION-SKEW";
+constexpr std::string_view kGuide =
+    "https://kubernetes.io/docs/reference/using-api/deprecation-guide/";
+constexpr std::string_view kSkewDoc = "https://kubernetes.io/releases/version-skew-policy/";
+
+std::string kubectl_ns(const Object& o) {
+  return o.ns.empty() ? "" : fmt::format("kubectl -n {} ", o.ns);
+}
+
+Finding make(std::string rule, std::string_view catalog, Severity severity, ObjectRef object,
+             std::string summary) {
+  Finding f;
+  f.id = fmt::format("{}:{}", rule, object.key());
+  f.rule = std::move(rule);
+  f.catalog = std::string(catalog);
+  f.severity = severity;
+  f.object = std::move(object);
+  f.summary = std::move(summary);
+  return f;
+}
+
+// One object's apiVersion (its own, or the last applied one) against the table.
+void check_api(const Cluster& cluster, const Object& o, std::string_view api_version,
+               std::string_view where, const RemovedApi& api, int target,
+               std::vector<Finding>& out) {
+  const bool removed = api.removed_in && *api.removed_in <= target;
+  const bool deprecated = api.deprecated_in && *api.deprecated_in <= target;
+  if (!removed && !deprecated) return;
+  const std::string to =
+      api.replacement.empty()
+          ? std::string("no replacement: remove the object or the feature that needs it")
+          : fmt::format("move to {}{}", api.replacement,
+                        api.replacement_kind.empty() ? "" : " kind " + api.replacement_kind);
+  Finding f = make(
+      removed ? "upgrade-removed-api" : "upgrade-deprecated-api", kApiCatalog,
+      removed ? Severity::kCritical : Severity::kWarning, o.ref(),
+      removed ? fmt::format("{} {} uses {}{}, which Kubernetes 1.{} no longer serves "
+                            "(removed in 1.{}): {}",
+                            o.kind, o.name, api_version, where, target, *api.removed_in, to)
+              : fmt::format("{} {} uses {}{}, deprecated since 1.{}{}: {}", o.kind, o.name,
+                            api_version, where, *api.deprecated_in,
+                            api.removed_in ? fmt::format(" and removed in 1.{}", *api.removed_in)
+                                           : std::string(),
+                            to));
+  f.id += where.empty() ? "" : "#applied";
+  std::string kind_lower(o.kind);
+  for (char& c : kind_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  Evidence e = Evidence::field(fmt::format("{}/{}", kind_lower, o.name),
+                               where.empty() ? ".apiVersion"
+                                             : ".metadata.annotations[kubectl.kubernetes.io/"
+                                               "last-applied-configuration].apiVersion",
+                               std::string(api_version));
+  e.file = std::string(cluster.file_name(o.file));
+  e.line = o.pos.line;
+  f.evidence.push_back(std::move(e));
+  if (const auto& server = cluster.server_version()) {
+    f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
+  }
+  if (!api.notes.empty()) f.evidence.push_back(Evidence::note("What else changes: " + api.notes));
+  f.fix = api.replacement.empty()
+              ? fmt::format("Remove {} {} before the upgrade, or keep the cluster below 1.{}.",
+                            o.kind, o.name, *api.removed_in)
+              : fmt::format(
+                    "Rewrite the manifest (or the Helm template) of {} {} as apiVersion: {}{}{} "
+                    "and apply it before the upgrade{}; kubectl convert -f FILE "
+                    "--output-version {} does the mechanical part.",
+                    o.kind, o.name, api.replacement,
+                    api.replacement_kind.empty() ? "" : ", kind: " + api.replacement_kind,
+                    api.replacement_available_in
+                        ? fmt::format(" (served since 1.{})", *api.replacement_available_in)
+                        : std::string(),
+                    api.notes.empty() ? "" : "; mind the field changes in the evidence",
+                    api.replacement);
+  f.links.emplace_back(kGuide);
+  out.push_back(std::move(f));
+}
+
+void check_apis(const Cluster& cluster, std::span<const RemovedApi> apis, int target,
+                std::vector<Finding>& out) {
+  std::unordered_map<std::string_view, std::vector<const RemovedApi*>> by_kind;
+  for (const RemovedApi& a : apis) by_kind[a.kind].push_back(&a);
+  auto lookup = [&](std::string_view api_version, std::string_view kind) -> const RemovedApi* {
+    auto it = by_kind.find(kind);
+    if (it == by_kind.end()) return nullptr;
+    for (const RemovedApi* a : it->second) {
+      if (a->api_version == api_version) return a;
+    }
+    return nullptr;
+  };
+  for (const Object& o : cluster.objects()) {
+    if (const RemovedApi* a = lookup(o.api_version, o.kind)) {
+      check_api(cluster, o, o.api_version, "", *a, target, out);
+    }
+    const std::string_view applied = (*o.last_applied)["apiVersion"].str();
+    if (!applied.empty() && applied != o.api_version) {
+      if (const RemovedApi* a = lookup(applied, o.kind)) {
+        check_api(cluster, o, applied, " in its last-applied-configuration", *a, target, out);
+      }
+    }
+  }
+}
+
+// Nodes grouped by a value, one finding per group with the rest in also_affects.
+void add_nodes(Finding& f, const std::vector<const Object*>& nodes, std::string_view path,
+               auto value_of) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (i < 5)
+      f.evidence.push_back(Evidence::field("node/" + std::string(nodes[i]->name), std::string(path),
+                                           std::string(value_of(*nodes[i]))));
+    if (i > 0) f.also_affects.push_back(nodes[i]->ref());
+  }
+}
+
+void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) {
+  // Kubelets may be up to three minors older than the API server from 1.28 on, two before.
+  const int allowed = target >= 28 ? 3 : 2;
+  std::map<int, std::vector<const Object*>> old;
+  std::vector<const Object*> docker;
+  for (const Object* node : cluster.of_kind("Node")) {
+    const auto kubelet = minor_of(node->status()["nodeInfo"]["kubeletVersion"].str());
+    if (kubelet && target - *kubelet > allowed) old[*kubelet].push_back(node);
+    if (node->status()["nodeInfo"]["containerRuntimeVersion"].str().starts_with("docker://"))
+      docker.push_back(node);
+  }
+  for (const auto& [minor, nodes] : old) {
+    Finding f =
+        make("upgrade-kubelet-too-old", kSkewCatalog, Severity::kCritical, nodes.front()->ref(),
+             fmt::format("{} node{} run kubelet 1.{}, more than {} minor versions older than 1.{}: "
+                         "the skew policy does not support them against the new control plane",
+                         nodes.size(), nodes.size() == 1 ? "" : "s", minor, allowed, target));
+    f.id += fmt::format("#1.{}", minor);
+    add_nodes(f, nodes, ".status.nodeInfo.kubeletVersion",
+              [](const Object& n) { return n.status()["nodeInfo"]["kubeletVersion"].str(); });
+    f.fix = fmt::format(
+        "Upgrade these node pools to at least 1.{} first (drain with PDBs respected: kubectl "
+        "drain NODE --ignore-daemonsets --delete-emptydir-data), then the control plane.",
+        target - allowed);
+    f.links.emplace_back(kSkewDoc);
+    out.push_back(std::move(f));
+  }
+  if (target >= 24 && !docker.empty()) {
+    Finding f =
+        make("upgrade-docker-runtime", kSkewCatalog, Severity::kCritical, docker.front()->ref(),
+             fmt::format("{} node{} run the Docker runtime, which Kubernetes 1.{} does not "
+                         "support (dockershim removed in 1.24)",
+                         docker.size(), docker.size() == 1 ? "" : "s", target));
+    add_nodes(f, docker, ".status.nodeInfo.containerRuntimeVersion", [](const Object& n) {
+      return n.status()["nodeInfo"]["containerRuntimeVersion"].str();
+    });
+    f.fix =
+        "Move these nodes to containerd before the upgrade: create a containerd node pool, "
+        "drain the Docker nodes into it, remove the old pool.";
+    f.links.emplace_back(
+        "https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/");
+    out.push_back(std::move(f));
+  }
+}
+
+void check_control_plane(const Cluster& cluster, int target, std::vector<Finding>& out) {
+  const auto& server = cluster.server_version();
+  const auto current = server ? minor_of(*server) : std::nullopt;
+  if (!current || target <= *current + 1) return;
+  Finding f = make("upgrade-skips-minor", kSkewCatalog, Severity::kCritical,
+                   ObjectRef{"Cluster", "", "control-plane", ""},
+                   fmt::format("The control plane runs {} and the target is 1.{}: it upgrades one "
+                               "minor version at a time",
+                               *server, target));
+  f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
+  std::string steps;
+  for (int m = *current + 1; m <= target; ++m)
+    steps += fmt::format("{}1.{}", steps.empty() ? "" : " -> ", m);
+  f.fix = fmt::format(
+      "Upgrade in steps: {}, with the node pools following each step and this "
+      "check run for each target.",
+      steps);
+  f.links.emplace_back(kSkewDoc);
+  out.push_back(std::move(f));
+}
+
+// policy/v1 status (disruption controller): a drain evicts nothing from these pods.
+void check_pdbs(const Cluster& cluster, std::vector<Finding>& out) {
+  for (const Object* pdb : cluster.of_kind("PodDisruptionBudget")) {
+    const Value& st = pdb->status();
+    if (!st.contains("disruptionsAllowed") || st["disruptionsAllowed"].as_int(0) > 0 ||
+        st["expectedPods"].as_int(0) == 0)
+      continue;
+    Finding f =
+        make("upgrade-pdb-blocks-drain", "PDB-BLOCKS-EVICTION", Severity::kWarning, pdb->ref(),
+             fmt::format("PodDisruptionBudget {} allows no disruption ({} of {} pods "
+                         "healthy, {} needed): node drains in the upgrade hang on its pods",
+                         pdb->name, st["currentHealthy"].as_int(0), st["expectedPods"].as_int(0),
+                         st["desiredHealthy"].as_int(0)));
+    f.evidence.push_back(Evidence::field(fmt::format("poddisruptionbudget/{}", pdb->name),
+                                         ".status.disruptionsAllowed", "0"));
+    f.fix = fmt::format(
+        "Before the upgrade, scale the workload up or relax the budget ({}edit pdb {}: lower "
+        "minAvailable or raise maxUnavailable); ACK's node pool upgrade waits on it otherwise.",
+        kubectl_ns(*pdb), pdb->name);
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int target) {
+  Diagnosis d;
+  std::vector<Finding>& out = d.findings;
+  check_control_plane(cluster, target, out);
+  check_apis(cluster, apis, target, out);
+  check_nodes(cluster, target, out);
+  check_pdbs(cluster, out);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+  const auto blockers = static_cast<std::size_t>(std::count_if(
+      out.begin(), out.end(), [](const Finding& f) { return f.severity == Severity::kCritical; }));
+  d.input.scope =
+      fmt::format("an upgrade to Kubernetes 1.{} ({}{})", target, blockers == 0 ? "GO" : "NO-GO, ",
+                  blockers == 0 ? std::string()
+                                : fmt::format("{} blocker{}", blockers, blockers == 1 ? "" : "s"));
+  if (cluster.now() > 0) d.input.snapshot_time = cluster.now();
+  if (cluster.server_version()) d.input.server_version = *cluster.server_version();
+  d.input.files_read = cluster.files_read();
+  d.input.objects = cluster.objects().size();
+  d.input.bytes = cluster.bytes_read();
+  d.input.issues.assign(cluster.issues().begin(), cluster.issues().end());
+  return d;
+}
+
+}  // namespace ktriage::upgrade

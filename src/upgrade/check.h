@@ -1,0 +1,28 @@
+// `ktriage upgrade-check --to X.Y`: what stops working, or blocks the upgrade, when a cluster (or
+// a set of manifests) moves to Kubernetes 1.<target>. Reads the Cluster only; never prints.
+#pragma once
+
+#include <span>
+
+#include "core/diagnosis.h"
+#include "model/cluster.h"
+#include "upgrade/deprecated_apis.h"
+
+namespace ktriage::upgrade {
+
+/// Findings for an upgrade to 1.`target` (critical = blocker, warning = fix soon):
+/// - `upgrade-removed-api` (critical): an object written at an apiVersion the target no longer
+///   serves, read from the object itself or from its last-applied-configuration (what `kubectl
+///   apply` sends again), with the replacement and what else must change;
+/// - `upgrade-deprecated-api` (warning): deprecated by the target, still served;
+/// - `upgrade-kubelet-too-old` (critical): kubelets older than the skew policy allows for the
+///   target (https://kubernetes.io/releases/version-skew-policy/);
+/// - `upgrade-skips-minor` (critical): the control plane moves one minor version at a time;
+/// - `upgrade-docker-runtime` (critical): Docker nodes for targets at or past 1.24;
+/// - `upgrade-pdb-blocks-drain` (warning): PodDisruptionBudgets with no disruption allowed.
+/// Catalog ids ACK-UPGRADE-PRECHECK-DEPRECATED-API, ACK-UPGRADE-VERSION-SKEW and
+/// PDB-BLOCKS-EVICTION. `input.scope` carries the verdict ("upgrade to 1.22: NO-GO, 1 blocker").
+/// O(objects * removed APIs of their kind).
+Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int target);
+
+}  // namespace ktriage::upgrade

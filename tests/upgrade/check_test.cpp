@@ -1,0 +1,121 @@
+// upgrade-check: removed and deprecated APIs (own and last-applied apiVersion), kubelet skew,
+// Docker nodes, a skipped minor version and PodDisruptionBudgets against a target release.
+#include "upgrade/check.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/test_support.h"
+
+namespace ktriage::upgrade {
+namespace {
+
+using testing::cluster_from;
+using testing::with_rule;
+
+Diagnosis run(const std::string& yaml, int target, std::string_view server = "v1.21.9") {
+  auto cluster =
+      cluster_from({{"version.json", "{\"serverVersion\": {\"major\": \"1\", \"gitVersion\": \"" +
+                                         std::string(server) + "\"}}"},
+                    {"objects.yaml", yaml}});
+  return check(*cluster, builtin_deprecated_apis(), target);
+}
+
+const std::string kBetaIngress =
+    "---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web, namespace: shop}\n"
+    "spec: {backend: {serviceName: web, servicePort: 80}}\n";
+
+TEST(DeprecatedApisTest, BuiltinTableParsesAndVersionsRead) {
+  const auto& apis = builtin_deprecated_apis();
+  ASSERT_GT(apis.size(), 50u);
+  const RemovedApi* ing = find_removed_api(apis, "extensions/v1beta1", "Ingress");
+  ASSERT_NE(ing, nullptr);
+  EXPECT_EQ(ing->removed_in, 22);
+  EXPECT_EQ(ing->replacement, "networking.k8s.io/v1");
+  EXPECT_EQ(find_removed_api(apis, "networking.k8s.io/v1", "Ingress"), nullptr);
+  EXPECT_EQ(minor_of("1.22"), 22);
+  EXPECT_EQ(minor_of("v1.30.4-aliyun.1"), 30);
+  EXPECT_EQ(minor_of("22"), std::nullopt);
+  EXPECT_EQ(minor_of("2.1"), std::nullopt);
+  EXPECT_FALSE(parse_deprecated_apis("bad.yaml", "apis:\n- {kind: X}\n"));
+}
+
+TEST(UpgradeCheckTest, RemovedApiIsABlockerOnlyFromItsRemovalRelease) {
+  auto d = run(kBetaIngress, 22);
+  auto r = with_rule(d.findings, "upgrade-removed-api");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->severity, Severity::kCritical);
+  EXPECT_EQ(r[0]->catalog, "ACK-UPGRADE-PRECHECK-DEPRECATED-API");
+  EXPECT_NE(r[0]->summary.find("extensions/v1beta1, which Kubernetes 1.22 no longer serves"),
+            std::string::npos)
+      << r[0]->summary;
+  EXPECT_NE(r[0]->fix.find("networking.k8s.io/v1"), std::string::npos);
+  EXPECT_NE(d.input.scope.find("NO-GO, 1 blocker"), std::string::npos) << d.input.scope;
+  // Before 1.22 it is only deprecated (since 1.14): a warning, and the verdict is go.
+  auto before = run(kBetaIngress, 21, "v1.20.4");
+  EXPECT_TRUE(with_rule(before.findings, "upgrade-removed-api").empty());
+  EXPECT_EQ(with_rule(before.findings, "upgrade-deprecated-api").size(), 1u);
+  EXPECT_NE(before.input.scope.find("(GO)"), std::string::npos) << before.input.scope;
+  // The current API: nothing.
+  auto v1 =
+      run("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, "
+          "namespace: shop}\nspec: {}\n",
+          22);
+  EXPECT_TRUE(v1.findings.empty());
+}
+
+TEST(UpgradeCheckTest, LastAppliedApiVersionIsWhatTheNextApplySends) {
+  // The server returns the object at networking.k8s.io/v1, but the manifest kubectl applies
+  // again still says extensions/v1beta1.
+  const std::string live =
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: "
+      "shop\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: "
+      "'{\"apiVersion\":\"extensions/v1beta1\",\"kind\":\"Ingress\",\"metadata\":{\"name\":"
+      "\"web\",\"namespace\":\"shop\"}}'\nspec: {}\n";
+  auto d = run(live, 22);
+  auto r = with_rule(d.findings, "upgrade-removed-api");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->summary.find("in its last-applied-configuration"), std::string::npos);
+}
+
+TEST(UpgradeCheckTest, NodesSkewDockerAndASkippedMinor) {
+  auto node = [](std::string_view name, std::string_view kubelet, std::string_view runtime) {
+    return "---\napiVersion: v1\nkind: Node\nmetadata: {name: " + std::string(name) +
+           "}\nstatus: {nodeInfo: {kubeletVersion: " + std::string(kubelet) +
+           ", containerRuntimeVersion: '" + std::string(runtime) + "'}}\n";
+  };
+  const std::string nodes =
+      node("n1", "v1.21.9", "docker://20.10.7") + node("n2", "v1.19.3", "containerd://1.4.4");
+  auto d = run(nodes, 22);
+  EXPECT_EQ(with_rule(d.findings, "upgrade-kubelet-too-old").size(), 1u) << "1.19 vs 1.22";
+  EXPECT_TRUE(with_rule(d.findings, "upgrade-docker-runtime").empty()) << "Docker ends at 1.24";
+  EXPECT_TRUE(with_rule(d.findings, "upgrade-skips-minor").empty());
+  auto to24 = run(nodes, 24, "v1.23.17");
+  EXPECT_EQ(with_rule(to24.findings, "upgrade-docker-runtime").size(), 1u);
+  auto skip = run(nodes, 24);
+  ASSERT_EQ(with_rule(skip.findings, "upgrade-skips-minor").size(), 1u);
+  EXPECT_NE(with_rule(skip.findings, "upgrade-skips-minor")[0]->fix.find("1.22 -> 1.23 -> 1.24"),
+            std::string::npos);
+  // Within the policy: nothing about these nodes.
+  auto ok = run(node("n1", "v1.21.9", "containerd://1.6.28"), 22);
+  EXPECT_TRUE(ok.findings.empty());
+}
+
+TEST(UpgradeCheckTest, PdbWithNoDisruptionAllowedWarnsOfHangingDrains) {
+  const std::string pdb =
+      "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db, namespace: shop}\n"
+      "spec: {minAvailable: 1}\nstatus: {disruptionsAllowed: __N__, currentHealthy: 1, "
+      "desiredHealthy: 1, expectedPods: 1}\n";
+  std::string blocked = pdb;
+  blocked.replace(blocked.find("__N__"), 5, "0");
+  auto d = run(blocked, 22);
+  ASSERT_EQ(with_rule(d.findings, "upgrade-pdb-blocks-drain").size(), 1u);
+  EXPECT_EQ(with_rule(d.findings, "upgrade-pdb-blocks-drain")[0]->severity, Severity::kWarning);
+  std::string free = pdb;
+  free.replace(free.find("__N__"), 5, "1");
+  EXPECT_TRUE(run(free, 22).findings.empty());
+}
+
+}  // namespace
+}  // namespace ktriage::upgrade
