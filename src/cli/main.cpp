@@ -18,6 +18,7 @@
 #include "cli/logs.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
+#include "lint/lint.h"
 #include "load/source.h"
 #include "report/report.h"
 #include "upgrade/check.h"
@@ -195,6 +196,28 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
   auto cluster = Cluster::build(std::move(*inputs));
   RunResult r;
   r.diagnosis = upgrade::check(*cluster, apis, *target);
+  r.nothing_read = nothing;
+  return finish(r, f);
+}
+
+// `lint`: load the manifests, index them, check; no analyzers (manifests have no status).
+int run_lint(const std::string& target_text, const std::vector<std::string>& paths,
+             const CommonFlags& f) {
+  const auto& apis = upgrade::builtin_deprecated_apis();
+  std::optional<int> target = target_text.empty()
+                                  ? std::optional<int>(upgrade::newest_release(apis))
+                                  : upgrade::minor_of(target_text);
+  if (!target) {
+    std::cerr << fmt::format(
+        "ktriage: --target-version \"{}\" is not a Kubernetes 1.x version (e.g. 1.31)\n",
+        target_text);
+    return kExitUsage;
+  }
+  Inputs inputs = load_sources(paths);
+  const bool nothing = inputs.objects.empty() && inputs.duplicate_keys.empty();
+  auto cluster = Cluster::build(std::move(inputs));
+  RunResult r;
+  r.diagnosis = lint::lint(*cluster, apis, *target);
   r.nothing_read = nothing;
   return finish(r, f);
 }
@@ -453,6 +476,27 @@ int main_impl(int argc, char** argv) {
   upgrade->add_flag("--no-color", upgrade_flags.no_color, "Same as --color=never");
   add_live(*upgrade, live);
 
+  std::string lint_target;
+  std::vector<std::string> lint_paths;
+  CommonFlags lint_flags;
+  auto* lint = app.add_subcommand(
+      "lint",
+      "Check manifests before they reach a cluster: YAML keys written twice (the first value is "
+      "lost) and apiVersions the target release removed or deprecated");
+  lint->add_option("paths", lint_paths, "Files, folders, .tar.gz, or - for standard input")
+      ->required();
+  lint->add_option("--target-version", lint_target,
+                   "Kubernetes version to judge apiVersions against (default: the newest the "
+                   "built-in table knows)");
+  lint->add_option("-o,--output", lint_flags.output, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  lint->add_option("--fail-on", lint_flags.fail_on,
+                   "Exit 1 when a finding is at or above: critical, warning or info")
+      ->check(CLI::IsMember({"critical", "warning", "info"}));
+  lint->add_option("--color", lint_flags.color, "Colour: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  lint->add_flag("--no-color", lint_flags.no_color, "Same as --color=never");
+
   std::string collect_out;
   std::string collect_ns;
   bool collect_all = false;
@@ -501,6 +545,7 @@ int main_impl(int argc, char** argv) {
   }
   if (why->parsed()) return run_why(resource, why_paths, flags, live);
   if (upgrade->parsed()) return run_upgrade_check(upgrade_to, upgrade_paths, upgrade_flags, live);
+  if (lint->parsed()) return run_lint(lint_target, lint_paths, lint_flags);
   if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (logs->parsed()) return run_logs(logs_flags);

@@ -33,6 +33,13 @@ struct ParsedDocument {
   Value root;
   SourcePos root_pos;
   std::vector<SourcePos> item_pos;
+  /// YAML mapping keys written twice: the later value replaced the earlier one, as in kubectl
+  /// apply without strict field validation (a silently lost field, e.g. a second envFrom).
+  struct DuplicateKey {
+    std::string_view key;  ///< in the arena
+    SourcePos first, again;
+  };
+  std::vector<DuplicateKey> duplicate_keys;
 };
 
 /// A syntax error: where, and the parser's words.
@@ -54,7 +61,8 @@ using DocumentSink = std::function<void(const ParsedDocument&, const Locator&)>;
 std::vector<ParseError> read_json(std::string_view data, Arena& arena, const DocumentSink& sink);
 
 /// Parses YAML text, one document at a time (`---` separated), with anchors and merge keys
-/// resolved. Duplicate keys are accepted, the last one wins (as kubectl apply behaves).
+/// resolved. Duplicate keys are accepted, the last one wins (as kubectl apply behaves), and are
+/// listed in ParsedDocument::duplicate_keys.
 /// Scalars follow the YAML 1.2 core schema: `1.10` is a number, `~` null, `"x"` a string.
 std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
                                   const DocumentSink& sink);

@@ -233,6 +233,33 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
   } else if (!root.is_null()) {
     yield.looked_like_objects = false;
   }
+  // Duplicate keys belong to the object whose text they are in: the last one starting before.
+  const std::size_t added_from = out.objects.size() - yield.objects;
+  for (const ParsedDocument::DuplicateKey& d : doc.duplicate_keys) {
+    const RawObject* owner = nullptr;
+    for (std::size_t i = added_from; i < out.objects.size(); ++i) {
+      if (out.objects[i].pos.line <= d.again.line) owner = &out.objects[i];
+    }
+    DuplicateKey dup;
+    dup.file = file;
+    dup.key = std::string(d.key);
+    dup.first = d.first;
+    dup.again = d.again;
+    if (owner != nullptr) {
+      const Value& meta = owner->root["metadata"];
+      dup.object = ObjectRef{
+          std::string(owner->root["kind"].str().empty() ? owner->kind : owner->root["kind"].str()),
+          std::string(meta["namespace"].str()), std::string(meta["name"].str()),
+          std::string(meta["uid"].str())};
+    }
+    out.issues.push_back(InputIssue{
+        {std::string(name), d.again},
+        fmt::format("duplicate key `{}` (first at line {}): the later value replaces the earlier "
+                    "one, as the API server keeps the last without strict field validation",
+                    d.key, d.first.line),
+        false});
+    out.duplicate_keys.push_back(std::move(dup));
+  }
   return yield;
 }
 

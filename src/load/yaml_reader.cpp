@@ -109,7 +109,9 @@ class YamlBuilder {
   ParsedDocument build_root(fy_node* root) {
     ParsedDocument out;
     out.root_pos = mark_of_node(root);
+    duplicates_ = &out.duplicate_keys;
     out.root = build(root, 0, &out.item_pos, true);
+    duplicates_ = nullptr;
     return out;
   }
 
@@ -149,6 +151,7 @@ class YamlBuilder {
       }
       case FYNT_MAPPING: {
         const std::size_t mark = members_.size();
+        const std::size_t key_mark = key_pos_.size();
         void* iter = nullptr;
         while (fy_node_pair* pair = fy_node_mapping_iterate(n, &iter)) {
           fy_node* key_node = fy_node_pair_key(pair);
@@ -174,11 +177,19 @@ class YamlBuilder {
             if (members_[i].key == key) {
               members_[i].value = v;
               replaced = true;
+              if (duplicates_ != nullptr) {
+                duplicates_->push_back(
+                    {members_[i].key, key_pos_[key_mark + (i - mark)], mark_of_node(key_node)});
+              }
               break;
             }
           }
-          if (!replaced) members_.push_back(Member{arena_.intern(key), v});
+          if (!replaced) {
+            members_.push_back(Member{arena_.intern(key), v});
+            key_pos_.push_back(duplicates_ != nullptr ? mark_of_node(key_node) : SourcePos{});
+          }
         }
+        key_pos_.resize(key_mark);
         const auto count = static_cast<std::uint32_t>(members_.size() - mark);
         const Member* stored = arena_.copy(members_.data() + mark, count);
         members_.resize(mark);
@@ -191,6 +202,8 @@ class YamlBuilder {
   static constexpr int kMaxDepth = 256;
   Arena& arena_;
   std::vector<Member> members_;
+  std::vector<SourcePos> key_pos_;  // parallel to members_: where each key was written
+  std::vector<ParsedDocument::DuplicateKey>* duplicates_ = nullptr;
   std::vector<Value> values_;
 };
 
@@ -367,9 +380,12 @@ std::vector<ParseError> read_yaml_once(std::string_view name, std::string_view d
   fy_diag* diag = fy_diag_create(&dcfg);
   fy_parse_cfg cfg{};
   cfg.diag = diag;
-  cfg.flags =
-      static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_RESOLVE_DOCUMENT |
-                                      FYPCF_ALLOW_DUPLICATE_KEYS | FYPCF_DEFAULT_VERSION_1_2);
+  // Resolving is only needed for aliases and merge keys (both need an anchor, '&'), and
+  // libfyaml's resolver rejects duplicate keys whatever FYPCF_ALLOW_DUPLICATE_KEYS says.
+  const bool anchors = data.find('&') != std::string_view::npos;
+  cfg.flags = static_cast<fy_parse_cfg_flags>(
+      FYPCF_QUIET | FYPCF_COLLECT_DIAG | (anchors ? FYPCF_RESOLVE_DOCUMENT : 0) |
+      FYPCF_ALLOW_DUPLICATE_KEYS | FYPCF_DEFAULT_VERSION_1_2);
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
   if (!parser || fy_parser_set_string(parser.get(), data.data(), data.size()) != 0) {
     errors.push_back(ParseError{{}, "cannot start the YAML parser"});

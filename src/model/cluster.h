@@ -76,6 +76,8 @@ class Cluster {
   bool now_from_flag() const { return now_from_flag_; }
   const std::optional<std::string>& server_version() const { return inputs_.server_version; }
   std::span<const InputIssue> issues() const { return inputs_.issues; }
+  /// YAML keys written twice in the input's objects (lint reports them). O(1).
+  std::span<const DuplicateKey> duplicate_keys() const { return inputs_.duplicate_keys; }
   std::string_view file_name(std::uint32_t index) const;
   std::size_t files_read() const { return inputs_.files_read; }
   std::size_t bytes_read() const { return inputs_.bytes_read; }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/object_ref.h"
 #include "core/source_location.h"
 #include "core/value.h"
 
@@ -50,6 +51,16 @@ struct NodeLog {
 /// more than a crash needs, while 150,000 pods' logs cannot exhaust memory.
 inline constexpr std::size_t kLogTailBytes = 256 * 1024;
 
+/// A YAML mapping key written twice in one object: the earlier value was lost (the API server
+/// keeps the last one unless strict field validation is on). `object` is empty when the key is
+/// outside any object.
+struct DuplicateKey {
+  ObjectRef object;
+  std::string key;
+  std::uint32_t file = 0;  ///< index into Inputs::files
+  SourcePos first, again;
+};
+
 /// Everything read from one run's sources.
 struct Inputs {
   std::vector<std::unique_ptr<Arena>> arenas;
@@ -59,6 +70,7 @@ struct Inputs {
   std::vector<NodeLog> node_logs;
   std::optional<std::string> server_version;  ///< "v1.30.4"
   std::vector<InputIssue> issues;             ///< errors and skipped files, in reading order
+  std::vector<DuplicateKey> duplicate_keys;   ///< YAML keys written twice (also in `issues`)
   std::size_t files_read = 0;                 ///< files that contributed anything
   std::size_t bytes_read = 0;
 

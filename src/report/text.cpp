@@ -35,7 +35,10 @@ std::string object_text(const ObjectRef& o) {
 std::string evidence_text(const Evidence& e) {
   switch (e.kind) {
     case Evidence::Kind::kField:
-      return fmt::format("{}{}{}: {}", e.object, e.object.empty() ? "" : " ", e.path, e.value);
+      return fmt::format("{}{}{}: {}{}", e.object, e.object.empty() ? "" : " ", e.path, e.value,
+                         e.file.empty() ? std::string()
+                         : e.line > 0   ? fmt::format("  ({}:{})", e.file, e.line)
+                                        : fmt::format("  ({})", e.file));
     case Evidence::Kind::kEvent: {
       std::string where = e.file.empty() ? "" : fmt::format("  ({}:{})", e.file, e.line);
       return fmt::format("{}event {} ×{}{}{}: {}{}", e.object.empty() ? "" : e.object + " ",

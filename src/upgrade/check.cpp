@@ -90,8 +90,10 @@ void check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
   out.push_back(std::move(f));
 }
 
-void check_apis(const Cluster& cluster, std::span<const RemovedApi> apis, int target,
-                std::vector<Finding>& out) {
+}  // namespace
+
+void check_api_versions(const Cluster& cluster, std::span<const RemovedApi> apis, int target,
+                        std::vector<Finding>& out) {
   std::unordered_map<std::string_view, std::vector<const RemovedApi*>> by_kind;
   for (const RemovedApi& a : apis) by_kind[a.kind].push_back(&a);
   auto lookup = [&](std::string_view api_version, std::string_view kind) -> const RemovedApi* {
@@ -114,6 +116,16 @@ void check_apis(const Cluster& cluster, std::span<const RemovedApi> apis, int ta
     }
   }
 }
+
+int newest_release(std::span<const RemovedApi> apis) {
+  int newest = 0;
+  for (const RemovedApi& a : apis) {
+    newest = std::max({newest, a.removed_in.value_or(0), a.deprecated_in.value_or(0)});
+  }
+  return newest;
+}
+
+namespace {
 
 // Nodes grouped by a value, one finding per group with the rest in also_affects.
 void add_nodes(Finding& f, const std::vector<const Object*>& nodes, std::string_view path,
@@ -221,7 +233,7 @@ Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int ta
   Diagnosis d;
   std::vector<Finding>& out = d.findings;
   check_control_plane(cluster, target, out);
-  check_apis(cluster, apis, target, out);
+  check_api_versions(cluster, apis, target, out);
   check_nodes(cluster, target, out);
   check_pdbs(cluster, out);
   std::stable_sort(out.begin(), out.end(),

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "core/diagnosis.h"
 #include "model/cluster.h"
@@ -24,5 +25,13 @@ namespace ktriage::upgrade {
 /// PDB-BLOCKS-EVICTION. `input.scope` carries the verdict ("upgrade to 1.22: NO-GO, 1 blocker").
 /// O(objects * removed APIs of their kind).
 Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int target);
+
+/// Only the API part of `check`: `upgrade-removed-api` and `upgrade-deprecated-api` findings for
+/// the objects of `cluster` (lint runs it on manifests), appended to `out`.
+void check_api_versions(const Cluster& cluster, std::span<const RemovedApi> apis, int target,
+                        std::vector<Finding>& out);
+
+/// The newest release the table knows (the default target of lint). O(records).
+int newest_release(std::span<const RemovedApi> apis);
 
 }  // namespace ktriage::upgrade

@@ -17,9 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::map<std::string, std::string>& expected_to_fail() {
-  static const std::map<std::string, std::string> kList = {
-      {"018-yaml-duplicate-envfrom-key", "needs `ktriage lint` (issue 6)"},
-  };
+  static const std::map<std::string, std::string> kList = {};
   return kList;
 }
 

@@ -1,0 +1,85 @@
+// lint: YAML keys written twice (with both lines) and apiVersions against a target release; the
+// duplicate no longer costs diagnose the whole file.
+#include "lint/lint.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "load/document.h"
+#include "support/test_support.h"
+
+namespace ktriage::lint {
+namespace {
+
+using testing::cluster_from;
+using testing::with_rule;
+
+const std::string kTwice =
+    "apiVersion: apps/v1\n"  // 1
+    "kind: Deployment\n"     // 2
+    "metadata: {name: api, namespace: shop}\n"
+    "spec:\n"
+    "  template:\n"
+    "    spec:\n"
+    "      containers:\n"
+    "      - name: api\n"
+    "        envFrom:\n"  // 9
+    "        - configMapRef: {name: api}\n"
+    "        envFrom:\n"  // 11
+    "        - secretRef: {name: api}\n";
+
+TEST(YamlDuplicateKeysTest, TheLastValueIsKeptAndBothPlacesAreKnown) {
+  Arena arena;
+  int docs = 0;
+  auto errors = read_yaml("d.yaml", kTwice, arena, [&](const ParsedDocument& d, const Locator&) {
+    ++docs;
+    ASSERT_EQ(d.duplicate_keys.size(), 1u);
+    EXPECT_EQ(d.duplicate_keys[0].key, "envFrom");
+    EXPECT_EQ(d.duplicate_keys[0].first.line, 9u);
+    EXPECT_EQ(d.duplicate_keys[0].again.line, 11u);
+    const Value& c = d.root["spec"]["template"]["spec"]["containers"][0];
+    EXPECT_FALSE(c["envFrom"][0]["secretRef"].is_null()) << "the last value wins";
+  });
+  EXPECT_TRUE(errors.empty()) << errors[0].message;
+  EXPECT_EQ(docs, 1);
+}
+
+TEST(LintTest, DuplicateKeyIsACriticalFindingOnItsObject) {
+  auto cluster = cluster_from({{"k8s/api.yaml", kTwice}});
+  auto d = lint(*cluster, upgrade::builtin_deprecated_apis(), 30);
+  auto r = with_rule(d.findings, "lint-duplicate-key");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->catalog, "POD-RUNNING-MANIFEST-DUPLICATE-KEY");
+  EXPECT_EQ(r[0]->object.key(), "Deployment/shop/api");
+  EXPECT_NE(r[0]->summary.find("`envFrom` twice (lines 9 and 11)"), std::string::npos)
+      << r[0]->summary;
+  ASSERT_EQ(r[0]->evidence.size(), 2u);
+  EXPECT_EQ(r[0]->evidence[0].file, "k8s/api.yaml");
+  EXPECT_TRUE(d.input.issues.empty()) << "a finding here, not an input problem";
+  // The same object written once: nothing.
+  std::string once = kTwice.substr(0, kTwice.find("        envFrom:\n        - secretRef"));
+  auto clean = cluster_from({{"k8s/api.yaml", once}});
+  EXPECT_TRUE(lint(*clean, upgrade::builtin_deprecated_apis(), 30).findings.empty());
+}
+
+TEST(LintTest, RemovedApiVersionsAgainstTheTarget) {
+  auto cluster = cluster_from({{"ing.yaml",
+                                "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: "
+                                "{name: web, namespace: shop}\nspec: {}\n"}});
+  const Diagnosis at22 = lint(*cluster, upgrade::builtin_deprecated_apis(), 22);
+  EXPECT_EQ(with_rule(at22.findings, "upgrade-removed-api").size(), 1u);
+  const Diagnosis at18 = lint(*cluster, upgrade::builtin_deprecated_apis(), 18);
+  EXPECT_TRUE(with_rule(at18.findings, "upgrade-removed-api").empty());
+}
+
+TEST(LintTest, DiagnoseReadsAFileWithADuplicateKeyAndSaysSo) {
+  auto cluster = cluster_from({{"k8s/api.yaml", kTwice}});
+  ASSERT_EQ(cluster->objects().size(), 1u);
+  ASSERT_EQ(cluster->issues().size(), 1u);
+  EXPECT_NE(cluster->issues()[0].message.find("duplicate key `envFrom` (first at line 9)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace ktriage::lint
