@@ -425,6 +425,8 @@ int main_impl(int argc, char** argv) {
       "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
       "  ktriage diagnose --context prod -A             the live cluster, read-only\n"
       "  ktriage collect -o prod.tar.gz                 a bundle to diagnose anywhere\n"
+      "  ktriage upgrade-check --to 1.31 snapshot/      what blocks the upgrade, go / no-go\n"
+      "  ktriage lint k8s/ --target-version 1.31        manifests before they are applied\n"
       "  journalctl -u kubelet | ktriage logs -         known failures in logs\n"
       "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
       "error.");

@@ -117,5 +117,20 @@ TEST(UpgradeCheckTest, PdbWithNoDisruptionAllowedWarnsOfHangingDrains) {
   EXPECT_TRUE(run(free, 22).findings.empty());
 }
 
+TEST(UpgradeCheckTest, WhatControllersWriteIsNotTheUsersToMove) {
+  auto svc = [](std::string_view selector) {
+    return "---\napiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: shop}\nspec: "
+           "{selector: " +
+           std::string(selector) +
+           "}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: "
+           "db, namespace: shop}\nsubsets: []\n";
+  };
+  // Endpoints of a selector Service are the endpoints controller's: nothing to do.
+  EXPECT_TRUE(run(svc("{app: db}"), 33, "v1.32.1").findings.empty());
+  // Hand-written Endpoints (a Service without selector): the user's, deprecated since 1.33.
+  auto manual = run(svc("{}"), 33, "v1.32.1");
+  EXPECT_EQ(with_rule(manual.findings, "upgrade-deprecated-api").size(), 1u);
+}
+
 }  // namespace
 }  // namespace ktriage::upgrade
