@@ -44,13 +44,8 @@ struct CommonFlags {
   bool timings = false;
 };
 
-void add_common(CLI::App& cmd, CommonFlags& f) {
-  cmd.add_option("-n,--namespace", f.ns,
-                 "Only this namespace (default: all namespaces in the snapshot)");
-  cmd.add_flag("-A,--all-namespaces", f.all_namespaces, "All namespaces (the default offline)");
-  cmd.add_option("-l,--selector", f.selector,
-                 "Only objects with these labels: key=value,key!=value,key,!key");
-  cmd.add_option("--kind", f.kind, "Only findings about this kind (Pod, Service, Deployment, ...)");
+// -o, --fail-on and colour: every command that prints findings.
+void add_output(CLI::App& cmd, CommonFlags& f) {
   cmd.add_option("-o,--output", f.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   cmd.add_option("--fail-on", f.fail_on,
@@ -59,6 +54,16 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
   cmd.add_option("--color", f.color, "Colour: auto (on a terminal), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_flag("--no-color", f.no_color, "Same as --color=never");
+}
+
+void add_common(CLI::App& cmd, CommonFlags& f) {
+  cmd.add_option("-n,--namespace", f.ns,
+                 "Only this namespace (default: all namespaces in the snapshot)");
+  cmd.add_flag("-A,--all-namespaces", f.all_namespaces, "All namespaces (the default offline)");
+  cmd.add_option("-l,--selector", f.selector,
+                 "Only objects with these labels: key=value,key!=value,key,!key");
+  cmd.add_option("--kind", f.kind, "Only findings about this kind (Pod, Service, Deployment, ...)");
+  add_output(cmd, f);
   cmd.add_option(
       "--now", f.now,
       "The time to judge ages against (RFC 3339); default: the newest timestamp in the snapshot");
@@ -467,15 +472,7 @@ int main_impl(int argc, char** argv) {
   upgrade->add_option("paths", upgrade_paths,
                       "Snapshots, manifests (files, folders, .tar.gz, - for standard input); "
                       "none: the live cluster");
-  upgrade->add_option("-o,--output", upgrade_flags.output, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  upgrade
-      ->add_option("--fail-on", upgrade_flags.fail_on,
-                   "Exit 1 when a finding is at or above: critical (a blocker), warning or info")
-      ->check(CLI::IsMember({"critical", "warning", "info"}));
-  upgrade->add_option("--color", upgrade_flags.color, "Colour: auto, always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  upgrade->add_flag("--no-color", upgrade_flags.no_color, "Same as --color=never");
+  add_output(*upgrade, upgrade_flags);
   add_live(*upgrade, live);
 
   std::string lint_target;
@@ -490,14 +487,7 @@ int main_impl(int argc, char** argv) {
   lint->add_option("--target-version", lint_target,
                    "Kubernetes version to judge apiVersions against (default: the newest the "
                    "built-in table knows)");
-  lint->add_option("-o,--output", lint_flags.output, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  lint->add_option("--fail-on", lint_flags.fail_on,
-                   "Exit 1 when a finding is at or above: critical, warning or info")
-      ->check(CLI::IsMember({"critical", "warning", "info"}));
-  lint->add_option("--color", lint_flags.color, "Colour: auto, always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  lint->add_flag("--no-color", lint_flags.no_color, "Same as --color=never");
+  add_output(*lint, lint_flags);
 
   std::string collect_out;
   std::string collect_ns;
