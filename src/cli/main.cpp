@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <string>
@@ -176,20 +177,33 @@ int finish(const RunResult& r, const CommonFlags& f) {
   return kExitOk;
 }
 
-// `upgrade-check`: load (offline or live), index, judge against the target; no analyzers.
+// A --to / --target-version value as a minor release of Kubernetes 1.x; says why not otherwise.
+std::optional<int> parse_target(std::string_view flag, const std::string& text) {
+  auto target = upgrade::minor_of(text);
+  if (!target) {
+    std::cerr << fmt::format("ktriage: {} \"{}\" is not a Kubernetes 1.x version (e.g. 1.31)\n",
+                             flag, text);
+  }
+  return target;
+}
+
+// upgrade-check and lint: index what was read, run `check` on it (no analyzers: manifests have
+// no status, and an upgrade is judged on versions) and print it as diagnose does.
+int report_check(Inputs inputs, const CommonFlags& f,
+                 const std::function<Diagnosis(const Cluster&)>& check) {
+  const bool nothing = inputs.objects.empty() && inputs.duplicate_keys.empty();
+  auto cluster = Cluster::build(std::move(inputs));
+  RunResult r;
+  r.diagnosis = check(*cluster);
+  r.nothing_read = nothing;
+  return finish(r, f);
+}
+
 int run_upgrade_check(const std::string& to, const std::vector<std::string>& paths,
                       const CommonFlags& f, const LiveFlags& live) {
-  const auto target = upgrade::minor_of(to);
-  if (!target) {
-    std::cerr << fmt::format("ktriage: --to \"{}\" is not a Kubernetes 1.x version (e.g. 1.31)\n",
-                             to);
-    return kExitUsage;
-  }
+  const auto target = parse_target("--to", to);
+  if (!target) return kExitUsage;
   const auto& apis = upgrade::builtin_deprecated_apis();
-  if (apis.empty()) {
-    std::cerr << "ktriage: internal error: the built-in table of removed APIs does not parse\n";
-    return kExitUsage;
-  }
   std::optional<Inputs> inputs;
   if (paths.empty()) {
     inputs = read_live(live, "", isatty(STDERR_FILENO) != 0, false, /*path_hint=*/true);
@@ -197,34 +211,18 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
   } else {
     inputs = load_sources(paths);
   }
-  const bool nothing = inputs->objects.empty();
-  auto cluster = Cluster::build(std::move(*inputs));
-  RunResult r;
-  r.diagnosis = upgrade::check(*cluster, apis, *target);
-  r.nothing_read = nothing;
-  return finish(r, f);
+  return report_check(std::move(*inputs), f,
+                      [&](const Cluster& c) { return upgrade::check(c, apis, *target); });
 }
 
-// `lint`: load the manifests, index them, check; no analyzers (manifests have no status).
 int run_lint(const std::string& target_text, const std::vector<std::string>& paths,
              const CommonFlags& f) {
   const auto& apis = upgrade::builtin_deprecated_apis();
-  std::optional<int> target = target_text.empty()
-                                  ? std::optional<int>(upgrade::newest_release(apis))
-                                  : upgrade::minor_of(target_text);
-  if (!target) {
-    std::cerr << fmt::format(
-        "ktriage: --target-version \"{}\" is not a Kubernetes 1.x version (e.g. 1.31)\n",
-        target_text);
-    return kExitUsage;
-  }
-  Inputs inputs = load_sources(paths);
-  const bool nothing = inputs.objects.empty() && inputs.duplicate_keys.empty();
-  auto cluster = Cluster::build(std::move(inputs));
-  RunResult r;
-  r.diagnosis = lint::lint(*cluster, apis, *target);
-  r.nothing_read = nothing;
-  return finish(r, f);
+  const auto target = target_text.empty() ? std::optional<int>(upgrade::newest_release(apis))
+                                          : parse_target("--target-version", target_text);
+  if (!target) return kExitUsage;
+  return report_check(load_sources(paths), f,
+                      [&](const Cluster& c) { return lint::lint(c, apis, *target); });
 }
 
 // kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself

@@ -4,17 +4,19 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "logs/gzip_fixture.h"
+
 namespace ktriage::logs {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::gzip;
 
 class LineReaderTest : public ::testing::Test {
  protected:
@@ -28,20 +30,6 @@ class LineReaderTest : public ::testing::Test {
     std::string path = (dir_ / name).string();
     std::ofstream(path, std::ios::binary) << bytes;
     return path;
-  }
-  std::string gzip(const std::string& text) {
-    uLongf size = compressBound(text.size()) + 64;
-    std::string out(size, '\0');
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // gzip wrapper
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
   }
   std::vector<std::string> lines(const std::string& path, std::string* error = nullptr,
                                  int* truncated = nullptr) {

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "logs/gzip_fixture.h"
 #include "logs/line_reader.h"
 #include "logs/matcher.h"
 
@@ -165,19 +165,7 @@ TEST_F(ScannerTest, JournalLinesNameTheirComponent) {
   EXPECT_EQ(found(s), (std::set<std::string>{"oom@1", "panic@2"}));
 }
 
-std::string gzip(const std::string& text) {
-  std::string out(compressBound(text.size()) + 64, '\0');
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  z.avail_in = static_cast<uInt>(text.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using testing::gzip;
 
 TEST_F(ScannerTest, FoldersGzAndTruncatedGz) {
   std::string many;
