@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -57,16 +58,16 @@ bool critical_addon(std::string_view consequence_text) {
 void check(const Cluster& cluster, const Object& ds, FindingSink& sink) {
   const Value& pod_spec = ds.spec()["template"]["spec"];
   const bool host_network = pod_spec["hostNetwork"].as_bool();
-  std::vector<std::string_view> running_on;
-  for (const Object* pod : cluster.children(ds))
-    running_on.push_back(pod->spec()["nodeName"].str());
+  std::unordered_set<std::string_view> running_on;
+  for (const Object* pod : cluster.children(ds)) running_on.insert(pod->spec()["nodeName"].str());
   struct Gap {
     const Object* node;
     std::string taint;
   };
   std::vector<Gap> gaps;
   for (const Object* node : cluster.of_kind("Node")) {
-    if (std::find(running_on.begin(), running_on.end(), node->name) != running_on.end()) continue;
+    if (node->spec()["taints"].size() == 0) continue;  // most nodes: nothing can keep it off
+    if (running_on.count(node->name) > 0) continue;
     if (!spec_admits(pod_spec, *node)) continue;  // excluded on purpose
     for (const Value& taint : node->spec()["taints"].items()) {
       const std::string_view effect = taint["effect"].str();

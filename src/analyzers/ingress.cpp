@@ -491,15 +491,18 @@ bool nginx_controller_image(std::string_view image) {
   return has(image, "ingress-nginx/controller") || has(image, "nginx-ingress-controller");
 }
 
-bool pod_ready(const Object& pod) {
-  return pod.status()["phase"].str() == "Running" &&
-         pod.condition("Ready")["status"].str() == "True";
-}
-
 // An IngressClass whose controller has pods in the snapshot, none of them Ready. The pods' own
 // findings say why; the Ingresses of the class are the symptoms.
 void check_controller(const Cluster& cluster, std::span<const Finding> findings,
                       FindingSink& sink) {
+  // Only an ingress-nginx class with Ingresses makes the controller's pods worth looking for.
+  const auto classes = cluster.of_kind("IngressClass");
+  if (std::none_of(classes.begin(), classes.end(),
+                   [](const Object* c) {
+                     return c->spec()["controller"].str() == "k8s.io/ingress-nginx";
+                   }) ||
+      cluster.of_kind("Ingress").empty())
+    return;
   std::vector<const Object*> controllers;
   for (const Object* pod : cluster.of_kind("Pod")) {
     for (const Value& c : pod->spec()["containers"].items()) {
@@ -510,8 +513,9 @@ void check_controller(const Cluster& cluster, std::span<const Finding> findings,
     }
   }
   if (controllers.empty()) return;
-  if (std::any_of(controllers.begin(), controllers.end(),
-                  [](const Object* p) { return pod_ready(*p); }))
+  if (std::any_of(controllers.begin(), controllers.end(), [](const Object* p) {
+        return PodView(*p).phase() == "Running" && PodView(*p).ready();
+      }))
     return;
   for (const Object* cls : cluster.of_kind("IngressClass")) {
     if (cls->spec()["controller"].str() != "k8s.io/ingress-nginx") continue;
