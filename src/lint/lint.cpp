@@ -63,9 +63,16 @@ Diagnosis lint(const Cluster& cluster, std::span<const upgrade::RemovedApi> apis
   d.input.files_read = cluster.files_read();
   d.input.objects = cluster.objects().size();
   d.input.bytes = cluster.bytes_read();
-  // Duplicate keys are findings here, not input problems.
+  // Duplicate keys are findings here, not input problems: leave out the loader's issue for each
+  // (the one at the duplicate's file and position).
   for (const InputIssue& i : cluster.issues()) {
-    if (i.message.rfind("duplicate key `", 0) != 0) d.input.issues.push_back(i);
+    const bool duplicate = std::any_of(
+        cluster.duplicate_keys().begin(), cluster.duplicate_keys().end(),
+        [&](const DuplicateKey& dup) {
+          return dup.again.line == i.where.pos.line && dup.again.column == i.where.pos.column &&
+                 cluster.file_name(dup.file) == i.where.file;
+        });
+    if (!duplicate) d.input.issues.push_back(i);
   }
   return d;
 }

@@ -1,5 +1,7 @@
 #include "load/log_layout.h"
 
+#include "load/line_index.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -194,8 +196,8 @@ void add_log(const LogPath& where, std::string_view display_path, std::string_vi
     log.component = where.component;
     log.file = std::string(display_path);
     const std::size_t from = data.size() > 4 * kLogTailBytes ? data.size() - 4 * kLogTailBytes : 0;
-    log.first_line = 1 + static_cast<std::uint32_t>(std::count(
-                             data.begin(), data.begin() + static_cast<long>(from), '\n'));
+    log.first_line =
+        1 + static_cast<std::uint32_t>(count_newlines(data.data(), data.data() + from));
     log.text.assign(data.substr(from));
     out.node_logs.push_back(std::move(log));
     return;

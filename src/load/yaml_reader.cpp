@@ -151,7 +151,7 @@ class YamlBuilder {
       }
       case FYNT_MAPPING: {
         const std::size_t mark = members_.size();
-        const std::size_t key_mark = key_pos_.size();
+        const std::size_t key_mark = key_nodes_.size();
         void* iter = nullptr;
         while (fy_node_pair* pair = fy_node_mapping_iterate(n, &iter)) {
           fy_node* key_node = fy_node_pair_key(pair);
@@ -177,19 +177,18 @@ class YamlBuilder {
             if (members_[i].key == key) {
               members_[i].value = v;
               replaced = true;
-              if (duplicates_ != nullptr) {
-                duplicates_->push_back(
-                    {members_[i].key, key_pos_[key_mark + (i - mark)], mark_of_node(key_node)});
-              }
+              duplicates_->push_back({members_[i].key,
+                                      mark_of_node(key_nodes_[key_mark + (i - mark)]),
+                                      mark_of_node(key_node)});
               break;
             }
           }
           if (!replaced) {
             members_.push_back(Member{arena_.intern(key), v});
-            key_pos_.push_back(duplicates_ != nullptr ? mark_of_node(key_node) : SourcePos{});
+            key_nodes_.push_back(key_node);
           }
         }
-        key_pos_.resize(key_mark);
+        key_nodes_.resize(key_mark);
         const auto count = static_cast<std::uint32_t>(members_.size() - mark);
         const Member* stored = arena_.copy(members_.data() + mark, count);
         members_.resize(mark);
@@ -202,7 +201,9 @@ class YamlBuilder {
   static constexpr int kMaxDepth = 256;
   Arena& arena_;
   std::vector<Member> members_;
-  std::vector<SourcePos> key_pos_;  // parallel to members_: where each key was written
+  // Parallel to members_: each key's node, for the position of a duplicate (rare; positions are
+  // read only then).
+  std::vector<fy_node*> key_nodes_;
   std::vector<ParsedDocument::DuplicateKey>* duplicates_ = nullptr;
   std::vector<Value> values_;
 };

@@ -76,9 +76,7 @@ bool hex4(std::string_view s, std::size_t i, std::uint32_t& out) {
 
 }  // namespace
 
-bool for_each_json_field(
-    std::string_view s,
-    const std::function<void(std::string_view, std::string_view, bool)>& field) {
+bool for_each_json_field(std::string_view s, JsonFieldVisitor field) {
   std::size_t i = skip_space(s, 0);
   if (i >= s.size() || s[i] != '{') return false;
   i = skip_space(s, i + 1);

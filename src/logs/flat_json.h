@@ -3,9 +3,9 @@
 // nothing; never allocates unless a string has escapes.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace ktriage::logs {
 
@@ -13,9 +13,26 @@ namespace ktriage::logs {
 /// string's content with escapes still in (see unescape_json) or, for other values, the value's
 /// text. Keys are compared raw (log writers never escape them). Returns false, having called
 /// `field` for the members before, when `line` is not one well-formed object. O(line).
-bool for_each_json_field(
-    std::string_view line,
-    const std::function<void(std::string_view key, std::string_view raw, bool is_string)>& field);
+///
+/// `field` is a non-owning reference (it runs on every JSON log line: a std::function of the
+/// callers' lambdas would allocate per line), valid for the call only.
+class JsonFieldVisitor {
+ public:
+  template <typename F>
+  JsonFieldVisitor(F&& f)  // NOLINT: implicit, so callers pass a lambda
+      : object_(static_cast<void*>(&f)),
+        call_([](void* o, std::string_view key, std::string_view raw, bool is_string) {
+          (*static_cast<std::remove_reference_t<F>*>(o))(key, raw, is_string);
+        }) {}
+  void operator()(std::string_view key, std::string_view raw, bool is_string) const {
+    call_(object_, key, raw, is_string);
+  }
+
+ private:
+  void* object_;
+  void (*call_)(void*, std::string_view, std::string_view, bool);
+};
+bool for_each_json_field(std::string_view line, JsonFieldVisitor field);
 
 /// Appends the decoded JSON string content `raw` to `out` (\n, \t, \", \\, \/, \uXXXX as UTF-8,
 /// surrogate pairs joined; an invalid escape is kept as written). O(raw).

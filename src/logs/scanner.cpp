@@ -166,13 +166,16 @@ class FileScan {
       const Signature& sig = signatures_[id];
       if (!applies(sig.component, component)) continue;
       Hit& hit = scan_.hits[{id, file_}];
-      hit.signature = id;
-      hit.file = file_;
-      ++hit.count;
+      if (hit.count++ == 0) {
+        hit.signature = id;
+        hit.file = file_;
+      }
       if (time) {
         if (!hit.first || *time < *hit.first) hit.first = time;
         if (!hit.last || *time > *hit.last) hit.last = time;
       }
+      // A noisy signature matches on many lines: a sample only while one is kept or watched.
+      if (hit.samples.size() >= kSamplesKept && !options_.on_match) continue;
       Sample sample{st.path, number, time, utf8_shorten(message, kSampleChars)};
       if (options_.on_match) options_.on_match(sig, sample);
       if (hit.samples.size() < kSamplesKept) hit.samples.push_back(std::move(sample));
@@ -208,10 +211,9 @@ void run(FileScan& fs, Next&& next) {
   std::string_view line;
   bool truncated = false;
   std::uint64_t number = 0;
-  bool more = true;
   // Detection uses the lines there are now: when following, it does not wait for more.
   while (first.size() < kDetectLines && bytes < kDetectBytes &&
-         (more = next(line, truncated, number, false))) {
+         next(line, truncated, number, false)) {
     first.emplace_back(line);
     first_meta.emplace_back(number, truncated);
     bytes += line.size();
@@ -219,8 +221,8 @@ void run(FileScan& fs, Next&& next) {
   fs.start(first);
   for (std::size_t i = 0; i < first.size(); ++i)
     fs.line(first[i], first_meta[i].first, first_meta[i].second);
-  more = true;  // a followed file may grow after detection stopped
-  while (more && next(line, truncated, number, true)) fs.line(line, number, truncated);
+  // A followed file may grow after detection stopped: read on, waiting where allowed.
+  while (next(line, truncated, number, true)) fs.line(line, number, truncated);
   fs.finish();
 }
 
