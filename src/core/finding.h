@@ -38,6 +38,7 @@ struct Evidence {
   std::optional<UnixSeconds> last_seen;  ///< kEvent
   std::string file;                      ///< kLog (and kField when known): input file
   std::uint32_t line = 0;                ///< kLog: 1-based line in `file`
+  std::uint32_t column = 0;              ///< 1-based column in `file` when known (lint), else 0
 
   static Evidence field(std::string object, std::string path, std::string value);
   static Evidence note(std::string text);

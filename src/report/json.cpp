@@ -85,6 +85,7 @@ void write_evidence(JsonWriter& w, const Evidence& e, bool last) {
   if (e.last_seen) field("lastSeen", format_rfc3339(*e.last_seen));
   field("file", e.file);
   if (e.line > 0) parts += fmt::format(", \"line\": {}", e.line);
+  if (e.column > 0) parts += fmt::format(", \"column\": {}", e.column);
   w.out += parts;
   w.out += last ? "}\n" : "},\n";
 }

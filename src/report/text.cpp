@@ -36,7 +36,8 @@ std::string evidence_text(const Evidence& e) {
   switch (e.kind) {
     case Evidence::Kind::kField:
       return fmt::format("{}{}{}: {}{}", e.object, e.object.empty() ? "" : " ", e.path, e.value,
-                         e.file.empty() ? std::string()
+                         e.file.empty()   ? std::string()
+                         : e.column > 0 ? fmt::format("  ({}:{}:{})", e.file, e.line, e.column)
                          : e.line > 0   ? fmt::format("  ({}:{})", e.file, e.line)
                                         : fmt::format("  ({})", e.file));
     case Evidence::Kind::kEvent: {
