@@ -221,8 +221,8 @@ int run_lint(const std::string& target_text, const std::vector<std::string>& pat
   const auto target = target_text.empty() ? std::optional<int>(upgrade::newest_release(apis))
                                           : parse_target("--target-version", target_text);
   if (!target) return kExitUsage;
-  return report_check(load_sources(paths), f,
-                      [&](const Cluster& c) { return lint::lint(c, apis, *target); });
+  return report_check(load_sources(paths, {}, /*keep_sources=*/true), f,
+                      [&](const Cluster& c) { return lint::lint(c, *target); });
 }
 
 // kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself

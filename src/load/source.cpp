@@ -316,6 +316,10 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
                                  data[data.find_first_not_of(" \t\r\n")] == '['));
   auto arena = std::make_unique<Arena>();
   const std::uint32_t file = out.add_file(std::string(path));
+  if (out.keep_sources) {
+    out.sources.resize(out.files.size());
+    out.sources[file] = std::string(data);
+  }
   std::size_t objects = 0;
   bool object_like = false;
   auto sink = [&](const ParsedDocument& doc, const Locator& locator) {
@@ -526,8 +530,10 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
   }
 }
 
-Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress) {
+Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress,
+                    bool keep_sources) {
   Inputs out;
+  out.keep_sources = keep_sources;
   for (const std::string& arg : paths) {
     if (arg == "-") {
       load_stdin(out);

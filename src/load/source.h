@@ -16,7 +16,9 @@ using LoadProgress = std::function<void(std::size_t files, std::size_t bytes)>;
 
 /// Reads every path ("-" is standard input) into one Inputs. Never throws for bad input: each
 /// problem becomes an InputIssue naming file, line and column, and reading goes on.
-Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress = {});
+/// `keep_sources` keeps object files' text in Inputs::sources (for lint's positions).
+Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress = {},
+                    bool keep_sources = false);
 
 /// kubectl-laid-out JSON Lists at least this large (and padded) are parsed item by item on all
 /// cores (see list_split.h); smaller ones as one document.

@@ -79,6 +79,11 @@ class Cluster {
   /// YAML keys written twice in the input's objects (lint reports them). O(1).
   std::span<const DuplicateKey> duplicate_keys() const { return inputs_.duplicate_keys; }
   std::string_view file_name(std::uint32_t index) const;
+  /// The text of object file `index` when the loader kept it (Inputs::keep_sources), else "".
+  std::string_view source(std::uint32_t index) const {
+    return index < inputs_.sources.size() ? std::string_view(inputs_.sources[index])
+                                          : std::string_view();
+  }
   std::size_t files_read() const { return inputs_.files_read; }
   std::size_t bytes_read() const { return inputs_.bytes_read; }
 

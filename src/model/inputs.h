@@ -72,6 +72,10 @@ struct Inputs {
   std::vector<InputIssue> issues;             ///< errors and skipped files, in reading order
   std::vector<DuplicateKey> duplicate_keys;   ///< YAML keys written twice (also in `issues`)
   std::size_t files_read = 0;                 ///< files that contributed anything
+  /// Set before loading to keep each object file's text in `sources` (lint re-reads it to point
+  /// at the offending node; diagnose does not pay for the copy).
+  bool keep_sources = false;
+  std::vector<std::string> sources;  ///< by file index, when keep_sources; "" for other files
   std::size_t bytes_read = 0;
 
   std::uint32_t add_file(std::string name) {

@@ -47,7 +47,7 @@ TEST(YamlDuplicateKeysTest, TheLastValueIsKeptAndBothPlacesAreKnown) {
 
 TEST(LintTest, DuplicateKeyIsACriticalFindingOnItsObject) {
   auto cluster = cluster_from({{"k8s/api.yaml", kTwice}});
-  auto d = lint(*cluster, upgrade::builtin_deprecated_apis(), 30);
+  auto d = lint(*cluster, 30);
   auto r = with_rule(d.findings, "lint-duplicate-key");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0]->catalog, "POD-RUNNING-MANIFEST-DUPLICATE-KEY");
@@ -60,16 +60,16 @@ TEST(LintTest, DuplicateKeyIsACriticalFindingOnItsObject) {
   // The same object written once: nothing.
   std::string once = kTwice.substr(0, kTwice.find("        envFrom:\n        - secretRef"));
   auto clean = cluster_from({{"k8s/api.yaml", once}});
-  EXPECT_TRUE(lint(*clean, upgrade::builtin_deprecated_apis(), 30).findings.empty());
+  EXPECT_TRUE(lint(*clean, 30).findings.empty());
 }
 
 TEST(LintTest, RemovedApiVersionsAgainstTheTarget) {
   auto cluster = cluster_from({{"ing.yaml",
                                 "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: "
                                 "{name: web, namespace: shop}\nspec: {}\n"}});
-  const Diagnosis at22 = lint(*cluster, upgrade::builtin_deprecated_apis(), 22);
+  const Diagnosis at22 = lint(*cluster, 22);
   EXPECT_EQ(with_rule(at22.findings, "upgrade-removed-api").size(), 1u);
-  const Diagnosis at18 = lint(*cluster, upgrade::builtin_deprecated_apis(), 18);
+  const Diagnosis at18 = lint(*cluster, 18);
   EXPECT_TRUE(with_rule(at18.findings, "upgrade-removed-api").empty());
 }
 

@@ -17,6 +17,7 @@ namespace ktriage::testing {
 std::unique_ptr<Cluster> cluster_from(const std::vector<std::pair<std::string, std::string>>& files,
                                       std::optional<UnixSeconds> now) {
   Inputs in;
+  in.keep_sources = true;  // lint tests assert positions of nodes inside objects
   for (const auto& [path, content] : files) load_buffer(path, content, in);
   return Cluster::build(std::move(in), now);
 }

@@ -1,0 +1,185 @@
+#include "lint/locate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace ktriage::lint {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool same(SourcePos a, SourcePos b) { return a.line == b.line && a.column == b.column; }
+
+// One evidence to place: its object's start (to find the document again) and its path.
+struct Request {
+  SourcePos object_pos;
+  std::vector<PathStep> path;
+  Evidence* evidence;
+};
+
+bool looks_json(std::string_view name, std::string_view text) {
+  const std::string l = lower(name);
+  auto ends = [&](std::string_view suffix) {
+    return l.size() >= suffix.size() &&
+           l.compare(l.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends(".json")) return true;
+  if (ends(".yaml") || ends(".yml")) return false;
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
+}
+
+// The position of `path` under `prefix`, or of its nearest ancestor that exists.
+SourcePos locate_nearest(const Locator& locator, std::span<const PathStep> prefix,
+                         std::span<const PathStep> path) {
+  std::vector<PathStep> full(prefix.begin(), prefix.end());
+  full.insert(full.end(), path.begin(), path.end());
+  for (std::size_t n = full.size(); n >= prefix.size(); --n) {
+    const SourcePos p = locator.locate(std::span<const PathStep>(full.data(), n));
+    if (p.line > 0) return p;
+    if (n == 0) break;
+  }
+  return {};
+}
+
+void place(std::string_view name, std::string_view text, std::vector<Request>& requests) {
+  Arena scratch;
+  auto sink = [&](const ParsedDocument& doc, const Locator& locator) {
+    for (Request& r : requests) {
+      if (r.evidence->column > 0) continue;
+      std::vector<PathStep> prefix;
+      if (same(doc.root_pos, r.object_pos) && doc.root.is_object()) {
+        // the document is the object
+      } else {
+        auto it = std::find_if(doc.item_pos.begin(), doc.item_pos.end(),
+                               [&](SourcePos p) { return same(p, r.object_pos); });
+        if (it == doc.item_pos.end()) continue;
+        const int index = static_cast<int>(it - doc.item_pos.begin());
+        if (doc.root.is_object()) prefix.push_back({"items", -1});
+        prefix.push_back({{}, index});
+      }
+      const SourcePos p = locate_nearest(locator, prefix, r.path);
+      if (p.line == 0) continue;
+      r.evidence->line = p.line;
+      r.evidence->column = p.column;
+    }
+  };
+  if (looks_json(name, text)) {
+    std::string padded(text);
+    padded.resize(text.size() + kJsonPadding, '\0');
+    read_json(std::string_view(padded.data(), text.size()), scratch, sink);
+  } else {
+    read_yaml(name, text, scratch, sink);
+  }
+}
+
+}  // namespace
+
+std::vector<PathStep> parse_path(std::string_view path) {
+  std::vector<PathStep> steps;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '.') {
+      ++i;
+      continue;
+    }
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      const std::string_view inside = path.substr(
+          i + 1, close == std::string_view::npos ? std::string_view::npos : close - i - 1);
+      if (all_digits(inside)) {
+        int index = 0;
+        for (char c : inside) index = index * 10 + (c - '0');
+        steps.push_back({{}, index});
+      } else {
+        steps.push_back({inside, -1});
+      }
+      if (close == std::string_view::npos) break;
+      i = close + 1;
+      continue;
+    }
+    std::size_t end = path.find_first_of(".[", i);
+    if (end == std::string_view::npos) end = path.size();
+    steps.push_back({path.substr(i, end - i), -1});
+    i = end;
+  }
+  return steps;
+}
+
+std::string_view text_at(std::string_view text, SourcePos pos) {
+  if (pos.line == 0) return {};
+  std::size_t at = 0;
+  for (std::uint32_t line = 1; line < pos.line; ++line) {
+    at = text.find('\n', at);
+    if (at == std::string_view::npos) return {};
+    ++at;
+  }
+  at += pos.column > 0 ? pos.column - 1 : 0;
+  if (at >= text.size()) return {};
+  std::size_t end = text.find('\n', at);
+  if (end == std::string_view::npos) end = text.size();
+  std::string_view rest = text.substr(at, end - at);
+  if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+  return rest;
+}
+
+void locate_fields(const Cluster& cluster, std::span<Finding> findings) {
+  // "kind/ns/name" (kind in lower case) -> object, built only if some evidence names another
+  // object than its finding's.
+  std::unordered_map<std::string, const Object*> by_name;
+  auto other = [&](std::string_view ref, std::string_view ns) -> const Object* {
+    if (by_name.empty()) {
+      for (const Object& o : cluster.objects()) {
+        by_name.emplace(lower(o.kind) + "/" + std::string(o.ns) + "/" + std::string(o.name), &o);
+      }
+    }
+    const std::size_t slash = ref.find('/');
+    if (slash == std::string_view::npos) return nullptr;
+    const std::string kind = lower(ref.substr(0, slash));
+    const std::string_view name = ref.substr(slash + 1);
+    for (std::string_view n : {ns, std::string_view()}) {
+      auto it = by_name.find(kind + "/" + std::string(n) + "/" + std::string(name));
+      if (it != by_name.end()) return it->second;
+    }
+    return nullptr;
+  };
+  std::map<std::uint32_t, std::vector<Request>> by_file;
+  for (Finding& f : findings) {
+    const Object* own = nullptr;
+    bool own_looked_up = false;
+    for (Evidence& e : f.evidence) {
+      if (e.kind != Evidence::Kind::kField || e.path.empty() || e.column > 0) continue;
+      const Object* o = nullptr;
+      if (e.object.empty()) {
+        if (!own_looked_up) {
+          own = cluster.find(f.object.kind, f.object.ns, f.object.name);
+          own_looked_up = true;
+        }
+        o = own;
+      } else {
+        o = other(e.object, f.object.ns);
+      }
+      if (o == nullptr || cluster.source(o->file).empty()) continue;
+      e.file = std::string(cluster.file_name(o->file));
+      e.line = o->pos.line;
+      by_file[o->file].push_back(Request{o->pos, parse_path(e.path), &e});
+    }
+  }
+  for (auto& [file, requests] : by_file) {
+    place(cluster.file_name(file), cluster.source(file), requests);
+  }
+}
+
+}  // namespace ktriage::lint

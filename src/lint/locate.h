@@ -1,0 +1,34 @@
+// Where a finding's fields sit in the manifests: lint findings name a node by its JSON path
+// inside an object (".spec.template.spec.containers[0].image"); this turns each such path into
+// file:line:col by re-reading the object's file from the text the loader kept.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.h"
+#include "load/document.h"
+#include "model/cluster.h"
+
+namespace ktriage::lint {
+
+/// Splits an evidence path into steps: `.key`, `[3]` (index), `[key.with.dots/and-slashes]`
+/// (a map key, as the analyzers write label and annotation keys). A leading '.' is optional.
+/// The steps view `path`.
+std::vector<PathStep> parse_path(std::string_view path);
+
+/// Fills `file`, `line` and `column` of every kField evidence with a path whose object was read
+/// from a file the Cluster kept the text of (Inputs::keep_sources). The object is the evidence's
+/// `object` ("deployment/api", in the finding's namespace) or else the finding's. Each file with
+/// such evidence is parsed once more (a scratch arena, freed at return); a path that does not
+/// resolve (the node is absent, e.g. a missing field) gets the nearest existing ancestor.
+/// Evidence that already has a column, or no path, is left as is. O(findings + bytes of the
+/// files named).
+void locate_fields(const Cluster& cluster, std::span<Finding> findings);
+
+/// The rest of the line at `pos` in `text` (1-based line and column), without the newline: the
+/// source token of a scalar, for checks that depend on how it was written (quoted or not).
+std::string_view text_at(std::string_view text, SourcePos pos);
+
+}  // namespace ktriage::lint

@@ -1,0 +1,70 @@
+// What the YAML itself loses: mapping keys written twice.
+#include <fmt/format.h>
+
+#include <array>
+#include <cctype>
+#include <string>
+
+#include "lint/checks.h"
+
+namespace ktriage::lint {
+namespace {
+
+constexpr LintRule kDuplicateKey{
+    "lint-duplicate-key",
+    "POD-RUNNING-MANIFEST-DUPLICATE-KEY",
+    Severity::kCritical,
+    "A mapping key written twice in one object: the first value never reaches the cluster",
+    "Write the key once and merge both values into it",
+    "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation"};
+
+// Why a duplicate is a fault: kubectl apply (and the API server without
+// --validate=strict / fieldValidation=Strict, the default before 1.27) decodes YAML into a map
+// and keeps the last value, so the earlier one never reaches the object.
+Finding duplicate_finding(const Cluster& cluster, const DuplicateKey& d) {
+  Finding f;
+  f.rule = std::string(kDuplicateKey.id);
+  f.catalog = std::string(kDuplicateKey.catalog);
+  f.severity = kDuplicateKey.severity;
+  f.object = d.object.kind.empty()
+                 ? ObjectRef{"File", "", std::string(cluster.file_name(d.file)), ""}
+                 : d.object;
+  f.id = fmt::format("{}:{}#{}:{}", f.rule, f.object.key(), d.key, d.again.line);
+  const std::string what = d.object.kind.empty()
+                               ? std::string("the document")
+                               : fmt::format("{} {}", d.object.kind, d.object.name);
+  f.summary = fmt::format(
+      "{} writes the key `{}` twice (lines {} and {}): the second value replaces the first, so "
+      "the first never reaches the cluster",
+      what, d.key, d.first.line, d.again.line);
+  std::string kind_lower = d.object.kind;
+  for (char& c : kind_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const SourcePos& p : {d.first, d.again}) {
+    Evidence e = Evidence::field(
+        d.object.kind.empty() ? std::string() : fmt::format("{}/{}", kind_lower, d.object.name),
+        d.key, p.line == d.first.line ? "written here first (lost)" : "written again (kept)");
+    e.file = std::string(cluster.file_name(d.file));
+    e.line = p.line;
+    e.column = p.column;
+    f.evidence.push_back(std::move(e));
+  }
+  f.fix = fmt::format(
+      "Write `{0}` once and merge both values into it (for a list such as envFrom or env, one "
+      "list with the items of both); `kubectl apply --validate=strict` rejects such files.",
+      d.key);
+  f.links.emplace_back(kDuplicateKey.doc);
+  return f;
+}
+
+void run(const LintContext& ctx, std::vector<Finding>& out) {
+  for (const DuplicateKey& dup : ctx.cluster.duplicate_keys())
+    out.push_back(duplicate_finding(ctx.cluster, dup));
+}
+
+constexpr std::array kRules{kDuplicateKey};
+
+}  // namespace
+
+const LintCheck kManifestCheck{"manifest", kRules, run};
+
+}  // namespace ktriage::lint
