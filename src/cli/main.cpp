@@ -19,7 +19,9 @@
 #include "cli/logs.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
+#include "cli/schemas.h"
 #include "lint/lint.h"
+#include "lint/schema_store.h"
 #include "load/source.h"
 #include "report/report.h"
 #include "upgrade/check.h"
@@ -215,14 +217,37 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
                       [&](const Cluster& c) { return upgrade::check(c, apis, *target); });
 }
 
-int run_lint(const std::string& target_text, const std::vector<std::string>& paths,
-             const CommonFlags& f) {
+// The flags of `ktriage lint`.
+struct LintFlags {
+  std::string target;                  ///< --target-version
+  std::vector<std::string> paths;      ///< files, folders, "-"
+  std::string schema_location;         ///< --schema-location
+  std::vector<std::string> crds;       ///< --crd FILE (repeatable)
+};
+
+int run_lint(const LintFlags& lf, const CommonFlags& f) {
   const auto& apis = upgrade::builtin_deprecated_apis();
-  const auto target = target_text.empty() ? std::optional<int>(upgrade::newest_release(apis))
-                                          : parse_target("--target-version", target_text);
+  const auto target = lf.target.empty() ? std::optional<int>(upgrade::newest_release(apis))
+                                        : parse_target("--target-version", lf.target);
   if (!target) return kExitUsage;
-  return report_check(load_sources(paths, {}, /*keep_sources=*/true), f,
-                      [&](const Cluster& c) { return lint::lint(c, *target); });
+  auto schemas = open_schemas(lf.schema_location, *target);
+  if (!schemas) {
+    std::cerr << "ktriage lint: " << schemas.error() << "\n";
+    return kExitUsage;
+  }
+  // CRDs given with --crd validate custom resources but are not linted themselves; their
+  // Cluster lives as long as the store reads their schemas.
+  std::unique_ptr<Cluster> crds;
+  if (!lf.crds.empty()) {
+    if (!*schemas) *schemas = lint::SchemaStore::crds_only();
+    crds = Cluster::build(load_sources(lf.crds));
+    for (const InputIssue& i : crds->issues())
+      std::cerr << fmt::format("ktriage lint: --crd {}: {}\n", i.where.to_string(), i.message);
+    for (const Object* crd : crds->of_kind("CustomResourceDefinition"))
+      (*schemas)->add_crd(*crd, crds->file_name(crd->file));
+  }
+  return report_check(load_sources(lf.paths, {}, /*keep_sources=*/true), f,
+                      [&](const Cluster& c) { return lint::lint(c, *target, schemas->get()); });
 }
 
 // kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself
@@ -473,18 +498,25 @@ int main_impl(int argc, char** argv) {
   add_output(*upgrade, upgrade_flags);
   add_live(*upgrade, live);
 
-  std::string lint_target;
-  std::vector<std::string> lint_paths;
+  LintFlags lint_args;
   CommonFlags lint_flags;
   auto* lint = app.add_subcommand(
       "lint",
-      "Check manifests before they reach a cluster: YAML keys written twice (the first value is "
-      "lost) and apiVersions the target release removed or deprecated");
-  lint->add_option("paths", lint_paths, "Files, folders, .tar.gz, or - for standard input")
+      "Check manifests before they reach a cluster: fields against the OpenAPI schemas "
+      "(misspelt, wrong type, missing, unsupported values, names and labels), YAML keys written "
+      "twice, and apiVersions the target release removed or deprecated");
+  lint->add_option("paths", lint_args.paths, "Files, folders, .tar.gz, or - for standard input")
       ->required();
-  lint->add_option("--target-version", lint_target,
+  lint->add_option("--target-version", lint_args.target,
                    "Kubernetes version to judge apiVersions against (default: the newest the "
                    "built-in table knows)");
+  lint->add_option("--schema-location", lint_args.schema_location,
+                   "Folder of OpenAPI v3 documents (/openapi/v3 layout, one file per "
+                   "group-version); default: $KTRIAGE_SCHEMA_DIR, else the `schema pull` cache");
+  lint->add_option("--crd", lint_args.crds,
+                   "File or folder of CustomResourceDefinitions to validate custom resources "
+                   "against (repeatable); CRDs in the linted files count too")
+      ->allow_extra_args(false);  // one path per --crd, so the paths to lint may follow it
   add_output(*lint, lint_flags);
 
   std::string collect_out;
@@ -535,7 +567,7 @@ int main_impl(int argc, char** argv) {
   }
   if (why->parsed()) return run_why(resource, why_paths, flags, live);
   if (upgrade->parsed()) return run_upgrade_check(upgrade_to, upgrade_paths, upgrade_flags, live);
-  if (lint->parsed()) return run_lint(lint_target, lint_paths, lint_flags);
+  if (lint->parsed()) return run_lint(lint_args, lint_flags);
   if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (logs->parsed()) return run_logs(logs_flags);

@@ -21,6 +21,8 @@ struct InputSummary {
   std::size_t objects = 0;
   std::size_t bytes = 0;
   std::vector<InputIssue> issues;  ///< errors and skipped files
+  std::vector<std::string> notes;  ///< what the run did not check, and how to make it ("schema
+                                   ///< validation skipped: ...")
   std::string scope;               ///< "namespace shop", "all namespaces", "pod/web in shop"
 };
 

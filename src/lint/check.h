@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,10 +24,16 @@ struct LintRule {
   std::string_view doc;  ///< a documentation URL
 };
 
-/// What every check may read. `target` is the Kubernetes minor release (1.`target`).
+class SchemaStore;
+
+/// What every check may read. `target` is the Kubernetes minor release (1.`target`); `schemas`
+/// the OpenAPI documents (nullptr: schema validation is skipped, schema-free checks still run);
+/// `notes` collects what a check could not do, once each, for the report's header.
 struct LintContext {
   const Cluster& cluster;
   int target = 0;
+  SchemaStore* schemas = nullptr;
+  std::vector<std::string>* notes = nullptr;
 };
 
 /// One check: a named area with its rules. Findings point at nodes with kField evidence whose

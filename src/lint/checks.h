@@ -5,6 +5,7 @@
 
 namespace ktriage::lint {
 
+extern const LintCheck kSchemaCheck;    ///< schema_check.cpp: OpenAPI v3 and ObjectMeta
 extern const LintCheck kManifestCheck;  ///< manifest.cpp: duplicate keys
 extern const LintCheck kApisCheck;      ///< apis.cpp: removed and deprecated apiVersions
 

@@ -6,12 +6,13 @@
 
 #include "lint/check.h"
 #include "lint/locate.h"
+#include "lint/schema_store.h"
 
 namespace ktriage::lint {
 
-Diagnosis lint(const Cluster& cluster, int target) {
+Diagnosis lint(const Cluster& cluster, int target, SchemaStore* schemas) {
   Diagnosis d;
-  const LintContext ctx{cluster, target};
+  const LintContext ctx{cluster, target, schemas, &d.input.notes};
   for (const LintCheck* check : lint_checks()) check->run(ctx, d.findings);
   locate_fields(cluster, d.findings);
   std::stable_sort(d.findings.begin(), d.findings.end(),
@@ -31,6 +32,9 @@ Diagnosis lint(const Cluster& cluster, int target) {
                  cluster.file_name(dup.file) == i.where.file;
         });
     if (!duplicate) d.input.issues.push_back(i);
+  }
+  if (schemas != nullptr) {
+    for (const InputIssue& i : schemas->issues()) d.input.issues.push_back(i);
   }
   return d;
 }

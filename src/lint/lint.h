@@ -8,10 +8,14 @@
 
 namespace ktriage::lint {
 
+class SchemaStore;
+
 /// Findings for the manifests in `cluster` against Kubernetes 1.`target`, worst first. Positions
 /// need the files' text: load with keep_sources (load_sources' flag, Inputs::keep_sources).
 /// `input.scope` names the target; the loader's issues for duplicate keys are left out (they
 /// are findings here). O(objects + findings + bytes of files with findings).
-Diagnosis lint(const Cluster& cluster, int target);
+/// `schemas` (may be null: schema validation is then skipped, with a note saying how to enable
+/// it) also receives the input's CRDs; its issues (corrupt documents) become input issues.
+Diagnosis lint(const Cluster& cluster, int target, SchemaStore* schemas = nullptr);
 
 }  // namespace ktriage::lint

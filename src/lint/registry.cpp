@@ -6,7 +6,8 @@
 namespace ktriage::lint {
 
 std::span<const LintCheck* const> lint_checks() {
-  static constexpr std::array<const LintCheck*, 2> kChecks = {&kManifestCheck, &kApisCheck};
+  static constexpr std::array<const LintCheck*, 3> kChecks = {&kManifestCheck, &kSchemaCheck,
+                                                                 &kApisCheck};
   return kChecks;
 }
 

@@ -107,6 +107,15 @@ std::string render_json(const Diagnosis& raw) {
   w.str("scope", d.input.scope);
   w.num("filesRead", static_cast<long long>(d.input.files_read));
   w.num("objects", static_cast<long long>(d.input.objects));
+  if (!d.input.notes.empty()) {  // only when there are some: older reports stay byte-equal
+    w.key("notes");
+    out += "[";
+    for (std::size_t i = 0; i < d.input.notes.size(); ++i) {
+      if (i > 0) out += ", ";
+      append_json_string(out, d.input.notes[i]);
+    }
+    out += "],\n";
+  }
   w.key("issues");
   out += "[";
   for (std::size_t i = 0; i < d.input.issues.size(); ++i) {

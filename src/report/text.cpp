@@ -102,6 +102,9 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
                        problems == 1 ? "" : "s", d.input.scope, tail, st.reset());
   }
 
+  for (const std::string& note : d.input.notes)
+    out += fmt::format("{}note: {}{}\n", st.dim(), note, st.reset());
+
   for (const Finding& f : d.findings) {
     if (!f.caused_by.empty()) continue;
     if (f.severity == Severity::kInfo && !options.show_info) continue;
