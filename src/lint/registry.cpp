@@ -6,7 +6,12 @@
 namespace ktriage::lint {
 
 std::span<const LintCheck* const> lint_checks() {
-  static constexpr std::array<const LintCheck*, 2> kChecks = {&kManifestCheck, &kApisCheck};
+  static constexpr std::array<const LintCheck*, 9> kChecks = {
+      &kManifestCheck,           &kApisCheck,
+      &kPracticesResourcesCheck, &kPracticesProbesCheck,
+      &kPracticesImagesCheck,    &kPracticesSecurityCheck,
+      &kPracticesHostCheck,      &kPracticesAvailabilityCheck,
+      &kPracticesNetworkCheck};
   return kChecks;
 }
 
