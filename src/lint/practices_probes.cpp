@@ -23,7 +23,7 @@ constexpr std::string_view kDoc =
     "configure-liveness-readiness-startup-probes/";
 constexpr std::array kRules{
     LintRule{"practice-readiness-probe-missing", "", Severity::kWarning,
-             "A long-running container without a readiness probe",
+             "A long-running pod none of whose containers has a readiness probe",
              "Add a readinessProbe that succeeds once the container can serve", kDoc},
     LintRule{"practice-liveness-probe-missing", "", Severity::kInfo,
              "A long-running container without a liveness probe",
@@ -44,22 +44,41 @@ bool same_handler(const Value& a, const Value& b) {
   return false;
 }
 
+// Readiness is judged per pod: a pod is ready when all its containers are, and a container
+// without a readinessProbe counts as ready once started, so one probe (on the serving container)
+// gates the whole pod and sidecars need none (kube-score's pod-probes-on-different-containers).
+// Liveness is per container: each container restarts on its own.
+void check_readiness(const PodTemplate& t, const std::vector<TemplateContainer>& app,
+                     std::vector<Finding>& out) {
+  if (app.empty()) return;
+  for (const TemplateContainer& c : app) {
+    if (!(*c.spec)["readinessProbe"].is_null()) return;
+  }
+  const TemplateContainer& c = app.front();
+  add_practice_finding(
+      out, kRules[0], t,
+      fmt::format("{} {}: no container has a readinessProbe, so its pods receive Service "
+                  "traffic as soon as they start",
+                  t.owner->kind, t.owner->name),
+      {}, c.path + ".readinessProbe", "(not set)",
+      fmt::format("Add {}.readinessProbe (an httpGet on the health path, or a tcpSocket on the "
+                  "serving port) to the container that serves",
+                  c.path));
+}
+
 void run(const LintContext& ctx, std::vector<Finding>& out) {
   for (const PodTemplate& t : pod_templates(ctx.cluster)) {
     if (t.runs_to_completion) continue;
-    for (const TemplateContainer& c : template_containers(t)) {
-      if (c.init) continue;
+    std::vector<TemplateContainer> app;
+    for (TemplateContainer& c : template_containers(t)) {
+      if (!c.init) app.push_back(std::move(c));
+    }
+    check_readiness(t, app, out);
+    for (const TemplateContainer& c : app) {
       const Value& ready = (*c.spec)["readinessProbe"];
       const Value& live = (*c.spec)["livenessProbe"];
       const std::string who =
           fmt::format("{} {} container `{}`", t.owner->kind, t.owner->name, c.name);
-      if (ready.is_null()) {
-        add_practice_finding(out, kRules[0], t, who + " has no readinessProbe", c.name,
-                             c.path + ".readinessProbe", "(not set)",
-                             fmt::format("Add {}.readinessProbe (an httpGet on the health path, "
-                                         "or a tcpSocket on the serving port)",
-                                         c.path));
-      }
       if (live.is_null()) {
         add_practice_finding(out, kRules[1], t, who + " has no livenessProbe", c.name,
                              c.path + ".livenessProbe", "(not set)",
