@@ -9,9 +9,7 @@
 #include <map>
 #include <set>
 
-#include "lint/lint.h"
 #include "load/document.h"
-#include "load/source.h"
 #include "peers/peer_report.h"
 #include "support/test_support.h"
 
@@ -24,12 +22,7 @@ using testing::PeerRow;
 const std::string kDir = testing::shared_dir() + "/peers/kube-score/";
 
 // kube-score check → the practice rules that cover it, or why none does.
-struct Mapping {
-  std::string check;
-  std::vector<std::string> rules;  // empty: not covered
-  std::string kind;                // the kind the check judges; "" for every pod template
-  std::string not_covered;
-};
+using Mapping = testing::PeerMapping;
 
 const std::string kReference =
     "A reference check between objects (issue 6 part 2, "
@@ -179,18 +172,6 @@ std::string short_name(std::string_view fixture) {
   return std::string(fixture.starts_with(kPrefix) ? fixture.substr(kPrefix.size()) : fixture);
 }
 
-// The lint findings for one fixture file, computed once per file.
-const std::vector<Finding>& findings_for(const std::string& fixture) {
-  static std::map<std::string, Diagnosis> cache;
-  auto it = cache.find(fixture);
-  if (it == cache.end()) {
-    const std::vector<std::string> paths = {kDir + fixture};
-    auto cluster = Cluster::build(load_sources(paths));
-    it = cache.emplace(fixture, lint::lint(*cluster, 33)).first;
-  }
-  return it->second.findings;
-}
-
 PeerRow judge(std::string_view fixture, const Value& e) {
   PeerRow row;
   row.fixture = short_name(fixture);
@@ -231,7 +212,7 @@ PeerRow judge(std::string_view fixture, const Value& e) {
     rules.erase("practice-memory-limit-missing");
   }
   std::set<std::string> found;
-  for (const Finding& f : findings_for(std::string(fixture))) {
+  for (const Finding& f : testing::lint_fixture(kDir + std::string(fixture))) {
     if (!rules.count(f.rule) || (!m->kind.empty() && f.object.kind != m->kind)) continue;
     found.insert(f.rule + " on " + f.object.kind + "/" + f.object.name);
   }
@@ -260,14 +241,8 @@ std::string mapping_section() {
       "../shared/peers/kube-score/expectations.yaml. A covered check passes a fixture "
       "when ktriage reports one of the mapped rules on an object of the check's kind "
       "exactly when kube-score grades it WARNING or CRITICAL (OK and skipped: none). "
-      "Each file is linted alone at target 1.33.\n\n## Checks\n\n"
-      "| kube-score check | ktriage rules | Note |\n|---|---|---|\n";
-  for (const Mapping& m : mappings()) {
-    std::string rules;
-    for (const std::string& r : m.rules) rules += (rules.empty() ? "" : ", ") + r;
-    s += "| " + m.check + " | " + (rules.empty() ? "not covered" : rules) + " | " +
-         testing::md_cell(m.not_covered) + " |\n";
-  }
+      "Each file is linted alone at target 1.33.\n\n";
+  s += testing::render_mapping("kube-score", mappings());
   return s;
 }
 

@@ -8,10 +8,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lint/lint.h"
+#include "load/source.h"
 #include "support/test_support.h"
 
 namespace ktriage::testing {
@@ -29,6 +32,27 @@ struct PeerRow {
   PeerResult result = PeerResult::kNotCovered;
   std::string reason;
 };
+
+/// A peer's check and the ktriage rules that cover it, or why none does.
+struct PeerMapping {
+  std::string check;
+  std::vector<std::string> rules;  ///< empty: not covered
+  std::string kind;                ///< the kind the check judges; "" for any object
+  std::string not_covered;         ///< why, when `rules` is empty
+};
+
+/// The lint findings for the manifest file at `path` (alone, target 1.33), computed once per
+/// path for the whole test run.
+inline const std::vector<Finding>& lint_fixture(const std::string& path) {
+  static std::map<std::string, Diagnosis> cache;
+  auto it = cache.find(path);
+  if (it == cache.end()) {
+    const std::vector<std::string> paths = {path};
+    auto cluster = Cluster::build(load_sources(paths));
+    it = cache.emplace(path, lint::lint(*cluster, 33)).first;
+  }
+  return it->second.findings;
+}
 
 /// Counts of rows per result.
 struct PeerCounts {
@@ -58,6 +82,19 @@ inline std::string md_cell(std::string_view s) {
     }
   }
   return out;
+}
+
+/// The check mapping as a Markdown section.
+inline std::string render_mapping(std::string_view peer, const std::vector<PeerMapping>& ms) {
+  std::string s = "## Checks\n\n| " + std::string(peer) + " check | ktriage rules | Note |\n";
+  s += "|---|---|---|\n";
+  for (const PeerMapping& m : ms) {
+    std::string rules;
+    for (const std::string& r : m.rules) rules += (rules.empty() ? "" : ", ") + r;
+    s += "| " + m.check + " | " + (rules.empty() ? "not covered" : rules) + " | " +
+         md_cell(m.not_covered) + " |\n";
+  }
+  return s;
 }
 
 /// The document: `title`, the counts, `intro` (Markdown, e.g. the check mapping), then the rows.
