@@ -239,5 +239,57 @@ TEST(PracticesTest, ABarePodIsCheckedAndControllerWrittenObjectsAreNot) {
   EXPECT_NE(np[0]->summary.find("namespace default"), std::string::npos) << np[0]->summary;
 }
 
+TEST(PracticesTest, ImageReferencesWithARegistryPortOrADigest) {
+  auto lint_image = [](const std::string& image, const std::string& policy) {
+    auto cluster =
+        cluster_from({{"k8s/pod.yaml",
+                       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                       "  - name: c\n    image: " +
+                           image + "\n    imagePullPolicy: " + policy + "\n"}});
+    return lint(*cluster, 33);
+  };
+  struct Want {
+    std::string image;
+    bool latest;
+  };
+  for (const Want& w : std::vector<Want>{{"registry:5000/team/app", true},
+                                         {"registry:5000/team/app:1.4", false},
+                                         {"app:latest", true},
+                                         {"app@sha256:0123abcd", false},
+                                         {"app:latest@sha256:0123abcd", false}}) {
+    SCOPED_TRACE(w.image);
+    const Diagnosis d = lint_image(w.image, "IfNotPresent");
+    EXPECT_EQ(with_rule(d.findings, "practice-image-tag-latest").size(), w.latest ? 1u : 0u);
+    EXPECT_EQ(with_rule(d.findings, "practice-image-pull-policy-stale").size(), w.latest ? 1u : 0u);
+  }
+  // Always fetches the current image: the tag is still mutable, the copy is not stale.
+  const Diagnosis always = lint_image("app:latest", "Always");
+  EXPECT_EQ(with_rule(always.findings, "practice-image-tag-latest").size(), 1u);
+  EXPECT_TRUE(with_rule(always.findings, "practice-image-pull-policy-stale").empty());
+}
+
+TEST(PracticesTest, PodSecurityContextIsInheritedAndAContainerOverridesIt) {
+  // runAsNonRoot on the pod covers both containers, except the one that sets runAsUser: 0.
+  auto cluster = cluster_from({{"k8s/pod.yaml",
+                                "apiVersion: v1\n"
+                                "kind: Pod\n"
+                                "metadata: {name: p}\n"
+                                "spec:\n"
+                                "  securityContext: {runAsNonRoot: true}\n"  // 5
+                                "  containers:\n"
+                                "  - name: app\n"
+                                "    image: app:1\n"
+                                "  - name: tool\n"
+                                "    image: tool:1\n"  // 10
+                                "    securityContext: {runAsUser: 0}\n"}});
+  const Diagnosis d = lint(*cluster, 33);
+  EXPECT_TRUE(with_rule(d.findings, "practice-run-as-non-root-missing").empty());
+  auto root = with_rule(d.findings, "practice-run-as-root");
+  ASSERT_EQ(root.size(), 1u);
+  EXPECT_NE(root[0]->summary.find("`tool`"), std::string::npos) << root[0]->summary;
+  EXPECT_EQ(root[0]->evidence[0].line, 11u);
+  EXPECT_EQ(root[0]->evidence[0].column, 34u);
+}
+
 }  // namespace
 }  // namespace ktriage::lint
