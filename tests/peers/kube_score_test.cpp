@@ -241,7 +241,9 @@ std::string mapping_section() {
       "../shared/peers/kube-score/expectations.yaml. A covered check passes a fixture "
       "when ktriage reports one of the mapped rules on an object of the check's kind "
       "exactly when kube-score grades it WARNING or CRITICAL (OK and skipped: none). "
-      "Each file is linted alone at target 1.33.\n\n";
+      "Each file is linted alone at target 1.33. Fixtures whose workload has no spec.replicas pass "
+      "the PodDisruptionBudget and spread checks without exercising the selector match (ktriage "
+      "checks only above 1 replica); tests/lint/practices_test.cpp covers that match.\n\n";
   s += testing::render_mapping("kube-score", mappings());
   return s;
 }

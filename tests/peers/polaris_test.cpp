@@ -188,7 +188,9 @@ std::string intro() {
          "../shared/peers/polaris/expectations.yaml. Polaris judges a whole file, so a covered "
          "check passes a fixture when ktriage reports one of the mapped rules on some object of "
          "the file exactly when the fixture is a failure one. Each file is linted alone at "
-         "target 1.33.\n\n" +
+         "target 1.33. Fixtures whose workload has no spec.replicas pass the PodDisruptionBudget "
+         "and spread checks without exercising the selector match (ktriage checks only above 1 "
+         "replica); tests/lint/practices_test.cpp covers that match.\n\n" +
          testing::render_mapping("Polaris", mappings());
 }
 
