@@ -5,8 +5,15 @@
 
 namespace ktriage::lint {
 
-extern const LintCheck kSchemaCheck;    ///< schema_check.cpp: OpenAPI v3 and ObjectMeta
-extern const LintCheck kManifestCheck;  ///< manifest.cpp: duplicate keys
-extern const LintCheck kApisCheck;      ///< apis.cpp: removed and deprecated apiVersions
+extern const LintCheck kSchemaCheck;              ///< schema_check.cpp: OpenAPI v3 and ObjectMeta
+extern const LintCheck kManifestCheck;            ///< manifest.cpp: duplicate keys
+extern const LintCheck kApisCheck;                ///< apis.cpp: removed and deprecated apiVersions
+extern const LintCheck kPracticesResourcesCheck;  ///< practices_resources.cpp
+extern const LintCheck kPracticesProbesCheck;     ///< practices_probes.cpp
+extern const LintCheck kPracticesImagesCheck;     ///< practices_images.cpp
+extern const LintCheck kPracticesSecurityCheck;   ///< practices_security.cpp
+extern const LintCheck kPracticesHostCheck;       ///< practices_host.cpp
+extern const LintCheck kPracticesAvailabilityCheck;  ///< practices_availability.cpp
+extern const LintCheck kPracticesNetworkCheck;       ///< practices_network.cpp
 
 }  // namespace ktriage::lint

@@ -20,8 +20,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool same(SourcePos a, SourcePos b) { return a.line == b.line && a.column == b.column; }
-
 // One evidence to place: its object's start (to find the document again) and its path.
 struct Request {
   SourcePos object_pos;
@@ -54,26 +52,34 @@ SourcePos locate_nearest(const Locator& locator, std::span<const PathStep> prefi
   return {};
 }
 
+std::uint64_t pos_key(SourcePos p) { return (std::uint64_t{p.line} << 32) | p.column; }
+
 void place(std::string_view name, std::string_view text, std::vector<Request>& requests) {
   Arena scratch;
-  auto sink = [&](const ParsedDocument& doc, const Locator& locator) {
-    for (Request& r : requests) {
-      if (r.evidence->column > 0) continue;
-      std::vector<PathStep> prefix;
-      if (same(doc.root_pos, r.object_pos) && doc.root.is_object()) {
-        // the document is the object
-      } else {
-        auto it = std::find_if(doc.item_pos.begin(), doc.item_pos.end(),
-                               [&](SourcePos p) { return same(p, r.object_pos); });
-        if (it == doc.item_pos.end()) continue;
-        const int index = static_cast<int>(it - doc.item_pos.begin());
-        if (doc.root.is_object()) prefix.push_back({"items", -1});
-        prefix.push_back({{}, index});
-      }
-      const SourcePos p = locate_nearest(locator, prefix, r.path);
+  // Requests by their object's start, so each document finds its own in O(1) instead of
+  // scanning them all (that was documents x requests: 47 s for 10,000 Deployments).
+  std::unordered_map<std::uint64_t, std::vector<Request*>> by_object;
+  for (Request& r : requests) by_object[pos_key(r.object_pos)].push_back(&r);
+  auto place_object = [&](const Locator& locator, SourcePos object_pos,
+                          std::span<const PathStep> prefix) {
+    auto it = by_object.find(pos_key(object_pos));
+    if (it == by_object.end()) return;
+    for (Request* r : it->second) {
+      if (r->evidence->column > 0) continue;
+      const SourcePos p = locate_nearest(locator, prefix, r->path);
       if (p.line == 0) continue;
-      r.evidence->line = p.line;
-      r.evidence->column = p.column;
+      r->evidence->line = p.line;
+      r->evidence->column = p.column;
+    }
+  };
+  auto sink = [&](const ParsedDocument& doc, const Locator& locator) {
+    // The document is the object, or (a List) each of its items is one.
+    if (doc.root.is_object()) place_object(locator, doc.root_pos, {});
+    for (std::size_t i = 0; i < doc.item_pos.size(); ++i) {
+      std::vector<PathStep> prefix;
+      if (doc.root.is_object()) prefix.push_back({"items", -1});
+      prefix.push_back({{}, static_cast<int>(i)});
+      place_object(locator, doc.item_pos[i], prefix);
     }
   };
   if (looks_json(name, text)) {

@@ -6,8 +6,11 @@
 namespace ktriage::lint {
 
 std::span<const LintCheck* const> lint_checks() {
-  static constexpr std::array<const LintCheck*, 3> kChecks = {&kManifestCheck, &kSchemaCheck,
-                                                                 &kApisCheck};
+  static constexpr std::array<const LintCheck*, 10> kChecks = {
+      &kManifestCheck,           &kSchemaCheck,          &kApisCheck,
+      &kPracticesResourcesCheck, &kPracticesProbesCheck, &kPracticesImagesCheck,
+      &kPracticesSecurityCheck,  &kPracticesHostCheck,   &kPracticesAvailabilityCheck,
+      &kPracticesNetworkCheck};
   return kChecks;
 }
 

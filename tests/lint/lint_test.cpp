@@ -60,7 +60,8 @@ TEST(LintTest, DuplicateKeyIsACriticalFindingOnItsObject) {
   // The same object written once: nothing.
   std::string once = kTwice.substr(0, kTwice.find("        envFrom:\n        - secretRef"));
   auto clean = cluster_from({{"k8s/api.yaml", once}});
-  EXPECT_TRUE(lint(*clean, 30).findings.empty());
+  const Diagnosis clean_d = lint(*clean, 30);
+  EXPECT_TRUE(with_rule(clean_d.findings, "lint-duplicate-key").empty());
 }
 
 TEST(LintTest, RemovedApiVersionsAgainstTheTarget) {
