@@ -39,6 +39,7 @@ struct Evidence {
   std::string file;                      ///< kLog (and kField when known): input file
   std::uint32_t line = 0;                ///< kLog: 1-based line in `file`
   std::uint32_t column = 0;              ///< 1-based column in `file` when known (lint), else 0
+  bool at_key = false;  ///< kField: the fault is the key itself (an unknown field), not its value
 
   static Evidence field(std::string object, std::string path, std::string value);
   static Evidence note(std::string text);

@@ -7,6 +7,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "load/line_index.h"
+
 namespace ktriage::lint {
 namespace {
 
@@ -52,6 +54,40 @@ SourcePos locate_nearest(const Locator& locator, std::span<const PathStep> prefi
   return {};
 }
 
+// Byte offset of a 1-based position in `text`, or npos.
+std::size_t offset_of(std::string_view text, SourcePos pos) {
+  std::size_t at = 0;
+  for (std::uint32_t line = 1; line < pos.line; ++line) {
+    at = text.find('\n', at);
+    if (at == std::string_view::npos) return at;
+    ++at;
+  }
+  return pos.column > 0 ? at + pos.column - 1 : at;
+}
+
+// The key `key` whose value starts at `value_pos`: the nearest `key:` (or `"key":`) before the
+// value. Locators give value positions; an unknown field's fault is its key.
+SourcePos key_before(std::string_view text, SourcePos value_pos, std::string_view key) {
+  std::size_t at = offset_of(text, value_pos);
+  if (at == std::string_view::npos || key.empty()) return value_pos;
+  at = std::min(at, text.size());
+  while (at > 0) {
+    const std::size_t k = text.rfind(key, at - 1);
+    if (k == std::string_view::npos) break;
+    std::size_t after = k + key.size();
+    if (after < text.size() && (text[after] == '"' || text[after] == '\'')) ++after;
+    while (after < text.size() && text[after] == ' ') ++after;
+    const bool before_ok =
+        k == 0 || std::string_view(" \t\n{,\"'").find(text[k - 1]) != std::string_view::npos;
+    if (before_ok && after < text.size() && text[after] == ':') {
+      const std::size_t start = (k > 0 && (text[k - 1] == '"' || text[k - 1] == '\'')) ? k - 1 : k;
+      return LineIndex(text).position(start);
+    }
+    at = k;
+  }
+  return value_pos;
+}
+
 std::uint64_t pos_key(SourcePos p) { return (std::uint64_t{p.line} << 32) | p.column; }
 
 void place(std::string_view name, std::string_view text, std::vector<Request>& requests) {
@@ -66,8 +102,10 @@ void place(std::string_view name, std::string_view text, std::vector<Request>& r
     if (it == by_object.end()) return;
     for (Request* r : it->second) {
       if (r->evidence->column > 0) continue;
-      const SourcePos p = locate_nearest(locator, prefix, r->path);
+      SourcePos p = locate_nearest(locator, prefix, r->path);
       if (p.line == 0) continue;
+      if (r->evidence->at_key && !r->path.empty() && r->path.back().index < 0)
+        p = key_before(text, p, r->path.back().key);
       r->evidence->line = p.line;
       r->evidence->column = p.column;
     }

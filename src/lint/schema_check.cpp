@@ -19,61 +19,88 @@ constexpr std::string_view kFieldValidation =
 constexpr std::string_view kNames =
     "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/";
 constexpr std::string_view kLabels =
-    "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set";
+    "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/"
+    "#syntax-and-character-set";
 
 constexpr LintRule kUnknownField{
-    "lint-unknown-field", "POD-RUNNING-MANIFEST-FIELD-TYPO", Severity::kCritical,
+    "lint-unknown-field",
+    "POD-RUNNING-MANIFEST-FIELD-TYPO",
+    Severity::kCritical,
     "A field the schema does not have: the API server drops it (or rejects the object under "
     "strict validation), so the setting never takes effect",
-    "Correct the field's name or indentation", kFieldValidation};
-constexpr LintRule kWrongType{"lint-wrong-type", "", Severity::kCritical,
+    "Correct the field's name or indentation",
+    kFieldValidation};
+constexpr LintRule kWrongType{"lint-wrong-type",
+                              "",
+                              Severity::kCritical,
                               "A value of the wrong JSON type: the API server rejects the object",
                               "Write the value with the type the field takes",
                               "https://kubernetes.io/docs/reference/kubernetes-api/"};
-constexpr LintRule kMissingRequired{"lint-missing-required", "", Severity::kCritical,
-                                    "A required field is absent: the API server rejects the object",
-                                    "Add the field", "https://kubernetes.io/docs/reference/kubernetes-api/"};
+constexpr LintRule kMissingRequired{
+    "lint-missing-required", "",
+    Severity::kCritical,     "A required field is absent: the API server rejects the object",
+    "Add the field",         "https://kubernetes.io/docs/reference/kubernetes-api/"};
 constexpr LintRule kUnsupportedValue{
-    "lint-unsupported-value", "", Severity::kCritical,
+    "lint-unsupported-value",
+    "",
+    Severity::kCritical,
     "A value outside the set the field allows: the API server rejects the object",
     "Use one of the supported values (they are case-sensitive)",
     "https://kubernetes.io/docs/reference/kubernetes-api/"};
 constexpr LintRule kInvalidQuantity{
-    "lint-invalid-quantity", "", Severity::kCritical,
+    "lint-invalid-quantity",
+    "",
+    Severity::kCritical,
     "A resource quantity the API server cannot parse",
     "Write a quantity such as 500m, 2, 128Mi or 1Gi",
     "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/"};
-constexpr LintRule kInvalidName{"lint-invalid-name", "", Severity::kCritical,
+constexpr LintRule kInvalidName{"lint-invalid-name",
+                                "",
+                                Severity::kCritical,
                                 "An object name or namespace that is not a valid DNS name",
-                                "Rename it with lower-case letters, digits and '-'", kNames};
-constexpr LintRule kInvalidLabel{"lint-invalid-label", "", Severity::kCritical,
+                                "Rename it with lower-case letters, digits and '-'",
+                                kNames};
+constexpr LintRule kInvalidLabel{"lint-invalid-label",
+                                 "",
+                                 Severity::kCritical,
                                  "A label or annotation key, or a label value, with invalid syntax",
-                                 "Fix the key or value's characters and length", kLabels};
+                                 "Fix the key or value's characters and length",
+                                 kLabels};
 constexpr LintRule kYaml11{
-    "lint-yaml11-scalar", "", Severity::kWarning,
+    "lint-yaml11-scalar",
+    "",
+    Severity::kWarning,
     "An unquoted scalar (yes, on, 22:22) that kubectl's YAML 1.1 reads as a boolean or number "
     "where the field takes a string",
-    "Quote the value", "https://yaml.org/type/bool.html"};
+    "Quote the value",
+    "https://yaml.org/type/bool.html"};
 constexpr LintRule kUnknownKind{
-    "lint-unknown-kind", "", Severity::kCritical,
+    "lint-unknown-kind",
+    "",
+    Severity::kCritical,
     "A kind its apiVersion does not serve (misspelt kind, or the wrong group-version)",
-    "Correct kind or apiVersion", "https://kubernetes.io/docs/reference/kubernetes-api/"};
+    "Correct kind or apiVersion",
+    "https://kubernetes.io/docs/reference/kubernetes-api/"};
 
 constexpr LintRule kDuplicateItem{
-    "lint-duplicate-item", "", Severity::kCritical,
+    "lint-duplicate-item",
+    "",
+    Severity::kCritical,
     "Two items of a keyed list (containers by name, ports by port and protocol) or of a set are "
     "the same: the API server rejects the object",
     "Give each item distinct keys, or merge them",
     "https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy"};
 constexpr LintRule kInvalidCrdSchema{
-    "lint-invalid-crd-schema", "", Severity::kCritical,
+    "lint-invalid-crd-schema",
+    "",
+    Severity::kCritical,
     "A CustomResourceDefinition whose openAPIV3Schema is invalid: the API server rejects the CRD",
     "Correct the schema (types are array, boolean, integer, number, object, string)",
     "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/"
     "custom-resource-definitions/#specifying-a-structural-schema"};
 
-constexpr std::array kRules{kUnknownField,    kWrongType,    kMissingRequired, kUnsupportedValue,
-                            kInvalidQuantity, kInvalidName,  kInvalidLabel,    kYaml11,
+constexpr std::array kRules{kUnknownField,    kWrongType,     kMissingRequired, kUnsupportedValue,
+                            kInvalidQuantity, kInvalidName,   kInvalidLabel,    kYaml11,
                             kUnknownKind,     kDuplicateItem, kInvalidCrdSchema};
 
 const LintRule& rule_of(SchemaError::Kind k) {
@@ -108,15 +135,15 @@ bool secret_value(const Object& o, std::string_view path) {
 }
 
 Finding& add_error(std::vector<Finding>& out, const Object& o, const SchemaError& e) {
-  const std::string_view shown = e.path.empty() ? std::string_view("<root>")
-                                                : std::string_view(e.path).substr(1);
+  const std::string_view shown =
+      e.path.empty() ? std::string_view("<root>") : std::string_view(e.path).substr(1);
   Finding& f = add_finding(out, rule_of(e.kind), o,
                            fmt::format("{} {}: {}: {}", o.kind, o.name, shown, e.message), e.path);
   f.evidence.push_back(Evidence::field(
       "", e.path.empty() ? std::string(".") : e.path,
       secret_value(o, e.path) ? std::string("(Secret value, not shown)") : e.value));
-  f.fix = e.hint.empty() ? std::string(rule_of(e.kind).fix)
-                         : fmt::format("{}: {}", shown, e.hint);
+  f.evidence.back().at_key = e.kind == SchemaError::Kind::kUnknownField;
+  f.fix = e.hint.empty() ? std::string(rule_of(e.kind).fix) : fmt::format("{}: {}", shown, e.hint);
   if (!e.hint.empty() && e.hint.back() != '?' && e.hint.back() != '.') f.fix += '.';
   return f;
 }
@@ -191,9 +218,9 @@ void run(const LintContext& ctx, std::vector<Finding>& out) {
       }
     }
     for (const SchemaError& e : errors) {
-      const bool needs_source =
-          e.kind == SchemaError::Kind::kYaml11 ||
-          (e.kind == SchemaError::Kind::kType && e.message.find("of type string") != std::string::npos);
+      const bool needs_source = e.kind == SchemaError::Kind::kYaml11 ||
+                                (e.kind == SchemaError::Kind::kType &&
+                                 e.message.find("of type string") != std::string::npos);
       add_error(needs_source ? pending : out, o, e);
     }
   }

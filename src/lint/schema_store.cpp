@@ -85,8 +85,10 @@ const SchemaDocument* SchemaStore::load(std::string_view api_version) {
   const std::string path = (fs::path(dir_) / file->second).generic_string();
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    issues_.push_back({{path, {}}, "cannot read this schema document; its kinds are not "
-                                   "validated", true});
+    issues_.push_back({{path, {}},
+                       "cannot read this schema document; its kinds are not "
+                       "validated",
+                       true});
     return nullptr;
   }
   std::ostringstream text;

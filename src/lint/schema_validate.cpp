@@ -28,31 +28,37 @@ constexpr std::array<EnumField, 22> kServerEnums{{
     {"io.k8s.api.core.v1.ServicePort", "protocol", {"SCTP", "TCP", "UDP"}},
     {"io.k8s.api.core.v1.EndpointPort", "protocol", {"SCTP", "TCP", "UDP"}},
     {"io.k8s.api.core.v1.Container", "imagePullPolicy", {"Always", "IfNotPresent", "Never"}},
-    {"io.k8s.api.core.v1.EphemeralContainer", "imagePullPolicy",
+    {"io.k8s.api.core.v1.EphemeralContainer",
+     "imagePullPolicy",
      {"Always", "IfNotPresent", "Never"}},
-    {"io.k8s.api.core.v1.Container", "terminationMessagePolicy",
-     {"FallbackToLogsOnError", "File"}},
+    {"io.k8s.api.core.v1.Container", "terminationMessagePolicy", {"FallbackToLogsOnError", "File"}},
     {"io.k8s.api.core.v1.PodSpec", "restartPolicy", {"Always", "Never", "OnFailure"}},
-    {"io.k8s.api.core.v1.PodSpec", "dnsPolicy",
+    {"io.k8s.api.core.v1.PodSpec",
+     "dnsPolicy",
      {"ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"}},
-    {"io.k8s.api.core.v1.ServiceSpec", "type",
+    {"io.k8s.api.core.v1.ServiceSpec",
+     "type",
      {"ClusterIP", "ExternalName", "LoadBalancer", "NodePort"}},
     {"io.k8s.api.core.v1.ServiceSpec", "externalTrafficPolicy", {"Cluster", "Local"}},
     {"io.k8s.api.core.v1.ServiceSpec", "internalTrafficPolicy", {"Cluster", "Local"}},
     {"io.k8s.api.core.v1.ServiceSpec", "sessionAffinity", {"ClientIP", "None"}},
-    {"io.k8s.api.core.v1.PersistentVolumeClaimSpec", "accessModes",
+    {"io.k8s.api.core.v1.PersistentVolumeClaimSpec",
+     "accessModes",
      {"ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"}},
     {"io.k8s.api.core.v1.Toleration", "operator", {"Equal", "Exists"}},
     {"io.k8s.api.core.v1.Toleration", "effect", {"NoExecute", "NoSchedule", "PreferNoSchedule"}},
     {"io.k8s.api.core.v1.Taint", "effect", {"NoExecute", "NoSchedule", "PreferNoSchedule"}},
-    {"io.k8s.api.core.v1.NodeSelectorRequirement", "operator",
+    {"io.k8s.api.core.v1.NodeSelectorRequirement",
+     "operator",
      {"DoesNotExist", "Exists", "Gt", "In", "Lt"}},  // and NotIn, checked below
-    {"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", "operator",
+    {"io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement",
+     "operator",
      {"DoesNotExist", "Exists", "In", "NotIn"}},
     {"io.k8s.api.apps.v1.DeploymentStrategy", "type", {"Recreate", "RollingUpdate"}},
     {"io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy", {"OrderedReady", "Parallel"}},
     {"io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy", {"Allow", "Forbid", "Replace"}},
-    {"io.k8s.api.networking.v1.HTTPIngressPath", "pathType",
+    {"io.k8s.api.networking.v1.HTTPIngressPath",
+     "pathType",
      {"Exact", "ImplementationSpecific", "Prefix"}},
 }};
 
@@ -143,8 +149,8 @@ std::string_view display(const std::string& path) {
 // reader keep them as strings, so a file that lints clean here could still be rejected.
 bool yaml11_bool(std::string_view s) {
   static constexpr std::array<std::string_view, 18> kWords = {
-      "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-      "on", "On", "ON", "off", "Off", "OFF", "", ""};
+      "y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no", "No",
+      "NO", "on", "On",  "ON",  "off", "Off", "OFF", "",   ""};
   return !s.empty() && std::find(kWords.begin(), kWords.end(), s) != kWords.end();
 }
 // YAML 1.1 sexagesimal integers ("22:22" is 1342 to kubectl).
@@ -165,8 +171,7 @@ class Walker {
     const Value& s = *node.schema;
     if (v.is_null()) return;  // null is "unset" for the API server
     if (s["x-kubernetes-int-or-string"].as_bool() || s["format"].str() == "int-or-string") {
-      if (!v.is_string() && v.type() != Value::Type::kInt)
-        type_error(v, "integer or string", {});
+      if (!v.is_string() && v.type() != Value::Type::kInt) type_error(v, "integer or string", {});
       return;
     }
     if (node.name == kQuantity) {
@@ -200,9 +205,9 @@ class Walker {
     }
     if (type == "string") return string(v, s, enum_field);
     if (type == "integer") {
-      const bool integral = v.type() == Value::Type::kInt ||
-                            (v.type() == Value::Type::kDouble &&
-                             std::floor(v.as_double()) == v.as_double());
+      const bool integral =
+          v.type() == Value::Type::kInt ||
+          (v.type() == Value::Type::kDouble && std::floor(v.as_double()) == v.as_double());
       if (!integral) return type_error(v, "integer", {});
       if (s["format"].str() == "int32" && v.type() == Value::Type::kInt &&
           (v.as_int() > INT32_MAX || v.as_int() < INT32_MIN)) {
@@ -294,8 +299,7 @@ class Walker {
       add(SchemaError::Kind::kYaml11,
           fmt::format("`{}` unquoted is {} to kubectl, which reads YAML 1.1; the field wants the "
                       "string",
-                      v.str(),
-                      yaml11_bool(v.str()) ? "a boolean" : "a base-60 integer"),
+                      v.str(), yaml11_bool(v.str()) ? "a boolean" : "a base-60 integer"),
           fmt::format("quote it: \"{}\"", v.str()), std::string(v.str()));
     }
   }
@@ -317,12 +321,13 @@ class Walker {
         key = "{";
         for (const Value& k : keys.items()) {
           const Value* field = &v[i][k.str()];
-          if (field->is_null()) field = &store_.resolve({&item_props[k.str()], node.doc, {}})
-                                             .schema->operator[]("default");
+          if (field->is_null())
+            field =
+                &store_.resolve({&item_props[k.str()], node.doc, {}}).schema->operator[]("default");
           if (field->is_null()) continue;
-          key += fmt::format("{}\"{}\":{}", key.size() > 1 ? "," : "", k.str(),
-                             field->is_string() ? fmt::format("\"{}\"", field->str())
-                                                : value_text(*field));
+          key += fmt::format(
+              "{}\"{}\":{}", key.size() > 1 ? "," : "", k.str(),
+              field->is_string() ? fmt::format("\"{}\"", field->str()) : value_text(*field));
         }
         key += "}";
       }
@@ -389,10 +394,11 @@ class Walker {
         path_.resize(mark);
         path_ += fmt::format("[{}]", m.key);  // a map entry: the key is data, not a field
         walk(m.value, SchemaNode{&extra, node.doc, {}}, nullptr, node, depth + 1);
+      } else if (depth == 0 && (m.key == "apiVersion" || m.key == "kind" || m.key == "metadata")) {
+        // A CRD's schema leaves these out: the API server validates them for every kind.
       } else if (props.is_object() && !preserve && !extra.as_bool()) {
         // An object without `properties` is free-form (RawExtension, FieldsV1): anything goes.
-        add(SchemaError::Kind::kUnknownField,
-            fmt::format("unknown field \"{}\"", display(path_)),
+        add(SchemaError::Kind::kUnknownField, fmt::format("unknown field \"{}\"", display(path_)),
             suggest(m.key, props, node, parent), std::string(m.key));
       }
       path_.resize(mark);
@@ -593,8 +599,8 @@ void validate_metadata(const Object& object, std::vector<SchemaError>& out) {
   const Value& meta = object.metadata();
   auto add = [&](SchemaError::Kind kind, std::string path, std::string message, std::string hint,
                  std::string value) {
-    out.push_back(SchemaError{kind, std::move(path), std::move(message), std::move(hint),
-                              std::move(value)});
+    out.push_back(
+        SchemaError{kind, std::move(path), std::move(message), std::move(hint), std::move(value)});
   };
   const std::string_view name = meta["name"].str();
   if (name.empty() && meta["generateName"].str().empty()) {
@@ -610,11 +616,13 @@ void validate_metadata(const Object& object, std::vector<SchemaError>& out) {
           fmt::format("Invalid value: \"{}\": must be no more than 253 characters", name),
           "shorten the name", std::string(name));
     } else if (service ? !(dns1123_label(name) && std::isalpha(static_cast<unsigned char>(name[0])))
-                       : label ? !dns1123_label(name)
-                               : !dns1123_subdomain(name)) {
+               : label ? !dns1123_label(name)
+                       : !dns1123_subdomain(name)) {
       add(SchemaError::Kind::kName, ".metadata.name",
           fmt::format("Invalid value: \"{}\": {}", name,
-                      service ? kDns1035Msg : label ? kLabelMsg : kSubdomainMsg),
+                      service ? kDns1035Msg
+                      : label ? kLabelMsg
+                              : kSubdomainMsg),
           fmt::format("rename it, e.g. `{}`", dns_fix(name)), std::string(name));
     }
   }

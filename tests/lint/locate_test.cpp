@@ -66,6 +66,18 @@ TEST(LocateFieldsTest, PathInTheSecondDocumentOfAFile) {
   EXPECT_EQ(fs[0].evidence[3].line, 0u);
 }
 
+TEST(LocateFieldsTest, AnUnknownFieldPointsAtItsKey) {
+  auto cluster = cluster_from({{"k8s/app.yaml", kTwoDocs}});
+  std::vector<Finding> fs{finding_on("Deployment", "ns", "web")};
+  fs[0].evidence.push_back(Evidence::field("", ".spec.template.spec.containers", ""));
+  fs[0].evidence.back().at_key = true;
+  fs[0].evidence.push_back(Evidence::field("", ".spec.template.spec.containers", ""));
+  locate_fields(*cluster, fs);
+  EXPECT_EQ(fs[0].evidence[0].line, 13u);
+  EXPECT_EQ(fs[0].evidence[0].column, 7u);
+  EXPECT_EQ(fs[0].evidence[1].line, 14u) << "without at_key: the value";
+}
+
 TEST(LocateFieldsTest, ItemsOfAJsonList) {
   const std::string list =
       "{\"kind\": \"List\", \"items\": [\n"
