@@ -17,11 +17,11 @@
 #include "analyzers/registry.h"
 #include "cli/live.h"
 #include "cli/logs.h"
+#include "cli/output.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
 #include "lint/lint.h"
 #include "load/source.h"
-#include "report/report.h"
 #include "upgrade/check.h"
 
 namespace ktriage {
@@ -43,12 +43,14 @@ struct CommonFlags {
   std::string now;
   unsigned threads = 0;
   bool timings = false;
+  RuleSet rules = RuleSet::kAnalyzers;  ///< not a flag: the command's rule records, for SARIF
 };
 
 // -o, --fail-on and colour: every command that prints findings.
 void add_output(CLI::App& cmd, CommonFlags& f) {
-  cmd.add_option("-o,--output", f.output, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  const auto formats = output_formats();
+  cmd.add_option("-o,--output", f.output, "Output format: text, json, sarif (2.1.0) or junit")
+      ->check(CLI::IsMember(std::vector<std::string>(formats.begin(), formats.end())));
   cmd.add_option("--fail-on", f.fail_on,
                  "Exit 1 when a finding is at or above: critical, warning or info")
       ->check(CLI::IsMember({"critical", "warning", "info"}));
@@ -160,11 +162,7 @@ int finish(const RunResult& r, const CommonFlags& f) {
         std::cerr << fmt::format("ktriage: note: the input has no objects of kind {}\n", kind);
     }
   }
-  if (f.output == "json") {
-    std::cout << render_json(r.diagnosis);
-  } else {
-    std::cout << render_text(r.diagnosis, TextOptions{use_color(f), true});
-  }
+  std::cout << render_report(r.diagnosis, f.output, use_color(f), f.rules);
   std::cout.flush();
   if (r.nothing_read) {
     std::cerr << "ktriage: nothing could be read from the input (see the problems above)\n";
@@ -461,6 +459,7 @@ int main_impl(int argc, char** argv) {
   std::string upgrade_to;
   std::vector<std::string> upgrade_paths;
   CommonFlags upgrade_flags;
+  upgrade_flags.rules = RuleSet::kLint;
   auto* upgrade = app.add_subcommand(
       "upgrade-check",
       "What breaks or blocks an upgrade to Kubernetes X.Y: objects at removed API versions "
@@ -476,6 +475,7 @@ int main_impl(int argc, char** argv) {
   std::string lint_target;
   std::vector<std::string> lint_paths;
   CommonFlags lint_flags;
+  lint_flags.rules = RuleSet::kLint;
   auto* lint = app.add_subcommand(
       "lint",
       "Check manifests before they reach a cluster: YAML keys written twice (the first value is "

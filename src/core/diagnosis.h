@@ -21,6 +21,7 @@ struct InputSummary {
   std::size_t objects = 0;
   std::size_t bytes = 0;
   std::vector<InputIssue> issues;  ///< errors and skipped files
+  std::size_t suppressed = 0;      ///< findings left out by ignore annotations or config (lint)
   std::string scope;               ///< "namespace shop", "all namespaces", "pod/web in shop"
 };
 
