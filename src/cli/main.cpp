@@ -15,6 +15,7 @@
 
 #include "analyzers/common/catalog_gaps.h"
 #include "analyzers/registry.h"
+#include "cli/lint_config.h"
 #include "cli/live.h"
 #include "cli/logs.h"
 #include "cli/output.h"
@@ -214,13 +215,15 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
 }
 
 int run_lint(const std::string& target_text, const std::vector<std::string>& paths,
-             const CommonFlags& f) {
+             const std::string& config_path, const CommonFlags& f) {
   const auto& apis = upgrade::builtin_deprecated_apis();
   const auto target = target_text.empty() ? std::optional<int>(upgrade::newest_release(apis))
                                           : parse_target("--target-version", target_text);
   if (!target) return kExitUsage;
+  const auto config = load_lint_config(config_path);
+  if (!config) return kExitUsage;
   return report_check(load_sources(paths, {}, /*keep_sources=*/true), f,
-                      [&](const Cluster& c) { return lint::lint(c, *target); });
+                      [&](const Cluster& c) { return lint::lint(c, *target, *config); });
 }
 
 // kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself
@@ -485,6 +488,10 @@ int main_impl(int argc, char** argv) {
   lint->add_option("--target-version", lint_target,
                    "Kubernetes version to judge apiVersions against (default: the newest the "
                    "built-in table knows)");
+  std::string lint_config;
+  lint->add_option(
+      "--config", lint_config,
+      "Config file with ignores by rule and path (default: ./.ktriage.yaml if present)");
   add_output(*lint, lint_flags);
 
   std::string collect_out;
@@ -535,7 +542,7 @@ int main_impl(int argc, char** argv) {
   }
   if (why->parsed()) return run_why(resource, why_paths, flags, live);
   if (upgrade->parsed()) return run_upgrade_check(upgrade_to, upgrade_paths, upgrade_flags, live);
-  if (lint->parsed()) return run_lint(lint_target, lint_paths, lint_flags);
+  if (lint->parsed()) return run_lint(lint_target, lint_paths, lint_config, lint_flags);
   if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (logs->parsed()) return run_logs(logs_flags);

@@ -9,10 +9,11 @@
 
 namespace ktriage::lint {
 
-Diagnosis lint(const Cluster& cluster, int target) {
+Diagnosis lint(const Cluster& cluster, int target, const SuppressConfig& config) {
   Diagnosis d;
   const LintContext ctx{cluster, target};
   for (const LintCheck* check : lint_checks()) check->run(ctx, d.findings);
+  d.input.suppressed = suppress(cluster, config, d.findings);
   locate_fields(cluster, d.findings);
   std::stable_sort(d.findings.begin(), d.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.severity > b.severity; });

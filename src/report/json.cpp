@@ -107,6 +107,7 @@ std::string render_json(const Diagnosis& raw) {
   w.str("scope", d.input.scope);
   w.num("filesRead", static_cast<long long>(d.input.files_read));
   w.num("objects", static_cast<long long>(d.input.objects));
+  if (d.input.suppressed > 0) w.num("suppressed", static_cast<long long>(d.input.suppressed));
   w.key("issues");
   out += "[";
   for (std::size_t i = 0; i < d.input.issues.size(); ++i) {
