@@ -104,8 +104,10 @@ class ConfigReader {
   void fail_key(const std::vector<PathStep>& mapping, std::string_view key, std::string_view what) {
     const SourcePos start = mapping.empty() ? SourcePos{1, 1} : locator_.locate(mapping);
     std::size_t at = 0;
-    for (std::uint32_t line = 1; line < start.line && at < text_.size(); ++line)
-      at = std::min(text_.size(), text_.find('\n', at) + 1);  // npos + 1 == 0: clamp below
+    for (std::uint32_t line = 1; line < start.line && at < text_.size(); ++line) {
+      const std::size_t newline = text_.find('\n', at);
+      at = newline == std::string_view::npos ? text_.size() : newline + 1;
+    }
     at = start.line == 0 ? std::string_view::npos : text_.find(key, at + start.column - 1);
     if (at == std::string_view::npos) return fail(mapping, what);
     const std::size_t newline = text_.rfind('\n', at);
