@@ -73,8 +73,9 @@ bool is_absolute(std::string_view path) {
 Json physical(std::string_view file, std::uint32_t line, std::uint32_t column) {
   Json artifact;
   artifact["uri"] = path_to_uri(file);
-  // %SRCROOT% is the base GitHub code scanning resolves relative paths against (the checkout).
-  if (!is_absolute(file)) artifact["uriBaseId"] = "%SRCROOT%";
+  // %SRCROOT% is the base GitHub code scanning resolves relative paths against (the checkout);
+  // "<stdin>" is no path under it.
+  if (!is_absolute(file) && !file.starts_with('<')) artifact["uriBaseId"] = "%SRCROOT%";
   Json region;
   region["startLine"] = line;
   if (column > 0) region["startColumn"] = column;
