@@ -15,15 +15,16 @@
 
 #include "analyzers/common/catalog_gaps.h"
 #include "analyzers/registry.h"
+#include "cli/lint_config.h"
 #include "cli/live.h"
 #include "cli/logs.h"
+#include "cli/output.h"
 #include "cli/pipeline.h"
 #include "correlate/correlate.h"
 #include "cli/schemas.h"
 #include "lint/lint.h"
 #include "lint/schema_store.h"
 #include "load/source.h"
-#include "report/report.h"
 #include "upgrade/check.h"
 
 namespace ktriage {
@@ -45,12 +46,14 @@ struct CommonFlags {
   std::string now;
   unsigned threads = 0;
   bool timings = false;
+  RuleSet rules = RuleSet::kAnalyzers;  ///< not a flag: the command's rule records, for SARIF
 };
 
 // -o, --fail-on and colour: every command that prints findings.
 void add_output(CLI::App& cmd, CommonFlags& f) {
-  cmd.add_option("-o,--output", f.output, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  const auto formats = output_formats();
+  cmd.add_option("-o,--output", f.output, "Output format: text, json, sarif (2.1.0) or junit")
+      ->check(CLI::IsMember(std::vector<std::string>(formats.begin(), formats.end())));
   cmd.add_option("--fail-on", f.fail_on,
                  "Exit 1 when a finding is at or above: critical, warning or info")
       ->check(CLI::IsMember({"critical", "warning", "info"}));
@@ -162,11 +165,7 @@ int finish(const RunResult& r, const CommonFlags& f) {
         std::cerr << fmt::format("ktriage: note: the input has no objects of kind {}\n", kind);
     }
   }
-  if (f.output == "json") {
-    std::cout << render_json(r.diagnosis);
-  } else {
-    std::cout << render_text(r.diagnosis, TextOptions{use_color(f), true});
-  }
+  std::cout << render_report(r.diagnosis, f.output, use_color(f), f.rules);
   std::cout.flush();
   if (r.nothing_read) {
     std::cerr << "ktriage: nothing could be read from the input (see the problems above)\n";
@@ -223,6 +222,7 @@ struct LintFlags {
   std::vector<std::string> paths;      ///< files, folders, "-"
   std::string schema_location;         ///< --schema-location
   std::vector<std::string> crds;       ///< --crd FILE (repeatable)
+  std::string config;                  ///< --config FILE (else ./.ktriage.yaml)
 };
 
 int run_lint(const LintFlags& lf, const CommonFlags& f) {
@@ -246,8 +246,11 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
     for (const Object* crd : crds->of_kind("CustomResourceDefinition"))
       (*schemas)->add_crd(*crd, crds->file_name(crd->file));
   }
-  return report_check(load_sources(lf.paths, {}, /*keep_sources=*/true), f,
-                      [&](const Cluster& c) { return lint::lint(c, *target, schemas->get()); });
+  const auto config = load_lint_config(lf.config);
+  if (!config) return kExitUsage;
+  return report_check(load_sources(lf.paths, {}, /*keep_sources=*/true), f, [&](const Cluster& c) {
+    return lint::lint(c, *target, schemas->get(), *config);
+  });
 }
 
 // kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself
@@ -486,6 +489,7 @@ int main_impl(int argc, char** argv) {
   std::string upgrade_to;
   std::vector<std::string> upgrade_paths;
   CommonFlags upgrade_flags;
+  upgrade_flags.rules = RuleSet::kLint;
   auto* upgrade = app.add_subcommand(
       "upgrade-check",
       "What breaks or blocks an upgrade to Kubernetes X.Y: objects at removed API versions "
@@ -500,6 +504,7 @@ int main_impl(int argc, char** argv) {
 
   LintFlags lint_args;
   CommonFlags lint_flags;
+  lint_flags.rules = RuleSet::kLint;
   auto* lint = app.add_subcommand(
       "lint",
       "Check manifests before they reach a cluster: fields against the OpenAPI schemas "
@@ -517,6 +522,9 @@ int main_impl(int argc, char** argv) {
                    "File or folder of CustomResourceDefinitions to validate custom resources "
                    "against (repeatable); CRDs in the linted files count too")
       ->allow_extra_args(false);  // one path per --crd, so the paths to lint may follow it
+    lint->add_option(
+      "--config", lint_args.config,
+      "Config file with ignores by rule and path (default: ./.ktriage.yaml if present)");
   add_output(*lint, lint_flags);
 
   std::string collect_out;

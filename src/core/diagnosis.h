@@ -23,6 +23,7 @@ struct InputSummary {
   std::vector<InputIssue> issues;  ///< errors and skipped files
   std::vector<std::string> notes;  ///< what the run did not check, and how to make it ("schema
                                    ///< validation skipped: ...")
+  std::size_t suppressed = 0;      ///< findings left out by ignore annotations or config (lint)
   std::string scope;               ///< "namespace shop", "all namespaces", "pod/web in shop"
 };
 

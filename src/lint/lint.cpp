@@ -10,10 +10,12 @@
 
 namespace ktriage::lint {
 
-Diagnosis lint(const Cluster& cluster, int target, SchemaStore* schemas) {
+Diagnosis lint(const Cluster& cluster, int target, SchemaStore* schemas,
+               const SuppressConfig& config) {
   Diagnosis d;
   const LintContext ctx{cluster, target, schemas, &d.input.notes};
   for (const LintCheck* check : lint_checks()) check->run(ctx, d.findings);
+  d.input.suppressed = suppress(cluster, config, d.findings);
   locate_fields(cluster, d.findings);
   std::stable_sort(d.findings.begin(), d.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.severity > b.severity; });

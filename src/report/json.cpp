@@ -116,6 +116,7 @@ std::string render_json(const Diagnosis& raw) {
     }
     out += "],\n";
   }
+  if (d.input.suppressed > 0) w.num("suppressed", static_cast<long long>(d.input.suppressed));
   w.key("issues");
   out += "[";
   for (std::size_t i = 0; i < d.input.issues.size(); ++i) {

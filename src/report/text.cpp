@@ -36,7 +36,7 @@ std::string evidence_text(const Evidence& e) {
   switch (e.kind) {
     case Evidence::Kind::kField:
       return fmt::format("{}{}{}: {}{}", e.object, e.object.empty() ? "" : " ", e.path, e.value,
-                         e.file.empty()   ? std::string()
+                         e.file.empty() ? std::string()
                          : e.column > 0 ? fmt::format("  ({}:{}:{})", e.file, e.line, e.column)
                          : e.line > 0   ? fmt::format("  ({}:{})", e.file, e.line)
                                         : fmt::format("  ({})", e.file));
@@ -100,6 +100,11 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
     out += fmt::format("{}{} root cause{} explain{} {} problem{} in {}{}{}\n", st.bold(), roots,
                        roots == 1 ? "" : "s", roots == 1 ? "s" : "", problems,
                        problems == 1 ? "" : "s", d.input.scope, tail, st.reset());
+  }
+  if (d.input.suppressed > 0) {
+    out +=
+        fmt::format("{}{} finding{} suppressed (ktriage.io/ignore annotations, .ktriage.yaml){}\n",
+                    st.dim(), d.input.suppressed, d.input.suppressed == 1 ? "" : "s", st.reset());
   }
 
   for (const std::string& note : d.input.notes)

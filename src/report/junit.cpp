@@ -1,0 +1,210 @@
+#include "report/junit.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <pugixml.hpp>
+#include <sstream>
+
+#include "report/scrub.h"
+
+namespace ktriage {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// Length of the valid UTF-8 sequence at `s[i]` that XML 1.0 may carry, or 0.
+std::size_t valid_sequence(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min[n] || cp > 0x10FFFF) return 0;  // overlong or out of range
+  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) return 0;
+  return n;
+}
+
+std::string text(std::string_view s) { return xml_safe_utf8(s); }
+
+std::string object_text(const ObjectRef& o) {
+  return o.ns.empty() ? fmt::format("{} {}", o.kind, o.name)
+                      : fmt::format("{} {}/{}", o.kind, o.ns, o.name);
+}
+
+// Where a finding is: its first evidence with a file.
+const Evidence* located(const Finding& f) {
+  for (const Evidence& e : f.evidence) {
+    if (!e.file.empty()) return &e;
+  }
+  return nullptr;
+}
+
+std::string place(const Evidence& e) {
+  if (e.column > 0) return fmt::format("{}:{}:{}", e.file, e.line, e.column);
+  if (e.line > 0) return fmt::format("{}:{}", e.file, e.line);
+  return e.file;
+}
+
+// One test case: an object and a rule, with its findings in report order.
+struct Case {
+  std::string name;
+  std::vector<const Finding*> findings;
+  std::vector<const InputIssue*> issues;
+};
+
+struct Suite {
+  std::vector<Case> cases;
+  std::map<std::string, std::size_t> by_name;
+  Case& at(const std::string& name) {
+    auto [it, added] = by_name.emplace(name, cases.size());
+    if (added) cases.push_back(Case{name, {}, {}});
+    return cases[it->second];
+  }
+};
+
+std::string failure_body(const Case& c) {
+  std::string body;
+  for (const Finding* f : c.findings) {
+    body += fmt::format("[{}] {}\n", to_string(f->severity), f->summary);
+    for (const Evidence& e : f->evidence) {
+      if (!e.file.empty()) body += fmt::format("  at {} {}\n", place(e), e.path);
+    }
+    if (!f->fix.empty()) body += fmt::format("  fix: {}\n", f->fix);
+  }
+  return body;
+}
+
+void write_case(pugi::xml_node suite, const std::string& file, const Case& c, int& failures,
+                int& errors) {
+  pugi::xml_node tc = suite.append_child("testcase");
+  tc.append_attribute("classname") = text(file).c_str();
+  tc.append_attribute("name") = text(c.name).c_str();
+  if (!c.issues.empty()) {
+    ++errors;
+    const InputIssue& i = *c.issues.front();
+    pugi::xml_node err = tc.append_child("error");
+    err.append_attribute("message") = text(i.message).c_str();
+    err.append_attribute("type") = "input";
+    std::string body;
+    for (const InputIssue* is : c.issues)
+      body += fmt::format("{}:{}:{}: {}\n", is->where.file, is->where.pos.line,
+                          is->where.pos.column, is->message);
+    err.text() = text(body).c_str();
+    return;
+  }
+  const Finding* worst = c.findings.front();
+  for (const Finding* f : c.findings) {
+    if (f->severity > worst->severity) worst = f;
+  }
+  if (const Evidence* e = located(*worst); e != nullptr && e->line > 0) {
+    tc.append_attribute("file") = text(e->file).c_str();
+    tc.append_attribute("line") = e->line;
+  }
+  if (worst->severity >= Severity::kWarning) {
+    ++failures;
+    pugi::xml_node fail = tc.append_child("failure");
+    fail.append_attribute("message") = text(worst->summary).c_str();
+    fail.append_attribute("type") = text(worst->rule).c_str();
+    fail.text() = text(failure_body(c)).c_str();
+  } else {
+    tc.append_child("system-out").text() = text(failure_body(c)).c_str();
+  }
+}
+
+}  // namespace
+
+std::string xml_safe_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = valid_sequence(s, i);
+    if (n == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+std::string render_junit(const Diagnosis& raw) {
+  // for_terminal: control characters become visible escapes, since XML 1.0 has no way to carry
+  // them (not even as character references).
+  const Diagnosis d = scrub_for_output(raw, /*for_terminal=*/true);
+  std::map<std::string, Suite> suites;  // by file name: sorted, so deterministic
+  for (const Finding& f : d.findings) {
+    const Evidence* e = located(f);
+    Suite& s = suites[e != nullptr ? e->file : "(no file)"];
+    s.at(fmt::format("{}: {}", object_text(f.object), f.rule)).findings.push_back(&f);
+  }
+  for (const InputIssue& i : d.input.issues) {
+    Suite& s = suites[i.where.file.empty() ? "(no file)" : i.where.file];
+    const std::string where =
+        i.where.pos.line == 0
+            ? i.where.file
+            : fmt::format("{}:{}:{}", i.where.file, i.where.pos.line, i.where.pos.column);
+    s.at("input: " + where).issues.push_back(&i);
+  }
+
+  pugi::xml_document doc;
+  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  pugi::xml_node root = doc.append_child("testsuites");
+  root.append_attribute("name") = "ktriage";
+  int tests = 0, failures = 0, errors = 0;
+  if (suites.empty()) {
+    pugi::xml_node suite = root.append_child("testsuite");
+    suite.append_attribute("name") = "ktriage";
+    suite.append_attribute("tests") = 1;
+    suite.append_attribute("failures") = 0;
+    suite.append_attribute("errors") = 0;
+    suite.append_attribute("skipped") = 0;
+    pugi::xml_node tc = suite.append_child("testcase");
+    tc.append_attribute("classname") = "ktriage";
+    tc.append_attribute("name") = text(fmt::format("no findings ({})", d.input.scope)).c_str();
+    tests = 1;
+  }
+  for (const auto& [file, s] : suites) {
+    pugi::xml_node suite = root.append_child("testsuite");
+    suite.append_attribute("name") = text(file).c_str();
+    int f = 0, e = 0;
+    for (const Case& c : s.cases) write_case(suite, file, c, f, e);
+    suite.append_attribute("tests") = static_cast<unsigned>(s.cases.size());
+    suite.append_attribute("failures") = f;
+    suite.append_attribute("errors") = e;
+    suite.append_attribute("skipped") = 0;
+    tests += static_cast<int>(s.cases.size());
+    failures += f;
+    errors += e;
+  }
+  root.append_attribute("tests") = tests;
+  root.append_attribute("failures") = failures;
+  root.append_attribute("errors") = errors;
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_indent, pugi::encoding_utf8);
+  return out.str();
+}
+
+}  // namespace ktriage
