@@ -130,33 +130,81 @@ void for_each_serving_container(const PodTemplate& t, F&& f) {
   }
 }
 
-void check_target_ports(const Object& svc, const std::vector<const PodTemplate*>& matched,
-                        std::vector<Finding>& out) {
-  // What the selected containers declare, for messages and for "declares nothing".
-  std::string declared;
-  std::string first_ports_path;
-  const Object* first_owner = nullptr;
+// What the containers a Service selects declare: for messages, for "declares nothing", and the
+// node to point at (the first container with ports, else the first container).
+struct SelectedPorts {
+  std::string declared;  // "8080/TCP (http), 9090/TCP"; "" when none
+  std::string owner;     // "deployment/web"
+  std::string path;      // ".spec.template.spec.containers[0].ports"
+};
+
+SelectedPorts selected_ports(const std::vector<const PodTemplate*>& matched) {
+  SelectedPorts out{"", kubectl_name(*matched.front()->owner),
+                    matched.front()->spec_path + ".containers[0]"};
+  bool placed = false;
   for (const PodTemplate* t : matched) {
     for_each_serving_container(*t, [&](const Value& c, const std::string& path) {
       if (c["ports"].size() == 0) return;
       const std::string text = declared_ports_text(c);
-      if (declared.find(text) == std::string::npos)
-        declared += fmt::format("{}{}", declared.empty() ? "" : ", ", text);
-      if (first_owner == nullptr) {
-        first_owner = t->owner;
-        first_ports_path = path + ".ports";
+      if (out.declared.find(text) == std::string::npos)
+        out.declared += fmt::format("{}{}", out.declared.empty() ? "" : ", ", text);
+      if (!placed) {
+        out.owner = kubectl_name(*t->owner);
+        out.path = path + ".ports";
+        placed = true;
       }
     });
   }
+  return out;
+}
+
+void report_target_port(const Object& svc, const Value& port, int i, const SelectedPorts& sel,
+                        std::vector<Finding>& out) {
+  const bool defaulted = port["targetPort"].is_null();
+  const Value& target = defaulted ? port["port"] : port["targetPort"];
+  const std::string_view protocol =
+      port["protocol"].str().empty() ? std::string_view("TCP") : port["protocol"].str();
+  const bool named = is_port_name(target);
+  const std::string target_text =
+      named ? std::string(target.str()) : std::to_string(target.as_int());
+  Finding& f = add_finding(
+      out, named ? kTargetPortMissing : kTargetPortUndeclared, svc,
+      named ? fmt::format("Service {} port {} targets the port named `{}`/{}, which no container "
+                          "of {} declares: the port gets no endpoints and its traffic goes "
+                          "nowhere",
+                          svc.name, port["port"].as_int(), target_text, protocol, sel.owner)
+            : fmt::format("Service {} port {} targets port {}/{}, which the containers of {} do "
+                          "not declare (they declare {}): most likely a typo",
+                          svc.name, port["port"].as_int(), target_text, protocol, sel.owner,
+                          sel.declared),
+      std::to_string(i));
+  f.evidence.push_back(Evidence::field(
+      "", fmt::format(".spec.ports[{}].{}", i, defaulted ? "port" : "targetPort"), target_text));
+  f.evidence.push_back(Evidence::field(
+      sel.owner, sel.path, sel.declared.empty() ? "(no ports declared)" : sel.declared));
+  f.fix = named ? fmt::format(
+                      "Name the port the app listens on in {}'s container (`ports: [{{name: {}, "
+                      "containerPort: <port>}}]`), or set spec.ports[{}].targetPort of Service {} "
+                      "to a declared port{}.",
+                      sel.owner, target_text, i, svc.name,
+                      sel.declared.empty() ? "" : fmt::format(" ({})", sel.declared))
+                : fmt::format(
+                      "Set spec.ports[{}].targetPort of Service {} to the port the container "
+                      "listens on (declared: {}), or, if the app does listen on {}, declare it in "
+                      "{}: `- containerPort: {}`.",
+                      i, svc.name, sel.declared, target_text, sel.owner, target_text);
+}
+
+void check_target_ports(const Object& svc, const std::vector<const PodTemplate*>& matched,
+                        std::vector<Finding>& out) {
+  const SelectedPorts sel = selected_ports(matched);
   int index = 0;
   for (const Value& port : svc.spec()["ports"].items()) {
     const int i = index++;
-    const bool defaulted = port["targetPort"].is_null();
-    const Value& target = defaulted ? port["port"] : port["targetPort"];
+    const Value& target = port["targetPort"].is_null() ? port["port"] : port["targetPort"];
     if (target.is_null()) continue;
     const std::string_view protocol =
         port["protocol"].str().empty() ? std::string_view("TCP") : port["protocol"].str();
-    const bool named = is_port_name(target);
     bool found = false;
     for (const PodTemplate* t : matched) {
       for_each_serving_container(*t, [&](const Value& c, const std::string&) {
@@ -165,42 +213,8 @@ void check_target_ports(const Object& svc, const std::vector<const PodTemplate*>
     }
     // A number no container declares may still be served (containerPort is informational);
     // judge it only when the containers declare some ports.
-    if (found || (!named && declared.empty())) continue;
-    const std::string target_text =
-        named ? std::string(target.str()) : std::to_string(target.as_int());
-    const std::string workloads =
-        first_owner != nullptr ? kubectl_name(*first_owner) : kubectl_name(*matched.front()->owner);
-    Finding& f = add_finding(
-        out, named ? kTargetPortMissing : kTargetPortUndeclared, svc,
-        named ? fmt::format("Service {} port {} targets the port named `{}`/{}, which no "
-                            "container of {} declares: the port gets no endpoints and its "
-                            "traffic goes nowhere",
-                            svc.name, port["port"].as_int(), target_text, protocol, workloads)
-              : fmt::format("Service {} port {} targets port {}/{}, which the containers of {} "
-                            "do not declare (they declare {}): most likely a typo",
-                            svc.name, port["port"].as_int(), target_text, protocol, workloads,
-                            declared),
-        std::to_string(i));
-    f.evidence.push_back(Evidence::field(
-        "", fmt::format(".spec.ports[{}].{}", i, defaulted ? "port" : "targetPort"), target_text));
-    if (first_owner != nullptr) {
-      f.evidence.push_back(Evidence::field(kubectl_name(*first_owner), first_ports_path, declared));
-    } else {
-      f.evidence.push_back(Evidence::field(kubectl_name(*matched.front()->owner),
-                                           matched.front()->spec_path + ".containers[0]",
-                                           "(no ports declared)"));
-    }
-    f.fix = named ? fmt::format(
-                        "Name the port the app listens on in {}'s container (`ports: [{{name: {}, "
-                        "containerPort: <port>}}]`), or set spec.ports[{}].targetPort of Service "
-                        "{} to a declared port{}.",
-                        workloads, target_text, i, svc.name,
-                        declared.empty() ? "" : fmt::format(" ({})", declared))
-                  : fmt::format(
-                        "Set spec.ports[{}].targetPort of Service {} to the port the container "
-                        "listens on (declared: {}), or, if the app does listen on {}, declare it "
-                        "in {}: `- containerPort: {}`.",
-                        i, svc.name, declared, target_text, workloads, target_text);
+    if (found || (!is_port_name(target) && sel.declared.empty())) continue;
+    report_target_port(svc, port, i, sel, out);
   }
 }
 
