@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cctype>
 #include <map>
 #include <string>
 #include <vector>
@@ -208,12 +207,6 @@ std::string_view catalog_for(std::string_view kind, Place place) {
   return rule_for(kind).catalog;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The object to add, as one line of flow-style YAML (fixes are one line in every report).
 std::string create_text(std::string_view kind, std::string_view name, std::string_view ns) {
   const std::string meta = ns.empty() ? fmt::format("{{name: {}}}", name)
@@ -256,7 +249,7 @@ void report_missing(const Object& w, const std::vector<const Reference*>& refs,
                   w.kind, w.name, first.kind, first.name,
                   cluster_scoped ? "" : fmt::format(" in namespace {}", effective_namespace(w)),
                   consequence(first)),
-      fmt::format("{}/{}", lower(first.kind), first.name));
+      fmt::format("{}/{}", first.kind, first.name));
   f.catalog = std::string(catalog_for(first.kind, first.place));
   for (const Reference* r : refs)
     f.evidence.push_back(Evidence::field("", r->path, std::string(r->name)));
@@ -304,7 +297,7 @@ void check_keys(const Object& w, const Reference& r, const Object& holder,
                     w.name, k.key, r.kind, r.name, keys_text(holder),
                     r.place == Place::kVolume ? "the volume cannot be mounted"
                                               : "the container cannot be created"),
-        fmt::format("{}/{}/{}", lower(r.kind), r.name, k.path));
+        fmt::format("{}/{}/{}", r.kind, r.name, k.path));
     f.catalog = r.place == Place::kVolume
                     ? "POD-WAITING-MOUNT-SECRET-CONFIGMAP-MISSING"
                     : (r.kind == "Secret" ? "POD-WAITING-CONFIG-SECRET-MISSING"
