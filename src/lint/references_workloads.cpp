@@ -128,6 +128,36 @@ std::string_view handler_of(const Value& probe) {
   return {};
 }
 
+// The fix for a probe naming `port`, which container `c` does not declare: a misspelt name
+// (the container names its ports), a single unnamed port to name, or a port to declare.
+std::string probe_port_fix(const Value& c, std::string_view port, std::string_view probe_field,
+                           std::string_view handler) {
+  const Value& ports = c["ports"];
+  const std::string_view name = c["name"].str();
+  std::string names;
+  for (const Value& p : ports.items()) {
+    if (!p["name"].str().empty())
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", p["name"].str());
+  }
+  if (!names.empty()) {
+    return fmt::format(
+        "Set {}.{}.port of container {} to one of its port names ({}), or add `name: {}` to the "
+        "port the app listens on",
+        probe_field, handler, name, names, port);
+  }
+  if (ports.size() == 1) {
+    return fmt::format(
+        "Name the container's port: under {}.ports[0] add `name: {}` (beside `containerPort: {}`), "
+        "or set {}.{}.port: {}",
+        name, port, ports[0]["containerPort"].as_int(), probe_field, handler,
+        ports[0]["containerPort"].as_int());
+  }
+  return fmt::format(
+      "Declare the port on container {} (`ports: [{{name: {}, containerPort: <the port the app "
+      "listens on>}}]`), or set {}.{}.port to that number",
+      name, port, probe_field, handler);
+}
+
 // A named port resolves only against the same container's ports (kubelet prober.go
 // findPortByName); a name defined on another container does not count.
 void check_probe_ports(const Object& w, const PodTemplate& t, std::vector<Finding>& out) {
@@ -151,18 +181,7 @@ void check_probe_ports(const Object& w, const PodTemplate& t, std::vector<Findin
             "", fmt::format("{}.{}.{}.port", container, probe_field, handler_of(probe)),
             std::string(port)));
         f.evidence.push_back(Evidence::field("", container + ".ports", declared_ports_text(c)));
-        const Value& ports = c["ports"];
-        f.fix = ports.size() == 1 && ports[0]["name"].str().empty()
-                    ? fmt::format(
-                          "Name the container's port: under {}.ports[0] add `name: {}` (beside "
-                          "`containerPort: {}`), or set {}.{}.port: {}",
-                          name, port, ports[0]["containerPort"].as_int(), probe_field,
-                          handler_of(probe), ports[0]["containerPort"].as_int())
-                    : fmt::format(
-                          "Declare the port on container {} (`ports: [{{name: {}, containerPort: "
-                          "<the port the app listens on>}}]`), or set {}.{}.port to "
-                          "that number",
-                          name, port, probe_field, handler_of(probe));
+        f.fix = probe_port_fix(c, port, probe_field, handler_of(probe));
       }
     }
   }

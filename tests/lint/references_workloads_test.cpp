@@ -121,7 +121,8 @@ TEST(ProbePortTest, ANameOnlyAnotherContainerDeclaresIsCritical) {
   expect_at(f->evidence[0], "pod.yaml", 13, 25);
   EXPECT_EQ(f->evidence[1].path, ".spec.containers[0].ports");
   expect_at(f->evidence[1], "pod.yaml", 9, 8);
-  EXPECT_NE(f->fix.find("name: metrics"), std::string::npos) << f->fix;
+  EXPECT_NE(f->fix.find("one of its port names (http), or add `name: metrics`"), std::string::npos)
+      << f->fix;
 }
 
 TEST(ProbePortTest, DeclaredNamesAndNumbersAreClean) {
