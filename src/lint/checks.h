@@ -15,5 +15,13 @@ extern const LintCheck kPracticesSecurityCheck;   ///< practices_security.cpp
 extern const LintCheck kPracticesHostCheck;       ///< practices_host.cpp
 extern const LintCheck kPracticesAvailabilityCheck;  ///< practices_availability.cpp
 extern const LintCheck kPracticesNetworkCheck;       ///< practices_network.cpp
+/// references_workloads.cpp: selector vs template labels, probe ports
+extern const LintCheck kWorkloadReferencesCheck;
+/// references_config.cpp: ConfigMaps, Secrets, PVCs, ServiceAccounts, PriorityClasses, keys
+extern const LintCheck kConfigReferencesCheck;
+/// references_services.cpp: Service and PDB selectors over the set, Service targetPorts
+extern const LintCheck kServiceReferencesCheck;
+/// references_targets.cpp: Ingress backends, HPA scaleTargetRef
+extern const LintCheck kTargetReferencesCheck;
 
 }  // namespace ktriage::lint

@@ -162,6 +162,11 @@ std::vector<PathStep> parse_path(std::string_view path) {
   return steps;
 }
 
+std::string path_key(std::string_view key) {
+  const bool bracket = key.find_first_of("./[]") != std::string_view::npos;
+  return bracket ? "[" + std::string(key) + "]" : "." + std::string(key);
+}
+
 std::string_view text_at(std::string_view text, SourcePos pos) {
   if (pos.line == 0) return {};
   std::size_t at = 0;

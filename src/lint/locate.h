@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,10 @@ namespace ktriage::lint {
 /// (a map key, as the analyzers write label and annotation keys). A leading '.' is optional.
 /// The steps view `path`.
 std::vector<PathStep> parse_path(std::string_view path);
+
+/// One map key as a path step, the inverse of parse_path for keys: ".app", or
+/// "[app.kubernetes.io/name]" when the key holds a dot, slash or bracket. O(length).
+std::string path_key(std::string_view key);
 
 /// Fills `file`, `line` and `column` of every kField evidence with a path whose object was read
 /// from a file the Cluster kept the text of (Inputs::keep_sources). The object is the evidence's

@@ -6,11 +6,20 @@
 namespace ktriage::lint {
 
 std::span<const LintCheck* const> lint_checks() {
-  static constexpr std::array<const LintCheck*, 10> kChecks = {
-      &kManifestCheck,           &kSchemaCheck,          &kApisCheck,
-      &kPracticesResourcesCheck, &kPracticesProbesCheck, &kPracticesImagesCheck,
-      &kPracticesSecurityCheck,  &kPracticesHostCheck,   &kPracticesAvailabilityCheck,
-      &kPracticesNetworkCheck};
+  static constexpr std::array<const LintCheck*, 14> kChecks = {&kManifestCheck,
+                                                               &kSchemaCheck,
+                                                               &kApisCheck,
+                                                               &kPracticesResourcesCheck,
+                                                               &kPracticesProbesCheck,
+                                                               &kPracticesImagesCheck,
+                                                               &kPracticesSecurityCheck,
+                                                               &kPracticesHostCheck,
+                                                               &kPracticesAvailabilityCheck,
+                                                               &kPracticesNetworkCheck,
+                                                               &kWorkloadReferencesCheck,
+                                                               &kConfigReferencesCheck,
+                                                               &kServiceReferencesCheck,
+                                                               &kTargetReferencesCheck};
   return kChecks;
 }
 

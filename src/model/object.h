@@ -1,6 +1,8 @@
 // One Kubernetes object as the analyzers see it: the parsed tree plus its identity, pre-read.
 #pragma once
 
+#include <cctype>
+#include <string>
 #include <string_view>
 
 #include "core/object_ref.h"
@@ -43,5 +45,13 @@ struct Object {
     return ObjectRef{std::string(kind), std::string(ns), std::string(name), std::string(uid)};
   }
 };
+
+/// "pod/web-1": the kubectl name of an object (kind in lower case), as evidence names another
+/// object than its finding's. O(length).
+inline std::string kubectl_name(const Object& obj) {
+  std::string out(obj.kind);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out + "/" + std::string(obj.name);
+}
 
 }  // namespace ktriage

@@ -35,6 +35,12 @@ std::optional<PodTemplate> pod_template(const Object& obj) {
   return t;
 }
 
+std::string labels_path(const PodTemplate& t) {
+  constexpr std::string_view kSpec = ".spec";
+  if (t.spec_path == kSpec) return ".metadata.labels";
+  return t.spec_path.substr(0, t.spec_path.size() - kSpec.size()) + ".metadata.labels";
+}
+
 std::string_view effective_namespace(const Object& obj) {
   return obj.ns.empty() ? std::string_view("default") : obj.ns;
 }

@@ -30,6 +30,10 @@ struct PodTemplate {
 /// The pod template of `obj`, or nothing when its kind has none. O(1).
 std::optional<PodTemplate> pod_template(const Object& obj);
 
+/// Path of the pods' labels in `t.owner`: ".metadata.labels" for a Pod, else the template's
+/// ".spec.template.metadata.labels" (beside `spec_path`). O(length).
+std::string labels_path(const PodTemplate& t);
+
 /// The object's namespace as the API server sees it: "default" when the manifest names none.
 std::string_view effective_namespace(const Object& obj);
 

@@ -23,7 +23,9 @@ bool value_in(const Value& values, std::string_view v) {
   return false;
 }
 
-bool expression_matches(const Value& expr, const Value& labels) {
+}  // namespace
+
+bool label_expression_matches(const Value& expr, const Value& labels) {
   std::string_view key = expr["key"].str();
   std::string_view op = expr["operator"].str();
   const bool has = labels.contains(key);
@@ -44,21 +46,19 @@ bool expression_matches(const Value& expr, const Value& labels) {
   return false;  // unknown operator: the API server would have rejected it
 }
 
-}  // namespace
-
 bool label_selector_matches(const Value& selector, const Value& labels) {
   for (const Member& m : selector["matchLabels"].members()) {
     if (!labels.contains(m.key) || labels[m.key].str() != m.value.str()) return false;
   }
   for (const Value& expr : selector["matchExpressions"].items()) {
-    if (!expression_matches(expr, labels)) return false;
+    if (!label_expression_matches(expr, labels)) return false;
   }
   return true;
 }
 
 bool node_selector_term_matches(const Value& term, const Object& node) {
   for (const Value& expr : term["matchExpressions"].items()) {
-    if (!expression_matches(expr, node.labels())) return false;
+    if (!label_expression_matches(expr, node.labels())) return false;
   }
   for (const Value& expr : term["matchFields"].items()) {
     if (expr["key"].str() != "metadata.name") return false;

@@ -19,6 +19,10 @@ bool map_selector_matches(const Value& selector, const Value& labels);
 /// Source: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/
 bool label_selector_matches(const Value& selector, const Value& labels);
 
+/// One matchExpressions entry of a label selector (In, NotIn, Exists, DoesNotExist, and the
+/// node-only Gt, Lt) against labels; an unknown operator matches nothing. O(values).
+bool label_expression_matches(const Value& expression, const Value& labels);
+
 /// A node selector term (matchExpressions over labels with In, NotIn, Exists, DoesNotExist,
 /// Gt, Lt; matchFields over metadata.name) against a Node.
 bool node_selector_term_matches(const Value& term, const Object& node);

@@ -102,6 +102,14 @@ TEST(LocateFieldsTest, UnknownObjectOrNoKeptTextLeavesEvidenceAlone) {
   EXPECT_TRUE(fs[0].evidence[0].file.empty());
 }
 
+TEST(PathKeyTest, KeysWithDotsOrSlashesAreBracketedAndParseBack) {
+  EXPECT_EQ(path_key("app"), ".app");
+  EXPECT_EQ(path_key("app.kubernetes.io/name"), "[app.kubernetes.io/name]");
+  auto steps = parse_path(".metadata.labels" + path_key("app.kubernetes.io/name"));
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[2].key, "app.kubernetes.io/name");
+}
+
 TEST(TextAtTest, RestOfTheLine) {
   EXPECT_EQ(text_at("a: 1\nb: \"on\"\r\n", SourcePos{2, 4}), "\"on\"");
   EXPECT_EQ(text_at("a: 1\n", SourcePos{3, 1}), "");

@@ -41,6 +41,7 @@ TEST(PodTemplateTest, EachKindsSpecPathReplicasAndCompletion) {
   ASSERT_TRUE(cj);
   EXPECT_EQ(cj->spec_path, ".spec.jobTemplate.spec.template.spec");
   EXPECT_EQ((*cj->labels)["app"].str(), "cj");
+  EXPECT_EQ(labels_path(*cj), ".spec.jobTemplate.spec.template.metadata.labels");
   EXPECT_TRUE(cj->runs_to_completion);
   EXPECT_EQ(effective_namespace(*cluster->of_kind("CronJob")[0]), "default");
 
@@ -48,6 +49,7 @@ TEST(PodTemplateTest, EachKindsSpecPathReplicasAndCompletion) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->spec_path, ".spec");
   EXPECT_EQ((*p->labels)["app"].str(), "p");
+  EXPECT_EQ(labels_path(*p), ".metadata.labels");
   EXPECT_TRUE(p->runs_to_completion) << "restartPolicy Never";
 
   EXPECT_FALSE(of("Service"));

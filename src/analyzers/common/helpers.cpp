@@ -36,12 +36,6 @@ Evidence field_evidence(const Object& obj, std::string path, std::string_view va
   return Evidence::field(kubectl_name(obj), std::move(path), std::string(value));
 }
 
-std::string kubectl_name(const Object& obj) {
-  std::string kind(obj.kind);
-  for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return kind + "/" + std::string(obj.name);
-}
-
 std::string kubectl_ns(const Object& obj) {
   return obj.ns.empty() ? "kubectl " : fmt::format("kubectl -n {} ", obj.ns);
 }

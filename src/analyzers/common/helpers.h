@@ -23,9 +23,6 @@ Evidence event_evidence(const Cluster& cluster, const Event& e);
 /// Field evidence for a pod container: path relative to the object, value as text.
 Evidence field_evidence(const Object& obj, std::string path, std::string_view value);
 
-/// "pod/web-1": the kubectl name of an object.
-std::string kubectl_name(const Object& obj);
-
 /// "kubectl -n shop " or "" for cluster-scoped objects: the prefix of suggested commands.
 std::string kubectl_ns(const Object& obj);
 

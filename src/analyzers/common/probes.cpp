@@ -171,38 +171,6 @@ std::string probe_text(const Value& probe) {
   return fmt::format("{}; {}", handler_text(probe), timing_text(probe));
 }
 
-const Value& probe_port(const Value& probe) {
-  for (std::string_view handler : {"httpGet", "tcpSocket", "grpc"}) {
-    if (probe[handler].is_object()) return probe[handler]["port"];
-  }
-  return Value::null_value();
-}
-
-PortMatch match_probe_port(const Value& probe, const Value& container_spec) {
-  const Value& port = probe_port(probe);
-  if (port.is_null()) return PortMatch::kNoPort;
-  const Value& ports = container_spec["ports"];
-  // A numeric string ("8080") is read as a number by the kubelet after the name lookup fails.
-  const bool named = port.is_string() && port.as_int(-1) < 0;
-  for (const Value& p : ports.items()) {
-    if (named ? p["name"].str() == port.str() : p["containerPort"].as_int(-1) == port.as_int()) {
-      return PortMatch::kDeclared;
-    }
-  }
-  if (named) return PortMatch::kNamedMissing;
-  return ports.size() == 0 ? PortMatch::kNumberNothingDeclared : PortMatch::kNumberUndeclared;
-}
-
-std::string declared_ports_text(const Value& container_spec) {
-  std::string out;
-  for (const Value& p : container_spec["ports"].items()) {
-    std::string_view proto = p["protocol"].str().empty() ? "TCP" : p["protocol"].str();
-    out += fmt::format("{}{}/{}{}", out.empty() ? "" : ", ", p["containerPort"].as_int(), proto,
-                       p["name"].str().empty() ? "" : fmt::format(" ({})", p["name"].str()));
-  }
-  return out.empty() ? "(none)" : out;
-}
-
 std::string probe_fix(ProbeKind kind, const ContainerView& c, std::string_view failure,
                       std::string_view workload) {
   const Value& probe = (*c.spec)[probe_field(kind)];

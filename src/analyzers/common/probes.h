@@ -1,7 +1,8 @@
 // Container probes as the kubelet runs them: the definition in words, the kubelet's probe events
-// for one container, the probe's port checked against the container's ports, and a concrete fix
-// read from the probe's failure text. Shared by the crashes (liveness kills) and readiness
-// (readiness, startup, ports) analyzers. Reads only the Cluster it is given.
+// for one container and a concrete fix read from the probe's failure text (the probe's port
+// against the container's ports is model/ports.h, which lint shares). Shared by the crashes
+// (liveness kills) and readiness (readiness, startup, ports) analyzers. Reads only the Cluster it
+// is given.
 //
 // Event texts (kubelet, pkg/kubelet/prober/prober.go, v1.16 to v1.35, reason "Unhealthy"):
 //   "<Liveness|Readiness|Startup> probe failed: <output>", "<...> probe errored: <error>"
@@ -14,6 +15,7 @@
 
 #include "model/cluster.h"
 #include "model/pod.h"
+#include "model/ports.h"
 
 namespace ktriage {
 
@@ -60,24 +62,6 @@ std::string_view probe_failure_text(const Event& unhealthy);
 /// initialDelaySeconds 0 (default), periodSeconds 10 (default), timeoutSeconds 1 (default),
 /// failureThreshold 3 (default)".
 std::string probe_text(const Value& probe);
-
-/// The port a probe targets (httpGet/tcpSocket/grpc .port), a number or a name; null for exec.
-const Value& probe_port(const Value& probe);
-
-/// How a probe's port resolves against the ports its container declares. A name resolves only
-/// against the same container's ports[*].name (kubelet prober.go findPortByName); a number is
-/// probed whether declared or not (containerPort is informational).
-enum class PortMatch {
-  kNoPort,                 ///< exec probe: no port
-  kDeclared,               ///< the name or number is declared
-  kNamedMissing,           ///< a name no port of the container carries: the probe always errors
-  kNumberUndeclared,       ///< a number that is not declared while other ports are
-  kNumberNothingDeclared,  ///< a number, and the container declares no port at all
-};
-PortMatch match_probe_port(const Value& probe, const Value& container_spec);
-
-/// "8080/TCP (http), 9090/TCP": the ports a container declares, or "(none)".
-std::string declared_ports_text(const Value& container_spec);
 
 /// A concrete fix for `kind` probe of container `c` failing with `failure` (see
 /// probe_failure_text); `workload` is where to change it ("deployment/web").
