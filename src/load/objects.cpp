@@ -200,8 +200,9 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
     ShapeChecker checker{locator, prefix, name, kind, meta, out.issues};
     checker.check(obj);
     if (kind == "Secret") scrub_secret(obj);
-    RawObject raw{obj, file, pos, Value(), kind};
+    RawObject raw{obj, file, pos, Value(), Value(), kind};
     if (kind != "Secret") raw.last_applied = parse_last_applied(meta, arena);
+    raw.managed_fields = meta["managedFields"];
     out.objects.push_back(raw);
     ++yield.objects;
   };

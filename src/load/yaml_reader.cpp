@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "load/document.h"
+#include "load/managed_fields.h"
 
 namespace ktriage {
 namespace {
@@ -131,6 +132,28 @@ class YamlBuilder {
     return Value::string(arena_.intern(s));
   }
 
+  static std::string_view scalar_at(fy_node* map, std::string_view key) {
+    fy_node* v = fy_node_mapping_lookup_by_string(map, key.data(), key.size());
+    if (v == nullptr || fy_node_get_type(v) != FYNT_SCALAR) return {};
+    std::size_t len = 0;
+    const char* text = fy_node_get_scalar(v, &len);
+    return text != nullptr ? std::string_view(text, len) : std::string_view();
+  }
+
+  // Only apiVersion, manager and operation of each entry, deduplicated (managed_fields.h).
+  Value managed_fields(fy_node* n) {
+    if (n == nullptr || fy_node_get_type(n) != FYNT_SEQUENCE) return Value();
+    std::vector<ManagedEntry> entries;
+    void* iter = nullptr;
+    while (fy_node* item = fy_node_sequence_iterate(n, &iter)) {
+      if (fy_node_get_type(item) != FYNT_MAPPING) continue;
+      ManagedEntry e{scalar_at(item, "apiVersion"), scalar_at(item, "manager"),
+                     scalar_at(item, "operation")};
+      if (!e.api_version.empty()) entries.push_back(e);
+    }
+    return compact_managed_fields(entries, arena_);
+  }
+
   Value build(fy_node* n, int depth, std::vector<SourcePos>* item_pos, bool is_root) {
     if (n == nullptr || depth > kMaxDepth) return Value();
     switch (fy_node_get_type(n)) {
@@ -160,8 +183,16 @@ class YamlBuilder {
                                   ? fy_node_get_scalar(key_node, &klen)
                                   : nullptr;
           std::string_view key(ktext != nullptr ? ktext : "", ktext != nullptr ? klen : 0);
-          if (key == "managedFields") continue;
           fy_node* value_node = fy_node_pair_value(pair);
+          if (key == "managedFields") {
+            // Compacted here, not built: fieldsV1 is the bulk and is never read.
+            Value compact = managed_fields(value_node);
+            if (!compact.is_null()) {
+              members_.push_back(Member{arena_.intern(key), compact});
+              key_nodes_.push_back(key_node);
+            }
+            continue;
+          }
           std::vector<SourcePos>* child_pos =
               (is_root && key == "items" && item_pos != nullptr) ? item_pos : nullptr;
           Value v;

@@ -21,6 +21,10 @@ struct RawObject {
   /// The parsed `kubectl.kubernetes.io/last-applied-configuration` annotation (what the user
   /// applied), or null. Parsed at load so analyzers need no JSON parser.
   Value last_applied;
+  /// The distinct {apiVersion, manager, operation} of metadata.managedFields (the readers keep
+  /// only these three fields of each entry, deduplicated), or null: which clients write the
+  /// object, at which API version.
+  Value managed_fields;
   /// The kind when the object itself has none: items of a typed List
   /// (`CustomResourceDefinitionList` items as client-go serialises them) take it from the List's
   /// kind.
