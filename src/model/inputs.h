@@ -10,6 +10,7 @@
 #include "core/object_ref.h"
 #include "core/source_location.h"
 #include "core/value.h"
+#include "model/helm_release.h"
 
 namespace ktriage {
 
@@ -75,6 +76,7 @@ struct Inputs {
   std::optional<std::string> server_version;  ///< "v1.30.4"
   std::vector<InputIssue> issues;             ///< errors and skipped files, in reading order
   std::vector<DuplicateKey> duplicate_keys;   ///< YAML keys written twice (also in `issues`)
+  std::vector<HelmRelease> helm_releases;     ///< decoded Helm v3 release Secrets, every revision
   std::size_t files_read = 0;                 ///< files that contributed anything
   /// Set before loading to keep each object file's text in `sources` (lint re-reads it to point
   /// at the offending node; diagnose does not pay for the copy).

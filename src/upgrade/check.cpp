@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "upgrade/helm.h"
+
 namespace ktriage::upgrade {
 namespace {
 
@@ -306,6 +308,7 @@ Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int ta
   std::vector<Finding>& out = d.findings;
   check_control_plane(cluster, target, out);
   check_api_versions(cluster, apis, target, out);
+  check_helm_releases(cluster, apis, target, out);
   check_nodes(cluster, target, out);
   check_pdbs(cluster, out);
   std::stable_sort(out.begin(), out.end(),

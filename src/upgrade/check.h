@@ -21,10 +21,12 @@ namespace ktriage::upgrade {
 ///   target (https://kubernetes.io/releases/version-skew-policy/);
 /// - `upgrade-skips-minor` (critical): the control plane moves one minor version at a time;
 /// - `upgrade-docker-runtime` (critical): Docker nodes for targets at or past 1.24;
-/// - `upgrade-pdb-blocks-drain` (warning): PodDisruptionBudgets with no disruption allowed.
-/// Catalog ids ACK-UPGRADE-PRECHECK-DEPRECATED-API, ACK-UPGRADE-VERSION-SKEW and
-/// PDB-BLOCKS-EVICTION. `input.scope` carries the verdict ("upgrade to 1.22: NO-GO, 1 blocker").
-/// O(objects * removed APIs of their kind).
+/// - `upgrade-pdb-blocks-drain` (warning): PodDisruptionBudgets with no disruption allowed;
+/// - `upgrade-helm-release-removed-api` / `-deprecated-api`: the manifest stored with a Helm
+///   release's deployed revision (helm.h).
+/// Catalog ids ACK-UPGRADE-PRECHECK-DEPRECATED-API, ACK-UPGRADE-VERSION-SKEW,
+/// UPGRADE-HELM-RELEASE-REMOVED-API and PDB-BLOCKS-EVICTION. `input.scope` carries the verdict
+/// ("upgrade to 1.22: NO-GO, 1 blocker"). O(objects * removed APIs of their kind).
 Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int target);
 
 /// Only the API part of `check`: `upgrade-removed-api` and `upgrade-deprecated-api` findings for
