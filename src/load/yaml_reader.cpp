@@ -132,6 +132,27 @@ class YamlBuilder {
     return Value::string(arena_.intern(s));
   }
 
+  static constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kLinearKeys = 32;
+
+  // Index in members_ of `key` among the members from `mark` on, or kNoKey: a linear scan for the
+  // few keys of a Kubernetes object level, a hash lookup (`large`, built here on first need) past
+  // kLinearKeys.
+  std::size_t find_key(std::size_t mark, std::string_view key,
+                       std::unordered_map<std::string_view, std::size_t>& large) const {
+    if (members_.size() - mark <= kLinearKeys) {
+      for (std::size_t i = mark; i < members_.size(); ++i) {
+        if (members_[i].key == key) return i;
+      }
+      return kNoKey;
+    }
+    if (large.empty()) {
+      for (std::size_t i = mark; i < members_.size(); ++i) large.emplace(members_[i].key, i);
+    }
+    auto it = large.find(key);
+    return it == large.end() ? kNoKey : it->second;
+  }
+
   static std::string_view scalar_at(fy_node* map, std::string_view key) {
     fy_node* v = fy_node_mapping_lookup_by_string(map, key.data(), key.size());
     if (v == nullptr || fy_node_get_type(v) != FYNT_SCALAR) return {};
@@ -175,6 +196,9 @@ class YamlBuilder {
       case FYNT_MAPPING: {
         const std::size_t mark = members_.size();
         const std::size_t key_mark = key_nodes_.size();
+        // Filled only once a mapping outgrows a linear scan (a generated ConfigMap of 500,000
+        // keys would otherwise take quadratic time to check for duplicates).
+        std::unordered_map<std::string_view, std::size_t> large;
         void* iter = nullptr;
         while (fy_node_pair* pair = fy_node_mapping_iterate(n, &iter)) {
           fy_node* key_node = fy_node_pair_key(pair);
@@ -203,20 +227,16 @@ class YamlBuilder {
             v = build(value_node, depth + 1, nullptr, false);
           }
           // Duplicate keys: the last one wins, as in kubectl apply.
-          bool replaced = false;
-          for (std::size_t i = mark; i < members_.size(); ++i) {
-            if (members_[i].key == key) {
-              members_[i].value = v;
-              replaced = true;
-              duplicates_->push_back({members_[i].key,
-                                      mark_of_node(key_nodes_[key_mark + (i - mark)]),
-                                      mark_of_node(key_node)});
-              break;
-            }
-          }
-          if (!replaced) {
+          const std::size_t i = find_key(mark, key, large);
+          if (i != kNoKey) {
+            members_[i].value = v;
+            duplicates_->push_back({members_[i].key,
+                                    mark_of_node(key_nodes_[key_mark + (i - mark)]),
+                                    mark_of_node(key_node)});
+          } else {
             members_.push_back(Member{arena_.intern(key), v});
             key_nodes_.push_back(key_node);
+            if (!large.empty()) large.emplace(members_.back().key, members_.size() - 1);
           }
         }
         key_nodes_.resize(key_mark);
