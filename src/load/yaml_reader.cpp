@@ -20,6 +20,9 @@ namespace {
 struct ParserDeleter {
   void operator()(fy_parser* p) const { fy_parser_destroy(p); }
 };
+struct DiagDeleter {
+  void operator()(fy_diag* d) const { fy_diag_unref(d); }
+};
 
 bool is_plain_null(std::string_view s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
@@ -338,7 +341,16 @@ std::uint64_t expanded_size(fy_node* n, std::unordered_map<fy_node*, std::uint64
 // Parses `data` without resolving aliases and returns the position of the first document whose
 // aliases expand beyond kMaxExpandedNodes, if any. Only called when the text has an alias.
 std::optional<SourcePos> find_alias_bomb(std::string_view data) {
+  // A syntax error is reported by the real pass; this one must stay silent (FYPCF_QUIET alone
+  // still lets libfyaml's default diag print "<memory-@0x...>:L:C: error: ..." to stderr).
+  fy_diag_cfg dcfg{};
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = nullptr;
+  dcfg.output_fn = [](fy_diag*, void*, const char*, size_t) {};
+  dcfg.level = FYET_ERROR;
+  std::unique_ptr<fy_diag, DiagDeleter> diag(fy_diag_create(&dcfg));
   fy_parse_cfg cfg{};
+  cfg.diag = diag.get();
   cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS |
                                               FYPCF_DEFAULT_VERSION_1_2);
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));

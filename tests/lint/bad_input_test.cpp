@@ -55,6 +55,16 @@ TEST(LintBadInputTest, NotYamlIsAnIssueWithItsPosition) {
   EXPECT_FALSE(bin.issues.empty());
 }
 
+TEST(LintBadInputTest, SyntaxErrorBesideAnchorsPrintsNothingOfItsOwn) {
+  // The alias-bomb pre-pass parses files with anchors once more; its parser must not print
+  // libfyaml's own diagnostics ("<memory-@0x...>:4:3: error: ...") to stderr.
+  ::testing::internal::CaptureStderr();
+  auto r = lint_with_good("anchors.yaml", "a: &x 1\nb: *x\nc:\n  imag redis:7\n  d: e\n");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  ASSERT_FALSE(r.issues.empty());
+  EXPECT_EQ(r.issues[0].where.pos.line, 4u) << r.issues[0].message;
+}
+
 TEST(LintBadInputTest, AliasBombIsRefusedWithItsPosition) {
   std::string bomb =
       "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
