@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 EXAMPLE    ?= examples/shop-broken
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all bootstrap build run test test-fast bench bench-live bench-logs bench-micro fuzz format clean install
+.PHONY: all bootstrap build run test test-fast bench bench-lint bench-live bench-logs bench-micro fuzz format clean install
 
 all: build
 
@@ -40,6 +40,11 @@ bench: build
 	FLOOR=$(BUILD)/bench/simdjson-floor bench/run_bench.sh $(BUILD)/ktriage diagnose -o json
 	bench/run_live_bench.sh $(BUILD)
 	bench/run_logs_bench.sh $(BUILD)
+	bench/run_lint_bench.sh $(BUILD)
+
+# Lint (issue 6): ktriage lint on 10,000 generated manifests beside kubeconform's published figure.
+bench-lint: build
+	bench/run_lint_bench.sh $(BUILD)
 
 # Logs (issue 5): ktriage logs against grep -E -f and rg -f on a generated 2 GB log mix.
 bench-logs: build

@@ -23,7 +23,7 @@
 #include "core/json_text.h"
 #include "core/redact.h"
 #include "core/time.h"
-#include "live/base64.h"
+#include "core/base64.h"
 
 extern char** environ;
 

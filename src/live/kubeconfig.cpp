@@ -13,7 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "live/base64.h"
+#include "core/base64.h"
 #include "live/rest_config.h"
 #include "load/document.h"
 

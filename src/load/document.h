@@ -55,14 +55,15 @@ using DocumentSink = std::function<void(const ParsedDocument&, const Locator&)>;
 
 /// Parses JSON text (one document; concatenated documents are an error). `data` must have
 /// simdjson's padding readable after `size` bytes (see read_file_padded). Values are copied
-/// into `arena`; the key `managedFields` is dropped wherever it appears (server bookkeeping,
-/// often half of an object's bytes, never needed for diagnosis).
+/// into `arena`; the value of a `managedFields` key (server bookkeeping, often half of an
+/// object's bytes) is reduced to the distinct {apiVersion, manager, operation} of its entries
+/// (managed_fields.h), and dropped when none has an apiVersion.
 /// Returns the syntax errors met; objects before an error are still delivered to `sink`.
 std::vector<ParseError> read_json(std::string_view data, Arena& arena, const DocumentSink& sink);
 
 /// Parses YAML text, one document at a time (`---` separated), with anchors and merge keys
 /// resolved. Duplicate keys are accepted, the last one wins (as kubectl apply behaves), and are
-/// listed in ParsedDocument::duplicate_keys.
+/// listed in ParsedDocument::duplicate_keys. `managedFields` is reduced as in read_json.
 /// Scalars follow the YAML 1.2 core schema: `1.10` is a number, `~` null, `"x"` a string.
 std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
                                   const DocumentSink& sink);

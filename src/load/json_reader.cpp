@@ -7,6 +7,7 @@
 
 #include "load/document.h"
 #include "load/line_index.h"
+#include "load/managed_fields.h"
 
 namespace ktriage {
 namespace {
@@ -123,13 +124,12 @@ class JsonBuilder {
       check(std::move(field_result).get(field), nullptr);
       std::string_view key;
       check(field.unescaped_key().get(key), nullptr);
-      if (key == "managedFields") {
-        // Skipped unread: simdjson moves past it when the next field is requested.
-        continue;
-      }
       std::string_view stored_key = arena_.intern(key);
       Value child;
-      if (item_pos != nullptr && depth == 0 && key == "items") {
+      if (key == "managedFields") {
+        child = build_managed_fields(field.value());
+        if (child.is_null()) continue;
+      } else if (item_pos != nullptr && depth == 0 && key == "items") {
         od::value v = field.value();
         od::json_type type{};
         check(v.type().get(type), location_of(v));
@@ -148,6 +148,37 @@ class JsonBuilder {
     const Member* stored = arena_.copy(members_.data() + mark, n);
     members_.resize(mark);
     return Value::object(stored, n);
+  }
+
+  // Only apiVersion, manager and operation of each entry, deduplicated (managed_fields.h);
+  // fieldsV1, the bulk, is skipped unread: simdjson moves past what is not requested.
+  Value build_managed_fields(od::value v) {
+    od::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return Value();
+    managed_.clear();
+    for (auto element_result : arr) {
+      od::value element;
+      check(std::move(element_result).get(element), nullptr);
+      od::object entry;
+      if (element.get_object().get(entry) != simdjson::SUCCESS) continue;
+      ManagedEntry e;
+      for (auto field_result : entry) {
+        od::field field;
+        check(std::move(field_result).get(field), nullptr);
+        std::string_view* into = nullptr;
+        if (field.key() == "apiVersion") {
+          into = &e.api_version;
+        } else if (field.key() == "manager") {
+          into = &e.manager;
+        } else if (field.key() == "operation") {
+          into = &e.operation;
+        }
+        if (into != nullptr && field.value().get_string().get(*into) != simdjson::SUCCESS)
+          *into = {};
+      }
+      if (!e.api_version.empty()) managed_.push_back(e);
+    }
+    return compact_managed_fields(managed_, arena_);
   }
 
   Value build_array(od::array& arr, int depth, std::vector<SourcePos>* item_pos) {
@@ -171,6 +202,7 @@ class JsonBuilder {
   LineIndex lines_;
   std::vector<Member> members_;
   std::vector<Value> values_;
+  std::vector<ManagedEntry> managed_;
 };
 
 class JsonLocator final : public Locator {

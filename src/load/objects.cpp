@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "load/helm_release.h"
+
 namespace ktriage {
 namespace {
 
@@ -159,6 +161,26 @@ Value parse_last_applied(const Value& meta, Arena& arena) {
   return errors.empty() ? out : Value();  // a broken annotation is only a missing hint
 }
 
+void add_helm_release(const Value& secret, std::uint32_t file, SourcePos pos,
+                      std::string_view file_name, Inputs& out) {
+  const Value& meta = secret["metadata"];
+  ObjectRef ref{"Secret", std::string(meta["namespace"].str()), std::string(meta["name"].str()),
+                std::string(meta["uid"].str())};
+  auto release = decode_helm_release(secret);
+  if (!release) {
+    out.issues.push_back(InputIssue{
+        {std::string(file_name), pos},
+        fmt::format("Helm release Secret {}/{}: {}; its manifest's API versions were not checked",
+                    ref.ns, ref.name, release.error()),
+        false});
+    return;
+  }
+  release->secret = std::move(ref);
+  release->file = file;
+  release->pos = pos;
+  out.helm_releases.push_back(std::move(*release));
+}
+
 bool is_list(const Value& v) {
   return v.is_object() && v["items"].is_array() &&
          (v["kind"].str().ends_with("List") || v["kind"].is_null());
@@ -199,9 +221,15 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
     const Value& meta = obj["metadata"];
     ShapeChecker checker{locator, prefix, name, kind, meta, out.issues};
     checker.check(obj);
-    if (kind == "Secret") scrub_secret(obj);
-    RawObject raw{obj, file, pos, Value(), kind};
+    if (kind == "Secret") {
+      // Helm's release record is read before the values go: upgrade-check needs its manifest's
+      // apiVersions (and nothing else of it).
+      if (is_helm_release_secret(obj)) add_helm_release(obj, file, pos, name, out);
+      scrub_secret(obj);
+    }
+    RawObject raw{obj, file, pos, Value(), Value(), kind};
     if (kind != "Secret") raw.last_applied = parse_last_applied(meta, arena);
+    raw.managed_fields = meta["managedFields"];
     out.objects.push_back(raw);
     ++yield.objects;
   };

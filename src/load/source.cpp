@@ -302,6 +302,7 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
   for (Part& part : parts) {
     for (RawObject& o : part.partial.objects) out.objects.push_back(o);
     for (InputIssue& i : part.partial.issues) out.issues.push_back(std::move(i));
+    for (HelmRelease& h : part.partial.helm_releases) out.helm_releases.push_back(std::move(h));
     out.arenas.push_back(std::move(part.arena));
   }
 }

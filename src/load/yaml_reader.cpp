@@ -12,12 +12,16 @@
 #include <unordered_map>
 
 #include "load/document.h"
+#include "load/managed_fields.h"
 
 namespace ktriage {
 namespace {
 
 struct ParserDeleter {
   void operator()(fy_parser* p) const { fy_parser_destroy(p); }
+};
+struct DiagDeleter {
+  void operator()(fy_diag* d) const { fy_diag_unref(d); }
 };
 
 bool is_plain_null(std::string_view s) {
@@ -131,6 +135,49 @@ class YamlBuilder {
     return Value::string(arena_.intern(s));
   }
 
+  static constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kLinearKeys = 32;
+
+  // Index in members_ of `key` among the members from `mark` on, or kNoKey: a linear scan for the
+  // few keys of a Kubernetes object level, a hash lookup (`large`, built here on first need) past
+  // kLinearKeys.
+  std::size_t find_key(std::size_t mark, std::string_view key,
+                       std::unordered_map<std::string_view, std::size_t>& large) const {
+    if (members_.size() - mark <= kLinearKeys) {
+      for (std::size_t i = mark; i < members_.size(); ++i) {
+        if (members_[i].key == key) return i;
+      }
+      return kNoKey;
+    }
+    if (large.empty()) {
+      for (std::size_t i = mark; i < members_.size(); ++i) large.emplace(members_[i].key, i);
+    }
+    auto it = large.find(key);
+    return it == large.end() ? kNoKey : it->second;
+  }
+
+  static std::string_view scalar_at(fy_node* map, std::string_view key) {
+    fy_node* v = fy_node_mapping_lookup_by_string(map, key.data(), key.size());
+    if (v == nullptr || fy_node_get_type(v) != FYNT_SCALAR) return {};
+    std::size_t len = 0;
+    const char* text = fy_node_get_scalar(v, &len);
+    return text != nullptr ? std::string_view(text, len) : std::string_view();
+  }
+
+  // Only apiVersion, manager and operation of each entry, deduplicated (managed_fields.h).
+  Value managed_fields(fy_node* n) {
+    if (n == nullptr || fy_node_get_type(n) != FYNT_SEQUENCE) return Value();
+    std::vector<ManagedEntry> entries;
+    void* iter = nullptr;
+    while (fy_node* item = fy_node_sequence_iterate(n, &iter)) {
+      if (fy_node_get_type(item) != FYNT_MAPPING) continue;
+      ManagedEntry e{scalar_at(item, "apiVersion"), scalar_at(item, "manager"),
+                     scalar_at(item, "operation")};
+      if (!e.api_version.empty()) entries.push_back(e);
+    }
+    return compact_managed_fields(entries, arena_);
+  }
+
   Value build(fy_node* n, int depth, std::vector<SourcePos>* item_pos, bool is_root) {
     if (n == nullptr || depth > kMaxDepth) return Value();
     switch (fy_node_get_type(n)) {
@@ -152,6 +199,9 @@ class YamlBuilder {
       case FYNT_MAPPING: {
         const std::size_t mark = members_.size();
         const std::size_t key_mark = key_nodes_.size();
+        // Filled only once a mapping outgrows a linear scan (a generated ConfigMap of 500,000
+        // keys would otherwise take quadratic time to check for duplicates).
+        std::unordered_map<std::string_view, std::size_t> large;
         void* iter = nullptr;
         while (fy_node_pair* pair = fy_node_mapping_iterate(n, &iter)) {
           fy_node* key_node = fy_node_pair_key(pair);
@@ -160,8 +210,16 @@ class YamlBuilder {
                                   ? fy_node_get_scalar(key_node, &klen)
                                   : nullptr;
           std::string_view key(ktext != nullptr ? ktext : "", ktext != nullptr ? klen : 0);
-          if (key == "managedFields") continue;
           fy_node* value_node = fy_node_pair_value(pair);
+          if (key == "managedFields") {
+            // Compacted here, not built: fieldsV1 is the bulk and is never read.
+            Value compact = managed_fields(value_node);
+            if (!compact.is_null()) {
+              members_.push_back(Member{arena_.intern(key), compact});
+              key_nodes_.push_back(key_node);
+            }
+            continue;
+          }
           std::vector<SourcePos>* child_pos =
               (is_root && key == "items" && item_pos != nullptr) ? item_pos : nullptr;
           Value v;
@@ -172,20 +230,16 @@ class YamlBuilder {
             v = build(value_node, depth + 1, nullptr, false);
           }
           // Duplicate keys: the last one wins, as in kubectl apply.
-          bool replaced = false;
-          for (std::size_t i = mark; i < members_.size(); ++i) {
-            if (members_[i].key == key) {
-              members_[i].value = v;
-              replaced = true;
-              duplicates_->push_back({members_[i].key,
-                                      mark_of_node(key_nodes_[key_mark + (i - mark)]),
-                                      mark_of_node(key_node)});
-              break;
-            }
-          }
-          if (!replaced) {
+          const std::size_t i = find_key(mark, key, large);
+          if (i != kNoKey) {
+            members_[i].value = v;
+            duplicates_->push_back({members_[i].key,
+                                    mark_of_node(key_nodes_[key_mark + (i - mark)]),
+                                    mark_of_node(key_node)});
+          } else {
             members_.push_back(Member{arena_.intern(key), v});
             key_nodes_.push_back(key_node);
+            if (!large.empty()) large.emplace(members_.back().key, members_.size() - 1);
           }
         }
         key_nodes_.resize(key_mark);
@@ -287,7 +341,16 @@ std::uint64_t expanded_size(fy_node* n, std::unordered_map<fy_node*, std::uint64
 // Parses `data` without resolving aliases and returns the position of the first document whose
 // aliases expand beyond kMaxExpandedNodes, if any. Only called when the text has an alias.
 std::optional<SourcePos> find_alias_bomb(std::string_view data) {
+  // A syntax error is reported by the real pass; this one must stay silent (FYPCF_QUIET alone
+  // still lets libfyaml's default diag print "<memory-@0x...>:L:C: error: ..." to stderr).
+  fy_diag_cfg dcfg{};
+  fy_diag_cfg_default(&dcfg);
+  dcfg.fp = nullptr;
+  dcfg.output_fn = [](fy_diag*, void*, const char*, size_t) {};
+  dcfg.level = FYET_ERROR;
+  std::unique_ptr<fy_diag, DiagDeleter> diag(fy_diag_create(&dcfg));
   fy_parse_cfg cfg{};
+  cfg.diag = diag.get();
   cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS |
                                               FYPCF_DEFAULT_VERSION_1_2);
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));

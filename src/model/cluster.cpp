@@ -76,6 +76,7 @@ void Cluster::fill_objects() {
       o.file = raw.file;
       o.pos = raw.pos;
       o.last_applied = &raw.last_applied;
+      o.managed_fields = &raw.managed_fields;
     }
   };
   const std::size_t half = objects_.size() / 2;

@@ -78,6 +78,8 @@ class Cluster {
   std::span<const InputIssue> issues() const { return inputs_.issues; }
   /// YAML keys written twice in the input's objects (lint reports them). O(1).
   std::span<const DuplicateKey> duplicate_keys() const { return inputs_.duplicate_keys; }
+  /// Decoded Helm v3 release records (every revision read), in reading order. O(1).
+  std::span<const HelmRelease> helm_releases() const { return inputs_.helm_releases; }
   std::string_view file_name(std::uint32_t index) const;
   /// The text of object file `index` when the loader kept it (Inputs::keep_sources), else "".
   std::string_view source(std::uint32_t index) const {

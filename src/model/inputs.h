@@ -10,6 +10,7 @@
 #include "core/object_ref.h"
 #include "core/source_location.h"
 #include "core/value.h"
+#include "model/helm_release.h"
 
 namespace ktriage {
 
@@ -21,6 +22,10 @@ struct RawObject {
   /// The parsed `kubectl.kubernetes.io/last-applied-configuration` annotation (what the user
   /// applied), or null. Parsed at load so analyzers need no JSON parser.
   Value last_applied;
+  /// The distinct {apiVersion, manager, operation} of metadata.managedFields (the readers keep
+  /// only these three fields of each entry, deduplicated), or null: which clients write the
+  /// object, at which API version.
+  Value managed_fields;
   /// The kind when the object itself has none: items of a typed List
   /// (`CustomResourceDefinitionList` items as client-go serialises them) take it from the List's
   /// kind.
@@ -71,6 +76,7 @@ struct Inputs {
   std::optional<std::string> server_version;  ///< "v1.30.4"
   std::vector<InputIssue> issues;             ///< errors and skipped files, in reading order
   std::vector<DuplicateKey> duplicate_keys;   ///< YAML keys written twice (also in `issues`)
+  std::vector<HelmRelease> helm_releases;     ///< decoded Helm v3 release Secrets, every revision
   std::size_t files_read = 0;                 ///< files that contributed anything
   /// Set before loading to keep each object file's text in `sources` (lint re-reads it to point
   /// at the offending node; diagnose does not pay for the copy).

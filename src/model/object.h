@@ -24,6 +24,9 @@ struct Object {
   SourcePos pos;
   /// What `kubectl apply` last sent (the last-applied-configuration annotation, parsed), or null.
   const Value* last_applied = &Value::null_value();
+  /// The distinct {apiVersion, manager, operation} entries of metadata.managedFields (see
+  /// RawObject::managed_fields), or null.
+  const Value* managed_fields = &Value::null_value();
 
   const Value& operator[](std::string_view key) const { return (*root)[key]; }
   const Value& metadata() const { return (*root)["metadata"]; }

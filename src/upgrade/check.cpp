@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "upgrade/helm.h"
+
 namespace ktriage::upgrade {
 namespace {
 
@@ -34,13 +36,38 @@ Finding make(std::string rule, std::string_view catalog, Severity severity, Obje
   return f;
 }
 
-// One object's apiVersion (its own, or the last applied one) against the table.
-void check_api(const Cluster& cluster, const Object& o, std::string_view api_version,
-               std::string_view where, const RemovedApi& api, int target,
-               std::vector<Finding>& out) {
+// Where an object's apiVersion was read: the object itself, its last-applied-configuration, or
+// one managedFields entry (a client that still writes it at that version).
+struct Origin {
+  std::string where;         // words after the apiVersion in the summary; "" for the object itself
+  std::string id_suffix;     // "" | "#applied" | "#managed:<manager>"
+  std::string field;         // evidence path
+  std::string_view manager;  // managedFields only
+};
+
+// Who a managedFields manager is, and what moves it to the new version.
+std::string manager_fix(std::string_view manager, const RemovedApi& api) {
+  if (manager.starts_with("kubectl"))
+    return fmt::format(
+        "it is kubectl ({}): apply the manifest rewritten as {}, which moves the "
+        "entry to the new version",
+        manager, api.replacement);
+  if (manager == "helm" || manager.starts_with("helm"))
+    return "it is Helm: upgrade the release with a chart that renders the new version (and run "
+           "helm mapkubeapis for the stored release, see upgrade-helm-release-removed-api)";
+  return fmt::format(
+      "update the client or controller \"{}\" to a version that writes {}, or stop it writing "
+      "this object",
+      manager, api.replacement.empty() ? "a served version" : api.replacement);
+}
+
+// One object's apiVersion (from `origin`) against the table; the index of the finding added, or
+// -1 when the version is neither removed nor deprecated at `target`.
+long check_api(const Cluster& cluster, const Object& o, std::string_view api_version,
+               const Origin& origin, const RemovedApi& api, int target, std::vector<Finding>& out) {
   const bool removed = api.removed_in && *api.removed_in <= target;
   const bool deprecated = api.deprecated_in && *api.deprecated_in <= target;
-  if (!removed && !deprecated) return;
+  if (!removed && !deprecated) return -1;
   const std::string to =
       api.replacement.empty()
           ? std::string("no replacement: remove the object or the feature that needs it")
@@ -51,19 +78,16 @@ void check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
       removed ? Severity::kCritical : Severity::kWarning, o.ref(),
       removed ? fmt::format("{} {} uses {}{}, which Kubernetes 1.{} no longer serves "
                             "(removed in 1.{}): {}",
-                            o.kind, o.name, api_version, where, target, *api.removed_in, to)
+                            o.kind, o.name, api_version, origin.where, target, *api.removed_in, to)
               : fmt::format("{} {} uses {}{}, deprecated since 1.{}{}: {}", o.kind, o.name,
-                            api_version, where, *api.deprecated_in,
+                            api_version, origin.where, *api.deprecated_in,
                             api.removed_in ? fmt::format(" and removed in 1.{}", *api.removed_in)
                                            : std::string(),
                             to));
-  f.id += where.empty() ? "" : "#applied";
+  f.id += origin.id_suffix;
   std::string kind_lower(o.kind);
   for (char& c : kind_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  Evidence e = Evidence::field(fmt::format("{}/{}", kind_lower, o.name),
-                               where.empty() ? ".apiVersion"
-                                             : ".metadata.annotations[kubectl.kubernetes.io/"
-                                               "last-applied-configuration].apiVersion",
+  Evidence e = Evidence::field(fmt::format("{}/{}", kind_lower, o.name), origin.field,
                                std::string(api_version));
   e.file = std::string(cluster.file_name(o.file));
   e.line = o.pos.line;
@@ -72,22 +96,54 @@ void check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
     f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
   }
   if (!api.notes.empty()) f.evidence.push_back(Evidence::note("What else changes: " + api.notes));
-  f.fix = api.replacement.empty()
-              ? fmt::format("Remove {} {} before the upgrade, or keep the cluster below 1.{}.",
-                            o.kind, o.name, *api.removed_in)
-              : fmt::format(
-                    "Rewrite the manifest (or the Helm template) of {} {} as apiVersion: {}{}{} "
-                    "and apply it before the upgrade{}; kubectl convert -f FILE "
-                    "--output-version {} does the mechanical part.",
-                    o.kind, o.name, api.replacement,
-                    api.replacement_kind.empty() ? "" : ", kind: " + api.replacement_kind,
-                    api.replacement_available_in
-                        ? fmt::format(" (served since 1.{})", *api.replacement_available_in)
-                        : std::string(),
-                    api.notes.empty() ? "" : "; mind the field changes in the evidence",
-                    api.replacement);
+  if (!origin.manager.empty()) {
+    f.fix = fmt::format("Find the writer named by managedFields manager \"{}\": {}.",
+                        origin.manager, manager_fix(origin.manager, api));
+  } else if (api.replacement.empty()) {
+    f.fix = fmt::format("Remove {} {} before the upgrade, or keep the cluster below 1.{}.", o.kind,
+                        o.name, *api.removed_in);
+  } else {
+    f.fix = fmt::format(
+        "Rewrite the manifest (or the Helm template) of {} {} as apiVersion: {}{}{} "
+        "and apply it before the upgrade{}; kubectl convert -f FILE "
+        "--output-version {} does the mechanical part.",
+        o.kind, o.name, api.replacement,
+        api.replacement_kind.empty() ? "" : ", kind: " + api.replacement_kind,
+        api.replacement_available_in
+            ? fmt::format(" (served since 1.{})", *api.replacement_available_in)
+            : std::string(),
+        api.notes.empty() ? "" : "; mind the field changes in the evidence", api.replacement);
+  }
   f.links.emplace_back(kGuide);
   out.push_back(std::move(f));
+  return static_cast<long>(out.size() - 1);
+}
+
+// managedFields entries at a removed or deprecated version. A version already reported for the
+// object (its own, its last-applied) gets the manager as evidence on that finding instead of a
+// second finding about the same version.
+void check_managed(const Cluster& cluster, const Object& o, const auto& lookup,
+                   const std::vector<std::pair<std::string_view, long>>& reported, int target,
+                   std::vector<Finding>& out) {
+  for (const Value& entry : o.managed_fields->items()) {
+    const std::string_view version = entry["apiVersion"].str();
+    const std::string_view manager = entry["manager"].str();
+    const std::string_view operation = entry["operation"].str();
+    const RemovedApi* a = lookup(version, o.kind);
+    if (a == nullptr) continue;
+    bool merged = false;
+    for (const auto& [seen, index] : reported) {
+      if (seen != version || index < 0) continue;
+      out[static_cast<std::size_t>(index)].evidence.push_back(Evidence::note(fmt::format(
+          "managedFields: manager \"{}\" ({}) writes it at {}", manager, operation, version)));
+      merged = true;
+    }
+    if (merged) continue;
+    Origin origin{fmt::format(" in its managedFields (manager \"{}\", {})", manager, operation),
+                  fmt::format("#managed:{}", manager),
+                  fmt::format(".metadata.managedFields[manager={}].apiVersion", manager), manager};
+    check_api(cluster, o, version, origin, *a, target, out);
+  }
 }
 
 }  // namespace
@@ -104,6 +160,13 @@ void check_api_versions(const Cluster& cluster, std::span<const RemovedApi> apis
     }
     return nullptr;
   };
+  const Origin own{"", "", ".apiVersion", {}};
+  const Origin applied_origin{
+      " in its last-applied-configuration",
+      "#applied",
+      ".metadata.annotations[kubectl.kubernetes.io/last-applied-configuration].apiVersion",
+      {}};
+  std::vector<std::pair<std::string_view, long>> reported;
   for (const Object& o : cluster.objects()) {
     // What a controller writes, it rewrites at the API it knows: the endpoints controller keeps
     // a selector Service's Endpoints, owners their children. Users cannot move those.
@@ -112,15 +175,19 @@ void check_api_versions(const Cluster& cluster, std::span<const RemovedApi> apis
       const Object* svc = cluster.find("Service", o.ns, o.name);
       if (svc != nullptr && svc->spec()["selector"].size() > 0) continue;
     }
+    reported.clear();
     if (const RemovedApi* a = lookup(o.api_version, o.kind)) {
-      check_api(cluster, o, o.api_version, "", *a, target, out);
+      reported.emplace_back(o.api_version,
+                            check_api(cluster, o, o.api_version, own, *a, target, out));
     }
     const std::string_view applied = (*o.last_applied)["apiVersion"].str();
     if (!applied.empty() && applied != o.api_version) {
       if (const RemovedApi* a = lookup(applied, o.kind)) {
-        check_api(cluster, o, applied, " in its last-applied-configuration", *a, target, out);
+        reported.emplace_back(applied,
+                              check_api(cluster, o, applied, applied_origin, *a, target, out));
       }
     }
+    check_managed(cluster, o, lookup, reported, target, out);
   }
 }
 
@@ -241,6 +308,7 @@ Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int ta
   std::vector<Finding>& out = d.findings;
   check_control_plane(cluster, target, out);
   check_api_versions(cluster, apis, target, out);
+  check_helm_releases(cluster, apis, target, out);
   check_nodes(cluster, target, out);
   check_pdbs(cluster, out);
   std::stable_sort(out.begin(), out.end(),

@@ -8,11 +8,11 @@
 #include <string>
 
 #include <string_view>
-#include "live/base64.h"
+#include "core/base64.h"
 
 namespace ktriage::testing {
 
-using ktriage::base64_decode;  // live/base64.h
+using ktriage::base64_decode;  // core/base64.h
 using ktriage::base64_encode;
 
 struct ContinueToken {

@@ -132,5 +132,54 @@ TEST(UpgradeCheckTest, WhatControllersWriteIsNotTheUsersToMove) {
   EXPECT_EQ(with_rule(manual.findings, "upgrade-deprecated-api").size(), 1u);
 }
 
+// A client that still writes the object at a removed version: the object reads as
+// networking.k8s.io/v1, but managedFields say kubectl-client-side-apply wrote extensions/v1beta1.
+const std::string kManagedIngress =
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  namespace: shop\n"
+    "  managedFields:\n"
+    "  - {apiVersion: extensions/v1beta1, manager: kubectl-client-side-apply, operation: Update,\n"
+    "     fieldsType: FieldsV1, fieldsV1: {f:spec: {f:backend: {}}}}\n"
+    "  - {apiVersion: networking.k8s.io/v1, manager: nginx-ingress-controller, operation: Update,\n"
+    "     subresource: status}\n"
+    "spec: {}\n";
+
+TEST(UpgradeCheckTest, ManagedFieldsNameTheClientStillWritingAnOldVersion) {
+  auto d = run(kManagedIngress, 22);
+  auto r = with_rule(d.findings, "upgrade-removed-api");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->severity, Severity::kCritical);
+  EXPECT_NE(r[0]->summary.find("extensions/v1beta1 in its managedFields (manager "
+                               "\"kubectl-client-side-apply\", Update)"),
+            std::string::npos)
+      << r[0]->summary;
+  EXPECT_NE(r[0]->id.find("#managed:kubectl-client-side-apply"), std::string::npos);
+  EXPECT_NE(r[0]->fix.find("kubectl-client-side-apply"), std::string::npos) << r[0]->fix;
+  ASSERT_FALSE(r[0]->evidence.empty());
+  EXPECT_EQ(r[0]->evidence[0].path,
+            ".metadata.managedFields[manager=kubectl-client-side-apply].apiVersion");
+  // Before the removal release: deprecated only, a warning.
+  auto before = run(kManagedIngress, 21, "v1.20.4");
+  EXPECT_TRUE(with_rule(before.findings, "upgrade-removed-api").empty());
+  EXPECT_EQ(with_rule(before.findings, "upgrade-deprecated-api").size(), 1u);
+}
+
+TEST(UpgradeCheckTest, ManagedFieldsAtAnAlreadyReportedVersionAddEvidenceNotAFinding) {
+  const std::string json =
+      "{\"apiVersion\": \"extensions/v1beta1\", \"kind\": \"Ingress\", \"metadata\": {\"name\": "
+      "\"web\", \"namespace\": \"shop\", \"managedFields\": [{\"apiVersion\": "
+      "\"extensions/v1beta1\", \"manager\": \"helm\", \"operation\": \"Update\", \"fieldsV1\": "
+      "{\"f:spec\": {}}}, {\"apiVersion\": \"extensions/v1beta1\", \"manager\": \"helm\", "
+      "\"operation\": \"Update\"}]}, \"spec\": {}}";
+  auto cluster = cluster_from({{"ingress.json", json}});
+  Diagnosis d = check(*cluster, builtin_deprecated_apis(), 22);
+  auto r = with_rule(d.findings, "upgrade-removed-api");
+  ASSERT_EQ(r.size(), 1u);
+  int notes = 0;
+  for (const Evidence& e : r[0]->evidence)
+    notes += e.value.find("manager \"helm\" (Update) writes it at extensions/v1beta1") !=
+             std::string::npos;
+  EXPECT_EQ(notes, 1);  // two identical entries, deduplicated at load
+}
+
 }  // namespace
 }  // namespace ktriage::upgrade

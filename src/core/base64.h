@@ -1,5 +1,6 @@
 // Base64 (RFC 4648, standard alphabet, padded) as kubeconfig `*-data` fields, exec credential
-// cluster info and continue tokens use it; OpenSSL's EVP codec underneath.
+// cluster info, continue tokens and Secret `data` values use it. Pure functions on buffers; never
+// logs what it decodes (Secret values pass through here).
 #pragma once
 
 #include <optional>
@@ -8,11 +9,12 @@
 
 namespace ktriage {
 
-/// `data` encoded, with `=` padding.
+/// `data` encoded, with `=` padding. O(size).
 std::string base64_encode(std::string_view data);
 
 /// `text` decoded; line breaks are ignored (PEM-style wrapping); nullopt for any other
 /// character outside the alphabet, a length that is not a multiple of 4, or misplaced `=`.
+/// O(size).
 std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace ktriage
