@@ -38,8 +38,8 @@ const std::map<std::string, std::string>& not_covered() {
       {"Fail when using an invalid HTTP -schema-location", kSchemaUrl},
       {"Fail early when passing a non valid -schema-location template", kSchemaUrl},
       {"Fail early when passing a non valid -kubernetes-version",
-       "kubeconform's -kubernetes-version syntax (x.y.z); ktriage's --target-version is X.Y and "
-       "its own tests cover a bad value."},
+       "kubeconform's -kubernetes-version syntax (x.y.z or master); ktriage's --target-version "
+       "is X.Y, a different flag."},
       {"Pass with a valid input when validating against openshift manifests",
        "OpenShift 3.8 JSON schemas by URL; ktriage validates Kubernetes OpenAPI documents."},
       {"Fail with an invalid input when validating against openshift manifests",
