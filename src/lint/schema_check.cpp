@@ -196,7 +196,15 @@ void run(const LintContext& ctx, std::vector<Finding>& out) {
   for (const Object& o : cluster.objects()) {
     errors.clear();
     validate_metadata(o, errors);
-    if (ctx.schemas != nullptr && !o.kind.empty()) {
+    if (o.api_version.empty()) {
+      // The API server rejects it before any schema applies ("Object 'apiVersion' is missing"),
+      // and no schema can be found for it: without this it only counted as "not validated".
+      errors.push_back({SchemaError::Kind::kRequired,
+                        ".apiVersion",
+                        "Required value",
+                        "add `apiVersion` (`v1`, `apps/v1`, ...)",
+                        {}});
+    } else if (ctx.schemas != nullptr && !o.kind.empty()) {
       SchemaNode schema = ctx.schemas->find(o.api_version, o.kind);
       if (schema) {
         validate_object(*ctx.schemas, o, schema, errors);

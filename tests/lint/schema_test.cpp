@@ -119,6 +119,22 @@ TEST(SchemaCheckTest, EachRuleFiresOnItsFaultAtItsNode) {
   }
 }
 
+// kubeconform's missing_apiversion.yaml: the API server rejects the object before any schema
+// applies; it must be a finding, not only a "not validated" note.
+TEST(SchemaCheckTest, AnObjectWithoutApiVersionIsMissingRequired) {
+  auto store = schemas_133();
+  const Diagnosis d = lint_text(with("apiVersion: apps/v1\n", ""), store.get());
+  auto hits = with_rule(d.findings, "lint-missing-required");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->evidence.front().path, ".apiVersion");
+  EXPECT_EQ(at(*hits[0]), "k8s/app.yaml:1:1");
+  EXPECT_EQ(lint_findings(d).size(), 1u) << lint_findings(d).back()->summary;
+  EXPECT_TRUE(d.input.notes.empty()) << d.input.notes.front();
+  // Without schemas too: the check needs none.
+  const Diagnosis bare = lint_text(with("apiVersion: apps/v1\n", ""), nullptr);
+  EXPECT_EQ(with_rule(bare.findings, "lint-missing-required").size(), 1u);
+}
+
 TEST(SchemaCheckTest, UnknownFieldsSuggestTheNearestNameOrTheRightLevel) {
   auto store = schemas_133();
   Diagnosis typo = lint_text(with("      containers:", "      contAIN3rz:"), store.get());
