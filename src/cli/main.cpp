@@ -21,8 +21,8 @@
 #include "cli/output.h"
 #include "cli/pipeline.h"
 #include "cli/rules.h"
-#include "correlate/correlate.h"
 #include "cli/schemas.h"
+#include "correlate/correlate.h"
 #include "lint/lint.h"
 #include "lint/schema_store.h"
 #include "load/source.h"
@@ -219,11 +219,11 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
 
 // The flags of `ktriage lint`.
 struct LintFlags {
-  std::string target;                  ///< --target-version
-  std::vector<std::string> paths;      ///< files, folders, "-"
-  std::string schema_location;         ///< --schema-location
-  std::vector<std::string> crds;       ///< --crd FILE (repeatable)
-  std::string config;                  ///< --config FILE (else ./.ktriage.yaml)
+  std::string target;              ///< --target-version
+  std::vector<std::string> paths;  ///< files, folders, "-"
+  std::string schema_location;     ///< --schema-location
+  std::vector<std::string> crds;   ///< --crd FILE (repeatable)
+  std::string config;              ///< --config FILE (else ./.ktriage.yaml)
 };
 
 int run_lint(const LintFlags& lf, const CommonFlags& f) {
@@ -459,7 +459,7 @@ int main_impl(int argc, char** argv) {
                    "File or folder of CustomResourceDefinitions to validate custom resources "
                    "against (repeatable); CRDs in the linted files count too")
       ->allow_extra_args(false);  // one path per --crd, so the paths to lint may follow it
-    lint->add_option(
+  lint->add_option(
       "--config", lint_args.config,
       "Config file with ignores by rule and path (default: ./.ktriage.yaml if present)");
   add_output(*lint, lint_flags);

@@ -44,8 +44,8 @@ int list_rules_markdown() {
         check->name);
     for (const lint::LintRule& r : check->rules) {
       std::cout << fmt::format("| `{}` | {} | {} | {} | {} |\n", r.id, to_string(r.severity),
-                               r.catalog.empty() ? "none" : fmt::format("`{}`", r.catalog),
-                               r.title, r.fix);
+                               r.catalog.empty() ? "none" : fmt::format("`{}`", r.catalog), r.title,
+                               r.fix);
     }
   }
   std::cout << "\n## correlation (src/correlate/correlate.cpp)\n\n| rule | catalog | what it finds "

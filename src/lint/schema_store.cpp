@@ -155,21 +155,31 @@ void SchemaStore::add_crd(const Object& crd, std::string_view file) {
   const std::string_view group = spec["group"].str();
   const std::string_view kind = spec["names"]["kind"].str();
   if (group.empty() || kind.empty()) return;
+  // apiextensions.k8s.io/v1beta1 CRDs (served until 1.22, still in charts) keep one schema for
+  // every version in spec.validation, and may list the versions only as spec.version.
+  const Value& shared = spec["validation"]["openAPIV3Schema"];
+  std::vector<std::pair<std::string_view, const Value*>> versions;
   for (const Value& v : spec["versions"].items()) {
-    const Value& schema = v["schema"]["openAPIV3Schema"];
+    const Value& own = v["schema"]["openAPIV3Schema"];
+    versions.emplace_back(v["name"].str(), own.is_null() ? &shared : &own);
+  }
+  if (versions.empty() && !spec["version"].str().empty())
+    versions.emplace_back(spec["version"].str(), &shared);
+  for (const auto& [version_name, schema_ptr] : versions) {
+    const Value& schema = *schema_ptr;
     if (schema.is_null()) continue;
     if (!schema.is_object() || (!schema["type"].is_null() && schema["type"].str() != "object")) {
       issues_.push_back({{std::string(file), crd.pos},
                          fmt::format("CustomResourceDefinition {}: the openAPIV3Schema of version "
                                      "{} is not an object schema; {} {} is not validated",
-                                     crd.name, v["name"].str(), kind, v["name"].str()),
+                                     crd.name, version_name, kind, version_name),
                          false});
       continue;
     }
     // A built-in group-version keeps its own schema: the API server does not let a CRD redefine
     // it (and a test CRD for apiextensions.k8s.io must not replace the real CRD schema).
-    if (knows_group_version(fmt::format("{}/{}", group, v["name"].str()))) continue;
-    kinds_.insert_or_assign(kind_key(group, v["name"].str(), kind),
+    if (knows_group_version(fmt::format("{}/{}", group, version_name))) continue;
+    kinds_.insert_or_assign(kind_key(group, version_name, kind),
                             SchemaNode{&schema, &crd_doc_, {}});
   }
 }

@@ -548,6 +548,8 @@ bool validate_crd_schemas(const Object& crd, std::vector<SchemaError>& out) {
     std::string path = fmt::format(".spec.versions[{}].schema.openAPIV3Schema", i);
     check_schema_types(versions[i]["schema"]["openAPIV3Schema"], path, 0, out);
   }
+  std::string shared = ".spec.validation.openAPIV3Schema";  // apiextensions.k8s.io/v1beta1
+  check_schema_types(crd.spec()["validation"]["openAPIV3Schema"], shared, 0, out);
   return out.size() == before;
 }
 

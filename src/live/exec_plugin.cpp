@@ -20,10 +20,10 @@
 #include <optional>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/json_text.h"
 #include "core/redact.h"
 #include "core/time.h"
-#include "core/base64.h"
 
 extern char** environ;
 

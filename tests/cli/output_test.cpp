@@ -37,8 +37,9 @@ TEST(OutputTest, LintJunitFromTheBinaryIsWellFormed) {
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(r.out.c_str())) << r.out;
   const pugi::xml_node root = doc.child("testsuites");
-  EXPECT_EQ(root.attribute("tests").as_int(), 5);
-  EXPECT_EQ(root.attribute("failures").as_int(), 5);
+  // The five planted faults fail; practice checks add more cases (and failures) of their own.
+  EXPECT_GE(root.attribute("failures").as_int(), 5);
+  EXPECT_GE(root.attribute("tests").as_int(), root.attribute("failures").as_int());
   EXPECT_TRUE(root.find_child_by_attribute("testsuite", "name", "./odd dir/ingress.json"));
 }
 

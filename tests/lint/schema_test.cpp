@@ -191,6 +191,32 @@ TEST(SchemaCheckTest, CustomResourcesValidateAgainstTheirCrdInTheInput) {
   EXPECT_TRUE(lint_findings(lint_text(kCrd + good_widget, store.get())).empty());
 }
 
+TEST(SchemaCheckTest, AV1beta1CrdValidatesThroughItsSharedSchema) {
+  auto store = schemas_133();
+  const std::string crd =
+      "apiVersion: apiextensions.k8s.io/v1beta1\n"
+      "kind: CustomResourceDefinition\n"
+      "metadata: {name: gadgets.example.com}\n"
+      "spec:\n"
+      "  group: example.com\n"
+      "  version: v1\n"
+      "  names: {kind: Gadget, plural: gadgets}\n"
+      "  validation:\n"
+      "    openAPIV3Schema:\n"
+      "      type: object\n"
+      "      properties:\n"
+      "        spec: {type: object, properties: {size: {type: integer}}}\n"
+      "---\n"
+      "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\nspec: {size: big}\n";
+  const Diagnosis bad = lint_text(crd, store.get());
+  auto hits = with_rule(bad.findings, "lint-wrong-type");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(at(*hits[0]), "k8s/app.yaml:17:14");
+  std::string good = crd;
+  good.replace(good.find("big"), 3, "3");
+  EXPECT_TRUE(lint_findings(lint_text(good, store.get())).empty());
+}
+
 TEST(SchemaCheckTest, ACrdWithAnInvalidSchemaIsReportedAndNotUsed) {
   auto store = schemas_133();
   std::string broken = kCrd;

@@ -23,7 +23,14 @@ std::string cronjob(std::string_view name, std::string_view annotation = {}) {
       "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: {}\n  namespace: shop\n", name);
   if (!annotation.empty())
     out += fmt::format("  annotations:\n    ktriage.io/ignore: \"{}\"\n", annotation);
-  return out + "spec: {schedule: \"0 1 * * *\"}\n";
+  // With a NetworkPolicy selecting its pods, so the practice checks have nothing to say and the
+  // removed API is the one finding to suppress.
+  return out + fmt::format(
+                   "spec: {{schedule: \"0 1 * * *\"}}\n---\napiVersion: networking.k8s.io/v1\n"
+                   "kind: NetworkPolicy\nmetadata: {{name: all-{}, namespace: shop}}\nspec: "
+                   "{{podSelector: {{}}, policyTypes: [Ingress, Egress], ingress: [{{}}], egress: "
+                   "[{{}}]}}\n",
+                   name);
 }
 
 // batch/v1beta1 is removed at 1.25: one upgrade-removed-api finding per CronJob.
