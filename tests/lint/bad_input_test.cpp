@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "lint/lint.h"
+#include "lint/schema_store.h"
 #include "load/source.h"
 #include "support/test_support.h"
 
@@ -124,8 +125,38 @@ TEST(LintBadInputTest, FiftyMegabyteDocumentCompletesAndReports) {
   EXPECT_TRUE(at_line) << dup->summary;
 }
 
+// A CRD whose schema is not a valid schema (a misspelt type, a schema that is a list): a finding
+// or an input issue naming it, the CRD is not used, and the other file is still checked.
 TEST(LintBadInputTest, CrdWithAnInvalidSchema) {
-  GTEST_SKIP() << "needs the schema worker's CRD validation (issue 6, schema checks)";
+  std::string error;
+  auto store = SchemaStore::open(testing::source_dir() + "/../shared/k8s-openapi/1.33", error);
+  ASSERT_NE(store, nullptr) << error;
+  const std::string crd =
+      "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+      "metadata: {name: widgets.example.com}\n"
+      "spec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n"
+      "  scope: Namespaced\n  versions:\n"
+      "  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, "
+      "properties: {spec: {type: strign}}}}}\n"
+      "  - {name: v2, served: true, storage: false, schema: {openAPIV3Schema: [1, 2]}}\n";
+  auto cluster = testing::cluster_from(
+      {{"crd.yaml", crd},
+       {"cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndat: {}\n"}});
+  const Diagnosis d = lint(*cluster, 33, store.get());
+  auto bad_schema = with_rule(d.findings, "lint-invalid-crd-schema");
+  ASSERT_EQ(bad_schema.size(), 1u);
+  EXPECT_EQ(bad_schema[0]->evidence.front().file, "crd.yaml");
+  EXPECT_EQ(bad_schema[0]->evidence.front().line, 9u);
+  EXPECT_EQ(with_rule(d.findings, "lint-unknown-field").size(), 1u) << "cm.yaml still checked";
+  // The CRD was not registered: a Widget is counted as not validated, not judged by it.
+  auto widget = testing::cluster_from(
+      {{"crd.yaml", crd}, {"w.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: "
+                                     "{name: w}\nspec: 3\n"}});
+  const Diagnosis w = lint(*widget, 33, store.get());
+  for (const Finding* f : with_rule(w.findings, "lint-wrong-type"))
+    EXPECT_NE(f->object.kind, "Widget") << "judged by a schema that was refused: " << f->summary;
+  ASSERT_FALSE(w.input.notes.empty());
+  EXPECT_NE(w.input.notes.back().find("example.com/v1 Widget"), std::string::npos);
 }
 
 }  // namespace
