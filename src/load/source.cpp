@@ -562,7 +562,10 @@ Inputs load_sources(std::span<const std::string> paths, const LoadProgress& prog
       for (const fs::path& f : files) {
         // Layout rules see the path below the folder given, so "logs/ns/pod/c.log" is found
         // whatever the folder is called.
-        std::string rel = fs::relative(f, p, ec).generic_string();
+        // Lexical: `f` came from iterating `p`, and fs::relative would resolve both through the
+        // file system (readlink of every path component, per file: a tenth of linting 10,000
+        // small files).
+        std::string rel = f.lexically_relative(p).generic_string();
         std::string display = (p / rel).generic_string();
         if (is_archive(rel)) {
           load_archive(f.string(), out, progress);
