@@ -118,6 +118,43 @@ INSTANTIATE_TEST_SUITE_P(Examples, LiveEqualsOffline,
                          ::testing::Values("shop-broken", "node-failure", "storage-failure",
                                            "addon-failure", "healthy"));
 
+// `ktriage schema pull` against the loopback API server, then lint with what it saved: once from
+// the cache it fills (found without any flag) and once from --dir given as --schema-location.
+TEST_F(LiveTest, SchemaPullFillsWhatLintReads) {
+  ServerOptions o;
+  o.snapshot = source_dir() + "/examples/healthy";
+  o.openapi_dir = source_dir() + "/../shared/k8s-openapi/1.33/v3";
+  // The snapshot's own version (v1.30) is what /version answers, so the cache folder is 1.30.
+  auto server = serve(o);
+  ASSERT_TRUE(server);
+  const std::string cache = dir_.path() + "/cache";
+  ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  ::unsetenv("KTRIAGE_SCHEMA_DIR");
+  const CommandResult pulled = live("schema pull");
+  EXPECT_EQ(pulled.exit_code, 0) << pulled.err;
+  EXPECT_NE(pulled.err.find("of Kubernetes 1.30"), std::string::npos) << pulled.err;
+  const std::string v3 = cache + "/ktriage/openapi/1.30/v3";
+  EXPECT_TRUE(read_file(v3 + "/apis__apps__v1_openapi.json") ==
+              read_file(o.openapi_dir + "/apis__apps__v1_openapi.json"))
+      << "the document as served";
+  std::ofstream(dir_.path() + "/cm.yaml") << "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "
+                                             "c}\ndat: {a: b}\n";
+  const CommandResult from_cache = run_ktriage("lint cm.yaml -o json", dir_.path());
+  EXPECT_NE(from_cache.out.find("\"rule\": \"lint-unknown-field\""), std::string::npos)
+      << from_cache.out << from_cache.err;
+  EXPECT_EQ(from_cache.out.find("schema validation skipped"), std::string::npos);
+  const CommandResult into_dir = live("schema pull --dir " + dir_.path() + "/pulled");
+  EXPECT_EQ(into_dir.exit_code, 0) << into_dir.err;
+  ::unsetenv("XDG_CACHE_HOME");
+  const CommandResult from_dir =
+      run_ktriage("lint cm.yaml -o json --schema-location pulled", dir_.path());
+  EXPECT_NE(from_dir.out.find("\"rule\": \"lint-unknown-field\""), std::string::npos)
+      << from_dir.out << from_dir.err;
+  // No schema anywhere: the other checks run and a note says how to get schemas.
+  const CommandResult none = run_ktriage("lint cm.yaml", dir_.path());
+  EXPECT_NE(none.out.find("schema validation skipped"), std::string::npos) << none.out;
+}
+
 TEST_F(LiveTest, WhyGivesTheSameTree) {
   auto server = serve("shop-broken");
   ASSERT_TRUE(server);
