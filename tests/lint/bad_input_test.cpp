@@ -149,9 +149,10 @@ TEST(LintBadInputTest, CrdWithAnInvalidSchema) {
   EXPECT_EQ(bad_schema[0]->evidence.front().line, 9u);
   EXPECT_EQ(with_rule(d.findings, "lint-unknown-field").size(), 1u) << "cm.yaml still checked";
   // The CRD was not registered: a Widget is counted as not validated, not judged by it.
-  auto widget = testing::cluster_from(
-      {{"crd.yaml", crd}, {"w.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata: "
-                                     "{name: w}\nspec: 3\n"}});
+  auto widget = testing::cluster_from({{"crd.yaml", crd},
+                                       {"w.yaml",
+                                        "apiVersion: example.com/v1\nkind: Widget\nmetadata: "
+                                        "{name: w}\nspec: 3\n"}});
   const Diagnosis w = lint(*widget, 33, store.get());
   for (const Finding* f : with_rule(w.findings, "lint-wrong-type"))
     EXPECT_NE(f->object.kind, "Widget") << "judged by a schema that was refused: " << f->summary;
