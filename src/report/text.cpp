@@ -96,6 +96,10 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   if (problems == 0) {
     out += fmt::format("{}No problems found{} in {}{}: {} objects from {} files.{}\n", st.bold(),
                        "", d.input.scope, tail, d.input.objects, d.input.files_read, st.reset());
+  } else if (roots == problems) {
+    // Nothing explains anything else (lint, or unrelated faults): no "N root causes explain N".
+    out += fmt::format("{}{} problem{} in {}{}{}\n", st.bold(), problems, problems == 1 ? "" : "s",
+                       d.input.scope, tail, st.reset());
   } else {
     out += fmt::format("{}{} root cause{} explain{} {} problem{} in {}{}{}\n", st.bold(), roots,
                        roots == 1 ? "" : "s", roots == 1 ? "s" : "", problems,
