@@ -25,6 +25,7 @@
 #include "correlate/correlate.h"
 #include "lint/lint.h"
 #include "lint/schema_store.h"
+#include "lint/schema_validate.h"
 #include "load/source.h"
 #include "upgrade/check.h"
 
@@ -57,7 +58,8 @@ void add_output(CLI::App& cmd, CommonFlags& f) {
       ->check(CLI::IsMember(std::vector<std::string>(formats.begin(), formats.end())));
   cmd.add_option("--fail-on", f.fail_on,
                  "Exit 1 when a finding is at or above: critical, warning or info")
-      ->check(CLI::IsMember({"critical", "warning", "info"}));
+      ->check(CLI::IsMember({"critical", "warning", "info"}))
+      ->capture_default_str();
   cmd.add_option("--color", f.color, "Colour: auto (on a terminal), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_flag("--no-color", f.no_color, "Same as --color=never");
@@ -244,8 +246,17 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
     crds = Cluster::build(load_sources(lf.crds));
     for (const InputIssue& i : crds->issues())
       std::cerr << fmt::format("ktriage lint: --crd {}: {}\n", i.where.to_string(), i.message);
-    for (const Object* crd : crds->of_kind("CustomResourceDefinition"))
-      (*schemas)->add_crd(*crd, crds->file_name(crd->file));
+    for (const Object* crd : crds->of_kind("CustomResourceDefinition")) {
+      std::vector<lint::SchemaError> errors;
+      if (lint::validate_crd_schemas(*crd, errors)) {
+        (*schemas)->add_crd(*crd, crds->file_name(crd->file));
+        continue;
+      }
+      for (const lint::SchemaError& e : errors)  // not used: say why, as for an input CRD
+        std::cerr << fmt::format("ktriage lint: --crd {}: CustomResourceDefinition {}: {}: {}\n",
+                                 crds->file_name(crd->file), crd->name, e.path.substr(1),
+                                 e.message);
+    }
   }
   const auto config = load_lint_config(lf.config);
   if (!config) return kExitUsage;
@@ -442,6 +453,8 @@ int main_impl(int argc, char** argv) {
   LintFlags lint_args;
   CommonFlags lint_flags;
   lint_flags.rules = RuleSet::kLint;
+  // As kube-score: what the API server rejects or loses fails CI; practice warnings are shown.
+  lint_flags.fail_on = "critical";
   auto* lint = app.add_subcommand(
       "lint",
       "Check manifests before they reach a cluster: fields against the OpenAPI schemas "

@@ -49,7 +49,7 @@ std::string render_report(const Diagnosis& d, std::string_view format, bool colo
     return render_sarif(d, rules, SarifTool{"ktriage", KTRIAGE_VERSION, std::string(kHomepage)});
   }
   if (format == "junit") return render_junit(d);
-  return render_text(d, TextOptions{color, true});
+  return render_text(d, TextOptions{color, true, set == RuleSet::kLint});
 }
 
 }  // namespace ktriage

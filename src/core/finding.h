@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/object_ref.h"
+#include "core/source_location.h"
 #include "core/time.h"
 
 namespace ktriage {
@@ -59,6 +60,10 @@ struct Finding {
   std::vector<std::string> links;
   std::vector<std::string> caused_by;   ///< ids of findings that explain this one; empty = root
   std::vector<ObjectRef> also_affects;  ///< same fault on sibling objects (pods of one owner)
+  /// lint: where `object` starts (index into the Cluster's files, and position), so two objects
+  /// with one kind, namespace and name in different files (overlays) stay apart. line 0: unset.
+  std::uint32_t origin_file = 0;
+  SourcePos origin;
 
   /// Adds `id` to caused_by unless it is there already. O(causes).
   void add_cause(const std::string& id) {

@@ -124,6 +124,17 @@ void ArenaUpstream::do_deallocate(void* p, std::size_t bytes, std::size_t alignm
   ::munmap(p, (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes);
 }
 
+bool Arena::is_interned(std::string_view s) const noexcept {
+  if (s.empty() || s.size() > kMaxInternedBytes || interned_capacity_ == 0) return false;
+  const std::uint32_t h = hash_short(s);
+  const std::size_t mask = interned_capacity_ - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const InternSlot& slot = interned_[i];
+    if (slot.data == nullptr) return false;
+    if (slot.data == s.data()) return true;
+  }
+}
+
 std::string_view Arena::intern(std::string_view s) {
   if (s.empty()) return {};
   if (s.size() > kMaxInternedBytes) return copy(s);

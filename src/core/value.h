@@ -174,6 +174,9 @@ class Arena {
   /// a snapshot's arena by about a quarter. The table grows to a fixed bound and then stops
   /// taking new strings, so unique values (names, UIDs) cannot make it grow without end.
   std::string_view intern(std::string_view s);
+  /// Whether `s` is the shared copy intern() handed out (other Values may point at it, so it
+  /// must not be written to, e.g. when a Secret's values are wiped). O(1) average.
+  bool is_interned(std::string_view s) const noexcept;
   /// Copies `n` values.
   const Value* copy(const Value* v, std::size_t n) {
     if (n == 0) return nullptr;

@@ -52,4 +52,9 @@ std::span<const LintCheck* const> lint_checks();
 Finding& add_finding(std::vector<Finding>& out, const LintRule& rule, const Object& object,
                      std::string summary, std::string_view part = {});
 
+/// The object a finding is about: the one at its origin when add_finding set it (objects of one
+/// name in two files), else by kind, namespace and name; nullptr when neither finds it.
+/// O(1) average, O(objects of the kind) when names repeat.
+const Object* finding_object(const Cluster& cluster, const Finding& f);
+
 }  // namespace ktriage::lint

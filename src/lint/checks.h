@@ -24,4 +24,8 @@ extern const LintCheck kServiceReferencesCheck;
 /// references_targets.cpp: Ingress backends, HPA scaleTargetRef
 extern const LintCheck kTargetReferencesCheck;
 
+/// Whether a loader issue is a YAML/JSON syntax error (manifest.cpp reports it as a finding,
+/// lint() leaves it out of the input problems).
+bool is_syntax_error(const InputIssue& issue);
+
 }  // namespace ktriage::lint

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "lint/check.h"
+#include "lint/checks.h"
 #include "lint/locate.h"
 #include "lint/schema_store.h"
 
@@ -20,7 +21,10 @@ Diagnosis lint(const Cluster& cluster, int target, SchemaStore* schemas,
   std::stable_sort(d.findings.begin(), d.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
   d.input.scope =
-      fmt::format("{} objects checked against Kubernetes 1.{}", cluster.objects().size(), target);
+      fmt::format("{} objects checked against Kubernetes 1.{}{}", cluster.objects().size(), target,
+                  schemas == nullptr || schemas->dir().empty()
+                      ? std::string()
+                      : fmt::format(" (schemas from {})", schemas->dir()));
   d.input.files_read = cluster.files_read();
   d.input.objects = cluster.objects().size();
   d.input.bytes = cluster.bytes_read();
@@ -33,7 +37,12 @@ Diagnosis lint(const Cluster& cluster, int target, SchemaStore* schemas,
           return dup.again.line == i.where.pos.line && dup.again.column == i.where.pos.column &&
                  cluster.file_name(dup.file) == i.where.file;
         });
-    if (!duplicate) d.input.issues.push_back(i);
+    // Helm's and kustomize's own files sit beside manifests: not Kubernetes objects, not a fault.
+    const std::string_view base =
+        std::string_view(i.where.file).substr(i.where.file.find_last_of('/') + 1);
+    const bool side_file = base == "Chart.yaml" || base.starts_with("values") ||
+                           base == ".ktriage.yaml" || base.starts_with("kustomization.");
+    if (!duplicate && !is_syntax_error(i) && !side_file) d.input.issues.push_back(i);
   }
   if (schemas != nullptr) {
     for (const InputIssue& i : schemas->issues()) d.input.issues.push_back(i);

@@ -7,7 +7,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "load/line_index.h"
+#include "lint/check.h"
 
 namespace ktriage::lint {
 namespace {
@@ -41,57 +41,69 @@ bool looks_json(std::string_view name, std::string_view text) {
   return first != std::string_view::npos && (text[first] == '{' || text[first] == '[');
 }
 
-// The position of `path` under `prefix`, or of its nearest ancestor that exists.
+// The position of `path` under `prefix`, or of its nearest ancestor that exists; `exact` says
+// which.
 SourcePos locate_nearest(const Locator& locator, std::span<const PathStep> prefix,
-                         std::span<const PathStep> path) {
+                         std::span<const PathStep> path, bool& exact) {
   std::vector<PathStep> full(prefix.begin(), prefix.end());
   full.insert(full.end(), path.begin(), path.end());
   for (std::size_t n = full.size(); n >= prefix.size(); --n) {
     const SourcePos p = locator.locate(std::span<const PathStep>(full.data(), n));
+    exact = n == full.size();
     if (p.line > 0) return p;
     if (n == 0) break;
   }
   return {};
 }
 
-// Byte offset of a 1-based position in `text`, or npos.
-std::size_t offset_of(std::string_view text, SourcePos pos) {
-  std::size_t at = 0;
-  for (std::uint32_t line = 1; line < pos.line; ++line) {
-    at = text.find('\n', at);
-    if (at == std::string_view::npos) return at;
-    ++at;
-  }
-  return pos.column > 0 ? at + pos.column - 1 : at;
+// Whether `key` at byte `k` of `text` is written as a mapping key (`key:`, `"key":`).
+bool key_at(std::string_view text, std::size_t k, std::string_view key) {
+  std::size_t after = k + key.size();
+  if (after < text.size() && (text[after] == '"' || text[after] == '\'')) ++after;
+  while (after < text.size() && text[after] == ' ') ++after;
+  const bool before_ok =
+      k == 0 || std::string_view(" \t\n{,\"'").find(text[k - 1]) != std::string_view::npos;
+  return before_ok && after < text.size() && text[after] == ':';
 }
 
-// The key `key` whose value starts at `value_pos`: the nearest `key:` (or `"key":`) before the
-// value. Locators give value positions; an unknown field's fault is its key.
-SourcePos key_before(std::string_view text, SourcePos value_pos, std::string_view key) {
-  std::size_t at = offset_of(text, value_pos);
-  if (at == std::string_view::npos || key.empty()) return value_pos;
-  at = std::min(at, text.size());
-  while (at > 0) {
-    const std::size_t k = text.rfind(key, at - 1);
-    if (k == std::string_view::npos) break;
-    std::size_t after = k + key.size();
-    if (after < text.size() && (text[after] == '"' || text[after] == '\'')) ++after;
-    while (after < text.size() && text[after] == ' ') ++after;
-    const bool before_ok =
-        k == 0 || std::string_view(" \t\n{,\"'").find(text[k - 1]) != std::string_view::npos;
-    if (before_ok && after < text.size() && text[after] == ':') {
-      const std::size_t start = (k > 0 && (text[k - 1] == '"' || text[k - 1] == '\'')) ? k - 1 : k;
-      return LineIndex(text).position(start);
+// Where the key `key` is written, given a position near it: the nearest `key:` before `near`
+// when `near` is its value, else (near is an ancestor: the value was empty, `{}` or null, which
+// locators cannot place) the first one after it. Locators give value positions; an unknown
+// field's fault is its key.
+SourcePos key_near(std::string_view text, const LineStarts& lines, SourcePos near,
+                   std::string_view key, bool near_is_value) {
+  const std::size_t at = std::min(lines.offset(near), text.size());
+  if (key.empty()) return near;
+  std::size_t k = std::string_view::npos;
+  if (near_is_value) {
+    for (std::size_t from = at; from > 0;) {
+      const std::size_t c = text.rfind(key, from - 1);
+      if (c == std::string_view::npos) break;
+      if (key_at(text, c, key)) {
+        k = c;
+        break;
+      }
+      from = c;
     }
-    at = k;
+  } else {
+    for (std::size_t c = text.find(key, at); c != std::string_view::npos;
+         c = text.find(key, c + 1)) {
+      if (key_at(text, c, key)) {
+        k = c;
+        break;
+      }
+    }
   }
-  return value_pos;
+  if (k == std::string_view::npos) return near;
+  if (k > 0 && (text[k - 1] == '"' || text[k - 1] == '\'')) --k;
+  return lines.position(k);
 }
 
 std::uint64_t pos_key(SourcePos p) { return (std::uint64_t{p.line} << 32) | p.column; }
 
 void place(std::string_view name, std::string_view text, std::vector<Request>& requests) {
   Arena scratch;
+  const LineStarts lines(text);
   // Requests by their object's start, so each document finds its own in O(1) instead of
   // scanning them all (that was documents x requests: 47 s for 10,000 Deployments).
   std::unordered_map<std::uint64_t, std::vector<Request*>> by_object;
@@ -102,10 +114,11 @@ void place(std::string_view name, std::string_view text, std::vector<Request>& r
     if (it == by_object.end()) return;
     for (Request* r : it->second) {
       if (r->evidence->column > 0) continue;
-      SourcePos p = locate_nearest(locator, prefix, r->path);
+      bool exact = false;
+      SourcePos p = locate_nearest(locator, prefix, r->path, exact);
       if (p.line == 0) continue;
       if (r->evidence->at_key && !r->path.empty() && r->path.back().index < 0)
-        p = key_before(text, p, r->path.back().key);
+        p = key_near(text, lines, p, r->path.back().key, exact);
       r->evidence->line = p.line;
       r->evidence->column = p.column;
     }
@@ -143,7 +156,9 @@ std::vector<PathStep> parse_path(std::string_view path) {
       const std::size_t close = path.find(']', i);
       const std::string_view inside = path.substr(
           i + 1, close == std::string_view::npos ? std::string_view::npos : close - i - 1);
-      if (all_digits(inside)) {
+      if (inside.size() >= 2 && inside.front() == '"' && inside.back() == '"') {
+        steps.push_back({inside.substr(1, inside.size() - 2), -1});  // ["1"]: a key of digits
+      } else if (all_digits(inside)) {
         int index = 0;
         for (char c : inside) index = index * 10 + (c - '0');
         steps.push_back({{}, index});
@@ -167,21 +182,37 @@ std::string path_key(std::string_view key) {
   return bracket ? "[" + std::string(key) + "]" : "." + std::string(key);
 }
 
-std::string_view text_at(std::string_view text, SourcePos pos) {
+LineStarts::LineStarts(std::string_view text) : size_(text.size()) {
+  starts_.push_back(0);
+  for (std::size_t at = text.find('\n'); at != std::string_view::npos; at = text.find('\n', at + 1))
+    starts_.push_back(at + 1);
+}
+
+std::size_t LineStarts::offset(SourcePos pos) const {
+  if (pos.line == 0 || pos.line > starts_.size()) return size_;
+  return std::min(size_, starts_[pos.line - 1] + (pos.column > 0 ? pos.column - 1 : 0));
+}
+
+SourcePos LineStarts::position(std::size_t offset) const {
+  const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  const std::size_t line = static_cast<std::size_t>(it - starts_.begin());
+  return SourcePos{static_cast<std::uint32_t>(line),
+                   static_cast<std::uint32_t>(offset - starts_[line - 1] + 1)};
+}
+
+std::string_view text_at(std::string_view text, const LineStarts& lines, SourcePos pos) {
   if (pos.line == 0) return {};
-  std::size_t at = 0;
-  for (std::uint32_t line = 1; line < pos.line; ++line) {
-    at = text.find('\n', at);
-    if (at == std::string_view::npos) return {};
-    ++at;
-  }
-  at += pos.column > 0 ? pos.column - 1 : 0;
+  const std::size_t at = lines.offset(pos);
   if (at >= text.size()) return {};
   std::size_t end = text.find('\n', at);
   if (end == std::string_view::npos) end = text.size();
   std::string_view rest = text.substr(at, end - at);
   if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
   return rest;
+}
+
+std::string_view text_at(std::string_view text, SourcePos pos) {
+  return text_at(text, LineStarts(text), pos);
 }
 
 void locate_fields(const Cluster& cluster, std::span<Finding> findings) {
@@ -213,7 +244,7 @@ void locate_fields(const Cluster& cluster, std::span<Finding> findings) {
       const Object* o = nullptr;
       if (e.object.empty()) {
         if (!own_looked_up) {
-          own = cluster.find(f.object.kind, f.object.ns, f.object.name);
+          own = finding_object(cluster, f);
           own_looked_up = true;
         }
         o = own;

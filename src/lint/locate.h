@@ -15,8 +15,8 @@
 namespace ktriage::lint {
 
 /// Splits an evidence path into steps: `.key`, `[3]` (index), `[key.with.dots/and-slashes]`
-/// (a map key, as the analyzers write label and annotation keys). A leading '.' is optional.
-/// The steps view `path`.
+/// (a map key, as the analyzers write label and annotation keys), `["3"]` (a map key of digits). A
+/// leading '.' is optional. The steps view `path`.
 std::vector<PathStep> parse_path(std::string_view path);
 
 /// One map key as a path step, the inverse of parse_path for keys: ".app", or
@@ -32,8 +32,25 @@ std::string path_key(std::string_view key);
 /// files named).
 void locate_fields(const Cluster& cluster, std::span<Finding> findings);
 
+/// Byte offsets of the starts of a text's lines, for position <-> offset in O(log lines).
+/// Columns are bytes, as the readers count them.
+class LineStarts {
+ public:
+  explicit LineStarts(std::string_view text);
+  /// The byte offset of a 1-based position; the text's size when past its end.
+  std::size_t offset(SourcePos pos) const;
+  /// The 1-based position of a byte offset.
+  SourcePos position(std::size_t offset) const;
+
+ private:
+  std::vector<std::size_t> starts_;
+  std::size_t size_ = 0;
+};
+
 /// The rest of the line at `pos` in `text` (1-based line and column), without the newline: the
 /// source token of a scalar, for checks that depend on how it was written (quoted or not).
+/// The second form reuses a file's LineStarts (O(log lines) instead of O(text)).
 std::string_view text_at(std::string_view text, SourcePos pos);
+std::string_view text_at(std::string_view text, const LineStarts& lines, SourcePos pos);
 
 }  // namespace ktriage::lint

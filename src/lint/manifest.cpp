@@ -56,15 +56,48 @@ Finding duplicate_finding(const Cluster& cluster, const DuplicateKey& d) {
   return f;
 }
 
+constexpr LintRule kSyntaxError{
+    "lint-syntax-error",
+    "",
+    Severity::kCritical,
+    "A file that does not parse as YAML or JSON: kubectl apply fails on it, and the objects from "
+    "the error on are not checked",
+    "Fix the syntax at the position given (often indentation)",
+    "https://yaml.org/spec/1.2.2/"};
+
 void run(const LintContext& ctx, std::vector<Finding>& out) {
   for (const DuplicateKey& dup : ctx.cluster.duplicate_keys())
     out.push_back(duplicate_finding(ctx.cluster, dup));
+  for (const InputIssue& i : ctx.cluster.issues()) {
+    if (!is_syntax_error(i)) continue;
+    Finding& f = out.emplace_back();
+    f.rule = std::string(kSyntaxError.id);
+    f.severity = kSyntaxError.severity;
+    f.object = ObjectRef{"File", "", i.where.file, ""};
+    f.id = fmt::format("{}:{}:{}", f.rule, i.where.file, i.where.pos.line);
+    f.summary = fmt::format("{} does not parse: {}", i.where.file, i.message);
+    Evidence e = Evidence::note(i.message);
+    e.file = i.where.file;
+    e.line = i.where.pos.line;
+    e.column = i.where.pos.column;
+    f.evidence.push_back(std::move(e));
+    f.fix =
+        "Fix the syntax there (a mis-indented line is the usual cause; `yamllint` shows the "
+        "same place) and lint again: the objects after it were not checked.";
+    f.links.emplace_back(kSyntaxError.doc);
+  }
 }
 
-constexpr std::array kRules{kDuplicateKey};
+constexpr std::array kRules{kDuplicateKey, kSyntaxError};
 
 }  // namespace
 
 const LintCheck kManifestCheck{"manifest", kRules, run};
+
+bool is_syntax_error(const InputIssue& issue) {
+  return !issue.skipped_file && issue.where.pos.line > 0 &&
+         (issue.message.starts_with("YAML") || issue.message.find("JSON") != std::string::npos ||
+          issue.message.starts_with("unterminated string"));
+}
 
 }  // namespace ktriage::lint

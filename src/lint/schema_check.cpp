@@ -69,7 +69,7 @@ constexpr LintRule kInvalidLabel{"lint-invalid-label",
 constexpr LintRule kYaml11{
     "lint-yaml11-scalar",
     "",
-    Severity::kWarning,
+    Severity::kCritical,  // kubectl sends a JSON bool: "cannot unmarshal bool into ... string"
     "An unquoted scalar (yes, on, 22:22) that kubectl's YAML 1.1 reads as a boolean or number "
     "where the field takes a string",
     "Quote the value",
@@ -99,9 +99,18 @@ constexpr LintRule kInvalidCrdSchema{
     "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/"
     "custom-resource-definitions/#specifying-a-structural-schema"};
 
-constexpr std::array kRules{kUnknownField,    kWrongType,     kMissingRequired, kUnsupportedValue,
-                            kInvalidQuantity, kInvalidName,   kInvalidLabel,    kYaml11,
-                            kUnknownKind,     kDuplicateItem, kInvalidCrdSchema};
+constexpr LintRule kDuplicateEntry{
+    "lint-duplicate-entry",
+    "",
+    Severity::kWarning,
+    "Two list items with the same key (env name, container port): the API server accepts it with "
+    "a warning and the later one wins",
+    "Remove or merge the repeated item",
+    "https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy"};
+
+constexpr std::array kRules{kUnknownField,    kWrongType,     kMissingRequired,  kUnsupportedValue,
+                            kInvalidQuantity, kInvalidName,   kInvalidLabel,     kYaml11,
+                            kUnknownKind,     kDuplicateItem, kInvalidCrdSchema, kDuplicateEntry};
 
 const LintRule& rule_of(SchemaError::Kind k) {
   switch (k) {
@@ -123,6 +132,8 @@ const LintRule& rule_of(SchemaError::Kind k) {
       return kYaml11;
     case SchemaError::Kind::kDuplicate:
       return kDuplicateItem;
+    case SchemaError::Kind::kDuplicateWarning:
+      return kDuplicateEntry;
     case SchemaError::Kind::kSchema:
       return kInvalidCrdSchema;
   }
@@ -155,16 +166,18 @@ void confirm_with_source(const Cluster& cluster, std::vector<Finding>& pending,
                          std::vector<Finding>& out) {
   if (pending.empty()) return;
   locate_fields(cluster, pending);
+  std::map<std::uint32_t, LineStarts> lines;  // by file, built once each
   for (Finding& f : pending) {
     const Evidence& e = f.evidence.front();
     std::string_view token;
     bool quoted = false;
-    if (const Object* o = cluster.find(f.object.kind, f.object.ns, f.object.name);
-        o != nullptr && e.line > 0) {
-      token = text_at(cluster.source(o->file), {e.line, e.column});
+    if (const Object* o = finding_object(cluster, f); o != nullptr && e.line > 0) {
+      const std::string_view text = cluster.source(o->file);
+      const LineStarts& starts = lines.try_emplace(o->file, text).first->second;
+      token = text_at(text, starts, {e.line, e.column});
       // libfyaml places a quoted scalar at its first character inside the quotes.
       const std::string_view before =
-          e.column > 1 ? text_at(cluster.source(o->file), {e.line, e.column - 1}) : "";
+          e.column > 1 ? text_at(text, starts, {e.line, e.column - 1}) : "";
       quoted = (!token.empty() && (token.front() == '"' || token.front() == '\'')) ||
                (!before.empty() && (before.front() == '"' || before.front() == '\''));
     }
@@ -195,8 +208,17 @@ void run(const LintContext& ctx, std::vector<Finding>& out) {
   std::vector<Finding> pending;
   for (const Object& o : cluster.objects()) {
     errors.clear();
+    // Not API objects: kustomize's and KRM functions' config files sit beside manifests.
+    if (o.api_version.starts_with("kustomize.config.k8s.io/") ||
+        o.api_version.starts_with("config.kubernetes.io/"))
+      continue;
+    // An item of a typed List (`kubectl cluster-info dump`) takes kind and apiVersion from the
+    // List; the item itself has neither.
+    const bool list_item = (*o.root)["kind"].is_null();
     validate_metadata(o, errors);
-    if (o.api_version.empty()) {
+    if (list_item) {
+      ++unvalidated[fmt::format("{} (items of a List without apiVersion)", o.kind)];
+    } else if (o.api_version.empty()) {
       // The API server rejects it before any schema applies ("Object 'apiVersion' is missing"),
       // and no schema can be found for it: without this it only counted as "not validated".
       errors.push_back({SchemaError::Kind::kRequired,
@@ -249,8 +271,9 @@ void run(const LintContext& ctx, std::vector<Finding>& out) {
     }
     if (unvalidated.size() > 5) kinds += fmt::format(", and {} more kinds", unvalidated.size() - 5);
     ctx.notes->push_back(fmt::format(
-        "{} object{} not validated: no schema for {} in {} and no CustomResourceDefinition in "
-        "the input (give it with --crd FILE)",
+        "{} object{} not validated: no schema for {} in {} (a built-in version that release "
+        "no longer serves, or a custom resource whose CustomResourceDefinition is not in the "
+        "input: give it with --crd FILE)",
         total, total == 1 ? "" : "s", kinds,
         ctx.schemas->dir().empty() ? std::string("the schema folder") : ctx.schemas->dir()));
   }

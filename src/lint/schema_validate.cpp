@@ -85,7 +85,9 @@ bool in_server_enum(const EnumField& e, std::string_view v) {
     return true;
   if (e.property == "effect" && e.schema == "io.k8s.api.core.v1.Toleration" && v.empty())
     return true;  // an empty effect matches every effect
-  return std::find(e.values.begin(), e.values.end(), v) != e.values.end() && !v.empty();
+  // "" is unset: the API server fills in the default before validating (Helm's `| quote` of an
+  // empty value writes it).
+  return v.empty() || std::find(e.values.begin(), e.values.end(), v) != e.values.end();
 }
 
 std::string supported_list(const EnumField& e) {
@@ -237,7 +239,8 @@ class Walker {
   void type_error(const Value& v, std::string_view want, std::string hint) {
     if (hint.empty()) {
       if (want == "string" && (v.is_number() || v.is_bool())) {
-        hint = "quote the value: unquoted, YAML reads it as a " + std::string(json_type(v));
+        hint = fmt::format("quote the value: unquoted, YAML reads it as a {}",
+                           v.is_bool() ? "boolean" : "number");
       } else if ((want == "integer" || want == "number") && v.is_string()) {
         hint = "remove the quotes: the field takes a number";
       } else if (want == "boolean" && v.is_string()) {
@@ -272,6 +275,8 @@ class Walker {
   void string(const Value& v, const Value& s, const EnumField* enum_field) {
     if (!v.is_string()) {
       type_error(v, "string", {});
+      // The API server reports both (kubectl-validate's error_invalid_protocol_type): the type,
+      // and that the value is none of the allowed ones.
       if (enum_field != nullptr)
         add(SchemaError::Kind::kEnum,
             fmt::format("Unsupported value: {}: supported values: {}", value_text(v),
@@ -332,9 +337,11 @@ class Walker {
         key += "}";
       }
       if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        const bool rejected = rejected_duplicate(node.doc, path_);  // the list's own path
         const std::size_t mark = path_.size();
         path_ += fmt::format("[{}]", i);
-        add(SchemaError::Kind::kDuplicate, fmt::format("Duplicate value: {}", key),
+        add(rejected ? SchemaError::Kind::kDuplicate : SchemaError::Kind::kDuplicateWarning,
+            fmt::format("Duplicate value: {}", key),
             list_type == "map" ? "give each item distinct keys, or merge the two items"
                                : "remove the repeated item",
             key);
@@ -343,6 +350,19 @@ class Walker {
         seen.push_back(std::move(key));
       }
     }
+  }
+
+  // Duplicates the API server refuses: in a CRD's list-map or set (structural schema
+  // validation), and among a pod's containers and volumes and a Service's ports (the built-in
+  // validation, pkg/apis/core/validation); others (env names, container ports, hostAliases,
+  // finalizers) it accepts with a warning, the last entry winning.
+  bool rejected_duplicate(const SchemaDocument* doc, std::string_view path) const {
+    if (doc != nullptr && doc->file.empty()) return true;  // a CRD's schema
+    for (std::string_view list :
+         {".containers", ".initContainers", ".ephemeralContainers", ".volumes", ".volumeMounts"}) {
+      if (path.ends_with(list)) return true;
+    }
+    return path == ".spec.ports";
   }
 
   // The property names of `node` when it is an object schema, else null.
@@ -387,12 +407,20 @@ class Walker {
         path_ += fmt::format("[{}]", m.key);
       }
       const Value& p = props[m.key];
-      if (!p.is_null()) {
+      if (depth == 0 && m.key == "status") {
+        // What the cluster wrote (an exported object): the API server ignores it on create and
+        // apply, so it is not the manifest's to get right.
+      } else if (!p.is_null()) {
         const EnumField* e = node.name.empty() ? nullptr : server_enum(node.name, m.key);
         walk(m.value, SchemaNode{&p, node.doc, {}}, e, node, depth + 1);
       } else if (extra.is_object()) {
         path_.resize(mark);
-        path_ += fmt::format("[{}]", m.key);  // a map entry: the key is data, not a field
+        // A map entry: the key is data, not a field; digits are quoted so the path does not
+        // read as a list index.
+        const bool digits = !m.key.empty() && std::all_of(m.key.begin(), m.key.end(), [](char c) {
+          return c >= '0' && c <= '9';
+        });
+        path_ += digits ? fmt::format("[\"{}\"]", m.key) : fmt::format("[{}]", m.key);
         walk(m.value, SchemaNode{&extra, node.doc, {}}, nullptr, node, depth + 1);
       } else if (depth == 0 && (m.key == "apiVersion" || m.key == "kind" || m.key == "metadata")) {
         // A CRD's schema leaves these out: the API server validates them for every kind.
@@ -613,10 +641,20 @@ void validate_metadata(const Object& object, std::vector<SchemaError>& out) {
     // with a letter); most other kinds are subdomains.
     const bool service = object.kind == "Service";
     const bool label = object.kind == "Namespace";
+    // RBAC names are path segments (ValidateRBACName: path.IsValidPathSegmentName), so the
+    // built-in `system:controller:...` roles are valid.
+    const bool rbac = object.api_version.starts_with("rbac.authorization.k8s.io/");
     if (name.size() > 253) {
       add(SchemaError::Kind::kName, ".metadata.name",
           fmt::format("Invalid value: \"{}\": must be no more than 253 characters", name),
           "shorten the name", std::string(name));
+    } else if (rbac) {
+      if (name == "." || name == ".." || name.find_first_of("/%") != std::string_view::npos)
+        add(SchemaError::Kind::kName, ".metadata.name",
+            fmt::format("Invalid value: \"{}\": may not be '.' or '..' and may not contain '/' or "
+                        "'%'",
+                        name),
+            fmt::format("rename it, e.g. `{}`", dns_fix(name)), std::string(name));
     } else if (service ? !(dns1123_label(name) && std::isalpha(static_cast<unsigned char>(name[0])))
                : label ? !dns1123_label(name)
                        : !dns1123_subdomain(name)) {

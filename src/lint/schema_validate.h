@@ -30,7 +30,8 @@ struct SchemaError {
     kLabel,         ///< a label or annotation key, or label value, that is invalid: rejected
     kYaml11,        ///< an unquoted scalar YAML 1.1 reads as a bool or number (confirm in source)
     kDuplicate,     ///< two items of a list-map with the same keys, or of a set: rejected
-    kSchema,        ///< a CRD's openAPIV3Schema is itself invalid: the CRD is rejected
+    kDuplicateWarning,  ///< the same among env, ports, ...: accepted with a warning, last wins
+    kSchema,            ///< a CRD's openAPIV3Schema is itself invalid: the CRD is rejected
   };
   Kind kind;
   std::string path;

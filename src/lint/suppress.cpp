@@ -216,7 +216,7 @@ std::size_t suppress(const Cluster& cluster, const SuppressConfig& config,
                      std::vector<Finding>& findings) {
   const std::size_t before = findings.size();
   std::erase_if(findings, [&](const Finding& f) {
-    const Object* o = cluster.find(f.object.kind, f.object.ns, f.object.name);
+    const Object* o = finding_object(cluster, f);
     if (o != nullptr && annotation_ignores(o->annotations()[kIgnoreAnnotation].str(), f.rule))
       return true;
     return !config.ignore.empty() && config_ignores(config, f.rule, finding_file(cluster, f, o));

@@ -124,14 +124,24 @@ struct ShapeChecker {
 
 // The only place that writes into a loaded tree: Secret values are overwritten in the arena and
 // detached from the tree, so no report, log or core dump can show them.
-void scrub_secret(const Value& secret) {
+// Wipes a string's bytes unless the arena shares them (an interned "postgres" may also be a
+// Deployment's name: zeroing it would rename that object).
+void wipe(std::string_view s, const Arena& arena) {
+  if (!s.empty() && !arena.is_interned(s)) std::memset(const_cast<char*>(s.data()), 0, s.size());
+}
+
+void scrub_secret(const Value& secret, const Arena& arena) {
   for (const Member& m : secret.members()) {
     if (m.key == "data" || m.key == "stringData") {
       for (const Member& entry : m.value.members()) {
         auto& mutable_entry = const_cast<Member&>(entry);
-        std::string_view s = entry.value.str();
-        if (!s.empty()) std::memset(const_cast<char*>(s.data()), 0, s.size());
-        mutable_entry.value = Value::string({});
+        wipe(entry.value.str(), arena);
+        // A value that is not a string stays one of its type (without its value): lint still
+        // reports `port: 5432` under stringData, which the API server rejects.
+        mutable_entry.value = entry.value.is_string() || entry.value.is_null() ? Value::string({})
+                              : entry.value.is_bool()   ? Value::boolean(false)
+                              : entry.value.is_number() ? Value::integer(0)
+                                                        : Value();
       }
     }
     if (m.key == "metadata") {
@@ -139,8 +149,7 @@ void scrub_secret(const Value& secret) {
         if (meta.key != "annotations") continue;
         for (const Member& a : meta.value.members()) {
           if (a.key == "kubectl.kubernetes.io/last-applied-configuration") {
-            std::string_view s = a.value.str();
-            if (!s.empty()) std::memset(const_cast<char*>(s.data()), 0, s.size());
+            wipe(a.value.str(), arena);
             const_cast<Member&>(a).value = Value::string({});
           }
         }
@@ -225,7 +234,7 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
       // Helm's release record is read before the values go: upgrade-check needs its manifest's
       // apiVersions (and nothing else of it).
       if (is_helm_release_secret(obj)) add_helm_release(obj, file, pos, name, out);
-      scrub_secret(obj);
+      scrub_secret(obj, arena);
     }
     RawObject raw{obj, file, pos, Value(), Value(), kind};
     if (kind != "Secret") raw.last_applied = parse_last_applied(meta, arena);

@@ -284,6 +284,21 @@ ParseError parse_diag_text(std::string_view text) {
   return e;
 }
 
+// The value of the last pair with `key`: with a key written twice the reader keeps the last one
+// (as kubectl does), so positions must point at it, not at the lost first value.
+fy_node* last_value_of(fy_node* mapping, std::string_view key) {
+  fy_node* found = nullptr;
+  void* iter = nullptr;
+  while (fy_node_pair* pair = fy_node_mapping_iterate(mapping, &iter)) {
+    fy_node* k = fy_node_pair_key(pair);
+    if (k == nullptr || fy_node_get_type(k) != FYNT_SCALAR) continue;
+    std::size_t len = 0;
+    const char* text = fy_node_get_scalar(k, &len);
+    if (text != nullptr && std::string_view(text, len) == key) found = fy_node_pair_value(pair);
+  }
+  return found;
+}
+
 class YamlLocator final : public Locator {
  public:
   explicit YamlLocator(fy_node* root) : root_(root) {}
@@ -295,9 +310,7 @@ class YamlLocator final : public Locator {
         n = fy_node_get_type(n) == FYNT_SEQUENCE ? fy_node_sequence_get_by_index(n, s.index)
                                                  : nullptr;
       } else {
-        n = fy_node_get_type(n) == FYNT_MAPPING
-                ? fy_node_mapping_lookup_by_string(n, s.key.data(), s.key.size())
-                : nullptr;
+        n = fy_node_get_type(n) == FYNT_MAPPING ? last_value_of(n, s.key) : nullptr;
       }
     }
     return mark_of_node(n);

@@ -11,6 +11,9 @@ namespace ktriage {
 struct TextOptions {
   bool color = false;     ///< ANSI colours (only when writing to a terminal)
   bool show_info = true;  ///< list info-level findings too
+  /// Tag each finding with its rule id (what ktriage.io/ignore and .ktriage.yaml take) instead
+  /// of its fault-catalog id (lint).
+  bool rule_ids = false;
 };
 
 /// The human report: a header, one block per root cause with the symptoms it explains, evidence

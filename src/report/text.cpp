@@ -120,7 +120,7 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
     out += '\n';
     out += fmt::format("{}{}{}  {}{}{}  {}[{}]{}\n", st.of(f.severity), mark(f.severity),
                        st.reset(), st.bold(), f.summary, st.reset(), st.dim(),
-                       f.catalog.empty() ? f.rule : f.catalog, st.reset());
+                       f.catalog.empty() || options.rule_ids ? f.rule : f.catalog, st.reset());
     std::string object = object_text(f.object);
     if (!f.also_affects.empty()) {
       object += fmt::format("  (also {}", f.also_affects.front().name);

@@ -105,8 +105,8 @@ long check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
   } else {
     f.fix = fmt::format(
         "Rewrite the manifest (or the Helm template) of {} {} as apiVersion: {}{}{} "
-        "and apply it before the upgrade{}; kubectl convert -f FILE "
-        "--output-version {} does the mechanical part.",
+        "and apply it before the upgrade{}; the kubectl-convert plugin (`kubectl convert -f FILE "
+        "--output-version {}`, a separate install since kubectl 1.21) does the mechanical part.",
         o.kind, o.name, api.replacement,
         api.replacement_kind.empty() ? "" : ", kind: " + api.replacement_kind,
         api.replacement_available_in
@@ -260,7 +260,21 @@ void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) 
 void check_control_plane(const Cluster& cluster, int target, std::vector<Finding>& out) {
   const auto& server = cluster.server_version();
   const auto current = server ? minor_of(*server) : std::nullopt;
-  if (!current || target <= *current + 1) return;
+  if (!current) return;
+  if (target <= *current) {
+    // Kubernetes has no downgrade path: a GO here would be a wrong answer to a typo.
+    Finding f = make("upgrade-target-not-newer", kSkewCatalog, Severity::kCritical,
+                     ObjectRef{"Cluster", "", "control-plane", ""},
+                     fmt::format("The control plane already runs {}: 1.{} is not an upgrade "
+                                 "(Kubernetes does not support downgrades)",
+                                 *server, target));
+    f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
+    f.fix = fmt::format("Give the release to upgrade to: --to 1.{}.", *current + 1);
+    f.links.emplace_back(kSkewDoc);
+    out.push_back(std::move(f));
+    return;
+  }
+  if (target == *current + 1) return;
   Finding f = make("upgrade-skips-minor", kSkewCatalog, Severity::kCritical,
                    ObjectRef{"Cluster", "", "control-plane", ""},
                    fmt::format("The control plane runs {} and the target is 1.{}: it upgrades one "

@@ -38,6 +38,11 @@ Run lint_with_good(const std::string& name, const std::string& bad) {
   for (const InputIssue& i : r.report.input.issues) {
     if (i.where.file == name) r.issues.push_back(i);
   }
+  // Syntax errors are findings in lint (lint-syntax-error), at the same place.
+  for (const Finding* f : with_rule(r.report.findings, "lint-syntax-error")) {
+    const Evidence& e = f->evidence.front();
+    if (e.file == name) r.issues.push_back(InputIssue{{e.file, {e.line, e.column}}, e.value});
+  }
   EXPECT_EQ(with_rule(r.report.findings, "upgrade-removed-api").size(), 1u)
       << "good.yaml was not checked after " << name;
   return r;

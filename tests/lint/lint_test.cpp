@@ -64,6 +64,28 @@ TEST(LintTest, DuplicateKeyIsACriticalFindingOnItsObject) {
   EXPECT_TRUE(with_rule(clean_d.findings, "lint-duplicate-key").empty());
 }
 
+TEST(LintTest, AFileThatDoesNotParseIsACriticalFindingAtItsPosition) {
+  auto cluster = cluster_from({{"k8s/bad.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                "  name: a\n data: {x: y}\n"},
+                               {"k8s/ok.yaml",
+                                "apiVersion: v1\nkind: ConfigMap\nmetadata: "
+                                "{name: b}\n"}});
+  const Diagnosis d = lint(*cluster, 30);
+  auto hits = with_rule(d.findings, "lint-syntax-error");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->severity, Severity::kCritical);
+  EXPECT_EQ(hits[0]->evidence[0].file, "k8s/bad.yaml");
+  EXPECT_EQ(hits[0]->evidence[0].line, 5u);
+  EXPECT_GT(hits[0]->evidence[0].column, 0u);
+  EXPECT_TRUE(d.input.issues.empty()) << "a finding, not also an input problem";
+  auto clean = cluster_from({{"k8s/ok.yaml",
+                              "apiVersion: v1\nkind: ConfigMap\nmetadata: "
+                              "{name: b}\n"}});
+  const Diagnosis ok = lint(*clean, 30);
+  EXPECT_TRUE(with_rule(ok.findings, "lint-syntax-error").empty());
+}
+
 TEST(LintTest, RemovedApiVersionsAgainstTheTarget) {
   auto cluster = cluster_from({{"ing.yaml",
                                 "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: "

@@ -103,7 +103,7 @@ TEST(SchemaCheckTest, EachRuleFiresOnItsFaultAtItsNode) {
        "k8s/app.yaml:5:36", ".metadata.labels[app.kubernetes.io/name]"},
       {"lint-yaml11-scalar", "value: \"yes\"", "value: yes", "k8s/app.yaml:17:32",
        ".spec.template.spec.containers[0].env[0].value"},
-      {"lint-duplicate-item", "protocol: UDP", "protocol: TCP", "k8s/app.yaml:19:54",
+      {"lint-duplicate-entry", "protocol: UDP", "protocol: TCP", "k8s/app.yaml:19:54",
        ".spec.template.spec.containers[0].ports[1]"},
       {"lint-unknown-kind", "kind: Deployment", "kind: Deploymnet", "k8s/app.yaml:2:7", ".kind"},
   };
@@ -133,6 +133,40 @@ TEST(SchemaCheckTest, AnObjectWithoutApiVersionIsMissingRequired) {
   // Without schemas too: the check needs none.
   const Diagnosis bare = lint_text(with("apiVersion: apps/v1\n", ""), nullptr);
   EXPECT_EQ(with_rule(bare.findings, "lint-missing-required").size(), 1u);
+}
+
+TEST(SchemaCheckTest, TwoContainersOfOneNameAreRejectedTwoEnvEntriesOnlyWarned) {
+  auto store = schemas_133();
+  const std::string twice =
+      with("      - name: web\n", "      - {name: web, image: a}\n      - name: web\n");
+  const Diagnosis d = lint_text(twice, store.get());
+  auto hits = with_rule(d.findings, "lint-duplicate-item");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->evidence.front().path, ".spec.template.spec.containers[1]");
+  EXPECT_EQ(at(*hits[0]), "k8s/app.yaml:14:9");
+  const std::string env =
+      with("- {name: DEBUG, value: \"yes\"}",
+           "- {name: DEBUG, value: \"yes\"}\n        - {name: DEBUG, value: b}");
+  const Diagnosis e = lint_text(env, store.get());
+  EXPECT_TRUE(with_rule(e.findings, "lint-duplicate-item").empty());
+  auto warned = with_rule(e.findings, "lint-duplicate-entry");
+  ASSERT_EQ(warned.size(), 1u);
+  EXPECT_EQ(warned[0]->severity, Severity::kWarning);
+}
+
+TEST(SchemaCheckTest, StatusRbacNamesAndDefaultedEmptyValuesAreNotFaults) {
+  auto store = schemas_133();
+  const Diagnosis d = lint_text(
+      with("imagePullPolicy: IfNotPresent", "imagePullPolicy: \"\"") +
+          "status: {replicas: x, bogus: 1}\n---\napiVersion: rbac.authorization.k8s.io/v1\n"
+          "kind: ClusterRole\nmetadata: {name: \"system:controller:gc\"}\nrules: []\n",
+      store.get());
+  EXPECT_TRUE(lint_findings(d).empty()) << lint_findings(d).front()->summary;
+  const Diagnosis bad = lint_text(
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: a/b, namespace: "
+      "x}\nrules: []\n",
+      store.get());
+  EXPECT_EQ(with_rule(bad.findings, "lint-invalid-name").size(), 1u);
 }
 
 TEST(SchemaCheckTest, UnknownFieldsSuggestTheNearestNameOrTheRightLevel) {

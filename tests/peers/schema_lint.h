@@ -23,10 +23,11 @@ namespace ktriage::testing {
 /// The rules that judge schema validity: what a validator would report.
 inline bool is_schema_rule(std::string_view rule) {
   static const std::set<std::string, std::less<>> kRules = {
-      "lint-unknown-field",     "lint-wrong-type",         "lint-missing-required",
-      "lint-unsupported-value", "lint-invalid-quantity",   "lint-invalid-name",
-      "lint-invalid-label",     "lint-yaml11-scalar",      "lint-unknown-kind",
-      "lint-duplicate-item",    "lint-invalid-crd-schema", "lint-duplicate-key"};
+      "lint-unknown-field",     "lint-wrong-type",       "lint-missing-required",
+      "lint-unsupported-value", "lint-invalid-quantity", "lint-invalid-name",
+      "lint-invalid-label",     "lint-yaml11-scalar",    "lint-unknown-kind",
+      "lint-duplicate-item",    "lint-duplicate-entry",  "lint-invalid-crd-schema",
+      "lint-duplicate-key"};
   return kRules.count(rule) != 0;
 }
 

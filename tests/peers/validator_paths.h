@@ -52,7 +52,7 @@ inline std::string our_kind(const Finding& f) {
   if (r == "lint-wrong-type" || r == "lint-yaml11-scalar") return "TypeInvalid";
   if (r == "lint-missing-required") return "Required";
   if (r == "lint-unsupported-value") return "NotSupported";
-  if (r == "lint-duplicate-item") return "Duplicate";
+  if (r == "lint-duplicate-item" || r == "lint-duplicate-entry") return "Duplicate";
   if (r == "lint-duplicate-key") return "DuplicateKey";
   if (r == "lint-unknown-kind") return "UnknownKind";
   if (r == "lint-invalid-crd-schema") {

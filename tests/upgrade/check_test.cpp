@@ -102,6 +102,18 @@ TEST(UpgradeCheckTest, NodesSkewDockerAndASkippedMinor) {
   EXPECT_TRUE(ok.findings.empty());
 }
 
+TEST(UpgradeCheckTest, ATargetNotNewerThanTheControlPlaneIsNoUpgrade) {
+  const std::string none = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n";
+  auto down = run(none, 25, "v1.30.4");
+  ASSERT_EQ(with_rule(down.findings, "upgrade-target-not-newer").size(), 1u);
+  EXPECT_NE(with_rule(down.findings, "upgrade-target-not-newer")[0]->fix.find("--to 1.31"),
+            std::string::npos);
+  const Diagnosis same = run(none, 30, "v1.30.4");
+  EXPECT_EQ(with_rule(same.findings, "upgrade-target-not-newer").size(), 1u);
+  const Diagnosis next = run(none, 31, "v1.30.4");
+  EXPECT_TRUE(with_rule(next.findings, "upgrade-target-not-newer").empty());
+}
+
 TEST(UpgradeCheckTest, PdbWithNoDisruptionAllowedWarnsOfHangingDrains) {
   const std::string pdb =
       "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db, namespace: shop}\n"
