@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -382,34 +383,45 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
   }
 }
 
+void cannot_read(Inputs& out, const std::string& display, int error) {
+  // Not strerror: it may return a buffer shared by all threads.
+  add_issue(out, display, {},
+            "cannot read: " + std::error_code(error, std::generic_category()).message(), true);
+}
+
 void load_file(const fs::path& p, const std::string& display, Inputs& out) {
-  std::error_code ec;
-  const auto size = fs::file_size(p, ec);
-  if (ec) {
-    add_issue(out, display, {}, "cannot read: " + ec.message(), true);
+  // open + fstat + read: no path lookup for a separate stat, and no stdio buffer to allocate
+  // (both showed in profiles of linting 10,000 small files).
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    cannot_read(out, display, errno);
+    if (fd >= 0) ::close(fd);
     return;
   }
+  const auto size = static_cast<std::size_t>(st.st_size);
   // Large files are mapped (no copy); small ones are read, which is cheaper than a mapping.
   if (size >= (1u << 20)) {
-    if (auto mapped = MappedFile::open(p.c_str(), static_cast<std::size_t>(size))) {
+    if (auto mapped = MappedFile::open(p.c_str(), size)) {
+      ::close(fd);
       out.bytes_read += size;
       load_buffer_impl(display, mapped->view(), out, /*padded=*/true, /*mapped=*/true);
       return;
     }
   }
-  std::FILE* f = std::fopen(p.c_str(), "rb");
-  if (f == nullptr) {
-    // Not strerror: it may return a buffer shared by all threads.
-    add_issue(out, display, {},
-              "cannot read: " + std::error_code(errno, std::generic_category()).message(), true);
-    return;
+  PaddedBuffer buf(size);
+  std::size_t got = 0;
+  int error = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd, buf.data() + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = errno;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
   }
-  PaddedBuffer buf(static_cast<std::size_t>(size));
-  const std::size_t got = std::fread(buf.data(), 1, static_cast<std::size_t>(size), f);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    add_issue(out, display, {}, "cannot read: I/O error", true);
+  ::close(fd);
+  if (error != 0) {
+    cannot_read(out, display, error);
     return;
   }
   buf.shrink(got);
