@@ -76,7 +76,9 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
   cmd.add_option(
       "--now", f.now,
       "The time to judge ages against (RFC 3339); default: the newest timestamp in the snapshot");
-  cmd.add_option("--threads", f.threads, "Analyzer threads (default: the number of cores)");
+  cmd.add_option("--threads", f.threads,
+                 "Threads for reading files (at most 8 by default) and for analyzers (default: the "
+                 "number of cores; 1 reads files one after another)");
   cmd.add_flag("--timings", f.timings,
                "Print the wall time of each phase, and of each analyzer, to stderr");
 }
@@ -123,6 +125,7 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
   // --kind takes kubectl's names too (svc, deploy, po); other kinds are matched as given.
   o.kind = f.kind.empty() ? "" : kind_of_type(f.kind).value_or(f.kind);
   o.threads = f.threads > 0 ? f.threads : std::max(1u, std::thread::hardware_concurrency());
+  o.load_threads = f.threads;
   o.progress = isatty(STDERR_FILENO) != 0;
   o.timings = f.timings;
   if (!f.now.empty()) {
@@ -243,7 +246,7 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
   std::unique_ptr<Cluster> crds;
   if (!lf.crds.empty()) {
     if (!*schemas) *schemas = lint::SchemaStore::crds_only();
-    crds = Cluster::build(load_sources(lf.crds));
+    crds = Cluster::build(load_sources(lf.crds, LoadOptions{{}, false, f.threads}));
     for (const InputIssue& i : crds->issues())
       std::cerr << fmt::format("ktriage lint: --crd {}: {}\n", i.where.to_string(), i.message);
     for (const Object* crd : crds->of_kind("CustomResourceDefinition")) {
@@ -260,7 +263,8 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
   }
   const auto config = load_lint_config(lf.config);
   if (!config) return kExitUsage;
-  return report_check(load_sources(lf.paths, {}, /*keep_sources=*/true), f, [&](const Cluster& c) {
+  const LoadOptions load{{}, /*keep_sources=*/true, f.threads};
+  return report_check(load_sources(lf.paths, load), f, [&](const Cluster& c) {
     return lint::lint(c, *target, schemas->get(), *config);
   });
 }
@@ -476,6 +480,9 @@ int main_impl(int argc, char** argv) {
       "--config", lint_args.config,
       "Config file with ignores by rule and path (default: ./.ktriage.yaml if present)");
   add_output(*lint, lint_flags);
+  lint->add_option("--threads", lint_flags.threads,
+                   "Threads reading files (default: the number of cores, at most 8; 1 reads them "
+                   "one after another)");
 
   std::string collect_out;
   std::string collect_ns;

@@ -224,7 +224,10 @@ RunResult run_pipeline(const RunOptions& options) {
                    static_cast<double>(bytes) / 1e6);
     };
   }
-  Inputs inputs = load_sources(options.paths, progress);
+  LoadOptions load;
+  load.progress = progress;
+  load.threads = options.load_threads;
+  Inputs inputs = load_sources(options.paths, load);
   if (drew) std::fprintf(stderr, "\r\033[K");
   timer.mark("load");
   return run_pipeline(options, std::move(inputs));

@@ -19,9 +19,10 @@ struct RunOptions {
   std::string selector;  ///< -l: "app=web,tier!=db" (equality-based)
   std::string kind;      ///< --kind: only findings about this kind
   std::optional<UnixSeconds> now;
-  unsigned threads = 2;
-  bool progress = false;  ///< a progress line on stderr while loading
-  bool timings = false;   ///< print each phase's wall time and peak memory to stderr
+  unsigned threads = 2;       ///< analyzer threads
+  unsigned load_threads = 0;  ///< threads reading files; 0 = load_sources' default
+  bool progress = false;      ///< a progress line on stderr while loading
+  bool timings = false;       ///< print each phase's wall time and peak memory to stderr
 };
 
 /// A finished run: the cluster (for `why`) and the correlated diagnosis.

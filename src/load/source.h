@@ -14,9 +14,33 @@ namespace ktriage {
 /// Called after each file with (files done, bytes done); may be empty.
 using LoadProgress = std::function<void(std::size_t files, std::size_t bytes)>;
 
-/// Reads every path ("-" is standard input) into one Inputs. Never throws for bad input: each
-/// problem becomes an InputIssue naming file, line and column, and reading goes on.
-/// `keep_sources` keeps object files' text in Inputs::sources (for lint's positions).
+/// Threads that read files when LoadOptions::threads is 0: the cores, but no more than this
+/// (beyond it small files wait on the file system and the join, not on parsing).
+constexpr unsigned kDefaultMaxLoadThreads = 8;
+
+/// Fewer file steps than this are read on the calling thread: starting threads would cost more
+/// than it saves.
+constexpr std::size_t kMinFilesForThreads = 16;
+
+/// How load_sources reads.
+struct LoadOptions {
+  /// Running totals; with several threads, calls are serialised but may come from any of them.
+  LoadProgress progress;
+  /// Keep object files' text in Inputs::sources (for lint's positions).
+  bool keep_sources = false;
+  /// Threads reading files: 0 = the cores, at most kDefaultMaxLoadThreads; 1 = one after another
+  /// on the calling thread. The result is the same whatever the number.
+  unsigned threads = 0;
+};
+
+/// Reads every path ("-" is standard input) into one Inputs: folders in sorted path order,
+/// archives entry by entry. Files are read on several threads (see LoadOptions::threads), each
+/// into its own Inputs, joined in file order: objects, issues, logs and file indices are those
+/// of a sequential read. Never throws for bad input: each problem becomes an InputIssue naming
+/// file, line and column, and reading goes on.
+Inputs load_sources(std::span<const std::string> paths, const LoadOptions& options);
+
+/// The same with the default number of threads.
 Inputs load_sources(std::span<const std::string> paths, const LoadProgress& progress = {},
                     bool keep_sources = false);
 

@@ -193,6 +193,20 @@ TEST(CliTest, StdinIsRead) {
   EXPECT_GT(j.root["input"]["objects"].as_int(), 0);
 }
 
+// Enough files for the loader to use threads: the bytes must not depend on how many.
+TEST(CliTest, OutputDoesNotDependOnThreads) {
+  for (const std::string command : {"lint", "diagnose"}) {
+    for (const std::string name : {"shop-broken", "cluster-info-dump"}) {
+      const std::string args = command + " '" + example(name) + "' -o json --threads ";
+      const auto one = run_ktriage(args + "1");
+      const auto four = run_ktriage(args + "4");
+      EXPECT_EQ(one.exit_code, four.exit_code) << command << " " << name;
+      EXPECT_FALSE(one.out.empty()) << command << " " << name;
+      EXPECT_TRUE(one.out == four.out) << command << " " << name << " differs with 4 threads";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ktriage
 
