@@ -315,6 +315,57 @@ void check_pdbs(const Cluster& cluster, std::vector<Finding>& out) {
   }
 }
 
+// ACK's upgrade pre-check of add-ons (catalog ACK-UPGRADE-PRECHECK-COMPONENT-VERSION): the
+// component-specific blockers it names. The catalog lists no minimum versions, so versions are
+// not judged here.
+void check_components(const Cluster& cluster, std::vector<Finding>& out) {
+  constexpr std::string_view kComponentCatalog = "ACK-UPGRADE-PRECHECK-COMPONENT-VERSION";
+  constexpr std::string_view kDoc =
+      "https://www.alibabacloud.com/help/en/document_detail/2381509.html";
+  std::vector<const Object*> not_ready;
+  std::size_t schedulable = 0;
+  for (const Object* node : cluster.of_kind("Node")) {
+    const bool ready = node->condition("Ready")["status"].str() == "True";
+    if (!ready) not_ready.push_back(node);
+    if (ready && !node->spec()["unschedulable"].as_bool()) ++schedulable;
+  }
+  const std::size_t nodes = cluster.of_kind("Node").size();
+  if (nodes == 0) return;  // manifests only: nothing to judge
+  if (const Object* plugin = cluster.find("DaemonSet", "kube-system", "csi-plugin");
+      plugin != nullptr && !not_ready.empty()) {
+    Finding f = make(
+        "upgrade-csi-plugin-notready-nodes", kComponentCatalog, Severity::kCritical, plugin->ref(),
+        fmt::format("{} node{} NotReady: the csi-plugin upgrade fails while any node is "
+                    "NotReady, and the cluster upgrade waits on it",
+                    not_ready.size(), not_ready.size() == 1 ? " is" : "s are"));
+    add_nodes(f, not_ready, ".status.conditions[Ready].status", [](const Object& n) {
+      return n.condition("Ready")["status"].str().empty() ? std::string_view("(none)")
+                                                          : n.condition("Ready")["status"].str();
+    });
+    f.fix =
+        "Bring the NotReady nodes back (ktriage diagnose shows why each is NotReady) or remove "
+        "them from the cluster, then upgrade csi-plugin before the cluster.";
+    f.links.emplace_back(kDoc);
+    out.push_back(std::move(f));
+  }
+  if (const Object* provisioner = cluster.find("Deployment", "kube-system", "csi-provisioner");
+      provisioner != nullptr && schedulable < 2) {
+    Finding f =
+        make("upgrade-csi-provisioner-one-node", kComponentCatalog, Severity::kCritical,
+             provisioner->ref(),
+             fmt::format("{} schedulable Ready node{}: the csi-provisioner upgrade needs two "
+                         "(its two replicas may not share a node)",
+                         schedulable, schedulable == 1 ? "" : "s"));
+    f.evidence.push_back(
+        Evidence::note(fmt::format("{} Ready and schedulable of {} nodes", schedulable, nodes)));
+    f.fix =
+        "Add a node (or uncordon one) so that at least two are Ready and schedulable, then "
+        "upgrade csi-provisioner before the cluster.";
+    f.links.emplace_back(kDoc);
+    out.push_back(std::move(f));
+  }
+}
+
 }  // namespace
 
 Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int target) {
@@ -325,6 +376,7 @@ Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int ta
   check_helm_releases(cluster, apis, target, out);
   check_nodes(cluster, target, out);
   check_pdbs(cluster, out);
+  check_components(cluster, out);
   std::stable_sort(out.begin(), out.end(),
                    [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
   const auto blockers = static_cast<std::size_t>(std::count_if(

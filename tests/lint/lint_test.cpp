@@ -91,7 +91,12 @@ TEST(LintTest, RemovedApiVersionsAgainstTheTarget) {
                                 "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: "
                                 "{name: web, namespace: shop}\nspec: {}\n"}});
   const Diagnosis at22 = lint(*cluster, 22);
-  EXPECT_EQ(with_rule(at22.findings, "upgrade-removed-api").size(), 1u);
+  ASSERT_EQ(with_rule(at22.findings, "upgrade-removed-api").size(), 1u);
+  const Evidence& api = with_rule(at22.findings, "upgrade-removed-api")[0]->evidence[0];
+  EXPECT_EQ(api.path, ".apiVersion");
+  EXPECT_EQ(api.file, "ing.yaml");
+  EXPECT_EQ(api.line, 1u);
+  EXPECT_EQ(api.column, 13u);
   const Diagnosis at18 = lint(*cluster, 18);
   EXPECT_TRUE(with_rule(at18.findings, "upgrade-removed-api").empty());
 }

@@ -114,6 +114,31 @@ TEST(UpgradeCheckTest, ATargetNotNewerThanTheControlPlaneIsNoUpgrade) {
   EXPECT_TRUE(with_rule(next.findings, "upgrade-target-not-newer").empty());
 }
 
+TEST(UpgradeCheckTest, CsiAddOnsBlockOnNotReadyNodesAndASingleSchedulableNode) {
+  auto node = [](std::string_view name, std::string_view ready, bool cordoned) {
+    return "---\napiVersion: v1\nkind: Node\nmetadata: {name: " + std::string(name) +
+           "}\nspec: {unschedulable: " + (cordoned ? "true" : "false") +
+           "}\nstatus: {conditions: [{type: Ready, status: '" + std::string(ready) +
+           "'}], nodeInfo: {kubeletVersion: v1.21.9}}\n";
+  };
+  const std::string csi =
+      "---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: csi-plugin, namespace: "
+      "kube-system}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: "
+      "csi-provisioner, namespace: kube-system}\n";
+  const auto bad = run(
+      csi + node("a", "True", false) + node("b", "Unknown", false) + node("c", "True", true), 22);
+  ASSERT_EQ(with_rule(bad.findings, "upgrade-csi-plugin-notready-nodes").size(), 1u);
+  EXPECT_EQ(with_rule(bad.findings, "upgrade-csi-plugin-notready-nodes")[0]->evidence[0].object,
+            "node/b");
+  EXPECT_EQ(with_rule(bad.findings, "upgrade-csi-provisioner-one-node").size(), 1u)
+      << "a is the only Ready, schedulable node";
+  const auto good = run(csi + node("a", "True", false) + node("b", "True", false), 22);
+  EXPECT_TRUE(with_rule(good.findings, "upgrade-csi-plugin-notready-nodes").empty());
+  EXPECT_TRUE(with_rule(good.findings, "upgrade-csi-provisioner-one-node").empty());
+  const auto no_csi = run(node("a", "Unknown", false), 22);
+  EXPECT_TRUE(with_rule(no_csi.findings, "upgrade-csi-plugin-notready-nodes").empty());
+}
+
 TEST(UpgradeCheckTest, PdbWithNoDisruptionAllowedWarnsOfHangingDrains) {
   const std::string pdb =
       "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db, namespace: shop}\n"

@@ -156,7 +156,10 @@ constexpr CatalogGap kGaps[] = {
      "ktriage upgrade-check: upgrade-helm-release-removed-api, read from the release Secrets"},
     {"ACK-UPGRADE-PRECHECK-CLOUD-RESOURCE", kOut,
      "cloud resources the upgrade pre-check inspects are outside Kubernetes (issue 7)"},
-    {"ACK-UPGRADE-PRECHECK-COMPONENT-VERSION", kOut, kUpgrade},
+    {"ACK-UPGRADE-PRECHECK-COMPONENT-VERSION", kOut,
+     "ktriage upgrade-check: upgrade-csi-plugin-notready-nodes and "
+     "upgrade-csi-provisioner-one-node "
+     "(the catalog names no minimum add-on versions)"},
     {"ACK-MIGRATE-BASIC-TO-PRO", kOut, "a cluster-edition migration in the ACK console (issue 7)"},
 };
 
