@@ -105,7 +105,8 @@ TEST(LocateFieldsTest, UnknownObjectOrNoKeptTextLeavesEvidenceAlone) {
 TEST(PathKeyTest, KeysWithDotsOrSlashesAreBracketedAndParseBack) {
   EXPECT_EQ(path_key("app"), ".app");
   EXPECT_EQ(path_key("app.kubernetes.io/name"), "[app.kubernetes.io/name]");
-  auto steps = parse_path(".metadata.labels" + path_key("app.kubernetes.io/name"));
+  const std::string path = ".metadata.labels" + path_key("app.kubernetes.io/name");
+  auto steps = parse_path(path);  // the steps view `path`
   ASSERT_EQ(steps.size(), 3u);
   EXPECT_EQ(steps[2].key, "app.kubernetes.io/name");
 }
