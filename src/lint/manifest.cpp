@@ -37,12 +37,10 @@ Finding duplicate_finding(const Cluster& cluster, const DuplicateKey& d) {
       "{} writes the key `{}` twice (lines {} and {}): the second value replaces the first, so "
       "the first never reaches the cluster",
       what, d.key, d.first.line, d.again.line);
-  std::string kind_lower = d.object.kind;
-  for (char& c : kind_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const SourcePos& p : {d.first, d.again}) {
     Evidence e = Evidence::field(
-        d.object.kind.empty() ? std::string() : fmt::format("{}/{}", kind_lower, d.object.name),
-        d.key, p.line == d.first.line ? "written here first (lost)" : "written again (kept)");
+        d.object.kind.empty() ? std::string() : d.object.kubectl_name(), d.key,
+        p.line == d.first.line ? "written here first (lost)" : "written again (kept)");
     e.file = std::string(cluster.file_name(d.file));
     e.line = p.line;
     e.column = p.column;

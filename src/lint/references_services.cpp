@@ -162,8 +162,7 @@ void report_target_port(const Object& svc, const Value& port, int i, const Selec
                         std::vector<Finding>& out) {
   const bool defaulted = port["targetPort"].is_null();
   const Value& target = defaulted ? port["port"] : port["targetPort"];
-  const std::string_view protocol =
-      port["protocol"].str().empty() ? std::string_view("TCP") : port["protocol"].str();
+  const std::string_view protocol = protocol_of(port);
   const bool named = is_port_name(target);
   const std::string target_text =
       named ? std::string(target.str()) : std::to_string(target.as_int());
@@ -203,8 +202,7 @@ void check_target_ports(const Object& svc, const std::vector<const PodTemplate*>
     const int i = index++;
     const Value& target = port["targetPort"].is_null() ? port["port"] : port["targetPort"];
     if (target.is_null()) continue;
-    const std::string_view protocol =
-        port["protocol"].str().empty() ? std::string_view("TCP") : port["protocol"].str();
+    const std::string_view protocol = protocol_of(port);
     bool found = false;
     for (const PodTemplate* t : matched) {
       for_each_serving_container(*t, [&](const Value& c, const std::string&) {

@@ -3,13 +3,9 @@
 #include <fmt/format.h>
 
 namespace ktriage {
-namespace {
-
 std::string_view protocol_of(const Value& port) {
   return port["protocol"].str().empty() ? std::string_view("TCP") : port["protocol"].str();
 }
-
-}  // namespace
 
 const Value& probe_port(const Value& probe) {
   for (std::string_view handler : {"httpGet", "tcpSocket", "grpc"}) {

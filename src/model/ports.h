@@ -10,6 +10,9 @@
 
 namespace ktriage {
 
+/// A container or Service port's protocol, "TCP" when unset (the API server's default).
+std::string_view protocol_of(const Value& port);
+
 /// The port a probe targets (httpGet/tcpSocket/grpc .port), a number or a name; null for exec.
 const Value& probe_port(const Value& probe);
 
