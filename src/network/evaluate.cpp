@@ -1,0 +1,138 @@
+#include "network/evaluate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ktriage::network {
+namespace {
+const Labels kNoLabels;  // for an endpoint built without labels
+const Labels& or_none(const Labels* l) { return l != nullptr ? *l : kNoLabels; }
+}  // namespace
+
+PolicySet::PolicySet(std::vector<Policy> policies) : policies_(std::move(policies)) {
+  std::sort(policies_.begin(), policies_.end(), [](const Policy& a, const Policy& b) {
+    return a.ns != b.ns ? a.ns < b.ns : a.name < b.name;
+  });
+  for (std::size_t i = 0; i < policies_.size();) {
+    std::size_t j = i;
+    while (j < policies_.size() && policies_[j].ns == policies_[i].ns) ++j;
+    by_ns_[policies_[i].ns] = {i, j};
+    i = j;
+  }
+}
+
+std::span<const Policy> PolicySet::in_namespace(std::string_view ns) const {
+  auto it = by_ns_.find(ns);
+  if (it == by_ns_.end()) return {};
+  return std::span<const Policy>(policies_).subspan(it->second.first,
+                                                    it->second.second - it->second.first);
+}
+
+bool peer_selects(const Peer& peer, const Policy& policy, const PodEndpoint& pod) {
+  if (peer.ip_block) return false;
+  if (peer.namespace_selector) {
+    if (!peer.namespace_selector->matches(or_none(pod.ns_labels))) return false;
+  } else if (pod.ns != policy.ns) {
+    return false;  // a podSelector-only peer means the policy's own namespace
+  }
+  return !peer.pod_selector || peer.pod_selector->matches(or_none(pod.labels));
+}
+
+bool peer_selects(const Peer& peer, const Cidr& address) {
+  return peer.ip_block && peer.ip_block->contains(address);
+}
+
+bool rule_selects(const Rule& rule, const Policy& policy, const Endpoint& other) {
+  if (rule.peers.empty()) return true;
+  for (const Peer& p : rule.peers) {
+    if (other.pod != nullptr ? peer_selects(p, policy, *other.pod) : peer_selects(p, other.address))
+      return true;
+  }
+  return false;
+}
+
+bool rule_admits_port(const Rule& rule, std::int32_t port, std::string_view protocol,
+                      std::span<const ContainerPort> dst_ports) {
+  if (rule.ports.empty()) return true;
+  for (const PortRule& pr : rule.ports) {
+    if (pr.protocol != protocol) continue;
+    if (pr.port) {
+      if (port >= *pr.port && port <= pr.end_port.value_or(*pr.port)) return true;
+    } else if (!pr.name.empty()) {
+      for (const ContainerPort& cp : dst_ports) {
+        if (cp.name == pr.name && cp.protocol == protocol && cp.port == port) return true;
+      }
+    } else {
+      return true;  // protocol only: every port
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// One direction: `self` is the pod the policies select, `other` the far end, `dst_ports` the
+// destination's container ports (for named ports).
+SideVerdict evaluate_side(const PolicySet& set, const PodEndpoint& self, const Endpoint& other,
+                          bool ingress, std::int32_t port, std::string_view protocol,
+                          std::span<const ContainerPort> dst_ports) {
+  SideVerdict v;
+  v.checked = true;
+  for (const Policy& p : set.in_namespace(self.ns)) {
+    if (!(ingress ? p.ingress : p.egress)) continue;
+    if (!p.pod_selector.matches(or_none(self.labels))) continue;
+    v.isolating.push_back(&p);
+    if (v.allowed_by) continue;
+    const auto& rules = ingress ? p.ingress_rules : p.egress_rules;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      if (rule_selects(rules[i], p, other) &&
+          rule_admits_port(rules[i], port, protocol, dst_ports)) {
+        v.allowed_by = RuleRef{&p, static_cast<int>(i)};
+        break;
+      }
+    }
+  }
+  v.isolated = !v.isolating.empty();
+  v.allowed = !v.isolated || v.allowed_by.has_value();
+  return v;
+}
+
+}  // namespace
+
+SideVerdict evaluate_ingress(const PolicySet& set, const PodEndpoint& dst, const Endpoint& src,
+                             std::int32_t port, std::string_view protocol) {
+  return evaluate_side(set, dst, src, true, port, protocol, dst.ports);
+}
+
+SideVerdict evaluate_egress(const PolicySet& set, const PodEndpoint& src, const Endpoint& dst,
+                            std::int32_t port, std::string_view protocol) {
+  return evaluate_side(set, src, dst, false, port, protocol,
+                       dst.pod != nullptr ? dst.pod->ports : std::span<const ContainerPort>());
+}
+
+ConnectionVerdict evaluate(const PolicySet& set, const Endpoint& src, const Endpoint& dst,
+                           std::int32_t port, std::string_view protocol) {
+  ConnectionVerdict c;
+  if (src.pod != nullptr) c.egress = evaluate_egress(set, *src.pod, dst, port, protocol);
+  if (dst.pod != nullptr) c.ingress = evaluate_ingress(set, *dst.pod, src, port, protocol);
+  return c;
+}
+
+std::string describe(const SideVerdict& v, std::string_view direction) {
+  if (!v.checked) return fmt::format("{}: not checked (outside the cluster)", direction);
+  if (!v.isolated)
+    return fmt::format("{}: not isolated (no NetworkPolicy selects the pod for {})", direction,
+                       direction);
+  std::string names;
+  for (const Policy* p : v.isolating)
+    names += fmt::format("{}{}/{}", names.empty() ? "" : ", ", p->ns, p->name);
+  if (v.allowed_by)
+    return fmt::format("{}: allowed by NetworkPolicy {}/{} .spec.{}[{}]", direction,
+                       v.allowed_by->policy->ns, v.allowed_by->policy->name, direction,
+                       v.allowed_by->rule);
+  return fmt::format("{}: denied: isolated by NetworkPolicy {}; no rule of them allows it",
+                     direction, names);
+}
+
+}  // namespace ktriage::network
