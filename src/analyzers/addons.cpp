@@ -14,6 +14,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "model/addon_pods.h"
 #include "model/pod.h"
 #include "model/scheduling.h"
 
@@ -323,17 +324,6 @@ void check_control_plane(const AnalysisContext& ctx, const FindingIndex& index, 
 }
 
 // --- CNI daemons and sandbox failures --------------------------------------------------------
-
-bool is_cni_daemon(const Object& pod) {
-  const std::string_view n = pod.name;
-  return n.starts_with("terway") || n.starts_with("kube-flannel") || n.starts_with("calico-node") ||
-         n.starts_with("cilium-") || pod.labels()["app"].str() == "terway-eniip" ||
-         pod.labels()["app"].str() == "flannel" || pod.labels()["k8s-app"].str() == "calico-node";
-}
-
-bool is_terway(const Object& pod) {
-  return pod.name.starts_with("terway") || pod.labels()["app"].str() == "terway-eniip";
-}
 
 // kubelet (pkg/kubelet/kuberuntime, v1.10+): event FailedCreatePodSandBox, message
 // "Failed to create pod sandbox: rpc error: ... failed to setup network for sandbox ...: plugin

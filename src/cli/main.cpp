@@ -18,6 +18,7 @@
 #include "cli/lint_config.h"
 #include "cli/live.h"
 #include "cli/logs.h"
+#include "cli/netcheck.h"
 #include "cli/output.h"
 #include "cli/pipeline.h"
 #include "cli/rules.h"
@@ -411,6 +412,7 @@ int main_impl(int argc, char** argv) {
       "  ktriage upgrade-check --to 1.31 snapshot/      what blocks the upgrade, go / no-go\n"
       "  ktriage lint k8s/ --target-version 1.31        manifests before they are applied\n"
       "  journalctl -u kubelet | ktriage logs -         known failures in logs\n"
+      "  ktriage netcheck pod/shop/web-1 svc/shop/db snapshot/   can one reach the other?\n"
       "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
       "error.");
 
@@ -510,6 +512,9 @@ int main_impl(int argc, char** argv) {
   LogsFlags logs_flags;
   auto* logs = add_logs_command(app, logs_flags);
 
+  NetcheckFlags netcheck_flags;
+  auto* netcheck = add_netcheck_command(app, netcheck_flags, live);
+
   bool rules_json = false;
   bool rules_markdown = false;
   auto* rules =
@@ -536,6 +541,13 @@ int main_impl(int argc, char** argv) {
   if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (logs->parsed()) return run_logs(logs_flags);
+  if (netcheck->parsed()) {
+    CommonFlags colour;
+    colour.color = netcheck_flags.color;
+    colour.no_color = netcheck_flags.no_color;
+    netcheck_flags.color_enabled = use_color(colour);
+    return run_netcheck(netcheck_flags, live);
+  }
   if (rules->parsed()) return rules_markdown ? list_rules_markdown() : list_rules(rules_json);
   return kExitUsage;
 }

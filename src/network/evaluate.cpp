@@ -119,6 +119,29 @@ ConnectionVerdict evaluate(const PolicySet& set, const Endpoint& src, const Endp
   return c;
 }
 
+std::string describe_rule(const Rule& rule, std::string_view direction) {
+  std::string out = direction == "ingress" ? "from " : "to ";
+  if (rule.peers.empty()) out += "everywhere";
+  for (std::size_t i = 0; i < rule.peers.size(); ++i) {
+    const Peer& p = rule.peers[i];
+    if (i > 0) out += " or ";
+    if (p.ip_block) {
+      out += "ipBlock " + p.ip_block->cidr.to_string();
+      for (std::size_t j = 0; j < p.ip_block->except.size(); ++j)
+        out += (j == 0 ? " except " : ", ") + p.ip_block->except[j].to_string();
+      continue;
+    }
+    out += p.pod_selector ? "podSelector " + p.pod_selector->to_string() : "every pod";
+    out += p.namespace_selector ? " in namespaces " + p.namespace_selector->to_string()
+                                : " of the policy's namespace";
+  }
+  out += "; ports ";
+  if (rule.ports.empty()) out += "all";
+  for (std::size_t i = 0; i < rule.ports.size(); ++i)
+    out += (i == 0 ? "" : ", ") + rule.ports[i].to_string();
+  return out;
+}
+
 std::string describe(const SideVerdict& v, std::string_view direction) {
   if (!v.checked) return fmt::format("{}: not checked (outside the cluster)", direction);
   if (!v.isolated)

@@ -102,6 +102,10 @@ SideVerdict evaluate_egress(const PolicySet& set, const PodEndpoint& src, const 
 ConnectionVerdict evaluate(const PolicySet& set, const Endpoint& src, const Endpoint& dst,
                            std::int32_t port, std::string_view protocol);
 
+/// "from podSelector app=web in namespaces env=prod, ipBlock 10.0.0.0/8 except 10.1.0.0/16;
+/// ports TCP 8080": one rule as text, for evidence. `direction` is "ingress" (from) or "egress".
+std::string describe_rule(const Rule& rule, std::string_view direction);
+
 /// "allowed by shop/allow-web ingress rule 0" / "denied: isolated by shop/default-deny, shop/x;
 /// no rule allows" / "not isolated (no policy selects it for ingress)": for text output.
 std::string describe(const SideVerdict& v, std::string_view direction);

@@ -1,0 +1,37 @@
+// `ktriage netcheck`: flags and wiring of the reachability check (the engine is src/network/).
+// Loads the snapshot (or the live cluster), runs the diagnosis for node health, walks the path
+// or computes the matrix, prints it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "cli/live.h"
+
+namespace CLI {
+class App;
+}
+
+namespace ktriage {
+
+/// The flags of `ktriage netcheck`.
+struct NetcheckFlags {
+  std::vector<std::string> args;  ///< FROM TO SOURCE... (with --matrix: SOURCE...)
+  std::string port;               ///< --port P[/PROTO]
+  std::string ns;                 ///< -n: default namespace for FROM/TO; --matrix: workloads of NS
+  bool matrix = false;
+  std::string by = "namespace";  ///< --by namespace|workload
+  std::string output = "text";   ///< -o text|json
+  std::string color = "auto";
+  bool no_color = false;
+  bool color_enabled = false;  ///< set by main.cpp (reads NO_COLOR)
+};
+
+/// Adds the `netcheck` subcommand to `app`, filling `flags` (and `live` for the kubeconfig).
+CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& flags, LiveFlags& live);
+
+/// Runs it: 0 reachable (every hop ok, warning or unknown; --matrix: always 0), 1 blocked,
+/// 2 usage or input error (bad FROM/TO, object not found, nothing could be read).
+int run_netcheck(const NetcheckFlags& flags, const LiveFlags& live);
+
+}  // namespace ktriage

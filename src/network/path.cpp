@@ -1,0 +1,495 @@
+#include "network/path.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "model/pod.h"
+#include "model/ports.h"
+#include "network/path_detail.h"
+
+namespace ktriage::network {
+namespace {
+
+using detail::Backend;
+using detail::subject;
+
+// One end once resolved: pods (with the port they are reached on), or an address outside the
+// pod network (an external host, a node's IP).
+struct End {
+  std::vector<Backend> pods;
+  std::optional<Cidr> address;
+  std::string node;  ///< the node the end runs on ("" unknown / outside)
+  bool stop = false;
+};
+
+std::optional<Cidr> node_ip(const Object& node) {
+  for (const Value& a : node.status()["addresses"].items()) {
+    if (a["type"].str() == "InternalIP") {
+      if (auto c = parse_cidr(a["address"].str())) return *c;
+    }
+  }
+  return std::nullopt;
+}
+
+// The pod whose status.podIP/podIPs is `ip`, or the Service whose clusterIP is. O(pods +
+// services).
+const Object* owner_of_ip(const Cluster& cluster, const Cidr& ip, std::string_view kind) {
+  for (const Object* o : cluster.of_kind(kind)) {
+    if (kind == "Pod") {
+      if (PodView(*o).terminated()) continue;
+      for (const Value& i : o->status()["podIPs"].items()) {
+        if (auto c = parse_cidr(i["ip"].str()); c && *c == ip) return o;
+      }
+      if (auto c = parse_cidr(o->status()["podIP"].str()); c && *c == ip) return o;
+    } else if (auto c = parse_cidr(o->spec()["clusterIP"].str()); c && *c == ip) {
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+Hop pod_hop(std::string step, const Object& pod) {
+  const PodView v(pod);
+  Hop h;
+  h.step = std::move(step);
+  h.subject = subject(pod);
+  const bool running = v.phase() == "Running";
+  h.verdict = running && v.ready() ? Verdict::kOk : running ? Verdict::kWarning : Verdict::kBlocked;
+  h.summary = fmt::format(
+      "phase {}, {}, node {}, IP {}", v.phase().empty() ? "(unknown)" : v.phase(),
+      v.ready() ? "Ready" : "not Ready", v.node_name().empty() ? "(none)" : v.node_name(),
+      pod.status()["podIP"].str().empty() ? "(none)" : pod.status()["podIP"].str());
+  h.evidence.push_back({h.subject, ".status.phase", std::string(v.phase())});
+  h.evidence.push_back(
+      {h.subject, ".status.conditions[Ready]", std::string(v.condition("Ready")["status"].str())});
+  return h;
+}
+
+// Ingress controllers known by their pods' labels (ingress-nginx, the older nginx-ingress, Traefik,
+// Kong). ACK's ALB Ingress runs outside the cluster: no pod.
+bool is_ingress_controller(const Object& pod) {
+  const std::string_view a = pod.label("app.kubernetes.io/name");
+  const std::string_view b = pod.label("app");
+  const bool nginx_controller = pod.label("app.kubernetes.io/component") == "controller" &&
+                                pod.name.find("ingress") != std::string_view::npos;
+  return a == "ingress-nginx" || b == "ingress-nginx" || b == "nginx-ingress" || a == "traefik" ||
+         a == "kong" || nginx_controller;
+}
+
+std::vector<const Object*> ingress_controllers(const Cluster& cluster) {
+  std::vector<const Object*> out;
+  for (const Object* pod : cluster.of_kind("Pod")) {
+    if (is_ingress_controller(*pod) && !PodView(*pod).terminated()) out.push_back(pod);
+  }
+  return out;
+}
+
+// The Services an Ingress sends to: rules[*].http.paths[*].backend and defaultBackend (v1), or
+// serviceName/servicePort (v1beta1). Returns {name, port (number or name)}.
+std::vector<std::pair<std::string, PortSpec>> ingress_backends(const Object& ing, Hop& hop) {
+  std::vector<std::pair<std::string, PortSpec>> out;
+  auto add = [&](const Value& b, const std::string& path) {
+    const Value& s = b["service"];
+    std::string name(s.is_null() ? b["serviceName"].str() : s["name"].str());
+    const Value& port = s.is_null() ? b["servicePort"] : s["port"];
+    PortSpec p;
+    if (port["number"].as_int() > 0) {
+      p.port = static_cast<int>(port["number"].as_int());
+    } else if (!port["name"].str().empty()) {
+      p.name = std::string(port["name"].str());
+    } else if (port.is_number() || is_port_name(port)) {
+      if (port.is_number())
+        p.port = static_cast<int>(port.as_int());
+      else
+        p.name = std::string(port.str());
+    }
+    if (name.empty()) return;
+    for (const auto& [n, q] : out) {
+      if (n == name && q.port == p.port && q.name == p.name) return;
+    }
+    hop.evidence.push_back(
+        {subject(ing), path,
+         fmt::format("service {} port {}", name, p.port != 0 ? std::to_string(p.port) : p.name)});
+    out.emplace_back(std::move(name), p);
+  };
+  const Value& spec = ing.spec();
+  if (!spec["defaultBackend"].is_null()) add(spec["defaultBackend"], ".spec.defaultBackend");
+  if (!spec["backend"].is_null()) add(spec["backend"], ".spec.backend");
+  int i = 0;
+  for (const Value& rule : spec["rules"].items()) {
+    int j = 0;
+    for (const Value& p : rule["http"]["paths"].items())
+      add(p["backend"], fmt::format(".spec.rules[{}].http.paths[{}].backend", i, j++));
+    ++i;
+  }
+  return out;
+}
+
+Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vector<Hop>& hops) {
+  End e;
+  switch (t.kind) {
+    case Target::Kind::kPod: {
+      const Object* pod = cluster.find("Pod", t.ns, t.name);
+      if (pod == nullptr)
+        return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
+      hops.push_back(pod_hop("source", *pod));
+      e.pods.push_back({pod, 0, PodView(*pod).ready()});
+      e.node = std::string(PodView(*pod).node_name());
+      return e;
+    }
+    case Target::Kind::kService: {
+      const Object* svc = cluster.find("Service", t.ns, t.name);
+      if (svc == nullptr)
+        return Unexpected(fmt::format("service {}/{} not found in the input", t.ns, t.name));
+      // A Service as a source means its pods: the first ready one speaks for them.
+      std::vector<Hop> scratch;
+      auto w = detail::walk_service(cluster, *svc, PortSpec{}, scratch);
+      for (const Backend& b : w.backends) {
+        if (b.ready) {
+          hops.push_back(pod_hop("source", *b.pod));
+          hops.back().summary += fmt::format(" (a pod of {})", subject(*svc));
+          e.pods.push_back({b.pod, 0, true});
+          e.node = std::string(PodView(*b.pod).node_name());
+          return e;
+        }
+      }
+      return Unexpected(fmt::format("service {}/{} has no ready pod to send from", t.ns, t.name));
+    }
+    case Target::Kind::kIngress: {
+      const auto controllers = ingress_controllers(cluster);
+      if (controllers.empty())
+        return Unexpected(fmt::format(
+            "FROM {}: no ingress controller pod (ingress-nginx, Traefik, Kong) in the input; give "
+            "the controller's pod as FROM",
+            t.text));
+      hops.push_back(pod_hop("source", *controllers.front()));
+      hops.back().summary += " (the ingress controller)";
+      e.pods.push_back({controllers.front(), 0, PodView(*controllers.front()).ready()});
+      e.node = std::string(PodView(*controllers.front()).node_name());
+      return e;
+    }
+    case Target::Kind::kNode: {
+      const Object* node = cluster.find("Node", "", t.name);
+      if (node == nullptr) return Unexpected(fmt::format("node {} not found in the input", t.name));
+      Hop& h = hops.emplace_back();
+      h.step = "source";
+      h.subject = subject(*node);
+      e.address = node_ip(*node);
+      e.node = t.name;
+      h.verdict = Verdict::kOk;
+      h.summary = fmt::format("the node's own network namespace (InternalIP {})",
+                              e.address ? e.address->to_string() : "unknown");
+      return e;
+    }
+    case Target::Kind::kAddress: {
+      if (const Object* pod = owner_of_ip(cluster, t.address, "Pod")) {
+        hops.push_back(pod_hop("source", *pod));
+        e.pods.push_back({pod, 0, PodView(*pod).ready()});
+        e.node = std::string(PodView(*pod).node_name());
+        return e;
+      }
+      Hop& h = hops.emplace_back();
+      h.step = "source";
+      h.subject = t.text;
+      h.verdict = Verdict::kOk;
+      h.summary = "an address outside the pod network (ipBlock rules apply)";
+      e.address = t.address;
+      return e;
+    }
+    case Target::Kind::kDnsName:
+      break;
+  }
+  return Unexpected(fmt::format("FROM \"{}\": a DNS name is accepted for TO only", t.text));
+}
+
+void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec& port,
+                      std::vector<Hop>& hops, End& e, int* port_out, std::string* proto) {
+  auto w = detail::walk_service(cluster, svc, port, hops);
+  e.pods = std::move(w.backends);
+  e.stop = w.stop;
+  *port_out = w.service_port;
+  *proto = w.protocol;
+  if (!w.external_name.empty()) e.stop = true;
+}
+
+Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSpec& port,
+                           std::vector<Hop>& hops, std::string* proto) {
+  End e;
+  int service_port = 0;
+  switch (t.kind) {
+    case Target::Kind::kDnsName: {
+      Hop& h = hops.emplace_back();
+      h.step = "dns";
+      h.subject = t.text;
+      const Object* svc = cluster.find("Service", t.ns, t.name);
+      if (svc == nullptr) {
+        h.verdict = Verdict::kBlocked;
+        h.summary = fmt::format("NXDOMAIN: no Service {} in namespace {}", t.name, t.ns);
+        e.stop = true;
+        return e;
+      }
+      h.verdict = Verdict::kOk;
+      h.summary = fmt::format("cluster DNS answers for {}", subject(*svc));
+      h.evidence.push_back({subject(*svc), ".metadata.name", t.name});
+      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
+      return e;
+    }
+    case Target::Kind::kService: {
+      const Object* svc = cluster.find("Service", t.ns, t.name);
+      if (svc == nullptr)
+        return Unexpected(fmt::format("service {}/{} not found in the input", t.ns, t.name));
+      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
+      return e;
+    }
+    case Target::Kind::kIngress: {
+      const Object* ing = cluster.find("Ingress", t.ns, t.name);
+      if (ing == nullptr)
+        return Unexpected(fmt::format("ingress {}/{} not found in the input", t.ns, t.name));
+      Hop& h = hops.emplace_back();
+      h.step = "ingress";
+      h.subject = subject(*ing);
+      auto backends = ingress_backends(*ing, h);
+      if (backends.empty()) {
+        h.verdict = Verdict::kBlocked;
+        h.summary = "the Ingress names no backend Service";
+        e.stop = true;
+        return e;
+      }
+      const Object* svc = cluster.find("Service", t.ns, backends.front().first);
+      h.verdict = svc != nullptr ? Verdict::kOk : Verdict::kBlocked;
+      h.summary = fmt::format("routes to Service {}{}", backends.front().first,
+                              svc != nullptr ? "" : ", which does not exist: 503");
+      if (backends.size() > 1)
+        h.summary += fmt::format(" (first of {} backends; check others with svc/{}/NAME)",
+                                 backends.size(), t.ns);
+      if (svc == nullptr) {
+        e.stop = true;
+        return e;
+      }
+      add_service_dest(cluster, *svc, backends.front().second, hops, e, &service_port, proto);
+      return e;
+    }
+    case Target::Kind::kPod: {
+      const Object* pod = cluster.find("Pod", t.ns, t.name);
+      if (pod == nullptr)
+        return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
+      hops.push_back(pod_hop("destination", *pod));
+      int number = port.port;
+      if (!port.name.empty()) {
+        number = detail::resolve_on_pod(*pod, Value::string(port.name), port.protocol);
+        if (number == 0) {
+          hops.back().verdict = Verdict::kBlocked;
+          hops.back().summary += fmt::format("; no container port named {}", port.name);
+          e.stop = true;
+        }
+      }
+      e.pods.push_back({pod, number, PodView(*pod).ready()});
+      e.node = std::string(PodView(*pod).node_name());
+      return e;
+    }
+    case Target::Kind::kNode: {
+      const Object* node = cluster.find("Node", "", t.name);
+      if (node == nullptr) return Unexpected(fmt::format("node {} not found in the input", t.name));
+      Hop& h = hops.emplace_back();
+      h.step = "destination";
+      h.subject = subject(*node);
+      e.address = node_ip(*node);
+      e.node = t.name;
+      const bool ready = node->condition("Ready")["status"].str() == "True";
+      h.verdict = ready ? Verdict::kOk : Verdict::kWarning;
+      h.summary = fmt::format("node {} (InternalIP {}), {}", t.name,
+                              e.address ? e.address->to_string() : "unknown",
+                              ready ? "Ready" : "not Ready");
+      return e;
+    }
+    case Target::Kind::kAddress: {
+      if (const Object* pod = owner_of_ip(cluster, t.address, "Pod")) {
+        Target as_pod{Target::Kind::kPod, std::string(pod->ns), std::string(pod->name), t.text, {}};
+        return resolve_dest(cluster, as_pod, port, hops, proto);
+      }
+      if (const Object* svc = owner_of_ip(cluster, t.address, "Service")) {
+        add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
+        return e;
+      }
+      Hop& h = hops.emplace_back();
+      h.step = "destination";
+      h.subject = t.text;
+      h.verdict = Verdict::kOk;
+      h.summary = "an address outside the pod network (ipBlock rules apply)";
+      e.address = t.address;
+      return e;
+    }
+  }
+  return e;
+}
+
+// The NetworkPolicy hop: the source's egress and each destination pod's ingress.
+Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int port,
+               std::string_view proto) {
+  Hop h;
+  h.step = "network-policy";
+  std::vector<PodFacts> facts;  // keeps the PodEndpoints' labels alive
+  facts.reserve(src.pods.size() + dst.pods.size());
+  auto endpoint_of = [&](const Backend& b) {
+    facts.push_back(pod_facts(*b.pod));
+    return net.endpoint(facts.back());
+  };
+  PodEndpoint src_pod;
+  Endpoint from;
+  if (!src.pods.empty()) {
+    src_pod = endpoint_of(src.pods.front());
+    from.pod = &src_pod;
+  } else if (src.address) {
+    from.address = *src.address;
+  }
+  std::vector<PodEndpoint> dst_pods;
+  dst_pods.reserve(dst.pods.size());
+  std::vector<std::pair<const Backend*, ConnectionVerdict>> verdicts;
+  if (dst.pods.empty()) {
+    Endpoint to;
+    if (dst.address) to.address = *dst.address;
+    verdicts.emplace_back(nullptr, evaluate(net.policies(), from, to, port, proto));
+  }
+  for (const Backend& b : dst.pods) {
+    dst_pods.push_back(endpoint_of(b));
+    Endpoint to;
+    to.pod = &dst_pods.back();
+    verdicts.emplace_back(&b,
+                          evaluate(net.policies(), from, to, b.port != 0 ? b.port : port, proto));
+  }
+  int allowed = 0;
+  std::set<std::string> said;
+  for (const auto& [b, v] : verdicts) {
+    if (v.allowed()) ++allowed;
+    const std::string who = b != nullptr ? subject(*b->pod) : "";
+    for (const auto& [side, sv] :
+         {std::pair{"egress", &v.egress}, std::pair{"ingress", &v.ingress}}) {
+      if (!sv->checked) continue;
+      const std::string owner =
+          std::string_view(side) == "egress"
+              ? (src.pods.empty() ? std::string() : subject(*src.pods.front().pod))
+              : who;
+      std::string text = describe(*sv, side);
+      if (sv->allowed_by) {
+        const RuleRef& r = *sv->allowed_by;
+        const auto& rules =
+            std::string_view(side) == "egress" ? r.policy->egress_rules : r.policy->ingress_rules;
+        std::string ports;
+        for (const PortRule& p : rules[static_cast<std::size_t>(r.rule)].ports)
+          ports += (ports.empty() ? "" : ", ") + p.to_string();
+        if (!ports.empty()) text += fmt::format(" (ports {})", ports);
+      }
+      if (!said.insert(owner + text).second || said.size() > 8) continue;
+      h.evidence.push_back({owner, "", text});
+      if (sv->allowed) continue;
+      // Denied: the rules that were weighed, so the reader sees which selector misses.
+      int shown = 0;
+      for (const Policy* p : sv->isolating) {
+        const auto& rules = std::string_view(side) == "egress" ? p->egress_rules : p->ingress_rules;
+        if (rules.empty())
+          h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name), "",
+                                fmt::format("no {} rule: allows nothing", side)});
+        for (std::size_t i = 0; i < rules.size() && shown < 6; ++i, ++shown)
+          h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name),
+                                fmt::format(".spec.{}[{}]", side, i),
+                                describe_rule(rules[i], side)});
+      }
+    }
+  }
+  const int total = static_cast<int>(verdicts.size());
+  h.subject = fmt::format("{} port {}/{}", dst.pods.empty() ? "destination" : "destination pods",
+                          port, proto);
+  if (allowed == total) {
+    h.verdict = Verdict::kOk;
+    h.summary = total == 1 ? "allowed" : fmt::format("allowed to all {} destination pods", total);
+  } else if (allowed > 0) {
+    h.verdict = Verdict::kWarning;
+    h.summary = fmt::format("allowed to {} of {} destination pods", allowed, total);
+  } else {
+    h.verdict = Verdict::kBlocked;
+    h.summary = "denied by NetworkPolicy";
+  }
+  return h;
+}
+
+}  // namespace
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kOk:
+      return "ok";
+    case Verdict::kUnknown:
+      return "unknown";
+    case Verdict::kWarning:
+      return "warning";
+    case Verdict::kBlocked:
+      return "blocked";
+  }
+  return "unknown";
+}
+
+Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& net,
+                               const PathRequest& request, const PathHooks& hooks) {
+  PathResult r;
+  r.from = request.from.text;
+  r.to = request.to.text;
+  r.protocol = request.port.protocol;
+  auto src = resolve_source(cluster, request.from, r.hops);
+  if (!src) return Unexpected(src.error());
+  std::string proto = request.port.protocol;
+  auto dst = resolve_dest(cluster, request.to, request.port, r.hops, &proto);
+  if (!dst) return Unexpected(dst.error());
+  r.protocol = proto;
+  const bool via_service = request.to.kind == Target::Kind::kService ||
+                           request.to.kind == Target::Kind::kDnsName ||
+                           request.to.kind == Target::Kind::kIngress;
+  if (!dst->pods.empty() || dst->address) {  // also past a blocked hop: both faults show
+    int port = request.port.port;
+    for (const Backend& b : dst->pods) {
+      if (b.port != 0) {
+        port = b.port;
+        break;
+      }
+    }
+    r.port = port;
+    for (const PolicyError& e : net.errors()) {
+      if (e.ns != request.from.ns && e.ns != request.to.ns) continue;
+      r.hops.push_back({"network-policy",
+                        fmt::format("networkpolicy/{}/{}", e.ns, e.name),
+                        Verdict::kWarning,
+                        "invalid: left out of the verdict (the API server would reject it)",
+                        {{"", "", e.message}}});
+    }
+    r.hops.push_back(policy_hop(net, *src, *dst, port, proto));
+  }
+  // Nodes on the path: the source's and each distinct destination node.
+  std::vector<std::string> nodes;
+  if (!src->node.empty()) nodes.push_back(src->node);
+  for (const Backend& b : dst->pods) {
+    const std::string n(PodView(*b.pod).node_name());
+    if (!n.empty() && std::find(nodes.begin(), nodes.end(), n) == nodes.end() && nodes.size() < 4)
+      nodes.push_back(n);
+  }
+  if (!dst->node.empty() && std::find(nodes.begin(), nodes.end(), dst->node) == nodes.end())
+    nodes.push_back(dst->node);
+  for (std::size_t i = 0; i < nodes.size() && hooks.node_health; ++i) {
+    // kube-proxy translates a Service's virtual IP on the sending node only.
+    if (auto h = hooks.node_health(nodes[i], via_service && i == 0 && !src->node.empty()))
+      r.hops.push_back(std::move(*h));
+  }
+  if (hooks.security_group && !src->node.empty()) {
+    for (std::size_t i = 1; i < nodes.size(); ++i) {
+      if (nodes[i] == src->node) continue;
+      if (auto h = hooks.security_group(src->node, nodes[i], r.port, r.protocol))
+        r.hops.push_back(std::move(*h));
+    }
+  }
+  r.verdict = Verdict::kOk;
+  for (const Hop& h : r.hops) r.verdict = std::max(r.verdict, h.verdict);
+  r.reachable = r.verdict != Verdict::kBlocked;
+  return r;
+}
+
+}  // namespace ktriage::network

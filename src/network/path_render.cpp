@@ -1,0 +1,94 @@
+#include "network/path_render.h"
+
+#include <fmt/format.h>
+
+#include "core/json_text.h"
+
+namespace ktriage::network {
+namespace {
+
+std::string_view color_of(Verdict v) {
+  switch (v) {
+    case Verdict::kOk:
+      return "\x1b[32m";
+    case Verdict::kWarning:
+      return "\x1b[33m";
+    case Verdict::kBlocked:
+      return "\x1b[31m";
+    case Verdict::kUnknown:
+      break;
+  }
+  return "\x1b[2m";
+}
+
+std::string tag(Verdict v, bool color) {
+  const std::string t = fmt::format("{:<9}", fmt::format("[{}]", verdict_name(v)));
+  return color ? fmt::format("{}{}\x1b[0m", color_of(v), t) : t;
+}
+
+}  // namespace
+
+std::string render_path_text(const PathResult& path, bool color) {
+  std::string out = fmt::format("netcheck {} -> {}", path.from, path.to);
+  if (path.port != 0) out += fmt::format(" port {}/{}", path.port, path.protocol);
+  out += "\n\n";
+  for (const Hop& h : path.hops) {
+    out += fmt::format("{} {:<15} {}: {}\n", tag(h.verdict, color), h.step, h.subject, h.summary);
+    for (const HopEvidence& e : h.evidence) {
+      if (e.path.empty()) {
+        out += fmt::format("{:27}{}{}\n", "", e.object.empty() ? "" : e.object + ": ", e.value);
+      } else {
+        out += fmt::format("{:27}{} {}: {}\n", "", e.object, e.path, e.value);
+      }
+    }
+  }
+  out += "\n";
+  if (path.reachable) {
+    out += path.verdict == Verdict::kOk ? "reachable\n"
+                                        : "reachable, with warnings or unknowns above\n";
+  } else {
+    for (const Hop& h : path.hops) {
+      if (h.verdict == Verdict::kBlocked) {
+        out += fmt::format("blocked at {} {}: {}\n", h.step, h.subject, h.summary);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::string render_path_json(const PathResult& path) {
+  std::string out = "{\"from\":";
+  append_json_string(out, path.from);
+  out += ",\"to\":";
+  append_json_string(out, path.to);
+  out += fmt::format(",\"port\":{},\"protocol\":", path.port);
+  append_json_string(out, path.protocol);
+  out += fmt::format(",\"reachable\":{},\"verdict\":\"{}\",\"hops\":[",
+                     path.reachable ? "true" : "false", verdict_name(path.verdict));
+  bool first = true;
+  for (const Hop& h : path.hops) {
+    out += first ? "{\"step\":" : ",{\"step\":";
+    first = false;
+    append_json_string(out, h.step);
+    out += ",\"subject\":";
+    append_json_string(out, h.subject);
+    out += fmt::format(",\"verdict\":\"{}\",\"summary\":", verdict_name(h.verdict));
+    append_json_string(out, h.summary);
+    out += ",\"evidence\":[";
+    for (std::size_t i = 0; i < h.evidence.size(); ++i) {
+      out += i == 0 ? "{\"object\":" : ",{\"object\":";
+      append_json_string(out, h.evidence[i].object);
+      out += ",\"path\":";
+      append_json_string(out, h.evidence[i].path);
+      out += ",\"value\":";
+      append_json_string(out, h.evidence[i].value);
+      out += "}";
+    }
+    out += "]}";
+  }
+  out += "]}\n";
+  return out;
+}
+
+}  // namespace ktriage::network
