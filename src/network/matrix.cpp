@@ -57,11 +57,25 @@ struct Classes {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> by_group;
 };
 
+// The workload of a pod: its top owner in the snapshot; without the owner object, the owner its
+// ownerReference names (a ReplicaSet "<deployment>-<pod-template-hash>" reads as the Deployment).
 std::string workload_of(const Cluster& cluster, const Object& pod) {
   const Object& top = cluster.top_owner(pod);
-  std::string kind(top.kind);
+  std::string kind(top.kind), name(top.name);
+  if (&top == &pod) {
+    for (const Value& ref : pod.metadata()["ownerReferences"].items()) {
+      kind = ref["kind"].str();
+      name = ref["name"].str();
+      const std::string_view hash = pod.label("pod-template-hash");
+      if (kind == "ReplicaSet" && !hash.empty() && name.ends_with("-" + std::string(hash))) {
+        kind = "Deployment";
+        name.resize(name.size() - hash.size() - 1);
+      }
+      break;
+    }
+  }
   for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return fmt::format("{}/{}/{}", pod.ns, kind, top.name);
+  return fmt::format("{}/{}/{}", pod.ns, kind, name);
 }
 
 Classes classify(const Cluster& cluster, const NetworkSnapshot& net, const MatrixOptions& o,

@@ -445,6 +445,31 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
   const bool via_service = request.to.kind == Target::Kind::kService ||
                            request.to.kind == Target::Kind::kDnsName ||
                            request.to.kind == Target::Kind::kIngress;
+  if (request.to.kind == Target::Kind::kIngress && !dst->pods.empty()) {
+    // The backends see the ingress controller's pod, not the client: policies are checked from
+    // there (the client reaches the controller through its own Service or load balancer).
+    const auto controllers = ingress_controllers(cluster);
+    Hop h;
+    h.step = "ingress";
+    if (controllers.empty()) {
+      h.subject = "controller";
+      h.verdict = Verdict::kUnknown;
+      h.summary =
+          "no ingress controller pod in the snapshot (a cloud load balancer such as ACK "
+          "ALB, or not collected): the backends are checked against FROM itself";
+    } else {
+      const Object& c = *controllers.front();
+      h.subject = subject(c);
+      h.verdict = PodView(c).ready() ? Verdict::kOk : Verdict::kWarning;
+      h.summary = fmt::format(
+          "the controller forwards to the backends; NetworkPolicies are "
+          "checked from this pod{}",
+          PodView(c).ready() ? "" : " (not Ready)");
+      src->pods.assign(1, Backend{&c, 0, PodView(c).ready()});
+      src->address.reset();
+    }
+    r.hops.push_back(std::move(h));
+  }
   if (!dst->pods.empty() || dst->address) {  // also past a blocked hop: both faults show
     int port = request.port.port;
     for (const Backend& b : dst->pods) {

@@ -1,0 +1,136 @@
+// `ktriage netcheck` on examples/network-policy (see its FAULTS.yaml): the hops printed for an
+// allowed and a blocked path, JSON, --matrix, and usage errors (exit 2).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support/test_support.h"
+
+namespace ktriage {
+namespace {
+
+using testing::run_ktriage;
+
+std::string snapshot() { return "'" + testing::source_dir() + "/examples/network-policy'"; }
+
+// The hop lines ("[ok]      service ...") in order: verdict and step.
+std::vector<std::string> hops(const std::string& out) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < out.size()) {
+    const auto end = out.find('\n', at);
+    const std::string line = out.substr(at, end - at);
+    if (line.starts_with("[")) {
+      const auto close = line.find(']');
+      const auto step_end = line.find(' ', line.find_first_not_of(' ', close + 1));
+      lines.push_back(line.substr(1, close - 1) + " " +
+                      line.substr(line.find_first_not_of(' ', close + 1),
+                                  step_end - line.find_first_not_of(' ', close + 1)));
+    }
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return lines;
+}
+
+TEST(NetcheckCliTest, BlockedPathNamesThePoliciesAndTheRuleThatMisses) {
+  auto r =
+      run_ktriage("netcheck pod/shop/api-5c7d9f8b6-q7r2t db.shop.svc.cluster.local " + snapshot());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::vector<std::string> want = {"ok source",    "ok dns",  "ok service",
+                                         "ok endpoints", "ok pods", "blocked network-policy",
+                                         "ok node"};
+  EXPECT_EQ(hops(r.out), want) << r.out;
+  EXPECT_NE(r.out.find("isolated by NetworkPolicy shop/allow-api-to-db, "
+                       "shop/default-deny-ingress; no rule of them allows it"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("networkpolicy/shop/allow-api-to-db .spec.ingress[0]: from podSelector "
+                       "app=backend of the policy's namespace; ports TCP pg"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("targetPort pg -> 5432"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("blocked at network-policy"), std::string::npos) << r.out;
+}
+
+TEST(NetcheckCliTest, AllowedPathNamesTheAllowingRule) {
+  auto r =
+      run_ktriage("netcheck -n shop pod/web-6d8f9c7b5-k2m4p svc/api --port 8080/tcp " + snapshot());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> want = {"ok source", "ok service",        "ok endpoints",
+                                         "ok pods",   "ok network-policy", "ok node",
+                                         "ok node"};
+  EXPECT_EQ(hops(r.out), want) << r.out;
+  EXPECT_NE(r.out.find("ingress: allowed by NetworkPolicy shop/allow-web-to-api .spec.ingress[0] "
+                       "(ports TCP 8080)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("kube-proxy-worker-7xk2p"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.out.ends_with("reachable\n")) << r.out;
+  EXPECT_EQ(r.out.find("\x1b["), std::string::npos);  // no colour when piped
+}
+
+TEST(NetcheckCliTest, IngressPathIsCheckedFromTheController) {
+  auto r = run_ktriage("netcheck 203.0.113.7 ingress/shop/web " + snapshot());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("allowed by NetworkPolicy shop/allow-ingress-controller-to-web"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(NetcheckCliTest, JsonHasEveryHopWithVerdictAndEvidence) {
+  auto r = run_ktriage("netcheck pod/shop/api-5c7d9f8b6-q7r2t svc/shop/db -o json " + snapshot());
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["reachable"], false);
+  EXPECT_EQ(j["verdict"], "blocked");
+  EXPECT_EQ(j["port"], 5432);
+  ASSERT_GE(j["hops"].size(), 5u);
+  bool policy = false;
+  for (const auto& h : j["hops"]) {
+    EXPECT_FALSE(h["summary"].get<std::string>().empty());
+    if (h["step"] == "network-policy") {
+      policy = true;
+      EXPECT_EQ(h["verdict"], "blocked");
+      EXPECT_GE(h["evidence"].size(), 3u);
+    }
+  }
+  EXPECT_TRUE(policy);
+}
+
+TEST(NetcheckCliTest, MatrixByNamespaceAndByWorkload) {
+  auto ns = run_ktriage("netcheck --matrix " + snapshot());
+  EXPECT_EQ(ns.exit_code, 0) << ns.err;
+  EXPECT_NE(ns.out.find("monitoring     yes yes  no"), std::string::npos) << ns.out;
+  auto wl = run_ktriage("netcheck --matrix -n shop " + snapshot());
+  EXPECT_NE(wl.out.find("shop/deployment/web  yes  no  no"), std::string::npos) << wl.out;
+  auto json = run_ktriage("netcheck --matrix -o json " + snapshot());
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["pods"], 5);
+  EXPECT_EQ(j["destinations"][2]["to"], "shop");
+  EXPECT_EQ(j["destinations"][2]["partial_from"], nlohmann::json::array({"ingress-nginx", "shop"}));
+}
+
+TEST(NetcheckCliTest, BadInputIsAUsageError) {
+  for (const std::string args :
+       {"pod/web svc/shop/db", "pod/shop/nope svc/shop/db", "pod/shop/db-0 10.0.0.300",
+        "pod/shop/db-0 svc/shop/api --port 99999", "pod/shop/db-0 svc/shop/api --port 80/ICMP",
+        "web.shop svc/shop/api", "thing/shop/x svc/shop/api", "pod/shop/db-0"}) {
+    auto r = run_ktriage("netcheck " + args + " " + snapshot());
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.out;
+    EXPECT_NE(r.err.find("ktriage netcheck: "), std::string::npos) << args << ": " << r.err;
+  }
+  EXPECT_EQ(run_ktriage("netcheck pod/a/b svc/a/b /nonexistent/path").exit_code, 2);
+}
+
+TEST(NetcheckCliTest, HelpHasExamples) {
+  auto r = run_ktriage("netcheck --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("ktriage netcheck --matrix"), std::string::npos);
+  EXPECT_NE(r.out.find("Exit codes: 0 reachable"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ktriage
