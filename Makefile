@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 EXAMPLE    ?= examples/shop-broken
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all bootstrap build run test test-fast bench bench-lint bench-live bench-logs bench-micro fuzz format clean install
+.PHONY: all bootstrap build run test test-fast bench bench-lint bench-live bench-logs bench-micro bench-netcheck fuzz format clean install
 
 all: build
 
@@ -41,6 +41,7 @@ bench: build
 	bench/run_live_bench.sh $(BUILD)
 	bench/run_logs_bench.sh $(BUILD)
 	bench/run_lint_bench.sh $(BUILD)
+	bench/run_netcheck_bench.sh $(BUILD)
 
 # Lint (issue 6): ktriage lint on 10,000 generated manifests beside kubeconform's published figure.
 bench-lint: build
@@ -53,6 +54,10 @@ bench-logs: build
 # Live: the same cluster served by the test API server; collect and diagnose against it.
 bench-live: build
 	bench/run_live_bench.sh $(BUILD)
+
+# netcheck --matrix on 2,000 namespaces, 20,000 NetworkPolicies, 150,000 pods (issue 7).
+bench-netcheck: build
+	bench/run_netcheck_bench.sh $(BUILD)
 
 # Per-phase micro-benchmarks (Google Benchmark) beside simdjson on the same 15,000-pod List.
 bench-micro: build
