@@ -26,6 +26,7 @@ const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
 const AnalyzerDef& events_analyzer();
+const AnalyzerDef& network_policies_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
   // One per line, in run order (run_after analyzers see the findings of those before them:
@@ -44,6 +45,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       services_analyzer(),
       ingress_analyzer(),
       loadbalancers_analyzer(),
+      network_policies_analyzer(),
       addons_analyzer(),
       daemonsets_analyzer(),
       namespaces_analyzer(),

@@ -98,10 +98,6 @@ constexpr CatalogGap kGaps[] = {
      "the OpenAPI refusal shows only in Terway's log (ktriage logs, issue 5)"},
     {"NET-TERWAY-PODNETWORKING-CONFIG", kNotYet,
      "PodNetworking objects are custom resources; not read yet"},
-    {"NET-NETWORKPOLICY-DENY", kNotYet,
-     "NetworkPolicies are in the snapshot, but a deny is only a fault against an intended flow, "
-     "which "
-     "objects do not state (ktriage netcheck tests flows, issue 7)"},
     {"NET-CONNTRACK-TABLE-FULL", kOut,
      "the kernel logs it (dmesg: nf_conntrack: table full); ktriage logs, issue 5"},
     {"DNS-RESOLUTION-FAILURE", kOut,
