@@ -280,10 +280,10 @@ Matrix compute_matrix(const Cluster& cluster, const NetworkSnapshot& net,
   auto flush = [&](std::uint32_t to) {
     const auto& range = cs.by_group[to];
     for (std::uint32_t g = 0; g < groups; ++g) {
-      if (reached[g] == 0) continue;
-      m.pairs.push_back({g, to, every[g] && reached[g] == range.second - range.first});
+      if (reached[g] != 0)
+        m.pairs.push_back({g, to, every[g] && reached[g] == range.second - range.first});
       reached[g] = 0;
-      every[g] = true;
+      every[g] = true;  // also for groups that reached nothing: the next destination starts clean
     }
   };
   for (std::uint32_t d = 0; d < n; ++d) {

@@ -63,17 +63,17 @@ std::string render_matrix_text(const Matrix& m, bool color) {
     for (std::uint32_t f = 0; f < m.groups.size(); ++f)
       (c[t][f] == 2 ? allowed : c[t][f] == 1 ? partial : denied).push_back(f);
     std::string line;
-    if (denied.empty() && partial.empty()) {
-      line = "from every group";
-    } else if (allowed.empty() && partial.empty()) {
-      line = "from no group";
-    } else if (denied.size() <= allowed.size() + partial.size()) {
-      line = fmt::format("from every group except {}", names(m, denied));
-    } else {
-      line = allowed.empty() ? "only partly" : fmt::format("from {}", names(m, allowed));
+    auto segment = [&](std::string_view what, const std::vector<std::uint32_t>& list) {
+      if (list.empty()) return;
+      line += fmt::format("{}{} from {}", line.empty() ? "" : "; ", what,
+                          list.size() == m.groups.size() ? "every group" : names(m, list));
+    };
+    segment("fully", allowed);
+    segment("partly", partial);
+    if (!denied.empty()) {
+      line += line.empty() ? "denied from every group"
+                           : fmt::format("; denied from the other {} group(s)", denied.size());
     }
-    if (!partial.empty() && !(denied.empty() && partial.empty()))
-      line += fmt::format("; partly from {}", names(m, partial));
     out += fmt::format("{} <- {}\n", m.groups[t], line);
   }
   return out;
