@@ -277,6 +277,17 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
         return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
       hops.push_back(pod_hop("destination", *pod));
       int number = port.port;
+      if (number == 0 && port.name.empty()) {
+        // No --port: the pod's first declared port (what a client would most likely use).
+        for (const Value& c : pod->spec()["containers"].items()) {
+          for (const Value& p : c["ports"].items()) {
+            if (number == 0) {
+              number = static_cast<int>(p["containerPort"].as_int());
+              *proto = std::string(protocol_of(p));
+            }
+          }
+        }
+      }
       if (!port.name.empty()) {
         number = detail::resolve_on_pod(*pod, Value::string(port.name), port.protocol);
         if (number == 0) {
@@ -352,14 +363,25 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
     if (dst.address) to.address = *dst.address;
     verdicts.emplace_back(nullptr, evaluate(net.policies(), from, to, port, proto));
   }
+  int own_node = 0;
   for (const Backend& b : dst.pods) {
+    if (src.pods.empty() && !src.node.empty() && PodView(*b.pod).node_name() == src.node) {
+      // The documentation ("What you can't do with network policies"): a pod cannot block
+      // access from its resident node.
+      ++own_node;
+      h.evidence.push_back({subject(*b.pod), "",
+                            fmt::format("runs on node {}: traffic from its own node is never "
+                                        "blocked by NetworkPolicy",
+                                        src.node)});
+      continue;
+    }
     dst_pods.push_back(endpoint_of(b));
     Endpoint to;
     to.pod = &dst_pods.back();
     verdicts.emplace_back(&b,
                           evaluate(net.policies(), from, to, b.port != 0 ? b.port : port, proto));
   }
-  int allowed = 0;
+  int allowed = own_node;
   std::set<std::string> said;
   for (const auto& [b, v] : verdicts) {
     if (v.allowed()) ++allowed;
@@ -398,7 +420,14 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
       }
     }
   }
-  const int total = static_cast<int>(verdicts.size());
+  const int total = static_cast<int>(verdicts.size()) + own_node;
+  if (port == 0)
+    h.evidence.push_back(
+        {"", "", "no port given: only rules without ports can match; give --port"});
+  if (src.pods.empty() && !src.node.empty() && own_node < total)
+    h.evidence.push_back({"", "",
+                          "from a node to a pod elsewhere: the node's IP is matched as an "
+                          "address outside the cluster (ipBlock); CNIs differ here"});
   h.subject = fmt::format("{} port {}/{}", dst.pods.empty() ? "destination" : "destination pods",
                           port, proto);
   if (allowed == total) {

@@ -1,0 +1,182 @@
+// walk_path on small snapshots: each kind of Service, the Endpoints and selector fallbacks,
+// named targetPorts, nodes, addresses, DNS, and the two hooks.
+#include "network/path.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace ktriage::network {
+namespace {
+
+const std::string kBase = R"(
+apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status: {addresses: [{type: InternalIP, address: 10.0.0.1}], conditions: [{type: Ready, status: 'True'}]}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2}
+status: {addresses: [{type: InternalIP, address: 10.0.0.2}], conditions: [{type: Ready, status: 'True'}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: shop, labels: {app: client}}
+spec: {nodeName: n1, containers: [{name: c, image: i}]}
+status: {phase: Running, podIP: 172.16.0.10, conditions: [{type: Ready, status: 'True'}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop, labels: {app: web}}
+spec: {nodeName: n2, containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]}
+status: {phase: Running, podIP: 172.16.0.21, conditions: [{type: Ready, status: 'True'}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-2, namespace: shop, labels: {app: web}}
+spec: {nodeName: n1, containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]}
+status: {phase: Running, podIP: 172.16.0.22, conditions: [{type: Ready, status: 'False'}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {clusterIP: 192.168.0.10, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}
+)";
+
+struct Walk {
+  std::unique_ptr<Cluster> cluster;
+  std::unique_ptr<NetworkSnapshot> net;
+  Expected<PathResult> result = Unexpected(std::string("not run"));
+  std::vector<std::string> steps;  // "verdict step"
+  std::vector<std::string> node_calls, sg_calls;
+
+  Walk(const std::string& yaml, std::string_view from, std::string_view to,
+       std::string_view port = "") {
+    cluster = testing::cluster_from_yaml(yaml);
+    net = std::make_unique<NetworkSnapshot>(*cluster);
+    PathHooks hooks;
+    hooks.node_health = [this](std::string_view node, bool proxy) -> std::optional<Hop> {
+      node_calls.push_back(std::string(node) + (proxy ? "+kube-proxy" : ""));
+      return std::nullopt;
+    };
+    hooks.security_group = [this](std::string_view a, std::string_view b, int p,
+                                  std::string_view proto) -> std::optional<Hop> {
+      sg_calls.push_back(std::string(a) + "->" + std::string(b) + " " + std::to_string(p) + "/" +
+                         std::string(proto));
+      return Hop{"security-group", "sg-1", Verdict::kOk, "allowed", {}};
+    };
+    PathRequest req{*parse_target(from, "", false), *parse_target(to, "", true), {}};
+    if (!port.empty()) req.port = *parse_port(port);
+    result = walk_path(*cluster, *net, req, hooks);
+    if (result) {
+      for (const Hop& h : result->hops)
+        steps.push_back(std::string(verdict_name(h.verdict)) + " " + h.step);
+    }
+  }
+  const Hop* hop(std::string_view step) const {
+    for (const Hop& h : result->hops) {
+      if (h.step == step) return &h;
+    }
+    return nullptr;
+  }
+};
+
+TEST(NetworkPathTest, ServiceBySelectorWithNamedTargetPort) {
+  Walk w(kBase, "pod/shop/client", "web.shop.svc.cluster.local");
+  ASSERT_TRUE(w.result.has_value()) << w.result.error();
+  EXPECT_EQ(w.steps,
+            (std::vector<std::string>{"ok source", "ok dns", "ok service", "ok endpoints",
+                                      "ok pods", "ok network-policy", "ok security-group"}));
+  EXPECT_EQ(w.result->port, 8080);  // targetPort http resolved on the pods
+  EXPECT_TRUE(w.result->reachable);
+  EXPECT_NE(w.hop("endpoints")->summary.find("no EndpointSlice or Endpoints"), std::string::npos);
+  EXPECT_EQ(w.hop("pods")->summary, "1 of 2 pod(s) ready with targetPort http resolved");
+  // The source node relies on kube-proxy for the ClusterIP; each node once; one SG pair.
+  EXPECT_EQ(w.node_calls, (std::vector<std::string>{"n1+kube-proxy", "n2"}));
+  EXPECT_EQ(w.sg_calls, (std::vector<std::string>{"n1->n2 8080/TCP"}));
+}
+
+TEST(NetworkPathTest, EndpointsFallbackAndNothingReady) {
+  const std::string eps = R"(
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: web, namespace: shop}
+subsets: [{notReadyAddresses: [{ip: 172.16.0.21, targetRef: {kind: Pod, name: web-1}}], ports: [{name: http, port: 8080}]}]
+)";
+  Walk w(kBase + eps, "pod/shop/client", "svc/shop/web");
+  ASSERT_TRUE(w.result.has_value());
+  EXPECT_EQ(w.hop("endpoints")->verdict, Verdict::kBlocked);
+  EXPECT_EQ(w.hop("endpoints")->evidence[0].path, ".subsets[0]");
+  EXPECT_FALSE(w.result->reachable);
+  EXPECT_NE(w.hop("network-policy"), nullptr);  // still judged: both faults show
+}
+
+TEST(NetworkPathTest, ServiceKinds) {
+  const std::string external =
+      "---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: shop}\nspec: {type: "
+      "ExternalName, externalName: db.example.com}\n";
+  Walk e(kBase + external, "pod/shop/client", "ext.shop");
+  ASSERT_TRUE(e.result.has_value());
+  EXPECT_EQ(e.hop("service")->verdict, Verdict::kWarning);
+  EXPECT_NE(e.hop("service")->summary.find("db.example.com"), std::string::npos);
+  EXPECT_EQ(e.hop("network-policy"), nullptr);
+
+  Walk wrong(kBase, "pod/shop/client", "svc/shop/web", "443");
+  EXPECT_EQ(wrong.hop("service")->verdict, Verdict::kBlocked);
+  EXPECT_EQ(wrong.hop("service")->evidence.back().value, "80/TCP (http)");
+
+  Walk missing(kBase, "pod/shop/client", "nope.shop");
+  EXPECT_EQ(missing.steps.back(), "blocked dns");
+
+  std::string headless = kBase;
+  headless.replace(headless.find("clusterIP: 192.168.0.10"), 23, "clusterIP: None");
+  Walk h(headless, "pod/shop/client", "svc/shop/web");
+  EXPECT_NE(h.hop("service")->summary.find("headless"), std::string::npos);
+}
+
+const std::string kDenyAll =
+    "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, "
+    "namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
+
+TEST(NetworkPathTest, NodesAndAddresses) {
+  // A pod's own node always reaches it; another node's IP is an outside address.
+  Walk own(kBase + kDenyAll, "node/n2", "pod/shop/web-1");
+  ASSERT_TRUE(own.result.has_value());
+  EXPECT_TRUE(own.result->reachable);
+  EXPECT_EQ(own.result->port, 8080);  // no --port: the pod's first declared port
+  Walk other(kBase + kDenyAll, "node/n1", "pod/shop/web-1");
+  EXPECT_FALSE(other.result->reachable);
+  // An IP that is a pod's is that pod.
+  Walk ip(kBase, "172.16.0.10", "pod/shop/web-1");
+  EXPECT_EQ(ip.result->hops[0].subject, "pod/shop/client");
+  // Egress to an outside block under default deny, then with an ipBlock rule.
+  Walk out(kBase + kDenyAll, "pod/shop/client", "203.0.113.0/24", "443");
+  EXPECT_FALSE(out.result->reachable);
+  const std::string allow =
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out, "
+      "namespace: shop}\nspec: {podSelector: {}, policyTypes: [Egress], egress: [{to: "
+      "[{ipBlock: {cidr: 203.0.113.0/24}}], ports: [{port: 443}]}]}\n";
+  Walk ok(kBase + kDenyAll + allow, "pod/shop/client", "203.0.113.0/24", "443");
+  EXPECT_TRUE(ok.result->reachable);
+  EXPECT_NE(ok.hop("network-policy")->evidence[0].value.find("shop/out .spec.egress[0]"),
+            std::string::npos);
+}
+
+TEST(NetworkPathTest, InvalidPoliciesAndMissingObjects) {
+  const std::string bad =
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, "
+      "namespace: shop}\nspec: {podSelector: {}, ingress: [{from: [{ipBlock: {cidr: "
+      "300.0.0.0/8}}]}]}\n";
+  Walk w(kBase + bad, "pod/shop/client", "svc/shop/web");
+  ASSERT_TRUE(w.result.has_value());
+  EXPECT_EQ(w.hop("network-policy")->subject, "networkpolicy/shop/bad");
+  EXPECT_EQ(w.hop("network-policy")->verdict, Verdict::kWarning);
+  Walk gone(kBase, "pod/shop/nope", "svc/shop/web");
+  ASSERT_FALSE(gone.result.has_value());
+  EXPECT_EQ(gone.result.error(), "pod shop/nope not found in the input");
+}
+
+}  // namespace
+}  // namespace ktriage::network
