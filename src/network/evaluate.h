@@ -51,6 +51,7 @@ class PolicySet {
   explicit PolicySet(std::vector<Policy> policies);
   /// The policies of namespace `ns`, by name. O(1) average.
   std::span<const Policy> in_namespace(std::string_view ns) const;
+  /// Every policy, by namespace and name. O(1).
   std::span<const Policy> all() const { return policies_; }
 
  private:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "model/pod.h"
@@ -88,6 +89,23 @@ Classes classify(const Cluster& cluster, const NetworkSnapshot& net, const Matri
     groups[o.by_workload ? workload_of(cluster, *pod) : std::string(pod->ns)].push_back(pod);
     ++m.pods;
   }
+  // Only label keys some selector reads can tell pods apart: a StatefulSet pod's unique
+  // statefulset.kubernetes.io/pod-name, pod-template-hash and the like must not split classes.
+  std::set<std::string_view> keys;
+  auto add_keys = [&](const Selector& sel) {
+    for (const auto& kv : sel.match_labels) keys.insert(kv.first);
+    for (const Requirement& r : sel.expressions) keys.insert(r.key);
+  };
+  for (const Policy& p : net.policies().all()) {
+    add_keys(p.pod_selector);
+    for (const auto* rules : {&p.ingress_rules, &p.egress_rules}) {
+      for (const Rule& r : *rules) {
+        for (const Peer& peer : r.peers) {
+          if (peer.pod_selector) add_keys(*peer.pod_selector);
+        }
+      }
+    }
+  }
   Classes out;
   std::uint32_t g = 0;
   for (auto& [name, pods] : groups) {
@@ -98,7 +116,9 @@ Classes classify(const Cluster& cluster, const NetworkSnapshot& net, const Matri
     for (const Object* pod : pods) {
       PodFacts f = pod_facts(*pod);
       std::string key(f.ns);
-      for (const auto& [k, v] : f.labels) key += fmt::format("\x1f{}={}", k, v);
+      for (const auto& [k, v] : f.labels) {
+        if (keys.count(k) > 0) key += fmt::format("\x1f{}={}", k, v);
+      }
       key += '\x1e';
       for (const ContainerPort& p : f.ports)
         key += fmt::format("{}:{}/{},", p.name, p.port, p.protocol);

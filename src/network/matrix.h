@@ -1,8 +1,8 @@
 // Who can reach whom, for a review: namespaces (or workloads of one namespace) against each
 // other, pod to pod, on the destination pods' declared ports. Never evaluated per pod pair: pods
 // are grouped into equivalence classes (namespace, group, labels, container ports), every policy
-// is applied once to the classes it selects, and the verdicts are bitsets over classes. Reads
-// the Cluster; never prints (matrix_render.h).
+// is applied once to the classes it selects (labels no selector reads do not split classes), and
+// the verdicts are bitsets over classes. Reads the Cluster; never prints (matrix_render.h).
 #pragma once
 
 #include <cstdint>

@@ -39,7 +39,9 @@ class NetworkSnapshot {
   /// kubernetes.io/metadata.name label the API server sets on every namespace (v1.21+).
   explicit NetworkSnapshot(const Cluster& cluster);
 
+  /// The policies that compiled. O(1).
   const PolicySet& policies() const { return policies_; }
+  /// The policies that did not, in reading order, with the reason. O(1).
   const std::vector<PolicyError>& errors() const { return errors_; }
   /// The labels of namespace `ns`; the synthesized {kubernetes.io/metadata.name: ns} for a
   /// namespace the snapshot has no object for. O(log namespaces).
