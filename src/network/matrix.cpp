@@ -68,7 +68,10 @@ std::string workload_of(const Cluster& cluster, const Object& pod) {
       kind = ref["kind"].str();
       name = ref["name"].str();
       const std::string_view hash = pod.label("pod-template-hash");
-      if (kind == "ReplicaSet" && !hash.empty() && name.ends_with("-" + std::string(hash))) {
+      const bool hashed = !hash.empty() && name.size() > hash.size() &&
+                          std::string_view(name).ends_with(hash) &&
+                          name[name.size() - hash.size() - 1] == '-';
+      if (kind == "ReplicaSet" && hashed) {
         kind = "Deployment";
         name.resize(name.size() - hash.size() - 1);
       }
@@ -222,59 +225,60 @@ struct Engine {
   }
 };
 
-}  // namespace
+// Which policies select each class, per direction, and which classes each egress policy
+// selects. O(classes * policies of their namespace).
+struct Selection {
+  std::vector<std::vector<const Policy*>> in_iso;    // per class: policies isolating its ingress
+  std::unordered_map<const Policy*, Bits> selected;  // egress policy -> classes it selects
+  Bits egress_open;                                  // classes not isolated for egress
+};
 
-Matrix compute_matrix(const Cluster& cluster, const NetworkSnapshot& net,
-                      const MatrixOptions& options) {
-  Matrix m;
-  m.policies = net.policies().all().size();
-  const Classes cs = classify(cluster, net, options, m);
-  m.classes = cs.classes.size();
+Selection select_classes(const NetworkSnapshot& net, const Classes& cs, const Engine& e) {
   const std::size_t n = cs.classes.size();
-  Engine e{net, cs, classes_by_ns(cs), (n + 63) / 64, {}, {}};
-
-  // Policies selecting each class, per direction; and each policy's selected classes.
-  std::vector<std::vector<const Policy*>> in_iso(n), eg_iso(n);
-  std::unordered_map<const Policy*, Bits> selected;
+  Selection out;
+  out.in_iso.resize(n);
+  out.egress_open = e.empty();
   for (std::uint32_t i = 0; i < n; ++i) {
     const Class& c = cs.classes[i];
+    bool egress = false;
     for (const Policy& p : net.policies().in_namespace(c.facts.ns)) {
       if (!p.pod_selector.matches(c.facts.labels)) continue;
-      if (p.ingress) in_iso[i].push_back(&p);
-      if (p.egress) {
-        eg_iso[i].push_back(&p);
-        auto [it, fresh] = selected.try_emplace(&p);
-        if (fresh) it->second = e.empty();
-        set_bit(it->second, i);
-      }
+      if (p.ingress) out.in_iso[i].push_back(&p);
+      if (!p.egress) continue;
+      egress = true;
+      auto [it, fresh] = out.selected.try_emplace(&p);
+      if (fresh) it->second = e.empty();
+      set_bit(it->second, i);
     }
+    if (!egress) set_bit(out.egress_open, i);
   }
-  // Sources whose egress is open: not isolated for egress.
-  Bits egress_open = e.empty();
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (eg_iso[i].empty()) set_bit(egress_open, i);
-  }
-  // Egress, destination side: for each destination class and target port, the sources whose
-  // egress allows it. Rules with the same peers and ports (default policies stamped into every
-  // namespace) are merged first, so each distinct rule touches its destinations once.
+  return out;
+}
+
+// Egress, destination side: for each destination class and target port, the sources whose
+// egress allows it. Rules with the same peers and ports (default policies stamped into every
+// namespace) are merged first, so each distinct rule touches its destinations once.
+std::vector<std::vector<Bits>> egress_to(const Classes& cs, const Selection& sel, Engine& e) {
+  const std::size_t n = cs.classes.size();
   struct Folded {
     const Rule* rule;
     const Policy* policy;
     Bits sources;
   };
   std::map<std::string, Folded> folded;
-  for (const auto& [p, sel] : selected) {
+  for (const auto& [p, sources] : sel.selected) {
     for (const Rule& r : p->egress_rules) {
       std::string key = r.peers.empty() ? "*" : e.peers_key(r, *p);
       key += '#';
       for (const PortRule& pr : r.ports) key += pr.to_string() + ",";
       auto [it, fresh] = folded.try_emplace(std::move(key), Folded{&r, p, {}});
       if (fresh) it->second.sources = e.empty();
-      or_into(it->second.sources, sel);
+      or_into(it->second.sources, sources);
     }
   }
   std::vector<std::vector<Bits>> eg_to(n);
-  for (std::uint32_t d = 0; d < n; ++d) eg_to[d].assign(cs.classes[d].targets.size(), egress_open);
+  for (std::uint32_t d = 0; d < n; ++d)
+    eg_to[d].assign(cs.classes[d].targets.size(), sel.egress_open);
   for (const auto& [key, f] : folded) {
     auto apply = [&](std::size_t d) {
       const Class& dc = cs.classes[d];
@@ -291,6 +295,23 @@ Matrix compute_matrix(const Cluster& cluster, const NetworkSnapshot& net,
         apply(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
     }
   }
+  return eg_to;
+}
+
+}  // namespace
+
+Matrix compute_matrix(const Cluster& cluster, const NetworkSnapshot& net,
+                      const MatrixOptions& options) {
+  Matrix m;
+  m.policies = net.policies().all().size();
+  const Classes cs = classify(cluster, net, options, m);
+  m.classes = cs.classes.size();
+  const std::size_t n = cs.classes.size();
+  Engine e{net, cs, classes_by_ns(cs), (n + 63) / 64, {}, {}};
+
+  const Selection sel = select_classes(net, cs, e);
+  const auto eg_to = egress_to(cs, sel, e);
+  const auto& in_iso = sel.in_iso;
   // Ingress per destination class and port, ANDed with egress, then folded into group pairs.
   // Classes come group by group, so one destination group is finished before the next starts.
   const Bits all = e.full();

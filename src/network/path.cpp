@@ -214,6 +214,90 @@ void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec&
   if (!w.external_name.empty()) e.stop = true;
 }
 
+// TO ingress/NS/NAME: the Ingress hop, then its first backend Service.
+Expected<End> dest_ingress(const Cluster& cluster, const Target& t, std::vector<Hop>& hops,
+                           std::string* proto) {
+  End e;
+  int service_port = 0;
+  const Object* ing = cluster.find("Ingress", t.ns, t.name);
+  if (ing == nullptr)
+    return Unexpected(fmt::format("ingress {}/{} not found in the input", t.ns, t.name));
+  Hop& h = hops.emplace_back();
+  h.step = "ingress";
+  h.subject = subject(*ing);
+  auto backends = ingress_backends(*ing, h);
+  if (backends.empty()) {
+    h.verdict = Verdict::kBlocked;
+    h.summary = "the Ingress names no backend Service";
+    e.stop = true;
+    return e;
+  }
+  const Object* svc = cluster.find("Service", t.ns, backends.front().first);
+  h.verdict = svc != nullptr ? Verdict::kOk : Verdict::kBlocked;
+  h.summary = fmt::format("routes to Service {}{}", backends.front().first,
+                          svc != nullptr ? "" : ", which does not exist: 503");
+  if (backends.size() > 1)
+    h.summary += fmt::format(" (first of {} backends; check others with svc/{}/NAME)",
+                             backends.size(), t.ns);
+  if (svc == nullptr) {
+    e.stop = true;
+    return e;
+  }
+  add_service_dest(cluster, *svc, backends.front().second, hops, e, &service_port, proto);
+  return e;
+}
+
+// TO pod/NS/NAME: the pod, on --port or its first declared port.
+Expected<End> dest_pod(const Cluster& cluster, const Target& t, const PortSpec& port,
+                       std::vector<Hop>& hops, std::string* proto) {
+  End e;
+  const Object* pod = cluster.find("Pod", t.ns, t.name);
+  if (pod == nullptr)
+    return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
+  hops.push_back(pod_hop("destination", *pod));
+  int number = port.port;
+  if (number == 0 && port.name.empty()) {
+    // No --port: the pod's first declared port (what a client would most likely use).
+    for (const Value& c : pod->spec()["containers"].items()) {
+      for (const Value& p : c["ports"].items()) {
+        if (number == 0) {
+          number = static_cast<int>(p["containerPort"].as_int());
+          *proto = std::string(protocol_of(p));
+        }
+      }
+    }
+  }
+  if (!port.name.empty()) {
+    number = detail::resolve_on_pod(*pod, Value::string(port.name), port.protocol);
+    if (number == 0) {
+      hops.back().verdict = Verdict::kBlocked;
+      hops.back().summary += fmt::format("; no container port named {}", port.name);
+      e.stop = true;
+    }
+  }
+  e.pods.push_back({pod, number, PodView(*pod).ready()});
+  e.node = std::string(PodView(*pod).node_name());
+  return e;
+}
+
+// TO node/NAME: the node's InternalIP, outside the pod network.
+Expected<End> dest_node(const Cluster& cluster, const Target& t, std::vector<Hop>& hops) {
+  End e;
+  const Object* node = cluster.find("Node", "", t.name);
+  if (node == nullptr) return Unexpected(fmt::format("node {} not found in the input", t.name));
+  Hop& h = hops.emplace_back();
+  h.step = "destination";
+  h.subject = subject(*node);
+  e.address = node_ip(*node);
+  e.node = t.name;
+  const bool ready = node->condition("Ready")["status"].str() == "True";
+  h.verdict = ready ? Verdict::kOk : Verdict::kWarning;
+  h.summary =
+      fmt::format("node {} (InternalIP {}), {}", t.name,
+                  e.address ? e.address->to_string() : "unknown", ready ? "Ready" : "not Ready");
+  return e;
+}
+
 Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSpec& port,
                            std::vector<Hop>& hops, std::string* proto) {
   End e;
@@ -243,78 +327,12 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
       add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
       return e;
     }
-    case Target::Kind::kIngress: {
-      const Object* ing = cluster.find("Ingress", t.ns, t.name);
-      if (ing == nullptr)
-        return Unexpected(fmt::format("ingress {}/{} not found in the input", t.ns, t.name));
-      Hop& h = hops.emplace_back();
-      h.step = "ingress";
-      h.subject = subject(*ing);
-      auto backends = ingress_backends(*ing, h);
-      if (backends.empty()) {
-        h.verdict = Verdict::kBlocked;
-        h.summary = "the Ingress names no backend Service";
-        e.stop = true;
-        return e;
-      }
-      const Object* svc = cluster.find("Service", t.ns, backends.front().first);
-      h.verdict = svc != nullptr ? Verdict::kOk : Verdict::kBlocked;
-      h.summary = fmt::format("routes to Service {}{}", backends.front().first,
-                              svc != nullptr ? "" : ", which does not exist: 503");
-      if (backends.size() > 1)
-        h.summary += fmt::format(" (first of {} backends; check others with svc/{}/NAME)",
-                                 backends.size(), t.ns);
-      if (svc == nullptr) {
-        e.stop = true;
-        return e;
-      }
-      add_service_dest(cluster, *svc, backends.front().second, hops, e, &service_port, proto);
-      return e;
-    }
-    case Target::Kind::kPod: {
-      const Object* pod = cluster.find("Pod", t.ns, t.name);
-      if (pod == nullptr)
-        return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
-      hops.push_back(pod_hop("destination", *pod));
-      int number = port.port;
-      if (number == 0 && port.name.empty()) {
-        // No --port: the pod's first declared port (what a client would most likely use).
-        for (const Value& c : pod->spec()["containers"].items()) {
-          for (const Value& p : c["ports"].items()) {
-            if (number == 0) {
-              number = static_cast<int>(p["containerPort"].as_int());
-              *proto = std::string(protocol_of(p));
-            }
-          }
-        }
-      }
-      if (!port.name.empty()) {
-        number = detail::resolve_on_pod(*pod, Value::string(port.name), port.protocol);
-        if (number == 0) {
-          hops.back().verdict = Verdict::kBlocked;
-          hops.back().summary += fmt::format("; no container port named {}", port.name);
-          e.stop = true;
-        }
-      }
-      e.pods.push_back({pod, number, PodView(*pod).ready()});
-      e.node = std::string(PodView(*pod).node_name());
-      return e;
-    }
-    case Target::Kind::kNode: {
-      const Object* node = cluster.find("Node", "", t.name);
-      if (node == nullptr) return Unexpected(fmt::format("node {} not found in the input", t.name));
-      Hop& h = hops.emplace_back();
-      h.step = "destination";
-      h.subject = subject(*node);
-      e.address = node_ip(*node);
-      e.node = t.name;
-      const bool ready = node->condition("Ready")["status"].str() == "True";
-      h.verdict = ready ? Verdict::kOk : Verdict::kWarning;
-      h.summary = fmt::format("node {} (InternalIP {}), {}", t.name,
-                              e.address ? e.address->to_string() : "unknown",
-                              ready ? "Ready" : "not Ready");
-      return e;
-    }
+    case Target::Kind::kIngress:
+      return dest_ingress(cluster, t, hops, proto);
+    case Target::Kind::kPod:
+      return dest_pod(cluster, t, port, hops, proto);
+    case Target::Kind::kNode:
+      return dest_node(cluster, t, hops);
     case Target::Kind::kAddress: {
       if (const Object* pod = owner_of_ip(cluster, t.address, "Pod")) {
         Target as_pod{Target::Kind::kPod, std::string(pod->ns), std::string(pod->name), t.text, {}};
@@ -334,6 +352,45 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
     }
   }
   return e;
+}
+
+// Evidence for one destination's verdict: each checked side, and for a denied side the rules of
+// the isolating policies, so the reader sees which selector misses. `said` drops repeats.
+void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict& v,
+                      std::set<std::string>& said, Hop& h) {
+  const std::string who = b != nullptr ? subject(*b->pod) : "";
+  for (const auto& [side, sv] :
+       {std::pair{"egress", &v.egress}, std::pair{"ingress", &v.ingress}}) {
+    if (!sv->checked) continue;
+    const std::string owner =
+        std::string_view(side) == "egress"
+            ? (src.pods.empty() ? std::string() : subject(*src.pods.front().pod))
+            : who;
+    std::string text = describe(*sv, side);
+    if (sv->allowed_by) {
+      const RuleRef& r = *sv->allowed_by;
+      const auto& rules =
+          std::string_view(side) == "egress" ? r.policy->egress_rules : r.policy->ingress_rules;
+      std::string ports;
+      for (const PortRule& p : rules[static_cast<std::size_t>(r.rule)].ports)
+        ports += (ports.empty() ? "" : ", ") + p.to_string();
+      if (!ports.empty()) text += fmt::format(" (ports {})", ports);
+    }
+    if (!said.insert(owner + text).second || said.size() > 8) continue;
+    h.evidence.push_back({owner, "", text});
+    if (sv->allowed) continue;
+    // Denied: the rules that were weighed, so the reader sees which selector misses.
+    int shown = 0;
+    for (const Policy* p : sv->isolating) {
+      const auto& rules = std::string_view(side) == "egress" ? p->egress_rules : p->ingress_rules;
+      if (rules.empty())
+        h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name), "",
+                              fmt::format("no {} rule: allows nothing", side)});
+      for (std::size_t i = 0; i < rules.size() && shown < 6; ++i, ++shown)
+        h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name),
+                              fmt::format(".spec.{}[{}]", side, i), describe_rule(rules[i], side)});
+    }
+  }
 }
 
 // The NetworkPolicy hop: the source's egress and each destination pod's ingress.
@@ -385,40 +442,7 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
   std::set<std::string> said;
   for (const auto& [b, v] : verdicts) {
     if (v.allowed()) ++allowed;
-    const std::string who = b != nullptr ? subject(*b->pod) : "";
-    for (const auto& [side, sv] :
-         {std::pair{"egress", &v.egress}, std::pair{"ingress", &v.ingress}}) {
-      if (!sv->checked) continue;
-      const std::string owner =
-          std::string_view(side) == "egress"
-              ? (src.pods.empty() ? std::string() : subject(*src.pods.front().pod))
-              : who;
-      std::string text = describe(*sv, side);
-      if (sv->allowed_by) {
-        const RuleRef& r = *sv->allowed_by;
-        const auto& rules =
-            std::string_view(side) == "egress" ? r.policy->egress_rules : r.policy->ingress_rules;
-        std::string ports;
-        for (const PortRule& p : rules[static_cast<std::size_t>(r.rule)].ports)
-          ports += (ports.empty() ? "" : ", ") + p.to_string();
-        if (!ports.empty()) text += fmt::format(" (ports {})", ports);
-      }
-      if (!said.insert(owner + text).second || said.size() > 8) continue;
-      h.evidence.push_back({owner, "", text});
-      if (sv->allowed) continue;
-      // Denied: the rules that were weighed, so the reader sees which selector misses.
-      int shown = 0;
-      for (const Policy* p : sv->isolating) {
-        const auto& rules = std::string_view(side) == "egress" ? p->egress_rules : p->ingress_rules;
-        if (rules.empty())
-          h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name), "",
-                                fmt::format("no {} rule: allows nothing", side)});
-        for (std::size_t i = 0; i < rules.size() && shown < 6; ++i, ++shown)
-          h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name),
-                                fmt::format(".spec.{}[{}]", side, i),
-                                describe_rule(rules[i], side)});
-      }
-    }
+    verdict_evidence(src, b, v, said, h);
   }
   const int total = static_cast<int>(verdicts.size()) + own_node;
   if (port == 0)
@@ -441,6 +465,59 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
     h.summary = "denied by NetworkPolicy";
   }
   return h;
+}
+
+// TO ingress: the backends see the ingress controller's pod, not the client, so policies are
+// checked from there (the client reaches the controller through its own Service or load
+// balancer). Replaces `src` with the controller when the snapshot has one.
+Hop controller_as_source(const Cluster& cluster, End& src) {
+  const auto controllers = ingress_controllers(cluster);
+  Hop h;
+  h.step = "ingress";
+  if (controllers.empty()) {
+    h.subject = "controller";
+    h.verdict = Verdict::kUnknown;
+    h.summary =
+        "no ingress controller pod in the snapshot (a cloud load balancer such as ACK ALB, or "
+        "not collected): the backends are checked against FROM itself";
+    return h;
+  }
+  const Object& c = *controllers.front();
+  h.subject = subject(c);
+  h.verdict = PodView(c).ready() ? Verdict::kOk : Verdict::kWarning;
+  h.summary = fmt::format(
+      "the controller forwards to the backends; NetworkPolicies are checked from this pod{}",
+      PodView(c).ready() ? "" : " (not Ready)");
+  src.pods.assign(1, Backend{&c, 0, PodView(c).ready()});
+  src.address.reset();
+  return h;
+}
+
+// The nodes on the path (the source's, then each distinct destination node, at most four) through
+// the node-health hook, and each (source node, destination node) pair through the
+// security-group hook.
+void node_hops(const End& src, const End& dst, bool via_service, const PathHooks& hooks,
+               PathResult& r) {
+  std::vector<std::string> nodes;
+  if (!src.node.empty()) nodes.push_back(src.node);
+  for (const Backend& b : dst.pods) {
+    const std::string n(PodView(*b.pod).node_name());
+    if (!n.empty() && std::find(nodes.begin(), nodes.end(), n) == nodes.end() && nodes.size() < 4)
+      nodes.push_back(n);
+  }
+  if (!dst.node.empty() && std::find(nodes.begin(), nodes.end(), dst.node) == nodes.end())
+    nodes.push_back(dst.node);
+  for (std::size_t i = 0; i < nodes.size() && hooks.node_health; ++i) {
+    // kube-proxy translates a Service's virtual IP on the sending node only.
+    if (auto h = hooks.node_health(nodes[i], via_service && i == 0 && !src.node.empty()))
+      r.hops.push_back(std::move(*h));
+  }
+  if (!hooks.security_group || src.node.empty()) return;
+  for (std::size_t i = 1; i < nodes.size(); ++i) {
+    if (nodes[i] == src.node) continue;
+    if (auto h = hooks.security_group(src.node, nodes[i], r.port, r.protocol))
+      r.hops.push_back(std::move(*h));
+  }
 }
 
 }  // namespace
@@ -474,31 +551,8 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
   const bool via_service = request.to.kind == Target::Kind::kService ||
                            request.to.kind == Target::Kind::kDnsName ||
                            request.to.kind == Target::Kind::kIngress;
-  if (request.to.kind == Target::Kind::kIngress && !dst->pods.empty()) {
-    // The backends see the ingress controller's pod, not the client: policies are checked from
-    // there (the client reaches the controller through its own Service or load balancer).
-    const auto controllers = ingress_controllers(cluster);
-    Hop h;
-    h.step = "ingress";
-    if (controllers.empty()) {
-      h.subject = "controller";
-      h.verdict = Verdict::kUnknown;
-      h.summary =
-          "no ingress controller pod in the snapshot (a cloud load balancer such as ACK "
-          "ALB, or not collected): the backends are checked against FROM itself";
-    } else {
-      const Object& c = *controllers.front();
-      h.subject = subject(c);
-      h.verdict = PodView(c).ready() ? Verdict::kOk : Verdict::kWarning;
-      h.summary = fmt::format(
-          "the controller forwards to the backends; NetworkPolicies are "
-          "checked from this pod{}",
-          PodView(c).ready() ? "" : " (not Ready)");
-      src->pods.assign(1, Backend{&c, 0, PodView(c).ready()});
-      src->address.reset();
-    }
-    r.hops.push_back(std::move(h));
-  }
+  if (request.to.kind == Target::Kind::kIngress && !dst->pods.empty())
+    r.hops.push_back(controller_as_source(cluster, *src));
   if (!dst->pods.empty() || dst->address) {  // also past a blocked hop: both faults show
     int port = request.port.port;
     for (const Backend& b : dst->pods) {
@@ -518,28 +572,7 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
     }
     r.hops.push_back(policy_hop(net, *src, *dst, port, proto));
   }
-  // Nodes on the path: the source's and each distinct destination node.
-  std::vector<std::string> nodes;
-  if (!src->node.empty()) nodes.push_back(src->node);
-  for (const Backend& b : dst->pods) {
-    const std::string n(PodView(*b.pod).node_name());
-    if (!n.empty() && std::find(nodes.begin(), nodes.end(), n) == nodes.end() && nodes.size() < 4)
-      nodes.push_back(n);
-  }
-  if (!dst->node.empty() && std::find(nodes.begin(), nodes.end(), dst->node) == nodes.end())
-    nodes.push_back(dst->node);
-  for (std::size_t i = 0; i < nodes.size() && hooks.node_health; ++i) {
-    // kube-proxy translates a Service's virtual IP on the sending node only.
-    if (auto h = hooks.node_health(nodes[i], via_service && i == 0 && !src->node.empty()))
-      r.hops.push_back(std::move(*h));
-  }
-  if (hooks.security_group && !src->node.empty()) {
-    for (std::size_t i = 1; i < nodes.size(); ++i) {
-      if (nodes[i] == src->node) continue;
-      if (auto h = hooks.security_group(src->node, nodes[i], r.port, r.protocol))
-        r.hops.push_back(std::move(*h));
-    }
-  }
+  node_hops(*src, *dst, via_service, hooks, r);
   r.verdict = Verdict::kOk;
   for (const Hop& h : r.hops) r.verdict = std::max(r.verdict, h.verdict);
   r.reachable = r.verdict != Verdict::kBlocked;

@@ -118,14 +118,18 @@ int resolve_on_pod(const Object& pod, const Value& port, std::string_view protoc
   return 0;
 }
 
-ServiceWalk walk_service(const Cluster& cluster, const Object& svc, const PortSpec& port,
-                         std::vector<Hop>& hops) {
-  ServiceWalk w;
-  // Hops are appended below, so no reference into `hops` outlives the next append.
-  const std::string svc_subject = subject(svc);
-  Hop& sh = hops.emplace_back();
-  sh.step = "service";
-  sh.subject = svc_subject;
+namespace {
+
+std::string selector_text(const Value& selector) {
+  std::string s;
+  for (const Member& m : selector.members())
+    s += fmt::format("{}{}={}", s.empty() ? "" : ",", m.key, m.value.str());
+  return s;
+}
+
+// The service hop: type, IPs, the port the request names. Returns that spec.ports entry, or
+// nullptr when the path ends here (ExternalName, no such port; `w` says which).
+const Value* service_hop(const Object& svc, const PortSpec& port, Hop& sh, ServiceWalk& w) {
   const std::string_view type =
       svc.spec()["type"].str().empty() ? "ClusterIP" : svc.spec()["type"].str();
   const std::string_view cluster_ip = svc.spec()["clusterIP"].str();
@@ -137,9 +141,8 @@ ServiceWalk walk_service(const Cluster& cluster, const Object& svc, const PortSp
         "ExternalName: cluster DNS answers a CNAME to {}; the path leaves the cluster there",
         w.external_name);
     sh.evidence.push_back({sh.subject, ".spec.externalName", w.external_name});
-    return w;
+    return nullptr;
   }
-  const bool headless = cluster_ip == "None";
   sh.evidence.push_back({sh.subject, ".spec.clusterIP", std::string(cluster_ip)});
   const int index = find_service_port(svc, port);
   if (index < 0) {
@@ -148,17 +151,16 @@ ServiceWalk walk_service(const Cluster& cluster, const Object& svc, const PortSp
                              port.port != 0 ? std::to_string(port.port) : port.name, port.protocol);
     sh.evidence.push_back({sh.subject, ".spec.ports", ports_text(svc)});
     w.stop = true;
-    return w;
+    return nullptr;
   }
   const Value& sp = svc.spec()["ports"][static_cast<std::size_t>(index)];
   w.service_port = static_cast<int>(sp["port"].as_int());
   w.protocol = std::string(protocol_of(sp));
   const Value& target = sp["targetPort"].is_null() ? sp["port"] : sp["targetPort"];
-  const std::string target_text =
-      target.is_string() ? std::string(target.str()) : std::to_string(target.as_int());
-  sh.evidence.push_back(
-      {sh.subject, fmt::format(".spec.ports[{}]", index),
-       fmt::format("port {}/{} -> targetPort {}", w.service_port, w.protocol, target_text)});
+  sh.evidence.push_back({sh.subject, fmt::format(".spec.ports[{}]", index),
+                         fmt::format("port {}/{} -> targetPort {}", w.service_port, w.protocol,
+                                     target.is_string() ? std::string(target.str())
+                                                        : std::to_string(target.as_int()))});
   if (type == "NodePort" || type == "LoadBalancer")
     sh.evidence.push_back({sh.subject, fmt::format(".spec.ports[{}].nodePort", index),
                            std::to_string(sp["nodePort"].as_int())});
@@ -171,28 +173,24 @@ ServiceWalk walk_service(const Cluster& cluster, const Object& svc, const PortSp
         {sh.subject, ".status.loadBalancer.ingress", ips.empty() ? "(none yet)" : ips});
   }
   sh.verdict = Verdict::kOk;
-  sh.summary = headless
+  sh.summary = cluster_ip == "None"
                    ? fmt::format("headless {}: DNS answers the ready pods' IPs", type)
                    : fmt::format("{} {} port {}/{}", type, cluster_ip, w.service_port, w.protocol);
-  if (svc.spec()["selector"].size() == 0)
-    sh.evidence.push_back({sh.subject, ".spec.selector",
-                           "(none): the endpoints are managed by hand or by a controller"});
-  else
-    sh.evidence.push_back({sh.subject, ".spec.selector", [&] {
-                             std::string s;
-                             for (const Member& m : svc.spec()["selector"].members())
-                               s += fmt::format("{}{}={}", s.empty() ? "" : ",", m.key,
-                                                m.value.str());
-                             return s;
-                           }()});
+  const Value& selector = svc.spec()["selector"];
+  sh.evidence.push_back({sh.subject, ".spec.selector",
+                         selector.size() == 0
+                             ? "(none): the endpoints are managed by hand or by a controller"
+                             : selector_text(selector)});
+  return &sp;
+}
 
-  // Endpoints.
-  Hop& eh = hops.emplace_back();
-  eh.step = "endpoints";
-  eh.subject = svc_subject;
-  int endpoint_port = 0;
+// The endpoints hop: the Service's pods with their readiness, from EndpointSlices, Endpoints or
+// the selector. `endpoint_port` gets the port the endpoints name (0: none).
+std::vector<std::pair<const Object*, bool>> endpoints_hop(const Cluster& cluster, const Object& svc,
+                                                          const Value& sp, Hop& eh,
+                                                          int* endpoint_port) {
   bool found = false;
-  auto addresses = read_endpoints(cluster, svc, sp["name"].str(), &endpoint_port, &found, eh);
+  auto addresses = read_endpoints(cluster, svc, sp["name"].str(), endpoint_port, &found, eh);
   std::vector<std::pair<const Object*, bool>> pods;  // pod, ready per the endpoints
   if (found) {
     for (const Address& a : addresses) {
@@ -204,23 +202,24 @@ ServiceWalk walk_service(const Cluster& cluster, const Object& svc, const PortSp
     eh.verdict = ready > 0 ? Verdict::kOk : Verdict::kBlocked;
     eh.summary = fmt::format("{} ready of {} endpoint(s){}", ready, addresses.size(),
                              ready > 0 ? "" : ": nothing receives the traffic");
-  } else {
-    for (const Object* pod : selected_pods(cluster, svc))
-      pods.emplace_back(pod, PodView(*pod).ready());
-    const auto ready = std::count_if(pods.begin(), pods.end(), [](auto& p) { return p.second; });
-    eh.verdict = svc.spec()["selector"].size() == 0
-                     ? Verdict::kUnknown
-                     : (ready > 0 ? Verdict::kOk : Verdict::kBlocked);
-    eh.summary = fmt::format(
-        "no EndpointSlice or Endpoints in the snapshot; the selector picks {} pod(s), {} ready",
-        pods.size(), ready);
+    return pods;
   }
-  if (eh.verdict == Verdict::kBlocked) w.stop = true;
+  for (const Object* pod : selected_pods(cluster, svc))
+    pods.emplace_back(pod, PodView(*pod).ready());
+  const auto ready = std::count_if(pods.begin(), pods.end(), [](auto& p) { return p.second; });
+  eh.verdict = svc.spec()["selector"].size() == 0 ? Verdict::kUnknown
+                                                  : (ready > 0 ? Verdict::kOk : Verdict::kBlocked);
+  eh.summary = fmt::format(
+      "no EndpointSlice or Endpoints in the snapshot; the selector picks {} pod(s), {} ready",
+      pods.size(), ready);
+  return pods;
+}
 
-  // Pods: readiness and the targetPort on their containers.
-  Hop& ph = hops.emplace_back();
-  ph.step = "pods";
-  ph.subject = svc_subject;
+// The pods hop: readiness and the targetPort resolved on each pod's containers.
+void pods_hop(const std::vector<std::pair<const Object*, bool>>& pods, const Value& target,
+              int endpoint_port, Hop& ph, ServiceWalk& w) {
+  const std::string target_text =
+      target.is_string() ? std::string(target.str()) : std::to_string(target.as_int());
   int good = 0, shown = 0;
   for (const auto& [pod, ready] : pods) {
     int number = endpoint_port != 0 ? endpoint_port : resolve_on_pod(*pod, target, w.protocol);
@@ -240,7 +239,26 @@ ServiceWalk walk_service(const Cluster& cluster, const Object& svc, const PortSp
   ph.summary = pods.empty() ? "no pod behind the Service in the snapshot"
                             : fmt::format("{} of {} pod(s) ready with targetPort {} resolved", good,
                                           pods.size(), target_text);
-  if (ph.verdict == Verdict::kBlocked) w.stop = true;
+}
+
+}  // namespace
+
+ServiceWalk walk_service(const Cluster& cluster, const Object& svc, const PortSpec& port,
+                         std::vector<Hop>& hops) {
+  ServiceWalk w;
+  // Each hop is appended before the next is built: no reference into `hops` outlives an append.
+  const std::string svc_subject = subject(svc);
+  hops.push_back({"service", svc_subject, Verdict::kUnknown, "", {}});
+  const Value* sp = service_hop(svc, port, hops.back(), w);
+  if (sp == nullptr) return w;
+  hops.push_back({"endpoints", svc_subject, Verdict::kUnknown, "", {}});
+  int endpoint_port = 0;
+  const auto pods = endpoints_hop(cluster, svc, *sp, hops.back(), &endpoint_port);
+  if (hops.back().verdict == Verdict::kBlocked) w.stop = true;
+  hops.push_back({"pods", svc_subject, Verdict::kUnknown, "", {}});
+  const Value& target = (*sp)["targetPort"].is_null() ? (*sp)["port"] : (*sp)["targetPort"];
+  pods_hop(pods, target, endpoint_port, hops.back(), w);
+  if (hops.back().verdict == Verdict::kBlocked) w.stop = true;
   return w;
 }
 
