@@ -1,8 +1,8 @@
 // ktriage-gen-netpol: a synthetic cluster for `netcheck --matrix` (make bench-netcheck):
 // NAMESPACES application namespaces (default 2,000, plus kube-system, ingress-nginx and
-// monitoring) with ten NetworkPolicies each (20,000) and PODS pods (default 150,000), written as kubectl writes them (`kubectl get
-// <kind> -A -o json`: one indented List per kind). Deterministic: the same flags give the same
-// bytes.
+// monitoring) with ten NetworkPolicies each (20,000) and PODS pods (default 150,000), written as
+// kubectl writes them (`kubectl get <kind> -A -o json`: one indented List per kind). Deterministic:
+// the same flags give the same bytes.
 //
 //   ktriage-gen-netpol --out DIR [--namespaces N] [--pods N] [--policies-per-ns N]
 //
@@ -80,8 +80,10 @@ std::string namespace_json(int i) {
                 "phase": "Active"
             }}
         }})",
-                     i % 3 == 0 ? "prod" : i % 3 == 1 ? "staging" : "dev", n, i % 50, n,
-                     1000 + i, i);
+                     i % 3 == 0   ? "prod"
+                     : i % 3 == 1 ? "staging"
+                                  : "dev",
+                     n, i % 50, n, 1000 + i, i);
 }
 
 // One pod as kubectl prints it (trimmed of volumes and env, kept realistic otherwise).
@@ -93,10 +95,10 @@ std::string pod_json(const std::string& ns, int ns_index, const App& app, int re
   const int node = seq % nodes;
   const int ip = seq + 1;
   // Two versions of api in rollout in every fifth namespace: one more class.
-  const char* version = (std::strcmp(app.name, "api") == 0 && ns_index % 5 == 0 && replica % 2)
-                            ? "v2"
-                            : "v1";
-  return fmt::format(R"(        {{
+  const char* version =
+      (std::strcmp(app.name, "api") == 0 && ns_index % 5 == 0 && replica % 2) ? "v2" : "v1";
+  return fmt::format(
+      R"(        {{
             "apiVersion": "v1",
             "kind": "Pod",
             "metadata": {{
@@ -212,15 +214,13 @@ std::string pod_json(const std::string& ns, int ns_index, const App& app, int re
                 "startTime": "2026-11-28T10:00:00Z"
             }}
         }})",
-                     fmt::arg("rs", rs), fmt::arg("app", app.name), fmt::arg("hash", hash),
-                     fmt::arg("tier", std::strcmp(app.name, "web") == 0 ? "front" : "back"),
-                     fmt::arg("version", version), fmt::arg("name", name), fmt::arg("ns", ns),
-                     fmt::arg("ns_index", ns_index), fmt::arg("seq", seq),
-                     fmt::arg("rv", 100000 + seq), fmt::arg("port", app.port),
-                     fmt::arg("port_name", app.port_name), fmt::arg("node", node),
-                     fmt::arg("nh", node / 250), fmt::arg("nl", node % 250 + 1),
-                     fmt::arg("a", 16 + (ip >> 16) % 16), fmt::arg("b", (ip >> 8) & 255),
-                     fmt::arg("c", ip & 255));
+      fmt::arg("rs", rs), fmt::arg("app", app.name), fmt::arg("hash", hash),
+      fmt::arg("tier", std::strcmp(app.name, "web") == 0 ? "front" : "back"),
+      fmt::arg("version", version), fmt::arg("name", name), fmt::arg("ns", ns),
+      fmt::arg("ns_index", ns_index), fmt::arg("seq", seq), fmt::arg("rv", 100000 + seq),
+      fmt::arg("port", app.port), fmt::arg("port_name", app.port_name), fmt::arg("node", node),
+      fmt::arg("nh", node / 250), fmt::arg("nl", node % 250 + 1),
+      fmt::arg("a", 16 + (ip >> 16) % 16), fmt::arg("b", (ip >> 8) & 255), fmt::arg("c", ip & 255));
 }
 
 std::string policy(const std::string& ns, const std::string& name, const std::string& spec) {
@@ -245,28 +245,37 @@ std::vector<std::string> policies_for(int i, int per_ns, int namespaces) {
                            R"({"podSelector": {}, "ingress": [{}], "policyTypes": ["Ingress"]})")
                   : policy(ns, "default-deny",
                            R"({"podSelector": {}, "policyTypes": ["Ingress", "Egress"]})"),
-      policy(ns, "allow-dns-egress",
-             R"({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}], "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}]})"),
-      policy(ns, "allow-ingress-controller-to-web",
-             R"({"podSelector": {"matchLabels": {"app": "web"}}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}], "ports": [{"port": "http"}]}]})"),
-      policy(ns, "allow-web-to-api",
-             R"({"podSelector": {"matchLabels": {"app": "api"}}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}], "ports": [{"port": 8080}]}]})"),
-      policy(ns, "allow-api-to-db",
-             R"({"podSelector": {"matchLabels": {"app": "db"}}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "api"}}}], "ports": [{"port": "pg"}]}]})"),
-      policy(ns, "allow-api-to-cache",
-             R"({"podSelector": {"matchLabels": {"app": "cache"}}, "ingress": [{"from": [{"podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["api", "worker"]}]}}], "ports": [{"port": 6379}]}]})"),
-      policy(ns, "allow-monitoring",
-             R"({"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}], "ports": [{"port": 9100}, {"port": 8000, "endPort": 9000}]}]})"),
-      policy(ns, "allow-egress-in-namespace",
-             R"({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"podSelector": {}}]}]})"),
-      policy(ns, "allow-api-to-partner",
-             fmt::format(
-                 R"({{"podSelector": {{"matchLabels": {{"app": "api"}}}}, "policyTypes": ["Egress"], "egress": [{{"to": [{{"namespaceSelector": {{"matchLabels": {{"kubernetes.io/metadata.name": "{}"}}}}, "podSelector": {{"matchLabels": {{"app": "api"}}}}}}], "ports": [{{"port": 8080}}]}}]}})",
-                 ns_name(partner))),
-      policy(ns, "allow-partners-to-api",
-             fmt::format(
-                 R"({{"podSelector": {{"matchLabels": {{"app": "api"}}}}, "ingress": [{{"from": [{{"namespaceSelector": {{"matchLabels": {{"team": "t{:02d}"}}, "matchExpressions": [{{"key": "env", "operator": "In", "values": ["prod", "staging"]}}]}}, "podSelector": {{"matchLabels": {{"app": "api"}}}}}}, {{"ipBlock": {{"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16"]}}}}], "ports": [{{"port": 8080}}]}}]}})",
-                 (i + 49) % 50)),
+      policy(
+          ns, "allow-dns-egress",
+          R"({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}], "ports": [{"port": 53, "protocol": "UDP"}, {"port": 53, "protocol": "TCP"}]}]})"),
+      policy(
+          ns, "allow-ingress-controller-to-web",
+          R"({"podSelector": {"matchLabels": {"app": "web"}}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}], "ports": [{"port": "http"}]}]})"),
+      policy(
+          ns, "allow-web-to-api",
+          R"({"podSelector": {"matchLabels": {"app": "api"}}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}], "ports": [{"port": 8080}]}]})"),
+      policy(
+          ns, "allow-api-to-db",
+          R"({"podSelector": {"matchLabels": {"app": "db"}}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "api"}}}], "ports": [{"port": "pg"}]}]})"),
+      policy(
+          ns, "allow-api-to-cache",
+          R"({"podSelector": {"matchLabels": {"app": "cache"}}, "ingress": [{"from": [{"podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["api", "worker"]}]}}], "ports": [{"port": 6379}]}]})"),
+      policy(
+          ns, "allow-monitoring",
+          R"({"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}], "ports": [{"port": 9100}, {"port": 8000, "endPort": 9000}]}]})"),
+      policy(
+          ns, "allow-egress-in-namespace",
+          R"({"podSelector": {}, "policyTypes": ["Egress"], "egress": [{"to": [{"podSelector": {}}]}]})"),
+      policy(
+          ns, "allow-api-to-partner",
+          fmt::format(
+              R"({{"podSelector": {{"matchLabels": {{"app": "api"}}}}, "policyTypes": ["Egress"], "egress": [{{"to": [{{"namespaceSelector": {{"matchLabels": {{"kubernetes.io/metadata.name": "{}"}}}}, "podSelector": {{"matchLabels": {{"app": "api"}}}}}}], "ports": [{{"port": 8080}}]}}]}})",
+              ns_name(partner))),
+      policy(
+          ns, "allow-partners-to-api",
+          fmt::format(
+              R"({{"podSelector": {{"matchLabels": {{"app": "api"}}}}, "ingress": [{{"from": [{{"namespaceSelector": {{"matchLabels": {{"team": "t{:02d}"}}, "matchExpressions": [{{"key": "env", "operator": "In", "values": ["prod", "staging"]}}]}}, "podSelector": {{"matchLabels": {{"app": "api"}}}}}}, {{"ipBlock": {{"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16"]}}}}], "ports": [{{"port": 8080}}]}}]}})",
+              (i + 49) % 50)),
   };
   out.resize(std::min<std::size_t>(out.size(), static_cast<std::size_t>(per_ns)));
   return out;
@@ -286,11 +295,16 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--out") out_dir = next();
-    else if (a == "--namespaces") namespaces = std::stoi(next());
-    else if (a == "--pods") pods = std::stoi(next());
-    else if (a == "--policies-per-ns") per_ns = std::stoi(next());
-    else if (a == "--nodes") nodes = std::stoi(next());
+    if (a == "--out")
+      out_dir = next();
+    else if (a == "--namespaces")
+      namespaces = std::stoi(next());
+    else if (a == "--pods")
+      pods = std::stoi(next());
+    else if (a == "--policies-per-ns")
+      per_ns = std::stoi(next());
+    else if (a == "--nodes")
+      nodes = std::stoi(next());
     else {
       std::fprintf(stderr,
                    "usage: ktriage-gen-netpol --out DIR [--namespaces N] [--pods N] "
@@ -326,7 +340,8 @@ int main(int argc, char** argv) {
   for (int i = 3; i < namespaces && seq < pods; ++i) {
     for (int k = 0; k < per_ns_pods && seq < pods; ++k) add(ns_name(i), i, kApps[k % 5], k / 5);
   }
-  for (int i = 3; seq < pods; i = 3 + (i - 2) % app_namespaces) add(ns_name(i), i, kApps[seq % 5], seq);
+  for (int i = 3; seq < pods; i = 3 + (i - 2) % app_namespaces)
+    add(ns_name(i), i, kApps[seq % 5], seq);
   // CoreDNS carries k8s-app=kube-dns like the real one (the DNS egress rule selects it).
   for (std::size_t at = items.find("\"app\": \"coredns\""); at != std::string::npos;
        at = items.find("\"app\": \"coredns\"", at + 1))
@@ -341,7 +356,7 @@ int main(int argc, char** argv) {
     }
   }
   write_file(std::filesystem::path(out_dir) / "networkpolicies.json", list(items));
-  std::printf("%s: %d namespaces, %d pods, %d NetworkPolicies\n", out_dir.c_str(), namespaces,
-              seq, count);
+  std::printf("%s: %d namespaces, %d pods, %d NetworkPolicies\n", out_dir.c_str(), namespaces, seq,
+              count);
   return 0;
 }
