@@ -135,8 +135,15 @@ Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vecto
       if (pod == nullptr)
         return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
       hops.push_back(pod_hop("source", *pod));
-      e.pods.push_back({pod, 0, PodView(*pod).ready()});
       e.node = std::string(PodView(*pod).node_name());
+      if (pod->spec()["hostNetwork"].as_bool()) {
+        // A hostNetwork pod sends from its node's network namespace: no NetworkPolicy selects
+        // it, and the destination sees the node.
+        hops.back().summary += "; hostNetwork: it sends as its node";
+        if (const Object* node = cluster.find("Node", "", e.node)) e.address = node_ip(*node);
+        return e;
+      }
+      e.pods.push_back({pod, 0, PodView(*pod).ready()});
       return e;
     }
     case Target::Kind::kService: {

@@ -148,6 +148,14 @@ TEST(NetworkPathTest, NodesAndAddresses) {
   EXPECT_EQ(own.result->port, 8080);  // no --port: the pod's first declared port
   Walk other(kBase + kDenyAll, "node/n1", "pod/shop/web-1");
   EXPECT_FALSE(other.result->reachable);
+  // A hostNetwork pod sends as its node: to a pod on that node, never blocked.
+  std::string host = kBase;
+  const std::string client_spec = "spec: {nodeName: n1, containers: [{name: c, image: i}]}";
+  host.replace(host.find(client_spec), client_spec.size(),
+               "spec: {nodeName: n2, hostNetwork: true, containers: [{name: c, image: i}]}");
+  Walk hn(host + kDenyAll, "pod/shop/client", "pod/shop/web-1");
+  EXPECT_TRUE(hn.result->reachable);
+  EXPECT_NE(hn.result->hops[0].summary.find("hostNetwork"), std::string::npos);
   // An IP that is a pod's is that pod.
   Walk ip(kBase, "172.16.0.10", "pod/shop/web-1");
   EXPECT_EQ(ip.result->hops[0].subject, "pod/shop/client");
