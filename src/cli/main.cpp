@@ -262,7 +262,10 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
     }
   }
   const auto config = load_lint_config(lf.config);
-  if (!config) return kExitUsage;
+  if (!config) {
+    std::cerr << fmt::format("ktriage: {}\n", config.error());
+    return kExitUsage;
+  }
   const LoadOptions load{{}, /*keep_sources=*/true, f.threads};
   return report_check(load_sources(lf.paths, load), f, [&](const Cluster& c) {
     return lint::lint(c, *target, schemas->get(), *config);
