@@ -102,6 +102,9 @@ void add_near_misses(const Policy& policy, const UserInfo& user, const AccessReq
   std::stable_sort(d.closest.begin(), d.closest.end(), [](const NearMiss& a, const NearMiss& b) {
     return a.misses.size() < b.misses.size();
   });
+  // A grant that misses more than one thing beyond the best is not close: leave it out.
+  while (!d.closest.empty() && d.closest.back().misses.size() > d.closest[0].misses.size() + 1)
+    d.closest.pop_back();
   if (d.closest.size() > kMaxClosest) d.closest.resize(kMaxClosest);
 }
 
