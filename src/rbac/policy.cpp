@@ -6,6 +6,7 @@
 #include <set>
 
 #include "model/scheduling.h"
+#include "rbac/rule_match.h"
 
 namespace ktriage::rbac {
 
@@ -153,6 +154,27 @@ std::span<const GrantedRule> Policy::cluster_role_rules(std::string_view name) c
   auto it = cluster_roles_.find(name);
   if (it == cluster_roles_.end()) return {};
   return it->second.rules;
+}
+
+std::vector<const Object*> Policy::roles_allowing(std::string_view ns,
+                                                  const AccessRequest& request) const {
+  std::vector<const Object*> out;
+  auto allows = [&](const RoleEntry& e) {
+    for (const GrantedRule& g : e.rules) {
+      if (rule_allows(*g.rule, request)) return true;
+    }
+    return false;
+  };
+  if (!ns.empty()) {
+    for (auto it = roles_.lower_bound({ns, std::string_view()});
+         it != roles_.end() && it->first.first == ns; ++it) {
+      if (allows(it->second)) out.push_back(it->second.object);
+    }
+  }
+  for (const auto& [name, entry] : cluster_roles_) {
+    if (allows(entry)) out.push_back(entry.object);
+  }
+  return out;
 }
 
 std::string binding_text(const Binding& binding) {

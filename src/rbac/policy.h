@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/cluster.h"
+#include "rbac/request.h"
 
 namespace ktriage::rbac {
 
@@ -56,6 +57,11 @@ class Policy {
   std::span<const GrantedRule> rules_of(const Binding& binding) const;
   /// The rules of ClusterRole `name` (aggregated ones included); empty when missing.
   std::span<const GrantedRule> cluster_role_rules(std::string_view name) const;
+  /// Roles of namespace `ns` (when not "") and then ClusterRoles whose rules allow `request`,
+  /// each in name order: what an existing binding could point at instead of writing a new role.
+  /// O(roles x rules).
+  std::vector<const Object*> roles_allowing(std::string_view ns,
+                                            const AccessRequest& request) const;
   /// Whether the snapshot has any RBAC object at all (else every answer is "no" for lack of data).
   bool empty() const { return empty_; }
 

@@ -115,6 +115,12 @@ TEST(AccessTest, RbacForbiddenInALogNamesSubjectClosestGrantAndFix) {
             std::string::npos)
       << f.fix;
   EXPECT_NE(f.fix.find("kind: ClusterRoleBinding"), std::string::npos);
+  EXPECT_NE(
+      f.fix.find("\nOr bind ClusterRole pod-reader cluster-wide (it then grants all its rules "
+                 "in every namespace): kubectl create clusterrolebinding web-pods "
+                 "--clusterrole=pod-reader --serviceaccount=shop:web"),
+      std::string::npos)
+      << f.fix;
   EXPECT_NE(f.fix.find("- kind: ServiceAccount\n  name: web\n  namespace: shop\n"),
             std::string::npos);
 }
@@ -183,6 +189,22 @@ subjects: [{kind: ServiceAccount, name: web}]
       << notes;
   EXPECT_NE(f.fix.find("resourceNames: [\"db\"]"), std::string::npos) << f.fix;
   EXPECT_NE(f.fix.find("Or create the missing role"), std::string::npos);
+  // A Role of the namespace that grants it: recreating the binding with it comes first.
+  const std::string role = R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: secrets-reader, namespace: shop}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+)";
+  const auto repointed = run("", kRbac, binding + role + event);
+  const auto again = with_rule(repointed, "rbac-forbidden");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0]->fix.starts_with(
+      "RoleBinding shop/web-secrets names ClusterRole secret-reader, which does not exist, and "
+      "Role shop/secrets-reader grants this: recreate the binding with it (roleRef cannot be "
+      "changed): kubectl -n shop delete rolebinding web-secrets && kubectl -n shop create "
+      "rolebinding web-secrets --role=secrets-reader --serviceaccount=shop:web\nOr grant "))
+      << again[0]->fix;
   EXPECT_TRUE(with_rule(findings, "unexplained-warning-events").empty());
 }
 
