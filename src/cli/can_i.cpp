@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "live/bundle.h"
+#include "live/fetch.h"
 #include "load/source.h"
 #include "model/cluster.h"
 #include "rbac/answer.h"
@@ -154,18 +156,40 @@ bool read_args(const CanIFlags& f, rbac::AccessRequest& r, std::vector<std::stri
     }
     r.subresource = f.subresource;
   }
-  if (r.is_resource()) {
-    bool cluster_scoped = false;
-    for (std::string_view c : kClusterScoped) cluster_scoped = cluster_scoped || c == r.resource;
-    r.ns = f.all_namespaces || cluster_scoped ? "" : (f.ns.empty() ? "default" : f.ns);
-  }
-  if (sources.empty()) {
-    std::cerr << "ktriage can-i: give a snapshot (files, folders, .tar.gz, or - for stdin) with "
-                 "its Roles, ClusterRoles and bindings; for the live cluster use kubectl auth "
-                 "can-i\n";
-    return false;
-  }
   return true;
+}
+
+// The request's namespace: -n, else the kubeconfig context's (live) or "default" (a snapshot);
+// none for -A, non-resource URLs and cluster-scoped resources.
+void scope_request(const CanIFlags& f, std::string_view context_ns, rbac::AccessRequest& r) {
+  if (!r.is_resource()) return;
+  bool cluster_scoped = false;
+  for (std::string_view c : kClusterScoped) cluster_scoped = cluster_scoped || c == r.resource;
+  if (f.all_namespaces || cluster_scoped) {
+    r.ns.clear();
+  } else {
+    r.ns = !f.ns.empty() ? f.ns : context_ns.empty() ? std::string("default") : context_ns;
+  }
+}
+
+// The live cluster's Roles, ClusterRoles and bindings (four paginated lists, no logs); nullptr
+// after printing why. `context_ns` receives the kubeconfig context's namespace.
+std::unique_ptr<Cluster> read_live_rbac(const CanIFlags& f, std::string& context_ns) {
+  auto client = connect(f.live, f.ns);
+  if (!client) return nullptr;
+  context_ns = (*client)->config().ns;
+  FetchOptions options;
+  options.logs = false;
+  options.page_size = std::max<std::size_t>(1, f.live.chunk_size);
+  options.workers = std::max(1, f.live.max_inflight);
+  options.only_resources = {"roles", "rolebindings", "clusterroles", "clusterrolebindings"};
+  auto snap = fetch_snapshot(**client, options);
+  if (!snap) {
+    std::cerr << "ktriage can-i: " << snap.error() << "\n";
+    return nullptr;
+  }
+  for (const std::string& p : snap->problems) std::cerr << "ktriage can-i: " << p << "\n";
+  return Cluster::build(load_snapshot(*snap, "live/"));
 }
 
 }  // namespace
@@ -177,11 +201,14 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
       "can-i offline): which binding, role and rule allow it, or what comes closest and the "
       "smallest Role and binding that would");
   cmd->add_option("args", f.args,
-                  "VERB RESOURCE [NAME] SOURCE...: RESOURCE is pods, pods/log, deployments.apps, "
-                  "a short name (deploy, svc) or a non-resource URL (/healthz); SOURCE is a "
-                  "snapshot: files, folders, .tar.gz, - for standard input")
+                  "VERB RESOURCE [NAME] [SOURCE...]: RESOURCE is pods, pods/log, "
+                  "deployments.apps, a short name (deploy, svc) or a non-resource URL (/healthz); "
+                  "SOURCE is a snapshot: files, folders, .tar.gz, - for standard input (none: "
+                  "the live cluster's RBAC objects, read with GET)")
       ->required();
-  cmd->add_option("-n,--namespace", f.ns, "Namespace of the request (default: default)");
+  cmd->add_option("-n,--namespace", f.ns,
+                  "Namespace of the request (default: the kubeconfig context's live, else "
+                  "default)");
   cmd->add_flag("-A,--all-namespaces", f.all_namespaces,
                 "Ask at the cluster scope (in all namespaces)");
   cmd->add_option("--as", f.as, "User to ask for (system:serviceaccount:NS:NAME too)");
@@ -192,6 +219,17 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
   cmd->add_flag("--who", f.who, "List every subject that may do it, with the binding that lets it");
   cmd->add_option("-o,--output", f.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  const char* group = "Live cluster (when no SOURCE is given)";
+  cmd->add_option("--kubeconfig", f.live.kubeconfig,
+                  "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
+      ->group(group);
+  cmd->add_option("--context", f.live.context, "kubeconfig context (default: current-context)")
+      ->group(group);
+  cmd->add_option("--user", f.live.user, "kubeconfig user to use instead of the context's")
+      ->group(group);
+  cmd->add_option("--request-timeout", f.live.request_timeout,
+                  "Time limit of one API request: 30s, 2m, 0 for none (default 60s)")
+      ->group(group);
   cmd->footer(
       "Examples:\n"
       "  ktriage can-i list pods -n shop --sa shop/web snapshot/\n"
@@ -199,9 +237,11 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
       "  ktriage can-i patch deployments.apps/scale -n shop --as ci dump/\n"
       "  ktriage can-i get /metrics --sa monitoring/agent snapshot/\n"
       "  ktriage can-i list nodes --who snapshot/         who may, and through which binding\n"
+      "  ktriage can-i list secrets -n shop --as jane      the live cluster's RBAC (read-only)\n"
       "  kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml | ktriage "
       "can-i list secrets -n shop --as jane -\n"
-      "A NAME that is also an existing path is read as a SOURCE. Cluster-scoped resources\n"
+      "A NAME that is also an existing path is read as a SOURCE; without SOURCE the Roles,\n"
+      "ClusterRoles and bindings of the kubeconfig's cluster are listed. Cluster-scoped resources\n"
       "(nodes, namespaces, ...) are asked at the cluster scope whatever -n says.\n"
       "Exit codes: 0 yes (--who: someone may), 1 no, 2 usage or input error.");
   return cmd;
@@ -213,7 +253,11 @@ int run_can_i(const CanIFlags& f) {
   if (!read_args(f, request, sources)) return kUsage;
   std::optional<rbac::UserInfo> user;
   if (!f.who && !(user = identity(f))) return kUsage;
-  auto cluster = Cluster::build(load_sources(sources));
+  std::string context_ns;
+  auto cluster =
+      sources.empty() ? read_live_rbac(f, context_ns) : Cluster::build(load_sources(sources));
+  if (cluster == nullptr) return kUsage;
+  scope_request(f, context_ns, request);
   for (const InputIssue& i : cluster->issues()) {
     if (i.skipped_file) continue;  // a snapshot's logs and notes: not RBAC's business
     std::cerr << fmt::format("ktriage can-i: {}: {}\n", i.where.to_string(), i.message);

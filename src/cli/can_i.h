@@ -1,9 +1,12 @@
 // `ktriage can-i`: kubectl auth can-i over a snapshot's RBAC objects. Flags and wiring only; the
-// evaluation is src/rbac/. Prints the answer to stdout and problems to stderr.
+// evaluation is src/rbac/. Reads a snapshot, or the live cluster's RBAC objects (GET only) when
+// no SOURCE is given. Prints the answer to stdout and problems to stderr.
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "cli/live.h"
 
 namespace CLI {
 class App;
@@ -22,6 +25,7 @@ struct CanIFlags {
   std::string subresource;             ///< --subresource
   bool who = false;                    ///< --who: list the subjects instead
   std::string output = "text";         ///< -o text|json
+  LiveFlags live;  ///< the kubeconfig to read RBAC objects from when no SOURCE is given
 };
 
 /// Adds the `can-i` subcommand to `app`, filling `flags` when parsed.

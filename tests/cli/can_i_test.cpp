@@ -4,6 +4,12 @@
 #include <string>
 #include <vector>
 
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "apiserver/test_apiserver.h"
 #include "support/test_support.h"
 
 namespace ktriage {
@@ -92,6 +98,37 @@ TEST(CanITest, BadInputIsAUsageError) {
   }
   EXPECT_EQ(run_ktriage("can-i --help").exit_code, 0);
   EXPECT_NE(run_ktriage("can-i --help").out.find("Examples:"), std::string::npos);
+}
+
+// Without SOURCE: the kubeconfig's cluster, of which only the four RBAC lists are read.
+TEST(CanITest, LiveClusterReadsOnlyTheRbacLists) {
+  for (const char* v : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"})
+    ::unsetenv(v);
+  std::string pattern = (std::filesystem::temp_directory_path() / "ktriage-can-i-XXXXXX").string();
+  const std::string dir = ::mkdtemp(pattern.data());
+  const auto tls = testing::generate_tls_files(dir);
+  testing::ServerOptions o;
+  o.snapshot = testing::source_dir() + "/examples/rbac-forbidden";
+  o.token = "t0ken-for-tests";
+  auto server = testing::TestApiServer::start(o, tls);
+  ASSERT_TRUE(server) << server.error();
+  const std::string kubeconfig = (*server)->write_kubeconfig(dir + "/kubeconfig");
+  const auto no =
+      run_ktriage("can-i list nodes --sa monitoring/metrics-agent --kubeconfig " + kubeconfig);
+  EXPECT_EQ(no.exit_code, 1) << no.err;
+  EXPECT_NE(no.out.find("closest: RoleBinding monitoring/metrics-agent -> ClusterRole "
+                        "metrics-reader"),
+            std::string::npos)
+      << no.out;
+  const auto yes = run_ktriage(
+      "can-i get configmaps web-flags -n shop --sa shop/web --kubeconfig " + kubeconfig);
+  EXPECT_EQ(yes.exit_code, 0) << yes.err << yes.out;
+  for (const auto& r : (*server)->requests()) {
+    EXPECT_EQ(r.method, "GET") << r.path;
+    EXPECT_EQ(r.path.find("/pods"), std::string::npos) << r.path;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace
