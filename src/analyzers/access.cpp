@@ -55,6 +55,7 @@ struct Refusal {
   rbac::Forbidden first;  ///< the request (its name cleared when names differ) and reason
   std::set<std::string> names;
   std::vector<ObjectRef> pods;
+  const Object* pod = nullptr;     ///< the first pod object whose log shows it, for its identity
   std::vector<Evidence> evidence;  ///< log lines and events, in the order found
   std::size_t seen = 0;            ///< log lines plus event counts
   std::size_t kept_lines = 0;
@@ -108,6 +109,7 @@ void scan_logs(const Cluster& cluster, Refusals& all) {
       if (!f) continue;
       Refusal& r = note(all, owner_of(cluster, pod, pod_ref), *f);
       add_pod(r, pod_ref);
+      if (r.pod == nullptr) r.pod = pod;
       Evidence ev;
       ev.kind = Evidence::Kind::kLog;
       ev.object = pod_ref.kubectl_name();
@@ -280,6 +282,20 @@ void report(const rbac::Policy& policy, Refusal& r, FindingSink& sink) {
   if (r.has_last) f.evidence.push_back(std::move(r.last_line));
   f.evidence.push_back(Evidence::note(fmt::format("subject: {} (user {}, groups {})", who,
                                                   user.name, fmt::join(user.groups, ", "))));
+  if (r.pod != nullptr) {
+    // Which account the pod runs as: a log refused for another user means the process brings its
+    // own credentials (a kubeconfig), and binding the pod's account would not help.
+    const std::string_view sa = r.pod->spec()["serviceAccountName"].str();
+    f.evidence.push_back(
+        field_evidence(*r.pod, ".spec.serviceAccountName", sa.empty() ? "(not set: default)" : sa));
+    const auto refused = rbac::service_account_of(user.name);
+    const std::string_view pod_sa = sa.empty() ? std::string_view("default") : sa;
+    if (!refused || refused->first != r.pod->ns || refused->second != pod_sa)
+      f.evidence.push_back(Evidence::note(fmt::format(
+          "the refused identity is not the pod's ServiceAccount {}/{}: the process uses other "
+          "credentials (a kubeconfig or token of its own)",
+          r.pod->ns, pod_sa)));
+  }
   if (!r.first.reason.empty())
     f.evidence.push_back(Evidence::note("the API server's reason: " + r.first.reason));
   for (const ObjectRef& p : r.pods) {

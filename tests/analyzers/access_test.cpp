@@ -125,6 +125,24 @@ TEST(AccessTest, RbacForbiddenInALogNamesSubjectClosestGrantAndFix) {
             std::string::npos);
 }
 
+TEST(AccessTest, RefusedIdentityOtherThanThePodsAccountIsSaid) {
+  const auto findings = run("forbidden: User \"ci-bot\" cannot get path \"/metrics\"\n");
+  const auto found = with_rule(findings, "rbac-forbidden");
+  ASSERT_EQ(found.size(), 1u);
+  std::string all;
+  for (const Evidence& e : found[0]->evidence) all += e.path + " " + e.value + "\n";
+  EXPECT_NE(all.find(".spec.serviceAccountName web"), std::string::npos) << all;
+  EXPECT_NE(all.find("the refused identity is not the pod's ServiceAccount shop/web"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(found[0]->fix.find("kind: ClusterRole\n"), std::string::npos);
+  EXPECT_NE(found[0]->fix.find("kind: User\n  name: \"ci-bot\""), std::string::npos);
+  // The pod's own account: no such note.
+  const auto own = run(kClusterList);
+  for (const Evidence& e : with_rule(own, "rbac-forbidden")[0]->evidence)
+    EXPECT_EQ(e.value.find("the refused identity"), std::string::npos);
+}
+
 TEST(AccessTest, NoRefusalNoFinding) {
   const auto findings = run("I0301 11:00:00 1 main.go:40] User \"admin\" logged in\nall good\n");
   EXPECT_TRUE(with_rule(findings, "rbac-forbidden").empty());
