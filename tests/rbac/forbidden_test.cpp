@@ -1,6 +1,8 @@
 // The API server's forbidden messages in every wording, parsed back into the refused request.
 #include "rbac/forbidden.h"
 
+#include "rbac/grant.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -89,6 +91,33 @@ TEST(ForbiddenTest, OtherTextIsNotAForbiddenMessage) {
        }) {
     EXPECT_FALSE(parse_forbidden(text).has_value()) << text;
   }
+}
+
+// Every prefix of every wording, and every one-byte change to a quote, backslash, space, NUL or
+// 0xff, parses or is refused without throwing; what parses yields a well-formed grant.
+TEST(ForbiddenTest, CutAndMutatedMessagesNeverThrow) {
+  std::size_t parsed = 0;
+  for (const Case& c : kCases) {
+    std::string text = c.text;
+    for (std::size_t n = 0; n <= text.size(); ++n) {
+      auto f = parse_forbidden(std::string_view(text).substr(0, n));
+      parsed += f.has_value();
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      for (char m : {'"', '\\', ' ', '\0', '\xff'}) {
+        std::string mutated = text;
+        mutated[i] = m;
+        ASSERT_NO_THROW({
+          if (auto f = parse_forbidden(mutated)) {
+            EXPECT_FALSE(grant_yaml(f->request, f->user).empty());
+            EXPECT_FALSE(f->request.describe().empty());
+            ++parsed;
+          }
+        }) << mutated;
+      }
+    }
+  }
+  EXPECT_GT(parsed, 0u);
 }
 
 TEST(ForbiddenTest, PrefilterIsCheap) {
