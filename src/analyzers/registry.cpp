@@ -25,6 +25,7 @@ const AnalyzerDef& capacity_analyzer();
 const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
+const AnalyzerDef& access_analyzer();
 const AnalyzerDef& events_analyzer();
 const AnalyzerDef& network_policies_analyzer();
 
@@ -51,6 +52,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       namespaces_analyzer(),
       workloads_analyzer(),
       capacity_analyzer(),
+      access_analyzer(),
       events_analyzer(),
   };
   // clang-format on
