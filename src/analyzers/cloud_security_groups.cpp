@@ -222,8 +222,10 @@ void report(const Denied& d, const cloud::CloudView& view, FindingSink& sink) {
   }
   std::set<std::string> seen;
   std::vector<std::string> nodes;
+  std::set<const std::vector<const Object*>*> lists;  // flows share their node lists
   for (const auto& [need, v] : d.flows) {
-    for (const Object* node : need->nodes) {
+    if (need->nodes == nullptr || !lists.insert(need->nodes.get()).second) continue;
+    for (const Object* node : *need->nodes) {
       const cloud::NodeInstance* ni = view.node(node->name);
       if (seen.insert(std::string(node->name)).second) {
         nodes.push_back(fmt::format("{} ({})", node->name, ni != nullptr ? ni->instance_id : ""));

@@ -30,7 +30,13 @@ struct NodeSide {
 // Nodes with the same security groups: judged once per source.
 struct GroupSet {
   std::vector<const NodeSide*> nodes;
+  std::shared_ptr<const std::vector<const Object*>> objects;  ///< the nodes' Node objects
   const NodeSide& first() const { return *nodes.front(); }
+  void seal() {
+    auto o = std::make_shared<std::vector<const Object*>>();
+    for (const NodeSide* s : nodes) o->push_back(s->n->node);
+    objects = std::move(o);
+  }
 };
 
 struct PodPort {
@@ -64,6 +70,7 @@ class Builder {
       if (fresh) sets_.emplace_back();
       sets_[it->second].nodes.push_back(&s);
     }
+    for (GroupSet& t : sets_) t.seal();
     api_ = api_server_address(cluster);
     if (view.detail()) cluster_group_ = view.detail()->security_group_id;
     terway_pods_ = view.plugin() == NetworkPlugin::kTerway;
@@ -111,7 +118,7 @@ class Builder {
     n.from = std::move(from);
     n.to = std::move(to);
     n.why = std::move(why);
-    for (const NodeSide* s : t.nodes) n.nodes.push_back(s->n->node);
+    n.nodes = t.objects;
     n.wanted = std::move(wanted);
     out_.push_back(std::move(n));
     return out_.back();
@@ -342,6 +349,7 @@ void Builder::terway() {
   std::sort(sorted.begin(), sorted.end());
   GroupSet pods;
   for (const NodeSide& s : sides_) pods.nodes.push_back(&s);
+  pods.seal();
   std::vector<PodPort> ports;
   for (const GroupSet& t : sets_) {
     for (PodPort& p : pod_ports(t)) ports.push_back(std::move(p));
