@@ -26,6 +26,8 @@ const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
 const AnalyzerDef& access_analyzer();
+const AnalyzerDef& cloud_security_groups_analyzer();
+const AnalyzerDef& cloud_vswitches_analyzer();
 const AnalyzerDef& events_analyzer();
 const AnalyzerDef& network_policies_analyzer();
 
@@ -53,6 +55,8 @@ std::span<const AnalyzerDef> all_analyzers() {
       workloads_analyzer(),
       capacity_analyzer(),
       access_analyzer(),
+      cloud_security_groups_analyzer(),
+      cloud_vswitches_analyzer(),
       events_analyzer(),
   };
   // clang-format on
