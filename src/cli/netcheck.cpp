@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/netcheck_cloud.h"
 #include "cli/netcheck_nodes.h"
 #include "cli/pipeline.h"
 #include "load/source.h"
@@ -152,7 +153,7 @@ int run_netcheck(const NetcheckFlags& f, const LiveFlags& live) {
   const network::NetworkSnapshot net(*r->cluster);
   network::PathHooks hooks;
   hooks.node_health = node_health_hook(*r->cluster, r->diagnosis);
-  // hooks.security_group: set by the cloud layer (branch cloud) when it lands.
+  hooks.security_group = security_group_hook(*r->cluster);
   auto path = network::walk_path(*r->cluster, net, {*from, *to, port}, hooks);
   if (!path) {
     std::cerr << "ktriage netcheck: " << path.error() << "\n";

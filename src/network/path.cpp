@@ -520,9 +520,25 @@ void node_hops(const End& src, const End& dst, bool via_service, const PathHooks
       r.hops.push_back(std::move(*h));
   }
   if (!hooks.security_group || src.node.empty()) return;
+  // The endpoints as the security groups see them: a pod's own IP (with Flannel, the pod CIDR
+  // rule is what admits it, not the node's group membership), else its node.
+  auto endpoint = [](const Backend* b, const std::string& node) {
+    if (b == nullptr || b->pod->spec()["hostNetwork"].as_bool()) return node;
+    const std::string_view ip = b->pod->status()["podIP"].str();
+    return ip.empty() ? node : std::string(ip);
+  };
+  const Backend* src_pod = src.pods.empty() ? nullptr : &src.pods.front();
   for (std::size_t i = 1; i < nodes.size(); ++i) {
     if (nodes[i] == src.node) continue;
-    if (auto h = hooks.security_group(src.node, nodes[i], r.port, r.protocol))
+    const Backend* dst_pod = nullptr;
+    for (const Backend& b : dst.pods) {
+      if (PodView(*b.pod).node_name() == nodes[i]) {
+        dst_pod = &b;
+        break;
+      }
+    }
+    if (auto h = hooks.security_group(endpoint(src_pod, src.node), endpoint(dst_pod, nodes[i]),
+                                      r.port, r.protocol))
       r.hops.push_back(std::move(*h));
   }
 }

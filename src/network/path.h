@@ -53,11 +53,12 @@ struct PathHooks {
   /// relies on kube-proxy there (a Service's virtual IP is translated on the source node).
   /// nullopt: nothing known.
   std::function<std::optional<Hop>(std::string_view node, bool kube_proxy)> node_health;
-  /// Cloud security groups between the nodes of the source and the destination (ECS instances
-  /// of an ACK cluster): the hop that allows or blocks `port`/`protocol` from `from_node` to
-  /// `to_node`. Not implemented here: the cloud layer (branch `cloud`) sets it; empty or
-  /// nullopt means "not checked" and adds no hop. Called once per distinct node pair.
-  std::function<std::optional<Hop>(std::string_view from_node, std::string_view to_node, int port,
+  /// Cloud security groups between the source and each destination node (ECS instances of an
+  /// ACK cluster): the hop that allows or blocks `port`/`protocol` from `from` to `to`, each a
+  /// pod IP when that end is a pod (not hostNetwork), else a node name. Set by the CLI from the
+  /// cloud layer (cloud/sg_path.h); empty or nullopt means "not checked" and adds no hop. Called
+  /// once per destination node.
+  std::function<std::optional<Hop>(std::string_view from, std::string_view to, int port,
                                    std::string_view protocol)>
       security_group;
 };

@@ -132,5 +132,42 @@ TEST(NetcheckCliTest, HelpHasExamples) {
   EXPECT_NE(r.out.find("Exit codes: 0 reachable"), std::string::npos);
 }
 
+// With cloud answers in the snapshot (examples/cloud-failure, see its FAULTS.yaml) the path gains
+// a security-group hop per node pair, judged between the pods' own IPs (Flannel: the pod CIDR
+// rule is what admits them); the examples without cloud/ have none (the hop lists above).
+TEST(NetcheckCliTest, SecurityGroupHopBlocksAcrossNodePoolsAndNamesTheRuleToAdd) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  auto blocked = run_ktriage("netcheck pod/shop/frontend-6d8f9c7b5-k2x9p svc/shop/cart " + cloud);
+  EXPECT_EQ(blocked.exit_code, 1) << blocked.err;
+  const std::vector<std::string> hops_blocked = hops(blocked.out);
+  ASSERT_FALSE(hops_blocked.empty()) << blocked.out;
+  EXPECT_EQ(hops_blocked.back(), "blocked security-group") << blocked.out;
+  EXPECT_NE(blocked.out.find("from 172.20.0.14 (pod shop/frontend-6d8f9c7b5-k2x9p) to "
+                             "172.20.0.140 (pod shop/cart-7b9c6d5f4-p8r2t)"),
+            std::string::npos)
+      << blocked.out;
+  EXPECT_NE(blocked.out.find("no rule of sg-bp1h5t8r2p6yj0kze3wq matches (default deny)"),
+            std::string::npos)
+      << blocked.out;
+  EXPECT_NE(blocked.out.find("aliyun ecs AuthorizeSecurityGroup --RegionId cn-hangzhou "
+                             "--SecurityGroupId sg-bp1h5t8r2p6yj0kze3wq --IpProtocol TCP "
+                             "--PortRange 8080/8080 --SourceCidrIp 172.20.0.0/16"),
+            std::string::npos)
+      << blocked.out;
+
+  // The other way the cluster's own group admits the pod CIDR: allowed, with the rule.
+  auto allowed = run_ktriage(
+      "netcheck pod/shop/cart-7b9c6d5f4-p8r2t pod/shop/frontend-6d8f9c7b5-k2x9p " + cloud);
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+  const std::vector<std::string> hops_allowed = hops(allowed.out);
+  ASSERT_FALSE(hops_allowed.empty()) << allowed.out;
+  EXPECT_EQ(hops_allowed.back(), "ok security-group") << allowed.out;
+  EXPECT_NE(allowed.out.find("ecs-DescribeSecurityGroupAttribute-sg-bp1c7qk3v2m9xw4ndf0a.json "
+                             ".Permissions.Permission[1]: ingress sg-bp1c7qk3v2m9xw4ndf0a: ingress "
+                             "Accept ALL -1/-1 from 172.20.0.0/16 priority 1"),
+            std::string::npos)
+      << allowed.out;
+}
+
 }  // namespace
 }  // namespace ktriage

@@ -92,9 +92,10 @@ TEST(NetworkPathTest, ServiceBySelectorWithNamedTargetPort) {
   EXPECT_TRUE(w.result->reachable);
   EXPECT_NE(w.hop("endpoints")->summary.find("no EndpointSlice or Endpoints"), std::string::npos);
   EXPECT_EQ(w.hop("pods")->summary, "1 of 2 pod(s) ready with targetPort http resolved");
-  // The source node relies on kube-proxy for the ClusterIP; each node once; one SG pair.
+  // The source node relies on kube-proxy for the ClusterIP; each node once; one SG pair, between
+  // the pods' own IPs (a pod CIDR rule, not the nodes' group membership, admits Flannel pods).
   EXPECT_EQ(w.node_calls, (std::vector<std::string>{"n1+kube-proxy", "n2"}));
-  EXPECT_EQ(w.sg_calls, (std::vector<std::string>{"n1->n2 8080/TCP"}));
+  EXPECT_EQ(w.sg_calls, (std::vector<std::string>{"172.16.0.10->172.16.0.21 8080/TCP"}));
 }
 
 TEST(NetworkPathTest, EndpointsFallbackAndNothingReady) {
