@@ -520,6 +520,15 @@ void node_hops(const End& src, const End& dst, bool via_service, const PathHooks
       r.hops.push_back(std::move(*h));
   }
   if (!hooks.security_group || src.node.empty()) return;
+  if (r.port == 0 && r.protocol != "ICMP") {
+    if (nodes.size() > 1)
+      r.hops.push_back({"security-group",
+                        fmt::format("node/{} -> node/{}", nodes[0], nodes[1]),
+                        Verdict::kUnknown,
+                        "not checked: no port (give --port PORT/PROTOCOL, or --port icmp for ping)",
+                        {}});
+    return;
+  }
   // The endpoints as the security groups see them: a pod's own IP (with Flannel, the pod CIDR
   // rule is what admits it, not the node's group membership), else its node.
   auto endpoint = [](const Backend* b, const std::string& node) {
@@ -593,7 +602,18 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
                         "invalid: left out of the verdict (the API server would reject it)",
                         {{"", "", e.message}}});
     }
-    r.hops.push_back(policy_hop(net, *src, *dst, port, proto));
+    if (proto != "ICMP") {
+      r.hops.push_back(policy_hop(net, *src, *dst, port, proto));
+    } else if (!src->pods.empty() || !dst->pods.empty()) {
+      r.hops.push_back(
+          {"network-policy",
+           "ICMP",
+           Verdict::kUnknown,
+           "NetworkPolicy rules name TCP, UDP and SCTP only: whether a pod that a policy isolates "
+           "answers ping depends on the network plugin",
+           {{"", "",
+             "https://kubernetes.io/docs/concepts/services-networking/network-policies/"}}});
+    }
   }
   node_hops(*src, *dst, via_service, hooks, r);
   r.verdict = Verdict::kOk;

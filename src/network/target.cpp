@@ -125,6 +125,10 @@ Expected<Target> parse_target(std::string_view text, std::string_view default_ns
 
 Expected<PortSpec> parse_port(std::string_view text) {
   PortSpec p;
+  if (lower(text) == "icmp") {  // ping: no port; security groups have ICMP rules
+    p.protocol = "ICMP";
+    return p;
+  }
   std::string_view port = text;
   if (const auto slash = text.find('/'); slash != std::string_view::npos) {
     port = text.substr(0, slash);

@@ -28,9 +28,10 @@ struct Target {
 Expected<Target> parse_target(std::string_view text, std::string_view default_ns, bool allow_dns);
 
 /// "80/TCP", "53/udp", "8080" (TCP), "http" (a Service port name, TCP) -> port and protocol in
-/// upper case; `name` is set for a name. Errors for ports outside 1-65535 or an unknown protocol.
+/// upper case; `name` is set for a name. "icmp" (ping) -> protocol ICMP, port 0: only security
+/// groups have ICMP rules. Errors for ports outside 1-65535 or an unknown protocol.
 struct PortSpec {
-  int port = 0;  ///< 0 with `name` set, or when no --port was given
+  int port = 0;  ///< 0 with `name` set, for ICMP, or when no --port was given
   std::string name;
   std::string protocol = "TCP";
 };

@@ -169,5 +169,27 @@ TEST(NetcheckCliTest, SecurityGroupHopBlocksAcrossNodePoolsAndNamesTheRuleToAdd)
       << allowed.out;
 }
 
+// The runbook's "ECS instances cannot ping each other": --port icmp between two nodes is judged
+// by the security groups alone (ICMP from 0.0.0.0/0 is open in examples/cloud-failure); without
+// a port the security groups are not guessed at.
+TEST(NetcheckCliTest, PingBetweenNodesIsASecurityGroupQuestion) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  const std::string nodes = "netcheck node/cn-hangzhou.10.0.1.21 node/cn-hangzhou.10.0.2.31 ";
+  auto ping = run_ktriage(nodes + "--port icmp " + cloud);
+  EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
+  EXPECT_EQ(hops(ping.out), (std::vector<std::string>{"ok source", "ok destination", "ok node",
+                                                      "ok node", "ok security-group"}))
+      << ping.out;
+  EXPECT_NE(ping.out.find("rule ingress Accept ICMP -1/-1 from 0.0.0.0/0 priority 1"),
+            std::string::npos)
+      << ping.out;
+
+  auto no_port = run_ktriage(nodes + cloud);
+  EXPECT_NE(no_port.out.find("[unknown] security-group  node/cn-hangzhou.10.0.1.21 -> "
+                             "node/cn-hangzhou.10.0.2.31: not checked: no port"),
+            std::string::npos)
+      << no_port.out;
+}
+
 }  // namespace
 }  // namespace ktriage

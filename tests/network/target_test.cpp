@@ -53,6 +53,9 @@ TEST(NetworkTargetTest, Ports) {
   EXPECT_EQ(parse_port("53/udp")->port, 53);
   EXPECT_EQ(parse_port("8080")->protocol, "TCP");
   EXPECT_EQ(parse_port("http")->name, "http");
+  EXPECT_EQ(parse_port("ICMP")->protocol, "ICMP");  // ping: security groups only
+  EXPECT_EQ(parse_port("icmp")->port, 0);
+  EXPECT_TRUE(parse_port("icmp")->name.empty());
   for (const char* bad : {"0", "65536", "80/ICMP", "", "/TCP", "8 0"})
     EXPECT_FALSE(parse_port(bad).has_value()) << bad;
 }
