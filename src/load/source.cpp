@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "load/chunked_reads.h"
+#include "load/cloud_files.h"
 #include "load/document.h"
 #include "load/kind_hint.h"
 #include "load/line_index.h"
@@ -261,8 +262,9 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
   }
 }
 
+// `in_cloud`: the file is in a cloud/ folder, so "not an object" means an unknown cloud answer.
 void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out,
-                  bool release_consumed, std::size_t parallel_list_bytes) {
+                  bool release_consumed, std::size_t parallel_list_bytes, bool in_cloud = false) {
   std::string l = lower(path);
   const bool json =
       ends_with(l, ".json") || (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
@@ -277,7 +279,18 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
   }
   std::size_t objects = 0;
   bool object_like = false;
+  bool cloud = false;
   auto sink = [&](const ParsedDocument& doc, const Locator& locator) {
+    // A renamed Alibaba Cloud CLI answer (never a document that could be a Kubernetes object).
+    if (json) {
+      if (auto call = cloud_call_from_content(doc.root)) {
+        add_cloud_document(path, doc.root, std::move(*call), out);
+        cloud = true;
+        return;
+      }
+    }
+    // Anything else in cloud/ that is no Kubernetes object is an unknown cloud answer.
+    if (in_cloud && !could_be_kubernetes(doc.root)) return;
     DocumentYield y = add_objects(doc, locator, file, path, kind_hint(path), *arena, out);
     objects += y.objects;
     object_like = object_like || y.looked_like_objects;
@@ -308,8 +321,11 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
                    objects > 0 ? e.message + " (objects before it were read)" : e.message,
                    false});
   }
-  if (errors.empty() && objects == 0 && !object_like) {
-    skip(out, path, "no Kubernetes objects in it");
+  if (errors.empty() && objects == 0 && !object_like && !cloud) {
+    skip(out, path,
+         in_cloud ? "not an Alibaba Cloud CLI answer ktriage knows: name it "
+                    "<product>-<Action>[-<id>].json (docs/cloud.md)"
+                  : "no Kubernetes objects in it");
   }
   if (objects > 0) ++out.files_read;
   out.arenas.push_back(std::move(arena));
@@ -503,11 +519,20 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
     }
     return;
   }
+  const bool in_cloud = in_cloud_folder(inner);
+  if (ends_with(l, ".json")) {
+    // cloud/<product>-<Action>[-<id>].json: the Alibaba Cloud CLI's answers (docs/cloud.md).
+    if (auto call = cloud_call_from_name(base);
+        call && (in_cloud || known_cloud_product(call->product))) {
+      load_cloud_file(path, data, std::move(*call), out);
+      return;
+    }
+  }
   if (ends_with(l, ".json") || ends_with(l, ".yaml") || ends_with(l, ".yml")) {
     if (base == "version.yaml" && data.find("kind: SupportBundle") != std::string_view::npos) {
       return;  // the support bundle's own version stamp, not the cluster's
     }
-    load_objects(path, data, padded, out, mapped, parallel_list_bytes);
+    load_objects(path, data, padded, out, mapped, parallel_list_bytes, in_cloud);
     return;
   }
   if (looks_binary(data)) {

@@ -52,6 +52,7 @@ std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds
   });
   c->index_identity();
   c->index_logs();
+  c->index_cloud();
   const UnixSeconds newest_object = now ? 0 : c->newest_object_time();
   second.join();
   c->now_from_flag_ = now.has_value();
@@ -340,6 +341,27 @@ const ContainerLog* Cluster::log(std::string_view ns, std::string_view pod,
     if (l->container.empty()) any = l;
   }
   return any;
+}
+
+void Cluster::index_cloud() {
+  for (const CloudDocument& d : inputs_.cloud) {
+    cloud_by_call_[Triple{d.product, d.action, {}}].push_back(&d);
+  }
+}
+
+std::span<const CloudDocument* const> Cluster::cloud_documents(std::string_view product,
+                                                               std::string_view action) const {
+  auto it = cloud_by_call_.find(Triple{product, action, {}});
+  if (it == cloud_by_call_.end()) return {};
+  return it->second;
+}
+
+const CloudDocument* Cluster::cloud_document(std::string_view product, std::string_view action,
+                                             std::string_view id) const {
+  for (const CloudDocument* d : cloud_documents(product, action)) {
+    if (id.empty() || d->id == id) return d;
+  }
+  return nullptr;
 }
 
 std::string_view Cluster::file_name(std::uint32_t index) const {

@@ -81,6 +81,18 @@ class Cluster {
   /// Decoded Helm v3 release records (every revision read), in reading order. O(1).
   std::span<const HelmRelease> helm_releases() const { return inputs_.helm_releases; }
   std::string_view file_name(std::uint32_t index) const;
+
+  /// Every Alibaba Cloud CLI answer read from the snapshot (cloud/ files and renamed ones), in
+  /// reading order. O(1). Typed views of them are in src/cloud.
+  std::span<const CloudDocument> cloud_documents() const { return inputs_.cloud; }
+  /// The answers to one call (`product` lower case, "ecs"; `action` as the CLI spells it,
+  /// "DescribeSecurityGroupAttribute"), one per id, in reading order. O(1) average.
+  std::span<const CloudDocument* const> cloud_documents(std::string_view product,
+                                                        std::string_view action) const;
+  /// One answer: the one whose id is `id`; with `id` empty, the first answer to the call whatever
+  /// its id. nullptr when the snapshot has none. O(answers to the call).
+  const CloudDocument* cloud_document(std::string_view product, std::string_view action,
+                                      std::string_view id = {}) const;
   /// The text of object file `index` when the loader kept it (Inputs::keep_sources), else "".
   std::string_view source(std::uint32_t index) const {
     return index < inputs_.sources.size() ? std::string_view(inputs_.sources[index])
@@ -96,6 +108,7 @@ class Cluster {
   void index_ownership();  // children_ and the pod indexes
   void index_events();     // events_ and its indexes; reads only objects_
   void index_logs();
+  void index_cloud();  // cloud_by_call_
   UnixSeconds newest_object_time() const;
 
   // Index keys are views into the loaded data (arenas, Inputs), which the Cluster owns and never
@@ -124,7 +137,8 @@ class Cluster {
   std::vector<Event> events_;
   Map<std::pair<std::uint32_t, std::uint32_t>> events_by_uid_;  // [begin, end) into events_
   TripleMap<std::pair<std::uint32_t, std::uint32_t>> events_by_key_;
-  TripleMap<std::vector<const ContainerLog*>> logs_by_pod_;  // ("", ns, pod)
+  TripleMap<std::vector<const ContainerLog*>> logs_by_pod_;     // ("", ns, pod)
+  TripleMap<std::vector<const CloudDocument*>> cloud_by_call_;  // (product, action, "")
   UnixSeconds now_ = 0;
   bool now_from_flag_ = false;
 };

@@ -66,6 +66,17 @@ struct DuplicateKey {
   SourcePos first, again;
 };
 
+/// One answer of the Alibaba Cloud CLI (`aliyun <product> <Action> ...`), read from a snapshot's
+/// `cloud/` folder (named `<product>-<Action>[-<id>].json`) or recognised by its content. The
+/// typed views in src/cloud read `root`; nothing else of it is checked at load.
+struct CloudDocument {
+  std::string file;     ///< path as given, for evidence ("snap/cloud/ecs-DescribeInstances.json")
+  std::string product;  ///< lower case: "ecs", "vpc", "cs", "ram", "cr", ...
+  std::string action;   ///< the API action as the CLI spells it: "DescribeSecurityGroupAttribute"
+  std::string id;       ///< the file name's suffix ("sg-bp1..."), or the id the content names; ""
+  Value root;           ///< the parsed answer, in one of Inputs::arenas
+};
+
 /// Everything read from one run's sources.
 struct Inputs {
   std::vector<std::unique_ptr<Arena>> arenas;
@@ -77,6 +88,7 @@ struct Inputs {
   std::vector<InputIssue> issues;             ///< errors and skipped files, in reading order
   std::vector<DuplicateKey> duplicate_keys;   ///< YAML keys written twice (also in `issues`)
   std::vector<HelmRelease> helm_releases;     ///< decoded Helm v3 release Secrets, every revision
+  std::vector<CloudDocument> cloud;           ///< Alibaba Cloud CLI answers, in reading order
   std::size_t files_read = 0;                 ///< files that contributed anything
   /// Set before loading to keep each object file's text in `sources` (lint re-reads it to point
   /// at the offending node; diagnose does not pay for the copy).
