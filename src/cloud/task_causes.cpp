@@ -14,14 +14,8 @@ constexpr std::string_view kAddExisting =
     "add-existing-ecs-instances";
 
 // Patterns are the catalog entries' exact strings (fault-catalog.md sections 1, 2 and 5).
-constexpr CauseRow kRows[] = {
-    {"ACK-CREATE-SERVICE-ROLE-NOT-AUTHORIZED",
-     R"(Err\w*RoleNotAttach|MissingAuth\.Aliyuncs\w+Role|please complete the (cluster addon's service |security |edge cluster addon's service )?ramrole authorization at)",
-     "a Container Service service role (AliyunCS*) is not authorised in this account",
-     "sign in as the account owner (or a RAM user with AdministratorAccess), open the link in the "
-     "error (or the RAM quick-authorisation page), authorise every role it lists, then retry; "
-     "authorisation is once per account",
-     kAuthFaq},
+// Refusals by RAM policy: the RAM analyzer checks them against the attached policies.
+constexpr CauseRow kRam[] = {
     {"ACK-CREATE-RAM-USER-LACKS-CREATE-PERMISSION",
      R"((RAM|STSToken) policy Forbidden for action cs:CreateCluster)",
      "the RAM identity's policies do not allow cs:CreateCluster",
@@ -43,6 +37,16 @@ constexpr CauseRow kRows[] = {
      "ram:List*, ram:AttachPolicyToUser, cs:GrantPermission and cs:GetUserPermissions; give the "
      "target user at least read-only RAM access to the cluster (GrantPermissions overwrites the "
      "target's existing permissions)",
+     kAuthFaq},
+};
+
+constexpr CauseRow kRows[] = {
+    {"ACK-CREATE-SERVICE-ROLE-NOT-AUTHORIZED",
+     R"(Err\w*RoleNotAttach|MissingAuth\.Aliyuncs\w+Role|please complete the (cluster addon's service |security |edge cluster addon's service )?ramrole authorization at)",
+     "a Container Service service role (AliyunCS*) is not authorised in this account",
+     "sign in as the account owner (or a RAM user with AdministratorAccess), open the link in the "
+     "error (or the RAM quick-authorisation page), authorise every role it lists, then retry; "
+     "authorisation is once per account",
      kAuthFaq},
     {"ACK-RAM-CONSOLE-FEATURE-FORBIDDEN",
      R"(ForbiddenCheckControlPlaneLog|ForbiddenHelmUsage|ForbiddenRotateCert|ForbiddenUpdateKMSState|Forbidden get trigger)",
@@ -112,5 +116,6 @@ constexpr CauseRow kRows[] = {
 }  // namespace
 
 std::span<const CauseRow> cs_record_causes() { return kRows; }
+std::span<const CauseRow> ram_refusal_causes() { return kRam; }
 
 }  // namespace ktriage::cloud

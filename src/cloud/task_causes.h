@@ -10,10 +10,15 @@
 
 namespace ktriage::cloud {
 
-/// Rows in match order: specific codes before general ones (a RAM refusal of cs:CreateCluster
-/// before any RAM refusal, quota and vSwitch codes before InvalidParameter). Text read:
+/// Rows in match order: specific codes before general ones (quota and vSwitch codes before
+/// InvalidParameter). Refusals by RAM policy are not here but in ram_refusal_causes(). Text read:
 /// DescribeTaskInfo `error.message`, `stages[].message`, `events[].message`; DescribeClusterLogs
 /// `cluster_log`; DescribeEvents `data.message` (docs/cloud.md lists the fields).
 std::span<const CauseRow> cs_record_causes();
+
+/// Refusals by RAM policy, in match order (a refusal of cs:CreateCluster before any other
+/// refusal): ACK-CREATE-RAM-USER-LACKS-CREATE-PERMISSION, ACK-RAM-POLICY-FORBIDDEN (the matched
+/// text ends with the refused action) and ACK-RAM-CANNOT-GRANT-RBAC-TO-OTHERS.
+std::span<const CauseRow> ram_refusal_causes();
 
 }  // namespace ktriage::cloud

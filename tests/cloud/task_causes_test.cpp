@@ -6,18 +6,29 @@
 namespace ktriage::cloud {
 namespace {
 
-std::string cause_of(const CauseMatcher& m, std::string_view text) {
+// Both tables, RAM refusals first, as the analyzers see a record.
+struct Matchers {
+  CauseMatcher ram{ram_refusal_causes()};
+  CauseMatcher cs{cs_record_causes()};
+  std::optional<CauseHit> match(std::string_view text) const {
+    auto hit = ram.match(text);
+    return hit ? hit : cs.match(text);
+  }
+};
+
+std::string cause_of(const Matchers& m, std::string_view text) {
   auto hit = m.match(text);
   return hit ? std::string(hit->row->catalog) : "";
 }
 
 TEST(TaskCausesTest, EveryPatternCompiles) {
-  CauseMatcher m(cs_record_causes());
-  EXPECT_TRUE(m.bad_rows().empty()) << m.bad_rows()[0];
+  Matchers m;
+  EXPECT_TRUE(m.cs.bad_rows().empty()) << m.cs.bad_rows()[0];
+  EXPECT_TRUE(m.ram.bad_rows().empty()) << m.ram.bad_rows()[0];
 }
 
 TEST(TaskCausesTest, CatalogStringsMatchTheirEntry) {
-  CauseMatcher m(cs_record_causes());
+  Matchers m;
   struct Case {
     std::string_view text, catalog;
   } cases[] = {
@@ -48,7 +59,7 @@ TEST(TaskCausesTest, CatalogStringsMatchTheirEntry) {
 }
 
 TEST(TaskCausesTest, UnrelatedTextMatchesNothing) {
-  CauseMatcher m(cs_record_causes());
+  Matchers m;
   for (std::string_view text :
        {"start to update cluster status to CREATE_COMPLETE", "success to attach instances",
         "InvalidParameters are fine here", "RAM policy allows cs:CreateCluster", ""}) {
