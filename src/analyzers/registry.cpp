@@ -25,6 +25,9 @@ const AnalyzerDef& capacity_analyzer();
 const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
+const AnalyzerDef& cloud_operations_analyzer();
+const AnalyzerDef& ram_analyzer();
+const AnalyzerDef& acr_analyzer();
 const AnalyzerDef& events_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
@@ -49,6 +52,9 @@ std::span<const AnalyzerDef> all_analyzers() {
       namespaces_analyzer(),
       workloads_analyzer(),
       capacity_analyzer(),
+      cloud_operations_analyzer(),
+      ram_analyzer(),
+      acr_analyzer(),
       events_analyzer(),
   };
   // clang-format on
