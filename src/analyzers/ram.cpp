@@ -151,8 +151,9 @@ void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
     verdict = fmt::format("{} are not allowed", joined(missing));
   }
   Finding& f = sink.add(*d.rule, identity_ref(id),
-                        fmt::format("{} may not {}: {} (policies examined: {})", id.describe(),
-                                    d.what, verdict, examined),
+                        fmt::format("{} {} {}: {} (policies examined: {})", id.describe(),
+                                    determined ? "may not" : "might not be allowed to", d.what,
+                                    verdict, examined),
                         d.fix_name);
   if (f.id.empty()) return;
   // Only a Condition or a missing document stands between the identity and the action, and no
