@@ -121,5 +121,33 @@ TEST(RamPolicyTest, ConditionsNotActionsResourcesAndMissingDocuments) {
   EXPECT_NE(to_string(Decision::kConditional).find("request context"), std::string_view::npos);
 }
 
+// Every prefix of a document and every single-byte corruption of it parses or fails with a
+// message: never a crash, never an empty error.
+TEST(RamPolicyTest, TruncatedAndCorruptedDocumentsNeverCrash) {
+  const std::string doc =
+      R"({"Version":"1","Statement":[{"Effect":"Allow","Action":["cs:*","ecs:Describe*"],)"
+      R"("Resource":"acs:cs:*:*:cluster/c1","Condition":{"Bool":{"acs:MFAPresent":"true"}}},)"
+      R"({"Effect":"Deny","NotAction":"ram:*","NotResource":["*"]}]})";
+  for (std::size_t n = 0; n < doc.size(); ++n) {
+    auto r = parse_policy_document(std::string_view(doc).substr(0, n));
+    if (!r) {
+      EXPECT_FALSE(r.error().message.empty()) << n;
+    }
+  }
+  for (std::size_t i = 0; i < doc.size(); ++i) {
+    for (char c : {'\0', '"', '{', ']', ',', 'x', '\xff'}) {
+      std::string bad = doc;
+      bad[i] = c;
+      auto r = parse_policy_document(bad);
+      if (r) {
+        std::vector<AttachedPolicy> p = {{"p", "Custom", &*r}};
+        (void)evaluate(p, "cs:CreateCluster", "*");
+      } else {
+        EXPECT_FALSE(r.error().message.empty()) << bad;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ktriage::cloud
