@@ -14,6 +14,7 @@
 #include "analyzers/analyzer.h"
 #include "cloud/cs.h"
 #include "cloud/cs_records.h"
+#include "cloud/ecs.h"
 #include "cloud/task_causes.h"
 
 namespace ktriage {
@@ -243,11 +244,50 @@ void report_attach(const AnalysisContext& ctx, const std::optional<cloud::Cluste
   }
 }
 
+// ECS locks instances of an account with an overdue payment ("LockReason": "financial", fault
+// catalog ACK-CREATE-ACCOUNT-OVERDUE): then no instance can be created for the cluster either.
+void report_financial_locks(const AnalysisContext& ctx,
+                            const std::optional<cloud::ClusterDetail>& detail, FindingSink& sink,
+                            std::vector<std::string>& ids) {
+  std::vector<cloud::Instance> locked;
+  for (cloud::Instance& i : cloud::instances(ctx.cluster)) {
+    for (const std::string& reason : i.lock_reasons) {
+      if (reason == "financial") {
+        locked.push_back(std::move(i));
+        break;
+      }
+    }
+  }
+  if (locked.empty()) return;
+  const ObjectRef object = cluster_ref(detail, "");
+  Finding& f =
+      sink.add(rule("ack-account-overdue"), object,
+               fmt::format("{} {}: ECS has locked {} instance{} of the account for an "
+                           "overdue payment: new nodes cannot be created",
+                           object.kind, object.name, locked.size(), locked.size() == 1 ? "" : "s"),
+               "financial-lock");
+  if (f.id.empty()) return;
+  for (std::size_t i = 0; i < locked.size() && i < kShownRecords; ++i) {
+    Evidence e = Evidence::field(
+        "instance " + locked[i].id,
+        fmt::format(".Instances.Instance[{}].OperationLocks.LockReason", locked[i].index),
+        "financial");
+    e.file = locked[i].file;
+    f.evidence.push_back(std::move(e));
+  }
+  f.fix =
+      "Settle the overdue amount in the billing console (Expenses > Account overview); ECS "
+      "refuses CreateInstance, CreateDisk, AttachDisk and AllocatePublicIpAddress until then. "
+      "Then retry the operation.";
+  ids.push_back(f.id);
+}
+
 void run(const AnalysisContext& ctx, FindingSink& sink) {
   const auto detail = cloud::cluster_detail(ctx.cluster);
   std::vector<std::string> causes;
   report_records(ctx, detail, sink, causes);
   report_attach(ctx, detail, sink, causes);
+  report_financial_locks(ctx, detail, sink, causes);
   if (!detail) return;
   const std::string& state = detail->state;
   if (state != "failed" && state != "inactive" && state != "unavailable") return;

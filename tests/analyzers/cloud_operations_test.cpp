@@ -162,5 +162,27 @@ TEST(CloudOperationsTest, MalformedRecordsNeverCrash) {
   EXPECT_TRUE(with_rule(f, "ack-task-failed").empty());
 }
 
+TEST(CloudOperationsTest, FinancialLockOnInstancesMeansAnOverdueAccount) {
+  auto locked = cluster_from({{"snap/cloud/cs-DescribeClusterDetail.json", kDetail},
+                              {"snap/cloud/ecs-DescribeInstances.json",
+                               R"({"Instances": {"Instance": [
+            {"InstanceId": "i-ok", "Status": "Running", "OperationLocks": {"LockReason": []}},
+            {"InstanceId": "i-locked", "Status": "Stopped",
+             "OperationLocks": {"LockReason": [{"LockReason": "financial"}]}}]}})"}});
+  auto f = diagnose(*locked);
+  auto r = with_rule(f, "ack-account-overdue");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->object.key(), "ACKCluster/prod");
+  ASSERT_EQ(r[0]->evidence.size(), 1u);
+  EXPECT_EQ(r[0]->evidence[0].object, "instance i-locked");
+  EXPECT_NE(r[0]->evidence[0].path.find("OperationLocks.LockReason"), std::string::npos);
+
+  auto security = cluster_from({{"snap/cloud/ecs-DescribeInstances.json",
+                                 R"({"Instances": {"Instance": [{"InstanceId": "i-1",
+             "OperationLocks": {"LockReason": [{"LockReason": "security"}]}}]}})"}});
+  auto none = diagnose(*security);
+  EXPECT_TRUE(with_rule(none, "ack-account-overdue").empty());
+}
+
 }  // namespace
 }  // namespace ktriage
