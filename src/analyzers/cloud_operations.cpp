@@ -82,6 +82,11 @@ constexpr Rule kRules[] = {
      "Act on the failing step; restore deleted dependent resources (the API server CLB).",
      "https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/"
      "cluster-abnormal-states"},
+    {"ack-default-nodepool-docker-runtime", "ACK-NODE-ADD-RUNTIME-INCOMPATIBLE", Severity::kWarning,
+     "The default node pool uses Docker on a cluster of 1.24 or later: attached nodes cannot join",
+     "Attach nodes into an explicit node pool that runs containerd.",
+     "https://alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/developer-reference/"
+     "api-manually-add-an-existing-instance-to-a-specified-node-pool"},
     {"ack-task-failed", "", Severity::kWarning,
      "A cluster task failed for a cause the fault catalog does not list",
      "Read the task's error and stages (aliyun cs DescribeTaskInfo --task_id ...).",
@@ -282,12 +287,68 @@ void report_financial_locks(const AnalysisContext& ctx,
   ids.push_back(f.id);
 }
 
+// "1.24.6-aliyun.1" -> {1, 24}; nullopt when it does not start with major.minor.
+std::optional<std::pair<int, int>> major_minor(std::string_view v) {
+  int major = 0, minor = 0;
+  std::size_t i = 0;
+  auto number = [&](int& out) {
+    const std::size_t start = i;
+    while (i < v.size() && v[i] >= '0' && v[i] <= '9' && i - start < 4)
+      out = out * 10 + (v[i++] - '0');
+    return i > start;
+  };
+  if (!number(major) || i >= v.size() || v[i++] != '.' || !number(minor)) return std::nullopt;
+  return std::pair{major, minor};
+}
+
+// Attaching without a node pool id uses the default node pool's runtime; Docker is supported
+// only up to Kubernetes 1.22, so on 1.24+ such nodes never register (fault catalog,
+// ACK-NODE-ADD-RUNTIME-INCOMPATIBLE). Read: DescribeClusterNodePools nodepools[].nodepool_info
+// .is_default / .nodepool_id / .name and .kubernetes_config.runtime / .runtime_version.
+void report_docker_default_pool(const AnalysisContext& ctx,
+                                const std::optional<cloud::ClusterDetail>& detail,
+                                FindingSink& sink) {
+  if (!detail) return;
+  const auto version = major_minor(detail->version);
+  if (!version || *version < std::pair{1, 24}) return;
+  for (const CloudDocument* doc : ctx.cluster.cloud_documents("cs", "DescribeClusterNodePools")) {
+    const auto pools = doc->root["nodepools"].items();
+    for (std::size_t i = 0; i < pools.size(); ++i) {
+      const Value& info = pools[i]["nodepool_info"];
+      const std::string_view runtime = pools[i]["kubernetes_config"]["runtime"].str();
+      if (!info["is_default"].as_bool() || runtime != "docker") continue;
+      const std::string id(info["nodepool_id"].str());
+      ObjectRef pool{"ACKNodePool", "", id.empty() ? std::string(info["name"].str()) : id, id};
+      Finding& f = sink.add(
+          rule("ack-default-nodepool-docker-runtime"), pool,
+          fmt::format("ACKNodePool {}: the default node pool runs Docker on Kubernetes {}: ECS "
+                      "instances attached without a node pool id get Docker and never register",
+                      pool.name, detail->version));
+      if (f.id.empty()) continue;
+      Evidence e = Evidence::field(
+          "", fmt::format(".nodepools[{}].kubernetes_config.runtime", i),
+          fmt::format("docker {}", pools[i]["kubernetes_config"]["runtime_version"].str()));
+      e.file = doc->file;
+      f.evidence.push_back(std::move(e));
+      Evidence v = Evidence::field("", ".current_version", detail->version);
+      v.file = detail->file;
+      f.evidence.push_back(std::move(v));
+      f.fix = fmt::format(
+          "Docker is supported only up to Kubernetes 1.22: attach instances into a node pool that "
+          "uses containerd (aliyun cs AttachInstancesToNodePool --ClusterId {} --NodepoolId "
+          "<containerd pool> ...) and replace the legacy default node pool.",
+          detail->id);
+    }
+  }
+}
+
 void run(const AnalysisContext& ctx, FindingSink& sink) {
   const auto detail = cloud::cluster_detail(ctx.cluster);
   std::vector<std::string> causes;
   report_records(ctx, detail, sink, causes);
   report_attach(ctx, detail, sink, causes);
   report_financial_locks(ctx, detail, sink, causes);
+  report_docker_default_pool(ctx, detail, sink);
   if (!detail) return;
   const std::string& state = detail->state;
   if (state != "failed" && state != "inactive" && state != "unavailable") return;

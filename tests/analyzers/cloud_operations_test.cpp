@@ -184,5 +184,29 @@ TEST(CloudOperationsTest, FinancialLockOnInstancesMeansAnOverdueAccount) {
   EXPECT_TRUE(with_rule(none, "ack-account-overdue").empty());
 }
 
+TEST(CloudOperationsTest, DockerDefaultNodePoolOnNewClusterBreaksAttach) {
+  const std::string pools = R"({"nodepools": [
+      {"nodepool_info": {"nodepool_id": "np-default", "name": "default-nodepool", "is_default": true},
+       "kubernetes_config": {"runtime": "docker", "runtime_version": "19.03.15"}},
+      {"nodepool_info": {"nodepool_id": "np-web", "name": "web", "is_default": false},
+       "kubernetes_config": {"runtime": "containerd", "runtime_version": "1.6.28"}}]})";
+  auto detail = [](std::string_view version) {
+    return std::string(
+               R"({"cluster_id": "c8f2e1d", "name": "prod", "cluster_type": "ManagedKubernetes", "current_version": ")") +
+           std::string(version) + R"("})";
+  };
+  auto f = diagnose(
+      *cluster_from({{"snap/cloud/cs-DescribeClusterDetail.json", detail("1.30.1-aliyun.1")},
+                     {"snap/cloud/cs-DescribeClusterNodePools.json", pools}}));
+  auto r = with_rule(f, "ack-default-nodepool-docker-runtime");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->object.key(), "ACKNodePool/np-default");
+  EXPECT_EQ(r[0]->evidence[0].value, "docker 19.03.15");
+  auto old = diagnose(
+      *cluster_from({{"snap/cloud/cs-DescribeClusterDetail.json", detail("1.22.15-aliyun.1")},
+                     {"snap/cloud/cs-DescribeClusterNodePools.json", pools}}));
+  EXPECT_TRUE(with_rule(old, "ack-default-nodepool-docker-runtime").empty());
+}
+
 }  // namespace
 }  // namespace ktriage

@@ -33,9 +33,6 @@ constexpr CatalogGap kGaps[] = {
     {"ACK-NODE-ADD-DATA-DISK-HANDLING", kOut,
      "a choice of the attach request (format_disk), not a failure: no cloud answer records the "
      "wiped disk; its effect, DiskPressure on the node, is reported by the nodes analyzer"},
-    {"ACK-NODE-ADD-RUNTIME-INCOMPATIBLE", kNotYet,
-     "the catalog gives no message for it; it needs the default node pool's runtime (cs "
-     "DescribeClusterNodePools) compared with the cluster version, which no rule reads yet"},
     {"ACK-NODEPOOL-AUTOSCALER-NOT-SCALING", kNotYet,
      "cluster-autoscaler's NotTriggerScaleUp / FailedToScaleUpGroup events on the pending pods are "
      "reported as unexplained warning events; a rule that names the node pool is not written yet"},
