@@ -150,11 +150,11 @@ void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
   } else {
     verdict = fmt::format("{} are not allowed", joined(missing));
   }
-  Finding& f = sink.add(*d.rule, identity_ref(id),
-                        fmt::format("{} {} {}: {} (policies examined: {})", id.describe(),
-                                    determined ? "may not" : "might not be allowed to", d.what,
-                                    verdict, examined),
-                        d.fix_name);
+  Finding& f = sink.add(
+      *d.rule, identity_ref(id),
+      fmt::format("{} {} {}: {} (policies examined: {})", id.describe(),
+                  determined ? "may not" : "might not be allowed to", d.what, verdict, examined),
+      d.fix_name);
   if (f.id.empty()) return;
   // Only a Condition or a missing document stands between the identity and the action, and no
   // record shows a refusal: say so without claiming a fault.
@@ -163,6 +163,24 @@ void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
     Evidence list = Evidence::field("", ".Policies.Policy[].PolicyName", examined);
     list.file = id.file;
     f.evidence.push_back(std::move(list));
+  }
+  // What each document does allow, so the reader sees why nothing covers the action.
+  if (!missing.empty()) {
+    for (const cloud::IdentityPolicy& p : id.policies) {
+      if (!p.document) continue;
+      std::vector<std::string> allowed;
+      for (const cloud::PolicyStatement& st : p.document->statements) {
+        if (!st.allow) continue;
+        for (const std::string& a : st.actions)
+          allowed.push_back(st.not_action ? "all but " + a : a);
+      }
+      Evidence e = Evidence::field(
+          "", p.document_path,
+          fmt::format("policy {} ({}) allows {}", p.name, p.type.empty() ? "Custom" : p.type,
+                      allowed.empty() ? std::string("nothing") : joined(allowed)));
+      e.file = p.document_file;
+      f.evidence.push_back(std::move(e));
+    }
   }
   for (const auto& [action, ev] : evals) explain(id, action, ev, f);
   for (const cloud::CsRecord* r : d.records) f.evidence.push_back(cloud::record_evidence(*r));
