@@ -28,8 +28,8 @@ constexpr std::string_view kAuthFaq =
 constexpr Rule kCreate{"ram-create-cluster-not-allowed",
                        "ACK-CREATE-RAM-USER-LACKS-CREATE-PERMISSION",
                        Severity::kWarning,
-                       "A RAM user or role may not create ACK clusters: no policy allows "
-                       "cs:CreateCluster",
+                       "A RAM user or role may not create ACK clusters: cs:CreateCluster is not "
+                       "allowed",
                        "Attach a policy allowing cs:CreateCluster (and VPC read access).",
                        kAuthFaq};
 constexpr Rule kForbidden{"ram-action-forbidden",
