@@ -25,6 +25,8 @@ const AnalyzerDef& capacity_analyzer();
 const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
+const AnalyzerDef& cloud_security_groups_analyzer();
+const AnalyzerDef& cloud_vswitches_analyzer();
 const AnalyzerDef& cloud_operations_analyzer();
 const AnalyzerDef& ram_analyzer();
 const AnalyzerDef& acr_analyzer();
@@ -52,6 +54,8 @@ std::span<const AnalyzerDef> all_analyzers() {
       namespaces_analyzer(),
       workloads_analyzer(),
       capacity_analyzer(),
+      cloud_security_groups_analyzer(),
+      cloud_vswitches_analyzer(),
       cloud_operations_analyzer(),
       ram_analyzer(),
       acr_analyzer(),

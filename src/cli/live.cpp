@@ -163,7 +163,8 @@ std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, b
   return inputs;
 }
 
-int run_collect(const LiveFlags& flags, const std::string& ns, std::string out) {
+int run_collect(const LiveFlags& flags, const std::string& ns, std::string out,
+                const CloudFlags& cloud) {
   if (out == "-") {
     std::fprintf(stderr, "ktriage collect: -o - is not supported: give the bundle a file name\n");
     return kExitUsage;
@@ -187,6 +188,17 @@ int run_collect(const LiveFlags& flags, const std::string& ns, std::string out) 
   }
   auto snap = fetch_live(**client, flags, ns, isatty(STDERR_FILENO) != 0);
   if (!snap) return kExitUsage;
+  if (cloud.enabled) {
+    std::fprintf(stderr, "collecting the Alibaba Cloud answers with the %s CLI:\n",
+                 cloud.cli.c_str());
+    collect_cloud(*snap, cloud);
+    // ktriage-collect.json also says what the cloud part could not read.
+    for (SnapshotFile& f : snap->files) {
+      if (f.path == "ktriage-collect.json") {
+        f.data = collect_info_json(config, format_rfc3339(wall_now()), snap->problems);
+      }
+    }
+  }
   auto written = write_bundle(*snap, root, out);
   if (!written) {
     std::fprintf(stderr, "ktriage: %s\n", written.error().c_str());

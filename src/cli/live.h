@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/cloud_collect.h"
 #include "live/api_client.h"
 #include "live/fetch.h"
 #include "live/rest_config.h"
@@ -37,8 +38,10 @@ std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags
 std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, bool progress,
                                 bool timings, bool path_hint = false);
 
-/// `ktriage collect`: fetch and write a bundle to `out` (default ktriage-<context>-<time>.tar.gz).
-int run_collect(const LiveFlags& flags, const std::string& ns, std::string out);
+/// `ktriage collect`: fetch and write a bundle to `out` (default ktriage-<context>-<time>.tar.gz);
+/// with `cloud.enabled`, the aliyun CLI's answers go into its cloud/ folder (cloud_collect.h).
+int run_collect(const LiveFlags& flags, const std::string& ns, std::string out,
+                const CloudFlags& cloud = {});
 
 /// `ktriage schema pull`: save the server's OpenAPI v3 documents for `lint`.
 int run_schema_pull(const LiveFlags& flags, const std::string& into);

@@ -496,6 +496,16 @@ int main_impl(int argc, char** argv) {
   collect->add_option("-n,--namespace", collect_ns,
                       "Only this namespace (and kube-system, and cluster-scoped objects)");
   collect->add_flag("-A,--all-namespaces", collect_all, "All namespaces (the default)");
+  CloudFlags cloud_flags;
+  collect->add_flag("--cloud", cloud_flags.enabled,
+                    "Also run the Alibaba Cloud CLI (aliyun, configured) and keep its answers in "
+                    "cloud/ (docs/cloud.md)");
+  collect->add_option("--cluster-id", cloud_flags.plan.cluster_id,
+                      "ACK cluster id for --cloud (default: the nodes' ack.aliyun.com label)");
+  collect->add_option("--region", cloud_flags.plan.region,
+                      "Region for --cloud (default: from the nodes' providerID)");
+  collect->add_option("--ram-user", cloud_flags.plan.ram_user,
+                      "RAM user whose policies --cloud lists (default: the CLI's own user)");
   add_live(*collect, live);
 
   std::string schema_dir;
@@ -533,7 +543,9 @@ int main_impl(int argc, char** argv) {
   if (why->parsed()) return run_why(resource, why_paths, flags, live);
   if (upgrade->parsed()) return run_upgrade_check(upgrade_to, upgrade_paths, upgrade_flags, live);
   if (lint->parsed()) return run_lint(lint_args, lint_flags);
-  if (collect->parsed()) return run_collect(live, collect_all ? "" : collect_ns, collect_out);
+  if (collect->parsed()) {
+    return run_collect(live, collect_all ? "" : collect_ns, collect_out, cloud_flags);
+  }
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (logs->parsed()) return run_logs(logs_flags);
   if (rules->parsed()) return rules_markdown ? list_rules_markdown() : list_rules(rules_json);

@@ -270,6 +270,8 @@ std::vector<ParseError> read_json(std::string_view data, Arena& arena, const Doc
                                       data.size() + simdjson::SIMDJSON_PADDING);
   od::document doc;
   auto fail = [&](simdjson::error_code code, const char* where) {
+    // A document cut short is wrong where it ends, not where the parser stood (its start).
+    if (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) where = nullptr;
     LineIndex lines(data);
     SourcePos pos;
     if (where != nullptr && where >= data.data() && where <= data.data() + data.size()) {

@@ -50,5 +50,11 @@ TEST(GoldenTest, AddonFailureText) {
   check_golden("diagnose examples/addon-failure", "addon-failure.txt");
 }
 
+// A security group missing the rules between node pools (cloud/ answers of the aliyun CLI): the
+// group is the only root cause; the pods it cuts off look healthy.
+TEST(GoldenTest, CloudFailureText) {
+  check_golden("diagnose examples/cloud-failure", "cloud-failure.txt");
+}
+
 }  // namespace
 }  // namespace ktriage

@@ -11,11 +11,10 @@ constexpr GapKind kNotYet = GapKind::kNotYet;
 constexpr std::string_view kAcrNoRecord =
     "no ACR answer records it: the catalog gives no message, and the fault shows only on the code "
     "platform (GitHub Authorized OAuth Apps, GitLab tokens and webhook deliveries)";
-constexpr std::string_view kSecurityGroup =
-    "security-group rules live in the VPC, not in Kubernetes; pods only show timeouts (ktriage "
-    "netcheck and the ACK cloud checks, issue 7)";
 constexpr std::string_view kPing =
-    "ICMP between ECS instances is outside Kubernetes (ktriage netcheck, issue 7)";
+    "the guest OS (firewall, icmp_echo_ignore_all) and the network path (vSwitch ACLs, routes, "
+    "cross-VPC) are not in the snapshot: its cloud/ answers cover security groups "
+    "(sg-icmp-blocked) and instance state (ecs-instance-not-running); ktriage netcheck, issue 7";
 constexpr std::string_view kRam =
     "Kubernetes RBAC refusals are answers to the user's own requests (HTTP 403), not stored in "
     "objects; the live client reports them and `ktriage can-i` explains them (issues 3 and 7); "
@@ -40,15 +39,8 @@ constexpr CatalogGap kGaps[] = {
     {"ACR-BUILD-TRIGGER-NOT-FIRING", kOut,
      "a build that never starts leaves no build record; the build rule's auto-build setting and "
      "branch regex, and the code platform's webhook deliveries, show it"},
-    {"ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED", kOut, kSecurityGroup},
-    {"ACK-SG-KUBELET-PORT-BLOCKED", kOut, kSecurityGroup},
-    {"ACK-SG-WEBHOOK-PORT-BLOCKED", kOut, kSecurityGroup},
-    {"ACK-SG-OUTBOUND-RESTRICTED", kOut, kSecurityGroup},
-    {"ACK-SG-ENTERPRISE-DEFAULT-DENY", kOut, kSecurityGroup},
-    {"ECS-PING-SECURITY-GROUP-NO-ICMP", kOut, kPing},
     {"ECS-PING-GUEST-FIREWALL-OR-KERNEL", kOut, kPing},
     {"ECS-PING-NETWORK-PATH", kOut, kPing},
-    {"ECS-PING-INSTANCE-STATE-OR-PROTECTION", kOut, kPing},
     {"ACK-RAM-RBAC-FORBIDDEN", kOut, kRam},
     {"ACK-RAM-NODE-INSTANCE-ROLE-REVOKED", kOut,
      "the node's RAM role is an ECS attribute; the components that use it log the refusal (ktriage "
@@ -62,10 +54,6 @@ constexpr CatalogGap kGaps[] = {
     {"NET-FLANNEL-POD-CIDR-NOT-ASSIGNED", kNotYet,
      "a Node without spec.podCIDR while flannel crash-loops is visible; the flannel pod's crash is "
      "reported, the link to the missing podCIDR is not written yet"},
-    {"NET-TERWAY-VSWITCH-IP-EXHAUSTED", kNotYet,
-     "FailedCreatePodSandBox events quoting Terway's error are reported as sandbox failures; "
-     "naming "
-     "the exhausted vSwitch needs the Terway log (ktriage logs, issue 5)"},
     {"NET-TERWAY-ENI-OR-IP-QUOTA", kOut,
      "ENI and IP quotas are cloud account state; Terway logs the refusal (ktriage logs, issue 5)"},
     {"NET-TERWAY-INIT-CONFIG-ERROR", kOut,

@@ -1,0 +1,85 @@
+// The security-group hop netcheck asks for: endpoints by node name, node or pod address, the
+// deciding rule with its file, unknowns with the reason.
+#include "cloud/sg_path.h"
+
+#include <gtest/gtest.h>
+
+#include "cloud/fixture.h"
+#include "support/test_support.h"
+
+namespace ktriage::cloud {
+namespace {
+
+using ktriage::testing::cloud_files;
+using ktriage::testing::CloudCluster;
+using ktriage::testing::cluster_from;
+
+TEST(SgPathTest, AllowedBetweenNodesThatTrustEachOther) {
+  auto cluster = cluster_from(cloud_files(CloudCluster{}));
+  SecurityGroupPaths paths(*cluster);
+  SecurityGroupHop h = paths.hop("node-a", "node-b", "tcp", 8080);
+  EXPECT_EQ(h.status, HopStatus::kAllowed);
+  EXPECT_EQ(h.flow, "TCP 8080 from 10.0.1.21 (node-a) to 10.0.2.31 (node-b)");
+  ASSERT_TRUE(h.egress && h.ingress);
+  EXPECT_EQ(h.egress->basis, Basis::kDefault);  // basic groups let everything out
+  EXPECT_EQ(h.ingress->group, "sg-b");
+  EXPECT_EQ(h.ingress->rule, "ingress Accept ALL -1/-1 from sg-a priority 1");
+  EXPECT_EQ(h.ingress->path, ".Permissions.Permission[1]");
+  EXPECT_EQ(h.ingress->file, "snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-b.json");
+  EXPECT_TRUE(h.fix.empty());
+}
+
+TEST(SgPathTest, DeniedHopNamesTheSideTheRuleAndTheFix) {
+  CloudCluster c;
+  c.sg_b = {"in drop TCP 8080/8080 0.0.0.0/0 1", "in accept ALL -1/-1 sg-a 50"};
+  auto cluster = cluster_from(cloud_files(c));
+  SecurityGroupPaths paths(*cluster);
+  // By pod IP: the pod on node-a (Flannel: its pod address, judged by node-b's groups).
+  SecurityGroupHop h = paths.hop("172.20.0.14", "10.0.2.31", "TCP", 8080);
+  EXPECT_EQ(h.status, HopStatus::kDenied);
+  EXPECT_EQ(h.flow, "TCP 8080 from 172.20.0.14 (pod shop/web) to 10.0.2.31 (node-b)");
+  ASSERT_TRUE(h.ingress);
+  EXPECT_FALSE(h.ingress->allowed);
+  EXPECT_EQ(h.ingress->rule, "ingress Drop TCP 8080/8080 from 0.0.0.0/0 priority 1");
+  EXPECT_EQ(h.summary.rfind("entering 10.0.2.31 (node-b): denied by sg-b rule", 0), 0u)
+      << h.summary;
+  EXPECT_NE(h.fix.find("RevokeSecurityGroup --RegionId cn-hangzhou --SecurityGroupId sg-b "
+                       "--SecurityGroupRuleId.1 sgr-0"),
+            std::string::npos)
+      << h.fix;
+  // Another port passes the Drop and meets the Accept from sg-a (node to node).
+  EXPECT_EQ(paths.hop("node-a", "node-b", "TCP", 9090).status, HopStatus::kAllowed);
+  // ICMP ignores ports; node-a passes as a member of sg-a, but a Flannel pod address is no
+  // member: only a pod CIDR rule would admit it.
+  EXPECT_EQ(paths.hop("node-a", "node-b", "icmp", -1).status, HopStatus::kAllowed);
+  h = paths.hop("172.20.0.14", "node-b", "icmp", -1);
+  EXPECT_EQ(h.status, HopStatus::kDenied);
+  EXPECT_NE(h.fix.find("--IpProtocol ICMP --PortRange -1/-1 --SourceCidrIp 172.20.0.0/16"),
+            std::string::npos)
+      << h.fix;
+}
+
+TEST(SgPathTest, UnknownWhenTheSnapshotCannotSay) {
+  CloudCluster c;
+  auto files = cloud_files(c);
+  auto objects_only = cluster_from({files[0]});
+  EXPECT_EQ(security_group_hop(*objects_only, "node-a", "node-b", "TCP", 80).status,
+            HopStatus::kUnknown);
+  auto cluster = cluster_from(files);
+  SecurityGroupPaths paths(*cluster);
+  SecurityGroupHop h = paths.hop("node-a", "node-z", "TCP", 80);
+  EXPECT_EQ(h.status, HopStatus::kUnknown);
+  EXPECT_NE(h.unknown_reason.find("node-z is no Node"), std::string::npos) << h.unknown_reason;
+  c.groups_b = "\"sg-unseen\"";
+  auto missing = cluster_from(cloud_files(c));
+  h = security_group_hop(*missing, "node-a", "node-b", "TCP", 80);
+  EXPECT_EQ(h.status, HopStatus::kUnknown);
+  EXPECT_NE(h.unknown_reason.find("(sg-unseen) are not in the snapshot"), std::string::npos)
+      << h.unknown_reason;
+  // Both ends on one instance: no security group in between.
+  h = paths.hop("node-a", "10.0.1.21", "TCP", 80);
+  EXPECT_EQ(h.status, HopStatus::kAllowed);
+}
+
+}  // namespace
+}  // namespace ktriage::cloud
