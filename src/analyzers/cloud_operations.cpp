@@ -129,7 +129,7 @@ std::string where_text(const cloud::CsRecord& r) {
     return fmt::format("task {}{} failed", r.task_id,
                        r.task_type.empty() ? "" : " (" + r.task_type + ")");
   }
-  return r.doc->action == "DescribeEvents" ? "a cluster event says" : "the cluster log says";
+  return r.doc->action == "DescribeClusterLogs" ? "the cluster log says" : "a cluster event says";
 }
 
 struct Group {

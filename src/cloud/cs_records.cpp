@@ -107,17 +107,20 @@ std::vector<CsRecord> cs_records(const Cluster& cluster) {
   for (const CloudDocument* doc : cluster.cloud_documents("cs", "DescribeTaskInfo")) {
     add_task(*doc, doc->root, "", out);
   }
-  for (const CloudDocument* doc : cluster.cloud_documents("cs", "DescribeTasks")) {
-    const auto tasks = doc->root["tasks"].items();
-    for (std::size_t i = 0; i < tasks.size(); ++i) {
-      add_task(*doc, tasks[i], fmt::format(".tasks[{}]", i), out);
+  // The CLI's generic GET names the list calls after their paths: both spellings are read.
+  for (std::string_view action : {"DescribeClusterTasks", "DescribeTasks"}) {
+    for (const CloudDocument* doc : cluster.cloud_documents("cs", action)) {
+      const auto tasks = doc->root["tasks"].items();
+      for (std::size_t i = 0; i < tasks.size(); ++i) {
+        add_task(*doc, tasks[i], fmt::format(".tasks[{}]", i), out);
+      }
     }
   }
   for (const CloudDocument* doc : cluster.cloud_documents("cs", "DescribeClusterLogs")) {
     add_logs(*doc, out);
   }
-  for (const CloudDocument* doc : cluster.cloud_documents("cs", "DescribeEvents")) {
-    add_events(*doc, out);
+  for (std::string_view action : {"DescribeClusterEvents", "DescribeEvents"}) {
+    for (const CloudDocument* doc : cluster.cloud_documents("cs", action)) add_events(*doc, out);
   }
   return out;
 }

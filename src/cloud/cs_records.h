@@ -26,7 +26,9 @@ struct CsRecord {
   std::string target_type, target_id;  ///< the task's `target` ("nodepool", "np-...")
 };
 
-/// Every record, in document order. Tasks: only those whose `state` starts with "fail" (the API
+/// Every record, in document order, from cs-DescribeTaskInfo-<task>.json, cs-DescribeClusterTasks
+/// (or DescribeTasks).json, cs-DescribeClusterLogs.json and cs-DescribeClusterEvents (or
+/// DescribeEvents).json. Tasks: only those whose `state` starts with "fail" (the API
 /// writes "fail"), their `error.message` (with `error.code` in front when given),
 /// `stages[].message` and `events[].message`. Cluster logs: each `cluster_log` with `created`.
 /// Events: each `data.message` (with `data.reason` in front) and `time`. Documents of other shapes

@@ -43,6 +43,16 @@ RamIdentity read_identity(const Cluster& cluster, const CloudDocument& list, Ide
       id.name = std::string(user->root["User"]["UserName"].str());
     }
   }
+  // `ktriage collect` asks for the CLI identity's own policies: sts GetCallerIdentity names it
+  // in its Arn, acs:ram::<account>:user/<name>.
+  if (id.name.empty() && kind == IdentityKind::kUser) {
+    if (const CloudDocument* who = cluster.cloud_document("sts", "GetCallerIdentity")) {
+      const std::string_view arn = who->root["Arn"].str();
+      if (const auto at = arn.find(":user/"); at != std::string_view::npos) {
+        id.name = std::string(arn.substr(at + 6));
+      }
+    }
+  }
   for (const Value& p : list.root["Policies"]["Policy"].items()) {
     IdentityPolicy ip;
     ip.name = std::string(p["PolicyName"].str());

@@ -5,7 +5,7 @@
 // ListPoliciesForUser, ListPoliciesForRole, GetPolicy, GetPolicyVersion):
 //   ram-ListPoliciesForUser-<user>.json / -ForRole-<role>.json  Policies.Policy[].PolicyName,
 //       PolicyType, AttachDate (the answer does not name the user: the file name's id does, else
-//       ram-GetUser.json User.UserName)
+//       ram-GetUser.json User.UserName, else sts-GetCallerIdentity.json Arn ...:user/<name>)
 //   ram-GetPolicy-<name>.json         Policy.PolicyName, DefaultPolicyVersion.PolicyDocument
 //                                     (or Policy.PolicyDocument)
 //   ram-GetPolicyVersion-<name>.json  PolicyVersion.PolicyDocument, VersionId

@@ -117,7 +117,7 @@ TEST(CloudOperationsTest, FailedClusterIsExplainedByItsLogsAndEvents) {
             {"ID": 2, "cluster_id": "c8f2e1d",
              "cluster_log": "create nat gateway failed: QuotaExceeded.Nat",
              "created": "2026-12-01T08:02:00+08:00"}])"},
-       {"snap/cloud/cs-DescribeEvents.json",
+       {"snap/cloud/cs-DescribeClusterEvents.json",
         R"({"events": [{"event_id": "e1", "type": "cluster_create", "cluster_id": "c8f2e1d",
              "time": "2026-12-01T08:02:10+08:00",
              "data": {"level": "error", "reason": "CreateFailed",
@@ -206,6 +206,25 @@ TEST(CloudOperationsTest, DockerDefaultNodePoolOnNewClusterBreaksAttach) {
       *cluster_from({{"snap/cloud/cs-DescribeClusterDetail.json", detail("1.22.15-aliyun.1")},
                      {"snap/cloud/cs-DescribeClusterNodePools.json", pools}}));
   EXPECT_TRUE(with_rule(old, "ack-default-nodepool-docker-runtime").empty());
+}
+
+TEST(CloudOperationsTest, TaskListsAreReadUnderEitherName) {
+  for (std::string_view file :
+       {"snap/cloud/cs-DescribeClusterTasks.json", "snap/cloud/cs-DescribeTasks.json"}) {
+    auto c = cluster_from(
+        {{"snap/cloud/cs-DescribeClusterDetail.json", kDetail},
+         {std::string(file),
+          R"({"tasks": [{"task_id": "T-1", "cluster_id": "c8f2e1d", "task_type": "cluster_scaleout",
+               "state": "success"},
+              {"task_id": "T-2", "cluster_id": "c8f2e1d", "task_type": "cluster_scaleout",
+               "state": "fail", "updated": "2026-12-01T08:00:00Z",
+               "error": {"code": "QuotaExceeded.Eip", "message": "eip quota"}}]})"}});
+    auto f = diagnose(*c);
+    auto r = with_rule(f, "ack-quota-exceeded");
+    ASSERT_EQ(r.size(), 1u) << file;
+    EXPECT_EQ(r[0]->object.key(), "ACKCluster/prod");
+    EXPECT_EQ(r[0]->evidence[0].path, ".tasks[1].error.code");
+  }
 }
 
 }  // namespace

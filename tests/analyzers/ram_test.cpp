@@ -114,7 +114,7 @@ TEST(RamTest, RefusalRecordNamesTheActionAndConfirmsItAgainstThePolicies) {
 TEST(RamTest, GrantRefusalChecksTheGrantActions) {
   auto f = run({{"s/cloud/ram-ListPoliciesForUser-lead.json", kAttached},
                 {"s/cloud/ram-GetPolicyVersion-AliyunCSReadOnlyAccess.json", kReadOnly},
-                {"s/cloud/cs-DescribeEvents.json",
+                {"s/cloud/cs-DescribeClusterEvents.json",
                  R"({"events": [{"time": "2026-12-01T08:00:00Z", "cluster_id": "c1",
                      "data": {"reason": "ForbiddenGrantPermissions", "message": "denied"}}]})"}});
   auto r = with_rule(f, "ram-cannot-grant-permissions");
@@ -145,6 +145,17 @@ TEST(RamTest, MalformedPolicyDocumentIsReportedNotGuessed) {
   auto ok = run({{"s/cloud/ram-ListPoliciesForUser-dev-alice.json", kAttached},
                  {"s/cloud/ram-GetPolicyVersion-AliyunCSReadOnlyAccess.json", kReadOnly}});
   EXPECT_TRUE(with_rule(ok, "ram-policy-unreadable").empty());
+}
+
+TEST(RamTest, UnnamedListTakesTheUserFromTheCallerIdentity) {
+  auto f =
+      run({{"s/cloud/ram-ListPoliciesForUser.json", kAttached},
+           {"s/cloud/sts-GetCallerIdentity.json",
+            R"({"AccountId": "1234567890123456", "Arn": "acs:ram::1234567890123456:user/ops-bob",
+                     "IdentityType": "RAMUser", "PrincipalId": "2000", "RequestId": "r"})"}});
+  auto r = with_rule(f, "ram-create-cluster-not-allowed");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->object.key(), "RAMUser/ops-bob");
 }
 
 }  // namespace
