@@ -114,6 +114,67 @@ void explain(const cloud::RamIdentity& id, const std::string& action, const clou
   }
 }
 
+// What each document does allow, so the reader sees why nothing covers the action.
+void document_evidence(const cloud::RamIdentity& id, Finding& f) {
+  for (const cloud::IdentityPolicy& p : id.policies) {
+    if (!p.document) continue;
+    std::vector<std::string> allowed;
+    for (const cloud::PolicyStatement& st : p.document->statements) {
+      if (!st.allow) continue;
+      for (const std::string& a : st.actions) allowed.push_back(st.not_action ? "all but " + a : a);
+    }
+    Evidence e = Evidence::field(
+        "", p.document_path,
+        fmt::format("policy {} ({}) allows {}", p.name, p.type.empty() ? "Custom" : p.type,
+                    allowed.empty() ? std::string("nothing") : joined(allowed)));
+    e.file = p.document_file;
+    f.evidence.push_back(std::move(e));
+  }
+}
+
+// The fix: edit the Deny that decides, or attach a minimal policy.
+std::string fix_for(const cloud::RamIdentity& id, const Demand& d,
+                    const std::vector<std::string>& missing,
+                    const std::vector<std::string>& denied_by) {
+  if (missing.empty()) {
+    return "Find which identity made the refused call (ActionTrail) and check its policies.";
+  }
+  if (!denied_by.empty()) {
+    return fmt::format(
+        "Remove {} from the Deny statements of {} (an explicit Deny wins over any Allow): "
+        "aliyun ram CreatePolicyVersion --PolicyName <name> --PolicyDocument '<edited document>' "
+        "--SetAsDefault true.",
+        joined(missing), joined(denied_by));
+  }
+  std::string fix =
+      fmt::format("Attach a policy allowing {}: {}", joined(missing),
+                  cloud::attach_commands(d.fix_name, cloud::minimal_policy(missing), id.kind,
+                                         id.name.empty() ? "<name>" : id.name));
+  if (d.rule == &kCreate) {
+    fix +=
+        " — creation also needs VPC read access (attach AliyunVPCReadOnlyAccess) and the "
+        "account's Container Service roles authorised.";
+  }
+  return fix;
+}
+
+// The summary's verdict on the demanded actions.
+std::string verdict_of(bool unseen, const std::vector<std::string>& missing,
+                       const std::vector<std::pair<std::string, cloud::Evaluation>>& evals) {
+  if (unseen) {
+    return "refused, and the snapshot holds no ram ListPoliciesForUser / ListPoliciesForRole "
+           "answer to check";
+  }
+  if (missing.empty()) {
+    return "its attached policies allow it now, so the refusal came from another identity or "
+           "an earlier policy version";
+  }
+  if (evals.size() == 1) {
+    return fmt::format("{} is {}", missing[0], cloud::to_string(evals[0].second.decision));
+  }
+  return fmt::format("{} are not allowed", joined(missing));
+}
+
 void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
   const auto policies = id.attached();
   std::vector<std::string> missing, denied_by;
@@ -136,25 +197,11 @@ void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
   const std::string examined = unseen          ? "none in the snapshot"
                                : names.empty() ? "none attached"
                                                : joined(names);
-  std::string verdict;
-  if (unseen) {
-    verdict =
-        "refused, and the snapshot holds no ram ListPoliciesForUser / ListPoliciesForRole "
-        "answer to check";
-  } else if (missing.empty()) {
-    verdict =
-        "its attached policies allow it now, so the refusal came from another identity or "
-        "an earlier policy version";
-  } else if (evals.size() == 1) {
-    verdict = fmt::format("{} is {}", missing[0], cloud::to_string(evals[0].second.decision));
-  } else {
-    verdict = fmt::format("{} are not allowed", joined(missing));
-  }
-  Finding& f = sink.add(
-      *d.rule, identity_ref(id),
-      fmt::format("{} {} {}: {} (policies examined: {})", id.describe(),
-                  determined ? "may not" : "might not be allowed to", d.what, verdict, examined),
-      d.fix_name);
+  Finding& f = sink.add(*d.rule, identity_ref(id),
+                        fmt::format("{} {} {}: {} (policies examined: {})", id.describe(),
+                                    determined ? "may not" : "might not be allowed to", d.what,
+                                    verdict_of(unseen, missing, evals), examined),
+                        d.fix_name);
   if (f.id.empty()) return;
   // Only a Condition or a missing document stands between the identity and the action, and no
   // record shows a refusal: say so without claiming a fault.
@@ -164,47 +211,10 @@ void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
     list.file = id.file;
     f.evidence.push_back(std::move(list));
   }
-  // What each document does allow, so the reader sees why nothing covers the action.
-  if (!missing.empty()) {
-    for (const cloud::IdentityPolicy& p : id.policies) {
-      if (!p.document) continue;
-      std::vector<std::string> allowed;
-      for (const cloud::PolicyStatement& st : p.document->statements) {
-        if (!st.allow) continue;
-        for (const std::string& a : st.actions)
-          allowed.push_back(st.not_action ? "all but " + a : a);
-      }
-      Evidence e = Evidence::field(
-          "", p.document_path,
-          fmt::format("policy {} ({}) allows {}", p.name, p.type.empty() ? "Custom" : p.type,
-                      allowed.empty() ? std::string("nothing") : joined(allowed)));
-      e.file = p.document_file;
-      f.evidence.push_back(std::move(e));
-    }
-  }
+  if (!missing.empty()) document_evidence(id, f);
   for (const auto& [action, ev] : evals) explain(id, action, ev, f);
   for (const cloud::CsRecord* r : d.records) f.evidence.push_back(cloud::record_evidence(*r));
-  if (missing.empty()) {
-    f.fix = "Find which identity made the refused call (ActionTrail) and check its policies.";
-    return;
-  }
-  if (!denied_by.empty()) {
-    f.fix = fmt::format(
-        "Remove {} from the Deny statements of {} (an explicit Deny wins over any Allow): "
-        "aliyun ram CreatePolicyVersion --PolicyName <name> --PolicyDocument '<edited document>' "
-        "--SetAsDefault true.",
-        joined(missing), joined(denied_by));
-    return;
-  }
-  const std::string doc = cloud::minimal_policy(missing);
-  f.fix = fmt::format(
-      "Attach a policy allowing {}: {}", joined(missing),
-      cloud::attach_commands(d.fix_name, doc, id.kind, id.name.empty() ? "<name>" : id.name));
-  if (d.rule == &kCreate) {
-    f.fix +=
-        " — creation also needs VPC read access (attach AliyunVPCReadOnlyAccess) and the "
-        "account's Container Service roles authorised.";
-  }
+  f.fix = fix_for(id, d, missing, denied_by);
 }
 
 // "RAM policy Forbidden for action cs:DescribeEvents" → "cs:DescribeEvents".
