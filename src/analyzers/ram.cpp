@@ -103,7 +103,15 @@ void explain(const cloud::RamIdentity& id, const std::string& action, const clou
   }
   for (const auto& s : ev.scoped) {
     Evidence e = statement(s);
-    e.value += fmt::format(" allows {} only on other resources", action);
+    std::vector<std::string> resources;
+    for (const cloud::IdentityPolicy& p : id.policies) {
+      if (p.name == s.policy && p.document && s.statement < p.document->statements.size()) {
+        resources = p.document->statements[s.statement].resources;
+      }
+    }
+    // Resource-level grants do not cover an operation on every resource (or a new one).
+    e.value += fmt::format(" allows {} only on {}", action,
+                           resources.empty() ? std::string("some resources") : joined(resources));
     f.evidence.push_back(std::move(e));
   }
   if (!ev.missing_documents.empty()) {

@@ -158,5 +158,22 @@ TEST(RamTest, UnnamedListTakesTheUserFromTheCallerIdentity) {
   EXPECT_EQ(r[0]->object.key(), "RAMUser/ops-bob");
 }
 
+TEST(RamTest, GrantOnOneClusterDoesNotCoverCreatingClusters) {
+  const std::string scoped = version(
+      R"("{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"cs:*\",\"Resource\":\"acs:cs:*:*:cluster/c123\"}]}")");
+  auto f = run({{"s/cloud/ram-ListPoliciesForUser-dev.json",
+                 R"({"Policies": {"Policy": [{"PolicyName": "one", "PolicyType": "Custom"}]}})"},
+                {"s/cloud/ram-GetPolicyVersion-one.json", scoped}});
+  auto r = with_rule(f, "ram-create-cluster-not-allowed");
+  ASSERT_EQ(r.size(), 1u);
+  bool scoped_note = false;
+  for (const Evidence& e : r[0]->evidence) {
+    scoped_note = scoped_note || e.value.find(
+                                     "allows cs:CreateCluster only on "
+                                     "acs:cs:*:*:cluster/c123") != std::string::npos;
+  }
+  EXPECT_TRUE(scoped_note);
+}
+
 }  // namespace
 }  // namespace ktriage
