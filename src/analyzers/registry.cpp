@@ -25,6 +25,7 @@ const AnalyzerDef& capacity_analyzer();
 const AnalyzerDef& namespaces_analyzer();
 const AnalyzerDef& storage_analyzer();
 const AnalyzerDef& volumes_analyzer();
+const AnalyzerDef& access_analyzer();
 const AnalyzerDef& cloud_security_groups_analyzer();
 const AnalyzerDef& cloud_vswitches_analyzer();
 const AnalyzerDef& cloud_operations_analyzer();
@@ -54,6 +55,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       namespaces_analyzer(),
       workloads_analyzer(),
       capacity_analyzer(),
+      access_analyzer(),
       cloud_security_groups_analyzer(),
       cloud_vswitches_analyzer(),
       cloud_operations_analyzer(),

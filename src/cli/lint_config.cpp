@@ -4,12 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
 namespace ktriage {
 
-std::optional<lint::SuppressConfig> load_lint_config(const std::string& path) {
+Expected<lint::SuppressConfig> load_lint_config(const std::string& path) {
   std::string file = path;
   if (file.empty()) {
     std::error_code ec;
@@ -17,18 +16,10 @@ std::optional<lint::SuppressConfig> load_lint_config(const std::string& path) {
     file = kLintConfigName;
   }
   std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::cerr << fmt::format("ktriage: --config {}: cannot be read\n", file);
-    return std::nullopt;
-  }
+  if (!in) return Unexpected(fmt::format("--config {}: cannot be read", file));
   std::ostringstream text;
   text << in.rdbuf();
-  auto config = lint::parse_suppress_config(file, text.str());
-  if (!config) {
-    std::cerr << fmt::format("ktriage: {}\n", config.error());
-    return std::nullopt;
-  }
-  return std::move(*config);
+  return lint::parse_suppress_config(file, text.str());
 }
 
 }  // namespace ktriage

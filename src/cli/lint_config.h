@@ -1,9 +1,10 @@
 // Finding and reading lint's config file (.ktriage.yaml): the file I/O around
-// lint::parse_suppress_config. Prints the error when there is one.
+// lint::parse_suppress_config.
 #pragma once
 
-#include <optional>
 #include <string>
+
+#include "core/expected.h"
 
 #include "lint/suppress.h"
 
@@ -13,8 +14,8 @@ namespace ktriage {
 inline constexpr const char* kLintConfigName = ".ktriage.yaml";
 
 /// The config of `ktriage lint`: the file `path` when given (it must exist), else
-/// ./.ktriage.yaml when there is one, else an empty config. nullopt after printing
-/// "ktriage: FILE:LINE:COL: what" to stderr when the file cannot be read or is invalid.
-std::optional<lint::SuppressConfig> load_lint_config(const std::string& path);
+/// ./.ktriage.yaml when there is one, else an empty config. The error is "FILE:LINE:COL: what"
+/// when the file is invalid, "--config FILE: cannot be read" when it cannot be read.
+Expected<lint::SuppressConfig> load_lint_config(const std::string& path);
 
 }  // namespace ktriage

@@ -15,6 +15,7 @@
 
 #include "analyzers/common/catalog_gaps.h"
 #include "analyzers/registry.h"
+#include "cli/can_i.h"
 #include "cli/lint_config.h"
 #include "cli/live.h"
 #include "cli/logs.h"
@@ -262,7 +263,10 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
     }
   }
   const auto config = load_lint_config(lf.config);
-  if (!config) return kExitUsage;
+  if (!config) {
+    std::cerr << fmt::format("ktriage: {}\n", config.error());
+    return kExitUsage;
+  }
   const LoadOptions load{{}, /*keep_sources=*/true, f.threads};
   return report_check(load_sources(lf.paths, load), f, [&](const Cluster& c) {
     return lint::lint(c, *target, schemas->get(), *config);
@@ -411,6 +415,7 @@ int main_impl(int argc, char** argv) {
       "  ktriage upgrade-check --to 1.31 snapshot/      what blocks the upgrade, go / no-go\n"
       "  ktriage lint k8s/ --target-version 1.31        manifests before they are applied\n"
       "  journalctl -u kubelet | ktriage logs -         known failures in logs\n"
+      "  ktriage can-i list pods -n shop --sa shop/web snapshot/   RBAC, offline\n"
       "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
       "error.");
 
@@ -520,6 +525,9 @@ int main_impl(int argc, char** argv) {
   LogsFlags logs_flags;
   auto* logs = add_logs_command(app, logs_flags);
 
+  CanIFlags can_i_flags;
+  auto* can_i = add_can_i_command(app, can_i_flags);
+
   bool rules_json = false;
   bool rules_markdown = false;
   auto* rules =
@@ -548,6 +556,7 @@ int main_impl(int argc, char** argv) {
   }
   if (schema_pull->parsed()) return run_schema_pull(live, schema_dir);
   if (logs->parsed()) return run_logs(logs_flags);
+  if (can_i->parsed()) return run_can_i(can_i_flags);
   if (rules->parsed()) return rules_markdown ? list_rules_markdown() : list_rules(rules_json);
   return kExitUsage;
 }

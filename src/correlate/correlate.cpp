@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "correlate/access_links.h"
 #include "correlate/addon_impact.h"
 #include "correlate/fold.h"
 #include "correlate/nodes.h"
@@ -400,6 +401,7 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   link_dependencies(cluster, findings);
   link_pods_to_claims(cluster, findings);
   link_webhooks(findings);
+  link_refusals(findings);
   break_cycles(findings);
   order(findings);
   return findings;

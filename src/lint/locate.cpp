@@ -66,10 +66,8 @@ bool key_at(std::string_view text, std::size_t k, std::string_view key) {
   return before_ok && after < text.size() && text[after] == ':';
 }
 
-// Where the key `key` is written, given a position near it: the nearest `key:` before `near`
-// when `near` is its value, else (near is an ancestor: the value was empty, `{}` or null, which
-// locators cannot place) the first one after it. Locators give value positions; an unknown
-// field's fault is its key.
+}  // namespace
+
 SourcePos key_near(std::string_view text, const LineStarts& lines, SourcePos near,
                    std::string_view key, bool near_is_value) {
   const std::size_t at = std::min(lines.offset(near), text.size());
@@ -98,6 +96,8 @@ SourcePos key_near(std::string_view text, const LineStarts& lines, SourcePos nea
   if (k > 0 && (text[k - 1] == '"' || text[k - 1] == '\'')) --k;
   return lines.position(k);
 }
+
+namespace {
 
 std::uint64_t pos_key(SourcePos p) { return (std::uint64_t{p.line} << 32) | p.column; }
 

@@ -47,6 +47,14 @@ class LineStarts {
   std::size_t size_ = 0;
 };
 
+/// Where the mapping key `key` is written (`key:`, `"key":`), given a position near it: the nearest
+/// one before `near` when `near` is its value, else (near is an ancestor, e.g. the mapping that
+/// holds the key, or a value that was empty, `{}` or null, which locators cannot place) the first
+/// one after it. `near` when none is found. Locators give value positions; an unknown field's
+/// fault is its key. O(distance searched).
+SourcePos key_near(std::string_view text, const LineStarts& lines, SourcePos near,
+                   std::string_view key, bool near_is_value);
+
 /// The rest of the line at `pos` in `text` (1-based line and column), without the newline: the
 /// source token of a scalar, for checks that depend on how it was written (quoted or not).
 /// The second form reuses a file's LineStarts (O(log lines) instead of O(text)).

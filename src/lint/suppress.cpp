@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "lint/check.h"
+#include "lint/locate.h"
 #include "load/document.h"
 
 namespace ktriage::lint {
@@ -103,17 +104,9 @@ class ConfigReader {
   // text from its mapping's start.
   void fail_key(const std::vector<PathStep>& mapping, std::string_view key, std::string_view what) {
     const SourcePos start = mapping.empty() ? SourcePos{1, 1} : locator_.locate(mapping);
-    std::size_t at = 0;
-    for (std::uint32_t line = 1; line < start.line && at < text_.size(); ++line) {
-      const std::size_t newline = text_.find('\n', at);
-      at = newline == std::string_view::npos ? text_.size() : newline + 1;
-    }
-    at = start.line == 0 ? std::string_view::npos : text_.find(key, at + start.column - 1);
-    if (at == std::string_view::npos) return fail(mapping, what);
-    const std::size_t newline = text_.rfind('\n', at);
-    const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
-    const auto line = 1 + std::count(text_.begin(), text_.begin() + static_cast<long>(at), '\n');
-    if (error.empty()) error = fmt::format("{}:{}:{}: {}", name_, line, at - line_start + 1, what);
+    if (start.line == 0) return fail(mapping, what);
+    const SourcePos p = key_near(text_, LineStarts(text_), start, key, /*near_is_value=*/false);
+    if (error.empty()) error = fmt::format("{}:{}:{}: {}", name_, p.line, p.column, what);
   }
 
   void entry(const Value& e, int index, SuppressConfig& out) {

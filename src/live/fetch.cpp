@@ -96,6 +96,14 @@ constexpr ResourceSpec kResources[] = {
      "unavailable APIServices are not found"},
     {"scheduling.k8s.io", "v1", "priorityclasses", "PriorityClassList", false, PageKind::kGeneric,
      "priority classes are not checked"},
+    {"rbac.authorization.k8s.io", "v1", "roles", "RoleList", true, PageKind::kGeneric,
+     "RBAC refusals in logs are not checked against Roles"},
+    {"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBindingList", true, PageKind::kGeneric,
+     "RBAC refusals in logs are not checked against RoleBindings"},
+    {"rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRoleList", false,
+     PageKind::kGeneric, "RBAC refusals in logs are not checked against ClusterRoles"},
+    {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBindingList", false,
+     PageKind::kGeneric, "RBAC refusals in logs are not checked against ClusterRoleBindings"},
 };
 
 /// The Accept header for Secrets: kubectl's table form with each row's metadata (it carries the
@@ -241,6 +249,10 @@ class Fetcher {
   std::vector<ListTask> plan(const std::map<std::string, std::set<std::string>>& groups) {
     std::vector<ListTask> tasks;
     for (const ResourceSpec& spec : kResources) {
+      if (!options_.only_resources.empty() &&
+          std::find(options_.only_resources.begin(), options_.only_resources.end(),
+                    spec.resource) == options_.only_resources.end())
+        continue;
       std::string chosen;
       if (spec.group.empty()) {
         chosen = "v1";

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/expected.h"
@@ -25,8 +26,11 @@ struct FetchOptions {
   std::string ns;               ///< "" = every namespace; else it, kube-system, and cluster scope
   std::size_t page_size = 500;  ///< `limit` of each list request
   bool logs = true;             ///< fetch logs of failing containers
-  std::size_t max_logs = 500;   ///< --max-logs: containers whose logs are fetched, at most
-  int log_tail_lines = 1000;    ///< `tailLines` of each log request
+  /// When not empty, list only these resources ("roles", ...): `can-i` reads the RBAC objects
+  /// without the rest of the cluster.
+  std::vector<std::string_view> only_resources;
+  std::size_t max_logs = 500;  ///< --max-logs: containers whose logs are fetched, at most
+  int log_tail_lines = 1000;   ///< `tailLines` of each log request
   /// `limitBytes` of each log request: the kubelet counts it from the start of the tail window,
   /// so it is a safety cap far above kLogTailBytes (the loader keeps the last 256 KiB).
   std::size_t log_limit_bytes = 16 * kLogTailBytes;

@@ -66,8 +66,9 @@ TEST(CliTest, HealthyExampleHasNoWarningOrCritical) {
 }
 
 TEST(CliTest, EveryPlantedFaultIsARootCauseWithEvidenceAndFix) {
-  for (const std::string name : {"shop-broken", "cluster-info-dump", "node-failure",
-                                 "storage-failure", "addon-failure", "cloud-failure"}) {
+  for (const std::string name :
+       {"shop-broken", "cluster-info-dump", "node-failure", "storage-failure", "addon-failure",
+        "rbac-forbidden", "cloud-failure"}) {
     const std::string faults_file = example(name) + "/FAULTS.yaml";
     if (!std::filesystem::exists(faults_file)) {
       ADD_FAILURE() << faults_file << " is missing";

@@ -46,6 +46,9 @@ TEST(GoldenTest, NodeFailureText) {
 // Broken add-ons: an OOMKilled Kyverno behind a failurePolicy Fail webhook is the root of the
 // FailedCreate of ReplicaSets in other namespaces; a crash-looping Terway pod is the root of the
 // sandbox failures on its node only.
+TEST(GoldenTest, RbacForbiddenText) {
+  check_golden("diagnose examples/rbac-forbidden", "rbac-forbidden.txt");
+}
 TEST(GoldenTest, AddonFailureText) {
   check_golden("diagnose examples/addon-failure", "addon-failure.txt");
 }

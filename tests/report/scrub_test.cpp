@@ -56,5 +56,18 @@ TEST(ScrubTest, BothReportsApplyIt) {
   EXPECT_EQ(json.find("Zx9!pass"), std::string::npos) << json;
 }
 
+TEST(ScrubTest, AFixKeepsItsLineBreaksOnly) {
+  Diagnosis d;
+  Finding f;
+  f.id = "x";
+  f.rule = "rbac-forbidden";
+  f.object = ObjectRef{"Pod", "shop", "web", ""};
+  f.summary = "s";
+  f.fix = "apply:\nkind: Role\x1b[2J\nname: web";
+  d.findings.push_back(f);
+  const std::string fix = scrub_for_output(d, /*for_terminal=*/true).findings[0].fix;
+  EXPECT_EQ(fix, "apply:\nkind: Role\\x1b[2J\nname: web");
+}
+
 }  // namespace
 }  // namespace ktriage

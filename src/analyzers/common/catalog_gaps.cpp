@@ -15,10 +15,6 @@ constexpr std::string_view kPing =
     "the guest OS (firewall, icmp_echo_ignore_all) and the network path (vSwitch ACLs, routes, "
     "cross-VPC) are not in the snapshot: its cloud/ answers cover security groups "
     "(sg-icmp-blocked) and instance state (ecs-instance-not-running); ktriage netcheck, issue 7";
-constexpr std::string_view kRam =
-    "Kubernetes RBAC refusals are answers to the user's own requests (HTTP 403), not stored in "
-    "objects; the live client reports them and `ktriage can-i` explains them (issues 3 and 7); "
-    "RAM policies are evaluated by the ram analyzer";
 constexpr std::string_view kClient =
     "an error of the client talking to the API server (kubectl, ktriage live mode), not stored in "
     "the cluster: the live client reports it with the kubeconfig field at fault (issue 3)";
@@ -41,11 +37,9 @@ constexpr CatalogGap kGaps[] = {
      "branch regex, and the code platform's webhook deliveries, show it"},
     {"ECS-PING-GUEST-FIREWALL-OR-KERNEL", kOut, kPing},
     {"ECS-PING-NETWORK-PATH", kOut, kPing},
-    {"ACK-RAM-RBAC-FORBIDDEN", kOut, kRam},
     {"ACK-RAM-NODE-INSTANCE-ROLE-REVOKED", kOut,
      "the node's RAM role is an ECS attribute; the components that use it log the refusal (ktriage "
      "logs, issue 5; ACK cloud checks, issue 7)"},
-    {"ACK-RAM-LEGACY-CSADMIN-NO-CRD", kOut, kRam},
     {"NET-POD-CROSS-NODE-UNREACHABLE", kOut,
      "a data-path fault: objects look healthy while packets are lost (ktriage netcheck, issue 7)"},
     {"NET-FLANNEL-CNI-LOCAL-STATE", kOut,

@@ -1,0 +1,28 @@
+// `ktriage can-i`'s answers as text and JSON: the decision, the grant or what comes closest, the
+// fix, and `--who`'s subjects. Pure rendering of evaluate.h's results; never reads input and
+// never prints (the CLI does).
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "rbac/evaluate.h"
+
+namespace ktriage::rbac {
+
+/// "yes" or "no" on the first line (as kubectl auth can-i), then who may or may not do what,
+/// through which binding, role and rule; when denied, the closest grants with what they lack,
+/// the authorizer's errors, and the smallest Role/RoleBinding (or ClusterRole/Binding) to apply.
+std::string answer_text(const UserInfo& user, const AccessRequest& request, const Decision& d);
+
+/// The same as one JSON object: {"allowed", "user", "groups", "request", "grant" (null when
+/// denied), "closest", "errors", "fix" ("" when allowed)}; docs/rbac.md shows an example.
+std::string answer_json(const UserInfo& user, const AccessRequest& request, const Decision& d);
+
+/// `--who`: one line per subject that may do `request`, with the binding, role and rule.
+std::string holders_text(const AccessRequest& request, std::span<const Holder> holders);
+/// The same as JSON: {"request", "subjects": [{"kind", "name", "namespace", "binding", "role",
+/// "rule"}]}.
+std::string holders_json(const AccessRequest& request, std::span<const Holder> holders);
+
+}  // namespace ktriage::rbac

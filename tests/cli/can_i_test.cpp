@@ -1,0 +1,135 @@
+// `ktriage can-i` as a user runs it: yes, no, --who, JSON, and bad input, with its exit codes.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "apiserver/test_apiserver.h"
+#include "support/test_support.h"
+
+namespace ktriage {
+namespace {
+
+using testing::run_ktriage;
+
+std::string policy() { return "'" + testing::source_dir() + "/tests/rbac/fixtures/policy.yaml'"; }
+
+TEST(CanITest, YesNamesTheBindingRoleAndRule) {
+  const auto r = run_ktriage("can-i list pods -n shop --sa shop/web " + policy());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "yes\n  ServiceAccount shop/web may list pods in namespace shop\n"
+            "  through RoleBinding shop/web-pods -> ClusterRole pod-reader, rule 0 "
+            "(get,list,watch pods)\n");
+}
+
+TEST(CanITest, NoSaysWhatIsClosestAndHowToGrantIt) {
+  const auto r = run_ktriage("can-i list deploy -n shop --as jane " + policy());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(
+      r.out.starts_with("no\n  User jane may not list deployments.apps in namespace shop\n"))
+      << r.out;
+  EXPECT_NE(r.out.find("closest: RoleBinding shop/jane-deploys -> Role shop/deploy-getter, rule 0"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("- verb list (the rule has get)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RBAC: clusterrole.rbac.authorization.k8s.io \"ghost\" not found"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("    kind: RoleBinding\n"), std::string::npos) << r.out;
+}
+
+TEST(CanITest, SubresourceFlagNonResourceUrlAndClusterScope) {
+  EXPECT_EQ(run_ktriage("can-i get pods web-0 --subresource log -n other --sa shop/web " + policy())
+                .exit_code,
+            0);
+  EXPECT_EQ(run_ktriage("can-i get /healthz --sa monitoring/agent " + policy()).exit_code, 0);
+  // nodes are cluster-scoped: -n does not make a RoleBinding count.
+  EXPECT_EQ(run_ktriage("can-i list nodes -n shop --sa shop/web " + policy()).exit_code, 1);
+  EXPECT_EQ(run_ktriage("can-i delete nodes --as carol --as-group admins " + policy()).exit_code,
+            0);
+}
+
+TEST(CanITest, WhoListsSubjectsWithTheirBindings) {
+  const auto r = run_ktriage("can-i list pods -n shop --who " + policy());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ServiceAccount shop/web"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("RoleBinding shop/web-pods -> ClusterRole pod-reader"), std::string::npos);
+  EXPECT_NE(r.out.find("Group admins"), std::string::npos);
+  const auto none = run_ktriage("can-i escalate clusterroles --who -o json " + policy());
+  EXPECT_EQ(none.exit_code, 0);  // admins may do anything
+  EXPECT_NE(none.out.find("\"subjects\":[{\"kind\":\"Group\",\"name\":\"admins\""),
+            std::string::npos)
+      << none.out;
+}
+
+TEST(CanITest, JsonAnswer) {
+  const auto r = run_ktriage("can-i list widgets.example.com -n x --as bob -o json " + policy());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.out.starts_with("{\"allowed\":true,\"user\":\"bob\"")) << r.out;
+  EXPECT_NE(r.out.find("\"rule\":{\"role\":\"view-widgets\",\"index\":0"), std::string::npos)
+      << r.out;
+  const auto no = run_ktriage("can-i get secrets db -n shop --as jane -o json " + policy());
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_NE(no.out.find("\"grant\":null"), std::string::npos);
+  EXPECT_NE(no.out.find("\"fix\":\"apiVersion: rbac.authorization.k8s.io/v1\\nkind: Role\\n"),
+            std::string::npos)
+      << no.out;
+}
+
+TEST(CanITest, BadInputIsAUsageError) {
+  for (const std::string& args : std::vector<std::string>{
+           "can-i",                                           // nothing
+           "can-i list",                                      // no resource
+           "can-i list pods --sa shop/web",                   // no source
+           "can-i list pods " + policy(),                     // nobody asks
+           "can-i list pods --sa shopweb " + policy(),        // --sa without namespace
+           "can-i list pods/ --sa shop/web " + policy(),      // bad resource
+           "can-i list pods --sa a/b -o yaml " + policy(),    // bad format
+           "can-i list pods --sa a/b /nonexistent/snapshot",  // not RBAC
+       }) {
+    const auto r = run_ktriage(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    EXPECT_TRUE(r.out.empty()) << args;
+  }
+  EXPECT_EQ(run_ktriage("can-i --help").exit_code, 0);
+  EXPECT_NE(run_ktriage("can-i --help").out.find("Examples:"), std::string::npos);
+}
+
+// Without SOURCE: the kubeconfig's cluster, of which only the four RBAC lists are read.
+TEST(CanITest, LiveClusterReadsOnlyTheRbacLists) {
+  for (const char* v : {"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"})
+    ::unsetenv(v);
+  std::string pattern = (std::filesystem::temp_directory_path() / "ktriage-can-i-XXXXXX").string();
+  const std::string dir = ::mkdtemp(pattern.data());
+  const auto tls = testing::generate_tls_files(dir);
+  testing::ServerOptions o;
+  o.snapshot = testing::source_dir() + "/examples/rbac-forbidden";
+  o.token = "t0ken-for-tests";
+  auto server = testing::TestApiServer::start(o, tls);
+  ASSERT_TRUE(server) << server.error();
+  const std::string kubeconfig = (*server)->write_kubeconfig(dir + "/kubeconfig");
+  const auto no =
+      run_ktriage("can-i list nodes --sa monitoring/metrics-agent --kubeconfig " + kubeconfig);
+  EXPECT_EQ(no.exit_code, 1) << no.err;
+  EXPECT_NE(no.out.find("closest: RoleBinding monitoring/metrics-agent -> ClusterRole "
+                        "metrics-reader"),
+            std::string::npos)
+      << no.out;
+  const auto yes = run_ktriage(
+      "can-i get configmaps web-flags -n shop --sa shop/web --kubeconfig " + kubeconfig);
+  EXPECT_EQ(yes.exit_code, 0) << yes.err << yes.out;
+  for (const auto& r : (*server)->requests()) {
+    EXPECT_EQ(r.method, "GET") << r.path;
+    EXPECT_EQ(r.path.find("/pods"), std::string::npos) << r.path;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
+}  // namespace ktriage
