@@ -6,6 +6,8 @@
 // cluster is explained by the causes found on it. Refusals by RAM policy are the ram analyzer's.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <string>
@@ -140,6 +142,27 @@ struct Group {
   std::vector<const cloud::CsRecord*> records;
 };
 
+// The AliyunCS* role names in the records (the error's authorisation link names the missing
+// roles in its URL-encoded query, fault catalog ACK-CREATE-SERVICE-ROLE-NOT-AUTHORIZED).
+std::string service_roles(const std::vector<const cloud::CsRecord*>& records) {
+  std::vector<std::string> roles;
+  for (const cloud::CsRecord* r : records) {
+    const std::string_view text = r->text;
+    for (std::size_t at = text.find("AliyunCS"); at != std::string_view::npos;
+         at = text.find("AliyunCS", at + 1)) {
+      std::size_t end = at;
+      while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+      std::string role(text.substr(at, end - at));
+      if (role.size() > 8 && std::find(roles.begin(), roles.end(), role) == roles.end()) {
+        roles.push_back(std::move(role));
+      }
+    }
+  }
+  std::string out;
+  for (const std::string& r : roles) out += (out.empty() ? "" : ", ") + r;
+  return out;
+}
+
 void report_group(const Group& g, FindingSink& sink, std::vector<std::string>& ids) {
   const cloud::CsRecord& first = *g.records.front();
   Finding& f = sink.add(
@@ -156,6 +179,10 @@ void report_group(const Group& g, FindingSink& sink, std::vector<std::string>& i
         fmt::format("and {} more records with the same cause", g.records.size() - kShownRecords)));
   }
   f.fix = fmt::format("{}.", g.row->fix);
+  if (g.rule->catalog == "ACK-CREATE-SERVICE-ROLE-NOT-AUTHORIZED") {
+    const std::string roles = service_roles(g.records);
+    if (!roles.empty()) f.fix += fmt::format(" Roles the error names: {}.", roles);
+  }
   if (g.row->doc != g.rule->doc) f.links.emplace_back(g.row->doc);
   ids.push_back(f.id);
 }

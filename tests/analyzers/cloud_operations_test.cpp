@@ -227,5 +227,20 @@ TEST(CloudOperationsTest, TaskListsAreReadUnderEitherName) {
   }
 }
 
+TEST(CloudOperationsTest, ServiceRoleFixNamesTheRolesOfTheLink) {
+  auto f = run_task("ErrManagedKuberneteRoleNotAttach",
+                    "please complete the cluster addon's service ramrole authorization at "
+                    "https://ram.console.aliyun.com/role/"
+                    "authorize?request=%7B%22Services%22%3A%5B%7B%22Roles%22%3A%5B%7B%22RoleName%"
+                    "22%3A%22AliyunCSManagedLogRole%22%7D%2C%7B%22RoleName%22%3A%"
+                    "22AliyunCSManagedCmsRole%22%7D%5D%7D%5D%7D");
+  auto r = with_rule(f, "ack-service-role-not-authorized");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(
+      r[0]->fix.find("Roles the error names: AliyunCSManagedLogRole, AliyunCSManagedCmsRole."),
+      std::string::npos)
+      << r[0]->fix;
+}
+
 }  // namespace
 }  // namespace ktriage
