@@ -28,6 +28,9 @@ const AnalyzerDef& volumes_analyzer();
 const AnalyzerDef& access_analyzer();
 const AnalyzerDef& cloud_security_groups_analyzer();
 const AnalyzerDef& cloud_vswitches_analyzer();
+const AnalyzerDef& cloud_operations_analyzer();
+const AnalyzerDef& ram_analyzer();
+const AnalyzerDef& acr_analyzer();
 const AnalyzerDef& events_analyzer();
 const AnalyzerDef& network_policies_analyzer();
 
@@ -57,6 +60,9 @@ std::span<const AnalyzerDef> all_analyzers() {
       access_analyzer(),
       cloud_security_groups_analyzer(),
       cloud_vswitches_analyzer(),
+      cloud_operations_analyzer(),
+      ram_analyzer(),
+      acr_analyzer(),
       events_analyzer(),
   };
   // clang-format on

@@ -8,22 +8,13 @@ constexpr GapKind kOut = GapKind::kNotInClusterData;
 constexpr GapKind kNotYet = GapKind::kNotYet;
 
 // Reasons shared by groups of entries.
-constexpr std::string_view kCreate =
-    "cluster creation fails in the ACK console or OpenAPI before any Kubernetes object exists; the "
-    "console's task log shows it (ACK cloud checks, issue 7)";
-constexpr std::string_view kNodeAdd =
-    "the ECS instance never registers as a Node, so no object records the failure; the node pool's "
-    "scaling activity in the ACK console shows it (ACK cloud checks, issue 7)";
-constexpr std::string_view kAcr =
-    "image builds run in Container Registry (ACR), outside the cluster; the build log shows it";
+constexpr std::string_view kAcrNoRecord =
+    "no ACR answer records it: the catalog gives no message, and the fault shows only on the code "
+    "platform (GitHub Authorized OAuth Apps, GitLab tokens and webhook deliveries)";
 constexpr std::string_view kPing =
     "the guest OS (firewall, icmp_echo_ignore_all) and the network path (vSwitch ACLs, routes, "
     "cross-VPC) are not in the snapshot: its cloud/ answers cover security groups "
     "(sg-icmp-blocked) and instance state (ecs-instance-not-running); ktriage netcheck, issue 7";
-constexpr std::string_view kRam =
-    "RAM and RBAC refusals are answers to the user's own requests (HTTP 403), not stored in "
-    "objects; "
-    "the live client reports them and `ktriage can-i` explains them (issues 3 and 7)";
 constexpr std::string_view kClient =
     "an error of the client talking to the API server (kubectl, ktriage live mode), not stored in "
     "the cluster: the live client reports it with the kubeconfig field at fault (issue 3)";
@@ -34,37 +25,18 @@ constexpr std::string_view kUpgrade =
     "a property of manifests and versions: ktriage lint / upgrade-check (issue 6)";
 
 constexpr CatalogGap kGaps[] = {
-    {"ACK-CREATE-SERVICE-ROLE-NOT-AUTHORIZED", kOut, kCreate},
-    {"ACK-CREATE-RAM-USER-LACKS-CREATE-PERMISSION", kOut, kCreate},
-    {"ACK-CREATE-INSTANCE-TYPE-UNAVAILABLE", kOut, kCreate},
-    {"ACK-CREATE-NODEPOOL-CONFIG-MISMATCH", kOut, kCreate},
-    {"ACK-CREATE-VSWITCH-OR-CIDR-PROBLEM", kOut, kCreate},
-    {"ACK-CREATE-QUOTA-EXCEEDED", kOut, kCreate},
-    {"ACK-CREATE-ACCOUNT-OVERDUE", kOut, kCreate},
-    {"ACK-CREATE-INVALID-PARAMETERS", kOut, kCreate},
-    {"ACK-CLUSTER-STATE-FAILED-INACTIVE-UNAVAILABLE", kOut,
-     "the cluster's state is an ACK OpenAPI attribute (DescribeClusterDetail), not a Kubernetes "
-     "object (ACK cloud checks, issue 7)"},
-    {"ACK-NODE-ADD-INSTANCE-NOT-ELIGIBLE", kOut, kNodeAdd},
-    {"ACK-NODE-ADD-LOGIN-CREDENTIAL-INVALID", kOut, kNodeAdd},
-    {"ACK-NODE-ADD-DATA-DISK-HANDLING", kOut, kNodeAdd},
-    {"ACK-NODE-ADD-RUNTIME-INCOMPATIBLE", kOut, kNodeAdd},
-    {"ACK-NODE-ADD-FORBIDDEN-RBAC", kOut, kNodeAdd},
-    {"ACK-NODE-ADD-CANNOT-REACH-CONTROL-PLANE", kOut, kNodeAdd},
+    {"ACK-NODE-ADD-DATA-DISK-HANDLING", kOut,
+     "a choice of the attach request (format_disk), not a failure: no cloud answer records the "
+     "wiped disk; its effect, DiskPressure on the node, is reported by the nodes analyzer"},
     {"ACK-NODEPOOL-AUTOSCALER-NOT-SCALING", kNotYet,
      "cluster-autoscaler's NotTriggerScaleUp / FailedToScaleUpGroup events on the pending pods are "
      "reported as unexplained warning events; a rule that names the node pool is not written yet"},
-    {"ACR-BUILD-BASE-IMAGE-PULL-FAILED", kOut, kAcr},
-    {"ACR-BUILD-CONTEXT-OR-DOCKERFILE-PATH", kOut, kAcr},
-    {"ACR-BUILD-RUN-STEP-FAILED", kOut, kAcr},
-    {"ACR-BIND-GITLAB-UNREACHABLE", kOut, kAcr},
-    {"ACR-BIND-ACCOUNT-SWITCH-OR-REVOKED", kOut, kAcr},
-    {"ACR-BUILD-TRIGGER-NOT-FIRING", kOut, kAcr},
+    {"ACR-BIND-ACCOUNT-SWITCH-OR-REVOKED", kOut, kAcrNoRecord},
+    {"ACR-BUILD-TRIGGER-NOT-FIRING", kOut,
+     "a build that never starts leaves no build record; the build rule's auto-build setting and "
+     "branch regex, and the code platform's webhook deliveries, show it"},
     {"ECS-PING-GUEST-FIREWALL-OR-KERNEL", kOut, kPing},
     {"ECS-PING-NETWORK-PATH", kOut, kPing},
-    {"ACK-RAM-POLICY-FORBIDDEN", kOut, kRam},
-    {"ACK-RAM-CANNOT-GRANT-RBAC-TO-OTHERS", kOut, kRam},
-    {"ACK-RAM-CONSOLE-FEATURE-FORBIDDEN", kOut, kRam},
     {"ACK-RAM-NODE-INSTANCE-ROLE-REVOKED", kOut,
      "the node's RAM role is an ECS attribute; the components that use it log the refusal (ktriage "
      "logs, issue 5; ACK cloud checks, issue 7)"},

@@ -1,0 +1,248 @@
+#include "cloud/ram_policy.h"
+
+#include <simdjson.h>
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace ktriage::cloud {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+bool equals_ci(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Keys are matched case-insensitively: RAM accepts "statement" as well as "Statement" and
+// hand-written documents use both.
+bool find_key(element object, std::string_view key, element& out) {
+  simdjson::dom::object obj;
+  if (object.get(obj) != simdjson::SUCCESS) return false;
+  for (auto field : obj) {
+    if (equals_ci(field.key, key)) {
+      out = field.value;
+      return true;
+    }
+  }
+  return false;
+}
+
+// A string or a list of strings; false (with `why`) for anything else.
+bool string_list(element e, std::vector<std::string>& out, std::string& why) {
+  std::string_view s;
+  if (e.get(s) == simdjson::SUCCESS) {
+    out.emplace_back(s);
+    return true;
+  }
+  simdjson::dom::array arr;
+  if (e.get(arr) != simdjson::SUCCESS) {
+    why = "must be a string or a list of strings";
+    return false;
+  }
+  for (element item : arr) {
+    if (item.get(s) != simdjson::SUCCESS) {
+      why = "must be a string or a list of strings (an item is not a string)";
+      return false;
+    }
+    out.emplace_back(s);
+  }
+  return true;
+}
+
+Expected<PolicyStatement, PolicyError> read_statement(element e, const std::string& where) {
+  PolicyStatement st;
+  if (!e.is_object()) return Unexpected(PolicyError{where, "a statement must be an object"});
+  element v;
+  std::string_view effect;
+  if (!find_key(e, "Effect", v) || v.get(effect) != simdjson::SUCCESS) {
+    return Unexpected(PolicyError{where + ".Effect", "missing or not a string (Allow or Deny)"});
+  }
+  if (equals_ci(effect, "Allow")) {
+    st.allow = true;
+  } else if (!equals_ci(effect, "Deny")) {
+    return Unexpected(
+        PolicyError{where + ".Effect", fmt::format("\"{}\" is neither Allow nor Deny", effect)});
+  }
+  element action, not_action;
+  const bool has_action = find_key(e, "Action", action);
+  const bool has_not_action = find_key(e, "NotAction", not_action);
+  if (has_action == has_not_action) {
+    return Unexpected(PolicyError{
+        where, has_action ? "has both Action and NotAction" : "has neither Action nor NotAction"});
+  }
+  st.not_action = has_not_action;
+  std::string why;
+  if (!string_list(has_action ? action : not_action, st.actions, why)) {
+    return Unexpected(PolicyError{where + (has_action ? ".Action" : ".NotAction"), why});
+  }
+  element resource;
+  if (find_key(e, "Resource", resource)) {
+    if (!string_list(resource, st.resources, why)) {
+      return Unexpected(PolicyError{where + ".Resource", why});
+    }
+  } else if (find_key(e, "NotResource", resource)) {
+    st.not_resource = true;
+    if (!string_list(resource, st.resources, why)) {
+      return Unexpected(PolicyError{where + ".NotResource", why});
+    }
+  }
+  element condition;
+  if (find_key(e, "Condition", condition) && !condition.is_null()) {
+    st.condition = simdjson::minify(condition);
+  }
+  return st;
+}
+
+// Matches with `*` in `text` standing for itself (see the header). Iterative with one
+// backtracking point, the classic glob algorithm: linear for the patterns policies use.
+bool glob(std::string_view p, std::string_view t, bool ignore_case) noexcept {
+  auto same = [ignore_case](char a, char b) {
+    if (!ignore_case) return a == b;
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  };
+  std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
+  while (ti < t.size()) {
+    if (pi < p.size() && p[pi] == '*') {
+      star = pi++;
+      mark = ti;
+    } else if (pi < p.size() && same(p[pi], t[ti])) {
+      ++pi;
+      ++ti;
+    } else if (star != std::string_view::npos) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '*') ++pi;
+  return pi == p.size();
+}
+
+bool any_match(const std::vector<std::string>& patterns, std::string_view text, bool ci) {
+  for (const std::string& p : patterns) {
+    if (glob(p, text, ci)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool wildcard_match(std::string_view pattern, std::string_view text, bool ignore_case) noexcept {
+  return glob(pattern, text, ignore_case);
+}
+
+Expected<PolicyDocument, PolicyError> parse_policy_document(std::string_view json) {
+  simdjson::dom::parser parser;
+  element root;
+  if (auto err = parser.parse(json.data(), json.size()).get(root); err != simdjson::SUCCESS) {
+    return Unexpected(
+        PolicyError{"", fmt::format("not valid JSON: {}", simdjson::error_message(err))});
+  }
+  if (!root.is_object()) {
+    return Unexpected(PolicyError{"", "the document is not a JSON object"});
+  }
+  PolicyDocument doc;
+  element v;
+  std::string_view version;
+  if (find_key(root, "Version", v) && v.get(version) == simdjson::SUCCESS) doc.version = version;
+  element statements;
+  if (!find_key(root, "Statement", statements)) {
+    return Unexpected(PolicyError{"Statement", "missing: a policy needs a Statement list"});
+  }
+  // RAM accepts a single statement object in place of the list.
+  if (statements.is_object()) {
+    auto st = read_statement(statements, "Statement");
+    if (!st) return Unexpected(st.error());
+    doc.statements.push_back(std::move(*st));
+    return doc;
+  }
+  simdjson::dom::array arr;
+  if (statements.get(arr) != simdjson::SUCCESS) {
+    return Unexpected(PolicyError{"Statement", "must be a list of statements"});
+  }
+  std::size_t i = 0;
+  for (element e : arr) {
+    auto st = read_statement(e, fmt::format("Statement[{}]", i++));
+    if (!st) return Unexpected(st.error());
+    doc.statements.push_back(std::move(*st));
+  }
+  return doc;
+}
+
+Evaluation evaluate(std::span<const AttachedPolicy> policies, std::string_view action,
+                    std::string_view resource) {
+  Evaluation ev;
+  bool conditional_allow = false, conditional_deny = false;
+  for (const AttachedPolicy& p : policies) {
+    if (p.document == nullptr) {
+      ev.missing_documents.push_back(p.name);
+      continue;
+    }
+    for (std::size_t i = 0; i < p.document->statements.size(); ++i) {
+      const PolicyStatement& st = p.document->statements[i];
+      // Action names are case-insensitive in RAM; resources (ARNs) are compared as written.
+      const bool action_hit = any_match(st.actions, action, true) != st.not_action;
+      if (!action_hit) continue;
+      const bool resource_hit =
+          st.resources.empty() || any_match(st.resources, resource, false) != st.not_resource;
+      StatementRef ref{p.name, i};
+      if (!resource_hit) {
+        if (st.allow) ev.scoped.push_back(std::move(ref));
+        continue;
+      }
+      if (!st.condition.empty()) {
+        (st.allow ? conditional_allow : conditional_deny) = true;
+        ev.conditional.push_back(std::move(ref));
+      } else if (st.allow) {
+        ev.allows.push_back(std::move(ref));
+      } else {
+        ev.denies.push_back(std::move(ref));
+      }
+    }
+  }
+  if (!ev.denies.empty()) {
+    ev.decision = Decision::kExplicitDeny;
+  } else if (conditional_deny || (ev.allows.empty() && conditional_allow)) {
+    // A conditional Deny may take back an Allow, and a conditional Allow may be the only grant:
+    // either way only the request context decides, and it is not in the snapshot.
+    ev.decision = Decision::kConditional;
+  } else if (!ev.allows.empty()) {
+    ev.decision = Decision::kAllowed;
+  } else if (!ev.missing_documents.empty()) {
+    ev.decision = Decision::kUnknown;
+  } else {
+    ev.decision = Decision::kImplicitDeny;
+  }
+  return ev;
+}
+
+std::string_view to_string(Decision d) noexcept {
+  switch (d) {
+    case Decision::kAllowed:
+      return "allowed";
+    case Decision::kExplicitDeny:
+      return "explicitly denied";
+    case Decision::kImplicitDeny:
+      return "not allowed (implicit deny: no statement allows it)";
+    case Decision::kConditional:
+      return "unknown — depends on the request context (a Condition decides)";
+    case Decision::kUnknown:
+      return "unknown — the documents of some attached policies are missing";
+  }
+  return "unknown";
+}
+
+}  // namespace ktriage::cloud
