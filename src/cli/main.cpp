@@ -85,8 +85,9 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
                "Print the wall time of each phase, and of each analyzer, to stderr");
 }
 
-void add_live(CLI::App& cmd, LiveFlags& l) {
-  const char* group = "Live cluster (when no path is given)";
+// `group` heads the options in --help: commands that also read snapshots say when they go live.
+void add_live(CLI::App& cmd, LiveFlags& l,
+              const char* group = "Live cluster (when no path is given)") {
   cmd.add_option("--kubeconfig", l.kubeconfig,
                  "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
       ->group(group);
@@ -513,7 +514,19 @@ int main_impl(int argc, char** argv) {
                       "Region for --cloud (default: from the nodes' providerID)");
   collect->add_option("--ram-user", cloud_flags.plan.ram_user,
                       "RAM user whose policies --cloud lists (default: the CLI's own user)");
-  add_live(*collect, live);
+  add_live(*collect, live, "Live cluster");
+  collect->footer(
+      "Examples:\n"
+      "  ktriage collect -o prod.tar.gz                     the current context, all namespaces\n"
+      "  ktriage collect --context prod -n shop -o shop.tar.gz\n"
+      "  ktriage collect --cloud -o prod.tar.gz             plus the aliyun CLI's answers in "
+      "cloud/\n"
+      "  ktriage collect --cloud --cluster-id c1234 --region cn-hangzhou --ram-user dev-alice\n"
+      "then, anywhere:  ktriage diagnose prod.tar.gz\n"
+      "--cloud needs the aliyun CLI installed and configured (aliyun configure); without it the\n"
+      "Kubernetes bundle is still written and the bundle's ktriage-collect.json says why cloud/ "
+      "is\n"
+      "empty. Exit codes: 0 bundle written, 2 usage error or the cluster could not be read.");
 
   std::string schema_dir;
   auto* schema = app.add_subcommand("schema", "OpenAPI schemas for `lint`");
@@ -522,7 +535,7 @@ int main_impl(int argc, char** argv) {
       "pull", "Save the live API server's /openapi/v3 documents to the cache `lint` reads");
   schema_pull->add_option("--dir", schema_dir,
                           "Write into DIR/v3 instead of ~/.cache/ktriage/openapi/<X.Y>");
-  add_live(*schema_pull, live);
+  add_live(*schema_pull, live, "Live cluster");
 
   LogsFlags logs_flags;
   auto* logs = add_logs_command(app, logs_flags);

@@ -50,6 +50,17 @@ TEST(CliTest, ExitCodes) {
   EXPECT_EQ(run_ktriage("--help").exit_code, 0);
 }
 
+// collect takes no path: its help has its own examples (with --cloud) and exit codes, not
+// diagnose's (--fail-on is no collect flag).
+TEST(CliTest, CollectHelpIsAboutCollecting) {
+  const auto r = run_ktriage("collect --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("ktriage collect --cloud -o prod.tar.gz"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("0 bundle written"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("when no path is given"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--fail-on"), std::string::npos) << r.out;
+}
+
 TEST(CliTest, FailOnThresholdIsHonoured) {
   // The broken shop has critical findings, so even --fail-on critical exits 1.
   EXPECT_EQ(run_ktriage("diagnose '" + example("shop-broken") + "' --fail-on critical").exit_code,
