@@ -33,6 +33,7 @@ const AnalyzerDef& ram_analyzer();
 const AnalyzerDef& acr_analyzer();
 const AnalyzerDef& events_analyzer();
 const AnalyzerDef& network_policies_analyzer();
+const AnalyzerDef& connect_timeouts_analyzer();
 
 std::span<const AnalyzerDef> all_analyzers() {
   // One per line, in run order (run_after analyzers see the findings of those before them:
@@ -63,6 +64,7 @@ std::span<const AnalyzerDef> all_analyzers() {
       cloud_operations_analyzer(),
       ram_analyzer(),
       acr_analyzer(),
+      connect_timeouts_analyzer(),  // after the cloud and network findings it ties timeouts to
       events_analyzer(),
   };
   // clang-format on

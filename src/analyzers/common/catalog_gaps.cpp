@@ -40,8 +40,6 @@ constexpr CatalogGap kGaps[] = {
     {"ACK-RAM-NODE-INSTANCE-ROLE-REVOKED", kOut,
      "the node's RAM role is an ECS attribute; the components that use it log the refusal (ktriage "
      "logs, issue 5; ACK cloud checks, issue 7)"},
-    {"NET-POD-CROSS-NODE-UNREACHABLE", kOut,
-     "a data-path fault: objects look healthy while packets are lost (ktriage netcheck, issue 7)"},
     {"NET-FLANNEL-CNI-LOCAL-STATE", kOut,
      "stale CNI state is a file on the node; the kubelet log and sandbox events name it (ktriage "
      "logs, issue 5)"},
