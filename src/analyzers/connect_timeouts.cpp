@@ -443,7 +443,7 @@ class Causes {
 struct Group {
   const Object* owner = nullptr;  // the client's top owner
   std::string dest;               // "Service shop/cart", "pods of Deployment shop/cart"
-  std::string part;               // id part: "svc/shop/cart", "deployment/shop/cart"
+  std::string part;               // id part: "service/shop/cart", "deployment/shop/cart"
   std::vector<ObjectRef> pods;    // the clients that logged them
   const Object* first_pod = nullptr;
   const Object* first_dest = nullptr;
