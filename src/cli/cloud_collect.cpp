@@ -235,7 +235,8 @@ CloudCollectResult collect_cloud(LiveSnapshot& snap, const CloudFlags& flags) {
     for (const cloud::CliCall& first : plan.calls) {
       // A paged answer (vpc DescribeVSwitches) is followed page by page.
       std::optional<cloud::CliCall> call = first;
-      while (call) {
+      // At most 100 pages, and never the same page twice (an answer that ignores --PageNumber).
+      for (int pages = 0; call && pages < 100; ++pages) {
         auto answer = run_call(*path, flags, *call, error);
         if (!answer) {
           ++result.failed;
@@ -243,6 +244,7 @@ CloudCollectResult collect_cloud(LiveSnapshot& snap, const CloudFlags& flags) {
           break;
         }
         std::optional<cloud::CliCall> next = next_page_of(*call, *answer);
+        if (next && next->file == call->file) next.reset();
         add(*call, std::move(*answer));
         call = std::move(next);
       }
