@@ -7,6 +7,7 @@
 // minimal policy with the aliyun commands that attach it. Kubernetes RBAC is not judged here.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -143,7 +144,15 @@ void document_evidence(const cloud::RamIdentity& id, Finding& f) {
 // The fix: edit the Deny that decides, or attach a minimal policy.
 std::string fix_for(const cloud::RamIdentity& id, const Demand& d,
                     const std::vector<std::string>& missing,
-                    const std::vector<std::string>& denied_by) {
+                    const std::vector<std::string>& denied_by,
+                    const std::vector<std::string>& unknown_policies) {
+  if (missing.empty() && !unknown_policies.empty()) {
+    return fmt::format(
+        "Fetch the documents of {} (aliyun ram GetPolicy --PolicyName <name> --PolicyType "
+        "<type>, saved in cloud/) and look for a Deny of the action; the known documents allow "
+        "it.",
+        joined(unknown_policies));
+  }
   if (missing.empty()) {
     return "Find which identity made the refused call (ActionTrail) and check its policies.";
   }
@@ -173,24 +182,49 @@ std::string verdict_of(bool unseen, const std::vector<std::string>& missing,
     return "refused, and the snapshot holds no ram ListPoliciesForUser / ListPoliciesForRole "
            "answer to check";
   }
-  if (missing.empty()) {
+  // Allowed by the documents at hand, but a policy without a document may deny it.
+  std::vector<std::string> unless;
+  for (const auto& [action, ev] : evals) {
+    if (ev.decision != cloud::Decision::kAllowedUnlessDenied) continue;
+    unless.push_back(fmt::format("{} is allowed unless {} {} it", action,
+                                 joined(ev.missing_documents),
+                                 ev.missing_documents.size() == 1 ? "denies" : "deny"));
+  }
+  if (missing.empty() && unless.empty()) {
     return "its attached policies allow it now, so the refusal came from another identity or "
            "an earlier policy version";
   }
-  if (evals.size() == 1) {
-    return fmt::format("{} is {}", missing[0], cloud::to_string(evals[0].second.decision));
+  std::string out;
+  if (evals.size() == 1 && !missing.empty()) {
+    out = fmt::format("{} is {}", missing[0], cloud::to_string(evals[0].second.decision));
+  } else if (!missing.empty()) {
+    out = fmt::format("{} are not allowed", joined(missing));
   }
-  return fmt::format("{} are not allowed", joined(missing));
+  for (const std::string& u : unless) out += (out.empty() ? "" : "; ") + u;
+  return out;
 }
 
 void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
   const auto policies = id.attached();
-  std::vector<std::string> missing, denied_by;
+  std::vector<std::string> missing, denied_by, unknown_policies;
   std::vector<std::pair<std::string, cloud::Evaluation>> evals;
   bool determined = true;
   for (const std::string& action : d.actions) {
     cloud::Evaluation ev = cloud::evaluate(policies, action, "*");
     if (ev.decision == cloud::Decision::kAllowed) continue;
+    if (ev.decision == cloud::Decision::kAllowedUnlessDenied) {
+      // Allowed as far as the snapshot shows: worth a word only when a refusal says otherwise.
+      if (d.records.empty()) continue;
+      determined = false;
+      for (const std::string& p : ev.missing_documents) {
+        if (std::find(unknown_policies.begin(), unknown_policies.end(), p) ==
+            unknown_policies.end()) {
+          unknown_policies.push_back(p);
+        }
+      }
+      evals.emplace_back(action, std::move(ev));
+      continue;
+    }
     if (ev.decision == cloud::Decision::kConditional || ev.decision == cloud::Decision::kUnknown) {
       determined = false;
     }
@@ -219,10 +253,10 @@ void report(const cloud::RamIdentity& id, const Demand& d, FindingSink& sink) {
     list.file = id.file;
     f.evidence.push_back(std::move(list));
   }
-  if (!missing.empty()) document_evidence(id, f);
+  if (!missing.empty() || !unknown_policies.empty()) document_evidence(id, f);
   for (const auto& [action, ev] : evals) explain(id, action, ev, f);
   for (const cloud::CsRecord* r : d.records) f.evidence.push_back(cloud::record_evidence(*r));
-  f.fix = fix_for(id, d, missing, denied_by);
+  f.fix = fix_for(id, d, missing, denied_by, unknown_policies);
 }
 
 // "RAM policy Forbidden for action cs:DescribeEvents" → "cs:DescribeEvents".

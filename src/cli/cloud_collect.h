@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "cloud/collect_plan.h"
 #include "live/fetch.h"
@@ -32,5 +34,17 @@ struct CloudCollectResult {
 /// eni-config) to plan the calls. Never fails the collection: without the CLI, or with the CLI
 /// not configured, it says why in `not_collected` and in the problems, and adds nothing.
 CloudCollectResult collect_cloud(LiveSnapshot& snap, const CloudFlags& flags);
+
+/// The CLI's error text with credentials masked: redact_credentials, AccessKey ids (LTAI...,
+/// and STS temporary ones, STS.<id>: prefix kept, rest ***) and the values after
+/// AccessKeySecret / SecurityToken / sts_token. O(text).
+std::string mask_cli_text(std::string_view text);
+
+/// `json` (an answer) with the string values of secret keys replaced by "***": login_password
+/// and user_data of DescribeClusterNodePools' scaling_group, and any key ending in password,
+/// secret, private_key or token (not the NextToken cursor), kubeconfig, client_key. The keys
+/// masked are added to `masked_keys` once each. Text-level: strings inside JSON strings (an
+/// escaped document) are not looked into. O(json).
+std::string mask_answer_secrets(std::string_view json, std::vector<std::string>* masked_keys);
 
 }  // namespace ktriage

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "cloud/ecs.h"
@@ -14,13 +15,38 @@ namespace {
 
 constexpr std::size_t kIdsPerCall = 100;  // DescribeInstances / DescribeSecurityGroups limit
 
-// A JSON array of strings, as the CLI takes list parameters: ["i-1","i-2"].
+constexpr int kMaxPages = 100;  // 100 pages of 50 vSwitches: more than a VPC holds
+
+// A JSON array of strings, as the CLI takes list parameters: ["i-1","i-2"]. The ids are checked
+// (valid_resource_id) before they get here; quotes and backslashes are escaped all the same.
 std::string json_list(const std::vector<std::string>& ids) {
   std::string out = "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    out += (i == 0 ? "\"" : ",\"") + ids[i] + "\"";
+    out += i == 0 ? "\"" : ",\"";
+    for (char c : ids[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
   }
   return out + "]";
+}
+
+bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// Keeps the ids that pass `valid`; each other one becomes a note naming where it came from.
+std::vector<std::string> checked(std::vector<std::string> ids, std::string_view what,
+                                 bool (*valid)(std::string_view), CloudPlan& plan) {
+  std::vector<std::string> out;
+  for (std::string& id : ids) {
+    if (valid(id)) {
+      out.push_back(std::move(id));
+    } else {
+      plan.notes.push_back(
+          fmt::format("{} \"{}\" is not a valid id: not used in any call", what, printable(id)));
+    }
+  }
+  return out;
 }
 
 std::string cluster_id(const Cluster& cluster, const PlanOptions& options) {
@@ -39,6 +65,13 @@ std::string cluster_id(const Cluster& cluster, const PlanOptions& options) {
     }
   }
   return {};
+}
+
+bool labelled_cluster(const Cluster& cluster) {
+  for (const Object* node : cluster.of_kind("Node")) {
+    if (!node->label("ack.aliyun.com").empty()) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> with_region(std::vector<std::string> args, const std::string& region,
@@ -67,6 +100,53 @@ void add_cs_calls(const std::string& id, const std::string& region, CloudPlan& p
 
 }  // namespace
 
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 80)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7f || c == '"' || c == '\\' ? '?' : c;
+  }
+  if (text.size() > 80) out += "...";
+  return out;
+}
+
+bool valid_resource_id(std::string_view id) {
+  std::size_t dash = id.find('-');
+  if (dash == std::string_view::npos) return false;
+  const std::string_view prefix = id.substr(0, dash);
+  if (prefix != "i" && prefix != "sg" && prefix != "vpc" && prefix != "vsw") return false;
+  const std::string_view rest = id.substr(dash + 1);
+  return !rest.empty() && std::all_of(rest.begin(), rest.end(), lower_alnum);
+}
+
+bool valid_region_or_cluster_id(std::string_view id) {
+  return !id.empty() && id.size() <= 64 &&
+         std::all_of(id.begin(), id.end(), [](char c) { return lower_alnum(c) || c == '-'; });
+}
+
+std::optional<CliCall> next_page(const CliCall& call, const Value& answer) {
+  const std::int64_t total = answer["TotalCount"].as_int(-1);
+  const std::int64_t number = answer["PageNumber"].as_int(-1);
+  const std::int64_t size = answer["PageSize"].as_int(-1);
+  if (total < 0 || number < 1 || size < 1 || number >= kMaxPages) return std::nullopt;
+  if (number * size >= total) return std::nullopt;
+  CliCall next;
+  // "vpc-DescribeVSwitches.json" / "vpc-DescribeVSwitches-page2.json" -> "...-page3.json".
+  std::string stem = call.file.substr(0, call.file.size() - 5);
+  if (const std::size_t at = stem.rfind("-page"); at != std::string::npos) stem.resize(at);
+  next.file = fmt::format("{}-page{}.json", stem, number + 1);
+  for (std::size_t i = 0; i < call.args.size(); ++i) {
+    if (call.args[i] == "--PageNumber") {
+      ++i;  // replaced below
+      continue;
+    }
+    next.args.push_back(call.args[i]);
+  }
+  next.args.push_back("--PageNumber");
+  next.args.push_back(std::to_string(number + 1));
+  return next;
+}
+
 std::string plan_region(const Cluster& cluster, const PlanOptions& options) {
   if (!options.region.empty()) return options.region;
   for (const Object* node : cluster.of_kind("Node")) {
@@ -90,8 +170,20 @@ CloudPlan first_round(const Cluster& cluster, const PlanOptions& options) {
         "label; give --region");
     return plan;
   }
+  if (!valid_region_or_cluster_id(region)) {
+    plan.notes.push_back(fmt::format(
+        "region \"{}\" is not a valid region id (lower-case letters, digits and dashes): no "
+        "call is made; give --region",
+        printable(region)));
+    return plan;
+  }
   const std::string id = cluster_id(cluster, options);
-  if (id.empty()) {
+  if (!id.empty() && !valid_region_or_cluster_id(id)) {
+    plan.notes.push_back(fmt::format(
+        "cluster id \"{}\" (--cluster-id or the ack.aliyun.com label) is not a valid cluster "
+        "id: the cs calls are skipped",
+        printable(id)));
+  } else if (id.empty()) {
     plan.notes.push_back(
         "no cluster id (no Node has the ack.aliyun.com label): the cs calls are skipped; give "
         "--cluster-id");
@@ -104,6 +196,7 @@ CloudPlan first_round(const Cluster& cluster, const PlanOptions& options) {
     std::string i = instance_id_from_provider_id(node->spec()["providerID"].str());
     if (!i.empty() && seen.insert(i).second) ids.push_back(std::move(i));
   }
+  ids = checked(std::move(ids), "instance id in a Node's spec.providerID", valid_resource_id, plan);
   if (ids.empty()) {
     plan.notes.push_back(
         "no Node has an ECS instance in spec.providerID: instances, security "
@@ -125,11 +218,19 @@ CloudPlan first_round(const Cluster& cluster, const PlanOptions& options) {
 CloudPlan second_round(const Cluster& cluster, const PlanOptions& options) {
   CloudPlan plan;
   const std::string region = plan_region(cluster, options);
-  if (region.empty()) return plan;
+  if (region.empty() || !valid_region_or_cluster_id(region)) return plan;
   // The cluster id only the instances' ACK tag gave.
   if (cluster.cloud_document("cs", "DescribeClusterDetail") == nullptr) {
     if (const std::string id = cluster_id(cluster, options); !id.empty()) {
-      add_cs_calls(id, region, plan);
+      if (valid_region_or_cluster_id(id)) {
+        add_cs_calls(id, region, plan);
+      } else if (options.cluster_id.empty() && !labelled_cluster(cluster)) {
+        // Round one said it already when the flag or a Node label gave this id.
+        plan.notes.push_back(fmt::format(
+            "cluster id \"{}\" (the instances' ack.aliyun.com tag) is not a valid cluster id: "
+            "the cs calls are skipped",
+            printable(id)));
+      }
     }
   }
   const CloudView view(cluster);
@@ -144,6 +245,9 @@ CloudPlan second_round(const Cluster& cluster, const PlanOptions& options) {
   }
   if (view.detail()) add_group(view.detail()->security_group_id);
   for (const std::string& g : view.terway_security_groups()) add_group(g);
+  // Instance answers are the cloud's, but eni-config is a ConfigMap cluster users can edit, and
+  // an id goes into a JSON argument and a file name: only well-formed ids are used.
+  groups = checked(std::move(groups), "security group id", valid_resource_id, plan);
   for (std::size_t from = 0, page = 1; from < groups.size(); from += kIdsPerCall, ++page) {
     const std::vector<std::string> chunk(
         groups.begin() + static_cast<std::ptrdiff_t>(from),
@@ -163,6 +267,11 @@ CloudPlan second_round(const Cluster& cluster, const PlanOptions& options) {
   }
   std::string vpc = view.detail() ? view.detail()->vpc_id : "";
   if (vpc.empty() && !view.instances().empty()) vpc = view.instances()[0].vpc_id;
+  if (!vpc.empty() && !valid_resource_id(vpc)) {
+    plan.notes.push_back(fmt::format("VPC id \"{}\" is not a valid id: vSwitches are not collected",
+                                     printable(vpc)));
+    vpc.clear();
+  }
   if (!vpc.empty()) {
     plan.calls.push_back(
         CliCall{"vpc-DescribeVSwitches.json",

@@ -4,7 +4,9 @@
 // anything (src/cli/cloud_collect.cpp does).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/cluster.h"
@@ -48,5 +50,23 @@ CloudPlan second_round(const Cluster& cluster, const PlanOptions& options);
 
 /// The region the calls go to (see PlanOptions::region); "" when nothing names one. O(nodes).
 std::string plan_region(const Cluster& cluster, const PlanOptions& options);
+
+/// Whether `id` may go into a call and a file name: ^(i|sg|vpc|vsw)-[a-z0-9]+$. Ids come from
+/// Node spec.providerID and the kube-system/eni-config ConfigMap, which cluster users can edit;
+/// the planners drop any other with a note. O(id).
+bool valid_resource_id(std::string_view id);
+
+/// Whether a region or cluster id is lower-case letters, digits and dashes (1-64). O(id).
+bool valid_region_or_cluster_id(std::string_view id);
+
+/// `text` cut to 80 characters with control characters, quotes and backslashes as '?': an
+/// untrusted id fit to quote in a note. O(text).
+std::string printable(std::string_view text);
+
+/// The call for the next page of a paged answer (TotalCount, PageNumber, PageSize at its top,
+/// as vpc DescribeVSwitches answers): `call` with --PageNumber N+1, saved as
+/// "<product>-<Action>-page<N+1>.json"; nullopt on the last page, when the answer has no paging
+/// fields, or after 100 pages. O(args).
+std::optional<CliCall> next_page(const CliCall& call, const Value& answer);
 
 }  // namespace ktriage::cloud

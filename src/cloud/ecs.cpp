@@ -36,17 +36,40 @@ std::vector<std::string> strings_of(const Value& v, std::string_view key) {
   return out;
 }
 
-SecurityGroupRule parse_rule(const Value& p, std::size_t index) {
+// A rule whose Direction, Policy, Priority or PortRange cannot be read is skipped (the loader
+// reports it with its position: load/cloud_files.cpp checks the same shapes), never defaulted:
+// an unreadable range read as "all ports" would make a Drop block everything.
+std::optional<SecurityGroupRule> parse_rule(const Value& p, std::size_t index) {
+  if (!p.is_object()) return std::nullopt;
   SecurityGroupRule r;
   r.index = index;
-  r.direction = iequals(p["Direction"].str(), "egress") ? Direction::kEgress : Direction::kIngress;
-  r.policy = iequals(p["Policy"].str(), "drop") ? RulePolicy::kDrop : RulePolicy::kAccept;
-  // The CLI writes Priority as a string ("1"); a number is accepted too.
-  r.priority = static_cast<int>(p["Priority"].as_int(1));
-  if (r.priority < 1) r.priority = 1;
+  const std::string_view direction = p["Direction"].str();
+  if (iequals(direction, "egress")) {
+    r.direction = Direction::kEgress;
+  } else if (!iequals(direction, "ingress")) {
+    return std::nullopt;
+  }
+  const Value& policy = p["Policy"];
+  if (iequals(policy.str(), "drop")) {
+    r.policy = RulePolicy::kDrop;
+  } else if (!policy.is_null() && !policy.str().empty() && !iequals(policy.str(), "accept")) {
+    return std::nullopt;  // absent: the API's default, accept
+  }
+  // The CLI writes Priority as a string ("1"); a number is accepted too; absent is 1.
+  const Value& priority = p["Priority"];
+  if (!priority.is_null()) {
+    if (!priority.is_number() && !priority.is_string()) return std::nullopt;
+    const std::int64_t v = priority.as_int(0);
+    if (v < 1 || v > 100) return std::nullopt;
+    r.priority = static_cast<int>(v);
+  }
   r.protocol = upper(p["IpProtocol"].str());
   if (r.protocol.empty()) r.protocol = "ALL";
-  r.ports = parse_port_range(p["PortRange"].str()).value_or(PortRange{});
+  const Value& range = p["PortRange"];
+  if (!range.is_null() && !range.is_string()) return std::nullopt;
+  auto ports = parse_port_range(range.str());
+  if (!ports) return std::nullopt;
+  r.ports = *ports;
   r.source_cidr = std::string(p["SourceCidrIp"].str());
   r.source_group = std::string(p["SourceGroupId"].str());
   r.dest_cidr = std::string(p["DestCidrIp"].str());
@@ -56,8 +79,11 @@ SecurityGroupRule parse_rule(const Value& p, std::size_t index) {
   return r;
 }
 
-SecurityGroup parse_group(const CloudDocument& doc) {
+// nullopt when the answer's Permissions.Permission is no array: its rules are unknown, so the
+// group is as if not in the snapshot (rather than a group with no rules, which denies all).
+std::optional<SecurityGroup> parse_group(const CloudDocument& doc) {
   const Value& r = doc.root;
+  if (!r.is_object() || !r["Permissions"]["Permission"].is_array()) return std::nullopt;
   SecurityGroup g;
   g.id = std::string(r["SecurityGroupId"].str());
   if (g.id.empty()) g.id = doc.id;
@@ -72,7 +98,9 @@ SecurityGroup parse_group(const CloudDocument& doc) {
   }
   g.file = doc.file;
   const auto perms = r["Permissions"]["Permission"].items();
-  for (std::size_t i = 0; i < perms.size(); ++i) g.rules.push_back(parse_rule(perms[i], i));
+  for (std::size_t i = 0; i < perms.size(); ++i) {
+    if (auto rule = parse_rule(perms[i], i)) g.rules.push_back(std::move(*rule));
+  }
   return g;
 }
 
@@ -81,13 +109,12 @@ SecurityGroup parse_group(const CloudDocument& doc) {
 std::string PortRange::text() const { return all() ? "-1/-1" : fmt::format("{}/{}", from, to); }
 
 std::optional<PortRange> parse_port_range(std::string_view text) {
-  if (text.empty()) return PortRange{};
+  if (text.empty() || text == "-1/-1") return PortRange{};
   const std::size_t slash = text.find('/');
   auto a = parse_int(text.substr(0, slash));
   auto b = slash == std::string_view::npos ? a : parse_int(text.substr(slash + 1));
   if (!a || !b) return std::nullopt;
-  if (*a < 0 || *b < 0) return PortRange{};
-  if (*a > *b) return std::nullopt;
+  if (*a < 1 || *b > 65535 || *a > *b) return std::nullopt;  // "-1/80", "0/0", "90/80"
   return PortRange{*a, *b};
 }
 
@@ -113,7 +140,9 @@ std::vector<SecurityGroup> security_groups(const Cluster& cluster) {
   std::vector<SecurityGroup> out;
   std::set<std::string> seen;
   for (const CloudDocument* d : cluster.cloud_documents("ecs", "DescribeSecurityGroupAttribute")) {
-    SecurityGroup g = parse_group(*d);
+    std::optional<SecurityGroup> parsed = parse_group(*d);
+    if (!parsed) continue;
+    SecurityGroup& g = *parsed;
     if (g.id.empty() || !seen.insert(g.id).second) continue;
     if (auto it = types.find(g.id); it != types.end() && !g.type_known) {
       g.type_known = true;
@@ -142,6 +171,8 @@ std::vector<Instance> instances(const Cluster& cluster) {
       in.region = std::string(v["RegionId"].str());
       in.vpc_id = std::string(v["VpcAttributes"]["VpcId"].str());
       in.vswitch_id = std::string(v["VpcAttributes"]["VSwitchId"].str());
+      // A SecurityGroupIds that is no {"SecurityGroupId": [...]} (or bare list) leaves the
+      // groups unknown (the loader reports it); never a guess.
       in.security_group_ids = strings_of(v["SecurityGroupIds"], "SecurityGroupId");
       in.private_ips = strings_of(v["VpcAttributes"]["PrivateIpAddress"], "IpAddress");
       for (const Value& eni : v["NetworkInterfaces"]["NetworkInterface"].items()) {

@@ -26,7 +26,8 @@ struct PortRange {
   std::string text() const;
 };
 
-/// Parses "a/b" ("-1/-1" all ports; "22" as 22/22); nullopt for anything else. O(text).
+/// Parses "a/b" with 1 <= a <= b <= 65535 ("-1/-1" and "" all ports; "22" as 22/22); nullopt
+/// for anything else ("80-90", "abc", "-1/80", "0/0"). O(text).
 std::optional<PortRange> parse_port_range(std::string_view text);
 
 /// One rule of a security group, as DescribeSecurityGroupAttribute lists it.
@@ -66,7 +67,10 @@ struct Instance {
 };
 
 /// Every security group with rules in the snapshot (one per id, the first answer read wins),
-/// typed by the DescribeSecurityGroups answers when there are any. O(rules).
+/// typed by the DescribeSecurityGroups answers when there are any. An answer whose
+/// Permissions.Permission is no array gives no group (its rules are unknown); a rule whose
+/// Direction, Policy, Priority (1..100) or PortRange cannot be read is skipped. The loader
+/// reports both as input problems (load/cloud_files.h). O(rules).
 std::vector<SecurityGroup> security_groups(const Cluster& cluster);
 
 /// Every instance of the DescribeInstances answers, one per id. O(instances).

@@ -138,6 +138,42 @@ bool any_match(const std::vector<std::string>& patterns, std::string_view text, 
   return false;
 }
 
+// Whether two `*` patterns match a common string: reachable[i][j] says a[0..i) and b[0..j) can
+// spell the same text. A star of either side may stay empty or absorb the other side's next
+// literal. O(|a| * |b|).
+bool overlap(std::string_view a, std::string_view b, bool ignore_case) {
+  auto same = [ignore_case](char x, char y) {
+    if (!ignore_case) return x == y;
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  };
+  const std::size_t w = b.size() + 1;
+  std::vector<char> reach((a.size() + 1) * w, 0);
+  reach[0] = 1;
+  for (std::size_t i = 0; i <= a.size(); ++i) {
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+      if (reach[i * w + j] == 0) continue;
+      const bool a_star = i < a.size() && a[i] == '*';
+      const bool b_star = j < b.size() && b[j] == '*';
+      if (a_star) reach[(i + 1) * w + j] = 1;                  // a's star empty
+      if (b_star) reach[i * w + j + 1] = 1;                    // b's star empty
+      if (a_star && j < b.size()) reach[i * w + j + 1] = 1;    // a's star absorbs b[j]
+      if (b_star && i < a.size()) reach[(i + 1) * w + j] = 1;  // b's star absorbs a[i]
+      if (!a_star && !b_star && i < a.size() && j < b.size() && same(a[i], b[j])) {
+        reach[(i + 1) * w + j + 1] = 1;
+      }
+    }
+  }
+  return reach.back() != 0;
+}
+
+bool any_overlap(const std::vector<std::string>& patterns, std::string_view text, bool ci) {
+  for (const std::string& p : patterns) {
+    if (overlap(p, text, ci)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool wildcard_match(std::string_view pattern, std::string_view text, bool ignore_case) noexcept {
@@ -194,7 +230,12 @@ Evaluation evaluate(std::span<const AttachedPolicy> policies, std::string_view a
     for (std::size_t i = 0; i < p.document->statements.size(); ++i) {
       const PolicyStatement& st = p.document->statements[i];
       // Action names are case-insensitive in RAM; resources (ARNs) are compared as written.
-      const bool action_hit = any_match(st.actions, action, true) != st.not_action;
+      // An Allow must cover the whole required pattern ("cs:Describe*"); a Deny counts when it
+      // covers any action inside it (a Deny of cs:DescribeClusterDetail takes part of
+      // cs:Describe* away). A NotAction Deny hits unless its patterns cover the whole pattern.
+      const bool action_hit = st.not_action ? !any_match(st.actions, action, true)
+                                            : (st.allow ? any_match(st.actions, action, true)
+                                                        : any_overlap(st.actions, action, true));
       if (!action_hit) continue;
       const bool resource_hit =
           st.resources.empty() || any_match(st.resources, resource, false) != st.not_resource;
@@ -213,14 +254,18 @@ Evaluation evaluate(std::span<const AttachedPolicy> policies, std::string_view a
       }
     }
   }
+  const bool allowed_somehow = !ev.allows.empty() || conditional_allow;
   if (!ev.denies.empty()) {
     ev.decision = Decision::kExplicitDeny;
-  } else if (conditional_deny || (ev.allows.empty() && conditional_allow)) {
+  } else if ((conditional_deny && allowed_somehow) || (ev.allows.empty() && conditional_allow)) {
     // A conditional Deny may take back an Allow, and a conditional Allow may be the only grant:
-    // either way only the request context decides, and it is not in the snapshot.
+    // either way only the request context decides, and it is not in the snapshot. A conditional
+    // Deny with nothing allowing the action changes nothing: it is denied either way.
     ev.decision = Decision::kConditional;
   } else if (!ev.allows.empty()) {
-    ev.decision = Decision::kAllowed;
+    // A policy whose document is missing may hold an explicit Deny.
+    ev.decision =
+        ev.missing_documents.empty() ? Decision::kAllowed : Decision::kAllowedUnlessDenied;
   } else if (!ev.missing_documents.empty()) {
     ev.decision = Decision::kUnknown;
   } else {
@@ -233,6 +278,8 @@ std::string_view to_string(Decision d) noexcept {
   switch (d) {
     case Decision::kAllowed:
       return "allowed";
+    case Decision::kAllowedUnlessDenied:
+      return "allowed unless a policy whose document is missing denies it";
     case Decision::kExplicitDeny:
       return "explicitly denied";
     case Decision::kImplicitDeny:

@@ -71,7 +71,10 @@ struct StatementRef {
 
 /// The outcome for one action on one resource.
 enum class Decision {
-  kAllowed,       ///< an Allow statement without Condition covers it and no Deny does
+  kAllowed,  ///< an Allow statement without Condition covers it and no Deny does
+  /// as kAllowed by the known documents, but some attached documents are missing and may hold
+  /// an explicit Deny (Evaluation::missing_documents names them)
+  kAllowedUnlessDenied,
   kExplicitDeny,  ///< a Deny statement without Condition covers it (overrides every Allow)
   kImplicitDeny,  ///< no statement of the known documents allows it
   kConditional,   ///< only statements with a Condition decide: depends on the request context
@@ -89,14 +92,16 @@ struct Evaluation {
   std::vector<std::string> missing_documents;  ///< attached policies without a document
 };
 
-/// Evaluates `action` ("cs:CreateCluster", or a pattern such as "ram:List*" that must be covered
-/// whole) on `resource` ("*" = every resource, or an ARN "acs:cs:*:*:cluster/c123") against all
+/// Evaluates `action` ("cs:CreateCluster", or a pattern such as "ram:List*" that an Allow must
+/// cover whole and a Deny need only overlap: denying one action inside it denies the pattern) on
+/// `resource` ("*" = every resource, or an ARN "acs:cs:*:*:cluster/c123") against all
 /// `policies`. Never fails; O(total patterns * pattern length).
 Evaluation evaluate(std::span<const AttachedPolicy> policies, std::string_view action,
                     std::string_view resource);
 
-/// "allowed", "explicitly denied", "not allowed (implicit deny)", "unknown — depends on the
-/// request context (Condition)", "unknown — ... documents missing".
+/// "allowed", "allowed unless a policy whose document is missing denies it", "explicitly
+/// denied", "not allowed (implicit deny)", "unknown — depends on the request context
+/// (Condition)", "unknown — ... documents missing".
 std::string_view to_string(Decision d) noexcept;
 
 }  // namespace ktriage::cloud

@@ -13,6 +13,9 @@ bool has(const std::vector<std::string>& list, std::string_view value) {
 
 bool protocol_matches(const SecurityGroupRule& r, const Flow& f) {
   if (r.protocol == "ALL") return true;
+  // ECS rules name only TCP, UDP, ICMP, ICMPv6, GRE and ALL: any other protocol (SCTP) is
+  // matched by an ALL rule alone.
+  if (!ecs_rule_protocol(f.protocol)) return false;
   if (r.protocol != f.protocol) return false;
   if (f.protocol == "TCP" || f.protocol == "UDP") return r.ports.contains(f.port);
   return true;  // ICMP, GRE: no ports
@@ -88,8 +91,14 @@ Verdict evaluate(std::span<const SecurityGroup* const> groups, const Flow& flow)
   return v;
 }
 
+bool ecs_rule_protocol(std::string_view protocol) noexcept {
+  return protocol == "TCP" || protocol == "UDP" || protocol == "ICMP" || protocol == "ICMPV6" ||
+         protocol == "GRE" || protocol == "ALL";
+}
+
 std::string describe(const Flow& flow) {
-  if (flow.protocol == "TCP" || flow.protocol == "UDP") {
+  if (flow.protocol == "TCP" || flow.protocol == "UDP" ||
+      (flow.protocol == "SCTP" && flow.port >= 0)) {
     return fmt::format("{} {}", flow.protocol, flow.port);
   }
   return flow.protocol;

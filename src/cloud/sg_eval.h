@@ -17,6 +17,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cloud/cidr.h"
@@ -28,7 +29,7 @@ namespace ktriage::cloud {
 /// at the source's.
 struct Flow {
   Direction direction = Direction::kIngress;
-  std::string protocol = "TCP";  ///< "TCP", "UDP", "ICMP", "GRE"
+  std::string protocol = "TCP";  ///< "TCP", "UDP", "ICMP", "GRE", "SCTP" (only ALL rules match)
   int port = -1;                 ///< destination port; ignored for ICMP and GRE
   /// The other end's addresses (source on ingress, destination on egress): one address as a /32
   /// or a whole range ("every pod of 172.20.0.0/16"). A CIDR rule matches only when its block
@@ -68,7 +69,13 @@ struct Verdict {
 /// the flow is judged as by an empty basic group. O(rules of the groups).
 Verdict evaluate(std::span<const SecurityGroup* const> groups, const Flow& flow);
 
-/// The flow's protocol and port as a rule would be written: "TCP 10250", "ICMP", "UDP 53".
+/// Whether an ECS rule can name `protocol` (upper case) as its IpProtocol: TCP, UDP, ICMP,
+/// ICMPV6, GRE, ALL. Any other (SCTP) is matched only by ALL rules, and a fix must add an ALL
+/// rule. O(1).
+bool ecs_rule_protocol(std::string_view protocol) noexcept;
+
+/// The flow's protocol and port as a rule would be written: "TCP 10250", "ICMP", "UDP 53",
+/// "SCTP 9000".
 std::string describe(const Flow& flow);
 
 }  // namespace ktriage::cloud

@@ -157,6 +157,15 @@ SecurityGroupHop SecurityGroupPaths::hop(std::string_view from, std::string_view
     return h;
   }
   h.flow = fmt::format("{} from {} to {}", describe(flow), src->label, dst->label);
+  // The rules read here are the IPv4 ones (SourceCidrIp / DestCidrIp): an IPv6 flow is judged by
+  // Ipv6SourceCidrIp / Ipv6DestCidrIp rules, which are not evaluated. Never let an IPv4 rule
+  // such as 0.0.0.0/0 decide it.
+  if (src->address.find(':') != std::string::npos || dst->address.find(':') != std::string::npos) {
+    h.unknown_reason = fmt::format(
+        "{} is an IPv6 flow: IPv6 rules (Ipv6SourceCidrIp / Ipv6DestCidrIp) are not evaluated",
+        describe(flow));
+    return h;
+  }
   if (src->instance == dst->instance && src->group_ids == dst->group_ids) {
     h.status = HopStatus::kAllowed;
     h.summary = "both ends are on instance " + src->instance->id +
@@ -180,20 +189,36 @@ SecurityGroupHop SecurityGroupPaths::hop(std::string_view from, std::string_view
   wanted.protocol = flow.protocol;
   wanted.ports =
       flow.protocol == "TCP" || flow.protocol == "UDP" ? PortRange{port, port} : PortRange{};
+  // ECS rules cannot name SCTP (IpProtocol takes TCP, UDP, ICMP, ICMPv6, GRE, ALL): only an ALL
+  // rule, which has no ports, admits it.
+  const bool all_only = !ecs_rule_protocol(flow.protocol);
+  if (all_only) {
+    wanted.protocol = "ALL";
+    wanted.ports = PortRange{};
+  }
+  auto why_all = [&](std::string fix) {
+    if (!all_only) return fix;
+    return fix + fmt::format(
+                     " — ECS security-group rules cannot name {} (IpProtocol takes TCP, UDP, "
+                     "ICMP, ICMPv6, GRE or ALL), so only an ALL rule with --PortRange -1/-1 "
+                     "admits {}: it opens every protocol and port to that peer, keep the peer "
+                     "narrow",
+                     flow.protocol, describe(flow));
+  };
   if (!ve.allowed) {
     h.status = HopStatus::kDenied;
     h.summary = "leaving " + src->label + ": " + h.egress->explain;
     wanted.direction = Direction::kEgress;
     wanted.peer_group = dst->member_of.empty() ? "" : dst->member_of[0];
     wanted.peer_cidr = dst->rule_cidr;
-    h.fix = fix_for(region, ve, src->groups, wanted);
+    h.fix = why_all(fix_for(region, ve, src->groups, wanted));
   } else if (!vi.allowed) {
     h.status = HopStatus::kDenied;
     h.summary = "entering " + dst->label + ": " + h.ingress->explain;
     wanted.direction = Direction::kIngress;
     wanted.peer_group = src->member_of.empty() ? "" : src->member_of[0];
     wanted.peer_cidr = src->rule_cidr;
-    h.fix = fix_for(region, vi, dst->groups, wanted);
+    h.fix = why_all(fix_for(region, vi, dst->groups, wanted));
   } else {
     h.status = HopStatus::kAllowed;
     h.summary = "entering " + dst->label + ": " + h.ingress->explain;

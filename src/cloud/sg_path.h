@@ -65,9 +65,11 @@ class SecurityGroupPaths {
   /// O(answers + nodes + pods).
   explicit SecurityGroupPaths(const Cluster& cluster);
 
-  /// The hop for `protocol` ("TCP", "UDP", "ICMP"; any case) to `port` (ignored for ICMP) from
-  /// `from` to `to`. Never throws; kUnknown when the snapshot has no cloud answers, an endpoint
-  /// is no known Node/Pod/instance, or an instance or its groups' rules are missing. Both ends
+  /// The hop for `protocol` ("TCP", "UDP", "ICMP", "SCTP"; any case) to `port` (ignored for
+  /// ICMP) from `from` to `to`. Never throws; kUnknown when the snapshot has no cloud answers, an
+  /// endpoint is no known Node/Pod/instance, an instance or its groups' rules are missing, or an
+  /// end is an IPv6 address (Ipv6SourceCidrIp / Ipv6DestCidrIp rules are not evaluated). SCTP,
+  /// which ECS rules cannot name, is admitted only by ALL rules and its fix adds one. Both ends
   /// on one instance: kAllowed (security groups do not see that traffic). A side with some of
   /// its groups missing still gets a verdict, and says which groups were not seen.
   /// O(rules of both ends).

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -98,9 +99,10 @@ Expected<ProcessResult, std::string> run_process(const std::string& path,
   struct Stream {
     int fd;
     std::string* into;
+    bool* truncated;
   };
-  std::vector<Stream> open{{out_pipe[0], &result.out}};
-  if (err_pipe[0] >= 0) open.push_back({err_pipe[0], &result.err});
+  std::vector<Stream> open{{out_pipe[0], &result.out, &result.out_truncated}};
+  if (err_pipe[0] >= 0) open.push_back({err_pipe[0], &result.err, &result.err_truncated});
   char buf[8192];
   while (!open.empty()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -124,8 +126,13 @@ Expected<ProcessResult, std::string> run_process(const std::string& path,
         open.erase(open.begin() + static_cast<std::ptrdiff_t>(i));
         continue;
       }
+      // Keep at most max_output bytes; the rest is drained (so the program is not blocked on a
+      // full pipe) and the cut is recorded.
       std::string& into = *open[i].into;
-      if (into.size() < max_output) into.append(buf, static_cast<std::size_t>(got));
+      const std::size_t room = max_output > into.size() ? max_output - into.size() : 0;
+      const std::size_t n_got = static_cast<std::size_t>(got);
+      into.append(buf, std::min(room, n_got));
+      if (n_got > room) *open[i].truncated = true;
     }
   }
   for (const Stream& s : open) ::close(s.fd);

@@ -18,6 +18,9 @@ struct ProcessResult {
   int status = 0;  ///< as waitpid returns it (WIFEXITED, WEXITSTATUS, ...)
   bool timed_out = false;
   std::string out, err;  ///< stdout; stderr when it was captured
+  /// The program wrote more than `max_output` bytes to stdout / stderr: the rest was read and
+  /// dropped, so `out` / `err` is cut (the caller must say so, never use it as whole).
+  bool out_truncated = false, err_truncated = false;
 };
 
 /// exec.LookPath: a command with a '/' is used as is, else the first executable regular file
@@ -27,7 +30,8 @@ std::optional<std::string> look_path(const std::string& command);
 
 /// Spawns `path` with `argv` and `env` ("NAME=value"); stdin /dev/null and stderr captured
 /// unless `interactive` (then both are the terminal's). Reads stdout (and stderr) until both
-/// close or `timeout_ms` passes, keeping at most `max_output` bytes of each; on timeout kills
+/// close or `timeout_ms` passes, keeping at most `max_output` bytes of each (and setting
+/// out_truncated / err_truncated when more came); on timeout kills
 /// the process (its whole group when not interactive) and sets timed_out. Error text only when
 /// it cannot be started (pipes, posix_spawn).
 Expected<ProcessResult, std::string> run_process(const std::string& path,

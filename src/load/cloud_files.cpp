@@ -4,7 +4,10 @@
 
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "load/document.h"
 
@@ -69,6 +72,161 @@ bool is_error_answer(const Value& root) {
 
 void issue(Inputs& out, std::string_view path, SourcePos pos, std::string message) {
   out.issues.push_back(InputIssue{{std::string(path), pos}, std::move(message), true});
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The shapes src/cloud relies on, checked where positions are known. Each problem is an issue at
+// the offending node (line:column when the locator finds it; the JSON path is in the message
+// either way). The typed views (cloud/ecs.cpp) skip the same nodes; keep both in step.
+class ShapeCheck {
+ public:
+  ShapeCheck(std::string_view path, const Locator* locator, Inputs& out)
+      : path_(path), locator_(locator), out_(out) {}
+
+  void problem(std::span<const PathStep> at, const std::string& what) {
+    const SourcePos pos = locator_ != nullptr ? locator_->locate(at) : SourcePos{};
+    // Part of the file is not used, not the whole file.
+    out_.issues.push_back(InputIssue{{std::string(path_), pos}, what, false});
+  }
+
+  static std::string text(std::span<const PathStep> at) {
+    std::string out;
+    for (const PathStep& s : at) {
+      out += s.index >= 0 ? fmt::format("[{}]", s.index) : "." + std::string(s.key);
+    }
+    return out.empty() ? "the top" : out;
+  }
+
+ private:
+  std::string_view path_;
+  const Locator* locator_;
+  Inputs& out_;
+};
+
+// "-1/-1", "a/b" or "a" with 1 <= a <= b <= 65535 (cloud::parse_port_range).
+bool readable_port_range(std::string_view text) {
+  if (text.empty() || text == "-1/-1") return true;
+  auto number = [](std::string_view t, int& v) {
+    if (t.empty() || t.size() > 5) return false;
+    v = 0;
+    for (char c : t) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + (c - '0');
+    }
+    return true;
+  };
+  const std::size_t slash = text.find('/');
+  int a = 0, b = 0;
+  if (!number(text.substr(0, slash), a)) return false;
+  if (slash == std::string_view::npos) {
+    b = a;
+  } else if (!number(text.substr(slash + 1), b)) {
+    return false;
+  }
+  return a >= 1 && b <= 65535 && a <= b;
+}
+
+// Why one Permission cannot be read, or "".
+std::string unreadable_rule(const Value& p) {
+  if (!p.is_object()) return "the rule is not an object";
+  const std::string_view direction = p["Direction"].str();
+  if (!iequals(direction, "ingress") && !iequals(direction, "egress")) {
+    return p["Direction"].is_null()
+               ? "the rule has no Direction (ingress or egress)"
+               : fmt::format("Direction \"{}\" is neither ingress nor egress", direction);
+  }
+  const Value& policy = p["Policy"];
+  if (!policy.is_null() && !policy.str().empty() && !iequals(policy.str(), "accept") &&
+      !iequals(policy.str(), "drop")) {
+    return fmt::format("Policy \"{}\" is neither Accept nor Drop", policy.str());
+  }
+  const Value& priority = p["Priority"];
+  if (!priority.is_null()) {
+    const std::int64_t v = priority.is_number() || priority.is_string() ? priority.as_int(0) : 0;
+    if (v < 1 || v > 100) return "Priority is not a number from 1 to 100";
+  }
+  const Value& range = p["PortRange"];
+  if (!range.is_null() && (!range.is_string() || !readable_port_range(range.str()))) {
+    return fmt::format("PortRange \"{}\" is not \"-1/-1\" or \"from/to\" (1-65535)",
+                       range.is_string() ? range.str() : "(not a string)");
+  }
+  return {};
+}
+
+void check_security_group(const Value& root, ShapeCheck& check) {
+  const PathStep perms[] = {{"Permissions"}, {"Permission"}};
+  const Value& list = root["Permissions"]["Permission"];
+  if (!list.is_array()) {
+    check.problem(root["Permissions"].is_object() ? std::span<const PathStep>(perms)
+                                                  : std::span<const PathStep>(perms, 1),
+                  fmt::format("expected an array at .Permissions.Permission; the rules of {} are "
+                              "unknown, so it is treated as not in the snapshot",
+                              root["SecurityGroupId"].str().empty()
+                                  ? std::string("this security group")
+                                  : std::string(root["SecurityGroupId"].str())));
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string why = unreadable_rule(list[i]);
+    if (why.empty()) continue;
+    const PathStep at[] = {{"Permissions"}, {"Permission"}, {"", static_cast<int>(i)}};
+    check.problem(at,
+                  fmt::format("{} at .Permissions.Permission[{}]; the rule is skipped", why, i));
+  }
+}
+
+void check_instances(const Value& root, ShapeCheck& check) {
+  if (!root.is_object()) {
+    check.problem({},
+                  "expected an object at the top of the `aliyun ecs DescribeInstances` "
+                  "answer; its instances are not read");
+    return;
+  }
+  const PathStep list_at[] = {{"Instances"}, {"Instance"}};
+  const Value& list = root["Instances"]["Instance"];
+  if (!list.is_array()) {
+    check.problem(root["Instances"].is_object() ? std::span<const PathStep>(list_at)
+                                                : std::span<const PathStep>(list_at, 1),
+                  "expected an array at .Instances.Instance; no instance is read from this file");
+    return;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Value& in = list[i];
+    const int n = static_cast<int>(i);
+    if (!in.is_object()) {
+      const PathStep at[] = {{"Instances"}, {"Instance"}, {"", n}};
+      check.problem(at, fmt::format("expected an object at .Instances.Instance[{}]", i));
+      continue;
+    }
+    const Value& groups = in["SecurityGroupIds"];
+    if (groups.is_null() || groups.is_array() || groups["SecurityGroupId"].is_array()) continue;
+    const PathStep at[] = {{"Instances"}, {"Instance"}, {"", n}, {"SecurityGroupIds"}};
+    check.problem(
+        at, fmt::format("expected {{\"SecurityGroupId\": [...]}} at "
+                        ".Instances.Instance[{}].SecurityGroupIds; the security groups "
+                        "of {} are unknown",
+                        i,
+                        in["InstanceId"].str().empty() ? std::string("the instance")
+                                                       : std::string(in["InstanceId"].str())));
+  }
+}
+
+void check_shapes(std::string_view path, const Value& root, const CloudCall& call,
+                  const Locator* locator, Inputs& out) {
+  ShapeCheck check(path, locator, out);
+  if (call.product != "ecs") return;
+  if (call.action == "DescribeSecurityGroupAttribute") check_security_group(root, check);
+  if (call.action == "DescribeInstances") check_instances(root, check);
 }
 
 }  // namespace
@@ -136,7 +294,9 @@ bool in_cloud_folder(std::string_view path) {
   return path.starts_with("cloud/") || path.find("/cloud/") != std::string_view::npos;
 }
 
-void add_cloud_document(std::string_view path, const Value& root, CloudCall call, Inputs& out) {
+void add_cloud_document(std::string_view path, const Value& root, CloudCall call, Inputs& out,
+                        const Locator* locator) {
+  check_shapes(path, root, call, locator, out);
   if (call.id.empty()) call.id = content_id(call.action, root);
   out.cloud.push_back(CloudDocument{std::string(path), std::move(call.product),
                                     std::move(call.action), std::move(call.id), root});
@@ -149,9 +309,17 @@ void load_cloud_file(std::string_view path, std::string_view data, CloudCall cal
   padded.append(kJsonPadding, '\0');
   auto arena = std::make_unique<Arena>();
   Value root;
-  const auto errors =
-      read_json(std::string_view(padded.data(), data.size()), *arena,
-                [&](const ParsedDocument& doc, const Locator&) { root = doc.root; });
+  std::vector<InputIssue> shape_issues;
+  const auto errors = read_json(std::string_view(padded.data(), data.size()), *arena,
+                                [&](const ParsedDocument& doc, const Locator& locator) {
+                                  root = doc.root;
+                                  // Positions exist only inside this call: check shapes now.
+                                  Inputs found;
+                                  if (!is_error_answer(root)) {
+                                    check_shapes(path, root, call, &locator, found);
+                                  }
+                                  shape_issues = std::move(found.issues);
+                                });
   const std::string what = fmt::format("`aliyun {} {}` answer", call.product, call.action);
   if (!errors.empty()) {
     issue(out, path, errors.front().pos,
@@ -168,7 +336,11 @@ void load_cloud_file(std::string_view path, std::string_view data, CloudCall cal
                       root["Message"].str()));
     return;
   }
-  add_cloud_document(path, root, std::move(call), out);
+  for (InputIssue& i : shape_issues) out.issues.push_back(std::move(i));
+  if (call.id.empty()) call.id = content_id(call.action, root);
+  out.cloud.push_back(CloudDocument{std::string(path), std::move(call.product),
+                                    std::move(call.action), std::move(call.id), root});
+  ++out.files_read;
   out.arenas.push_back(std::move(arena));
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/value.h"
+#include "load/document.h"
 #include "model/inputs.h"
 
 namespace ktriage {
@@ -51,10 +52,18 @@ bool in_cloud_folder(std::string_view path);
 /// parsed root in a new arena of `out`. A syntax error is an InputIssue at its line and column
 /// and the file is skipped; so is an API error answer ({"Code": ..., "Message": ...}) and a
 /// document that is not a JSON object or array. An empty `call.id` takes the id the content
-/// names. Never throws.
+/// names. The shapes the typed views rely on are checked and each problem is an InputIssue at
+/// its line and column naming the JSON path: an ecs DescribeSecurityGroupAttribute whose
+/// Permissions.Permission is no array ("expected an array at .Permissions.Permission": the group
+/// is then as if not in the snapshot), a rule with an unreadable Direction, Policy, Priority
+/// (1..100) or PortRange (the rule is skipped), a DescribeInstances whose top is no object or
+/// whose SecurityGroupIds is no {"SecurityGroupId": [...]}. Never throws.
 void load_cloud_file(std::string_view path, std::string_view data, CloudCall call, Inputs& out);
 
-/// Adds `root` (already parsed into one of `out`'s arenas) as the answer to `call`.
-void add_cloud_document(std::string_view path, const Value& root, CloudCall call, Inputs& out);
+/// Adds `root` (already parsed into one of `out`'s arenas) as the answer to `call`, after the
+/// shape checks load_cloud_file makes (positions from `locator` when given, valid only inside
+/// the DocumentSink call; else the issue names the file and the message the JSON path).
+void add_cloud_document(std::string_view path, const Value& root, CloudCall call, Inputs& out,
+                        const Locator* locator = nullptr);
 
 }  // namespace ktriage

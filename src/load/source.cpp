@@ -284,7 +284,7 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
     // A renamed Alibaba Cloud CLI answer (never a document that could be a Kubernetes object).
     if (json) {
       if (auto call = cloud_call_from_content(doc.root)) {
-        add_cloud_document(path, doc.root, std::move(*call), out);
+        add_cloud_document(path, doc.root, std::move(*call), out, &locator);
         cloud = true;
         return;
       }

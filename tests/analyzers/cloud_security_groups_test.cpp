@@ -45,6 +45,28 @@ TEST(CloudSecurityGroupsTest, NoCloudAnswersNoFindings) {
   }
 }
 
+// A Permission that is no array must not read as "a group without rules" (which would block all
+// intra-cluster traffic, CRITICAL): the group is unknown and the loader reports the shape.
+TEST(CloudSecurityGroupsTest, MisshapenPermissionsAreAnInputProblemNotABlockedCluster) {
+  auto files = cloud_files(CloudCluster{});
+  for (auto& [name, text] : files) {
+    if (name.ends_with("-sg-b.json")) {
+      text = R"({"RegionId": "cn-hangzhou", "SecurityGroupId": "sg-b", "VpcId": "vpc-1",
+                 "Permissions": {"Permission": "none"}})";
+    }
+  }
+  auto cluster = cluster_from(files);
+  for (const Finding& f : testing::diagnose(*cluster)) {
+    EXPECT_NE(f.catalog, "ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED") << f.summary;
+  }
+  bool said = false;
+  for (const InputIssue& i : cluster->issues()) {
+    said =
+        said || i.message.find("expected an array at .Permissions.Permission") != std::string::npos;
+  }
+  EXPECT_TRUE(said);
+}
+
 TEST(CloudSecurityGroupsTest, AGroupThatAdmitsNeitherTheClusterGroupNorThePodCidr) {
   CloudCluster c;
   c.sg_b = {"in accept TCP 22/22 203.0.113.0/24 1", "in accept ICMP -1/-1 0.0.0.0/0 1"};

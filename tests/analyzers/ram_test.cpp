@@ -111,6 +111,24 @@ TEST(RamTest, RefusalRecordNamesTheActionAndConfirmsItAgainstThePolicies) {
   EXPECT_TRUE(with_rule(quiet, "ram-action-forbidden").empty());
 }
 
+// The refused action is allowed by the documents at hand, but dev-extra's document is missing:
+// the verdict says it is allowed unless dev-extra denies it, not that another identity called.
+TEST(RamTest, RefusalWithAMissingDocumentSaysAllowedUnlessItDenies) {
+  auto f = run({{"s/cloud/ram-ListPoliciesForUser-dev-alice.json", kAttached},
+                {"s/cloud/ram-GetPolicyVersion-AliyunCSReadOnlyAccess.json", kReadOnly},
+                {"s/cloud/cs-DescribeTaskInfo-T-9.json",
+                 R"({"task_id": "T-9", "state": "fail", "updated": "2026-12-01T08:00:00Z",
+                     "error": {"code": "Forbidden.RAM",
+                               "message": "RAM policy Forbidden for action cs:DescribeEvents"}})"}});
+  auto r = with_rule(f, "ram-action-forbidden");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NE(r[0]->summary.find("cs:DescribeEvents is allowed unless dev-extra denies it"),
+            std::string::npos)
+      << r[0]->summary;
+  EXPECT_EQ(r[0]->summary.find("another identity"), std::string::npos);
+  EXPECT_NE(r[0]->fix.find("dev-extra"), std::string::npos);
+}
+
 TEST(RamTest, GrantRefusalChecksTheGrantActions) {
   auto f = run({{"s/cloud/ram-ListPoliciesForUser-lead.json", kAttached},
                 {"s/cloud/ram-GetPolicyVersion-AliyunCSReadOnlyAccess.json", kReadOnly},

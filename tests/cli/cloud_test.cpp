@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "apiserver/test_apiserver.h"
+#include "cli/cloud_collect.h"
+#include "live/process.h"
 #include "live/temp_dir.h"
 #include "support/test_support.h"
 
@@ -41,6 +43,52 @@ TEST(CloudCliTest, BadCloudJsonIsNamedAtLineAndColumnAndTheRunGoesOn) {
   EXPECT_NE(all.find("in the `aliyun vpc DescribeVSwitches` answer; the file was skipped"),
             std::string::npos)
       << all;
+}
+
+// STS temporary AccessKeyIds (STS.<id>) are masked like long-term ones (LTAI...).
+TEST(CloudCollectMaskTest, StsAccessKeyIdsAreMasked) {
+  const std::string err =
+      "ErrorCode: InvalidAccessKeyId.NotFound AccessKeyId: STS.NUaBcDeFgHiJkLmNoPq1234 and "
+      "LTAI5tQ9xZk3YbN7Lm2Pw8Rv";
+  const std::string m = mask_cli_text(err);
+  EXPECT_EQ(m.find("NUaBcDeFgHiJkLmNoPq1234"), std::string::npos) << m;
+  EXPECT_EQ(m.find("5tQ9xZk3YbN7Lm2Pw8Rv"), std::string::npos) << m;
+  EXPECT_NE(m.find("STS.***"), std::string::npos) << m;
+  EXPECT_NE(m.find("InvalidAccessKeyId.NotFound"), std::string::npos) << m;
+}
+
+// A node pool's login password and user data never reach the bundle; names and paging cursors
+// stay.
+TEST(CloudCollectMaskTest, SecretFieldsOfAnswersAreMasked) {
+  const std::string answer = R"({"nodepools": [{"scaling_group": {
+    "login_password": "Hunter2!x", "key_pair": "ops-key", "user_data": "IyEvYmluL3NoCg==",
+    "escaped": "a\"b", "security_group_id": "sg-1"}}], "NextToken": "abc",
+    "kubeconfig": "apiVersion: v1\nclusters: []", "empty_password": ""})";
+  std::vector<std::string> keys;
+  const std::string out = mask_answer_secrets(answer, &keys);
+  EXPECT_EQ(out.find("Hunter2"), std::string::npos) << out;
+  EXPECT_EQ(out.find("IyEvYmluL3NoCg"), std::string::npos) << out;
+  EXPECT_EQ(out.find("clusters: []"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("login_password": "***")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("key_pair": "ops-key")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("NextToken": "abc")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("escaped": "a\"b")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("security_group_id": "sg-1")"), std::string::npos) << out;
+  EXPECT_EQ(keys, (std::vector<std::string>{"login_password", "user_data", "kubeconfig"}));
+}
+
+// Output over the limit is cut and said, not silently shortened.
+TEST(CloudCollectMaskTest, RunProcessSaysWhenOutputWasCut) {
+  auto r = run_process("/bin/sh", {"sh", "-c", "head -c 100000 /dev/zero"}, current_environment(),
+                       false, 10000, 1000);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->out.size(), 1000u);
+  EXPECT_TRUE(r->out_truncated);
+  auto small =
+      run_process("/bin/sh", {"sh", "-c", "printf abc"}, current_environment(), false, 10000, 1000);
+  ASSERT_TRUE(small) << small.error();
+  EXPECT_EQ(small->out, "abc");
+  EXPECT_FALSE(small->out_truncated);
 }
 
 // The test API server serving examples/cloud-failure, and `collect --cloud` against it with

@@ -74,5 +74,82 @@ spec: {providerID: "kind://docker/kind/kind-control-plane"}
   EXPECT_NE(plan.notes[0].find("give --region"), std::string::npos);
 }
 
+// Ids come from objects cluster users can edit (Node spec.providerID, ConfigMap eni-config): an
+// id that is not ^(i|sg|vpc|vsw)-[a-z0-9]+$ never reaches a JSON argument or a file name.
+TEST(CollectPlanTest, UntrustedIdsAreDroppedWithANote) {
+  auto cluster = ktriage::testing::cluster_from_yaml(R"(apiVersion: v1
+kind: Node
+metadata: {name: a}
+spec: {providerID: "cn-hangzhou.i-good1"}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: b}
+spec: {providerID: "cn-hangzhou.i-x\"],\"evil"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: eni-config, namespace: kube-system}
+data:
+  eni_conf: '{"security_group": "sg-UPPER", "security_groups": ["sg-ok2"]}'
+)");
+  CloudPlan plan = first_round(*cluster, PlanOptions{});
+  ASSERT_EQ(plan.calls.size(), 1u);
+  EXPECT_EQ(
+      joined(plan.calls[0]),
+      R"(ecs DescribeInstances --InstanceIds ["i-good1"] --PageSize 100 --RegionId cn-hangzhou)");
+  bool noted = false;
+  for (const std::string& n : plan.notes) noted = noted || n.find("not a valid id") != n.npos;
+  EXPECT_TRUE(noted);
+
+  plan = second_round(*cluster, PlanOptions{});
+  for (const CliCall& c : plan.calls) {
+    EXPECT_EQ(c.file.find("UPPER"), std::string::npos) << c.file;
+  }
+  bool sg_ok = false, sg_noted = false;
+  for (const CliCall& c : plan.calls) sg_ok = sg_ok || c.file.find("sg-ok2") != c.file.npos;
+  for (const std::string& n : plan.notes) sg_noted = sg_noted || n.find("sg-UPPER") != n.npos;
+  EXPECT_TRUE(sg_ok);
+  EXPECT_TRUE(sg_noted);
+
+  PlanOptions bad;
+  bad.region = "cn-hangzhou --endpoint evil";
+  plan = first_round(*cluster, bad);
+  EXPECT_TRUE(plan.calls.empty());
+  bad.region = "cn-hangzhou";
+  bad.cluster_id = "c1/../../x";
+  plan = first_round(*cluster, bad);
+  for (const CliCall& c : plan.calls) EXPECT_NE(c.args[0], "cs") << joined(c);
+  EXPECT_TRUE(valid_resource_id("vsw-bp1x9"));
+  EXPECT_FALSE(valid_resource_id("eni-bp1x9"));
+  EXPECT_FALSE(valid_resource_id("sg-"));
+  EXPECT_FALSE(valid_resource_id("sg-a/../b"));
+}
+
+// DescribeVSwitches answers a page at a time: the next page is asked while TotalCount says more.
+TEST(CollectPlanTest, PagedAnswersAskForTheNextPage) {
+  auto cluster = cluster_from(
+      {{"s/cloud/vpc-DescribeVSwitches.json",
+        R"({"TotalCount": 120, "PageNumber": 1, "PageSize": 50, "VSwitches": {"VSwitch": []}})"},
+       {"s/cloud/vpc-DescribeVSwitches-page3.json",
+        R"({"TotalCount": 120, "PageNumber": 3, "PageSize": 50, "VSwitches": {"VSwitch": []}})"}});
+  const CliCall first{"vpc-DescribeVSwitches.json",
+                      {"vpc", "DescribeVSwitches", "--VpcId", "vpc-1", "--PageSize", "50",
+                       "--RegionId", "cn-hangzhou"}};
+  auto next = next_page(first, cluster->cloud_document("vpc", "DescribeVSwitches", "")->root);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->file, "vpc-DescribeVSwitches-page2.json");
+  EXPECT_EQ(joined(*next),
+            "vpc DescribeVSwitches --VpcId vpc-1 --PageSize 50 --RegionId cn-hangzhou "
+            "--PageNumber 2");
+  auto third = next_page(*next, cluster->cloud_document("vpc", "DescribeVSwitches", "")->root);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(joined(*third),
+            "vpc DescribeVSwitches --VpcId vpc-1 --PageSize 50 --RegionId cn-hangzhou "
+            "--PageNumber 2");  // page 1's answer again: still page 2
+  EXPECT_FALSE(
+      next_page(*next, cluster->cloud_document("vpc", "DescribeVSwitches", "page3")->root));
+}
+
 }  // namespace
 }  // namespace ktriage::cloud

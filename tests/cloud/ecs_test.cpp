@@ -95,6 +95,85 @@ TEST(CloudEcsTest, ParsesPortRanges) {
   EXPECT_EQ(parse_port_range("22")->text(), "22/22");
   EXPECT_FALSE(parse_port_range("80/22"));
   EXPECT_FALSE(parse_port_range("http"));
+  // Unreadable ranges are no range, never "all ports".
+  EXPECT_FALSE(parse_port_range("80-90"));
+  EXPECT_FALSE(parse_port_range("abc"));
+  EXPECT_FALSE(parse_port_range("-1/80"));
+  EXPECT_FALSE(parse_port_range("0/0"));
+  EXPECT_FALSE(parse_port_range("1/70000"));
+}
+
+// The issue naming `needle`, or nullptr.
+const InputIssue* issue_with(const Cluster& c, std::string_view needle) {
+  for (const InputIssue& i : c.issues()) {
+    if (i.message.find(needle) != std::string::npos) return &i;
+  }
+  return nullptr;
+}
+
+// A Permission that is no array: the group's rules are unknown, so the group is not in the
+// snapshot (not a group without rules, which would deny everything), and the loader says where.
+TEST(CloudEcsTest, PermissionNotAnArrayIsAnInputProblemAndNoGroup) {
+  auto cluster = cluster_from({{"s/cloud/ecs-DescribeSecurityGroupAttribute-sg-bp1x.json",
+                                R"({"SecurityGroupId": "sg-bp1x",
+  "Permissions": {"Permission": {"Direction": "ingress"}}})"}});
+  EXPECT_TRUE(security_groups(*cluster).empty());
+  const InputIssue* i = issue_with(*cluster, "expected an array at .Permissions.Permission");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(i->where.file, "s/cloud/ecs-DescribeSecurityGroupAttribute-sg-bp1x.json");
+  EXPECT_EQ(i->where.pos.line, 2u);
+  EXPECT_GT(i->where.pos.column, 1u);
+}
+
+// A rule whose PortRange, Direction, Policy or Priority cannot be read is skipped with an input
+// problem at it, never read as "all ports", "ingress", "Accept" or priority 1.
+TEST(CloudEcsTest, UnreadableRulesAreSkippedWithAProblem) {
+  auto cluster = cluster_from({{"s/cloud/ecs-DescribeSecurityGroupAttribute-sg-bp1x.json",
+                                R"({"SecurityGroupId": "sg-bp1x", "Permissions": {"Permission": [
+  {"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "80-90", "Policy": "Drop",
+   "SourceCidrIp": "0.0.0.0/0", "Priority": "1"},
+  {"IpProtocol": "TCP", "PortRange": "80/80", "Policy": "Accept", "Priority": "1"},
+  {"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "-1/80", "Policy": "Accept"},
+  {"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "22/22", "Policy": "Reject"},
+  {"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "22/22", "Priority": "0"},
+  {"Direction": "ingress", "IpProtocol": "TCP", "PortRange": "22/22", "Priority": 101},
+  {"Direction": "egress", "IpProtocol": "TCP", "PortRange": "443/443", "Priority": "2"}]}})"}});
+  auto groups = security_groups(*cluster);
+  ASSERT_EQ(groups.size(), 1u);
+  ASSERT_EQ(groups[0].rules.size(), 1u);
+  EXPECT_EQ(groups[0].rules[0].index, 6u);
+  EXPECT_EQ(groups[0].rules[0].text(), "egress Accept TCP 443/443 to (any) priority 2");
+  const InputIssue* range = issue_with(*cluster, "PortRange \"80-90\"");
+  ASSERT_NE(range, nullptr);
+  EXPECT_NE(range->message.find(".Permissions.Permission[0]; the rule is skipped"),
+            std::string::npos)
+      << range->message;
+  EXPECT_EQ(range->where.pos.line, 2u);
+  EXPECT_NE(issue_with(*cluster, "no Direction"), nullptr);
+  EXPECT_NE(issue_with(*cluster, "PortRange \"-1/80\""), nullptr);
+  EXPECT_NE(issue_with(*cluster, "Policy \"Reject\""), nullptr);
+  EXPECT_NE(issue_with(*cluster, ".Permissions.Permission[4]"), nullptr);
+  EXPECT_NE(issue_with(*cluster, ".Permissions.Permission[5]"), nullptr);
+  EXPECT_EQ(issue_with(*cluster, ".Permissions.Permission[6]"), nullptr);
+}
+
+// SecurityGroupIds as a bare string and a DescribeInstances that is a list of numbers are said,
+// not silently read as "no groups" / "no instances".
+TEST(CloudEcsTest, BadlyShapedInstancesAreInputProblems) {
+  auto cluster =
+      cluster_from({{"s/cloud/ecs-DescribeInstances.json", R"({"Instances": {"Instance": [
+  {"InstanceId": "i-bp1a", "SecurityGroupIds": "sg-x"}]}})"},
+                    {"s/cloud/ecs-DescribeInstances-page2.json", "[1, 2]"}});
+  const InputIssue* groups = issue_with(*cluster, ".Instances.Instance[0].SecurityGroupIds");
+  ASSERT_NE(groups, nullptr);
+  EXPECT_NE(groups->message.find("security groups of i-bp1a are unknown"), std::string::npos);
+  EXPECT_EQ(groups->where.pos.line, 2u);
+  const InputIssue* top = issue_with(*cluster, "expected an object at the top");
+  ASSERT_NE(top, nullptr);
+  EXPECT_EQ(top->where.file, "s/cloud/ecs-DescribeInstances-page2.json");
+  auto list = instances(*cluster);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_TRUE(list[0].security_group_ids.empty());
 }
 
 TEST(CloudEcsTest, ParsesInstancesOncePerId) {

@@ -121,6 +121,57 @@ TEST(RamPolicyTest, ConditionsNotActionsResourcesAndMissingDocuments) {
   EXPECT_NE(to_string(Decision::kConditional).find("request context"), std::string_view::npos);
 }
 
+// A conditional Deny only matters when something allows the action: with nothing allowing it,
+// the action is denied whatever the Condition says.
+TEST(RamPolicyTest, ConditionalDenyWithoutAllowIsImplicitDeny) {
+  auto cond_deny = parse(R"({"Version":"1","Statement":[{"Effect":"Deny","Action":"cs:*",
+      "Resource":"*","Condition":{"Bool":{"acs:MFAPresent":"false"}}}]})");
+  auto read = parse(
+      R"({"Version":"1","Statement":[{"Effect":"Allow","Action":"cs:Describe*","Resource":"*"}]})");
+  std::vector<AttachedPolicy> only_deny = {{"no-mfa-deny", "Custom", &cond_deny}};
+  EXPECT_EQ(evaluate(only_deny, "cs:CreateCluster", "*").decision, Decision::kImplicitDeny);
+  std::vector<AttachedPolicy> with_allow = {{"no-mfa-deny", "Custom", &cond_deny},
+                                            {"cs-read", "Custom", &read}};
+  EXPECT_EQ(evaluate(with_allow, "cs:DescribeClusters", "*").decision, Decision::kConditional);
+  EXPECT_EQ(evaluate(with_allow, "cs:CreateCluster", "*").decision, Decision::kImplicitDeny);
+}
+
+// A missing document may hold an explicit Deny: "allowed" becomes "allowed unless it denies".
+TEST(RamPolicyTest, AllowedWithMissingDocumentsIsAllowedUnlessDenied) {
+  auto full =
+      parse(R"({"Version":"1","Statement":[{"Effect":"Allow","Action":"cs:*","Resource":"*"}]})");
+  std::vector<AttachedPolicy> p = {{"AliyunCSFullAccess", "System", &full},
+                                   {"guard", "Custom", nullptr}};
+  auto ev = evaluate(p, "cs:CreateCluster", "*");
+  EXPECT_EQ(ev.decision, Decision::kAllowedUnlessDenied);
+  EXPECT_EQ(ev.missing_documents, std::vector<std::string>{"guard"});
+  EXPECT_NE(to_string(ev.decision).find("unless"), std::string_view::npos);
+  std::vector<AttachedPolicy> known = {{"AliyunCSFullAccess", "System", &full}};
+  EXPECT_EQ(evaluate(known, "cs:CreateCluster", "*").decision, Decision::kAllowed);
+}
+
+// A required pattern is denied by a Deny of any action inside it, not only by one covering it.
+TEST(RamPolicyTest, DenyOfOneActionInsideARequiredPatternCounts) {
+  auto full =
+      parse(R"({"Version":"1","Statement":[{"Effect":"Allow","Action":"cs:*","Resource":"*"},
+      {"Effect":"Deny","Action":"cs:DescribeClusterDetail","Resource":"*"}]})");
+  std::vector<AttachedPolicy> p = {{"mixed", "Custom", &full}};
+  auto ev = evaluate(p, "cs:Describe*", "*");
+  EXPECT_EQ(ev.decision, Decision::kExplicitDeny);
+  ASSERT_EQ(ev.denies.size(), 1u);
+  EXPECT_EQ(ev.denies[0].statement, 1u);
+  EXPECT_EQ(evaluate(p, "cs:Get*", "*").decision, Decision::kAllowed);
+  // Overlap of two patterns: "cs:*Detail" and "cs:Describe*" share cs:DescribeClusterDetail.
+  auto star = parse(
+      R"({"Version":"1","Statement":[{"Effect":"Allow","Action":"cs:*","Resource":"*"},
+      {"Effect":"Deny","Action":"CS:*detail","Resource":"*"}]})");
+  std::vector<AttachedPolicy> s = {{"star", "Custom", &star}};
+  EXPECT_EQ(evaluate(s, "cs:Describe*", "*").decision, Decision::kExplicitDeny);
+  EXPECT_EQ(evaluate(s, "cs:List*", "*").decision, Decision::kExplicitDeny);  // cs:List...Detail
+  EXPECT_EQ(evaluate(s, "cs:ListUsers", "*").decision, Decision::kAllowed);
+  EXPECT_EQ(evaluate(s, "ram:List*", "*").decision, Decision::kImplicitDeny);
+}
+
 // Every prefix of a document and every single-byte corruption of it parses or fails with a
 // message: never a crash, never an empty error.
 TEST(RamPolicyTest, TruncatedAndCorruptedDocumentsNeverCrash) {

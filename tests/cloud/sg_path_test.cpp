@@ -81,5 +81,50 @@ TEST(SgPathTest, UnknownWhenTheSnapshotCannotSay) {
   EXPECT_EQ(h.status, HopStatus::kAllowed);
 }
 
+// ECS rules cannot name SCTP: only an ALL rule admits it, and the fix adds one (with ports
+// -1/-1) and says why, instead of an AuthorizeSecurityGroup the API refuses.
+TEST(SgPathTest, SctpIsMatchedAndFixedByAllRulesOnly) {
+  CloudCluster c;
+  c.sg_b = {"in accept TCP 1/65535 sg-a 1", "in accept UDP 1/65535 sg-a 1"};
+  auto cluster = cluster_from(cloud_files(c));
+  SecurityGroupPaths paths(*cluster);
+  SecurityGroupHop h = paths.hop("node-a", "node-b", "sctp", 9000);
+  EXPECT_EQ(h.status, HopStatus::kDenied);
+  EXPECT_EQ(h.flow, "SCTP 9000 from 10.0.1.21 (node-a) to 10.0.2.31 (node-b)");
+  EXPECT_NE(h.fix.find("--IpProtocol ALL --PortRange -1/-1 --SourceGroupId sg-a"),
+            std::string::npos)
+      << h.fix;
+  EXPECT_EQ(h.fix.find("--IpProtocol SCTP"), std::string::npos) << h.fix;
+  EXPECT_NE(h.fix.find("cannot name SCTP"), std::string::npos) << h.fix;
+  // The default groups trust each other with ALL rules: SCTP passes.
+  auto open = cluster_from(cloud_files(CloudCluster{}));
+  EXPECT_EQ(security_group_hop(*open, "node-a", "node-b", "SCTP", 9000).status,
+            HopStatus::kAllowed);
+}
+
+// An IPv6 address is never judged by IPv4 rules (a 0.0.0.0/0 Accept says nothing about it).
+TEST(SgPathTest, Ipv6FlowIsUnknownNotJudgedByIpv4Rules) {
+  CloudCluster c;
+  c.sg_b = {"in accept TCP 8080/8080 0.0.0.0/0 1"};
+  c.extra_yaml = R"(---
+apiVersion: v1
+kind: Pod
+metadata: {name: web6, namespace: shop}
+spec:
+  nodeName: node-a
+  containers:
+  - {name: web, image: web:1}
+status: {phase: Running, podIP: "fd00::14", podIPs: [{ip: "fd00::14"}]}
+)";
+  auto cluster = cluster_from(cloud_files(c));
+  SecurityGroupPaths paths(*cluster);
+  SecurityGroupHop h = paths.hop("fd00::14", "node-b", "TCP", 8080);
+  EXPECT_EQ(h.status, HopStatus::kUnknown);
+  EXPECT_NE(h.unknown_reason.find("IPv6 rules (Ipv6SourceCidrIp"), std::string::npos)
+      << h.unknown_reason;
+  // The IPv4 flow still gets its verdict.
+  EXPECT_EQ(paths.hop("node-a", "node-b", "TCP", 8080).status, HopStatus::kAllowed);
+}
+
 }  // namespace
 }  // namespace ktriage::cloud
