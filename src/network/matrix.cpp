@@ -87,8 +87,12 @@ Classes classify(const Cluster& cluster, const NetworkSnapshot& net, const Matri
   // group name -> pods; then within a group, class key -> class.
   std::map<std::string, std::vector<const Object*>> groups;
   for (const Object* pod : cluster.of_kind("Pod")) {
-    if (PodView(*pod).terminated() || pod->spec()["hostNetwork"].as_bool()) continue;
+    if (PodView(*pod).terminated()) continue;
     if (!o.ns.empty() && pod->ns != o.ns) continue;
+    if (pod->spec()["hostNetwork"].as_bool()) {
+      ++m.host_network_pods;
+      continue;
+    }
     groups[o.by_workload ? workload_of(cluster, *pod) : std::string(pod->ns)].push_back(pod);
     ++m.pods;
   }

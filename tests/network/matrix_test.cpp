@@ -104,6 +104,19 @@ TEST(NetworkMatrixTest, EqualsPodByPodEvaluation) {
   EXPECT_LT(m.pairs.size(), 9u);
 }
 
+// hostNetwork pods are their nodes: left out of the matrix (and counted), as the path treats
+// them (tests/network/path_test.cpp HostNetworkDestinationIsItsNode).
+TEST(NetworkMatrixTest, HostNetworkPodsAreLeftOutAndCounted) {
+  const std::string host =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: c}\nspec: "
+      "{hostNetwork: true, containers: [{name: c, image: i}]}\nstatus: {phase: Running}\n";
+  auto cluster = testing::cluster_from_yaml(kWorld + host);
+  const NetworkSnapshot net(*cluster);
+  const Matrix m = compute_matrix(*cluster, net, {});
+  EXPECT_EQ(m.pods, 7u);
+  EXPECT_EQ(m.host_network_pods, 1u);
+}
+
 TEST(NetworkMatrixTest, WorkloadsOfOneNamespace) {
   auto cluster = testing::cluster_from_yaml(kWorld);
   const NetworkSnapshot net(*cluster);

@@ -173,6 +173,42 @@ TEST(NetworkPathTest, NodesAndAddresses) {
             std::string::npos);
 }
 
+// A hostNetwork pod is its node's network namespace: NetworkPolicy does not isolate it, and its
+// IP (the node's) names the node, not one of the hostNetwork pods that share it.
+TEST(NetworkPathTest, HostNetworkDestinationIsItsNode) {
+  const std::string agent =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: kube-system, labels: "
+      "{app: agent}}\nspec: {nodeName: n2, hostNetwork: true, containers: [{name: c, image: "
+      "i}]}\nstatus: {phase: Running, podIP: 10.0.0.2, hostIP: 10.0.0.2, conditions: [{type: "
+      "Ready, status: 'True'}]}\n"
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, "
+      "namespace: kube-system}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
+  Walk pod(kBase + agent, "pod/shop/client", "pod/kube-system/agent", "9000");
+  ASSERT_TRUE(pod.result.has_value()) << pod.result.error();
+  EXPECT_TRUE(pod.result->reachable);
+  EXPECT_EQ(pod.hop("network-policy")->verdict, Verdict::kOk);
+  EXPECT_NE(pod.hop("destination")->summary.find("hostNetwork"), std::string::npos);
+  bool said = false;
+  for (const HopEvidence& e : pod.hop("network-policy")->evidence)
+    said = said || (e.path == ".spec.hostNetwork" &&
+                    e.value.find("NetworkPolicy does not isolate") != std::string::npos);
+  EXPECT_TRUE(said);
+  // The node's IP is the node, not the agent that shares it.
+  Walk ip(kBase + agent, "pod/shop/client", "10.0.0.2", "9000");
+  ASSERT_TRUE(ip.result.has_value()) << ip.result.error();
+  EXPECT_EQ(ip.hop("destination")->subject, "node/n2");
+  EXPECT_TRUE(ip.result->reachable);
+  // ... as FROM too: node n2 reaches its own pod web-1 whatever shop's policies say.
+  Walk from(kBase + agent + kDenyAll, "10.0.0.2", "pod/shop/web-1", "8080");
+  ASSERT_TRUE(from.result.has_value()) << from.result.error();
+  EXPECT_EQ(from.result->hops[0].subject, "node/n2");
+  EXPECT_TRUE(from.result->reachable);
+  // The source's egress still counts, against the node's IP.
+  Walk egress(kBase + agent + kDenyAll, "pod/shop/client", "pod/kube-system/agent", "9000");
+  EXPECT_FALSE(egress.result->reachable);
+  EXPECT_EQ(egress.hop("network-policy")->verdict, Verdict::kBlocked);
+}
+
 TEST(NetworkPathTest, InvalidPoliciesAndMissingObjects) {
   const std::string bad =
       "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, "
