@@ -390,6 +390,33 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
   return e;
 }
 
+// Why a denial is undecided (see Doubt): the peer's field, and what the snapshot cannot say.
+HopEvidence doubt_evidence(const Doubt& d, bool egress, const std::string& far,
+                           const Object* far_pod) {
+  const Policy& p = *d.rule.policy;
+  const Rule& rule =
+      (egress ? p.egress_rules : p.ingress_rules)[static_cast<std::size_t>(d.rule.rule)];
+  const Peer& peer = rule.peers[static_cast<std::size_t>(d.peer)];
+  HopEvidence e;
+  e.object = fmt::format("networkpolicy/{}/{}", p.ns, p.name);
+  const bool ip = d.kind == Doubt::Kind::kIpBlock;
+  e.path = fmt::format(".spec.{}[{}].{}[{}].{}", egress ? "egress" : "ingress", d.rule.rule,
+                       egress ? "to" : "from", d.peer, ip ? "ipBlock" : "namespaceSelector");
+  if (ip) {
+    e.value = fmt::format(
+        "{} contains {}'s IP {}: depends on the network plugin: Calico matches pod IPs with "
+        "ipBlock, others may not",
+        peer.ip_block->cidr.to_string(), far, d.ip.to_string());
+  } else {
+    const std::string_view ns = far_pod != nullptr ? far_pod->ns : std::string_view();
+    e.value = fmt::format(
+        "{}: the snapshot has no Namespace {}, so its labels other than {} are unknown and this "
+        "selector may select {} (collect kubectl get namespace {} -o yaml)",
+        peer.namespace_selector->to_string(), ns, kNamespaceNameLabel, far, ns);
+  }
+  return e;
+}
+
 // Evidence for one destination's verdict: each checked side, and for a denied side the rules of
 // the isolating policies, so the reader sees which selector misses. `said` drops repeats.
 void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict& v,
@@ -426,6 +453,13 @@ void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict&
         h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name),
                               fmt::format(".spec.{}[{}]", side, i), describe_rule(rules[i], side)});
     }
+    const bool egress = std::string_view(side) == "egress";
+    const std::string far =
+        egress ? who : (src.pods.empty() ? std::string() : subject(*src.pods.front().pod));
+    const Object* far_pod = egress ? (b != nullptr ? b->pod : nullptr)
+                                   : (src.pods.empty() ? nullptr : src.pods.front().pod);
+    for (std::size_t k = 0; k < sv->doubts.size() && k < 4; ++k)
+      h.evidence.push_back(doubt_evidence(sv->doubts[k], egress, far, far_pod));
   }
 }
 
@@ -488,10 +522,21 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
     verdicts.emplace_back(&b,
                           evaluate(net.policies(), from, to, b.port != 0 ? b.port : port, proto));
   }
-  int allowed = own_node;
+  int allowed = own_node, undecided = 0;
+  std::string reason;  // of the first undecided destination
   std::set<std::string> said;
   for (const auto& [b, v] : verdicts) {
     if (v.allowed()) ++allowed;
+    if (v.undecided()) {
+      ++undecided;
+      const auto& doubts = v.ingress.undecided() ? v.ingress.doubts : v.egress.doubts;
+      if (reason.empty())
+        reason = doubts.front().kind == Doubt::Kind::kIpBlock
+                     ? "depends on the network plugin: Calico matches pod IPs with ipBlock, "
+                       "others may not"
+                     : "a namespaceSelector tests labels of a namespace the snapshot has no "
+                       "Namespace object for";
+    }
     verdict_evidence(src, b, v, said, h);
   }
   const int total = static_cast<int>(verdicts.size()) + own_node;
@@ -504,12 +549,25 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
                           "address outside the cluster (ipBlock); CNIs differ here"});
   h.subject = fmt::format("{} port {}/{}", dst.pods.empty() ? "destination" : "destination pods",
                           port, proto);
+  const int denied = total - allowed - undecided;
   if (allowed == total) {
     h.verdict = Verdict::kOk;
     h.summary = total == 1 ? "allowed" : fmt::format("allowed to all {} destination pods", total);
-  } else if (allowed > 0) {
+  } else if (denied == 0) {
+    // Denied only by what the snapshot cannot decide: a namespace's unknown labels, or an
+    // ipBlock holding a pod IP (up to the network plugin). Not a confident "blocked".
+    h.verdict = Verdict::kUnknown;
+    h.summary = total == 1
+                    ? fmt::format("undecided: {}", reason)
+                    : fmt::format("allowed to {} of {} destination pods; undecided for {}: {}",
+                                  allowed, total, undecided, reason);
+  } else if (allowed > 0 || undecided > 0) {
     h.verdict = Verdict::kWarning;
-    h.summary = fmt::format("allowed to {} of {} destination pods", allowed, total);
+    h.summary = undecided == 0 ? fmt::format("allowed to {} of {} destination pods", allowed, total)
+                               : fmt::format(
+                                     "allowed to {} of {} destination pods, denied to {}, "
+                                     "undecided for {}",
+                                     allowed, total, denied, undecided);
   } else {
     h.verdict = Verdict::kBlocked;
     h.summary = "denied by NetworkPolicy";
