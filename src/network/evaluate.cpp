@@ -70,7 +70,57 @@ bool rule_admits_port(const Rule& rule, std::int32_t port, std::string_view prot
   return false;
 }
 
+bool namespace_selector_undecided(const Selector& selector, std::string_view ns) {
+  const Labels name_only{{kNamespaceNameLabel, ns}};
+  bool other = false;
+  for (const auto& [k, v] : selector.match_labels) {
+    if (k != kNamespaceNameLabel)
+      other = true;
+    else if (v != ns)
+      return false;
+  }
+  for (const Requirement& r : selector.expressions) {
+    if (r.key != kNamespaceNameLabel) {
+      other = true;
+      continue;
+    }
+    Selector one;
+    one.expressions.push_back(r);
+    if (!one.matches(name_only)) return false;
+  }
+  return other;
+}
+
 namespace {
+
+// The peers of `p`'s rules (ports admitting the connection) that might select `other` though the
+// snapshot cannot say (see Doubt). Only for a denied side, so its cost does not touch the
+// allowed path. O(rules * peers * pod IPs).
+void add_doubts(const Policy& p, bool ingress, const PodEndpoint& other, std::int32_t port,
+                std::string_view protocol, std::span<const ContainerPort> dst_ports,
+                SideVerdict& v) {
+  const auto& rules = ingress ? p.ingress_rules : p.egress_rules;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (!rule_admits_port(rules[i], port, protocol, dst_ports)) continue;
+    for (std::size_t j = 0; j < rules[i].peers.size(); ++j) {
+      const Peer& peer = rules[i].peers[j];
+      Doubt d{Doubt::Kind::kIpBlock, RuleRef{&p, static_cast<int>(i)}, static_cast<int>(j), {}};
+      if (peer.ip_block) {
+        for (const Cidr& ip : other.ips) {
+          if (!peer.ip_block->contains(ip)) continue;
+          d.ip = ip;
+          v.doubts.push_back(d);
+          break;
+        }
+      } else if (peer.namespace_selector && !other.ns_labels_known &&
+                 (!peer.pod_selector || peer.pod_selector->matches(or_none(other.labels))) &&
+                 namespace_selector_undecided(*peer.namespace_selector, other.ns)) {
+        d.kind = Doubt::Kind::kNamespaceLabels;
+        v.doubts.push_back(d);
+      }
+    }
+  }
+}
 
 // One direction: `self` is the pod the policies select, `other` the far end, `dst_ports` the
 // destination's container ports (for named ports).
@@ -95,6 +145,10 @@ SideVerdict evaluate_side(const PolicySet& set, const PodEndpoint& self, const E
   }
   v.isolated = !v.isolating.empty();
   v.allowed = !v.isolated || v.allowed_by.has_value();
+  if (!v.allowed && other.pod != nullptr) {
+    for (const Policy* p : v.isolating)
+      add_doubts(*p, ingress, *other.pod, port, protocol, dst_ports, v);
+  }
   return v;
 }
 
@@ -154,6 +208,11 @@ std::string describe(const SideVerdict& v, std::string_view direction) {
     return fmt::format("{}: allowed by NetworkPolicy {}/{} .spec.{}[{}]", direction,
                        v.allowed_by->policy->ns, v.allowed_by->policy->name, direction,
                        v.allowed_by->rule);
+  if (v.undecided())
+    return fmt::format(
+        "{}: undecided: isolated by NetworkPolicy {}; no rule of them allows it for certain, but "
+        "a peer below might",
+        direction, names);
   return fmt::format("{}: denied: isolated by NetworkPolicy {}; no rule of them allows it",
                      direction, names);
 }

@@ -20,6 +20,9 @@
 
 namespace ktriage::network {
 
+/// The label the API server sets on every namespace (v1.21+): known even without the object.
+inline constexpr std::string_view kNamespaceNameLabel = "kubernetes.io/metadata.name";
+
 /// A container port as named-port resolution reads it (spec.containers[*].ports[*]).
 struct ContainerPort {
   std::string_view name;
@@ -27,13 +30,19 @@ struct ContainerPort {
   std::string_view protocol = "TCP";
 };
 
-/// A pod as policies see it: namespace, labels, its namespace's labels, container ports. Views;
-/// the caller keeps the referenced data alive.
+/// A pod as policies see it: namespace, labels, its namespace's labels, container ports, IPs.
+/// Views; the caller keeps the referenced data alive.
 struct PodEndpoint {
   std::string_view ns;
   const Labels* labels = nullptr;
   const Labels* ns_labels = nullptr;
   std::span<const ContainerPort> ports;
+  /// false: the snapshot has no Namespace object, so of `ns_labels` only
+  /// kubernetes.io/metadata.name is known; a namespaceSelector testing other keys is undecided.
+  bool ns_labels_known = true;
+  /// status.podIPs: never matched by ipBlock, but an ipBlock containing one makes a denial
+  /// undecided (whether ipBlock matches pod IPs is up to the network plugin).
+  std::span<const Cidr> ips;
 };
 
 /// One end of a connection: a pod, or an address outside the cluster (`pod` null). ipBlock peers
@@ -65,6 +74,18 @@ struct RuleRef {
   int rule = 0;
 };
 
+/// A peer of a rule (ports admitting the connection) that might select the far end after all,
+/// though the snapshot cannot say: its namespaceSelector tests labels of a namespace the
+/// snapshot has no object for, or its ipBlock contains the far pod's IP (Calico matches pod IPs
+/// with ipBlock, other plugins may not).
+struct Doubt {
+  enum class Kind { kNamespaceLabels, kIpBlock };
+  Kind kind = Kind::kNamespaceLabels;
+  RuleRef rule;
+  int peer = 0;  ///< index in the rule's peers
+  Cidr ip;       ///< kIpBlock: the pod IP the block contains
+};
+
 /// The verdict of one side (the destination's ingress or the source's egress).
 struct SideVerdict {
   bool checked = false;   ///< false: this end is outside the cluster, nothing to check
@@ -72,6 +93,9 @@ struct SideVerdict {
   bool allowed = true;
   std::vector<const Policy*> isolating;  ///< those policies, by namespace and name
   std::optional<RuleRef> allowed_by;     ///< the first rule (policy order, rule order) allowing
+  std::vector<Doubt> doubts;             ///< denied only: peers that might allow it after all
+  /// Denied by what the snapshot knows, but a peer might allow it: neither allowed nor blocked.
+  bool undecided() const { return !allowed && !doubts.empty(); }
 };
 
 /// Both sides. Allowed only when both are.
@@ -79,6 +103,11 @@ struct ConnectionVerdict {
   SideVerdict egress;   ///< of the source
   SideVerdict ingress;  ///< of the destination
   bool allowed() const { return egress.allowed && ingress.allowed; }
+  /// Not allowed, and every denying side is undecided: unknown rather than blocked.
+  bool undecided() const {
+    return !allowed() && (egress.allowed || egress.undecided()) &&
+           (ingress.allowed || ingress.undecided());
+  }
 };
 
 /// Whether `peer` of a rule of `policy` selects `pod` (never by ipBlock, see Endpoint). O(terms).
@@ -87,6 +116,11 @@ bool peer_selects(const Peer& peer, const Policy& policy, const PodEndpoint& pod
 bool peer_selects(const Peer& peer, const Cidr& address);
 /// Whether `rule`'s peers select `other` (no peers: everything). O(peers * terms).
 bool rule_selects(const Rule& rule, const Policy& policy, const Endpoint& other);
+/// Whether `selector`, which did not match, might match namespace `ns` if its labels were known:
+/// it tests a key other than kubernetes.io/metadata.name, and its terms on that label (the one
+/// label every namespace has) hold for `ns`. O(terms).
+bool namespace_selector_undecided(const Selector& selector, std::string_view ns);
+
 /// Whether `rule`'s ports admit `port`/`protocol` on the destination whose container ports are
 /// `dst_ports` (named ports resolve there by name and protocol; an external destination has
 /// none, so a named port never matches it). O(ports * dst_ports).

@@ -87,8 +87,12 @@ Classes classify(const Cluster& cluster, const NetworkSnapshot& net, const Matri
   // group name -> pods; then within a group, class key -> class.
   std::map<std::string, std::vector<const Object*>> groups;
   for (const Object* pod : cluster.of_kind("Pod")) {
-    if (PodView(*pod).terminated() || pod->spec()["hostNetwork"].as_bool()) continue;
+    if (PodView(*pod).terminated()) continue;
     if (!o.ns.empty() && pod->ns != o.ns) continue;
+    if (pod->spec()["hostNetwork"].as_bool()) {
+      ++m.host_network_pods;
+      continue;
+    }
     groups[o.by_workload ? workload_of(cluster, *pod) : std::string(pod->ns)].push_back(pod);
     ++m.pods;
   }
@@ -298,6 +302,49 @@ std::vector<std::vector<Bits>> egress_to(const Classes& cs, const Selection& sel
   return eg_to;
 }
 
+// The namespaceSelectors the snapshot cannot decide for the matrix's namespaces that have no
+// Namespace object (path.h reports such a hop as unknown). O(peers * those namespaces).
+std::vector<std::string> undecided_notes(const NetworkSnapshot& net, const Engine& e) {
+  std::vector<std::string_view> unknown;
+  for (const auto& [ns, classes] : e.ns_classes) {
+    if (!net.namespace_labels_known(ns)) unknown.push_back(ns);
+  }
+  std::sort(unknown.begin(), unknown.end());
+  std::vector<std::string> out;
+  if (unknown.empty()) return out;
+  std::size_t more = 0;
+  for (const Policy& p : net.policies().all()) {
+    for (const bool ingress : {true, false}) {
+      const auto& rules = ingress ? p.ingress_rules : p.egress_rules;
+      for (std::size_t i = 0; i < rules.size(); ++i) {
+        for (std::size_t j = 0; j < rules[i].peers.size(); ++j) {
+          const Peer& peer = rules[i].peers[j];
+          if (!peer.namespace_selector) continue;
+          std::string which;
+          for (std::string_view ns : unknown) {
+            if (!peer.namespace_selector->matches(net.namespace_labels(ns)) &&
+                namespace_selector_undecided(*peer.namespace_selector, ns))
+              which += fmt::format("{}{}", which.empty() ? "" : ", ", ns);
+          }
+          if (which.empty()) continue;
+          if (out.size() >= 5) {
+            ++more;
+            continue;
+          }
+          out.push_back(fmt::format(
+              "NetworkPolicy {}/{} .spec.{}[{}].{}[{}].namespaceSelector {} tests labels of "
+              "namespace(s) {}, which the snapshot has no Namespace object for: its cells with "
+              "them may be wrong (netcheck FROM TO says unknown)",
+              p.ns, p.name, ingress ? "ingress" : "egress", i, ingress ? "from" : "to", j,
+              peer.namespace_selector->to_string(), which));
+        }
+      }
+    }
+  }
+  if (more > 0) out.push_back(fmt::format("and {} more such namespaceSelector(s)", more));
+  return out;
+}
+
 }  // namespace
 
 Matrix compute_matrix(const Cluster& cluster, const NetworkSnapshot& net,
@@ -309,6 +356,7 @@ Matrix compute_matrix(const Cluster& cluster, const NetworkSnapshot& net,
   const std::size_t n = cs.classes.size();
   Engine e{net, cs, classes_by_ns(cs), (n + 63) / 64, {}, {}};
 
+  m.notes = undecided_notes(net, e);
   const Selection sel = select_classes(net, cs, e);
   const auto eg_to = egress_to(cs, sel, e);
   const auto& in_iso = sel.in_iso;

@@ -34,6 +34,12 @@ struct Matrix {
   std::vector<std::uint32_t> group_pods;  ///< pods per group
   std::vector<MatrixPair> pairs;          ///< sorted by (to, from)
   std::size_t pods = 0, classes = 0, policies = 0;
+  /// hostNetwork pods left out: each is its node's network namespace, which NetworkPolicy does
+  /// not isolate and whose traffic peers see as the node's (netcheck's path treats them so too).
+  std::size_t host_network_pods = 0;
+  /// What the cells cannot decide: a namespaceSelector testing labels of a namespace the snapshot
+  /// has no Namespace object for (its cells say `no` where the path would say `unknown`).
+  std::vector<std::string> notes;
 };
 
 /// Computes the matrix. Cost: O(pods) to classify, O(policies * namespaces) for

@@ -35,6 +35,13 @@ std::string render_matrix_text(const Matrix& m, bool color) {
       "{} pods in {} equivalence classes, {} groups, {} NetworkPolicies; pod to pod on the "
       "destinations' declared ports\n\n",
       m.pods, m.classes, m.groups.size(), m.policies);
+  if (m.host_network_pods > 0)
+    out += fmt::format(
+        "{} hostNetwork pod(s) left out: each is its node's network namespace, which "
+        "NetworkPolicy does not isolate (check one as node/NAME)\n\n",
+        m.host_network_pods);
+  for (const std::string& n : m.notes) out += "note: " + n + "\n";
+  if (!m.notes.empty()) out += "\n";
   const auto c = cells(m);
   if (m.groups.size() <= kGridMax) {
     std::size_t width = 4;
@@ -80,12 +87,18 @@ std::string render_matrix_text(const Matrix& m, bool color) {
 }
 
 std::string render_matrix_json(const Matrix& m) {
-  std::string out = fmt::format("{{\"pods\":{},\"classes\":{},\"policies\":{},\"groups\":[", m.pods,
-                                m.classes, m.policies);
+  std::string out = fmt::format(
+      "{{\"pods\":{},\"classes\":{},\"policies\":{},\"host_network_pods\":{},\"groups\":[", m.pods,
+      m.classes, m.policies, m.host_network_pods);
   for (std::size_t i = 0; i < m.groups.size(); ++i) {
     out += i == 0 ? "{\"name\":" : ",{\"name\":";
     append_json_string(out, m.groups[i]);
     out += fmt::format(",\"pods\":{}}}", m.group_pods[i]);
+  }
+  out += "],\"notes\":[";
+  for (std::size_t i = 0; i < m.notes.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, m.notes[i]);
   }
   out += "],\"destinations\":[";
   const auto c = cells(m);

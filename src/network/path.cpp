@@ -33,18 +33,30 @@ std::optional<Cidr> node_ip(const Object& node) {
   return std::nullopt;
 }
 
+bool host_network(const Object& pod) { return pod.spec()["hostNetwork"].as_bool(); }
+
 // The pod whose status.podIP/podIPs is `ip`, or the Service whose clusterIP is. O(pods +
-// services).
+// services). A hostNetwork pod's IP is its node's: it never owns one (the Node does).
 const Object* owner_of_ip(const Cluster& cluster, const Cidr& ip, std::string_view kind) {
   for (const Object* o : cluster.of_kind(kind)) {
     if (kind == "Pod") {
-      if (PodView(*o).terminated()) continue;
+      if (PodView(*o).terminated() || host_network(*o)) continue;
       for (const Value& i : o->status()["podIPs"].items()) {
         if (auto c = parse_cidr(i["ip"].str()); c && *c == ip) return o;
       }
       if (auto c = parse_cidr(o->status()["podIP"].str()); c && *c == ip) return o;
     } else if (auto c = parse_cidr(o->spec()["clusterIP"].str()); c && *c == ip) {
       return o;
+    }
+  }
+  return nullptr;
+}
+
+// The Node one of whose status.addresses is `ip`. O(nodes).
+const Object* node_of_ip(const Cluster& cluster, const Cidr& ip) {
+  for (const Object* n : cluster.of_kind("Node")) {
+    for (const Value& a : n->status()["addresses"].items()) {
+      if (auto c = parse_cidr(a["address"].str()); c && *c == ip) return n;
     }
   }
   return nullptr;
@@ -127,6 +139,34 @@ std::vector<std::pair<std::string, PortSpec>> ingress_backends(const Object& ing
   return out;
 }
 
+// `pod` as the sender: itself, or for a hostNetwork pod its node's network namespace (no
+// NetworkPolicy selects it, and the destination sees the node). Notes that on `hop`.
+void send_from(const Cluster& cluster, const Object& pod, End& e, Hop& hop) {
+  e.node = std::string(PodView(pod).node_name());
+  e.pods.clear();
+  e.address.reset();
+  if (host_network(pod)) {
+    hop.summary += "; hostNetwork: it sends as its node";
+    if (const Object* node = cluster.find("Node", "", e.node)) e.address = node_ip(*node);
+    return;
+  }
+  e.pods.push_back({&pod, 0, PodView(pod).ready()});
+}
+
+// FROM node/NAME (or an address of the node).
+End node_source(const Object& node, std::vector<Hop>& hops) {
+  End e;
+  Hop& h = hops.emplace_back();
+  h.step = "source";
+  h.subject = subject(node);
+  e.address = node_ip(node);
+  e.node = std::string(node.name);
+  h.verdict = Verdict::kOk;
+  h.summary = fmt::format("the node's own network namespace (InternalIP {})",
+                          e.address ? e.address->to_string() : "unknown");
+  return e;
+}
+
 Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vector<Hop>& hops) {
   End e;
   switch (t.kind) {
@@ -135,15 +175,7 @@ Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vecto
       if (pod == nullptr)
         return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
       hops.push_back(pod_hop("source", *pod));
-      e.node = std::string(PodView(*pod).node_name());
-      if (pod->spec()["hostNetwork"].as_bool()) {
-        // A hostNetwork pod sends from its node's network namespace: no NetworkPolicy selects
-        // it, and the destination sees the node.
-        hops.back().summary += "; hostNetwork: it sends as its node";
-        if (const Object* node = cluster.find("Node", "", e.node)) e.address = node_ip(*node);
-        return e;
-      }
-      e.pods.push_back({pod, 0, PodView(*pod).ready()});
+      send_from(cluster, *pod, e, hops.back());
       return e;
     }
     case Target::Kind::kService: {
@@ -157,8 +189,7 @@ Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vecto
         if (b.ready) {
           hops.push_back(pod_hop("source", *b.pod));
           hops.back().summary += fmt::format(" (a pod of {})", subject(*svc));
-          e.pods.push_back({b.pod, 0, true});
-          e.node = std::string(PodView(*b.pod).node_name());
+          send_from(cluster, *b.pod, e, hops.back());
           return e;
         }
       }
@@ -173,30 +204,21 @@ Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vecto
             t.text));
       hops.push_back(pod_hop("source", *controllers.front()));
       hops.back().summary += " (the ingress controller)";
-      e.pods.push_back({controllers.front(), 0, PodView(*controllers.front()).ready()});
-      e.node = std::string(PodView(*controllers.front()).node_name());
+      send_from(cluster, *controllers.front(), e, hops.back());
       return e;
     }
     case Target::Kind::kNode: {
       const Object* node = cluster.find("Node", "", t.name);
       if (node == nullptr) return Unexpected(fmt::format("node {} not found in the input", t.name));
-      Hop& h = hops.emplace_back();
-      h.step = "source";
-      h.subject = subject(*node);
-      e.address = node_ip(*node);
-      e.node = t.name;
-      h.verdict = Verdict::kOk;
-      h.summary = fmt::format("the node's own network namespace (InternalIP {})",
-                              e.address ? e.address->to_string() : "unknown");
-      return e;
+      return node_source(*node, hops);
     }
     case Target::Kind::kAddress: {
       if (const Object* pod = owner_of_ip(cluster, t.address, "Pod")) {
         hops.push_back(pod_hop("source", *pod));
-        e.pods.push_back({pod, 0, PodView(*pod).ready()});
-        e.node = std::string(PodView(*pod).node_name());
+        send_from(cluster, *pod, e, hops.back());
         return e;
       }
+      if (const Object* node = node_of_ip(cluster, t.address)) return node_source(*node, hops);
       Hop& h = hops.emplace_back();
       h.step = "source";
       h.subject = t.text;
@@ -262,6 +284,8 @@ Expected<End> dest_pod(const Cluster& cluster, const Target& t, const PortSpec& 
   if (pod == nullptr)
     return Unexpected(fmt::format("pod {}/{} not found in the input", t.ns, t.name));
   hops.push_back(pod_hop("destination", *pod));
+  if (host_network(*pod))
+    hops.back().summary += "; hostNetwork: it is its node's network namespace";
   int number = port.port;
   if (number == 0 && port.name.empty()) {
     // No --port: the pod's first declared port (what a client would most likely use).
@@ -349,6 +373,11 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
         add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
         return e;
       }
+      if (const Object* node = node_of_ip(cluster, t.address)) {
+        // A node's IP, which its hostNetwork pods share: the node, not one of them.
+        Target as_node{Target::Kind::kNode, "", std::string(node->name), t.text, {}};
+        return dest_node(cluster, as_node, hops);
+      }
       Hop& h = hops.emplace_back();
       h.step = "destination";
       h.subject = t.text;
@@ -357,6 +386,33 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
       e.address = t.address;
       return e;
     }
+  }
+  return e;
+}
+
+// Why a denial is undecided (see Doubt): the peer's field, and what the snapshot cannot say.
+HopEvidence doubt_evidence(const Doubt& d, bool egress, const std::string& far,
+                           const Object* far_pod) {
+  const Policy& p = *d.rule.policy;
+  const Rule& rule =
+      (egress ? p.egress_rules : p.ingress_rules)[static_cast<std::size_t>(d.rule.rule)];
+  const Peer& peer = rule.peers[static_cast<std::size_t>(d.peer)];
+  HopEvidence e;
+  e.object = fmt::format("networkpolicy/{}/{}", p.ns, p.name);
+  const bool ip = d.kind == Doubt::Kind::kIpBlock;
+  e.path = fmt::format(".spec.{}[{}].{}[{}].{}", egress ? "egress" : "ingress", d.rule.rule,
+                       egress ? "to" : "from", d.peer, ip ? "ipBlock" : "namespaceSelector");
+  if (ip) {
+    e.value = fmt::format(
+        "{} contains {}'s IP {}: depends on the network plugin: Calico matches pod IPs with "
+        "ipBlock, others may not",
+        peer.ip_block->cidr.to_string(), far, d.ip.to_string());
+  } else {
+    const std::string_view ns = far_pod != nullptr ? far_pod->ns : std::string_view();
+    e.value = fmt::format(
+        "{}: the snapshot has no Namespace {}, so its labels other than {} are unknown and this "
+        "selector may select {} (collect kubectl get namespace {} -o yaml)",
+        peer.namespace_selector->to_string(), ns, kNamespaceNameLabel, far, ns);
   }
   return e;
 }
@@ -397,6 +453,13 @@ void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict&
         h.evidence.push_back({fmt::format("networkpolicy/{}/{}", p->ns, p->name),
                               fmt::format(".spec.{}[{}]", side, i), describe_rule(rules[i], side)});
     }
+    const bool egress = std::string_view(side) == "egress";
+    const std::string far =
+        egress ? who : (src.pods.empty() ? std::string() : subject(*src.pods.front().pod));
+    const Object* far_pod = egress ? (b != nullptr ? b->pod : nullptr)
+                                   : (src.pods.empty() ? nullptr : src.pods.front().pod);
+    for (std::size_t k = 0; k < sv->doubts.size() && k < 4; ++k)
+      h.evidence.push_back(doubt_evidence(sv->doubts[k], egress, far, far_pod));
   }
 }
 
@@ -439,16 +502,41 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
                                         src.node)});
       continue;
     }
-    dst_pods.push_back(endpoint_of(b));
     Endpoint to;
+    if (host_network(*b.pod)) {
+      // In its node's network namespace: NetworkPolicy does not isolate it (ingress is not
+      // checked), and the source's egress sees the node's address (ipBlock rules apply).
+      const std::string_view ip = b.pod->status()["podIP"].str();
+      if (auto c = parse_cidr(ip.empty() ? b.pod->status()["hostIP"].str() : ip)) to.address = *c;
+      h.evidence.push_back(
+          {subject(*b.pod), ".spec.hostNetwork",
+           fmt::format("true: it is node {}'s network namespace, which NetworkPolicy does not "
+                       "isolate; the source's egress is checked against the node's IP {}",
+                       PodView(*b.pod).node_name(), to.address.to_string())});
+      verdicts.emplace_back(&b,
+                            evaluate(net.policies(), from, to, b.port != 0 ? b.port : port, proto));
+      continue;
+    }
+    dst_pods.push_back(endpoint_of(b));
     to.pod = &dst_pods.back();
     verdicts.emplace_back(&b,
                           evaluate(net.policies(), from, to, b.port != 0 ? b.port : port, proto));
   }
-  int allowed = own_node;
+  int allowed = own_node, undecided = 0;
+  std::string reason;  // of the first undecided destination
   std::set<std::string> said;
   for (const auto& [b, v] : verdicts) {
     if (v.allowed()) ++allowed;
+    if (v.undecided()) {
+      ++undecided;
+      const auto& doubts = v.ingress.undecided() ? v.ingress.doubts : v.egress.doubts;
+      if (reason.empty())
+        reason = doubts.front().kind == Doubt::Kind::kIpBlock
+                     ? "depends on the network plugin: Calico matches pod IPs with ipBlock, "
+                       "others may not"
+                     : "a namespaceSelector tests labels of a namespace the snapshot has no "
+                       "Namespace object for";
+    }
     verdict_evidence(src, b, v, said, h);
   }
   const int total = static_cast<int>(verdicts.size()) + own_node;
@@ -461,12 +549,25 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
                           "address outside the cluster (ipBlock); CNIs differ here"});
   h.subject = fmt::format("{} port {}/{}", dst.pods.empty() ? "destination" : "destination pods",
                           port, proto);
+  const int denied = total - allowed - undecided;
   if (allowed == total) {
     h.verdict = Verdict::kOk;
     h.summary = total == 1 ? "allowed" : fmt::format("allowed to all {} destination pods", total);
-  } else if (allowed > 0) {
+  } else if (denied == 0) {
+    // Denied only by what the snapshot cannot decide: a namespace's unknown labels, or an
+    // ipBlock holding a pod IP (up to the network plugin). Not a confident "blocked".
+    h.verdict = Verdict::kUnknown;
+    h.summary = total == 1
+                    ? fmt::format("undecided: {}", reason)
+                    : fmt::format("allowed to {} of {} destination pods; undecided for {}: {}",
+                                  allowed, total, undecided, reason);
+  } else if (allowed > 0 || undecided > 0) {
     h.verdict = Verdict::kWarning;
-    h.summary = fmt::format("allowed to {} of {} destination pods", allowed, total);
+    h.summary = undecided == 0 ? fmt::format("allowed to {} of {} destination pods", allowed, total)
+                               : fmt::format(
+                                     "allowed to {} of {} destination pods, denied to {}, "
+                                     "undecided for {}",
+                                     allowed, total, denied, undecided);
   } else {
     h.verdict = Verdict::kBlocked;
     h.summary = "denied by NetworkPolicy";
@@ -495,8 +596,9 @@ Hop controller_as_source(const Cluster& cluster, End& src) {
   h.summary = fmt::format(
       "the controller forwards to the backends; NetworkPolicies are checked from this pod{}",
       PodView(c).ready() ? "" : " (not Ready)");
-  src.pods.assign(1, Backend{&c, 0, PodView(c).ready()});
-  src.address.reset();
+  const std::string node = src.node;
+  send_from(cluster, c, src, h);
+  if (!host_network(c)) src.node = node;  // as before: the path's nodes start at FROM's
   return h;
 }
 

@@ -5,7 +5,7 @@
 namespace ktriage::network {
 namespace {
 
-constexpr std::string_view kNameLabel = "kubernetes.io/metadata.name";
+constexpr std::string_view kNameLabel = kNamespaceNameLabel;
 
 void add_name_label(Labels& labels, std::string_view ns) {
   if (label(labels, kNameLabel) != nullptr) return;
@@ -41,6 +41,12 @@ PodFacts pod_facts(const Object& pod) {
     }
   };
   for (const Value& c : pod.spec()["containers"].items()) add(c);
+  for (const Value& i : pod.status()["podIPs"].items()) {
+    if (auto c = parse_cidr(i["ip"].str())) f.ips.push_back(*c);
+  }
+  if (f.ips.empty()) {
+    if (auto c = parse_cidr(pod.status()["podIP"].str())) f.ips.push_back(*c);
+  }
   for (const Value& c : pod.spec()["initContainers"].items()) {
     if (c["restartPolicy"].str() == "Always") add(c);
   }
@@ -58,11 +64,16 @@ NetworkSnapshot::NetworkSnapshot(const Cluster& cluster)
     Labels l = labels_of(ns->labels());
     add_name_label(l, ns->name);
     ns_labels_[std::string(ns->name)] = std::move(l);
+    ns_known_[std::string(ns->name)] = true;
   }
   for (const Object* pod : cluster.of_kind("Pod")) {
     if (ns_labels_.find(pod->ns) != ns_labels_.end()) continue;
     ns_labels_[std::string(pod->ns)] = Labels{{kNameLabel, pod->ns}};
   }
+}
+
+bool NetworkSnapshot::namespace_labels_known(std::string_view ns) const {
+  return ns_known_.find(ns) != ns_known_.end();
 }
 
 const Labels& NetworkSnapshot::namespace_labels(std::string_view ns) const {
@@ -77,6 +88,8 @@ PodEndpoint NetworkSnapshot::endpoint(const PodFacts& facts) const {
   e.labels = &facts.labels;
   e.ns_labels = &namespace_labels(facts.ns);
   e.ports = facts.ports;
+  e.ns_labels_known = namespace_labels_known(facts.ns);
+  e.ips = facts.ips;
   return e;
 }
 

@@ -20,15 +20,16 @@ struct PolicyError {
   std::string message;
 };
 
-/// A pod's labels and container ports, owned, for building its PodEndpoint.
+/// A pod's labels, container ports and IPs, owned, for building its PodEndpoint.
 struct PodFacts {
   std::string_view ns;
   Labels labels;
   std::vector<ContainerPort> ports;
+  std::vector<Cidr> ips;  ///< status.podIPs (or podIP)
 };
 
-/// Labels and container ports (spec.containers, and init containers with restartPolicy Always:
-/// sidecars serve too) of `pod`. O(labels + ports).
+/// Labels, container ports (spec.containers, and init containers with restartPolicy Always:
+/// sidecars serve too) and IPs of `pod`. O(labels + ports).
 PodFacts pod_facts(const Object& pod);
 
 /// Policies and namespace labels of one Cluster, which must outlive it.
@@ -46,6 +47,9 @@ class NetworkSnapshot {
   /// The labels of namespace `ns`; the synthesized {kubernetes.io/metadata.name: ns} for a
   /// namespace the snapshot has no object for. O(log namespaces).
   const Labels& namespace_labels(std::string_view ns) const;
+  /// Whether the snapshot has namespace `ns`'s object, so its labels are known; otherwise only
+  /// kubernetes.io/metadata.name is. O(log namespaces).
+  bool namespace_labels_known(std::string_view ns) const;
   /// Every namespace known (Namespace objects and namespaces of pods), sorted.
   const std::map<std::string, Labels, std::less<>>& namespaces() const { return ns_labels_; }
   /// A PodEndpoint viewing `facts` (which must outlive it) and its namespace's labels.
@@ -55,6 +59,7 @@ class NetworkSnapshot {
   std::vector<PolicyError> errors_;  // before policies_: its initialiser fills errors_
   PolicySet policies_;
   std::map<std::string, Labels, std::less<>> ns_labels_;
+  std::map<std::string, bool, std::less<>> ns_known_;  // namespace -> has a Namespace object
 };
 
 }  // namespace ktriage::network

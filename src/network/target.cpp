@@ -33,6 +33,13 @@ bool is_dns_label(std::string_view s) {
   });
 }
 
+// IANA_SVC_NAME (RFC 6335, Kubernetes' IsValidPortName): 1-15 characters of a-z, 0-9 and '-', at
+// least one letter, no hyphen at either end or next to another.
+bool is_iana_svc_name(std::string_view s) {
+  if (!is_dns_label(s) || s.size() > 15 || s.find("--") != std::string_view::npos) return false;
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 constexpr const char* kForms =
     "pod/NS/NAME, svc/NS/NAME, ingress/NS/NAME, node/NAME, an IP or CIDR, or a DNS name "
     "(web.shop.svc.cluster.local)";
@@ -138,17 +145,21 @@ Expected<PortSpec> parse_port(std::string_view text) {
       return Unexpected(fmt::format("--port \"{}\": the protocol is TCP, UDP or SCTP", text));
   }
   if (port.empty()) return Unexpected(fmt::format("--port \"{}\": no port", text));
-  int n = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-  if (ec == std::errc() && end == port.data() + port.size()) {
-    if (n < 1 || n > 65535)
-      return Unexpected(fmt::format("--port \"{}\": {} is outside 1-65535", text, n));
+  // All digits is a number, however long (from_chars overflows on "99999999999": an error, not a
+  // name); a name is an IANA_SVC_NAME, which needs a letter.
+  if (std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int n = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+    if (ec != std::errc() || end != port.data() + port.size() || n < 1 || n > 65535)
+      return Unexpected(fmt::format("--port \"{}\": {} is outside 1-65535", text, port));
     p.port = n;
-  } else if (is_dns_label(port)) {
+  } else if (is_iana_svc_name(port)) {
     p.name = std::string(port);
   } else {
-    return Unexpected(
-        fmt::format("--port \"{}\" is not PORT[/PROTOCOL] (80/TCP, 53/UDP, http)", text));
+    return Unexpected(fmt::format(
+        "--port \"{}\" is not PORT[/PROTOCOL] (80/TCP, 53/UDP) or a port name (http: at most 15 "
+        "lower-case letters, digits and single hyphens, with a letter)",
+        text));
   }
   return p;
 }

@@ -29,7 +29,8 @@ Expected<Target> parse_target(std::string_view text, std::string_view default_ns
 
 /// "80/TCP", "53/udp", "8080" (TCP), "http" (a Service port name, TCP) -> port and protocol in
 /// upper case; `name` is set for a name. "icmp" (ping) -> protocol ICMP, port 0: only security
-/// groups have ICMP rules. Errors for ports outside 1-65535 or an unknown protocol.
+/// groups have ICMP rules. Errors for an all-digit port outside 1-65535 (never read as a name),
+/// a name that is not an IANA_SVC_NAME (a letter, at most 15 characters) or an unknown protocol.
 struct PortSpec {
   int port = 0;  ///< 0 with `name` set, for ICMP, or when no --port was given
   std::string name;

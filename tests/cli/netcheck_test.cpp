@@ -116,8 +116,10 @@ TEST(NetcheckCliTest, MatrixByNamespaceAndByWorkload) {
 TEST(NetcheckCliTest, BadInputIsAUsageError) {
   for (const std::string args :
        {"pod/web svc/shop/db", "pod/shop/nope svc/shop/db", "pod/shop/db-0 10.0.0.300",
-        "pod/shop/db-0 svc/shop/api --port 99999", "pod/shop/db-0 svc/shop/api --port 80/ICMP",
-        "web.shop svc/shop/api", "thing/shop/x svc/shop/api", "pod/shop/db-0"}) {
+        "pod/shop/db-0 svc/shop/api --port 99999",
+        "pod/shop/web-6d8f9c7b5-k2m4p 10.0.0.1 --port 99999999999 -o json",
+        "pod/shop/db-0 svc/shop/api --port 80/ICMP", "web.shop svc/shop/api",
+        "thing/shop/x svc/shop/api", "pod/shop/db-0"}) {
     auto r = run_ktriage("netcheck " + args + " " + snapshot());
     EXPECT_EQ(r.exit_code, 2) << args << ": " << r.out;
     EXPECT_NE(r.err.find("ktriage netcheck: "), std::string::npos) << args << ": " << r.err;

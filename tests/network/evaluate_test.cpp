@@ -339,5 +339,54 @@ spec: {podSelector: {matchLabels: {app: web}}, ingress: [{ports: [{port: 1}]}]}
   EXPECT_FALSE(v.ingress.allowed_by.has_value());
 }
 
+// What the snapshot cannot decide leaves a denial undecided, never allowed: a namespaceSelector
+// on labels of a namespace without its object, an ipBlock holding the far pod's IP.
+TEST(NetworkEvaluateTest, UndecidedDenials) {
+  const std::pair<std::string_view, std::string_view> team{"team", "x"};
+  const std::pair<std::string_view, std::string_view> prod{kNamespaceNameLabel, "prod"};
+  EXPECT_TRUE(namespace_selector_undecided(Selector{{team}, {}}, "dev"));
+  EXPECT_FALSE(namespace_selector_undecided(Selector{{prod}, {}}, "dev"));  // decided by name
+  EXPECT_FALSE(namespace_selector_undecided(Selector{{prod, team}, {}}, "dev"));
+  const Requirement in_dev{kNamespaceNameLabel, Requirement::Op::kIn, {"dev"}};
+  EXPECT_TRUE(namespace_selector_undecided(Selector{{team}, {in_dev}}, "dev"));
+  EXPECT_FALSE(namespace_selector_undecided(Selector{{team}, {in_dev}}, "prod"));
+
+  World w;
+  const PolicySet set = w.policies(R"(
+metadata: {name: web-from-team, namespace: prod}
+spec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: [{namespaceSelector: {matchLabels: {team: x}}}]}]}
+---
+metadata: {name: client-out, namespace: prod}
+spec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 10.1.0.0/16, except: [10.1.9.0/24]}}], ports: [{port: 5432}]}]}
+)");
+  PodEndpoint dev_client = *w.endpoint("dev/client").pod;
+  const auto known = evaluate(set, Endpoint{&dev_client, {}}, w.endpoint("prod/web"), 8080, "TCP");
+  EXPECT_FALSE(known.allowed());
+  EXPECT_FALSE(known.undecided());  // dev's labels are known: no team
+  dev_client.ns_labels_known = false;
+  const auto unknown =
+      evaluate(set, Endpoint{&dev_client, {}}, w.endpoint("prod/web"), 8080, "TCP");
+  EXPECT_FALSE(unknown.allowed());
+  EXPECT_TRUE(unknown.undecided());
+  ASSERT_EQ(unknown.ingress.doubts.size(), 1u);
+  EXPECT_EQ(unknown.ingress.doubts[0].kind, Doubt::Kind::kNamespaceLabels);
+
+  PodEndpoint db = *w.endpoint("prod/db").pod;
+  const Cidr ips[] = {*parse_cidr("10.1.2.3")};
+  db.ips = ips;
+  const auto in_block = evaluate(set, w.endpoint("prod/client"), Endpoint{&db, {}}, 5432, "TCP");
+  EXPECT_FALSE(in_block.egress.allowed);
+  EXPECT_TRUE(in_block.undecided());
+  EXPECT_EQ(in_block.egress.doubts[0].kind, Doubt::Kind::kIpBlock);
+  EXPECT_NE(describe(in_block.egress, "egress").find("undecided"), std::string::npos);
+  // Another port than the rule's, or an IP in an except block: blocked for certain.
+  EXPECT_FALSE(
+      evaluate(set, w.endpoint("prod/client"), Endpoint{&db, {}}, 9187, "UDP").undecided());
+  const Cidr excepted[] = {*parse_cidr("10.1.9.9")};
+  db.ips = excepted;
+  EXPECT_FALSE(
+      evaluate(set, w.endpoint("prod/client"), Endpoint{&db, {}}, 5432, "TCP").undecided());
+}
+
 }  // namespace
 }  // namespace ktriage::network

@@ -104,6 +104,35 @@ TEST(NetworkMatrixTest, EqualsPodByPodEvaluation) {
   EXPECT_LT(m.pairs.size(), 9u);
 }
 
+// hostNetwork pods are their nodes: left out of the matrix (and counted), as the path treats
+// them (tests/network/path_test.cpp HostNetworkDestinationIsItsNode).
+TEST(NetworkMatrixTest, HostNetworkPodsAreLeftOutAndCounted) {
+  const std::string host =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: c}\nspec: "
+      "{hostNetwork: true, containers: [{name: c, image: i}]}\nstatus: {phase: Running}\n";
+  auto cluster = testing::cluster_from_yaml(kWorld + host);
+  const NetworkSnapshot net(*cluster);
+  const Matrix m = compute_matrix(*cluster, net, {});
+  EXPECT_EQ(m.pods, 7u);
+  EXPECT_EQ(m.host_network_pods, 1u);
+}
+
+// A namespace known only from its pods: the namespaceSelectors on other labels than its name
+// cannot be decided for it, and the matrix says so.
+TEST(NetworkMatrixTest, NotesNamespaceSelectorsOnNamespacesWithoutTheirObject) {
+  auto known = testing::cluster_from_yaml(kWorld);
+  const NetworkSnapshot known_net(*known);
+  EXPECT_TRUE(compute_matrix(*known, known_net, {}).notes.empty());
+  auto cluster = testing::cluster_from_yaml(kWorld + pod("d", "x", "{app: x}", "[]"));
+  const NetworkSnapshot net(*cluster);
+  const Matrix m = compute_matrix(*cluster, net, {});
+  ASSERT_FALSE(m.notes.empty());
+  EXPECT_NE(m.notes[0].find("NetworkPolicy a/web-from-team-x .spec.ingress[0].from[0]."
+                            "namespaceSelector team=x tests labels of namespace(s) d"),
+            std::string::npos)
+      << m.notes[0];
+}
+
 TEST(NetworkMatrixTest, WorkloadsOfOneNamespace) {
   auto cluster = testing::cluster_from_yaml(kWorld);
   const NetworkSnapshot net(*cluster);

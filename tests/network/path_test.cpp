@@ -173,6 +173,96 @@ TEST(NetworkPathTest, NodesAndAddresses) {
             std::string::npos);
 }
 
+// A hostNetwork pod is its node's network namespace: NetworkPolicy does not isolate it, and its
+// IP (the node's) names the node, not one of the hostNetwork pods that share it.
+TEST(NetworkPathTest, HostNetworkDestinationIsItsNode) {
+  const std::string agent =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: kube-system, labels: "
+      "{app: agent}}\nspec: {nodeName: n2, hostNetwork: true, containers: [{name: c, image: "
+      "i}]}\nstatus: {phase: Running, podIP: 10.0.0.2, hostIP: 10.0.0.2, conditions: [{type: "
+      "Ready, status: 'True'}]}\n"
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-all, "
+      "namespace: kube-system}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
+  Walk pod(kBase + agent, "pod/shop/client", "pod/kube-system/agent", "9000");
+  ASSERT_TRUE(pod.result.has_value()) << pod.result.error();
+  EXPECT_TRUE(pod.result->reachable);
+  EXPECT_EQ(pod.hop("network-policy")->verdict, Verdict::kOk);
+  EXPECT_NE(pod.hop("destination")->summary.find("hostNetwork"), std::string::npos);
+  bool said = false;
+  for (const HopEvidence& e : pod.hop("network-policy")->evidence)
+    said = said || (e.path == ".spec.hostNetwork" &&
+                    e.value.find("NetworkPolicy does not isolate") != std::string::npos);
+  EXPECT_TRUE(said);
+  // The node's IP is the node, not the agent that shares it.
+  Walk ip(kBase + agent, "pod/shop/client", "10.0.0.2", "9000");
+  ASSERT_TRUE(ip.result.has_value()) << ip.result.error();
+  EXPECT_EQ(ip.hop("destination")->subject, "node/n2");
+  EXPECT_TRUE(ip.result->reachable);
+  // ... as FROM too: node n2 reaches its own pod web-1 whatever shop's policies say.
+  Walk from(kBase + agent + kDenyAll, "10.0.0.2", "pod/shop/web-1", "8080");
+  ASSERT_TRUE(from.result.has_value()) << from.result.error();
+  EXPECT_EQ(from.result->hops[0].subject, "node/n2");
+  EXPECT_TRUE(from.result->reachable);
+  // The source's egress still counts, against the node's IP.
+  Walk egress(kBase + agent + kDenyAll, "pod/shop/client", "pod/kube-system/agent", "9000");
+  EXPECT_FALSE(egress.result->reachable);
+  EXPECT_EQ(egress.hop("network-policy")->verdict, Verdict::kBlocked);
+}
+
+// A denial that rests on what the snapshot cannot know is `unknown` (exit 0), not `blocked`.
+TEST(NetworkPathTest, NamespaceSelectorOnANamespaceWithoutItsObjectIsUnknown) {
+  const std::string web_from_team =
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in, "
+      "namespace: shop}\nspec: {podSelector: {matchLabels: {app: web}}, ingress: [{from: "
+      "[{namespaceSelector: {matchLabels: {team: monitoring}}}]}]}\n";
+  // kBase has no Namespace objects: shop's labels are unknown beyond its name.
+  Walk unknown(kBase + web_from_team, "pod/shop/client", "pod/shop/web-1", "8080");
+  ASSERT_TRUE(unknown.result.has_value()) << unknown.result.error();
+  EXPECT_EQ(unknown.hop("network-policy")->verdict, Verdict::kUnknown);
+  EXPECT_TRUE(unknown.result->reachable);
+  bool said = false;
+  for (const HopEvidence& e : unknown.hop("network-policy")->evidence)
+    said = said || (e.path == ".spec.ingress[0].from[0].namespaceSelector" &&
+                    e.value.find("no Namespace shop") != std::string::npos);
+  EXPECT_TRUE(said);
+  // With the Namespace object its labels are known: blocked for certain.
+  const std::string shop_ns =
+      "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: shop}}\n";
+  Walk known(kBase + shop_ns + web_from_team, "pod/shop/client", "pod/shop/web-1", "8080");
+  EXPECT_EQ(known.hop("network-policy")->verdict, Verdict::kBlocked);
+  // A selector on kubernetes.io/metadata.name alone is decided without the object.
+  std::string by_name = web_from_team;
+  by_name.replace(by_name.find("team: monitoring"), 16, "kubernetes.io/metadata.name: monitoring");
+  Walk name(kBase + by_name, "pod/shop/client", "pod/shop/web-1", "8080");
+  EXPECT_EQ(name.hop("network-policy")->verdict, Verdict::kBlocked);
+}
+
+TEST(NetworkPathTest, IpBlockHoldingThePodIpIsUnknown) {
+  auto egress = [](std::string_view block) {
+    return "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out, "
+           "namespace: shop}\nspec: {podSelector: {matchLabels: {app: client}}, policyTypes: "
+           "[Egress], egress: [{to: [{ipBlock: " +
+           std::string(block) + "}], ports: [{port: 8080}]}]}\n";
+  };
+  Walk pod_ip(kBase + egress("{cidr: 172.16.0.0/16}"), "pod/shop/client", "pod/shop/web-1", "8080");
+  ASSERT_TRUE(pod_ip.result.has_value()) << pod_ip.result.error();
+  EXPECT_EQ(pod_ip.hop("network-policy")->verdict, Verdict::kUnknown);
+  EXPECT_NE(pod_ip.hop("network-policy")->summary.find("Calico matches pod IPs"),
+            std::string::npos);
+  EXPECT_TRUE(pod_ip.result->reachable);
+  // Through the Service too (both backends undecided).
+  Walk svc(kBase + egress("{cidr: 172.16.0.0/16}"), "pod/shop/client", "svc/shop/web");
+  EXPECT_EQ(svc.hop("network-policy")->verdict, Verdict::kUnknown);
+  // A block that misses the pod, the pod's IP in an except, another port: blocked.
+  Walk other(kBase + egress("{cidr: 10.9.0.0/16}"), "pod/shop/client", "pod/shop/web-1", "8080");
+  EXPECT_EQ(other.hop("network-policy")->verdict, Verdict::kBlocked);
+  Walk except(kBase + egress("{cidr: 172.16.0.0/16, except: [172.16.0.21/32]}"), "pod/shop/client",
+              "pod/shop/web-1", "8080");
+  EXPECT_EQ(except.hop("network-policy")->verdict, Verdict::kBlocked);
+  Walk port(kBase + egress("{cidr: 172.16.0.0/16}"), "pod/shop/client", "pod/shop/web-1", "9090");
+  EXPECT_EQ(port.hop("network-policy")->verdict, Verdict::kBlocked);
+}
+
 TEST(NetworkPathTest, InvalidPoliciesAndMissingObjects) {
   const std::string bad =
       "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, "

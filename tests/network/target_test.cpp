@@ -56,8 +56,16 @@ TEST(NetworkTargetTest, Ports) {
   EXPECT_EQ(parse_port("ICMP")->protocol, "ICMP");  // ping: security groups only
   EXPECT_EQ(parse_port("icmp")->port, 0);
   EXPECT_TRUE(parse_port("icmp")->name.empty());
-  for (const char* bad : {"0", "65536", "80/ICMP", "", "/TCP", "8 0"})
+  EXPECT_EQ(parse_port("h2c-web")->name, "h2c-web");
+  EXPECT_EQ(parse_port("00080")->port, 80);
+  // All digits is a number: out of range is an error, never a port name (from_chars overflows on
+  // the first two; 4294967376 is 80 modulo 2^32). A name is an IANA_SVC_NAME: a letter, at most
+  // 15 characters, no doubled or edge hyphen.
+  for (const char* bad :
+       {"0", "65536", "80/ICMP", "", "/TCP", "8 0", "99999999999", "4294967376", "99999999999/UDP",
+        "123-456", "a--b", "-http", "http-", "abcdefghijklmnop", "HTTP"})
     EXPECT_FALSE(parse_port(bad).has_value()) << bad;
+  EXPECT_NE(parse_port("99999999999").error().find("outside 1-65535"), std::string::npos);
 }
 
 }  // namespace
