@@ -34,6 +34,7 @@ constexpr const char* kFooter =
     "  ktriage netcheck -n shop pod/web-1 db.shop.svc.cluster.local --port 5432/TCP snapshot/\n"
     "  ktriage netcheck 203.0.113.7 ingress/shop/web snapshot/      from outside, via the Ingress\n"
     "  ktriage netcheck pod/shop/web-1 10.0.0.0/24 --port 443 -o json snapshot/\n"
+    "  ktriage netcheck node/n1 node/n2 --port icmp snapshot/   can they ping (security groups)\n"
     "  ktriage netcheck --matrix snapshot/                 which namespaces reach which\n"
     "  ktriage netcheck --matrix -n shop snapshot/         which workloads of shop reach which\n"
     "  ktriage netcheck pod/shop/web-1 svc/shop/db         the live cluster of the kubeconfig\n"
@@ -84,6 +85,13 @@ int run_matrix(const NetcheckFlags& f, const std::vector<std::string>& paths,
   for (const network::PolicyError& e : net.errors())
     std::cerr << fmt::format("ktriage netcheck: NetworkPolicy {}/{} left out: {}\n", e.ns, e.name,
                              e.message);
+  if (!f.ns.empty() && r->cluster->pods_in(f.ns).empty()) {
+    std::cerr << fmt::format(
+        "ktriage netcheck: --matrix -n {}: no pod of that namespace in the "
+        "input\n",
+        f.ns);
+    return kUsage;
+  }
   network::MatrixOptions o;
   o.by_workload = f.by == "workload" || !f.ns.empty();
   o.ns = f.ns;
@@ -104,8 +112,8 @@ CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& f, LiveFlags& live)
                   "FROM TO, then snapshot files, folders or .tar.gz (none: the live cluster of "
                   "the kubeconfig); with --matrix only the snapshot");
   cmd->add_option("--port", f.port,
-                  "Destination port: 80, 53/UDP, 5432/TCP, or a Service port name (default: the "
-                  "Service's first port)");
+                  "Destination port: 80, 53/UDP, 5432/TCP, a Service port name, or icmp (ping: "
+                  "security groups only) (default: the Service's first port)");
   cmd->add_option("-n,--namespace", f.ns,
                   "Namespace for FROM/TO given without one; with --matrix: compare the "
                   "workloads of this namespace");

@@ -287,7 +287,7 @@ Expected<End> dest_pod(const Cluster& cluster, const Target& t, const PortSpec& 
   if (host_network(*pod))
     hops.back().summary += "; hostNetwork: it is its node's network namespace";
   int number = port.port;
-  if (number == 0 && port.name.empty()) {
+  if (number == 0 && port.name.empty() && port.protocol != "ICMP") {
     // No --port: the pod's first declared port (what a client would most likely use).
     for (const Value& c : pod->spec()["containers"].items()) {
       for (const Value& p : c["ports"].items()) {
@@ -602,6 +602,25 @@ Hop controller_as_source(const Cluster& cluster, End& src) {
   return h;
 }
 
+// From an address outside the cluster, a Service is reachable only on what it exposes outside:
+// its ClusterIP is routed inside the cluster (pods and nodes) only.
+void outside_to_cluster_ip(const Cluster& cluster, std::vector<Hop>& hops) {
+  for (Hop& h : hops) {
+    if (h.step != "service" || !h.subject.starts_with("svc/")) continue;
+    const std::string_view ref = std::string_view(h.subject).substr(4);
+    const std::size_t slash = ref.find('/');
+    if (slash == std::string_view::npos) continue;
+    const Object* svc = cluster.find("Service", ref.substr(0, slash), ref.substr(slash + 1));
+    if (svc == nullptr) continue;
+    const std::string_view type = svc->spec()["type"].str();
+    if (!type.empty() && type != "ClusterIP") continue;
+    h.verdict = Verdict::kBlocked;
+    h.summary =
+        "from outside the cluster: a ClusterIP is routed only inside the cluster (pods "
+        "and nodes); expose it with a NodePort or LoadBalancer Service, or an Ingress";
+  }
+}
+
 // The nodes on the path (the source's, then each distinct destination node, at most four) through
 // the node-health hook, and each (source node, destination node) pair through the
 // security-group hook.
@@ -621,7 +640,19 @@ void node_hops(const End& src, const End& dst, bool via_service, const PathHooks
     if (auto h = hooks.node_health(nodes[i], via_service && i == 0 && !src.node.empty()))
       r.hops.push_back(std::move(*h));
   }
-  if (!hooks.security_group || src.node.empty()) return;
+  if (src.node.empty()) return;
+  if (!hooks.security_group) {
+    // Only security groups (and host firewalls) decide ping between instances: saying nothing
+    // would read as "reachable".
+    if (r.protocol == "ICMP" && nodes.size() > 1)
+      r.hops.push_back({"security-group",
+                        fmt::format("node/{} -> node/{}", nodes[0], nodes[1]),
+                        Verdict::kUnknown,
+                        "not checked: the snapshot has no cloud/ answers (docs/cloud.md; "
+                        "`ktriage collect --cloud`), and only security groups decide ping",
+                        {}});
+    return;
+  }
   if (r.port == 0 && r.protocol != "ICMP") {
     if (nodes.size() > 1)
       r.hops.push_back({"security-group",
@@ -639,6 +670,7 @@ void node_hops(const End& src, const End& dst, bool via_service, const PathHooks
     return ip.empty() ? node : std::string(ip);
   };
   const Backend* src_pod = src.pods.empty() ? nullptr : &src.pods.front();
+  const std::size_t first_sg = r.hops.size();
   for (std::size_t i = 1; i < nodes.size(); ++i) {
     if (nodes[i] == src.node) continue;
     const Backend* dst_pod = nullptr;
@@ -651,6 +683,28 @@ void node_hops(const End& src, const End& dst, bool via_service, const PathHooks
     if (auto h = hooks.security_group(endpoint(src_pod, src.node), endpoint(dst_pod, nodes[i]),
                                       r.port, r.protocol))
       r.hops.push_back(std::move(*h));
+  }
+  // Through a Service, connections spread over the endpoints' nodes: when the groups block some
+  // nodes and let others through, some connections fail (a warning), not all of them.
+  if (!via_service) return;
+  std::size_t blocked = 0, passed = 0;
+  for (const Backend& b : dst.pods) {  // an endpoint on the source's node: groups never see it
+    if (PodView(*b.pod).node_name() == src.node) {
+      passed = 1;
+      break;
+    }
+  }
+  for (std::size_t i = first_sg; i < r.hops.size(); ++i) {
+    blocked += r.hops[i].verdict == Verdict::kBlocked ? 1 : 0;
+    passed += r.hops[i].verdict == Verdict::kOk ? 1 : 0;
+  }
+  if (blocked == 0 || passed == 0) return;
+  for (std::size_t i = first_sg; i < r.hops.size(); ++i) {
+    if (r.hops[i].verdict != Verdict::kBlocked) continue;
+    r.hops[i].verdict = Verdict::kWarning;
+    r.hops[i].summary =
+        fmt::format("{} of {} endpoint node(s) blocked, so some connections fail: {}", blocked,
+                    blocked + passed, r.hops[i].summary);
   }
 }
 
@@ -676,6 +730,12 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
   r.from = request.from.text;
   r.to = request.to.text;
   r.protocol = request.port.protocol;
+  if (request.port.protocol == "ICMP" &&
+      (request.to.kind == Target::Kind::kService || request.to.kind == Target::Kind::kDnsName ||
+       request.to.kind == Target::Kind::kIngress))
+    return Unexpected(std::string(
+        "--port icmp (ping) checks pods, nodes and addresses: a Service's virtual IP does not "
+        "answer ping in kube-proxy's iptables mode; give a pod/ or node/ as TO"));
   auto src = resolve_source(cluster, request.from, r.hops);
   if (!src) return Unexpected(src.error());
   std::string proto = request.port.protocol;
@@ -687,6 +747,8 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
                            request.to.kind == Target::Kind::kIngress;
   if (request.to.kind == Target::Kind::kIngress && !dst->pods.empty())
     r.hops.push_back(controller_as_source(cluster, *src));
+  else if (via_service && src->pods.empty() && src->node.empty())
+    outside_to_cluster_ip(cluster, r.hops);
   if (!dst->pods.empty() || dst->address) {  // also past a blocked hop: both faults show
     int port = request.port.port;
     for (const Backend& b : dst->pods) {

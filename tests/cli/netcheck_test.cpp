@@ -193,5 +193,67 @@ TEST(NetcheckCliTest, PingBetweenNodesIsASecurityGroupQuestion) {
       << no_port.out;
 }
 
+// Ping keeps its protocol whatever TO is (no port taken from the pod), is refused for a Service's
+// virtual IP, and without cloud answers the security groups (which alone decide it) are "not
+// checked" rather than silently passed.
+TEST(NetcheckCliTest, PingToAPodStaysIcmpAndIsNeverJudgedWithoutSecurityGroups) {
+  auto r = run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p pod/shop/db-0 --port icmp -o json " +
+                       snapshot());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["protocol"], "ICMP") << r.out;
+  bool unknown_policy = false, unknown_groups = false;
+  for (const auto& h : j["hops"]) {
+    if (h["step"] == "network-policy") unknown_policy = h["verdict"] == "unknown";
+    if (h["step"] == "security-group")
+      unknown_groups = h["verdict"] == "unknown" && h["summary"].get<std::string>().find(
+                                                        "no cloud/ answers") != std::string::npos;
+  }
+  EXPECT_TRUE(unknown_policy) << r.out;
+  EXPECT_TRUE(unknown_groups) << r.out;
+
+  auto svc =
+      run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p svc/shop/db --port icmp " + snapshot());
+  EXPECT_EQ(svc.exit_code, 2);
+  EXPECT_NE(svc.err.find("does not answer ping"), std::string::npos) << svc.err;
+}
+
+// From outside the cluster a ClusterIP Service is not routable (an Ingress or a NodePort is the
+// way in; the Ingress path from outside is checked in IngressPathIsCheckedFromTheController).
+TEST(NetcheckCliTest, ClusterIpFromOutsideTheClusterIsBlocked) {
+  auto r = run_ktriage("netcheck 203.0.113.7 svc/shop/api --port 8080 " + snapshot());
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("[blocked] service         svc/shop/api: from outside the cluster: a "
+                       "ClusterIP is routed only inside the cluster"),
+            std::string::npos)
+      << r.out;
+  // From a pod the same Service is no problem at that hop.
+  auto inside =
+      run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p svc/shop/api --port 8080 " + snapshot());
+  EXPECT_EQ(inside.out.find("from outside the cluster"), std::string::npos) << inside.out;
+}
+
+// Through a Service whose endpoints sit on two nodes, a security group that drops one node's
+// traffic fails some connections, not all: a warning (cloud-failure's CoreDNS: one replica on the
+// client's node, one behind the blocking group).
+TEST(NetcheckCliTest, SecurityGroupBlockingSomeEndpointNodesIsAWarning) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  auto r = run_ktriage(
+      "netcheck pod/shop/frontend-6d8f9c7b5-k2x9p svc/kube-system/kube-dns --port 53/UDP " + cloud);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::vector<std::string> h = hops(r.out);
+  ASSERT_FALSE(h.empty()) << r.out;
+  EXPECT_EQ(h.back(), "warning security-group") << r.out;
+  EXPECT_NE(r.out.find("1 of 2 endpoint node(s) blocked, so some connections fail"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(NetcheckCliTest, MatrixOfANamespaceWithoutPodsIsAUsageError) {
+  auto r = run_ktriage("netcheck --matrix -n nosuch " + snapshot());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no pod of that namespace"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace ktriage
