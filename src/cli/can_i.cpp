@@ -268,6 +268,7 @@ int run_can_i(const CanIFlags& f) {
                  "ClusterRoleBinding: nothing to evaluate\n";
     return kUsage;
   }
+  for (const std::string& p : policy.problems()) std::cerr << "ktriage can-i: " << p << "\n";
   const bool json = f.output == "json";
   if (f.who) {
     const auto holders = rbac::who_can(policy, request);
