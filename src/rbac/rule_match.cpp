@@ -63,7 +63,8 @@ bool non_resource_matches(const Value& rule, std::string_view path) {
   for (const Value& v : rule["nonResourceURLs"].items()) {
     const std::string_view u = v.str();
     if (u == "*" || u == path) return true;
-    if (!u.empty() && u.back() == '*' && path.starts_with(u.substr(0, u.size() - 1))) return true;
+    // NonResourceURLMatches: every trailing '*' goes (strings.TrimRight), the rest is a prefix.
+    if (u.ends_with('*') && path.starts_with(u.substr(0, u.find_last_not_of('*') + 1))) return true;
   }
   return false;
 }

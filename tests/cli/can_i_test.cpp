@@ -48,6 +48,10 @@ TEST(CanITest, SubresourceFlagNonResourceUrlAndClusterScope) {
                 .exit_code,
             0);
   EXPECT_EQ(run_ktriage("can-i get /healthz --sa monitoring/agent " + policy()).exit_code, 0);
+  // system:anonymous is in system:unauthenticated, which anonymous-info binds.
+  const auto anon = run_ktriage("can-i get /livez --as system:anonymous " + policy());
+  EXPECT_EQ(anon.exit_code, 0) << anon.out;
+  EXPECT_NE(anon.out.find("ClusterRoleBinding anonymous-info"), std::string::npos) << anon.out;
   // nodes are cluster-scoped: -n does not make a RoleBinding count.
   EXPECT_EQ(run_ktriage("can-i list nodes -n shop --sa shop/web " + policy()).exit_code, 1);
   EXPECT_EQ(run_ktriage("can-i delete nodes --as carol --as-group admins " + policy()).exit_code,

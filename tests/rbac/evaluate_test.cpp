@@ -110,6 +110,12 @@ const Case kCases[] = {
      "", "", 0, "names ServiceAccount web of another namespace"},
     {"only system:authenticated binds this user", "mallory", "list", "secrets", "shop", "", false,
      "", "", 0, "resource secrets"},
+    {"system:anonymous is in system:unauthenticated", "system:anonymous", "get", "/livez", "", "",
+     true, "ClusterRoleBinding anonymous-info", "public-info", 0, ""},
+    {"authenticated users are not in system:unauthenticated", "mallory", "get", "/livez", "", "",
+     false, "", "", 0, ""},
+    {"every trailing * of a nonResourceURL goes (TrimRight)", "system:anonymous", "get",
+     "/openapi/v3", "", "", true, "ClusterRoleBinding anonymous-info", "public-info", 0, ""},
 };
 
 class EvaluateTest : public ::testing::TestWithParam<Case> {};
@@ -160,6 +166,12 @@ TEST(EvaluateTest, ServiceAccountIdentity) {
   EXPECT_TRUE(u.in_group("system:authenticated"));
   EXPECT_TRUE(UserInfo::for_user("system:serviceaccount:a:b").in_group("system:serviceaccounts:a"));
   EXPECT_FALSE(UserInfo::for_user("system:anonymous").in_group("system:authenticated"));
+  // The anonymous authenticator's groups, and impersonation's: --as-group system:unauthenticated
+  // keeps a named user out of system:authenticated.
+  EXPECT_TRUE(UserInfo::for_user("system:anonymous").in_group("system:unauthenticated"));
+  EXPECT_FALSE(UserInfo::for_user("jane").in_group("system:unauthenticated"));
+  const UserInfo unauth = UserInfo::for_user("jane", {"system:unauthenticated"});
+  EXPECT_FALSE(unauth.in_group("system:authenticated"));
 }
 
 TEST(EvaluateTest, WhoCanListsEverySubjectWithItsBinding) {
