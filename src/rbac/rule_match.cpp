@@ -97,10 +97,15 @@ std::vector<std::string> rule_misses(const Value& rule, const AccessRequest& req
     out.push_back(fmt::format("resource {} (the rule has {})", r, joined(rule["resources"])));
   }
   if (!resource_name_matches(rule, request.name)) {
+    const bool list = request.verb == "list" || request.verb == "watch";
     out.push_back(request.name.empty()
                       ? fmt::format("resourceNames {} limit the rule to named objects, and {} "
-                                    "names none",
-                                    joined(rule["resourceNames"]), request.verb)
+                                    "names none{}",
+                                    joined(rule["resourceNames"]), request.verb,
+                                    list ? " (a list or watch of one object, with the field "
+                                           "selector metadata.name=NAME, carries its name: ask "
+                                           "with NAME)"
+                                         : "")
                       : fmt::format("name \"{}\" (the rule has resourceNames {})", request.name,
                                     joined(rule["resourceNames"])));
   }
