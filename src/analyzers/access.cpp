@@ -318,6 +318,7 @@ void report(const rbac::Policy& policy, Refusal& r, FindingSink& sink) {
         who)));
   for (const rbac::NearMiss& m : d.closest) f.evidence.push_back(Evidence::note(closest_text(m)));
   for (const std::string& e : d.errors) f.evidence.push_back(Evidence::note("RBAC: " + e));
+  for (const std::string& p : policy.problems()) f.evidence.push_back(Evidence::note(p));
   f.fix = grant_fix(policy, request, user.name, d);
   if (legacy)
     f.fix =

@@ -20,93 +20,146 @@ constexpr int kYes = 0;
 constexpr int kNo = 1;
 constexpr int kUsage = 2;
 
-// kubectl's short names and singular kinds for the common resources, as discovery would map
-// them (kubectl api-resources, v1.30). Anything else is taken as written: PLURAL[.GROUP].
-struct Alias {
-  std::string_view alias, resource;
+// The built-in resources of Kubernetes v1.30 as `kubectl api-resources` lists them: plural
+// name, API group, singular name and short names, and whether they are cluster-scoped. kubectl
+// finds these by discovery; a snapshot has none, so they are written here, and a custom
+// resource is looked up in the snapshot's CustomResourceDefinitions.
+struct Builtin {
+  std::string_view plural, group, singular, short1, short2;
+  bool cluster_scoped;
 };
-constexpr Alias kAliases[] = {
-    {"po", "pods"},
-    {"pod", "pods"},
-    {"svc", "services"},
-    {"service", "services"},
-    {"cm", "configmaps"},
-    {"configmap", "configmaps"},
-    {"secret", "secrets"},
-    {"sa", "serviceaccounts"},
-    {"ns", "namespaces"},
-    {"namespace", "namespaces"},
-    {"no", "nodes"},
-    {"node", "nodes"},
-    {"ep", "endpoints"},
-    {"ev", "events"},
-    {"pvc", "persistentvolumeclaims"},
-    {"pv", "persistentvolumes"},
-    {"deploy", "deployments.apps"},
-    {"deployment", "deployments.apps"},
-    {"deployments", "deployments.apps"},
-    {"rs", "replicasets.apps"},
-    {"replicasets", "replicasets.apps"},
-    {"sts", "statefulsets.apps"},
-    {"statefulsets", "statefulsets.apps"},
-    {"ds", "daemonsets.apps"},
-    {"daemonsets", "daemonsets.apps"},
-    {"job", "jobs.batch"},
-    {"jobs", "jobs.batch"},
-    {"cj", "cronjobs.batch"},
-    {"cronjobs", "cronjobs.batch"},
-    {"ing", "ingresses.networking.k8s.io"},
-    {"ingresses", "ingresses.networking.k8s.io"},
-    {"netpol", "networkpolicies.networking.k8s.io"},
-    {"networkpolicies", "networkpolicies.networking.k8s.io"},
-    {"hpa", "horizontalpodautoscalers.autoscaling"},
-    {"pdb", "poddisruptionbudgets.policy"},
-    {"roles", "roles.rbac.authorization.k8s.io"},
-    {"rolebindings", "rolebindings.rbac.authorization.k8s.io"},
-    {"clusterroles", "clusterroles.rbac.authorization.k8s.io"},
-    {"clusterrolebindings", "clusterrolebindings.rbac.authorization.k8s.io"},
-    {"crd", "customresourcedefinitions.apiextensions.k8s.io"},
-    {"customresourcedefinitions", "customresourcedefinitions.apiextensions.k8s.io"},
-    {"leases", "leases.coordination.k8s.io"},
-    {"sc", "storageclasses.storage.k8s.io"},
-    {"storageclasses", "storageclasses.storage.k8s.io"},
+constexpr Builtin kBuiltins[] = {
+    {"bindings", "", "binding", "", "", false},
+    {"componentstatuses", "", "componentstatus", "cs", "", true},
+    {"configmaps", "", "configmap", "cm", "", false},
+    {"endpoints", "", "endpoints", "ep", "", false},
+    {"events", "", "event", "ev", "", false},
+    {"limitranges", "", "limitrange", "limits", "", false},
+    {"namespaces", "", "namespace", "ns", "", true},
+    {"nodes", "", "node", "no", "", true},
+    {"persistentvolumeclaims", "", "persistentvolumeclaim", "pvc", "", false},
+    {"persistentvolumes", "", "persistentvolume", "pv", "", true},
+    {"pods", "", "pod", "po", "", false},
+    {"podtemplates", "", "podtemplate", "", "", false},
+    {"replicationcontrollers", "", "replicationcontroller", "rc", "", false},
+    {"resourcequotas", "", "resourcequota", "quota", "", false},
+    {"secrets", "", "secret", "", "", false},
+    {"serviceaccounts", "", "serviceaccount", "sa", "", false},
+    {"services", "", "service", "svc", "", false},
+    {"mutatingwebhookconfigurations", "admissionregistration.k8s.io",
+     "mutatingwebhookconfiguration", "", "", true},
+    {"validatingwebhookconfigurations", "admissionregistration.k8s.io",
+     "validatingwebhookconfiguration", "", "", true},
+    {"validatingadmissionpolicies", "admissionregistration.k8s.io", "validatingadmissionpolicy", "",
+     "", true},
+    {"validatingadmissionpolicybindings", "admissionregistration.k8s.io",
+     "validatingadmissionpolicybinding", "", "", true},
+    {"customresourcedefinitions", "apiextensions.k8s.io", "customresourcedefinition", "crd", "crds",
+     true},
+    {"apiservices", "apiregistration.k8s.io", "apiservice", "", "", true},
+    {"controllerrevisions", "apps", "controllerrevision", "", "", false},
+    {"daemonsets", "apps", "daemonset", "ds", "", false},
+    {"deployments", "apps", "deployment", "deploy", "", false},
+    {"replicasets", "apps", "replicaset", "rs", "", false},
+    {"statefulsets", "apps", "statefulset", "sts", "", false},
+    {"selfsubjectreviews", "authentication.k8s.io", "selfsubjectreview", "", "", true},
+    {"tokenreviews", "authentication.k8s.io", "tokenreview", "", "", true},
+    {"localsubjectaccessreviews", "authorization.k8s.io", "localsubjectaccessreview", "", "",
+     false},
+    {"selfsubjectaccessreviews", "authorization.k8s.io", "selfsubjectaccessreview", "", "", true},
+    {"selfsubjectrulesreviews", "authorization.k8s.io", "selfsubjectrulesreview", "", "", true},
+    {"subjectaccessreviews", "authorization.k8s.io", "subjectaccessreview", "", "", true},
+    {"horizontalpodautoscalers", "autoscaling", "horizontalpodautoscaler", "hpa", "", false},
+    {"cronjobs", "batch", "cronjob", "cj", "", false},
+    {"jobs", "batch", "job", "", "", false},
+    {"certificatesigningrequests", "certificates.k8s.io", "certificatesigningrequest", "csr", "",
+     true},
+    {"leases", "coordination.k8s.io", "lease", "", "", false},
+    {"endpointslices", "discovery.k8s.io", "endpointslice", "", "", false},
+    {"flowschemas", "flowcontrol.apiserver.k8s.io", "flowschema", "", "", true},
+    {"prioritylevelconfigurations", "flowcontrol.apiserver.k8s.io", "prioritylevelconfiguration",
+     "", "", true},
+    {"ingressclasses", "networking.k8s.io", "ingressclass", "", "", true},
+    {"ingresses", "networking.k8s.io", "ingress", "ing", "", false},
+    {"networkpolicies", "networking.k8s.io", "networkpolicy", "netpol", "", false},
+    {"runtimeclasses", "node.k8s.io", "runtimeclass", "", "", true},
+    {"poddisruptionbudgets", "policy", "poddisruptionbudget", "pdb", "", false},
+    {"clusterrolebindings", "rbac.authorization.k8s.io", "clusterrolebinding", "", "", true},
+    {"clusterroles", "rbac.authorization.k8s.io", "clusterrole", "", "", true},
+    {"rolebindings", "rbac.authorization.k8s.io", "rolebinding", "", "", false},
+    {"roles", "rbac.authorization.k8s.io", "role", "", "", false},
+    {"priorityclasses", "scheduling.k8s.io", "priorityclass", "pc", "", true},
+    {"csidrivers", "storage.k8s.io", "csidriver", "", "", true},
+    {"csinodes", "storage.k8s.io", "csinode", "", "", true},
+    {"csistoragecapacities", "storage.k8s.io", "csistoragecapacity", "", "", false},
+    {"storageclasses", "storage.k8s.io", "storageclass", "sc", "", true},
+    {"volumeattachments", "storage.k8s.io", "volumeattachment", "", "", true},
 };
 
-// Cluster-scoped resources: asked at the cluster scope whatever -n says (kubectl knows this
-// from discovery).
-constexpr std::string_view kClusterScoped[] = {"nodes",
-                                               "namespaces",
-                                               "persistentvolumes",
-                                               "clusterroles",
-                                               "clusterrolebindings",
-                                               "customresourcedefinitions",
-                                               "storageclasses",
-                                               "ingressclasses",
-                                               "priorityclasses",
-                                               "apiservices",
-                                               "mutatingwebhookconfigurations",
-                                               "validatingwebhookconfigurations",
-                                               "certificatesigningrequests",
-                                               "csidrivers",
-                                               "csinodes",
-                                               "volumeattachments",
-                                               "runtimeclasses",
-                                               "componentstatuses"};
+// What a RESOURCE argument names: "plural[.group]" and its scope; `known` false when neither a
+// built-in nor a CustomResourceDefinition of the input defines it (taken as written).
+struct Resolved {
+  std::string text;
+  bool cluster_scoped = false;
+  bool known = false;
+};
 
-std::string expand_alias(std::string_view text) {
-  const auto slash = text.find('/');
-  const std::string_view base = text.substr(0, slash);
-  for (const Alias& a : kAliases) {
-    if (a.alias == base)
-      return std::string(a.resource) +
-             (slash == std::string_view::npos ? "" : std::string(text.substr(slash)));
+bool lower_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
   }
-  return std::string(text);
+  return true;
 }
 
+// NAME[.GROUP][/SUBRESOURCE] by the built-ins, then by the CRDs of `cluster` (may be null).
+Resolved resolve_resource(std::string_view text, const Cluster* cluster) {
+  const auto slash = text.find('/');
+  const std::string sub = slash == std::string_view::npos ? "" : std::string(text.substr(slash));
+  std::string_view base = text.substr(0, slash);
+  std::string_view group;
+  bool has_group = false;
+  if (const auto dot = base.find('.'); dot != std::string_view::npos) {
+    group = base.substr(dot + 1);
+    base = base.substr(0, dot);
+    has_group = true;
+  }
+  auto full = [&](std::string_view plural, std::string_view g) {
+    return std::string(plural) + (g.empty() ? "" : "." + std::string(g)) + sub;
+  };
+  for (const Builtin& b : kBuiltins) {
+    if (has_group && !lower_equal(group, b.group)) continue;
+    if (lower_equal(base, b.plural) || lower_equal(base, b.singular) ||
+        (!b.short1.empty() && lower_equal(base, b.short1)) ||
+        (!b.short2.empty() && lower_equal(base, b.short2)))
+      return {full(b.plural, b.group), b.cluster_scoped, true};
+  }
+  if (cluster != nullptr) {
+    for (const Object* crd : cluster->of_kind("CustomResourceDefinition")) {
+      const Value& names = crd->spec()["names"];
+      const std::string_view g = crd->spec()["group"].str();
+      if (has_group && !lower_equal(group, g)) continue;
+      bool match =
+          lower_equal(base, names["plural"].str()) || lower_equal(base, names["singular"].str());
+      for (const Value& s : names["shortNames"].items())
+        match = match || lower_equal(base, s.str());
+      if (match && !names["plural"].str().empty())
+        return {full(names["plural"].str(), g), crd->spec()["scope"].str() == "Cluster", true};
+    }
+  }
+  return {std::string(text), false, false};
+}
+
+// A positional argument after VERB RESOURCE [NAME] is a SOURCE when it is "-", has a '/' (no
+// object name has one: ./web-0, snapshot/, /tmp/x), or is an existing file or folder named like
+// a snapshot (*.yaml, *.yml, *.json, *.tar.gz, *.tgz). Anything else in NAME's place is NAME.
 bool looks_like_source(const std::string& arg) {
+  if (arg == "-" || arg.find('/') != std::string::npos) return true;
   std::error_code ec;
-  return arg == "-" || std::filesystem::exists(arg, ec);
+  for (std::string_view ext : {".yaml", ".yml", ".json", ".tar.gz", ".tgz"}) {
+    if (arg.ends_with(ext) && std::filesystem::exists(arg, ec)) return true;
+  }
+  return false;
 }
 
 // The identity asked about: --sa, else --as (with --as-group); nullopt with a message.
@@ -138,15 +191,17 @@ bool read_args(const CanIFlags& f, rbac::AccessRequest& r, std::vector<std::stri
     return false;
   }
   r.verb = f.args[0];
-  if (auto err = rbac::parse_resource_arg(expand_alias(f.args[1]), r)) {
+  if (auto err = rbac::parse_resource_arg(resolve_resource(f.args[1], nullptr).text, r)) {
     std::cerr << "ktriage can-i: " << *err << "\n";
     return false;
   }
+  // [NAME] then SOURCE...: only the first extra argument may be NAME, and only when it does not
+  // look like a source (looks_like_source); a non-resource URL takes no NAME.
   for (std::size_t i = 2; i < f.args.size(); ++i) {
-    if (looks_like_source(f.args[i]) || !r.name.empty() || !r.is_resource()) {
-      sources.push_back(f.args[i]);
-    } else {
+    if (i == 2 && r.is_resource() && !looks_like_source(f.args[i])) {
       r.name = f.args[i];
+    } else {
+      sources.push_back(f.args[i]);
     }
   }
   if (!f.subresource.empty()) {
@@ -161,10 +216,9 @@ bool read_args(const CanIFlags& f, rbac::AccessRequest& r, std::vector<std::stri
 
 // The request's namespace: -n, else the kubeconfig context's (live) or "default" (a snapshot);
 // none for -A, non-resource URLs and cluster-scoped resources.
-void scope_request(const CanIFlags& f, std::string_view context_ns, rbac::AccessRequest& r) {
+void scope_request(const CanIFlags& f, std::string_view context_ns, bool cluster_scoped,
+                   rbac::AccessRequest& r) {
   if (!r.is_resource()) return;
-  bool cluster_scoped = false;
-  for (std::string_view c : kClusterScoped) cluster_scoped = cluster_scoped || c == r.resource;
   if (f.all_namespaces || cluster_scoped) {
     r.ns.clear();
   } else {
@@ -202,9 +256,10 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
       "smallest Role and binding that would");
   cmd->add_option("args", f.args,
                   "VERB RESOURCE [NAME] [SOURCE...]: RESOURCE is pods, pods/log, "
-                  "deployments.apps, a short name (deploy, svc) or a non-resource URL (/healthz); "
-                  "SOURCE is a snapshot: files, folders, .tar.gz, - for standard input (none: "
-                  "the live cluster's RBAC objects, read with GET)")
+                  "deployments.apps, a kubectl name, singular or short name (deploy, svc, role, "
+                  "netpol), a custom resource of the input's CRDs, or a non-resource URL "
+                  "(/healthz); SOURCE is a snapshot: files, folders, .tar.gz, - for standard "
+                  "input (none: the live cluster's RBAC objects, read with GET)")
       ->required();
   cmd->add_option("-n,--namespace", f.ns,
                   "Namespace of the request (default: the kubeconfig context's live, else "
@@ -240,9 +295,14 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
       "  ktriage can-i list secrets -n shop --as jane      the live cluster's RBAC (read-only)\n"
       "  kubectl get roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml | ktriage "
       "can-i list secrets -n shop --as jane -\n"
-      "A NAME that is also an existing path is read as a SOURCE; without SOURCE the Roles,\n"
-      "ClusterRoles and bindings of the kubeconfig's cluster are listed. Cluster-scoped resources\n"
-      "(nodes, namespaces, ...) are asked at the cluster scope whatever -n says.\n"
+      "NAME or SOURCE: the argument after RESOURCE is NAME unless it is -, contains a / "
+      "(snapshot/,\n"
+      "./dump) or is an existing *.yaml, *.yml, *.json, *.tar.gz or *.tgz; every later argument\n"
+      "is a SOURCE. So write a folder as snapshot/ or ./snapshot. Without SOURCE the Roles,\n"
+      "ClusterRoles and bindings of the kubeconfig's cluster are listed. A RESOURCE that is\n"
+      "neither built in nor defined by a CRD of the snapshot is asked as written, with a warning.\n"
+      "Cluster-scoped resources (nodes, namespaces, ...) are asked at the cluster scope whatever\n"
+      "-n says.\n"
       "Exit codes: 0 yes (--who: someone may), 1 no, 2 usage or input error.");
   return cmd;
 }
@@ -257,7 +317,25 @@ int run_can_i(const CanIFlags& f) {
   auto cluster =
       sources.empty() ? read_live_rbac(f, context_ns) : Cluster::build(load_sources(sources));
   if (cluster == nullptr) return kUsage;
-  scope_request(f, context_ns, request);
+  bool cluster_scoped = false;
+  if (request.is_resource()) {
+    // Now that the input's CRDs are known: a custom resource's plural, group and scope.
+    const Resolved resolved = resolve_resource(f.args[1], cluster.get());
+    const std::string name = request.name;
+    const std::string subresource = request.subresource;
+    rbac::parse_resource_arg(resolved.text, request);
+    if (!subresource.empty()) request.subresource = subresource;  // --subresource
+    request.name = name;
+    cluster_scoped = resolved.cluster_scoped;
+    // kubectl warns so (from discovery); a live read lists no CRDs, so only a snapshot can tell.
+    if (!resolved.known && !sources.empty())
+      std::cerr << fmt::format(
+          "ktriage can-i: warning: the server doesn't have a resource type \"{}\": neither a "
+          "built-in resource of Kubernetes v1.30 nor a CustomResourceDefinition of the input; "
+          "asking for it as written\n",
+          request.resource_text());
+  }
+  scope_request(f, context_ns, cluster_scoped, request);
   for (const InputIssue& i : cluster->issues()) {
     if (i.skipped_file) continue;  // a snapshot's logs and notes: not RBAC's business
     std::cerr << fmt::format("ktriage can-i: {}: {}\n", i.where.to_string(), i.message);
@@ -268,6 +346,7 @@ int run_can_i(const CanIFlags& f) {
                  "ClusterRoleBinding: nothing to evaluate\n";
     return kUsage;
   }
+  for (const std::string& p : policy.problems()) std::cerr << "ktriage can-i: " << p << "\n";
   const bool json = f.output == "json";
   if (f.who) {
     const auto holders = rbac::who_can(policy, request);

@@ -55,7 +55,19 @@ std::optional<NearMiss> near_miss(const Policy& policy, const Binding& b,
   NearMiss best{b, std::nullopt, {}};
   std::vector<std::string> scope;
   if (!subject_miss.empty()) scope.push_back(std::move(subject_miss));
-  if (!b.cluster_wide() && b.object->ns != request.ns) {
+  if (!request.is_resource() && !b.cluster_wide()) {
+    // The authorizer asks only ClusterRoleBindings about non-resource URLs, and the API server
+    // rejects nonResourceURLs in a Role: such a rule is never effective, in no namespace.
+    scope.push_back(
+        b.role_kind == "Role"
+            ? fmt::format("scope: nonResourceURLs in a Role ({}) are never effective, and a "
+                          "RoleBinding never grants a non-resource URL: only a ClusterRole bound "
+                          "by a ClusterRoleBinding does",
+                          role_text(b))
+            : fmt::format("scope: {} never grants a non-resource URL (URLs have no namespace): "
+                          "only a ClusterRoleBinding to {} would",
+                          binding_text(b), role_text(b)));
+  } else if (!b.cluster_wide() && b.object->ns != request.ns) {
     scope.push_back(request.ns.empty()
                         ? fmt::format("scope: {} grants in namespace {} only, and the request is "
                                       "at the cluster scope",

@@ -36,11 +36,24 @@ class Policy {
  public:
   /// Indexes every Role, ClusterRole, RoleBinding and ClusterRoleBinding of `cluster`.
   /// ClusterRoles with aggregationRule.clusterRoleSelectors get the union of their own rules and
-  /// the rules of every ClusterRole their selectors match (recursively, cycles cut), as the
-  /// clusterrole-aggregation controller computes them (kube-controller-manager
+  /// the rules of every ClusterRole their selectors match, repeated until nothing changes, as the
+  /// clusterrole-aggregation controller does (kube-controller-manager
   /// pkg/controller/clusterroleaggregation, v1.30), so a snapshot taken before the controller
-  /// filled .rules evaluates as the cluster will. O(ClusterRoles^2) when aggregation is used.
+  /// filled .rules evaluates as the cluster will. That fixed point is reachability over the
+  /// selector graph: every ClusterRole of one cycle (strongly connected component) gets the same
+  /// union, whatever the names, and a role's union is its component's own rules plus the unions
+  /// of the components it matches. Computed without recursion, each rule once per union (by a
+  /// canonical text), a union that extends the one it aggregates sharing its storage: a chain of
+  /// N aggregating roles costs O(N). Input is untrusted, so the work is capped (kMaxSelectorChecks
+  /// selector tests, kMaxAggregatedRules stored rules); past a cap, problems() says what was left
+  /// out. O(ClusterRoles + labels + rules) for matchLabels selectors.
   explicit Policy(const Cluster& cluster);
+  Policy(const Policy&) = delete;
+  Policy& operator=(const Policy&) = delete;
+
+  /// Caps on the aggregation work for one snapshot (far above real clusters: ~100 ClusterRoles).
+  static constexpr std::size_t kMaxSelectorChecks = 4'000'000;
+  static constexpr std::size_t kMaxAggregatedRules = 1'000'000;
 
   /// Every ClusterRoleBinding, in reading order. O(1).
   std::span<const Binding> cluster_role_bindings() const { return cluster_bindings_; }
@@ -64,19 +77,27 @@ class Policy {
                                             const AccessRequest& request) const;
   /// Whether the snapshot has any RBAC object at all (else every answer is "no" for lack of data).
   bool empty() const { return empty_; }
+  /// What the aggregation left out when a cap was reached (empty for any real cluster).
+  std::span<const std::string> problems() const { return problems_; }
 
  private:
-  void aggregate(const Cluster& cluster);
-
   struct RoleEntry {
     const Object* object = nullptr;
-    std::vector<GrantedRule> rules;
+    std::vector<GrantedRule> own;  ///< .rules as written
+    bool aggregated = false;       ///< rules are aggregated_[begin, begin + size) instead
+    std::size_t begin = 0;
+    std::size_t size = 0;
   };
+  void aggregate();
+  std::span<const GrantedRule> rules(const RoleEntry& e) const;
+
   std::map<std::pair<std::string_view, std::string_view>, RoleEntry> roles_;  // (ns, name)
   std::map<std::string_view, RoleEntry> cluster_roles_;
   std::vector<Binding> cluster_bindings_;
   std::vector<Binding> role_bindings_;  // sorted by namespace (stable)
   std::map<std::string_view, std::pair<std::size_t, std::size_t>> by_ns_;
+  std::vector<GrantedRule> aggregated_;  ///< the unions of aggregated ClusterRoles, shared
+  std::vector<std::string> problems_;
   bool empty_ = true;
 };
 

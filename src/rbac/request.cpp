@@ -28,8 +28,15 @@ UserInfo UserInfo::for_user(std::string_view name, std::vector<std::string> grou
   if (auto sa = service_account_of(name)) u = for_service_account(sa->first, sa->second);
   u.name = std::string(name);
   for (std::string& g : groups) add_group(u.groups, std::move(g));
-  // Anonymous requests are not authenticated; everyone else is.
-  if (name != "system:anonymous") add_group(u.groups, "system:authenticated");
+  // As the anonymous authenticator and impersonation set them (k8s.io/apiserver
+  // pkg/authentication/request/anonymous and pkg/endpoints/filters/impersonation.go, v1.30):
+  // system:anonymous is in system:unauthenticated, never system:authenticated; any other user
+  // is in system:authenticated unless system:unauthenticated was given as one of its groups.
+  if (name == "system:anonymous") {
+    add_group(u.groups, "system:unauthenticated");
+  } else if (!u.in_group("system:unauthenticated")) {
+    add_group(u.groups, "system:authenticated");
+  }
   return u;
 }
 

@@ -22,7 +22,9 @@ struct UserInfo {
   static UserInfo for_service_account(std::string_view ns, std::string_view name);
   /// A user by name with extra groups; adds "system:authenticated", which every authenticated
   /// request carries (k8s.io/apiserver pkg/authentication/request/union, v1.30), and the service
-  /// account groups when `name` is a service account's user name.
+  /// account groups when `name` is a service account's user name. "system:anonymous" gets
+  /// "system:unauthenticated" instead, as the anonymous authenticator sets it; a user given the
+  /// group "system:unauthenticated" does not get "system:authenticated" (impersonation's rule).
   static UserInfo for_user(std::string_view name, std::vector<std::string> groups = {});
 
   bool in_group(std::string_view group) const;

@@ -63,7 +63,8 @@ bool non_resource_matches(const Value& rule, std::string_view path) {
   for (const Value& v : rule["nonResourceURLs"].items()) {
     const std::string_view u = v.str();
     if (u == "*" || u == path) return true;
-    if (!u.empty() && u.back() == '*' && path.starts_with(u.substr(0, u.size() - 1))) return true;
+    // NonResourceURLMatches: every trailing '*' goes (strings.TrimRight), the rest is a prefix.
+    if (u.ends_with('*') && path.starts_with(u.substr(0, u.find_last_not_of('*') + 1))) return true;
   }
   return false;
 }
@@ -96,10 +97,15 @@ std::vector<std::string> rule_misses(const Value& rule, const AccessRequest& req
     out.push_back(fmt::format("resource {} (the rule has {})", r, joined(rule["resources"])));
   }
   if (!resource_name_matches(rule, request.name)) {
+    const bool list = request.verb == "list" || request.verb == "watch";
     out.push_back(request.name.empty()
                       ? fmt::format("resourceNames {} limit the rule to named objects, and {} "
-                                    "names none",
-                                    joined(rule["resourceNames"]), request.verb)
+                                    "names none{}",
+                                    joined(rule["resourceNames"]), request.verb,
+                                    list ? " (a list or watch of one object, with the field "
+                                           "selector metadata.name=NAME, carries its name: ask "
+                                           "with NAME)"
+                                         : "")
                       : fmt::format("name \"{}\" (the rule has resourceNames {})", request.name,
                                     joined(rule["resourceNames"])));
   }

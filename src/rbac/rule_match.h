@@ -19,9 +19,11 @@ bool group_matches(const Value& rule, std::string_view group);
 /// A rule's resources contain "*", "resource/subresource" (or "resource" when there is no
 /// subresource), or "*/subresource". "pods" does not cover "pods/log". O(resources).
 bool resource_matches(const Value& rule, std::string_view resource, std::string_view subresource);
-/// An empty resourceNames matches every request; otherwise the request's name must be listed, so
-/// a rule with resourceNames never allows list, watch, create or deletecollection, which carry no
-/// name. O(resourceNames).
+/// An empty resourceNames matches every request; otherwise the request's name must be listed,
+/// whatever the verb (ResourceNameMatches). A request without a name (create, deletecollection,
+/// a plain list or watch) is never allowed by such a rule; a list or watch with the field
+/// selector metadata.name=NAME carries NAME (the API server's RequestInfo sets it), and so does
+/// `kubectl auth can-i list pods NAME`. O(resourceNames).
 bool resource_name_matches(const Value& rule, std::string_view name);
 /// A rule's nonResourceURLs contain "*", `path`, or "PREFIX*" with `path` starting with PREFIX.
 bool non_resource_matches(const Value& rule, std::string_view path);

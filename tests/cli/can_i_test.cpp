@@ -48,6 +48,10 @@ TEST(CanITest, SubresourceFlagNonResourceUrlAndClusterScope) {
                 .exit_code,
             0);
   EXPECT_EQ(run_ktriage("can-i get /healthz --sa monitoring/agent " + policy()).exit_code, 0);
+  // system:anonymous is in system:unauthenticated, which anonymous-info binds.
+  const auto anon = run_ktriage("can-i get /livez --as system:anonymous " + policy());
+  EXPECT_EQ(anon.exit_code, 0) << anon.out;
+  EXPECT_NE(anon.out.find("ClusterRoleBinding anonymous-info"), std::string::npos) << anon.out;
   // nodes are cluster-scoped: -n does not make a RoleBinding count.
   EXPECT_EQ(run_ktriage("can-i list nodes -n shop --sa shop/web " + policy()).exit_code, 1);
   EXPECT_EQ(run_ktriage("can-i delete nodes --as carol --as-group admins " + policy()).exit_code,
@@ -98,6 +102,79 @@ TEST(CanITest, BadInputIsAUsageError) {
   }
   EXPECT_EQ(run_ktriage("can-i --help").exit_code, 0);
   EXPECT_NE(run_ktriage("can-i --help").out.find("Examples:"), std::string::npos);
+}
+
+// kubectl api-resources names (v1.30): singular and short forms of the built-ins resolve to the
+// plural and group, a CRD of the snapshot defines its own, anything else warns and is asked as
+// written.
+TEST(CanITest, ResourceNamesAsKubectlKnowsThem) {
+  const auto role =
+      run_ktriage("can-i escalate clusterrole --as carol --as-group admins -o json " + policy());
+  EXPECT_EQ(role.exit_code, 0) << role.err;
+  EXPECT_NE(role.out.find("\"group\":\"rbac.authorization.k8s.io\",\"resource\":\"clusterroles\""),
+            std::string::npos)
+      << role.out;
+  EXPECT_NE(role.out.find("\"namespace\":\"\""), std::string::npos) << role.out;  // cluster-scoped
+  for (const auto& [arg, want] : std::vector<std::pair<std::string, std::string>>{
+           {"role", "roles.rbac.authorization.k8s.io"},
+           {"rolebinding", "rolebindings.rbac.authorization.k8s.io"},
+           {"clusterrolebinding", "clusterrolebindings.rbac.authorization.k8s.io"},
+           {"ingress", "ingresses.networking.k8s.io"},
+           {"netpol", "networkpolicies.networking.k8s.io"},
+           {"deployment.apps", "deployments.apps"},
+           {"quota", "resourcequotas"},
+           {"pc", "priorityclasses.scheduling.k8s.io"},
+           {"cronjob/status", "cronjobs.batch/status"}}) {
+    const auto r = run_ktriage("can-i get " + arg + " --as nobody " + policy());
+    EXPECT_EQ(r.exit_code, 1) << arg;
+    EXPECT_NE(r.out.find("may not get " + want), std::string::npos) << arg << "\n" << r.out;
+    EXPECT_EQ(r.err, "") << arg;
+  }
+  // A custom resource: the snapshot's CRD names it (plural, singular, short name; scope).
+  const std::string dir = testing::source_dir() + "/tests/cli/fixtures/can-i-crd";
+  const auto crd = run_ktriage("can-i list wg -n x --as bob '" + dir + "/' " + policy());
+  EXPECT_EQ(crd.exit_code, 0) << crd.out << crd.err;
+  EXPECT_NE(crd.out.find("may list widgets.example.com in namespace x"), std::string::npos)
+      << crd.out;
+  EXPECT_EQ(crd.err, "");
+  const auto unknown = run_ktriage("can-i list gadgets -n x --as bob " + policy());
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("warning: the server doesn't have a resource type \"gadgets\""),
+            std::string::npos)
+      << unknown.err;
+  EXPECT_TRUE(unknown.out.starts_with("no\n")) << unknown.out;
+}
+
+// [NAME] then SOURCE...: a NAME that happens to be a file in the working directory stays NAME; a
+// path with a '/', or an existing *.yaml, is a SOURCE.
+TEST(CanITest, NameBeforeSourcesWhateverTheWorkingDirectoryHolds) {
+  std::string pattern = (std::filesystem::temp_directory_path() / "ktriage-can-i-XXXXXX").string();
+  const std::string dir = ::mkdtemp(pattern.data());
+  std::filesystem::copy_file(testing::source_dir() + "/tests/rbac/fixtures/policy.yaml",
+                             dir + "/app-config");
+  std::filesystem::copy_file(testing::source_dir() + "/tests/rbac/fixtures/policy.yaml",
+                             dir + "/rbac.yaml");
+  // app-config is a file here, and still the ConfigMap's name: allowed by resourceNames.
+  const auto named =
+      run_ktriage("can-i get configmaps app-config -n shop --as jane rbac.yaml", dir);
+  EXPECT_EQ(named.exit_code, 0) << named.out << named.err;
+  EXPECT_NE(named.out.find("get configmaps \"app-config\""), std::string::npos) << named.out;
+  // rbac.yaml exists and looks like a snapshot: SOURCE, so the request has no name.
+  const auto nameless = run_ktriage("can-i get configmaps -n shop --as jane rbac.yaml", dir);
+  EXPECT_EQ(nameless.exit_code, 1) << nameless.out << nameless.err;
+  // A folder: "snap/" (with its '/') is a SOURCE; "snap" in NAME's place is NAME.
+  std::filesystem::create_directory(dir + "/snap");
+  std::filesystem::copy_file(dir + "/rbac.yaml", dir + "/snap/rbac.yaml");
+  const auto folder = run_ktriage("can-i get configmaps -n shop --as jane snap/", dir);
+  EXPECT_EQ(folder.exit_code, 1) << folder.out << folder.err;
+  EXPECT_NE(folder.out.find("may not get configmaps in namespace shop"), std::string::npos)
+      << folder.out;
+  const auto snap_name = run_ktriage("can-i get configmaps snap -n shop --as jane snap/", dir);
+  EXPECT_NE(snap_name.out.find("get configmaps \"snap\""), std::string::npos) << snap_name.out;
+  EXPECT_NE(run_ktriage("can-i --help").out.find("the argument after RESOURCE is NAME unless"),
+            std::string::npos);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 
 // Without SOURCE: the kubeconfig's cluster, of which only the four RBAC lists are read.

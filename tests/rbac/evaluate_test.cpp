@@ -82,6 +82,15 @@ const Case kCases[] = {
      "", 0, "name \"db-config\""},
     {"resourceNames never allow list without a name", "anyone", "list", "configmaps", "shop", "",
      false, "", "", 0, "list names none"},
+    {"... and say a list of one object carries its name", "anyone", "watch", "configmaps", "shop",
+     "", false, "", "", 0, "field selector metadata.name=NAME, carries its name"},
+    {"resourceNames: list of one named object (fieldSelector metadata.name)", "anyone", "list",
+     "configmaps", "shop", "app-config", true, "ClusterRoleBinding app-config-readers",
+     "named-config", 0, ""},
+    {"nonResourceURLs in a Role are never effective", "jane", "get", "/metrics", "", "", false, "",
+     "", 0, "nonResourceURLs in a Role (Role shop/url-role) are never effective"},
+    {"a RoleBinding never grants a non-resource URL", "ops", "get", "/healthz", "", "", false, "",
+     "", 0, "RoleBinding shop/ops-health never grants a non-resource URL"},
     {"nonResourceURL exact", "sa:monitoring/agent", "get", "/healthz", "", "", true,
      "ClusterRoleBinding monitoring-health", "health", 0, ""},
     {"nonResourceURL prefix with *", "sa:monitoring/agent", "get", "/metrics/cadvisor", "", "",
@@ -110,6 +119,12 @@ const Case kCases[] = {
      "", "", 0, "names ServiceAccount web of another namespace"},
     {"only system:authenticated binds this user", "mallory", "list", "secrets", "shop", "", false,
      "", "", 0, "resource secrets"},
+    {"system:anonymous is in system:unauthenticated", "system:anonymous", "get", "/livez", "", "",
+     true, "ClusterRoleBinding anonymous-info", "public-info", 0, ""},
+    {"authenticated users are not in system:unauthenticated", "mallory", "get", "/livez", "", "",
+     false, "", "", 0, ""},
+    {"every trailing * of a nonResourceURL goes (TrimRight)", "system:anonymous", "get",
+     "/openapi/v3", "", "", true, "ClusterRoleBinding anonymous-info", "public-info", 0, ""},
 };
 
 class EvaluateTest : public ::testing::TestWithParam<Case> {};
@@ -160,6 +175,12 @@ TEST(EvaluateTest, ServiceAccountIdentity) {
   EXPECT_TRUE(u.in_group("system:authenticated"));
   EXPECT_TRUE(UserInfo::for_user("system:serviceaccount:a:b").in_group("system:serviceaccounts:a"));
   EXPECT_FALSE(UserInfo::for_user("system:anonymous").in_group("system:authenticated"));
+  // The anonymous authenticator's groups, and impersonation's: --as-group system:unauthenticated
+  // keeps a named user out of system:authenticated.
+  EXPECT_TRUE(UserInfo::for_user("system:anonymous").in_group("system:unauthenticated"));
+  EXPECT_FALSE(UserInfo::for_user("jane").in_group("system:unauthenticated"));
+  const UserInfo unauth = UserInfo::for_user("jane", {"system:unauthenticated"});
+  EXPECT_FALSE(unauth.in_group("system:authenticated"));
 }
 
 TEST(EvaluateTest, WhoCanListsEverySubjectWithItsBinding) {
