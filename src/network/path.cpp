@@ -602,6 +602,45 @@ Hop controller_as_source(const Cluster& cluster, End& src) {
   return h;
 }
 
+// A pod looks the name up first: its egress must let it reach CoreDNS (kube-system pods labelled
+// k8s-app=kube-dns, as kubeadm and ACK deploy it) on UDP 53. An egress default-deny without a DNS
+// rule breaks every name lookup: the catalog's DNS-RESOLUTION-FAILURE and the documentation's
+// "allow DNS egress" example.
+void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End& src,
+                  std::vector<Hop>& hops) {
+  Hop* dns = nullptr;
+  for (Hop& h : hops) {
+    if (h.step == "dns" && h.verdict == Verdict::kOk) dns = &h;
+  }
+  if (dns == nullptr || src.pods.empty()) return;
+  End coredns;
+  for (const Object* p : cluster.pods_with_label("kube-system", "k8s-app", "kube-dns")) {
+    if (p->label("k8s-app") == "kube-dns" && !PodView(*p).terminated())
+      coredns.pods.push_back(Backend{p, 53, PodView(*p).ready()});
+  }
+  if (coredns.pods.empty()) {
+    dns->evidence.push_back({"", "",
+                             "no CoreDNS pod (kube-system, k8s-app=kube-dns) in the snapshot: "
+                             "the lookup's own path is not checked"});
+    return;
+  }
+  const Hop lookup = policy_hop(net, src, coredns, 53, "UDP");
+  if (lookup.verdict == Verdict::kOk) {
+    dns->evidence.push_back(
+        {"", "", fmt::format("the lookup: UDP 53 to CoreDNS {}", lookup.summary)});
+    return;
+  }
+  dns->verdict = lookup.verdict;
+  dns->summary = fmt::format("the lookup itself: UDP 53 to CoreDNS: {}", lookup.summary);
+  dns->evidence.insert(dns->evidence.end(), lookup.evidence.begin(), lookup.evidence.end());
+  if (lookup.verdict == Verdict::kBlocked)
+    dns->evidence.push_back(
+        {"", "",
+         "fix: add an egress rule to the source's NetworkPolicy: to: [{namespaceSelector: "
+         "{matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: "
+         "{k8s-app: kube-dns}}}], ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]"});
+}
+
 // From an address outside the cluster, a Service is reachable only on what it exposes outside:
 // its ClusterIP is routed inside the cluster (pods and nodes) only.
 void outside_to_cluster_ip(const Cluster& cluster, std::vector<Hop>& hops) {
@@ -749,6 +788,7 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
     r.hops.push_back(controller_as_source(cluster, *src));
   else if (via_service && src->pods.empty() && src->node.empty())
     outside_to_cluster_ip(cluster, r.hops);
+  if (request.to.kind == Target::Kind::kDnsName) check_lookup(cluster, net, *src, r.hops);
   if (!dst->pods.empty() || dst->address) {  // also past a blocked hop: both faults show
     int port = request.port.port;
     for (const Backend& b : dst->pods) {

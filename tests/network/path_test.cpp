@@ -277,5 +277,54 @@ TEST(NetworkPathTest, InvalidPoliciesAndMissingObjects) {
   EXPECT_EQ(gone.result.error(), "pod shop/nope not found in the input");
 }
 
+// A DNS name is looked up first: an egress policy on the client without a rule to CoreDNS on UDP
+// 53 blocks the path at the dns hop (the classic "default-deny egress breaks DNS"), with the rule
+// to add; with the rule, or without CoreDNS in the snapshot, the hop passes.
+TEST(NetworkPathTest, EgressPolicyWithoutDnsBlocksTheLookup) {
+  const std::string coredns = R"(
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: coredns-1, namespace: kube-system, labels: {k8s-app: kube-dns}}
+spec: {nodeName: n2, containers: [{name: c, image: i, ports: [{containerPort: 53, protocol: UDP}]}]}
+status: {phase: Running, podIP: 172.16.0.53, conditions: [{type: Ready, status: 'True'}]}
+)";
+  const std::string egress_web_only = R"(
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client-egress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: web}}}]
+)";
+  const std::string dns_rule = R"(
+  - to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]
+    ports: [{protocol: UDP, port: 53}]
+)";
+  Walk blocked(kBase + coredns + egress_web_only, "pod/shop/client", "web.shop");
+  ASSERT_TRUE(blocked.result) << blocked.result.error();
+  EXPECT_EQ(blocked.steps.front(), "ok source");
+  ASSERT_NE(blocked.hop("dns"), nullptr);
+  EXPECT_EQ(blocked.hop("dns")->verdict, Verdict::kBlocked);
+  EXPECT_NE(blocked.hop("dns")->summary.find("UDP 53 to CoreDNS"), std::string::npos);
+  bool fix = false;
+  for (const HopEvidence& e : blocked.hop("dns")->evidence)
+    fix = fix || e.value.find("k8s-app: kube-dns") != std::string::npos;
+  EXPECT_TRUE(fix);
+  EXPECT_FALSE(blocked.result->reachable);
+
+  Walk allowed(kBase + coredns + egress_web_only + dns_rule, "pod/shop/client", "web.shop");
+  ASSERT_TRUE(allowed.result) << allowed.result.error();
+  EXPECT_EQ(allowed.hop("dns")->verdict, Verdict::kOk);
+
+  Walk no_coredns(kBase + egress_web_only, "pod/shop/client", "web.shop");
+  ASSERT_TRUE(no_coredns.result) << no_coredns.result.error();
+  EXPECT_EQ(no_coredns.hop("dns")->verdict, Verdict::kOk);
+  EXPECT_NE(no_coredns.hop("dns")->evidence.back().value.find("no CoreDNS pod"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ktriage::network
