@@ -464,6 +464,57 @@ void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict&
 }
 
 // The NetworkPolicy hop: the source's egress and each destination pod's ingress.
+// A peer that selects `pod` as another namespace's policy would write it: its `app` label (or
+// its first label that is not a per-pod hash), and its namespace when it is not `policy_ns`.
+std::string peer_for(const Object& pod, std::string_view policy_ns) {
+  std::string labels;
+  for (const Member& m : pod.labels().members()) {
+    if (m.key == "app" || m.key == "app.kubernetes.io/name") {
+      labels = fmt::format("{}: {}", m.key, m.value.str());
+      break;
+    }
+    if (labels.empty() && m.key != "pod-template-hash" && m.key != "controller-revision-hash" &&
+        !m.key.starts_with("statefulset.kubernetes.io/"))
+      labels = fmt::format("{}: {}", m.key, m.value.str());
+  }
+  std::string peer = fmt::format("podSelector: {{matchLabels: {{{}}}}}", labels);
+  if (pod.ns != policy_ns)
+    peer =
+        fmt::format("namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {}}}}}, {}",
+                    pod.ns, peer);
+  return "{" + peer + "}";
+}
+
+// The rule to add so that the denied side allows the connection, on one of the policies that
+// isolate that end. Empty when neither end is a pod the snapshot describes.
+std::string policy_fix(const End& src, const Backend* dst, const ConnectionVerdict& v, int port,
+                       std::string_view proto) {
+  const std::string ports =
+      port != 0 ? fmt::format(", ports: [{{protocol: {}, port: {}}}]", proto, port) : "";
+  std::string fix;
+  if (!v.ingress.allowed && !v.ingress.isolating.empty()) {
+    const Policy& p = *v.ingress.isolating.front();
+    std::string from;
+    if (!src.pods.empty()) {
+      from = peer_for(*src.pods.front().pod, p.ns);
+    } else if (src.address) {
+      from = fmt::format("{{ipBlock: {{cidr: {}}}}}", src.address->to_string());
+    }
+    if (!from.empty())
+      fix = fmt::format("allow it in NetworkPolicy {}/{}: add to .spec.ingress: - from: [{}]{}",
+                        p.ns, p.name, from, ports);
+  }
+  if (!v.egress.allowed && !v.egress.isolating.empty()) {
+    const Policy& p = *v.egress.isolating.front();
+    std::string to;
+    if (dst != nullptr && !host_network(*dst->pod)) to = peer_for(*dst->pod, p.ns);
+    if (!to.empty())
+      fix += fmt::format("{}allow it in NetworkPolicy {}/{}: add to .spec.egress: - to: [{}]{}",
+                         fix.empty() ? "" : "; and ", p.ns, p.name, to, ports);
+  }
+  return fix.empty() ? fix : "fix: " + fix;
+}
+
 Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int port,
                std::string_view proto) {
   Hop h;
@@ -570,7 +621,13 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
                                      allowed, total, denied, undecided);
   } else {
     h.verdict = Verdict::kBlocked;
-    h.summary = "denied by NetworkPolicy";
+    const ConnectionVerdict& v = verdicts.front().second;
+    h.summary = fmt::format("denied by NetworkPolicy ({})",
+                            !v.egress.allowed && !v.ingress.allowed ? "both ends"
+                            : !v.egress.allowed                     ? "the source's egress"
+                                                                    : "the destination's ingress");
+    if (std::string fix = policy_fix(src, verdicts.front().first, v, port, proto); !fix.empty())
+      h.evidence.push_back({"", "", fix});
   }
   return h;
 }
@@ -632,7 +689,9 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
   }
   dns->verdict = lookup.verdict;
   dns->summary = fmt::format("the lookup itself: UDP 53 to CoreDNS: {}", lookup.summary);
-  dns->evidence.insert(dns->evidence.end(), lookup.evidence.begin(), lookup.evidence.end());
+  for (const HopEvidence& e : lookup.evidence) {  // its generic fix gives way to DNS's own
+    if (!e.value.starts_with("fix: ")) dns->evidence.push_back(e);
+  }
   if (lookup.verdict == Verdict::kBlocked)
     dns->evidence.push_back(
         {"", "",

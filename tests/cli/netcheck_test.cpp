@@ -52,6 +52,15 @@ TEST(NetcheckCliTest, BlockedPathNamesThePoliciesAndTheRuleThatMisses) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("targetPort pg -> 5432"), std::string::npos) << r.out;
+  // The rule that would let it through, on the policy that isolates db, selecting the client as
+  // it is labelled.
+  EXPECT_NE(r.out.find("fix: allow it in NetworkPolicy shop/allow-api-to-db: add to "
+                       ".spec.ingress: - from: [{podSelector: {matchLabels: {app: api}}}], "
+                       "ports: [{protocol: TCP, port: 5432}]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("denied by NetworkPolicy (the destination's ingress)"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("blocked at network-policy"), std::string::npos) << r.out;
 }
 
