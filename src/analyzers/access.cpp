@@ -20,6 +20,7 @@
 #include "rbac/evaluate.h"
 #include "rbac/forbidden.h"
 #include "rbac/grant.h"
+#include "rbac/reuse.h"
 #include "rbac/rule_match.h"
 
 namespace ktriage {
@@ -183,64 +184,9 @@ std::string seen_text(const Refusal& r) {
   return fmt::format("refused {} time{}", r.seen, r.seen == 1 ? "" : "s");
 }
 
-// `kubectl create rolebinding|clusterrolebinding` for `binding`'s subjects and `role`.
-std::string create_binding_command(const rbac::Binding& b, bool cluster_wide, const Object& role,
-                                   std::string_view name) {
-  std::string out = cluster_wide
-                        ? fmt::format("kubectl create clusterrolebinding {}", name)
-                        : fmt::format("kubectl -n {} create rolebinding {}", b.object->ns, name);
-  out += fmt::format(" --{}={}", role.kind == "Role" ? "role" : "clusterrole", role.name);
-  const std::string_view ns = b.cluster_wide() ? std::string_view() : b.object->ns;
-  for (const Value& s : (*b.object)["subjects"].items()) {
-    const std::string_view kind = s["kind"].str();
-    if (kind == "ServiceAccount") {
-      const std::string_view sa_ns = s["namespace"].str().empty() ? ns : s["namespace"].str();
-      out += fmt::format(" --serviceaccount={}:{}", sa_ns, s["name"].str());
-    } else if (kind == "User" || kind == "Group") {
-      out += fmt::format(" --{}={}", kind == "User" ? "user" : "group", s["name"].str());
-    }
-  }
-  return out;
-}
-
-// Fixes that reuse what exists, best first: a binding that names a missing role while another
-// role of its namespace grants the request; a role that grants it but is bound in the wrong
-// scope.
-std::vector<std::string> reuse_fixes(const rbac::Policy& policy, const rbac::AccessRequest& request,
-                                     const rbac::Decision& d) {
-  std::vector<std::string> out;
-  for (const rbac::NearMiss& m : d.closest) {
-    const rbac::Binding& b = m.binding;
-    if (policy.role_of(b) == nullptr) {
-      const std::string_view ns = b.cluster_wide() ? std::string_view() : b.object->ns;
-      for (const Object* role : policy.roles_allowing(ns, request)) {
-        out.push_back(fmt::format(
-            "{} names {}, which does not exist, and {} {} grants this: recreate the binding "
-            "with it (roleRef cannot be changed): {}delete {} {} && {}",
-            rbac::binding_text(b), rbac::role_text(b), role->kind,
-            role->ns.empty() ? std::string(role->name) : fmt::format("{}/{}", role->ns, role->name),
-            b.cluster_wide() ? "kubectl " : fmt::format("kubectl -n {} ", b.object->ns),
-            b.cluster_wide() ? "clusterrolebinding" : "rolebinding", b.object->name,
-            create_binding_command(b, b.cluster_wide(), *role, b.object->name)));
-        break;
-      }
-      continue;
-    }
-    const Object* role = policy.role_of(b);
-    if (m.rule && rbac::rule_allows(*m.rule->rule, request) && role->kind == "ClusterRole" &&
-        request.ns.empty() && !b.cluster_wide()) {
-      out.push_back(
-          fmt::format("Or bind ClusterRole {} cluster-wide (it then grants all its rules in every "
-                      "namespace): {}",
-                      role->name, create_binding_command(b, true, *role, b.object->name)));
-    }
-  }
-  return out;
-}
-
 std::string grant_fix(const rbac::Policy& policy, const rbac::AccessRequest& request,
                       const std::string& user, const rbac::Decision& d) {
-  std::vector<std::string> reuse = reuse_fixes(policy, request, d);
+  std::vector<std::string> reuse = rbac::reuse_fixes(policy, request, d);
   std::string out;
   // A binding to a missing role is the root cause: repointing it beats a new role.
   if (!reuse.empty() && !reuse[0].starts_with("Or "))
@@ -317,7 +263,10 @@ void report(const rbac::Policy& policy, Refusal& r, FindingSink& sink) {
         "no RoleBinding or ClusterRoleBinding names {} or its groups with a rule near this one",
         who)));
   for (const rbac::NearMiss& m : d.closest) f.evidence.push_back(Evidence::note(closest_text(m)));
-  for (const std::string& e : d.errors) f.evidence.push_back(Evidence::note("RBAC: " + e));
+  for (const std::string& e : d.errors) {  // the server's own reason may already say it
+    if (r.first.reason.find(e) == std::string::npos)
+      f.evidence.push_back(Evidence::note("RBAC: " + e));
+  }
   for (const std::string& p : policy.problems()) f.evidence.push_back(Evidence::note(p));
   f.fix = grant_fix(policy, request, user.name, d);
   if (legacy)

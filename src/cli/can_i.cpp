@@ -166,9 +166,13 @@ bool looks_like_source(const std::string& arg) {
 std::optional<rbac::UserInfo> identity(const CanIFlags& f) {
   if (!f.sa.empty()) {
     const auto slash = f.sa.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == f.sa.size() || !f.as.empty()) {
-      std::cerr << fmt::format(
-          "ktriage can-i: --sa \"{}\" is not NAMESPACE/NAME (and cannot go with --as)\n", f.sa);
+    if (!f.as.empty()) {
+      std::cerr << "ktriage can-i: give --sa or --as, not both (--sa NS/NAME is --as "
+                   "system:serviceaccount:NS:NAME)\n";
+      return std::nullopt;
+    }
+    if (slash == std::string::npos || slash == 0 || slash + 1 == f.sa.size()) {
+      std::cerr << fmt::format("ktriage can-i: --sa \"{}\" is not NAMESPACE/NAME\n", f.sa);
       return std::nullopt;
     }
     rbac::UserInfo u =
@@ -262,8 +266,8 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
                   "input (none: the live cluster's RBAC objects, read with GET)")
       ->required();
   cmd->add_option("-n,--namespace", f.ns,
-                  "Namespace of the request (default: the kubeconfig context's live, else "
-                  "default)");
+                  "Namespace of the request (default: on a live cluster the kubeconfig "
+                  "context's namespace, else \"default\")");
   cmd->add_flag("-A,--all-namespaces", f.all_namespaces,
                 "Ask at the cluster scope (in all namespaces)");
   cmd->add_option("--as", f.as, "User to ask for (system:serviceaccount:NS:NAME too)");
@@ -355,7 +359,8 @@ int run_can_i(const CanIFlags& f) {
     return holders.empty() ? kNo : kYes;
   }
   const rbac::Decision d = rbac::evaluate(policy, *user, request);
-  std::cout << (json ? rbac::answer_json(*user, request, d) : rbac::answer_text(*user, request, d));
+  std::cout << (json ? rbac::answer_json(policy, *user, request, d)
+                     : rbac::answer_text(policy, *user, request, d));
   return d.allowed ? kYes : kNo;
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/json_text.h"
 #include "rbac/grant.h"
+#include "rbac/reuse.h"
 #include "rbac/rule_match.h"
 
 namespace ktriage::rbac {
@@ -83,7 +84,8 @@ std::string strings_json(const std::vector<std::string>& items) {
 
 }  // namespace
 
-std::string answer_text(const UserInfo& user, const AccessRequest& request, const Decision& d) {
+std::string answer_text(const Policy& policy, const UserInfo& user, const AccessRequest& request,
+                        const Decision& d) {
   const std::string who = who_text(user);
   if (d.allowed) {
     const Grant& g = *d.grant;
@@ -100,7 +102,10 @@ std::string answer_text(const UserInfo& user, const AccessRequest& request, cons
     for (const std::string& miss : m.misses) out += fmt::format("    - {}\n", miss);
   }
   for (const std::string& e : d.errors) out += fmt::format("  RBAC: {}\n", e);
-  out += "  to grant it (kubectl apply -f -):\n";
+  const std::vector<std::string> reuse = reuse_fixes(policy, request, d);
+  for (const std::string& r : reuse) out += fmt::format("  fix: {}\n", r);
+  out += reuse.empty() ? "  to grant it (kubectl apply -f -):\n"
+                       : "  or grant it with a new role (kubectl apply -f -):\n";
   const std::string yaml = grant_yaml(request, user.name);
   for (std::size_t at = 0; at < yaml.size();) {
     const auto end = yaml.find('\n', at);
@@ -110,7 +115,8 @@ std::string answer_text(const UserInfo& user, const AccessRequest& request, cons
   return out;
 }
 
-std::string answer_json(const UserInfo& user, const AccessRequest& request, const Decision& d) {
+std::string answer_json(const Policy& policy, const UserInfo& user, const AccessRequest& request,
+                        const Decision& d) {
   std::string out = fmt::format("{{\"allowed\":{},", d.allowed ? "true" : "false");
   str(out, "user", user.name);
   out += "\"groups\":" + strings_json(user.groups) + ",\"request\":" + request_json(request);
@@ -129,7 +135,9 @@ std::string answer_json(const UserInfo& user, const AccessRequest& request, cons
     out += binding_json(m.binding) + ",\"rule\":" + (m.rule ? rule_json(*m.rule) : "null") +
            ",\"misses\":" + strings_json(m.misses) + "}";
   }
-  out += "],\"errors\":" + strings_json(d.errors) + ",";
+  out += "],\"errors\":" + strings_json(d.errors) + ",\"reuse\":" +
+         strings_json(d.allowed ? std::vector<std::string>() : reuse_fixes(policy, request, d)) +
+         ",";
   str(out, "fix", d.allowed ? std::string() : grant_yaml(request, user.name), false);
   return out + "}\n";
 }

@@ -12,12 +12,16 @@ namespace ktriage::rbac {
 
 /// "yes" or "no" on the first line (as kubectl auth can-i), then who may or may not do what,
 /// through which binding, role and rule; when denied, the closest grants with what they lack,
-/// the authorizer's errors, and the smallest Role/RoleBinding (or ClusterRole/Binding) to apply.
-std::string answer_text(const UserInfo& user, const AccessRequest& request, const Decision& d);
+/// the authorizer's errors, the fixes that reuse `policy`'s roles (reuse.h: the same advice as the
+/// access analyzer's), and the smallest Role/RoleBinding (or ClusterRole/Binding) to apply.
+std::string answer_text(const Policy& policy, const UserInfo& user, const AccessRequest& request,
+                        const Decision& d);
 
 /// The same as one JSON object: {"allowed", "user", "groups", "request", "grant" (null when
-/// denied), "closest", "errors", "fix" ("" when allowed)}; docs/rbac.md shows an example.
-std::string answer_json(const UserInfo& user, const AccessRequest& request, const Decision& d);
+/// denied), "closest", "errors", "reuse" (reuse.h's fixes), "fix" ("" when allowed)};
+/// docs/rbac.md shows an example.
+std::string answer_json(const Policy& policy, const UserInfo& user, const AccessRequest& request,
+                        const Decision& d);
 
 /// `--who`: one line per subject that may do `request`, with the binding, role and rule.
 std::string holders_text(const AccessRequest& request, std::span<const Holder> holders);

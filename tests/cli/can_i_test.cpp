@@ -1,5 +1,6 @@
 // `ktriage can-i` as a user runs it: yes, no, --who, JSON, and bad input, with its exit codes.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -102,6 +103,11 @@ TEST(CanITest, BadInputIsAUsageError) {
   }
   EXPECT_EQ(run_ktriage("can-i --help").exit_code, 0);
   EXPECT_NE(run_ktriage("can-i --help").out.find("Examples:"), std::string::npos);
+  // Each error says what is wrong: a well-formed --sa beside --as is refused for the pair.
+  const auto both = run_ktriage("can-i list pods --sa shop/web --as jane " + policy());
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("give --sa or --as, not both"), std::string::npos) << both.err;
+  EXPECT_EQ(both.err.find("is not NAMESPACE/NAME"), std::string::npos) << both.err;
 }
 
 // kubectl api-resources names (v1.30): singular and short forms of the built-ins resolve to the
@@ -206,6 +212,26 @@ TEST(CanITest, LiveClusterReadsOnlyTheRbacLists) {
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+// A binding whose role is missing while another role of its namespace grants the request: can-i
+// gives the same first fix as diagnose's access analyzer (recreate the binding with that role),
+// before the smallest new role; JSON carries it as "reuse".
+TEST(CanITest, ReusesExistingRolesAsDiagnoseDoes) {
+  const std::string snap = "'" + testing::source_dir() + "/examples/rbac-forbidden'";
+  const auto r = run_ktriage("can-i get leases -n shop --sa shop/order-operator " + snap);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("recreate the binding with it (roleRef cannot be changed): kubectl -n shop "
+                       "delete rolebinding order-operator-leader && kubectl -n shop create "
+                       "rolebinding order-operator-leader --role=leader-elector "
+                       "--serviceaccount=shop:order-operator"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("or grant it with a new role"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(
+      run_ktriage("can-i get leases -n shop --sa shop/order-operator -o json " + snap).out);
+  ASSERT_EQ(j["reuse"].size(), 1u);
+  EXPECT_NE(j["reuse"][0].get<std::string>().find("--role=leader-elector"), std::string::npos);
 }
 
 }  // namespace
