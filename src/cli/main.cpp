@@ -340,13 +340,26 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   auto parsed = parse_resource(resource);
   if (!parsed) {
     std::cerr << fmt::format(
-        "ktriage why: \"{}\" is not TYPE/NAME (e.g. pod/web-1, deploy/web, svc/web)\n", resource);
+        "ktriage why: \"{}\" is not TYPE/NAME or TYPE/NAMESPACE/NAME (e.g. pod/web-1, deploy/web, "
+        "svc/shop/web)\n",
+        resource);
     return kExitUsage;
+  }
+  std::string ns = f.ns;
+  // TYPE/NS/NAME, as netcheck writes it, is TYPE/NAME -n NS (names hold no '/').
+  if (const auto slash = parsed->second.find('/'); slash != std::string::npos) {
+    const std::string in_ns = parsed->second.substr(0, slash);
+    if (!ns.empty() && ns != in_ns) {
+      std::cerr << fmt::format("ktriage why: \"{}\" names namespace {} but -n says {}\n", resource,
+                               in_ns, ns);
+      return kExitUsage;
+    }
+    ns = in_ns;
+    parsed->second = parsed->second.substr(slash + 1);
   }
   CommonFlags scoped = f;
   auto options = make_options(scoped, std::move(paths));
   if (!options) return kExitUsage;
-  std::string ns = f.ns;
   options->ns.clear();  // the tree may cross namespaces (cluster-scoped causes)
   auto ran = run_source(*options, live, ns);
   if (!ran) return kExitUsage;

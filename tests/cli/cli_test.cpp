@@ -116,6 +116,18 @@ TEST(CliTest, EveryPlantedFaultIsARootCauseWithEvidenceAndFix) {
   }
 }
 
+// netcheck's spelling TYPE/NS/NAME works for why too; a namespace that contradicts -n is an error.
+TEST(CliTest, WhyTakesTypeNamespaceName) {
+  const std::string snap = " '" + example("cloud-failure") + "'";
+  const auto r = run_ktriage("why pod/shop/frontend-6d8f9c7b5-k2x9p" + snap);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("security group"), std::string::npos) << r.out;
+  const auto clash = run_ktriage("why svc/shop/cart -n kube-system" + snap);
+  EXPECT_EQ(clash.exit_code, 2);
+  EXPECT_NE(clash.err.find("names namespace shop but -n says kube-system"), std::string::npos)
+      << clash.err;
+}
+
 TEST(CliTest, WhyWorksOnEachWorkloadKind) {
   auto all = run_ktriage("diagnose '" + example("shop-broken") + "' -o json");
   Json j(all.out);
