@@ -103,7 +103,8 @@ std::string answer_text(const Policy& policy, const UserInfo& user, const Access
   }
   for (const std::string& e : d.errors) out += fmt::format("  RBAC: {}\n", e);
   const std::vector<std::string> reuse = reuse_fixes(policy, request, d);
-  for (const std::string& r : reuse) out += fmt::format("  fix: {}\n", r);
+  for (const std::string& r : reuse)  // each its own "fix:" line: drop reuse.h's "Or " joiner
+    out += fmt::format("  fix: {}\n", r.starts_with("Or ") ? r.substr(3) : r);
   out += reuse.empty() ? "  to grant it (kubectl apply -f -):\n"
                        : "  or grant it with a new role (kubectl apply -f -):\n";
   const std::string yaml = grant_yaml(request, user.name);

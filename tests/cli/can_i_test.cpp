@@ -228,6 +228,11 @@ TEST(CanITest, ReusesExistingRolesAsDiagnoseDoes) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("or grant it with a new role"), std::string::npos) << r.out;
+  // A ClusterRole bound in one namespace for a cluster-scope request: bind it cluster-wide.
+  const auto nodes = run_ktriage("can-i list nodes --sa monitoring/metrics-agent " + snap);
+  EXPECT_NE(nodes.out.find("  fix: bind ClusterRole metrics-reader cluster-wide"),
+            std::string::npos)
+      << nodes.out;
   const auto j = nlohmann::json::parse(
       run_ktriage("can-i get leases -n shop --sa shop/order-operator -o json " + snap).out);
   ASSERT_EQ(j["reuse"].size(), 1u);
