@@ -283,7 +283,8 @@ std::vector<std::vector<Bits>> egress_to(const Classes& cs, const Selection& sel
   std::vector<std::vector<Bits>> eg_to(n);
   for (std::uint32_t d = 0; d < n; ++d)
     eg_to[d].assign(cs.classes[d].targets.size(), sel.egress_open);
-  for (const auto& [key, f] : folded) {
+  for (const auto& entry : folded) {
+    const auto& f = entry.second;  // not a structured binding: clang 14 cannot capture those
     auto apply = [&](std::size_t d) {
       const Class& dc = cs.classes[d];
       for (std::size_t k = 0; k < dc.targets.size(); ++k)
