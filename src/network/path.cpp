@@ -141,6 +141,18 @@ std::vector<std::pair<std::string, PortSpec>> ingress_backends(const Object& ing
 
 // `pod` as the sender: itself, or for a hostNetwork pod its node's network namespace (no
 // NetworkPolicy selects it, and the destination sees the node). Notes that on `hop`.
+// FROM or TO an address that no pod, Service or node of the snapshot holds.
+End outside_address(std::string step, const Target& t, std::vector<Hop>& hops) {
+  hops.push_back({std::move(step),
+                  t.text,
+                  Verdict::kOk,
+                  "an address outside the pod network (ipBlock rules apply)",
+                  {}});
+  End e;
+  e.address = t.address;
+  return e;
+}
+
 void send_from(const Cluster& cluster, const Object& pod, End& e, Hop& hop) {
   e.node = std::string(PodView(pod).node_name());
   e.pods.clear();
@@ -219,13 +231,7 @@ Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vecto
         return e;
       }
       if (const Object* node = node_of_ip(cluster, t.address)) return node_source(*node, hops);
-      Hop& h = hops.emplace_back();
-      h.step = "source";
-      h.subject = t.text;
-      h.verdict = Verdict::kOk;
-      h.summary = "an address outside the pod network (ipBlock rules apply)";
-      e.address = t.address;
-      return e;
+      return outside_address("source", t, hops);
     }
     case Target::Kind::kDnsName:
       break;
@@ -233,9 +239,24 @@ Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vecto
   return Unexpected(fmt::format("FROM \"{}\": a DNS name is accepted for TO only", t.text));
 }
 
+// From an address outside the cluster, a Service is reachable only on what it exposes outside:
+// its ClusterIP is routed inside the cluster (pods and nodes) only.
+void block_cluster_ip_from_outside(const Object& svc, Hop& service_hop) {
+  const std::string_view type = svc.spec()["type"].str();
+  if (!type.empty() && type != "ClusterIP") return;
+  service_hop.verdict = Verdict::kBlocked;
+  service_hop.summary =
+      "from outside the cluster: a ClusterIP is routed only inside the cluster (pods "
+      "and nodes); expose it with a NodePort or LoadBalancer Service, or an Ingress";
+}
+
 void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec& port,
-                      std::vector<Hop>& hops, End& e, int* port_out, std::string* proto) {
+                      std::vector<Hop>& hops, End& e, int* port_out, std::string* proto,
+                      bool from_outside = false) {
+  const std::size_t service_hop = hops.size();  // walk_service's first hop
   auto w = detail::walk_service(cluster, svc, port, hops);
+  if (from_outside && service_hop < hops.size())
+    block_cluster_ip_from_outside(svc, hops[service_hop]);
   e.pods = std::move(w.backends);
   e.stop = w.stop;
   *port_out = w.service_port;
@@ -329,12 +350,23 @@ Expected<End> dest_node(const Cluster& cluster, const Target& t, std::vector<Hop
   return e;
 }
 
-Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSpec& port,
-                           std::vector<Hop>& hops, std::string* proto) {
+// The end a path starts from, as the destination's hops need it: a DNS name is looked up from
+// it, and a ClusterIP is out of reach when it is outside the cluster.
+struct Origin {
+  const NetworkSnapshot& net;
+  const End& src;
+  bool outside() const { return src.pods.empty() && src.node.empty(); }
+};
+
+void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End& src, Hop& dns);
+
+Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const Target& t,
+                           const PortSpec& port, std::vector<Hop>& hops, std::string* proto) {
   End e;
   int service_port = 0;
   switch (t.kind) {
     case Target::Kind::kDnsName: {
+      const std::size_t dns_hop = hops.size();
       Hop& h = hops.emplace_back();
       h.step = "dns";
       h.subject = t.text;
@@ -348,14 +380,15 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
       h.verdict = Verdict::kOk;
       h.summary = fmt::format("cluster DNS answers for {}", subject(*svc));
       h.evidence.push_back({subject(*svc), ".metadata.name", t.name});
-      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
+      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto, origin.outside());
+      check_lookup(cluster, origin.net, origin.src, hops[dns_hop]);
       return e;
     }
     case Target::Kind::kService: {
       const Object* svc = cluster.find("Service", t.ns, t.name);
       if (svc == nullptr)
         return Unexpected(fmt::format("service {}/{} not found in the input", t.ns, t.name));
-      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
+      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto, origin.outside());
       return e;
     }
     case Target::Kind::kIngress:
@@ -367,7 +400,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
     case Target::Kind::kAddress: {
       if (const Object* pod = owner_of_ip(cluster, t.address, "Pod")) {
         Target as_pod{Target::Kind::kPod, std::string(pod->ns), std::string(pod->name), t.text, {}};
-        return resolve_dest(cluster, as_pod, port, hops, proto);
+        return resolve_dest(cluster, origin, as_pod, port, hops, proto);
       }
       if (const Object* svc = owner_of_ip(cluster, t.address, "Service")) {
         add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
@@ -378,13 +411,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Target& t, const PortSp
         Target as_node{Target::Kind::kNode, "", std::string(node->name), t.text, {}};
         return dest_node(cluster, as_node, hops);
       }
-      Hop& h = hops.emplace_back();
-      h.step = "destination";
-      h.subject = t.text;
-      h.verdict = Verdict::kOk;
-      h.summary = "an address outside the pod network (ipBlock rules apply)";
-      e.address = t.address;
-      return e;
+      return outside_address("destination", t, hops);
     }
   }
   return e;
@@ -663,60 +690,36 @@ Hop controller_as_source(const Cluster& cluster, End& src) {
 // k8s-app=kube-dns, as kubeadm and ACK deploy it) on UDP 53. An egress default-deny without a DNS
 // rule breaks every name lookup: the catalog's DNS-RESOLUTION-FAILURE and the documentation's
 // "allow DNS egress" example.
-void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End& src,
-                  std::vector<Hop>& hops) {
-  Hop* dns = nullptr;
-  for (Hop& h : hops) {
-    if (h.step == "dns" && h.verdict == Verdict::kOk) dns = &h;
-  }
-  if (dns == nullptr || src.pods.empty()) return;
+void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End& src, Hop& dns) {
+  if (src.pods.empty()) return;
   End coredns;
   for (const Object* p : cluster.pods_with_label("kube-system", "k8s-app", "kube-dns")) {
     if (p->label("k8s-app") == "kube-dns" && !PodView(*p).terminated())
       coredns.pods.push_back(Backend{p, 53, PodView(*p).ready()});
   }
   if (coredns.pods.empty()) {
-    dns->evidence.push_back({"", "",
-                             "no CoreDNS pod (kube-system, k8s-app=kube-dns) in the snapshot: "
-                             "the lookup's own path is not checked"});
+    dns.evidence.push_back({"", "",
+                            "no CoreDNS pod (kube-system, k8s-app=kube-dns) in the snapshot: "
+                            "the lookup's own path is not checked"});
     return;
   }
   const Hop lookup = policy_hop(net, src, coredns, 53, "UDP");
   if (lookup.verdict == Verdict::kOk) {
-    dns->evidence.push_back(
+    dns.evidence.push_back(
         {"", "", fmt::format("the lookup: UDP 53 to CoreDNS {}", lookup.summary)});
     return;
   }
-  dns->verdict = lookup.verdict;
-  dns->summary = fmt::format("the lookup itself: UDP 53 to CoreDNS: {}", lookup.summary);
+  dns.verdict = lookup.verdict;
+  dns.summary = fmt::format("the lookup itself: UDP 53 to CoreDNS: {}", lookup.summary);
   for (const HopEvidence& e : lookup.evidence) {  // its generic fix gives way to DNS's own
-    if (!e.value.starts_with("fix: ")) dns->evidence.push_back(e);
+    if (!e.value.starts_with("fix: ")) dns.evidence.push_back(e);
   }
   if (lookup.verdict == Verdict::kBlocked)
-    dns->evidence.push_back(
+    dns.evidence.push_back(
         {"", "",
          "fix: add an egress rule to the source's NetworkPolicy: to: [{namespaceSelector: "
          "{matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: "
          "{k8s-app: kube-dns}}}], ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]"});
-}
-
-// From an address outside the cluster, a Service is reachable only on what it exposes outside:
-// its ClusterIP is routed inside the cluster (pods and nodes) only.
-void outside_to_cluster_ip(const Cluster& cluster, std::vector<Hop>& hops) {
-  for (Hop& h : hops) {
-    if (h.step != "service" || !h.subject.starts_with("svc/")) continue;
-    const std::string_view ref = std::string_view(h.subject).substr(4);
-    const std::size_t slash = ref.find('/');
-    if (slash == std::string_view::npos) continue;
-    const Object* svc = cluster.find("Service", ref.substr(0, slash), ref.substr(slash + 1));
-    if (svc == nullptr) continue;
-    const std::string_view type = svc->spec()["type"].str();
-    if (!type.empty() && type != "ClusterIP") continue;
-    h.verdict = Verdict::kBlocked;
-    h.summary =
-        "from outside the cluster: a ClusterIP is routed only inside the cluster (pods "
-        "and nodes); expose it with a NodePort or LoadBalancer Service, or an Ingress";
-  }
 }
 
 // The nodes on the path (the source's, then each distinct destination node, at most four) through
@@ -837,7 +840,7 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
   auto src = resolve_source(cluster, request.from, r.hops);
   if (!src) return Unexpected(src.error());
   std::string proto = request.port.protocol;
-  auto dst = resolve_dest(cluster, request.to, request.port, r.hops, &proto);
+  auto dst = resolve_dest(cluster, Origin{net, *src}, request.to, request.port, r.hops, &proto);
   if (!dst) return Unexpected(dst.error());
   r.protocol = proto;
   const bool via_service = request.to.kind == Target::Kind::kService ||
@@ -845,9 +848,6 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
                            request.to.kind == Target::Kind::kIngress;
   if (request.to.kind == Target::Kind::kIngress && !dst->pods.empty())
     r.hops.push_back(controller_as_source(cluster, *src));
-  else if (via_service && src->pods.empty() && src->node.empty())
-    outside_to_cluster_ip(cluster, r.hops);
-  if (request.to.kind == Target::Kind::kDnsName) check_lookup(cluster, net, *src, r.hops);
   if (!dst->pods.empty() || dst->address) {  // also past a blocked hop: both faults show
     int port = request.port.port;
     for (const Backend& b : dst->pods) {
