@@ -38,13 +38,6 @@ constexpr Rule kRules[] = {
      "Make GitLab reachable (public or over the EE VPC link) and allow ACR's outbound IPs.",
      "https://help.aliyun.com/en/acr/support/faq-about-source-code-repositories"},
 };
-const Rule* rule_for_catalog(std::string_view catalog) {
-  for (const Rule& r : kRules) {
-    if (r.catalog == catalog) return &r;
-  }
-  return nullptr;
-}
-
 bool failed(std::string_view status) {
   return status == "FAILED" || status == "Failed" || status == "failed";
 }
@@ -73,7 +66,7 @@ void report_build(const AnalysisContext& ctx, const cloud::CauseMatcher& m,
   const auto lines = log->root["BuildRecordLogs"].items();
   auto best = best_cause(m, lines);
   if (!best) return;
-  const Rule* rule = rule_for_catalog(best->hit.row->catalog);
+  const Rule* rule = rule_for_catalog(kRules, best->hit.row->catalog);
   if (rule == nullptr) return;
   const Value& image = build["Image"];
   ObjectRef repo{"ACRRepository", std::string(image["RepoNamespaceName"].str()),
@@ -129,7 +122,7 @@ void report_bindings(const AnalysisContext& ctx, FindingSink& sink) {
     strings(doc.root, "", texts);
     for (const auto& [path, text] : texts) {
       auto hit = m.match(text);
-      const Rule* rule = hit ? rule_for_catalog(hit->row->catalog) : nullptr;
+      const Rule* rule = hit ? rule_for_catalog(kRules, hit->row->catalog) : nullptr;
       if (rule == nullptr) continue;
       Finding& f = sink.add(
           *rule, ObjectRef{"File", "", doc.file, ""},

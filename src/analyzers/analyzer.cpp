@@ -23,4 +23,11 @@ Finding& FindingSink::add(const Rule& rule, const ObjectRef& object, std::string
   return out_.back();
 }
 
+const Rule* rule_for_catalog(std::span<const Rule> rules, std::string_view catalog) {
+  for (const Rule& r : rules) {
+    if (r.catalog == catalog) return &r;
+  }
+  return nullptr;
+}
+
 }  // namespace ktriage

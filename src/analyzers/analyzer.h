@@ -24,6 +24,10 @@ struct Rule {
   std::string_view doc;    ///< a documentation URL
 };
 
+/// The rule of `rules` that implements fault-catalog entry `catalog` (the first one); nullptr
+/// when none does. For analyzers that match records against catalog-keyed tables. O(rules).
+const Rule* rule_for_catalog(std::span<const Rule> rules, std::string_view catalog);
+
 /// What every analyzer may read.
 struct AnalysisContext {
   const Cluster& cluster;

@@ -101,13 +101,6 @@ const Rule& rule(std::string_view id) {
   }
   return kRules[0];
 }
-const Rule* rule_for_catalog(std::string_view catalog) {
-  for (const Rule& r : kRules) {
-    if (r.catalog == catalog) return &r;
-  }
-  return nullptr;
-}
-
 constexpr std::size_t kShownRecords = 5;
 
 ObjectRef cluster_ref(const std::optional<cloud::ClusterDetail>& detail, std::string_view id) {
@@ -206,7 +199,7 @@ void report_records(const AnalysisContext& ctx, const std::optional<cloud::Clust
       }
       continue;
     }
-    const Rule* rule = rule_for_catalog(hit->row->catalog);
+    const Rule* rule = rule_for_catalog(kRules, hit->row->catalog);
     if (rule == nullptr) continue;
     ObjectRef object = object_of(r, detail);
     Group& g = groups[std::string(rule->id) + "|" + object.key()];
