@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli/live_options.h"
 #include "live/bundle.h"
 #include "live/fetch.h"
 #include "load/source.h"
@@ -278,17 +279,7 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
   cmd->add_flag("--who", f.who, "List every subject that may do it, with the binding that lets it");
   cmd->add_option("-o,--output", f.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
-  const char* group = "Live cluster (when no SOURCE is given)";
-  cmd->add_option("--kubeconfig", f.live.kubeconfig,
-                  "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
-      ->group(group);
-  cmd->add_option("--context", f.live.context, "kubeconfig context (default: current-context)")
-      ->group(group);
-  cmd->add_option("--user", f.live.user, "kubeconfig user to use instead of the context's")
-      ->group(group);
-  cmd->add_option("--request-timeout", f.live.request_timeout,
-                  "Time limit of one API request: 30s, 2m, 0 for none (default 60s)")
-      ->group(group);
+  add_live_connection_options(*cmd, f.live, "Live cluster (when no SOURCE is given)");
   cmd->footer(
       "Examples:\n"
       "  ktriage can-i list pods -n shop --sa shop/web snapshot/\n"

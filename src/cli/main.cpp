@@ -18,6 +18,7 @@
 #include "cli/can_i.h"
 #include "cli/lint_config.h"
 #include "cli/live.h"
+#include "cli/live_options.h"
 #include "cli/logs.h"
 #include "cli/netcheck.h"
 #include "cli/output.h"
@@ -83,33 +84,6 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
                  "number of cores; 1 reads files one after another)");
   cmd.add_flag("--timings", f.timings,
                "Print the wall time of each phase, and of each analyzer, to stderr");
-}
-
-// `group` heads the options in --help: commands that also read snapshots say when they go live.
-void add_live(CLI::App& cmd, LiveFlags& l,
-              const char* group = "Live cluster (when no path is given)") {
-  cmd.add_option("--kubeconfig", l.kubeconfig,
-                 "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
-      ->group(group);
-  cmd.add_option("--context", l.context, "kubeconfig context (default: current-context)")
-      ->group(group);
-  cmd.add_option("--cluster", l.cluster, "kubeconfig cluster to use instead of the context's")
-      ->group(group);
-  cmd.add_option("--user", l.user, "kubeconfig user to use instead of the context's")->group(group);
-  cmd.add_option("--max-inflight", l.max_inflight, "API requests in flight at once (default 8)")
-      ->check(CLI::Range(1, 64))
-      ->group(group);
-  cmd.add_option("--request-timeout", l.request_timeout,
-                 "Time limit of one API request: 30s, 2m, 0 for none (default 60s)")
-      ->group(group);
-  cmd.add_option("--chunk-size", l.chunk_size,
-                 "Objects per list request; lists are read in pages of this size (default 500)")
-      ->check(CLI::Range(1, 100000))
-      ->group(group);
-  cmd.add_option("--max-logs", l.max_logs,
-                 "Failing containers whose logs are read, at most (default 500)")
-      ->check(CLI::Range(0, 100000))
-      ->group(group);
 }
 
 bool use_color(const CommonFlags& f) {
@@ -446,7 +420,7 @@ int main_impl(int argc, char** argv) {
                        "Files, folders, .tar.gz bundles, or - for standard input (none: the live "
                        "cluster of the kubeconfig)");
   add_common(*diagnose, flags);
-  add_live(*diagnose, live);
+  add_live_options(*diagnose, live);
 
   std::string resource;
   std::vector<std::string> why_paths;
@@ -457,7 +431,7 @@ int main_impl(int argc, char** argv) {
                   "Files, folders, .tar.gz bundles, or - for standard input (none: the live "
                   "cluster)");
   add_common(*why, flags);
-  add_live(*why, live);
+  add_live_options(*why, live);
 
   std::string upgrade_to;
   std::vector<std::string> upgrade_paths;
@@ -473,7 +447,7 @@ int main_impl(int argc, char** argv) {
                       "Snapshots, manifests (files, folders, .tar.gz, - for standard input); "
                       "none: the live cluster");
   add_output(*upgrade, upgrade_flags);
-  add_live(*upgrade, live);
+  add_live_options(*upgrade, live);
 
   LintFlags lint_args;
   CommonFlags lint_flags;
@@ -527,7 +501,7 @@ int main_impl(int argc, char** argv) {
                       "Region for --cloud (default: from the nodes' providerID)");
   collect->add_option("--ram-user", cloud_flags.plan.ram_user,
                       "RAM user whose policies --cloud lists (default: the CLI's own user)");
-  add_live(*collect, live, "Live cluster");
+  add_live_options(*collect, live, "Live cluster");
   collect->footer(
       "Examples:\n"
       "  ktriage collect -o prod.tar.gz                     the current context, all namespaces\n"
@@ -548,7 +522,7 @@ int main_impl(int argc, char** argv) {
       "pull", "Save the live API server's /openapi/v3 documents to the cache `lint` reads");
   schema_pull->add_option("--dir", schema_dir,
                           "Write into DIR/v3 instead of ~/.cache/ktriage/openapi/<X.Y>");
-  add_live(*schema_pull, live, "Live cluster");
+  add_live_options(*schema_pull, live, "Live cluster");
 
   LogsFlags logs_flags;
   auto* logs = add_logs_command(app, logs_flags);

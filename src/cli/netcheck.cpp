@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/live_options.h"
 #include "cli/netcheck_cloud.h"
 #include "cli/netcheck_nodes.h"
 #include "cli/pipeline.h"
@@ -126,9 +127,7 @@ CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& f, LiveFlags& live)
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("--no-color", f.no_color, "Same as --color=never");
   cmd->footer(kFooter);
-  const char* group = "Live cluster (when no snapshot is given)";
-  cmd->add_option("--kubeconfig", live.kubeconfig, "kubeconfig file")->group(group);
-  cmd->add_option("--context", live.context, "kubeconfig context")->group(group);
+  add_live_connection_options(*cmd, live, "Live cluster (when no snapshot is given)");
   return cmd;
 }
 
