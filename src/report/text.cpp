@@ -93,9 +93,14 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   if (!d.input.server_version.empty())
     when += (when.empty() ? "" : ", ") + std::string("Kubernetes ") + d.input.server_version;
   std::string tail = when.empty() ? "" : " (" + when + ")";
-  if (problems == 0) {
-    out += fmt::format("{}No problems found{} in {}{}: {} objects from {} files.{}\n", st.bold(),
-                       "", d.input.scope, tail, d.input.objects, d.input.files_read, st.reset());
+  if (problems == 0 && d.input.objects == 0 && d.input.files_read == 0 && !d.input.issues.empty()) {
+    // Not a clean bill of health: the problems below stopped every read.
+    out += fmt::format("{}Nothing could be read{} in {}: see the problems below.{}\n", st.bold(),
+                       "", d.input.scope, st.reset());
+  } else if (problems == 0) {
+    out += fmt::format("{}No problems found{} in {}{}: {} object{} from {} file{}.{}\n", st.bold(),
+                       "", d.input.scope, tail, d.input.objects, d.input.objects == 1 ? "" : "s",
+                       d.input.files_read, d.input.files_read == 1 ? "" : "s", st.reset());
   } else if (roots == problems) {
     // Nothing explains anything else (lint, or unrelated faults): no "N root causes explain N".
     out += fmt::format("{}{} problem{} in {}{}{}\n", st.bold(), problems, problems == 1 ? "" : "s",
