@@ -234,7 +234,8 @@ void scope_request(const CanIFlags& f, std::string_view context_ns, bool cluster
 // The live cluster's Roles, ClusterRoles and bindings (four paginated lists, no logs); nullptr
 // after printing why. `context_ns` receives the kubeconfig context's namespace.
 std::unique_ptr<Cluster> read_live_rbac(const CanIFlags& f, std::string& context_ns) {
-  auto client = connect(f.live, f.ns);
+  auto client = connect(f.live, f.ns,
+                        "ktriage can-i VERB RESOURCE [NAME] --as USER DIR|FILE|BUNDLE.tar.gz|-");
   if (!client) return nullptr;
   context_ns = (*client)->config().ns;
   FetchOptions options;

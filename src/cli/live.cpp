@@ -83,15 +83,16 @@ std::string safe_name(std::string s) {
 }  // namespace
 
 std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns,
-                                                  bool path_hint) {
+                                                  std::string_view path_hint) {
   KubeconfigOptions k{flags.kubeconfig, flags.context, flags.cluster, flags.user, ns};
   auto config = load_rest_config(k, KubeEnvironment::from_process());
   if (!config) {
     std::fprintf(stderr, "ktriage: %s\n", config.error().c_str());
-    if (path_hint) {
+    if (!path_hint.empty()) {
       std::fprintf(stderr,
-                   "ktriage: without a path ktriage reads the live cluster; to diagnose a "
-                   "snapshot, give it: ktriage diagnose DIR|FILE|BUNDLE.tar.gz|-\n");
+                   "ktriage: without a path ktriage reads the live cluster; to use a snapshot, "
+                   "give it: %.*s\n",
+                   static_cast<int>(path_hint.size()), path_hint.data());
     }
     return std::nullopt;
   }
@@ -144,7 +145,7 @@ std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags
 }
 
 std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, bool progress,
-                                bool timings, bool path_hint) {
+                                bool timings, std::string_view path_hint) {
   auto client = connect(flags, ns, path_hint);
   if (!client) return std::nullopt;
   auto start = std::chrono::steady_clock::now();

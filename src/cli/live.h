@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/cloud_collect.h"
 #include "live/api_client.h"
@@ -24,9 +25,10 @@ struct LiveFlags {
 };
 
 /// A connected client and the config it came from; nullopt after printing why to stderr (and,
-/// with `path_hint`, that a snapshot path can be given instead).
+/// when `path_hint` is not empty, that a snapshot can be given instead: `path_hint` is the
+/// command's usage with a path, "ktriage diagnose DIR|FILE|BUNDLE.tar.gz|-").
 std::optional<std::unique_ptr<ApiClient>> connect(const LiveFlags& flags, const std::string& ns,
-                                                  bool path_hint = false);
+                                                  std::string_view path_hint = {});
 
 /// Fetches the snapshot (namespace `ns`, or all when empty), drawing a progress bar on stderr
 /// when it is a terminal. nullopt after printing the error to stderr.
@@ -36,7 +38,7 @@ std::optional<LiveSnapshot> fetch_live(ApiClient& client, const LiveFlags& flags
 /// fetch_live, then the snapshot loaded as Inputs ("live/<path>" in evidence); with `timings`
 /// the wall time of both steps goes to stderr. nullopt after printing the error.
 std::optional<Inputs> read_live(const LiveFlags& flags, const std::string& ns, bool progress,
-                                bool timings, bool path_hint = false);
+                                bool timings, std::string_view path_hint = {});
 
 /// `ktriage collect`: fetch and write a bundle to `out` (default ktriage-<context>-<time>.tar.gz);
 /// with `cloud.enabled`, the aliyun CLI's answers go into its cloud/ folder (cloud_collect.h).

@@ -124,9 +124,9 @@ std::optional<RunOptions> make_options(const CommonFlags& f, std::vector<std::st
 // Offline when paths are given, else the live cluster of the kubeconfig. nullopt when the live
 // cluster could not be read (the reason is printed).
 std::optional<RunResult> run_source(const RunOptions& options, const LiveFlags& live,
-                                    const std::string& fetch_ns) {
+                                    const std::string& fetch_ns, std::string_view path_hint) {
   if (!options.paths.empty()) return run_pipeline(options);
-  auto inputs = read_live(live, fetch_ns, options.progress, options.timings, /*path_hint=*/true);
+  auto inputs = read_live(live, fetch_ns, options.progress, options.timings, path_hint);
   if (!inputs) return std::nullopt;
   return run_pipeline(options, std::move(*inputs));
 }
@@ -190,7 +190,8 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
   const auto& apis = upgrade::builtin_deprecated_apis();
   std::optional<Inputs> inputs;
   if (paths.empty()) {
-    inputs = read_live(live, "", isatty(STDERR_FILENO) != 0, false, /*path_hint=*/true);
+    inputs = read_live(live, "", isatty(STDERR_FILENO) != 0, false,
+                       "ktriage upgrade-check --to VERSION DIR|FILE|BUNDLE.tar.gz|-");
     if (!inputs) return kExitUsage;
   } else {
     inputs = load_sources(paths);
@@ -335,7 +336,7 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   auto options = make_options(scoped, std::move(paths));
   if (!options) return kExitUsage;
   options->ns.clear();  // the tree may cross namespaces (cluster-scoped causes)
-  auto ran = run_source(*options, live, ns);
+  auto ran = run_source(*options, live, ns, "ktriage why TYPE/NAME DIR|FILE|BUNDLE.tar.gz|-");
   if (!ran) return kExitUsage;
   RunResult& r = *ran;
   const auto& [kind, name] = *parsed;
@@ -549,7 +550,7 @@ int main_impl(int argc, char** argv) {
   if (diagnose->parsed()) {
     auto options = make_options(flags, paths);
     if (!options) return kExitUsage;
-    auto r = run_source(*options, live, options->ns);
+    auto r = run_source(*options, live, options->ns, "ktriage diagnose DIR|FILE|BUNDLE.tar.gz|-");
     if (!r) return kExitUsage;
     return finish(*r, flags);
   }

@@ -50,7 +50,8 @@ std::optional<RunResult> load(const std::vector<std::string>& paths, const LiveF
   o.progress = isatty(STDERR_FILENO) != 0;
   std::optional<Inputs> inputs;
   if (paths.empty()) {
-    inputs = read_live(live, "", o.progress, false, /*path_hint=*/true);
+    inputs =
+        read_live(live, "", o.progress, false, "ktriage netcheck FROM TO DIR|FILE|BUNDLE.tar.gz|-");
     if (!inputs) return std::nullopt;
   }
   RunResult r;

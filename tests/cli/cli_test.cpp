@@ -40,6 +40,25 @@ std::string key_of(const Value& o) {
          std::string(o["name"].str());
 }
 
+// With no path a command reads the live cluster; when that fails, the hint shows the same
+// command with a snapshot, not always diagnose.
+TEST(CliTest, NoKubeconfigHintNamesTheCommandRun) {
+  const std::string kubeconfig = " --kubeconfig /nonexistent/kubeconfig";
+  const std::pair<const char*, const char*> cases[] = {
+      {"diagnose", "give it: ktriage diagnose DIR"},
+      {"netcheck pod/shop/a svc/shop/b", "give it: ktriage netcheck FROM TO DIR"},
+      {"can-i get pods --as jane", "give it: ktriage can-i VERB RESOURCE"},
+      {"why pod/web -n shop", "give it: ktriage why TYPE/NAME DIR"},
+  };
+  for (const auto& [args, hint] : cases) {
+    const auto r = run_ktriage(std::string(args) + kubeconfig);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find(hint), std::string::npos) << args << "\n" << r.err;
+    if (std::string_view(args) != "diagnose")
+      EXPECT_EQ(r.err.find("ktriage diagnose DIR"), std::string::npos) << args << "\n" << r.err;
+  }
+}
+
 TEST(CliTest, ExitCodes) {
   EXPECT_EQ(run_ktriage("diagnose '" + example("shop-broken") + "'").exit_code, 1);
   EXPECT_EQ(run_ktriage("diagnose '" + example("healthy") + "'").exit_code, 0);
