@@ -23,7 +23,8 @@ run: build
 	@$(BUILD)/ktriage diagnose $(EXAMPLE); code=$$?; [ $$code -le 1 ] || exit $$code
 
 $(BUILD_ASAN)/build.ninja: CMakeLists.txt | bootstrap
-	cmake -S . -B $(BUILD_ASAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKTRIAGE_SANITIZE=ON -DKTRIAGE_TESTS=ON
+	cmake -S . -B $(BUILD_ASAN) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DKTRIAGE_SANITIZE=ON -DKTRIAGE_TESTS=ON \
+	  -DKTRIAGE_TEST_SHARDS=16
 
 # Every test, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a short fuzz run.
 test: bootstrap $(BUILD_ASAN)/build.ninja
