@@ -308,6 +308,21 @@ int run_can_i(const CanIFlags& f) {
   if (!read_args(f, request, sources)) return kUsage;
   std::optional<rbac::UserInfo> user;
   if (!f.who && !(user = identity(f))) return kUsage;
+  // Caveats said in the answer itself, next to the decision and the grant they qualify.
+  std::vector<std::string> notes;
+  if (!rbac::is_known_verb(request)) {
+    // kubectl auth can-i's warning, with the verb it most likely misspells, and still an
+    // answer, as kubectl still asks the API server.
+    const std::string typo = rbac::nearest_known_verb(request);
+    const std::string hint = typo.empty() ? "" : fmt::format(" (did you mean {}?)", typo);
+    std::cerr << fmt::format("ktriage can-i: warning: verb '{}' is not a known verb{}\n",
+                             request.verb, hint);
+    notes.push_back(fmt::format(
+        "verb \"{}\" is not one the API server knows ({}), so no real request has it; this "
+        "answer{} takes it as written{}",
+        request.verb, rbac::known_verbs_text(request), f.who ? "" : " and any grant below",
+        typo.empty() ? "" : fmt::format(" (did you mean {}?)", typo)));
+  }
   std::string context_ns;
   auto cluster =
       sources.empty() ? read_live_rbac(f, context_ns) : Cluster::build(load_sources(sources));
@@ -345,13 +360,13 @@ int run_can_i(const CanIFlags& f) {
   const bool json = f.output == "json";
   if (f.who) {
     const auto holders = rbac::who_can(policy, request);
-    std::cout << (json ? rbac::holders_json(request, holders)
-                       : rbac::holders_text(request, holders));
+    std::cout << (json ? rbac::holders_json(request, holders, notes)
+                       : rbac::holders_text(request, holders, notes));
     return holders.empty() ? kNo : kYes;
   }
   const rbac::Decision d = rbac::evaluate(policy, *user, request);
-  std::cout << (json ? rbac::answer_json(policy, *user, request, d)
-                     : rbac::answer_text(policy, *user, request, d));
+  std::cout << (json ? rbac::answer_json(policy, *user, request, d, notes)
+                     : rbac::answer_text(policy, *user, request, d, notes));
   return d.allowed ? kYes : kNo;
 }
 

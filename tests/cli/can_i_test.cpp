@@ -151,6 +151,39 @@ TEST(CanITest, ResourceNamesAsKubectlKnowsThem) {
   EXPECT_TRUE(unknown.out.starts_with("no\n")) << unknown.out;
 }
 
+// kubectl auth can-i warns about a verb the API server does not know and still answers; the
+// answer says so next to the grant, so nobody applies a role for a typo unwarned.
+TEST(CanITest, UnknownVerbIsWarnedAboutAndSaidInTheAnswer) {
+  const auto typo = run_ktriage("can-i lst pods -n shop --sa shop/web " + policy());
+  EXPECT_EQ(typo.exit_code, 1) << typo.err;
+  EXPECT_NE(typo.err.find("warning: verb 'lst' is not a known verb (did you mean list?)"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.out.find("  note: verb \"lst\" is not one the API server knows (get, list, "),
+            std::string::npos)
+      << typo.out;
+  EXPECT_NE(typo.out.find("to grant it (\"lst\" is not a known verb: check it first) (kubectl "
+                          "apply -f -):\n"),
+            std::string::npos)
+      << typo.out;
+  const auto j = nlohmann::json::parse(
+      run_ktriage("can-i lst pods -n shop --sa shop/web -o json " + policy()).out);
+  ASSERT_EQ(j["notes"].size(), 1u);
+  // Known verbs, special verbs and the HTTP methods of non-resource URLs: no warning, no note.
+  for (const std::string& args : {std::string("can-i list pods -n shop --sa shop/web "),
+                                  std::string("can-i impersonate "
+                                              "users --as jane "),
+                                  std::string("can-i bind clusterroles --as jane "),
+                                  std::string("can-i post /api --as jane ")}) {
+    const auto r = run_ktriage(args + policy());
+    EXPECT_EQ(r.err.find("not a known verb"), std::string::npos) << args << r.err;
+    EXPECT_EQ(r.out.find("note: verb"), std::string::npos) << args << r.out;
+  }
+  // "post" is an HTTP method, not a resource verb.
+  const auto post = run_ktriage("can-i post pods -n shop --sa shop/web " + policy());
+  EXPECT_NE(post.err.find("verb 'post' is not a known verb"), std::string::npos) << post.err;
+}
+
 // [NAME] then SOURCE...: a NAME that happens to be a file in the working directory stays NAME; a
 // path with a '/', or an existing *.yaml, is a SOURCE.
 TEST(CanITest, NameBeforeSourcesWhateverTheWorkingDirectoryHolds) {
