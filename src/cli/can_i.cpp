@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli/live_options.h"
 #include "live/bundle.h"
@@ -149,6 +150,58 @@ Resolved resolve_resource(std::string_view text, const Cluster* cluster) {
     }
   }
   return {std::string(text), false, false};
+}
+
+// Where the input names the resource of `text` (NAME[.GROUP][/SUBRESOURCE]) in an API group
+// other than the one asked: CustomResourceDefinitions of any group (by plural, singular or short
+// name), then Role and ClusterRole rules that list the name. Maps "plural.group" to the first
+// object that names it ("CustomResourceDefinition orders.shop.example.io", "Role shop/op").
+// For a RESOURCE resolve_resource did not know, as kubectl's "the server doesn't have a resource
+// type" hint: the likely fix is the group. `as_asked` is set when a rule lists the name in the
+// group asked: a snapshot of RBAC objects alone has no CRDs, and a rule is enough evidence then.
+// O(CRDs + rules).
+std::map<std::string, std::string> other_groups_naming(std::string_view text,
+                                                       const Cluster& cluster, bool& as_asked) {
+  as_asked = false;
+  std::string_view base = text.substr(0, text.find('/'));
+  std::string_view asked_group;
+  if (const auto dot = base.find('.'); dot != std::string_view::npos) {
+    asked_group = base.substr(dot + 1);
+    base = base.substr(0, dot);
+  }
+  std::map<std::string, std::string> out;
+  for (const Object* crd : cluster.of_kind("CustomResourceDefinition")) {
+    const Value& names = crd->spec()["names"];
+    const std::string_view g = crd->spec()["group"].str();
+    bool match =
+        lower_equal(base, names["plural"].str()) || lower_equal(base, names["singular"].str());
+    for (const Value& s : names["shortNames"].items()) match = match || lower_equal(base, s.str());
+    if (match && !g.empty() && !names["plural"].str().empty() && !lower_equal(asked_group, g))
+      out.try_emplace(fmt::format("{}.{}", names["plural"].str(), g),
+                      fmt::format("CustomResourceDefinition {}", crd->name));
+  }
+  for (std::string_view kind : {"Role", "ClusterRole"}) {
+    for (const Object* role : cluster.of_kind(kind)) {
+      for (const Value& rule : (*role)["rules"].items()) {
+        bool listed = false;
+        for (const Value& r : rule["resources"].items())
+          listed = listed || lower_equal(base, r.str());
+        if (!listed) continue;
+        for (const Value& g : rule["apiGroups"].items()) {
+          if (lower_equal(asked_group, g.str())) as_asked = true;
+          // "" is the core group (where an unknown name is asked anyway), "*" names no group.
+          if (g.str().empty() || g.str() == "*" || lower_equal(asked_group, g.str())) continue;
+          std::string plural;
+          for (char c : base)
+            plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          out.try_emplace(fmt::format("{}.{}", plural, g.str()),
+                          role->ns.empty() ? fmt::format("{} {}", kind, role->name)
+                                           : fmt::format("{} {}/{}", kind, role->ns, role->name));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 // A positional argument after VERB RESOURCE [NAME] is a SOURCE when it is "-", has a '/' (no
@@ -338,12 +391,38 @@ int run_can_i(const CanIFlags& f) {
     request.name = name;
     cluster_scoped = resolved.cluster_scoped;
     // kubectl warns so (from discovery); a live read lists no CRDs, so only a snapshot can tell.
-    if (!resolved.known && !sources.empty())
+    bool as_asked = false;
+    const auto elsewhere = resolved.known || sources.empty()
+                               ? std::map<std::string, std::string>()
+                               : other_groups_naming(f.args[1], *cluster, as_asked);
+    if (!resolved.known && !sources.empty() && !as_asked) {
+      // Said on stderr as kubectl does, and in the answer when the input shows the group the
+      // name most likely lives in, since the grant would otherwise name the core group.
+      std::vector<std::string> hints;
+      std::vector<std::string> wheres;
+      for (const auto& [full, where] : elsewhere) {
+        hints.push_back(full);
+        wheres.push_back(fmt::format("{} names it in API group {}", where,
+                                     std::string_view(full).substr(full.find('.') + 1)));
+      }
+      const std::string hint = hints.empty()
+                                   ? std::string()
+                                   : fmt::format("; {}: did you mean {}?", fmt::join(wheres, ", "),
+                                                 fmt::join(hints, " or "));
       std::cerr << fmt::format(
           "ktriage can-i: warning: the server doesn't have a resource type \"{}\": neither a "
           "built-in resource of Kubernetes v1.30 nor a CustomResourceDefinition of the input; "
-          "asking for it as written\n",
-          request.resource_text());
+          "asking for it as written{}\n",
+          request.resource_text(), hint);
+      if (!hints.empty())
+        notes.push_back(fmt::format(
+            "\"{}\" is neither a built-in resource nor a CustomResourceDefinition of the input, "
+            "so it is asked as written, in {}{}",
+            request.resource_text(),
+            request.group.empty() ? std::string("the core API group (\"\")")
+                                  : fmt::format("API group \"{}\"", request.group),
+            hint));
+    }
   }
   scope_request(f, context_ns, cluster_scoped, request);
   for (const InputIssue& i : cluster->issues()) {

@@ -184,6 +184,44 @@ TEST(CanITest, UnknownVerbIsWarnedAboutAndSaidInTheAnswer) {
   EXPECT_NE(post.err.find("verb 'post' is not a known verb"), std::string::npos) << post.err;
 }
 
+// A RESOURCE that is neither built in nor a CRD of the input, while the input names it in
+// some API group (a CRD of another group, or a rule): say which group, as kubectl's "the server
+// doesn't have a resource type" would leave one guessing, instead of a grant in the core group.
+TEST(CanITest, ResourceKnownInAnotherGroupIsSuggested) {
+  const std::string snap = "'" + testing::source_dir() + "/examples/rbac-forbidden'";
+  const auto orders = run_ktriage("can-i get orders -n shop --sa shop/web " + snap);
+  EXPECT_EQ(orders.exit_code, 1) << orders.err;
+  const std::string hint =
+      "Role shop/order-operator names it in API group shop.northwind.io: did you mean "
+      "orders.shop.northwind.io?";
+  EXPECT_NE(orders.err.find("doesn't have a resource type \"orders\""), std::string::npos);
+  EXPECT_NE(orders.err.find(hint), std::string::npos) << orders.err;
+  EXPECT_NE(orders.out.find("  note: \"orders\" is neither a built-in resource nor a "
+                            "CustomResourceDefinition of the input, so it is asked as written, "
+                            "in the core API group (\"\"); " +
+                            hint),
+            std::string::npos)
+      << orders.out;
+  // Asked in the group a rule names: no warning (a snapshot of RBAC objects has no CRDs).
+  const auto right =
+      run_ktriage("can-i get orders.shop.northwind.io -n shop --sa shop/order-operator " + snap);
+  EXPECT_EQ(right.exit_code, 0) << right.out;
+  EXPECT_EQ(right.err, "");
+  EXPECT_EQ(right.out.find("note:"), std::string::npos) << right.out;
+  // A CRD of another group than the one asked.
+  const std::string dir = testing::source_dir() + "/tests/cli/fixtures/can-i-crd";
+  const auto crd =
+      run_ktriage("can-i list widgets.other.io -n x --as bob '" + dir + "/' " + policy());
+  EXPECT_NE(crd.err.find("CustomResourceDefinition widgets.example.com names it in API group "
+                         "example.com: did you mean widgets.example.com?"),
+            std::string::npos)
+      << crd.err;
+  // Nothing names it anywhere: the plain warning, and no note.
+  const auto unknown = run_ktriage("can-i list gadgets -n x --as bob " + policy());
+  EXPECT_EQ(unknown.err.find("did you mean"), std::string::npos) << unknown.err;
+  EXPECT_EQ(unknown.out.find("note:"), std::string::npos) << unknown.out;
+}
+
 // [NAME] then SOURCE...: a NAME that happens to be a file in the working directory stays NAME; a
 // path with a '/', or an existing *.yaml, is a SOURCE.
 TEST(CanITest, NameBeforeSourcesWhateverTheWorkingDirectoryHolds) {
