@@ -13,6 +13,7 @@
 #include "load/source.h"
 #include "model/cluster.h"
 #include "rbac/answer.h"
+#include "rbac/defaults.h"
 
 namespace ktriage {
 
@@ -437,13 +438,21 @@ int run_can_i(const CanIFlags& f) {
   }
   for (const std::string& p : policy.problems()) std::cerr << "ktriage can-i: " << p << "\n";
   const bool json = f.output == "json";
+  // Without the built-in roles the input cannot say what every cluster grants: say so when it
+  // matters, for a "no" and for --who's list (RBAC only adds, so a "yes" stands).
   if (f.who) {
+    for (std::string& n : rbac::bootstrap_notes(*cluster, request, nullptr))
+      notes.push_back(std::move(n));
     const auto holders = rbac::who_can(policy, request);
     std::cout << (json ? rbac::holders_json(request, holders, notes)
                        : rbac::holders_text(request, holders, notes));
     return holders.empty() ? kNo : kYes;
   }
   const rbac::Decision d = rbac::evaluate(policy, *user, request);
+  if (!d.allowed) {
+    for (std::string& n : rbac::bootstrap_notes(*cluster, request, &*user))
+      notes.push_back(std::move(n));
+  }
   std::cout << (json ? rbac::answer_json(policy, *user, request, d, notes)
                      : rbac::answer_text(policy, *user, request, d, notes));
   return d.allowed ? kYes : kNo;

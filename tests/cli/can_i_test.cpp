@@ -168,7 +168,8 @@ TEST(CanITest, UnknownVerbIsWarnedAboutAndSaidInTheAnswer) {
       << typo.out;
   const auto j = nlohmann::json::parse(
       run_ktriage("can-i lst pods -n shop --sa shop/web -o json " + policy()).out);
-  ASSERT_EQ(j["notes"].size(), 1u);
+  ASSERT_GE(j["notes"].size(), 1u);
+  EXPECT_TRUE(j["notes"][0].get<std::string>().starts_with("verb \"lst\" is not one"));
   // Known verbs, special verbs and the HTTP methods of non-resource URLs: no warning, no note.
   for (const std::string& args : {std::string("can-i list pods -n shop --sa shop/web "),
                                   std::string("can-i impersonate "
@@ -219,7 +220,45 @@ TEST(CanITest, ResourceKnownInAnotherGroupIsSuggested) {
   // Nothing names it anywhere: the plain warning, and no note.
   const auto unknown = run_ktriage("can-i list gadgets -n x --as bob " + policy());
   EXPECT_EQ(unknown.err.find("did you mean"), std::string::npos) << unknown.err;
-  EXPECT_EQ(unknown.out.find("note:"), std::string::npos) << unknown.out;
+  EXPECT_EQ(unknown.out.find("note: \"gadgets\""), std::string::npos) << unknown.out;
+}
+
+// A snapshot without the API server's built-in roles cannot see what every cluster grants:
+// the answer says it ignores them, and that a default cluster grants /healthz to everyone.
+TEST(CanITest, MissingBuiltInRolesAreSaidWithTheDefaultGrants) {
+  const std::string snap = "'" + testing::source_dir() + "/examples/rbac-forbidden'";
+  const auto healthz = run_ktriage("can-i get /healthz --as jane " + snap);
+  EXPECT_EQ(healthz.exit_code, 1) << healthz.err;
+  EXPECT_NE(healthz.out.find("  note: the input holds none of the API server's built-in "
+                             "ClusterRoles (system:...) and their bindings, so this answer "
+                             "ignores them"),
+            std::string::npos)
+      << healthz.out;
+  EXPECT_NE(healthz.out.find("  note: a default cluster grants it: ClusterRoleBinding "
+                             "system:public-info-viewer binds ClusterRole "
+                             "system:public-info-viewer (get /livez, /readyz, /healthz, "
+                             "/version, /version/) to groups system:authenticated, "
+                             "system:unauthenticated, and jane is in system:authenticated"),
+            std::string::npos)
+      << healthz.out;
+  const auto who = run_ktriage("can-i get /version --who " + snap);
+  EXPECT_NE(who.out.find("note: a default cluster grants it: ClusterRoleBinding "
+                         "system:public-info-viewer"),
+            std::string::npos)
+      << who.out;
+  // Not a default URL: only the first note.
+  const auto metrics = run_ktriage("can-i get /metrics --as jane " + snap);
+  EXPECT_NE(metrics.out.find("so this answer ignores them"), std::string::npos);
+  EXPECT_EQ(metrics.out.find("a default cluster grants it"), std::string::npos) << metrics.out;
+  // With the built-in roles in the input they are evaluated, and nothing is said.
+  const std::string builtin =
+      "'" + testing::source_dir() + "/tests/cli/fixtures/can-i-bootstrap.yaml'";
+  const auto yes = run_ktriage("can-i get /healthz --as jane " + builtin);
+  EXPECT_EQ(yes.exit_code, 0) << yes.out << yes.err;
+  EXPECT_EQ(yes.out.find("note:"), std::string::npos) << yes.out;
+  const auto no = run_ktriage("can-i get /metrics --as jane " + builtin);
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_EQ(no.out.find("note:"), std::string::npos) << no.out;
 }
 
 // [NAME] then SOURCE...: a NAME that happens to be a file in the working directory stays NAME; a
