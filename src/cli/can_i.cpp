@@ -377,6 +377,15 @@ int run_can_i(const CanIFlags& f) {
         request.verb, rbac::known_verbs_text(request), f.who ? "" : " and any grant below",
         typo.empty() ? "" : fmt::format(" (did you mean {}?)", typo)));
   }
+  // A SOURCE that does not exist is a usage error, said as such: the loader only notes it as a
+  // skipped file, and the answer would then blame the input for having no RBAC objects.
+  for (const std::string& source : sources) {
+    std::error_code ec;
+    if (source != "-" && !std::filesystem::exists(std::filesystem::status(source, ec))) {
+      std::cerr << fmt::format("ktriage can-i: {}: no such file or folder\n", source);
+      return kUsage;
+    }
+  }
   std::string context_ns;
   auto cluster =
       sources.empty() ? read_live_rbac(f, context_ns) : Cluster::build(load_sources(sources));

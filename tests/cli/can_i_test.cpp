@@ -103,6 +103,21 @@ TEST(CanITest, BadInputIsAUsageError) {
   }
   EXPECT_EQ(run_ktriage("can-i --help").exit_code, 0);
   EXPECT_NE(run_ktriage("can-i --help").out.find("Examples:"), std::string::npos);
+  // A missing SOURCE is named as missing, not taken for an input without RBAC objects; one
+  // missing among existing ones is still an error.
+  for (const std::string& args :
+       {std::string("can-i get pods -n monitoring --sa monitoring/metrics-agent /nonexistent/"),
+        "can-i get pods --sa a/b " + policy() + " ./no-such-file.yaml"}) {
+    const auto missing = run_ktriage(args);
+    EXPECT_EQ(missing.exit_code, 2) << args;
+    EXPECT_NE(missing.err.find(": no such file or folder\n"), std::string::npos) << missing.err;
+    EXPECT_EQ(missing.err.find("the input has no Role"), std::string::npos) << missing.err;
+  }
+  // An existing input without RBAC objects keeps its own message.
+  const auto empty = run_ktriage("can-i get pods --sa a/b '" + testing::source_dir() +
+                                 "/tests/cli/fixtures/can-i-crd/'");
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("the input has no Role, ClusterRole"), std::string::npos) << empty.err;
   // Each error says what is wrong: a well-formed --sa beside --as is refused for the pair.
   const auto both = run_ktriage("can-i list pods --sa shop/web --as jane " + policy());
   EXPECT_EQ(both.exit_code, 2);
