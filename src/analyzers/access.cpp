@@ -62,6 +62,7 @@ struct Refusal {
   std::size_t kept_lines = 0;
   Evidence last_line;  ///< the latest log line beyond the first kEvidenceLines - 1
   bool has_last = false;
+  bool leader_election = false;  ///< on a leader-election lock (rbac::is_leader_election_lock)
 };
 
 using Refusals = std::map<std::string, Refusal>;  // ordered: deterministic output
@@ -109,6 +110,7 @@ void scan_logs(const Cluster& cluster, Refusals& all) {
       auto f = rbac::parse_forbidden(l);
       if (!f) continue;
       Refusal& r = note(all, owner_of(cluster, pod, pod_ref), *f);
+      r.leader_election = r.leader_election || rbac::is_leader_election_lock(f->request, l);
       add_pod(r, pod_ref);
       if (r.pod == nullptr) r.pod = pod;
       Evidence ev;
@@ -140,6 +142,7 @@ void scan_events(const Cluster& cluster, Refusals& all) {
                                          : ObjectRef{std::string(e.kind), std::string(e.ns),
                                                      std::string(e.name), std::string(e.uid)};
     Refusal& r = note(all, owner_of(cluster, obj, ref), *f);
+    r.leader_election = r.leader_election || rbac::is_leader_election_lock(f->request, e.message);
     add_pod(r, ref);  // also_affects: the events analyzer then leaves the event to this finding
     r.evidence.push_back(event_evidence(cluster, e));
     r.seen += static_cast<std::size_t>(std::max<std::int64_t>(e.count, 1));
@@ -184,8 +187,10 @@ std::string seen_text(const Refusal& r) {
   return fmt::format("refused {} time{}", r.seen, r.seen == 1 ? "" : "s");
 }
 
+// The fix text: reusing an existing role first (reuse.h), then the smallest new role for the
+// refused request, or for the lock's whole cycle when it is leader election.
 std::string grant_fix(const rbac::Policy& policy, const rbac::AccessRequest& request,
-                      const std::string& user, const rbac::Decision& d) {
+                      const std::string& user, const rbac::Decision& d, bool leader_election) {
   std::vector<std::string> reuse = rbac::reuse_fixes(policy, request, d);
   std::string out;
   // A binding to a missing role is the root cause: repointing it beats a new role.
@@ -193,12 +198,27 @@ std::string grant_fix(const rbac::Policy& policy, const rbac::AccessRequest& req
     out = reuse[0] + "\nOr grant ";
   else
     out = "Grant ";
-  out += fmt::format(
-      "{} {} with the smallest {} and binding (review, then apply):\nkubectl apply -f - "
-      "<<'EOF'\n{}EOF",
-      who_text(user), request.describe(),
-      request.is_resource() && !request.ns.empty() ? "Role" : "ClusterRole",
-      rbac::grant_yaml(request, user));
+  const std::string_view role_kind =
+      request.is_resource() && !request.ns.empty() ? "Role" : "ClusterRole";
+  if (leader_election) {
+    // is_leader_election_lock: always a namespaced resource request.
+    const std::string what =
+        request.resource_text() +
+        (request.name.empty() ? std::string() : fmt::format(" \"{}\"", request.name)) +
+        fmt::format(" in namespace {}", request.ns);
+    out += fmt::format(
+        "{} leader election on its lock {} with the smallest {} and binding (review, then "
+        "apply). Leader election (client-go leaderelection) gets the lock, creates it when it "
+        "does not exist yet and updates it to renew; a create request carries no name, so "
+        "resourceNames cannot limit create and it is granted on all {} of the namespace:\n"
+        "kubectl apply -f - <<'EOF'\n{}EOF",
+        who_text(user), what, role_kind, request.resource, rbac::grant_yaml(request, user, true));
+  } else {
+    out += fmt::format(
+        "{} {} with the smallest {} and binding (review, then apply):\nkubectl apply -f - "
+        "<<'EOF'\n{}EOF",
+        who_text(user), request.describe(), role_kind, rbac::grant_yaml(request, user));
+  }
   for (const std::string& r : reuse) {
     if (r.starts_with("Or ")) out += "\n" + r;
   }
@@ -268,7 +288,7 @@ void report(const rbac::Policy& policy, Refusal& r, FindingSink& sink) {
       f.evidence.push_back(Evidence::note("RBAC: " + e));
   }
   for (const std::string& p : policy.problems()) f.evidence.push_back(Evidence::note(p));
-  f.fix = grant_fix(policy, request, user.name, d);
+  f.fix = grant_fix(policy, request, user.name, d, r.leader_election);
   if (legacy)
     f.fix =
         "ClusterRole cs:admin predates CustomResourceDefinitions in ACK (clusters created "

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 #include "cli/live_options.h"
 #include "live/bundle.h"
@@ -12,6 +13,7 @@
 #include "load/source.h"
 #include "model/cluster.h"
 #include "rbac/answer.h"
+#include "rbac/defaults.h"
 
 namespace ktriage {
 
@@ -149,6 +151,58 @@ Resolved resolve_resource(std::string_view text, const Cluster* cluster) {
     }
   }
   return {std::string(text), false, false};
+}
+
+// Where the input names the resource of `text` (NAME[.GROUP][/SUBRESOURCE]) in an API group
+// other than the one asked: CustomResourceDefinitions of any group (by plural, singular or short
+// name), then Role and ClusterRole rules that list the name. Maps "plural.group" to the first
+// object that names it ("CustomResourceDefinition orders.shop.example.io", "Role shop/op").
+// For a RESOURCE resolve_resource did not know, as kubectl's "the server doesn't have a resource
+// type" hint: the likely fix is the group. `as_asked` is set when a rule lists the name in the
+// group asked: a snapshot of RBAC objects alone has no CRDs, and a rule is enough evidence then.
+// O(CRDs + rules).
+std::map<std::string, std::string> other_groups_naming(std::string_view text,
+                                                       const Cluster& cluster, bool& as_asked) {
+  as_asked = false;
+  std::string_view base = text.substr(0, text.find('/'));
+  std::string_view asked_group;
+  if (const auto dot = base.find('.'); dot != std::string_view::npos) {
+    asked_group = base.substr(dot + 1);
+    base = base.substr(0, dot);
+  }
+  std::map<std::string, std::string> out;
+  for (const Object* crd : cluster.of_kind("CustomResourceDefinition")) {
+    const Value& names = crd->spec()["names"];
+    const std::string_view g = crd->spec()["group"].str();
+    bool match =
+        lower_equal(base, names["plural"].str()) || lower_equal(base, names["singular"].str());
+    for (const Value& s : names["shortNames"].items()) match = match || lower_equal(base, s.str());
+    if (match && !g.empty() && !names["plural"].str().empty() && !lower_equal(asked_group, g))
+      out.try_emplace(fmt::format("{}.{}", names["plural"].str(), g),
+                      fmt::format("CustomResourceDefinition {}", crd->name));
+  }
+  for (std::string_view kind : {"Role", "ClusterRole"}) {
+    for (const Object* role : cluster.of_kind(kind)) {
+      for (const Value& rule : (*role)["rules"].items()) {
+        bool listed = false;
+        for (const Value& r : rule["resources"].items())
+          listed = listed || lower_equal(base, r.str());
+        if (!listed) continue;
+        for (const Value& g : rule["apiGroups"].items()) {
+          if (lower_equal(asked_group, g.str())) as_asked = true;
+          // "" is the core group (where an unknown name is asked anyway), "*" names no group.
+          if (g.str().empty() || g.str() == "*" || lower_equal(asked_group, g.str())) continue;
+          std::string plural;
+          for (char c : base)
+            plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          out.try_emplace(fmt::format("{}.{}", plural, g.str()),
+                          role->ns.empty() ? fmt::format("{} {}", kind, role->name)
+                                           : fmt::format("{} {}/{}", kind, role->ns, role->name));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 // A positional argument after VERB RESOURCE [NAME] is a SOURCE when it is "-", has a '/' (no
@@ -309,6 +363,30 @@ int run_can_i(const CanIFlags& f) {
   if (!read_args(f, request, sources)) return kUsage;
   std::optional<rbac::UserInfo> user;
   if (!f.who && !(user = identity(f))) return kUsage;
+  // Caveats said in the answer itself, next to the decision and the grant they qualify.
+  std::vector<std::string> notes;
+  if (!rbac::is_known_verb(request)) {
+    // kubectl auth can-i's warning, with the verb it most likely misspells, and still an
+    // answer, as kubectl still asks the API server.
+    const std::string typo = rbac::nearest_known_verb(request);
+    const std::string hint = typo.empty() ? "" : fmt::format(" (did you mean {}?)", typo);
+    std::cerr << fmt::format("ktriage can-i: warning: verb '{}' is not a known verb{}\n",
+                             request.verb, hint);
+    notes.push_back(fmt::format(
+        "verb \"{}\" is not one the API server knows ({}), so no real request has it; this "
+        "answer{} takes it as written{}",
+        request.verb, rbac::known_verbs_text(request), f.who ? "" : " and any grant below",
+        typo.empty() ? "" : fmt::format(" (did you mean {}?)", typo)));
+  }
+  // A SOURCE that does not exist is a usage error, said as such: the loader only notes it as a
+  // skipped file, and the answer would then blame the input for having no RBAC objects.
+  for (const std::string& source : sources) {
+    std::error_code ec;
+    if (source != "-" && !std::filesystem::exists(std::filesystem::status(source, ec))) {
+      std::cerr << fmt::format("ktriage can-i: {}: no such file or folder\n", source);
+      return kUsage;
+    }
+  }
   std::string context_ns;
   auto cluster =
       sources.empty() ? read_live_rbac(f, context_ns) : Cluster::build(load_sources(sources));
@@ -324,12 +402,38 @@ int run_can_i(const CanIFlags& f) {
     request.name = name;
     cluster_scoped = resolved.cluster_scoped;
     // kubectl warns so (from discovery); a live read lists no CRDs, so only a snapshot can tell.
-    if (!resolved.known && !sources.empty())
+    bool as_asked = false;
+    const auto elsewhere = resolved.known || sources.empty()
+                               ? std::map<std::string, std::string>()
+                               : other_groups_naming(f.args[1], *cluster, as_asked);
+    if (!resolved.known && !sources.empty() && !as_asked) {
+      // Said on stderr as kubectl does, and in the answer when the input shows the group the
+      // name most likely lives in, since the grant would otherwise name the core group.
+      std::vector<std::string> hints;
+      std::vector<std::string> wheres;
+      for (const auto& [full, where] : elsewhere) {
+        hints.push_back(full);
+        wheres.push_back(fmt::format("{} names it in API group {}", where,
+                                     std::string_view(full).substr(full.find('.') + 1)));
+      }
+      const std::string hint = hints.empty()
+                                   ? std::string()
+                                   : fmt::format("; {}: did you mean {}?", fmt::join(wheres, ", "),
+                                                 fmt::join(hints, " or "));
       std::cerr << fmt::format(
           "ktriage can-i: warning: the server doesn't have a resource type \"{}\": neither a "
           "built-in resource of Kubernetes v1.30 nor a CustomResourceDefinition of the input; "
-          "asking for it as written\n",
-          request.resource_text());
+          "asking for it as written{}\n",
+          request.resource_text(), hint);
+      if (!hints.empty())
+        notes.push_back(fmt::format(
+            "\"{}\" is neither a built-in resource nor a CustomResourceDefinition of the input, "
+            "so it is asked as written, in {}{}",
+            request.resource_text(),
+            request.group.empty() ? std::string("the core API group (\"\")")
+                                  : fmt::format("API group \"{}\"", request.group),
+            hint));
+    }
   }
   scope_request(f, context_ns, cluster_scoped, request);
   for (const InputIssue& i : cluster->issues()) {
@@ -344,15 +448,23 @@ int run_can_i(const CanIFlags& f) {
   }
   for (const std::string& p : policy.problems()) std::cerr << "ktriage can-i: " << p << "\n";
   const bool json = f.output == "json";
+  // Without the built-in roles the input cannot say what every cluster grants: say so when it
+  // matters, for a "no" and for --who's list (RBAC only adds, so a "yes" stands).
   if (f.who) {
+    for (std::string& n : rbac::bootstrap_notes(*cluster, request, nullptr))
+      notes.push_back(std::move(n));
     const auto holders = rbac::who_can(policy, request);
-    std::cout << (json ? rbac::holders_json(request, holders)
-                       : rbac::holders_text(request, holders));
+    std::cout << (json ? rbac::holders_json(request, holders, notes)
+                       : rbac::holders_text(request, holders, notes));
     return holders.empty() ? kNo : kYes;
   }
   const rbac::Decision d = rbac::evaluate(policy, *user, request);
-  std::cout << (json ? rbac::answer_json(policy, *user, request, d)
-                     : rbac::answer_text(policy, *user, request, d));
+  if (!d.allowed) {
+    for (std::string& n : rbac::bootstrap_notes(*cluster, request, &*user))
+      notes.push_back(std::move(n));
+  }
+  std::cout << (json ? rbac::answer_json(policy, *user, request, d, notes)
+                     : rbac::answer_text(policy, *user, request, d, notes));
   return d.allowed ? kYes : kNo;
 }
 

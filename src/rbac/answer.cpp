@@ -73,7 +73,13 @@ std::string rule_json(const GrantedRule& g) {
   return out + "}";
 }
 
-std::string strings_json(const std::vector<std::string>& items) {
+std::string notes_text(std::span<const std::string> notes) {
+  std::string out;
+  for (const std::string& n : notes) out += fmt::format("  note: {}\n", n);
+  return out;
+}
+
+std::string strings_json(std::span<const std::string> items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ',';
@@ -85,14 +91,16 @@ std::string strings_json(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string answer_text(const Policy& policy, const UserInfo& user, const AccessRequest& request,
-                        const Decision& d) {
+                        const Decision& d, std::span<const std::string> notes) {
   const std::string who = who_text(user);
   if (d.allowed) {
     const Grant& g = *d.grant;
     return fmt::format("yes\n  {} may {}\n  through {}\n", who, request.describe(),
-                       grant_path(g.binding, &g.rule));
+                       grant_path(g.binding, &g.rule)) +
+           notes_text(notes);
   }
   std::string out = fmt::format("no\n  {} may not {}\n", who, request.describe());
+  out += notes_text(notes);
   if (d.closest.empty())
     out += fmt::format(
         "  no RoleBinding or ClusterRoleBinding that names {} or its groups ({}) comes close\n",
@@ -105,8 +113,11 @@ std::string answer_text(const Policy& policy, const UserInfo& user, const Access
   const std::vector<std::string> reuse = reuse_fixes(policy, request, d);
   for (const std::string& r : reuse)  // each its own "fix:" line: drop reuse.h's "Or " joiner
     out += fmt::format("  fix: {}\n", r.starts_with("Or ") ? r.substr(3) : r);
-  out += reuse.empty() ? "  to grant it (kubectl apply -f -):\n"
-                       : "  or grant it with a new role (kubectl apply -f -):\n";
+  out += reuse.empty() ? "  to grant it" : "  or grant it with a new role";
+  // A grant of a verb no request has would never help: say so where the YAML starts.
+  if (!is_known_verb(request))
+    out += fmt::format(" (\"{}\" is not a known verb: check it first)", request.verb);
+  out += " (kubectl apply -f -):\n";
   const std::string yaml = grant_yaml(request, user.name);
   for (std::size_t at = 0; at < yaml.size();) {
     const auto end = yaml.find('\n', at);
@@ -117,10 +128,11 @@ std::string answer_text(const Policy& policy, const UserInfo& user, const Access
 }
 
 std::string answer_json(const Policy& policy, const UserInfo& user, const AccessRequest& request,
-                        const Decision& d) {
+                        const Decision& d, std::span<const std::string> notes) {
   std::string out = fmt::format("{{\"allowed\":{},", d.allowed ? "true" : "false");
   str(out, "user", user.name);
   out += "\"groups\":" + strings_json(user.groups) + ",\"request\":" + request_json(request);
+  out += ",\"notes\":" + strings_json(notes);
   out += ",\"grant\":";
   if (d.grant) {
     out += binding_json(d.grant->binding) +
@@ -143,8 +155,10 @@ std::string answer_json(const Policy& policy, const UserInfo& user, const Access
   return out + "}\n";
 }
 
-std::string holders_text(const AccessRequest& request, std::span<const Holder> holders) {
-  if (holders.empty()) return fmt::format("no subject may {}\n", request.describe());
+std::string holders_text(const AccessRequest& request, std::span<const Holder> holders,
+                         std::span<const std::string> notes) {
+  if (holders.empty())
+    return fmt::format("no subject may {}\n", request.describe()) + notes_text(notes);
   std::string out = fmt::format("subjects that may {}:\n", request.describe());
   for (const Holder& h : holders) {
     const std::string who = h.kind == "ServiceAccount"
@@ -152,11 +166,13 @@ std::string holders_text(const AccessRequest& request, std::span<const Holder> h
                                 : fmt::format("{} {}", h.kind, h.name);
     out += fmt::format("  {:<40} {}\n", who, grant_path(h.binding, &h.rule));
   }
-  return out;
+  return out + notes_text(notes);
 }
 
-std::string holders_json(const AccessRequest& request, std::span<const Holder> holders) {
-  std::string out = "{\"request\":" + request_json(request) + ",\"subjects\":[";
+std::string holders_json(const AccessRequest& request, std::span<const Holder> holders,
+                         std::span<const std::string> notes) {
+  std::string out = "{\"request\":" + request_json(request) + ",\"notes\":" + strings_json(notes) +
+                    ",\"subjects\":[";
   for (std::size_t i = 0; i < holders.size(); ++i) {
     const Holder& h = holders[i];
     if (i > 0) out += ',';

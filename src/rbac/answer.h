@@ -14,19 +14,24 @@ namespace ktriage::rbac {
 /// through which binding, role and rule; when denied, the closest grants with what they lack,
 /// the authorizer's errors, the fixes that reuse `policy`'s roles (reuse.h: the same advice as the
 /// access analyzer's), and the smallest Role/RoleBinding (or ClusterRole/Binding) to apply.
+/// `notes` are caveats about the question or the input (an unknown verb, ...), each said as
+/// "  note: ..." right after the decision, before anything they qualify.
 std::string answer_text(const Policy& policy, const UserInfo& user, const AccessRequest& request,
-                        const Decision& d);
+                        const Decision& d, std::span<const std::string> notes = {});
 
-/// The same as one JSON object: {"allowed", "user", "groups", "request", "grant" (null when
-/// denied), "closest", "errors", "reuse" (reuse.h's fixes), "fix" ("" when allowed)};
+/// The same as one JSON object: {"allowed", "user", "groups", "request", "notes", "grant" (null
+/// when denied), "closest", "errors", "reuse" (reuse.h's fixes), "fix" ("" when allowed)};
 /// docs/rbac.md shows an example.
 std::string answer_json(const Policy& policy, const UserInfo& user, const AccessRequest& request,
-                        const Decision& d);
+                        const Decision& d, std::span<const std::string> notes = {});
 
-/// `--who`: one line per subject that may do `request`, with the binding, role and rule.
-std::string holders_text(const AccessRequest& request, std::span<const Holder> holders);
-/// The same as JSON: {"request", "subjects": [{"kind", "name", "namespace", "binding", "role",
-/// "rule"}]}.
-std::string holders_json(const AccessRequest& request, std::span<const Holder> holders);
+/// `--who`: one line per subject that may do `request`, with the binding, role and rule, then
+/// `notes` as for answer_text.
+std::string holders_text(const AccessRequest& request, std::span<const Holder> holders,
+                         std::span<const std::string> notes = {});
+/// The same as JSON: {"request", "notes", "subjects": [{"kind", "name", "namespace", "binding",
+/// "role", "rule"}]}.
+std::string holders_json(const AccessRequest& request, std::span<const Holder> holders,
+                         std::span<const std::string> notes = {});
 
 }  // namespace ktriage::rbac

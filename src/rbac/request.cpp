@@ -1,13 +1,44 @@
 #include "rbac/request.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
+#include <span>
 
 namespace ktriage::rbac {
 
 namespace {
 constexpr std::string_view kSaPrefix = "system:serviceaccount:";
+
+constexpr std::array<std::string_view, 17> kResourceVerbs = {
+    "get", "list", "watch",    "create",      "update",  "patch", "delete", "deletecollection",
+    "use", "bind", "escalate", "impersonate", "approve", "sign",  "attest", "proxy",
+    "*"};
+constexpr std::array<std::string_view, 8> kNonResourceVerbs = {"get",     "put",    "post",  "head",
+                                                               "options", "delete", "patch", "*"};
+
+std::span<const std::string_view> known_verbs(const AccessRequest& r) {
+  if (r.is_resource()) return kResourceVerbs;
+  return kNonResourceVerbs;
+}
+
+// Levenshtein distance; verbs are short, so the quadratic table is tiny.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
 
 void add_group(std::vector<std::string>& groups, std::string group) {
   if (std::find(groups.begin(), groups.end(), group) == groups.end())
@@ -52,6 +83,29 @@ std::optional<std::pair<std::string, std::string>> service_account_of(std::strin
       user.find(':', colon + 1) != std::string_view::npos)
     return std::nullopt;
   return std::make_pair(std::string(user.substr(0, colon)), std::string(user.substr(colon + 1)));
+}
+
+bool is_known_verb(const AccessRequest& request) {
+  const auto verbs = known_verbs(request);
+  return std::find(verbs.begin(), verbs.end(), request.verb) != verbs.end();
+}
+
+std::string known_verbs_text(const AccessRequest& request) {
+  return fmt::format("{}", fmt::join(known_verbs(request), ", "));
+}
+
+std::string nearest_known_verb(const AccessRequest& request) {
+  std::string best;
+  std::size_t best_distance = 3;  // more than 2 edits is no typo
+  for (std::string_view v : known_verbs(request)) {
+    if (v == "*") continue;
+    const std::size_t d = edit_distance(request.verb, v);
+    if (d < best_distance) {
+      best_distance = d;
+      best = std::string(v);
+    }
+  }
+  return best;
 }
 
 std::string AccessRequest::resource_text() const {

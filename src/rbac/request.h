@@ -51,6 +51,20 @@ struct AccessRequest {
   std::string describe() const;
 };
 
+/// Whether the API server knows `request.verb`, as kubectl auth can-i checks before it warns
+/// "verb 'X' is not a known verb" (k8s.io/kubectl pkg/cmd/auth/cani.go). For a resource request:
+/// get, list, watch, create, update, patch, delete, deletecollection, the special verbs use
+/// (PodSecurityPolicy), bind and escalate (roles), impersonate, approve and sign
+/// (CertificateSigningRequests), attest, proxy (nodes, as the bootstrap role
+/// system:kubelet-api-admin grants it) and "*". For a non-resource URL: the lower-case HTTP
+/// methods get, put, post, head, options, delete, patch and "*".
+bool is_known_verb(const AccessRequest& request);
+/// The verbs is_known_verb accepts for `request`'s kind, comma-separated, for messages.
+std::string known_verbs_text(const AccessRequest& request);
+/// The known verb `request.verb` is most likely a typo of ("lst" -> "list"): the nearest by edit
+/// distance, at most 2 edits away; "" when none is.
+std::string nearest_known_verb(const AccessRequest& request);
+
 /// A kubectl-style RESOURCE argument ("pods", "pods/log", "deployments.apps",
 /// "deployments.apps/scale", "/healthz") into `request` (group, resource, subresource or path).
 /// Returns an error message for an empty or malformed argument; never throws.

@@ -226,6 +226,50 @@ rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
   EXPECT_TRUE(with_rule(findings, "unexplained-warning-events").empty());
 }
 
+// A refused leader-election lock: the new Role must let client-go's leader election run, which
+// gets the lease, creates it when missing (no name: resourceNames cannot limit create) and
+// updates it; a Role with only `get` on the lease would be refused again at the create.
+TEST(AccessTest, LeaderElectionLockGetsTheWholeLockCycle) {
+  const auto findings =
+      run("E0301 11:58:00.000000 1 leaderelection.go:332] error retrieving resource lock "
+          "shop/web-lock: leases.coordination.k8s.io \"web-lock\" is forbidden: User "
+          "\"system:serviceaccount:shop:web\" cannot get resource \"leases\" in API group "
+          "\"coordination.k8s.io\" in the namespace \"shop\"\n");
+  const auto found = with_rule(findings, "rbac-forbidden");
+  ASSERT_EQ(found.size(), 1u);
+  const std::string& fix = found[0]->fix;
+  EXPECT_NE(fix.find("Grant ServiceAccount shop/web leader election on its lock "
+                     "leases.coordination.k8s.io \"web-lock\" in namespace shop"),
+            std::string::npos)
+      << fix;
+  EXPECT_NE(fix.find("resourceNames cannot limit create"), std::string::npos) << fix;
+  EXPECT_NE(fix.find("  resources: [\"leases\"]\n  resourceNames: [\"web-lock\"]\n"
+                     "  verbs: [\"get\", \"update\"]\n- apiGroups: [\"coordination.k8s.io\"]\n"
+                     "  resources: [\"leases\"]\n  verbs: [\"create\"]\n"),
+            std::string::npos)
+      << fix;
+  EXPECT_NE(fix.find("name: web-leader-election\n"), std::string::npos) << fix;
+}
+
+// A ConfigMap that is not said to be a lock gets just the refused verb on it; one the log line
+// calls a resource lock (client-go's old ConfigMapLock) gets the lock cycle.
+TEST(AccessTest, ConfigMapIsALockOnlyWhenTheLogSaysSo) {
+  const std::string refusal =
+      "configmaps \"web-lock\" is forbidden: User \"system:serviceaccount:shop:web\" cannot "
+      "get resource \"configmaps\" in API group \"\" in the namespace \"shop\"\n";
+  const auto plain_findings = run("failed to read flags: " + refusal);
+  const auto plain = with_rule(plain_findings, "rbac-forbidden");
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_NE(plain[0]->fix.find("  resourceNames: [\"web-lock\"]\n  verbs: [\"get\"]\n---"),
+            std::string::npos)
+      << plain[0]->fix;
+  EXPECT_EQ(plain[0]->fix.find("leader election"), std::string::npos) << plain[0]->fix;
+  const auto lock_findings = run("error retrieving resource lock shop/web-lock: " + refusal);
+  const auto lock = with_rule(lock_findings, "rbac-forbidden");
+  ASSERT_EQ(lock.size(), 1u);
+  EXPECT_NE(lock[0]->fix.find("  verbs: [\"create\"]\n"), std::string::npos) << lock[0]->fix;
+}
+
 TEST(AccessTest, LegacyCsAdminWithoutCrds) {
   const std::string rbac = R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole

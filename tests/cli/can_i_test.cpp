@@ -103,6 +103,21 @@ TEST(CanITest, BadInputIsAUsageError) {
   }
   EXPECT_EQ(run_ktriage("can-i --help").exit_code, 0);
   EXPECT_NE(run_ktriage("can-i --help").out.find("Examples:"), std::string::npos);
+  // A missing SOURCE is named as missing, not taken for an input without RBAC objects; one
+  // missing among existing ones is still an error.
+  for (const std::string& args :
+       {std::string("can-i get pods -n monitoring --sa monitoring/metrics-agent /nonexistent/"),
+        "can-i get pods --sa a/b " + policy() + " ./no-such-file.yaml"}) {
+    const auto missing = run_ktriage(args);
+    EXPECT_EQ(missing.exit_code, 2) << args;
+    EXPECT_NE(missing.err.find(": no such file or folder\n"), std::string::npos) << missing.err;
+    EXPECT_EQ(missing.err.find("the input has no Role"), std::string::npos) << missing.err;
+  }
+  // An existing input without RBAC objects keeps its own message.
+  const auto empty = run_ktriage("can-i get pods --sa a/b '" + testing::source_dir() +
+                                 "/tests/cli/fixtures/can-i-crd/'");
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.err.find("the input has no Role, ClusterRole"), std::string::npos) << empty.err;
   // Each error says what is wrong: a well-formed --sa beside --as is refused for the pair.
   const auto both = run_ktriage("can-i list pods --sa shop/web --as jane " + policy());
   EXPECT_EQ(both.exit_code, 2);
@@ -149,6 +164,116 @@ TEST(CanITest, ResourceNamesAsKubectlKnowsThem) {
             std::string::npos)
       << unknown.err;
   EXPECT_TRUE(unknown.out.starts_with("no\n")) << unknown.out;
+}
+
+// kubectl auth can-i warns about a verb the API server does not know and still answers; the
+// answer says so next to the grant, so nobody applies a role for a typo unwarned.
+TEST(CanITest, UnknownVerbIsWarnedAboutAndSaidInTheAnswer) {
+  const auto typo = run_ktriage("can-i lst pods -n shop --sa shop/web " + policy());
+  EXPECT_EQ(typo.exit_code, 1) << typo.err;
+  EXPECT_NE(typo.err.find("warning: verb 'lst' is not a known verb (did you mean list?)"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_NE(typo.out.find("  note: verb \"lst\" is not one the API server knows (get, list, "),
+            std::string::npos)
+      << typo.out;
+  EXPECT_NE(typo.out.find("to grant it (\"lst\" is not a known verb: check it first) (kubectl "
+                          "apply -f -):\n"),
+            std::string::npos)
+      << typo.out;
+  const auto j = nlohmann::json::parse(
+      run_ktriage("can-i lst pods -n shop --sa shop/web -o json " + policy()).out);
+  ASSERT_GE(j["notes"].size(), 1u);
+  EXPECT_TRUE(j["notes"][0].get<std::string>().starts_with("verb \"lst\" is not one"));
+  // Known verbs, special verbs and the HTTP methods of non-resource URLs: no warning, no note.
+  for (const std::string& args : {std::string("can-i list pods -n shop --sa shop/web "),
+                                  std::string("can-i impersonate "
+                                              "users --as jane "),
+                                  std::string("can-i bind clusterroles --as jane "),
+                                  std::string("can-i post /api --as jane ")}) {
+    const auto r = run_ktriage(args + policy());
+    EXPECT_EQ(r.err.find("not a known verb"), std::string::npos) << args << r.err;
+    EXPECT_EQ(r.out.find("note: verb"), std::string::npos) << args << r.out;
+  }
+  // "post" is an HTTP method, not a resource verb.
+  const auto post = run_ktriage("can-i post pods -n shop --sa shop/web " + policy());
+  EXPECT_NE(post.err.find("verb 'post' is not a known verb"), std::string::npos) << post.err;
+}
+
+// A RESOURCE that is neither built in nor a CRD of the input, while the input names it in
+// some API group (a CRD of another group, or a rule): say which group, as kubectl's "the server
+// doesn't have a resource type" would leave one guessing, instead of a grant in the core group.
+TEST(CanITest, ResourceKnownInAnotherGroupIsSuggested) {
+  const std::string snap = "'" + testing::source_dir() + "/examples/rbac-forbidden'";
+  const auto orders = run_ktriage("can-i get orders -n shop --sa shop/web " + snap);
+  EXPECT_EQ(orders.exit_code, 1) << orders.err;
+  const std::string hint =
+      "Role shop/order-operator names it in API group shop.northwind.io: did you mean "
+      "orders.shop.northwind.io?";
+  EXPECT_NE(orders.err.find("doesn't have a resource type \"orders\""), std::string::npos);
+  EXPECT_NE(orders.err.find(hint), std::string::npos) << orders.err;
+  EXPECT_NE(orders.out.find("  note: \"orders\" is neither a built-in resource nor a "
+                            "CustomResourceDefinition of the input, so it is asked as written, "
+                            "in the core API group (\"\"); " +
+                            hint),
+            std::string::npos)
+      << orders.out;
+  // Asked in the group a rule names: no warning (a snapshot of RBAC objects has no CRDs).
+  const auto right =
+      run_ktriage("can-i get orders.shop.northwind.io -n shop --sa shop/order-operator " + snap);
+  EXPECT_EQ(right.exit_code, 0) << right.out;
+  EXPECT_EQ(right.err, "");
+  EXPECT_EQ(right.out.find("note:"), std::string::npos) << right.out;
+  // A CRD of another group than the one asked.
+  const std::string dir = testing::source_dir() + "/tests/cli/fixtures/can-i-crd";
+  const auto crd =
+      run_ktriage("can-i list widgets.other.io -n x --as bob '" + dir + "/' " + policy());
+  EXPECT_NE(crd.err.find("CustomResourceDefinition widgets.example.com names it in API group "
+                         "example.com: did you mean widgets.example.com?"),
+            std::string::npos)
+      << crd.err;
+  // Nothing names it anywhere: the plain warning, and no note.
+  const auto unknown = run_ktriage("can-i list gadgets -n x --as bob " + policy());
+  EXPECT_EQ(unknown.err.find("did you mean"), std::string::npos) << unknown.err;
+  EXPECT_EQ(unknown.out.find("note: \"gadgets\""), std::string::npos) << unknown.out;
+}
+
+// A snapshot without the API server's built-in roles cannot see what every cluster grants:
+// the answer says it ignores them, and that a default cluster grants /healthz to everyone.
+TEST(CanITest, MissingBuiltInRolesAreSaidWithTheDefaultGrants) {
+  const std::string snap = "'" + testing::source_dir() + "/examples/rbac-forbidden'";
+  const auto healthz = run_ktriage("can-i get /healthz --as jane " + snap);
+  EXPECT_EQ(healthz.exit_code, 1) << healthz.err;
+  EXPECT_NE(healthz.out.find("  note: the input holds none of the API server's built-in "
+                             "ClusterRoles (system:...) and their bindings, so this answer "
+                             "ignores them"),
+            std::string::npos)
+      << healthz.out;
+  EXPECT_NE(healthz.out.find("  note: a default cluster grants it: ClusterRoleBinding "
+                             "system:public-info-viewer binds ClusterRole "
+                             "system:public-info-viewer (get /livez, /readyz, /healthz, "
+                             "/version, /version/) to groups system:authenticated, "
+                             "system:unauthenticated, and jane is in system:authenticated"),
+            std::string::npos)
+      << healthz.out;
+  const auto who = run_ktriage("can-i get /version --who " + snap);
+  EXPECT_NE(who.out.find("note: a default cluster grants it: ClusterRoleBinding "
+                         "system:public-info-viewer"),
+            std::string::npos)
+      << who.out;
+  // Not a default URL: only the first note.
+  const auto metrics = run_ktriage("can-i get /metrics --as jane " + snap);
+  EXPECT_NE(metrics.out.find("so this answer ignores them"), std::string::npos);
+  EXPECT_EQ(metrics.out.find("a default cluster grants it"), std::string::npos) << metrics.out;
+  // With the built-in roles in the input they are evaluated, and nothing is said.
+  const std::string builtin =
+      "'" + testing::source_dir() + "/tests/cli/fixtures/can-i-bootstrap.yaml'";
+  const auto yes = run_ktriage("can-i get /healthz --as jane " + builtin);
+  EXPECT_EQ(yes.exit_code, 0) << yes.out << yes.err;
+  EXPECT_EQ(yes.out.find("note:"), std::string::npos) << yes.out;
+  const auto no = run_ktriage("can-i get /metrics --as jane " + builtin);
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_EQ(no.out.find("note:"), std::string::npos) << no.out;
 }
 
 // [NAME] then SOURCE...: a NAME that happens to be a file in the working directory stays NAME; a

@@ -64,5 +64,41 @@ TEST(GrantTest, TheGrantAllowsTheRequest) {
   }
 }
 
+// Leader election's grant lets the whole lock cycle through (get, create when missing, update)
+// and nothing else: not another lease's update, not delete.
+TEST(GrantTest, LeaderElectionGrantAllowsGetCreateUpdateOfTheLock) {
+  const std::string user = "system:serviceaccount:shop:op";
+  const AccessRequest refused = req("get", "leases.coordination.k8s.io", "shop", "op-lock");
+  ASSERT_TRUE(is_leader_election_lock(refused, ""));
+  auto cluster = testing::cluster_from_yaml(grant_yaml(refused, user, true));
+  const Policy policy(*cluster);
+  const UserInfo who = UserInfo::for_user(user);
+  for (const AccessRequest& r :
+       {refused, req("update", "leases.coordination.k8s.io", "shop", "op-lock"),
+        req("create", "leases.coordination.k8s.io", "shop")})
+    EXPECT_TRUE(evaluate(policy, who, r).allowed) << r.describe();
+  for (const AccessRequest& r : {req("update", "leases.coordination.k8s.io", "shop", "other"),
+                                 req("delete", "leases.coordination.k8s.io", "shop", "op-lock"),
+                                 req("create", "leases.coordination.k8s.io", "kube-system")})
+    EXPECT_FALSE(evaluate(policy, who, r).allowed) << r.describe();
+  // The plain grant of the same request would never let the lease be created.
+  auto plain_cluster = testing::cluster_from_yaml(grant_yaml(refused, user));
+  const Policy plain(*plain_cluster);
+  EXPECT_FALSE(evaluate(plain, who, req("create", "leases.coordination.k8s.io", "shop")).allowed);
+}
+
+TEST(GrantTest, WhatIsALeaderElectionLock) {
+  EXPECT_TRUE(is_leader_election_lock(req("update", "leases.coordination.k8s.io", "a", "l"), ""));
+  // Listing leases is no leader election; neither is a lease at the cluster scope.
+  EXPECT_FALSE(is_leader_election_lock(req("list", "leases.coordination.k8s.io", "a"), ""));
+  EXPECT_FALSE(is_leader_election_lock(req("get", "leases.coordination.k8s.io", ""), ""));
+  // ConfigMaps and Endpoints only when the message says they are a lock.
+  const AccessRequest cm = req("get", "configmaps", "a", "l");
+  EXPECT_FALSE(is_leader_election_lock(cm, "failed to load settings: configmaps ..."));
+  EXPECT_TRUE(is_leader_election_lock(cm, "error retrieving resource lock a/l: configmaps ..."));
+  EXPECT_TRUE(is_leader_election_lock(req("create", "endpoints", "a"), "Leader Election failed"));
+  EXPECT_FALSE(is_leader_election_lock(req("get", "secrets", "a", "l"), "resource lock"));
+}
+
 }  // namespace
 }  // namespace ktriage::rbac

@@ -48,5 +48,31 @@ TEST(RequestTest, Describe) {
   EXPECT_EQ(r.describe(), "get pods/log \"web-0\" at the cluster scope");
 }
 
+// kubectl auth can-i's known verbs: resource verbs for resources, HTTP methods for URLs.
+TEST(RequestTest, KnownVerbsAndTypos) {
+  AccessRequest r;
+  r.resource = "pods";
+  for (const char* v : {"get", "deletecollection", "escalate", "approve", "proxy", "*"}) {
+    r.verb = v;
+    EXPECT_TRUE(is_known_verb(r)) << v;
+  }
+  for (const char* v : {"lst", "post", "GET", "", "read"}) {
+    r.verb = v;
+    EXPECT_FALSE(is_known_verb(r)) << v;
+  }
+  r.verb = "lst";
+  EXPECT_EQ(nearest_known_verb(r), "list");
+  r.verb = "whatch";
+  EXPECT_EQ(nearest_known_verb(r), "watch");
+  r.verb = "frobnicate";
+  EXPECT_EQ(nearest_known_verb(r), "");
+  AccessRequest url;
+  url.path = "/api";
+  url.verb = "post";
+  EXPECT_TRUE(is_known_verb(url));
+  url.verb = "list";
+  EXPECT_FALSE(is_known_verb(url));
+}
+
 }  // namespace
 }  // namespace ktriage::rbac
