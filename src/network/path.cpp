@@ -62,6 +62,55 @@ const Object* node_of_ip(const Cluster& cluster, const Cidr& ip) {
   return nullptr;
 }
 
+// A FROM or TO block wider than one address stands for hosts outside the pod network: ipBlock
+// rules judge it, and NetworkPolicy leaves pod IPs in an ipBlock to the network plugin
+// (https://kubernetes.io/docs/concepts/services-networking/network-policies/, ipBlock). A block
+// that holds pods or nodes of the snapshot would be judged as something it is not (reachable
+// while the pod inside it is denied), so it is refused, naming what it holds: the user picks one.
+// Empty when the block is a single address or holds none. O(pods + nodes).
+std::string wide_block_holding_cluster(const Cluster& cluster, const Target& t,
+                                       std::string_view end) {
+  if (t.kind != Target::Kind::kAddress || t.address.prefix == (t.address.v6 ? 128 : 32)) return {};
+  std::vector<std::string> pods, nodes;
+  for (const Object* pod : cluster.of_kind("Pod")) {
+    // A hostNetwork pod's IP is its node's (counted as the node).
+    if (PodView(*pod).terminated() || host_network(*pod)) continue;
+    std::vector<std::string_view> ips{pod->status()["podIP"].str()};
+    for (const Value& i : pod->status()["podIPs"].items()) ips.push_back(i["ip"].str());
+    for (std::string_view ip : ips) {
+      if (auto c = parse_cidr(ip); c && t.address.contains(*c)) {
+        pods.push_back(fmt::format("pod/{}/{} at {}", pod->ns, pod->name, c->to_string()));
+        break;
+      }
+    }
+  }
+  for (const Object* n : cluster.of_kind("Node")) {
+    for (const Value& a : n->status()["addresses"].items()) {
+      if (auto c = parse_cidr(a["address"].str()); c && t.address.contains(*c)) {
+        nodes.push_back(fmt::format("node/{} at {}", n->name, c->to_string()));
+        break;
+      }
+    }
+  }
+  if (pods.empty() && nodes.empty()) return {};
+  auto count = [](const std::vector<std::string>& v, std::string_view what) {
+    return fmt::format("{} {}{}", v.size(), what, v.size() == 1 ? "" : "s");
+  };
+  std::string held = !pods.empty() && !nodes.empty()
+                         ? count(pods, "pod") + " and " + count(nodes, "node")
+                         : (pods.empty() ? count(nodes, "node") : count(pods, "pod"));
+  std::string some;
+  std::size_t shown = 0;
+  for (const auto* v : {&pods, &nodes}) {
+    for (std::size_t i = 0; i < v->size() && i < 2; ++i, ++shown)
+      some += (some.empty() ? "" : ", ") + (*v)[i];
+  }
+  return fmt::format(
+      "{} {} holds {} of the input ({}{}): a block is judged as addresses outside the pod "
+      "network, which these are not; give one of them as pod/NS/NAME (node/NAME) or by its IP",
+      end, t.text, held, some, pods.size() + nodes.size() > shown ? ", ..." : "");
+}
+
 Hop pod_hop(std::string step, const Object& pod) {
   const PodView v(pod);
   Hop h;
@@ -837,6 +886,10 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
     return Unexpected(std::string(
         "--port icmp (ping) checks pods, nodes and addresses: a Service's virtual IP does not "
         "answer ping in kube-proxy's iptables mode; give a pod/ or node/ as TO"));
+  for (const auto& [t, end] : {std::pair{&request.from, "FROM"}, std::pair{&request.to, "TO"}}) {
+    if (std::string e = wide_block_holding_cluster(cluster, *t, end); !e.empty())
+      return Unexpected(std::move(e));
+  }
   auto src = resolve_source(cluster, request.from, r.hops);
   if (!src) return Unexpected(src.error());
   std::string proto = request.port.protocol;

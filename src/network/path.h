@@ -74,7 +74,8 @@ struct PathResult {
 };
 
 /// Walks the path. Errors (exit 2 in the CLI): an end named by kind that the snapshot does not
-/// have ("pod shop/web not found"), FROM given as a DNS name. A DNS name that names no Service is
+/// have ("pod shop/web not found"), FROM given as a DNS name, a FROM or TO block wider than one
+/// address that holds pod or node IPs (it would be judged as hosts outside the pod network). A DNS name that names no Service is
 /// not an error but a blocked hop (NXDOMAIN). Cost: O(pods of the involved namespaces +
 /// EndpointSlices + policies of the two namespaces); an IP end costs one scan of all pods.
 Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& net,

@@ -258,6 +258,24 @@ TEST(NetcheckCliTest, SecurityGroupBlockingSomeEndpointNodesIsAWarning) {
       << r.out;
 }
 
+// examples/network-policy: 172.20.2.0/24 holds db-0, which shop's policies deny to web; judged
+// as an outside block it read "reachable". Refused instead, naming the pods it holds.
+TEST(NetcheckCliTest, BlockHoldingPodsIsAUsageError) {
+  auto r =
+      run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p 172.20.2.0/24 --port 5432 " + snapshot());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("TO 172.20.2.0/24 holds 2 pods of the input (pod/shop/api-5c7d9f8b6-q7r2t "
+                       "at 172.20.2.31, pod/shop/db-0 at 172.20.2.41)"),
+            std::string::npos)
+      << r.err;
+  auto outside =
+      run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p 203.0.113.0/24 --port 5432 " + snapshot());
+  EXPECT_EQ(outside.exit_code, 0) << outside.err;
+  EXPECT_NE(outside.out.find("an address outside the pod network"), std::string::npos)
+      << outside.out;
+}
+
 TEST(NetcheckCliTest, MatrixOfANamespaceWithoutPodsIsAUsageError) {
   auto r = run_ktriage("netcheck --matrix -n nosuch " + snapshot());
   EXPECT_EQ(r.exit_code, 2);

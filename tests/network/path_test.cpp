@@ -173,6 +173,35 @@ TEST(NetworkPathTest, NodesAndAddresses) {
             std::string::npos);
 }
 
+// A block wider than one address is judged as hosts outside the pod network (ipBlock): one that
+// holds pods or nodes of the snapshot would read "reachable" while the pod inside it is denied,
+// so it is refused (exit 2), naming what it holds; a block holding none stays outside.
+TEST(NetworkPathTest, BlockHoldingPodsOrNodesIsRefused) {
+  Walk pods(kBase + kDenyAll, "pod/shop/client", "172.16.0.16/28", "8080");
+  ASSERT_FALSE(pods.result.has_value());
+  EXPECT_EQ(pods.result.error(),
+            "TO 172.16.0.16/28 holds 2 pods of the input (pod/shop/web-1 at 172.16.0.21, "
+            "pod/shop/web-2 at 172.16.0.22): a block is judged as addresses outside the pod "
+            "network, which these are not; give one of them as pod/NS/NAME (node/NAME) or by its "
+            "IP");
+  Walk nodes(kBase + kDenyAll, "10.0.0.0/8", "pod/shop/web-1", "8080");
+  ASSERT_FALSE(nodes.result.has_value());
+  EXPECT_NE(nodes.result.error().find("FROM 10.0.0.0/8 holds 2 nodes of the input (node/n1 at "
+                                      "10.0.0.1, node/n2 at 10.0.0.2)"),
+            std::string::npos)
+      << nodes.result.error();
+  // One address of the block is the pod itself, and is judged as the pod: denied.
+  Walk one(kBase + kDenyAll, "pod/shop/client", "172.16.0.21/32", "8080");
+  ASSERT_TRUE(one.result.has_value()) << one.result.error();
+  EXPECT_EQ(one.hop("destination")->subject, "pod/shop/web-1");
+  EXPECT_FALSE(one.result->reachable);
+  // A block of no pod and no node: outside the pod network, ipBlock rules apply.
+  Walk outside(kBase, "pod/shop/client", "172.16.1.0/24", "8080");
+  ASSERT_TRUE(outside.result.has_value()) << outside.result.error();
+  EXPECT_NE(outside.hop("destination")->summary.find("outside the pod network"), std::string::npos);
+  EXPECT_TRUE(outside.result->reachable);
+}
+
 // A hostNetwork pod is its node's network namespace: NetworkPolicy does not isolate it, and its
 // IP (the node's) names the node, not one of the hostNetwork pods that share it.
 TEST(NetworkPathTest, HostNetworkDestinationIsItsNode) {
