@@ -113,8 +113,9 @@ CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& f, LiveFlags& live)
                   "FROM TO, then snapshot files, folders or .tar.gz (none: the live cluster of "
                   "the kubeconfig); with --matrix only the snapshot");
   cmd->add_option("--port", f.port,
-                  "Destination port: 80, 53/UDP, 5432/TCP, a Service port name, or icmp (ping: "
-                  "security groups only) (default: the Service's first port)");
+                  "Destination port: 80, 53/UDP, 5432/TCP, a Service port name (dns: whatever its "
+                  "protocol; dns/UDP: that protocol only), or icmp (ping: security groups only) "
+                  "(default: the Service's first port)");
   cmd->add_option("-n,--namespace", f.ns,
                   "Namespace for FROM/TO given without one; with --matrix: compare the "
                   "workloads of this namespace");

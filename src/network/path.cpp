@@ -156,6 +156,7 @@ std::vector<std::pair<std::string, PortSpec>> ingress_backends(const Object& ing
     std::string name(s.is_null() ? b["serviceName"].str() : s["name"].str());
     const Value& port = s.is_null() ? b["servicePort"] : s["port"];
     PortSpec p;
+    p.protocol_given = true;  // an Ingress forwards HTTP: the backend's port is a TCP port
     if (port["number"].as_int() > 0) {
       p.port = static_cast<int>(port["number"].as_int());
     } else if (!port["name"].str().empty()) {
@@ -368,8 +369,18 @@ Expected<End> dest_pod(const Cluster& cluster, const Target& t, const PortSpec& 
       }
     }
   }
+  if (!port.name.empty() && !port.protocol_given) {
+    // A name alone names one container port whatever its protocol (names are unique in a pod:
+    // https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/, ports.name),
+    // and the path goes on with that port's protocol.
+    for (const Value& c : pod->spec()["containers"].items()) {
+      for (const Value& p : c["ports"].items()) {
+        if (p["name"].str() == port.name) *proto = std::string(protocol_of(p));
+      }
+    }
+  }
   if (!port.name.empty()) {
-    number = detail::resolve_on_pod(*pod, Value::string(port.name), port.protocol);
+    number = detail::resolve_on_pod(*pod, Value::string(port.name), *proto);
     if (number == 0) {
       hops.back().verdict = Verdict::kBlocked;
       hops.back().summary += fmt::format("; no container port named {}", port.name);

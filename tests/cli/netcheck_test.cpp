@@ -276,6 +276,23 @@ TEST(NetcheckCliTest, BlockHoldingPodsIsAUsageError) {
       << outside.out;
 }
 
+// kube-dns's port named dns is UDP 53: --port dns names it (and the path checks UDP), where it
+// used to be read as dns/TCP, which the Service does not have.
+TEST(NetcheckCliTest, PortNameMatchesWhateverItsProtocol) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  const std::string path = "netcheck pod/shop/frontend-6d8f9c7b5-k2x9p kube-dns.kube-system ";
+  auto r = run_ktriage(path + "--port dns " + cloud);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("[ok]      service         svc/kube-system/kube-dns: ClusterIP "
+                       "192.168.0.10 port 53/UDP"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("--IpProtocol UDP --PortRange 53/53"), std::string::npos) << r.out;
+  auto tcp = run_ktriage(path + "--port dns/TCP " + cloud);
+  EXPECT_EQ(tcp.exit_code, 1) << tcp.out;
+  EXPECT_NE(tcp.out.find("the Service has no port dns/TCP"), std::string::npos) << tcp.out;
+}
+
 TEST(NetcheckCliTest, MatrixOfANamespaceWithoutPodsIsAUsageError) {
   auto r = run_ktriage("netcheck --matrix -n nosuch " + snapshot());
   EXPECT_EQ(r.exit_code, 2);

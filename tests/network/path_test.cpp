@@ -137,6 +137,49 @@ TEST(NetworkPathTest, ServiceKinds) {
   EXPECT_NE(h.hop("service")->summary.find("headless"), std::string::npos);
 }
 
+// A port name alone matches the Service port (or container port) of that name whatever its
+// protocol, and the path goes on with that protocol; with a protocol written, both must match.
+TEST(NetworkPathTest, PortNameWithoutProtocolMatchesAnyProtocol) {
+  const std::string dns = R"(
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dns-1, namespace: shop, labels: {app: dns}}
+spec: {nodeName: n2, containers: [{name: c, image: i, ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]}]}
+status: {phase: Running, podIP: 172.16.0.53, conditions: [{type: Ready, status: 'True'}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dns, namespace: shop}
+spec: {clusterIP: 192.168.0.53, selector: {app: dns}, ports: [{name: dns, port: 53, protocol: UDP}, {name: dns-tcp, port: 53}]}
+)";
+  Walk name(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns");
+  ASSERT_TRUE(name.result.has_value()) << name.result.error();
+  EXPECT_EQ(name.hop("service")->verdict, Verdict::kOk);
+  EXPECT_EQ(name.hop("service")->summary, "ClusterIP 192.168.0.53 port 53/UDP");
+  EXPECT_EQ(name.result->protocol, "UDP");
+  EXPECT_EQ(name.result->port, 53);
+  EXPECT_EQ(name.sg_calls, (std::vector<std::string>{"172.16.0.10->172.16.0.53 53/UDP"}));
+  Walk tcp(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns-tcp");
+  EXPECT_EQ(tcp.result->protocol, "TCP");
+  // Written with a protocol that the named port does not have: no such port.
+  Walk strict(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns/TCP");
+  EXPECT_EQ(strict.hop("service")->verdict, Verdict::kBlocked);
+  EXPECT_EQ(strict.hop("service")->summary, "the Service has no port dns/TCP");
+  Walk udp(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns/UDP");
+  EXPECT_EQ(udp.hop("service")->verdict, Verdict::kOk);
+  Walk none(kBase + dns, "pod/shop/client", "svc/shop/dns", "grpc");
+  EXPECT_EQ(none.hop("service")->summary, "the Service has no port named grpc");
+  // TO a pod: its container port of that name.
+  Walk pod(kBase + dns, "pod/shop/client", "pod/shop/dns-1", "dns");
+  ASSERT_TRUE(pod.result.has_value()) << pod.result.error();
+  EXPECT_EQ(pod.hop("destination")->verdict, Verdict::kOk);
+  EXPECT_EQ(pod.result->port, 53);
+  EXPECT_EQ(pod.result->protocol, "UDP");
+  Walk pod_tcp(kBase + dns, "pod/shop/client", "pod/shop/dns-1", "dns/TCP");
+  EXPECT_EQ(pod_tcp.hop("destination")->verdict, Verdict::kBlocked);
+}
+
 const std::string kDenyAll =
     "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, "
     "namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
