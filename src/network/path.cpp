@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "model/pod.h"
@@ -550,6 +551,22 @@ void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict&
   }
 }
 
+// A label value or namespace name as a YAML scalar that reads back as that string: quoted when
+// YAML would read it as something else (empty = null, true/yes/on, 1.0, 0x1f), since matchLabels
+// values must be strings. Label values are [A-Za-z0-9._-] (empty allowed), so double quotes need
+// no escapes:
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+std::string yaml_string(std::string_view s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static constexpr std::string_view kWords[] = {"true", "false", "yes", "no", "on",
+                                                "off",  "null",  "y",   "n",  "~"};
+  const bool word = std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords);
+  const bool numeric = !s.empty() && (std::isdigit(static_cast<unsigned char>(s.front())) != 0 ||
+                                      s.front() == '-' || s.front() == '.' || s.front() == '+');
+  return s.empty() || word || numeric ? fmt::format("\"{}\"", s) : std::string(s);
+}
+
 // The NetworkPolicy hop: the source's egress and each destination pod's ingress.
 // A peer that selects `pod` as another namespace's policy would write it: its `app` label (or
 // its first label that is not a per-pod hash), and its namespace when it is not `policy_ns`.
@@ -557,23 +574,34 @@ std::string peer_for(const Object& pod, std::string_view policy_ns) {
   std::string labels;
   for (const Member& m : pod.labels().members()) {
     if (m.key == "app" || m.key == "app.kubernetes.io/name") {
-      labels = fmt::format("{}: {}", m.key, m.value.str());
+      labels = fmt::format("{}: {}", m.key, yaml_string(m.value.str()));
       break;
     }
     if (labels.empty() && m.key != "pod-template-hash" && m.key != "controller-revision-hash" &&
         !m.key.starts_with("statefulset.kubernetes.io/"))
-      labels = fmt::format("{}: {}", m.key, m.value.str());
+      labels = fmt::format("{}: {}", m.key, yaml_string(m.value.str()));
   }
   std::string peer = fmt::format("podSelector: {{matchLabels: {{{}}}}}", labels);
   if (pod.ns != policy_ns)
     peer =
         fmt::format("namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {}}}}}, {}",
-                    pod.ns, peer);
+                    yaml_string(pod.ns), peer);
   return "{" + peer + "}";
 }
 
+// An ipBlock's cidr with its prefix length, a host as /32 (/128): the API server rejects a cidr
+// without one ("192.168.1.0/24" or "2001:db8::/64": ipBlock.cidr in
+// https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/).
+std::string ip_block_cidr(const Cidr& c) {
+  std::string text = c.to_string();
+  if (text.find('/') == std::string::npos) text += c.v6 ? "/128" : "/32";
+  return text;
+}
+
 // The rule to add so that the denied side allows the connection, on one of the policies that
-// isolate that end. Empty when neither end is a pod the snapshot describes.
+// isolate that end. Each rule is one YAML flow mapping after "- " ("- {from: [...], ports:
+// [...]}"), so it pastes as an item of .spec.ingress or .spec.egress as it is. Empty when
+// neither end is a pod the snapshot describes.
 std::string policy_fix(const End& src, const Backend* dst, const ConnectionVerdict& v, int port,
                        std::string_view proto) {
   const std::string ports =
@@ -585,10 +613,10 @@ std::string policy_fix(const End& src, const Backend* dst, const ConnectionVerdi
     if (!src.pods.empty()) {
       from = peer_for(*src.pods.front().pod, p.ns);
     } else if (src.address) {
-      from = fmt::format("{{ipBlock: {{cidr: {}}}}}", src.address->to_string());
+      from = fmt::format("{{ipBlock: {{cidr: {}}}}}", ip_block_cidr(*src.address));
     }
     if (!from.empty())
-      fix = fmt::format("allow it in NetworkPolicy {}/{}: add to .spec.ingress: - from: [{}]{}",
+      fix = fmt::format("allow it in NetworkPolicy {}/{}: add to .spec.ingress: - {{from: [{}]{}}}",
                         p.ns, p.name, from, ports);
   }
   if (!v.egress.allowed && !v.egress.isolating.empty()) {
@@ -596,7 +624,7 @@ std::string policy_fix(const End& src, const Backend* dst, const ConnectionVerdi
     std::string to;
     if (dst != nullptr && !host_network(*dst->pod)) to = peer_for(*dst->pod, p.ns);
     if (!to.empty())
-      fix += fmt::format("{}allow it in NetworkPolicy {}/{}: add to .spec.egress: - to: [{}]{}",
+      fix += fmt::format("{}allow it in NetworkPolicy {}/{}: add to .spec.egress: - {{to: [{}]{}}}",
                          fix.empty() ? "" : "; and ", p.ns, p.name, to, ports);
   }
   return fix.empty() ? fix : "fix: " + fix;
@@ -777,9 +805,10 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
   if (lookup.verdict == Verdict::kBlocked)
     dns.evidence.push_back(
         {"", "",
-         "fix: add an egress rule to the source's NetworkPolicy: to: [{namespaceSelector: "
-         "{matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: "
-         "{k8s-app: kube-dns}}}], ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]"});
+         "fix: allow it in the source's NetworkPolicy that isolates it for egress: add to "
+         ".spec.egress: - {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "
+         "kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: "
+         "UDP, port: 53}, {protocol: TCP, port: 53}]}"});
 }
 
 // The nodes on the path (the source's, then each distinct destination node, at most four) through

@@ -55,8 +55,8 @@ TEST(NetcheckCliTest, BlockedPathNamesThePoliciesAndTheRuleThatMisses) {
   // The rule that would let it through, on the policy that isolates db, selecting the client as
   // it is labelled.
   EXPECT_NE(r.out.find("fix: allow it in NetworkPolicy shop/allow-api-to-db: add to "
-                       ".spec.ingress: - from: [{podSelector: {matchLabels: {app: api}}}], "
-                       "ports: [{protocol: TCP, port: 5432}]"),
+                       ".spec.ingress: - {from: [{podSelector: {matchLabels: {app: api}}}], "
+                       "ports: [{protocol: TCP, port: 5432}]}"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("denied by NetworkPolicy (the destination's ingress)"), std::string::npos)

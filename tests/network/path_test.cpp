@@ -2,8 +2,12 @@
 // named targetPorts, nodes, addresses, DNS, and the two hooks.
 #include "network/path.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
+
+#include "load/document.h"
 #include "support/test_support.h"
 
 namespace ktriage::network {
@@ -335,6 +339,80 @@ TEST(NetworkPathTest, IpBlockHoldingThePodIpIsUnknown) {
   EXPECT_EQ(port.hop("network-policy")->verdict, Verdict::kBlocked);
 }
 
+// The rules a fix text says to add, as {".spec.ingress", "- {from: ...}"}: "add to FIELD: RULE",
+// several joined by "; and ".
+std::vector<std::pair<std::string, std::string>> fix_rules(std::string_view fix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t at = fix.find("add to ");
+  while (at != std::string_view::npos) {
+    const auto colon = fix.find(": ", at);
+    const auto end = fix.find("; and ", colon);
+    out.emplace_back(fix.substr(at + 7, colon - at - 7), fix.substr(colon + 2, end - colon - 2));
+    at = end == std::string_view::npos ? end : fix.find("add to ", end);
+  }
+  return out;
+}
+
+// Whether `rule` reads, with the project's YAML reader, as one item of a rule list: a sequence
+// of one mapping with `key` (from or to) and, when given, ports. "" when it does, else why not.
+std::string check_rule_yaml(const std::string& rule, std::string_view key) {
+  Arena arena;
+  std::string why = "no document";
+  const auto errors = read_yaml("fix", rule, arena, [&](const ParsedDocument& d, const Locator&) {
+    const Value& r = d.root;
+    if (!r.is_array() || r.size() != 1 || !r[0].is_object()) {
+      why = "not a sequence of one mapping";
+    } else if (!r[0][key].is_array()) {
+      why = fmt::format("no {} list", key);
+    } else {
+      why.clear();
+    }
+  });
+  return errors.empty() ? why : errors.front().message;
+}
+
+// The fix a blocked network-policy hop names parses as YAML and, added to the policy it names,
+// lets the connection through: a pod source by its labels, a node by its IP as a /32 ipBlock
+// (a cidr without a prefix length is rejected by the API server).
+TEST(NetworkPathTest, PolicyFixIsYamlThatAllowsTheConnection) {
+  auto deny_with = [](const std::vector<std::pair<std::string, std::string>>& rules) {
+    std::string ingress, egress;
+    for (const auto& [field, rule] : rules)
+      (field == ".spec.ingress" ? ingress : egress) += "  " + rule + "\n";
+    return "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, "
+           "namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n  "
+           "ingress:\n" +
+           ingress + "  egress:\n" + egress;
+  };
+  auto fix_of = [](const Walk& w) {
+    for (const HopEvidence& e : w.hop("network-policy")->evidence) {
+      if (e.value.starts_with("fix: ")) return e.value;
+    }
+    return std::string();
+  };
+  std::string client_007 = kBase;  // a label value YAML would read as a number unless quoted
+  client_007.replace(client_007.find("labels: {app: client}"), 21, "labels: {app: '007'}");
+  for (const auto& [base, from, ip_block] :
+       {std::tuple{kBase, "pod/shop/client", ""}, std::tuple{client_007, "pod/shop/client", ""},
+        std::tuple{kBase, "node/n1", "{ipBlock: {cidr: 10.0.0.1/32}}"}}) {
+    Walk blocked(base + kDenyAll, from, "pod/shop/web-1", "8080");
+    ASSERT_TRUE(blocked.result.has_value()) << blocked.result.error();
+    ASSERT_FALSE(blocked.result->reachable) << from;
+    const std::string fix = fix_of(blocked);
+    const auto rules = fix_rules(fix);
+    ASSERT_EQ(rules.size(), std::string_view(from).starts_with("pod/") ? 2u : 1u) << fix;
+    for (const auto& [field, rule] : rules) {
+      EXPECT_TRUE(rule.starts_with("- {")) << rule;
+      EXPECT_EQ(check_rule_yaml(rule, field == ".spec.ingress" ? "from" : "to"), "") << rule;
+    }
+    if (*ip_block != '\0') EXPECT_NE(fix.find(ip_block), std::string::npos) << fix;
+    Walk fixed(base + deny_with(rules), from, "pod/shop/web-1", "8080");
+    ASSERT_TRUE(fixed.result.has_value()) << fixed.result.error();
+    EXPECT_TRUE(fixed.result->reachable) << from << ": " << fix;
+    EXPECT_EQ(fixed.hop("network-policy")->verdict, Verdict::kOk) << from << ": " << fix;
+  }
+}
+
 TEST(NetworkPathTest, InvalidPoliciesAndMissingObjects) {
   const std::string bad =
       "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, "
@@ -382,11 +460,21 @@ spec:
   ASSERT_NE(blocked.hop("dns"), nullptr);
   EXPECT_EQ(blocked.hop("dns")->verdict, Verdict::kBlocked);
   EXPECT_NE(blocked.hop("dns")->summary.find("UDP 53 to CoreDNS"), std::string::npos);
-  bool fix = false;
-  for (const HopEvidence& e : blocked.hop("dns")->evidence)
-    fix = fix || e.value.find("k8s-app: kube-dns") != std::string::npos;
-  EXPECT_TRUE(fix);
+  std::string fix;
+  for (const HopEvidence& e : blocked.hop("dns")->evidence) {
+    if (e.value.starts_with("fix: ")) fix = e.value;
+  }
+  EXPECT_NE(fix.find("k8s-app: kube-dns"), std::string::npos) << fix;
   EXPECT_FALSE(blocked.result->reachable);
+  // The rule is YAML that, added to the client's egress policy, lets the lookup through.
+  const auto rules = fix_rules(fix);
+  ASSERT_EQ(rules.size(), 1u) << fix;
+  EXPECT_EQ(rules[0].first, ".spec.egress");
+  EXPECT_EQ(check_rule_yaml(rules[0].second, "to"), "") << rules[0].second;
+  Walk fixed(kBase + coredns + egress_web_only + "  " + rules[0].second + "\n", "pod/shop/client",
+             "web.shop");
+  ASSERT_TRUE(fixed.result) << fixed.result.error();
+  EXPECT_EQ(fixed.hop("dns")->verdict, Verdict::kOk) << rules[0].second;
 
   Walk allowed(kBase + coredns + egress_web_only + dns_rule, "pod/shop/client", "web.shop");
   ASSERT_TRUE(allowed.result) << allowed.result.error();
