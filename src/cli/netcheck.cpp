@@ -24,6 +24,7 @@ namespace {
 constexpr int kReachable = 0;
 constexpr int kBlocked = 1;
 constexpr int kUsage = 2;
+constexpr int kUndecided = 3;  // no hop blocks, but one that decides is unknown
 
 constexpr const char* kFooter =
     "FROM and TO:\n"
@@ -39,7 +40,8 @@ constexpr const char* kFooter =
     "  ktriage netcheck --matrix snapshot/                 which namespaces reach which\n"
     "  ktriage netcheck --matrix -n shop snapshot/         which workloads of shop reach which\n"
     "  ktriage netcheck pod/shop/web-1 svc/shop/db         the live cluster of the kubeconfig\n"
-    "Exit codes: 0 reachable (hops may warn), 1 blocked, 2 usage or input error.";
+    "Exit codes: 0 reachable (hops may warn), 1 blocked, 2 usage or input error, 3 undecided\n"
+    "(nothing blocks, but a hop is unknown: the snapshot cannot tell, e.g. ping without cloud/).";
 
 // Snapshot or live cluster; with `diagnose`, the analyzers run too (node health).
 std::optional<RunResult> load(const std::vector<std::string>& paths, const LiveFlags& live,
@@ -169,6 +171,7 @@ int run_netcheck(const NetcheckFlags& f, const LiveFlags& live) {
   }
   std::cout << (f.output == "json" ? network::render_path_json(*path)
                                    : network::render_path_text(*path, f.color_enabled));
+  if (path->verdict == network::Verdict::kUnknown) return kUndecided;
   return path->reachable ? kReachable : kBlocked;
 }
 

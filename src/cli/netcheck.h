@@ -30,8 +30,9 @@ struct NetcheckFlags {
 /// Adds the `netcheck` subcommand to `app`, filling `flags` (and `live` for the kubeconfig).
 CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& flags, LiveFlags& live);
 
-/// Runs it: 0 reachable (every hop ok, warning or unknown; --matrix: always 0), 1 blocked,
-/// 2 usage or input error (bad FROM/TO, object not found, nothing could be read).
+/// Runs it: 0 reachable (no hop blocked, the worst a warning; --matrix: always 0), 1 blocked,
+/// 2 usage or input error (bad FROM/TO, object not found, nothing could be read), 3 undecided
+/// (no hop blocked or warned, but one is unknown).
 int run_netcheck(const NetcheckFlags& flags, const LiveFlags& live);
 
 }  // namespace ktriage

@@ -747,6 +747,62 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
   return h;
 }
 
+// The NetworkPolicy hop for ping. Rules name TCP, UDP and SCTP only, so whether a pod that a
+// policy isolates answers ping is up to the network plugin: unknown. A pod that no policy
+// isolates in the direction concerned (the source for egress, each destination for ingress)
+// is not filtered at all, ping included: ok
+// (https://kubernetes.io/docs/concepts/services-networking/network-policies/, "The two sorts of
+// pod isolation"). As in policy_hop, a pod is never isolated from its own node.
+Hop icmp_policy_hop(const NetworkSnapshot& net, const End& src, const End& dst) {
+  Hop h{"network-policy", "ICMP", Verdict::kOk, "", {}};
+  std::vector<PodFacts> facts;  // keeps the PodEndpoints' labels alive
+  facts.reserve(src.pods.size() + dst.pods.size());
+  std::vector<PodEndpoint> endpoints;
+  endpoints.reserve(src.pods.size() + dst.pods.size());
+  auto endpoint_of = [&](const Object& pod) -> const PodEndpoint& {
+    facts.push_back(pod_facts(pod));
+    return endpoints.emplace_back(net.endpoint(facts.back()));
+  };
+  int isolated = 0, pods = 0;
+  auto note = [&](const SideVerdict& v, const Object& pod, std::string_view side) {
+    ++pods;
+    if (!v.isolated) return;
+    ++isolated;
+    std::string names;
+    for (const Policy* p : v.isolating)
+      names += fmt::format("{}{}/{}", names.empty() ? "" : ", ", p->ns, p->name);
+    h.evidence.push_back(
+        {subject(pod), "", fmt::format("isolated for {} by NetworkPolicy {}", side, names)});
+  };
+  Endpoint from;
+  if (!src.pods.empty()) {
+    from.pod = &endpoint_of(*src.pods.front().pod);
+    note(evaluate_egress(net.policies(), *from.pod, Endpoint{}, 0, "ICMP"), *src.pods.front().pod,
+         "egress");
+  } else if (src.address) {
+    from.address = *src.address;
+  }
+  for (const Backend& b : dst.pods) {
+    const bool own_node =
+        src.pods.empty() && !src.node.empty() && PodView(*b.pod).node_name() == src.node;
+    if (host_network(*b.pod) || own_node) continue;  // never isolated from these sources
+    note(evaluate_ingress(net.policies(), endpoint_of(*b.pod), from, 0, "ICMP"), *b.pod, "ingress");
+  }
+  if (isolated == 0) {
+    h.summary = pods > 1    ? "no NetworkPolicy isolates either pod"
+                : pods == 1 ? "no NetworkPolicy isolates the pod"
+                            : "no pod end that NetworkPolicy can isolate";
+    return h;
+  }
+  h.verdict = Verdict::kUnknown;
+  h.summary =
+      "NetworkPolicy rules name TCP, UDP and SCTP only: whether a pod that a policy isolates "
+      "answers ping depends on the network plugin";
+  h.evidence.push_back(
+      {"", "", "https://kubernetes.io/docs/concepts/services-networking/network-policies/"});
+  return h;
+}
+
 // TO ingress: the backends see the ingress controller's pod, not the client, so policies are
 // checked from there (the client reaches the controller through its own Service or load
 // balancer). Replaces `src` with the controller when the snapshot has one.
@@ -961,20 +1017,14 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
     if (proto != "ICMP") {
       r.hops.push_back(policy_hop(net, *src, *dst, port, proto));
     } else if (!src->pods.empty() || !dst->pods.empty()) {
-      r.hops.push_back(
-          {"network-policy",
-           "ICMP",
-           Verdict::kUnknown,
-           "NetworkPolicy rules name TCP, UDP and SCTP only: whether a pod that a policy isolates "
-           "answers ping depends on the network plugin",
-           {{"", "",
-             "https://kubernetes.io/docs/concepts/services-networking/network-policies/"}}});
+      r.hops.push_back(icmp_policy_hop(net, *src, *dst));
     }
   }
   node_hops(*src, *dst, via_service, hooks, r);
   r.verdict = Verdict::kOk;
   for (const Hop& h : r.hops) r.verdict = std::max(r.verdict, h.verdict);
-  r.reachable = r.verdict != Verdict::kBlocked;
+  // A path whose worst hop is unknown was not decided either way: neither reachable nor blocked.
+  r.reachable = r.verdict == Verdict::kOk || r.verdict == Verdict::kWarning;
   return r;
 }
 

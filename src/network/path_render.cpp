@@ -47,9 +47,14 @@ std::string render_path_text(const PathResult& path, bool color) {
     out += path.verdict == Verdict::kOk ? "reachable\n"
                                         : "reachable, with warnings or unknowns above\n";
   } else {
+    // Blocked: the first blocked hop; undecided (nothing blocks, nothing decides): the first
+    // unknown hop, so the reader sees what to collect or check.
+    const Verdict first = path.verdict == Verdict::kBlocked ? Verdict::kBlocked : Verdict::kUnknown;
     for (const Hop& h : path.hops) {
-      if (h.verdict == Verdict::kBlocked) {
-        out += fmt::format("blocked at {} {}: {}\n", h.step, h.subject, h.summary);
+      if (h.verdict == first) {
+        out +=
+            fmt::format("{} at {} {}: {}\n", first == Verdict::kBlocked ? "blocked" : "undecided",
+                        h.step, h.subject, h.summary);
         break;
       }
     }
@@ -64,8 +69,13 @@ std::string render_path_json(const PathResult& path) {
   append_json_string(out, path.to);
   out += fmt::format(",\"port\":{},\"protocol\":", path.port);
   append_json_string(out, path.protocol);
+  // Undecided is neither: null, so a reader testing `reachable == false` does not take it for
+  // blocked.
   out += fmt::format(",\"reachable\":{},\"verdict\":\"{}\",\"hops\":[",
-                     path.reachable ? "true" : "false", verdict_name(path.verdict));
+                     path.verdict == Verdict::kUnknown ? "null"
+                     : path.reachable                  ? "true"
+                                                       : "false",
+                     verdict_name(path.verdict));
   bool first = true;
   for (const Hop& h : path.hops) {
     out += first ? "{\"step\":" : ",{\"step\":";

@@ -204,13 +204,15 @@ TEST(NetcheckCliTest, PingBetweenNodesIsASecurityGroupQuestion) {
 
 // Ping keeps its protocol whatever TO is (no port taken from the pod), is refused for a Service's
 // virtual IP, and without cloud answers the security groups (which alone decide it) are "not
-// checked" rather than silently passed.
+// checked" rather than silently passed: the path is undecided (exit 3, "reachable": null).
 TEST(NetcheckCliTest, PingToAPodStaysIcmpAndIsNeverJudgedWithoutSecurityGroups) {
   auto r = run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p pod/shop/db-0 --port icmp -o json " +
                        snapshot());
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 3) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["protocol"], "ICMP") << r.out;
+  EXPECT_EQ(j["verdict"], "unknown") << r.out;
+  EXPECT_TRUE(j["reachable"].is_null()) << r.out;
   bool unknown_policy = false, unknown_groups = false;
   for (const auto& h : j["hops"]) {
     if (h["step"] == "network-policy") unknown_policy = h["verdict"] == "unknown";
@@ -225,6 +227,29 @@ TEST(NetcheckCliTest, PingToAPodStaysIcmpAndIsNeverJudgedWithoutSecurityGroups) 
       run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p svc/shop/db --port icmp " + snapshot());
   EXPECT_EQ(svc.exit_code, 2);
   EXPECT_NE(svc.err.find("does not answer ping"), std::string::npos) << svc.err;
+}
+
+// Ping between two nodes without cloud answers: nothing decides it, so it is undecided (exit 3),
+// not "reachable"; the verdict line names the hop that could not be judged.
+TEST(NetcheckCliTest, PingWithoutSecurityGroupsIsUndecided) {
+  auto r = run_ktriage(
+      "netcheck node/cn-hangzhou.10.0.2.21 node/cn-hangzhou.10.0.2.22 --port icmp " + snapshot());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("\nundecided at security-group node/cn-hangzhou.10.0.2.21 -> "
+                       "node/cn-hangzhou.10.0.2.22: not checked"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("reachable"), std::string::npos) << r.out;
+  // examples/cloud-failure has no NetworkPolicy: between two pods ping is decided by the
+  // security groups alone, and the policy hop says nothing isolates them.
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  auto pods = run_ktriage(
+      "netcheck pod/shop/frontend-6d8f9c7b5-k2x9p pod/shop/cart-7b9c6d5f4-p8r2t --port icmp " +
+      cloud);
+  EXPECT_EQ(pods.exit_code, 0) << pods.out << pods.err;
+  EXPECT_NE(pods.out.find("[ok]      network-policy  ICMP: no NetworkPolicy isolates either pod"),
+            std::string::npos)
+      << pods.out;
 }
 
 // From outside the cluster a ClusterIP Service is not routable (an Ingress or a NodePort is the

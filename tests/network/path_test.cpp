@@ -285,7 +285,8 @@ TEST(NetworkPathTest, HostNetworkDestinationIsItsNode) {
   EXPECT_EQ(egress.hop("network-policy")->verdict, Verdict::kBlocked);
 }
 
-// A denial that rests on what the snapshot cannot know is `unknown` (exit 0), not `blocked`.
+// A denial that rests on what the snapshot cannot know is `unknown` (the path undecided, exit 3),
+// not `blocked`.
 TEST(NetworkPathTest, NamespaceSelectorOnANamespaceWithoutItsObjectIsUnknown) {
   const std::string web_from_team =
       "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in, "
@@ -295,7 +296,8 @@ TEST(NetworkPathTest, NamespaceSelectorOnANamespaceWithoutItsObjectIsUnknown) {
   Walk unknown(kBase + web_from_team, "pod/shop/client", "pod/shop/web-1", "8080");
   ASSERT_TRUE(unknown.result.has_value()) << unknown.result.error();
   EXPECT_EQ(unknown.hop("network-policy")->verdict, Verdict::kUnknown);
-  EXPECT_TRUE(unknown.result->reachable);
+  EXPECT_EQ(unknown.result->verdict, Verdict::kUnknown);  // undecided: neither way
+  EXPECT_FALSE(unknown.result->reachable);
   bool said = false;
   for (const HopEvidence& e : unknown.hop("network-policy")->evidence)
     said = said || (e.path == ".spec.ingress[0].from[0].namespaceSelector" &&
@@ -325,7 +327,8 @@ TEST(NetworkPathTest, IpBlockHoldingThePodIpIsUnknown) {
   EXPECT_EQ(pod_ip.hop("network-policy")->verdict, Verdict::kUnknown);
   EXPECT_NE(pod_ip.hop("network-policy")->summary.find("Calico matches pod IPs"),
             std::string::npos);
-  EXPECT_TRUE(pod_ip.result->reachable);
+  EXPECT_EQ(pod_ip.result->verdict, Verdict::kUnknown);
+  EXPECT_FALSE(pod_ip.result->reachable);
   // Through the Service too (both backends undecided).
   Walk svc(kBase + egress("{cidr: 172.16.0.0/16}"), "pod/shop/client", "svc/shop/web");
   EXPECT_EQ(svc.hop("network-policy")->verdict, Verdict::kUnknown);
@@ -411,6 +414,34 @@ TEST(NetworkPathTest, PolicyFixIsYamlThatAllowsTheConnection) {
     EXPECT_TRUE(fixed.result->reachable) << from << ": " << fix;
     EXPECT_EQ(fixed.hop("network-policy")->verdict, Verdict::kOk) << from << ": " << fix;
   }
+}
+
+// Ping between pods: NetworkPolicy names no ICMP, so a pod that a policy isolates (in the
+// direction concerned) may or may not answer: unknown, the path undecided. With no policy
+// isolating either end, nothing filters it: ok.
+TEST(NetworkPathTest, PingIsUnknownOnlyWhenAPolicyIsolatesAnEnd) {
+  Walk open(kBase, "pod/shop/client", "pod/shop/web-1", "icmp");
+  ASSERT_TRUE(open.result.has_value()) << open.result.error();
+  EXPECT_EQ(open.hop("network-policy")->verdict, Verdict::kOk);
+  EXPECT_EQ(open.hop("network-policy")->summary, "no NetworkPolicy isolates either pod");
+  // The Walk's security-group hook allows everything: reachable.
+  EXPECT_EQ(open.result->verdict, Verdict::kOk);
+  EXPECT_TRUE(open.result->reachable);
+  // Isolated for ingress by a policy selecting web only: unknown, and undecided.
+  const std::string web_in =
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in, "
+      "namespace: shop}\nspec: {podSelector: {matchLabels: {app: web}}}\n";
+  Walk isolated(kBase + web_in, "pod/shop/client", "pod/shop/web-1", "icmp");
+  ASSERT_TRUE(isolated.result.has_value()) << isolated.result.error();
+  EXPECT_EQ(isolated.hop("network-policy")->verdict, Verdict::kUnknown);
+  EXPECT_EQ(isolated.hop("network-policy")->evidence[0].value,
+            "isolated for ingress by NetworkPolicy shop/web-in");
+  EXPECT_EQ(isolated.result->verdict, Verdict::kUnknown);
+  EXPECT_FALSE(isolated.result->reachable);
+  // The other way that policy isolates web-1 for ingress only: client's ingress and web-1's
+  // egress are open.
+  Walk back(kBase + web_in, "pod/shop/web-1", "pod/shop/client", "icmp");
+  EXPECT_EQ(back.hop("network-policy")->verdict, Verdict::kOk);
 }
 
 TEST(NetworkPathTest, InvalidPoliciesAndMissingObjects) {
