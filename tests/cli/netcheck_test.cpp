@@ -318,6 +318,23 @@ TEST(NetcheckCliTest, PortNameMatchesWhateverItsProtocol) {
   EXPECT_NE(tcp.out.find("the Service has no port dns/TCP"), std::string::npos) << tcp.out;
 }
 
+// examples/cloud-failure has no NetworkPolicy, so the matrix says frontend reaches cart, while
+// the path stops at a security group: the matrix says what it weighs and where the full path is.
+TEST(NetcheckCliTest, MatrixSaysItWeighsNetworkPolicyOnly) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  auto text = run_ktriage("netcheck --matrix -n shop " + cloud);
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("shop/deployment/frontend  yes yes"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\nNetworkPolicy only: Services, readiness, nodes and cloud security "
+                          "groups are not checked; for the full path of a pair: ktriage netcheck "
+                          "FROM TO\n"),
+            std::string::npos)
+      << text.out;
+  auto json = run_ktriage("netcheck --matrix -n shop -o json " + cloud);
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["scope"], "networkpolicy") << json.out;
+}
+
 TEST(NetcheckCliTest, MatrixOfANamespaceWithoutPodsIsAUsageError) {
   auto r = run_ktriage("netcheck --matrix -n nosuch " + snapshot());
   EXPECT_EQ(r.exit_code, 2);
