@@ -21,7 +21,8 @@ using detail::subject;
 struct End {
   std::vector<Backend> pods;
   std::optional<Cidr> address;
-  std::string node;  ///< the node the end runs on ("" unknown / outside)
+  std::string node;      ///< the node the end runs on ("" unknown / outside)
+  int service_port = 0;  ///< TO through a Service: the Service port FROM connects to
   bool stop = false;
 };
 
@@ -302,7 +303,7 @@ void block_cluster_ip_from_outside(const Object& svc, Hop& service_hop) {
 }
 
 void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec& port,
-                      std::vector<Hop>& hops, End& e, int* port_out, std::string* proto,
+                      std::vector<Hop>& hops, End& e, std::string* proto,
                       bool from_outside = false) {
   const std::size_t service_hop = hops.size();  // walk_service's first hop
   auto w = detail::walk_service(cluster, svc, port, hops);
@@ -310,7 +311,7 @@ void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec&
     block_cluster_ip_from_outside(svc, hops[service_hop]);
   e.pods = std::move(w.backends);
   e.stop = w.stop;
-  *port_out = w.service_port;
+  e.service_port = w.service_port;
   *proto = w.protocol;
   if (!w.external_name.empty()) e.stop = true;
 }
@@ -319,7 +320,6 @@ void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec&
 Expected<End> dest_ingress(const Cluster& cluster, const Target& t, std::vector<Hop>& hops,
                            std::string* proto) {
   End e;
-  int service_port = 0;
   const Object* ing = cluster.find("Ingress", t.ns, t.name);
   if (ing == nullptr)
     return Unexpected(fmt::format("ingress {}/{} not found in the input", t.ns, t.name));
@@ -344,7 +344,7 @@ Expected<End> dest_ingress(const Cluster& cluster, const Target& t, std::vector<
     e.stop = true;
     return e;
   }
-  add_service_dest(cluster, *svc, backends.front().second, hops, e, &service_port, proto);
+  add_service_dest(cluster, *svc, backends.front().second, hops, e, proto);
   return e;
 }
 
@@ -424,7 +424,6 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
 Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const Target& t,
                            const PortSpec& port, std::vector<Hop>& hops, std::string* proto) {
   End e;
-  int service_port = 0;
   switch (t.kind) {
     case Target::Kind::kDnsName: {
       const std::size_t dns_hop = hops.size();
@@ -441,7 +440,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const T
       h.verdict = Verdict::kOk;
       h.summary = fmt::format("cluster DNS answers for {}", subject(*svc));
       h.evidence.push_back({subject(*svc), ".metadata.name", t.name});
-      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto, origin.outside());
+      add_service_dest(cluster, *svc, port, hops, e, proto, origin.outside());
       check_lookup(cluster, origin.net, origin.src, hops[dns_hop]);
       return e;
     }
@@ -449,7 +448,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const T
       const Object* svc = cluster.find("Service", t.ns, t.name);
       if (svc == nullptr)
         return Unexpected(fmt::format("service {}/{} not found in the input", t.ns, t.name));
-      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto, origin.outside());
+      add_service_dest(cluster, *svc, port, hops, e, proto, origin.outside());
       return e;
     }
     case Target::Kind::kIngress:
@@ -464,7 +463,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const T
         return resolve_dest(cluster, origin, as_pod, port, hops, proto);
       }
       if (const Object* svc = owner_of_ip(cluster, t.address, "Service")) {
-        add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
+        add_service_dest(cluster, *svc, port, hops, e, proto);
         return e;
       }
       if (const Object* node = node_of_ip(cluster, t.address)) {
@@ -992,6 +991,7 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
   auto dst = resolve_dest(cluster, Origin{net, *src}, request.to, request.port, r.hops, &proto);
   if (!dst) return Unexpected(dst.error());
   r.protocol = proto;
+  r.service_port = dst->service_port;
   const bool via_service = request.to.kind == Target::Kind::kService ||
                            request.to.kind == Target::Kind::kDnsName ||
                            request.to.kind == Target::Kind::kIngress;

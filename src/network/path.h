@@ -68,6 +68,7 @@ struct PathHooks {
 struct PathResult {
   std::string from, to;  ///< as given
   int port = 0;          ///< the port checked at the destination pods (0: none resolved)
+  int service_port = 0;  ///< TO through a Service: the Service port FROM connects to (0: none)
   std::string protocol;
   std::vector<Hop> hops;
   bool reachable = false;

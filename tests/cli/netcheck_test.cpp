@@ -335,6 +335,32 @@ TEST(NetcheckCliTest, MatrixSaysItWeighsNetworkPolicyOnly) {
   EXPECT_EQ(j["scope"], "networkpolicy") << json.out;
 }
 
+// The header names the port FROM connects to: a Service's port (80), with the pods' targetPort
+// (8080) when it differs, as the service hop shows; ping has no port, so it says ICMP, and JSON
+// has "port": null rather than 0.
+TEST(NetcheckCliTest, HeaderNamesTheServicePortAndPingsProtocol) {
+  auto svc = run_ktriage("netcheck 203.0.113.7 svc/shop/web " + snapshot());
+  EXPECT_TRUE(
+      svc.out.starts_with("netcheck 203.0.113.7 -> svc/shop/web port 80/TCP (targetPort 8080)\n"))
+      << svc.out;
+  auto same = run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p svc/shop/api " + snapshot());
+  EXPECT_TRUE(
+      same.out.starts_with("netcheck pod/shop/web-6d8f9c7b5-k2m4p -> svc/shop/api port 8080/TCP\n"))
+      << same.out;
+  auto json = run_ktriage("netcheck 203.0.113.7 svc/shop/web -o json " + snapshot());
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["service_port"], 80) << json.out;
+  EXPECT_EQ(j["port"], 8080) << json.out;
+
+  const std::string ping = "netcheck pod/shop/web-6d8f9c7b5-k2m4p pod/shop/db-0 --port icmp ";
+  auto text = run_ktriage(ping + snapshot());
+  EXPECT_TRUE(text.out.starts_with("netcheck pod/shop/web-6d8f9c7b5-k2m4p -> pod/shop/db-0 ICMP\n"))
+      << text.out;
+  const auto p = nlohmann::json::parse(run_ktriage(ping + "-o json " + snapshot()).out);
+  EXPECT_TRUE(p["port"].is_null()) << p.dump();
+  EXPECT_FALSE(p.contains("service_port")) << p.dump();
+}
+
 TEST(NetcheckCliTest, MatrixOfANamespaceWithoutPodsIsAUsageError) {
   auto r = run_ktriage("netcheck --matrix -n nosuch " + snapshot());
   EXPECT_EQ(r.exit_code, 2);
