@@ -82,6 +82,15 @@ std::optional<RunResult> load(const std::vector<std::string>& paths, const LiveF
 
 int run_matrix(const NetcheckFlags& f, const std::vector<std::string>& paths,
                const LiveFlags& live) {
+  // -n compares the workloads of one namespace (docs/netcheck.md): a grid of one namespace by
+  // namespace would be a single cell, so --by namespace with -n asks for two things at once.
+  if (!f.ns.empty() && f.by == "namespace") {
+    std::cerr << fmt::format(
+        "ktriage netcheck: --matrix -n {} compares the workloads of {}; --by namespace compares "
+        "every namespace: drop -n or --by namespace\n",
+        f.ns, f.ns);
+    return kUsage;
+  }
   auto r = load(paths, live, false);
   if (!r) return kUsage;
   const network::NetworkSnapshot net(*r->cluster);
@@ -123,7 +132,9 @@ CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& f, LiveFlags& live)
                   "workloads of this namespace");
   cmd->add_flag("--matrix", f.matrix,
                 "Which namespaces (or workloads, with -n or --by workload) can reach which");
-  cmd->add_option("--by", f.by, "--matrix groups: namespace (default) or workload")
+  cmd->add_option("--by", f.by,
+                  "--matrix groups: namespace (default) or workload (the default with -n; -n "
+                  "with --by namespace is an error)")
       ->check(CLI::IsMember({"namespace", "workload"}));
   cmd->add_option("-o,--output", f.output, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--color", f.color, "Colour: auto (on a terminal), always or never")

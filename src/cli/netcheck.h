@@ -20,8 +20,8 @@ struct NetcheckFlags {
   std::string port;               ///< --port P[/PROTO]
   std::string ns;                 ///< -n: default namespace for FROM/TO; --matrix: workloads of NS
   bool matrix = false;
-  std::string by = "namespace";  ///< --by namespace|workload
-  std::string output = "text";   ///< -o text|json
+  std::string by;  ///< --by namespace|workload ("": not given: namespace, or workload with -n)
+  std::string output = "text";  ///< -o text|json
   std::string color = "auto";
   bool no_color = false;
   bool color_enabled = false;  ///< set by main.cpp (reads NO_COLOR)

@@ -361,6 +361,25 @@ TEST(NetcheckCliTest, HeaderNamesTheServicePortAndPingsProtocol) {
   EXPECT_FALSE(p.contains("service_port")) << p.dump();
 }
 
+// -n compares the workloads of one namespace; with --by namespace it was silently grouped by
+// workload anyway. The combination asks for two things at once: a usage error.
+TEST(NetcheckCliTest, MatrixWithANamespaceAndByNamespaceIsAUsageError) {
+  auto r = run_ktriage("netcheck --matrix -n shop --by namespace " + snapshot());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("--matrix -n shop compares the workloads of shop; --by namespace compares "
+                       "every namespace"),
+            std::string::npos)
+      << r.err;
+  auto workload = run_ktriage("netcheck --matrix -n shop --by workload " + snapshot());
+  EXPECT_EQ(workload.exit_code, 0) << workload.err;
+  EXPECT_NE(workload.out.find("shop/deployment/web  yes  no  no"), std::string::npos)
+      << workload.out;
+  auto ns = run_ktriage("netcheck --matrix --by namespace " + snapshot());
+  EXPECT_EQ(ns.exit_code, 0) << ns.err;
+  EXPECT_NE(ns.out.find("monitoring     yes yes  no"), std::string::npos) << ns.out;
+}
+
 TEST(NetcheckCliTest, MatrixOfANamespaceWithoutPodsIsAUsageError) {
   auto r = run_ktriage("netcheck --matrix -n nosuch " + snapshot());
   EXPECT_EQ(r.exit_code, 2);
