@@ -24,6 +24,7 @@ namespace {
 constexpr int kReachable = 0;
 constexpr int kBlocked = 1;
 constexpr int kUsage = 2;
+constexpr int kUndecided = 3;  // no hop blocks, but one that decides is unknown
 
 constexpr const char* kFooter =
     "FROM and TO:\n"
@@ -39,7 +40,8 @@ constexpr const char* kFooter =
     "  ktriage netcheck --matrix snapshot/                 which namespaces reach which\n"
     "  ktriage netcheck --matrix -n shop snapshot/         which workloads of shop reach which\n"
     "  ktriage netcheck pod/shop/web-1 svc/shop/db         the live cluster of the kubeconfig\n"
-    "Exit codes: 0 reachable (hops may warn), 1 blocked, 2 usage or input error.";
+    "Exit codes: 0 reachable (hops may warn), 1 blocked, 2 usage or input error, 3 undecided\n"
+    "(nothing blocks, but a hop is unknown: the snapshot cannot tell, e.g. ping without cloud/).";
 
 // Snapshot or live cluster; with `diagnose`, the analyzers run too (node health).
 std::optional<RunResult> load(const std::vector<std::string>& paths, const LiveFlags& live,
@@ -81,6 +83,15 @@ std::optional<RunResult> load(const std::vector<std::string>& paths, const LiveF
 
 int run_matrix(const NetcheckFlags& f, const std::vector<std::string>& paths,
                const LiveFlags& live) {
+  // -n compares the workloads of one namespace (docs/netcheck.md): a grid of one namespace by
+  // namespace would be a single cell, so --by namespace with -n asks for two things at once.
+  if (!f.ns.empty() && f.by == "namespace") {
+    std::cerr << fmt::format(
+        "ktriage netcheck: --matrix -n {} compares the workloads of {}; --by namespace compares "
+        "every namespace: drop -n or --by namespace\n",
+        f.ns, f.ns);
+    return kUsage;
+  }
   auto r = load(paths, live, false);
   if (!r) return kUsage;
   const network::NetworkSnapshot net(*r->cluster);
@@ -114,14 +125,17 @@ CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& f, LiveFlags& live)
                   "FROM TO, then snapshot files, folders or .tar.gz (none: the live cluster of "
                   "the kubeconfig); with --matrix only the snapshot");
   cmd->add_option("--port", f.port,
-                  "Destination port: 80, 53/UDP, 5432/TCP, a Service port name, or icmp (ping: "
-                  "security groups only) (default: the Service's first port)");
+                  "Destination port: 80, 53/UDP, 5432/TCP, a Service port name (dns: whatever its "
+                  "protocol; dns/UDP: that protocol only), or icmp (ping: security groups only) "
+                  "(default: the Service's first port)");
   cmd->add_option("-n,--namespace", f.ns,
                   "Namespace for FROM/TO given without one; with --matrix: compare the "
                   "workloads of this namespace");
   cmd->add_flag("--matrix", f.matrix,
                 "Which namespaces (or workloads, with -n or --by workload) can reach which");
-  cmd->add_option("--by", f.by, "--matrix groups: namespace (default) or workload")
+  cmd->add_option("--by", f.by,
+                  "--matrix groups: namespace (default) or workload (the default with -n; -n "
+                  "with --by namespace is an error)")
       ->check(CLI::IsMember({"namespace", "workload"}));
   cmd->add_option("-o,--output", f.output, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--color", f.color, "Colour: auto (on a terminal), always or never")
@@ -169,6 +183,7 @@ int run_netcheck(const NetcheckFlags& f, const LiveFlags& live) {
   }
   std::cout << (f.output == "json" ? network::render_path_json(*path)
                                    : network::render_path_text(*path, f.color_enabled));
+  if (path->verdict == network::Verdict::kUnknown) return kUndecided;
   return path->reachable ? kReachable : kBlocked;
 }
 

@@ -12,6 +12,13 @@ namespace {
 constexpr std::size_t kGridMax = 24;
 constexpr std::size_t kListMax = 12;
 
+// The matrix weighs NetworkPolicy alone: a cell says "yes" where the path may still stop at a
+// Service, a not-ready pod, a node or a cloud security group (netcheck FROM TO checks those), so
+// both outputs say so rather than let a "yes" read as "reachable".
+constexpr const char* kScope =
+    "NetworkPolicy only: Services, readiness, nodes and cloud security groups are not checked; "
+    "for the full path of a pair: ktriage netcheck FROM TO";
+
 // Per destination: the state of each source group (0 denied, 1 partial, 2 all).
 std::vector<std::vector<std::uint8_t>> cells(const Matrix& m) {
   std::vector<std::vector<std::uint8_t>> c(m.groups.size(),
@@ -63,6 +70,7 @@ std::string render_matrix_text(const Matrix& m, bool color) {
       out += "\n";
     }
     out += "\nyes: every pod reaches every pod; ~: some pods or ports; no: none\n";
+    out += fmt::format("{}\n", kScope);
     return out;
   }
   for (std::uint32_t t = 0; t < m.groups.size(); ++t) {
@@ -83,6 +91,7 @@ std::string render_matrix_text(const Matrix& m, bool color) {
     }
     out += fmt::format("{} <- {}\n", m.groups[t], line);
   }
+  out += fmt::format("\n{}\n", kScope);
   return out;
 }
 
@@ -95,7 +104,9 @@ std::string render_matrix_json(const Matrix& m) {
     append_json_string(out, m.groups[i]);
     out += fmt::format(",\"pods\":{}}}", m.group_pods[i]);
   }
-  out += "],\"notes\":[";
+  out += "],\"scope\":\"networkpolicy\",\"scope_note\":";
+  append_json_string(out, kScope);
+  out += ",\"notes\":[";
   for (std::size_t i = 0; i < m.notes.size(); ++i) {
     if (i > 0) out += ',';
     append_json_string(out, m.notes[i]);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "model/pod.h"
@@ -20,7 +21,8 @@ using detail::subject;
 struct End {
   std::vector<Backend> pods;
   std::optional<Cidr> address;
-  std::string node;  ///< the node the end runs on ("" unknown / outside)
+  std::string node;      ///< the node the end runs on ("" unknown / outside)
+  int service_port = 0;  ///< TO through a Service: the Service port FROM connects to
   bool stop = false;
 };
 
@@ -60,6 +62,55 @@ const Object* node_of_ip(const Cluster& cluster, const Cidr& ip) {
     }
   }
   return nullptr;
+}
+
+// A FROM or TO block wider than one address stands for hosts outside the pod network: ipBlock
+// rules judge it, and NetworkPolicy leaves pod IPs in an ipBlock to the network plugin
+// (https://kubernetes.io/docs/concepts/services-networking/network-policies/, ipBlock). A block
+// that holds pods or nodes of the snapshot would be judged as something it is not (reachable
+// while the pod inside it is denied), so it is refused, naming what it holds: the user picks one.
+// Empty when the block is a single address or holds none. O(pods + nodes).
+std::string wide_block_holding_cluster(const Cluster& cluster, const Target& t,
+                                       std::string_view end) {
+  if (t.kind != Target::Kind::kAddress || t.address.prefix == (t.address.v6 ? 128 : 32)) return {};
+  std::vector<std::string> pods, nodes;
+  for (const Object* pod : cluster.of_kind("Pod")) {
+    // A hostNetwork pod's IP is its node's (counted as the node).
+    if (PodView(*pod).terminated() || host_network(*pod)) continue;
+    std::vector<std::string_view> ips{pod->status()["podIP"].str()};
+    for (const Value& i : pod->status()["podIPs"].items()) ips.push_back(i["ip"].str());
+    for (std::string_view ip : ips) {
+      if (auto c = parse_cidr(ip); c && t.address.contains(*c)) {
+        pods.push_back(fmt::format("pod/{}/{} at {}", pod->ns, pod->name, c->to_string()));
+        break;
+      }
+    }
+  }
+  for (const Object* n : cluster.of_kind("Node")) {
+    for (const Value& a : n->status()["addresses"].items()) {
+      if (auto c = parse_cidr(a["address"].str()); c && t.address.contains(*c)) {
+        nodes.push_back(fmt::format("node/{} at {}", n->name, c->to_string()));
+        break;
+      }
+    }
+  }
+  if (pods.empty() && nodes.empty()) return {};
+  auto count = [](const std::vector<std::string>& v, std::string_view what) {
+    return fmt::format("{} {}{}", v.size(), what, v.size() == 1 ? "" : "s");
+  };
+  std::string held = !pods.empty() && !nodes.empty()
+                         ? count(pods, "pod") + " and " + count(nodes, "node")
+                         : (pods.empty() ? count(nodes, "node") : count(pods, "pod"));
+  std::string some;
+  std::size_t shown = 0;
+  for (const auto* v : {&pods, &nodes}) {
+    for (std::size_t i = 0; i < v->size() && i < 2; ++i, ++shown)
+      some += (some.empty() ? "" : ", ") + (*v)[i];
+  }
+  return fmt::format(
+      "{} {} holds {} of the input ({}{}): a block is judged as addresses outside the pod "
+      "network, which these are not; give one of them as pod/NS/NAME (node/NAME) or by its IP",
+      end, t.text, held, some, pods.size() + nodes.size() > shown ? ", ..." : "");
 }
 
 Hop pod_hop(std::string step, const Object& pod) {
@@ -107,6 +158,7 @@ std::vector<std::pair<std::string, PortSpec>> ingress_backends(const Object& ing
     std::string name(s.is_null() ? b["serviceName"].str() : s["name"].str());
     const Value& port = s.is_null() ? b["servicePort"] : s["port"];
     PortSpec p;
+    p.protocol_given = true;  // an Ingress forwards HTTP: the backend's port is a TCP port
     if (port["number"].as_int() > 0) {
       p.port = static_cast<int>(port["number"].as_int());
     } else if (!port["name"].str().empty()) {
@@ -251,7 +303,7 @@ void block_cluster_ip_from_outside(const Object& svc, Hop& service_hop) {
 }
 
 void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec& port,
-                      std::vector<Hop>& hops, End& e, int* port_out, std::string* proto,
+                      std::vector<Hop>& hops, End& e, std::string* proto,
                       bool from_outside = false) {
   const std::size_t service_hop = hops.size();  // walk_service's first hop
   auto w = detail::walk_service(cluster, svc, port, hops);
@@ -259,7 +311,7 @@ void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec&
     block_cluster_ip_from_outside(svc, hops[service_hop]);
   e.pods = std::move(w.backends);
   e.stop = w.stop;
-  *port_out = w.service_port;
+  e.service_port = w.service_port;
   *proto = w.protocol;
   if (!w.external_name.empty()) e.stop = true;
 }
@@ -268,7 +320,6 @@ void add_service_dest(const Cluster& cluster, const Object& svc, const PortSpec&
 Expected<End> dest_ingress(const Cluster& cluster, const Target& t, std::vector<Hop>& hops,
                            std::string* proto) {
   End e;
-  int service_port = 0;
   const Object* ing = cluster.find("Ingress", t.ns, t.name);
   if (ing == nullptr)
     return Unexpected(fmt::format("ingress {}/{} not found in the input", t.ns, t.name));
@@ -293,7 +344,7 @@ Expected<End> dest_ingress(const Cluster& cluster, const Target& t, std::vector<
     e.stop = true;
     return e;
   }
-  add_service_dest(cluster, *svc, backends.front().second, hops, e, &service_port, proto);
+  add_service_dest(cluster, *svc, backends.front().second, hops, e, proto);
   return e;
 }
 
@@ -319,8 +370,18 @@ Expected<End> dest_pod(const Cluster& cluster, const Target& t, const PortSpec& 
       }
     }
   }
+  if (!port.name.empty() && !port.protocol_given) {
+    // A name alone names one container port whatever its protocol (names are unique in a pod:
+    // https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/, ports.name),
+    // and the path goes on with that port's protocol.
+    for (const Value& c : pod->spec()["containers"].items()) {
+      for (const Value& p : c["ports"].items()) {
+        if (p["name"].str() == port.name) *proto = std::string(protocol_of(p));
+      }
+    }
+  }
   if (!port.name.empty()) {
-    number = detail::resolve_on_pod(*pod, Value::string(port.name), port.protocol);
+    number = detail::resolve_on_pod(*pod, Value::string(port.name), *proto);
     if (number == 0) {
       hops.back().verdict = Verdict::kBlocked;
       hops.back().summary += fmt::format("; no container port named {}", port.name);
@@ -363,7 +424,6 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
 Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const Target& t,
                            const PortSpec& port, std::vector<Hop>& hops, std::string* proto) {
   End e;
-  int service_port = 0;
   switch (t.kind) {
     case Target::Kind::kDnsName: {
       const std::size_t dns_hop = hops.size();
@@ -380,7 +440,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const T
       h.verdict = Verdict::kOk;
       h.summary = fmt::format("cluster DNS answers for {}", subject(*svc));
       h.evidence.push_back({subject(*svc), ".metadata.name", t.name});
-      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto, origin.outside());
+      add_service_dest(cluster, *svc, port, hops, e, proto, origin.outside());
       check_lookup(cluster, origin.net, origin.src, hops[dns_hop]);
       return e;
     }
@@ -388,7 +448,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const T
       const Object* svc = cluster.find("Service", t.ns, t.name);
       if (svc == nullptr)
         return Unexpected(fmt::format("service {}/{} not found in the input", t.ns, t.name));
-      add_service_dest(cluster, *svc, port, hops, e, &service_port, proto, origin.outside());
+      add_service_dest(cluster, *svc, port, hops, e, proto, origin.outside());
       return e;
     }
     case Target::Kind::kIngress:
@@ -403,7 +463,7 @@ Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const T
         return resolve_dest(cluster, origin, as_pod, port, hops, proto);
       }
       if (const Object* svc = owner_of_ip(cluster, t.address, "Service")) {
-        add_service_dest(cluster, *svc, port, hops, e, &service_port, proto);
+        add_service_dest(cluster, *svc, port, hops, e, proto);
         return e;
       }
       if (const Object* node = node_of_ip(cluster, t.address)) {
@@ -490,6 +550,22 @@ void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict&
   }
 }
 
+// A label value or namespace name as a YAML scalar that reads back as that string: quoted when
+// YAML would read it as something else (empty = null, true/yes/on, 1.0, 0x1f), since matchLabels
+// values must be strings. Label values are [A-Za-z0-9._-] (empty allowed), so double quotes need
+// no escapes:
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
+std::string yaml_string(std::string_view s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static constexpr std::string_view kWords[] = {"true", "false", "yes", "no", "on",
+                                                "off",  "null",  "y",   "n",  "~"};
+  const bool word = std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords);
+  const bool numeric = !s.empty() && (std::isdigit(static_cast<unsigned char>(s.front())) != 0 ||
+                                      s.front() == '-' || s.front() == '.' || s.front() == '+');
+  return s.empty() || word || numeric ? fmt::format("\"{}\"", s) : std::string(s);
+}
+
 // The NetworkPolicy hop: the source's egress and each destination pod's ingress.
 // A peer that selects `pod` as another namespace's policy would write it: its `app` label (or
 // its first label that is not a per-pod hash), and its namespace when it is not `policy_ns`.
@@ -497,23 +573,34 @@ std::string peer_for(const Object& pod, std::string_view policy_ns) {
   std::string labels;
   for (const Member& m : pod.labels().members()) {
     if (m.key == "app" || m.key == "app.kubernetes.io/name") {
-      labels = fmt::format("{}: {}", m.key, m.value.str());
+      labels = fmt::format("{}: {}", m.key, yaml_string(m.value.str()));
       break;
     }
     if (labels.empty() && m.key != "pod-template-hash" && m.key != "controller-revision-hash" &&
         !m.key.starts_with("statefulset.kubernetes.io/"))
-      labels = fmt::format("{}: {}", m.key, m.value.str());
+      labels = fmt::format("{}: {}", m.key, yaml_string(m.value.str()));
   }
   std::string peer = fmt::format("podSelector: {{matchLabels: {{{}}}}}", labels);
   if (pod.ns != policy_ns)
     peer =
         fmt::format("namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {}}}}}, {}",
-                    pod.ns, peer);
+                    yaml_string(pod.ns), peer);
   return "{" + peer + "}";
 }
 
+// An ipBlock's cidr with its prefix length, a host as /32 (/128): the API server rejects a cidr
+// without one ("192.168.1.0/24" or "2001:db8::/64": ipBlock.cidr in
+// https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/).
+std::string ip_block_cidr(const Cidr& c) {
+  std::string text = c.to_string();
+  if (text.find('/') == std::string::npos) text += c.v6 ? "/128" : "/32";
+  return text;
+}
+
 // The rule to add so that the denied side allows the connection, on one of the policies that
-// isolate that end. Empty when neither end is a pod the snapshot describes.
+// isolate that end. Each rule is one YAML flow mapping after "- " ("- {from: [...], ports:
+// [...]}"), so it pastes as an item of .spec.ingress or .spec.egress as it is. Empty when
+// neither end is a pod the snapshot describes.
 std::string policy_fix(const End& src, const Backend* dst, const ConnectionVerdict& v, int port,
                        std::string_view proto) {
   const std::string ports =
@@ -525,10 +612,10 @@ std::string policy_fix(const End& src, const Backend* dst, const ConnectionVerdi
     if (!src.pods.empty()) {
       from = peer_for(*src.pods.front().pod, p.ns);
     } else if (src.address) {
-      from = fmt::format("{{ipBlock: {{cidr: {}}}}}", src.address->to_string());
+      from = fmt::format("{{ipBlock: {{cidr: {}}}}}", ip_block_cidr(*src.address));
     }
     if (!from.empty())
-      fix = fmt::format("allow it in NetworkPolicy {}/{}: add to .spec.ingress: - from: [{}]{}",
+      fix = fmt::format("allow it in NetworkPolicy {}/{}: add to .spec.ingress: - {{from: [{}]{}}}",
                         p.ns, p.name, from, ports);
   }
   if (!v.egress.allowed && !v.egress.isolating.empty()) {
@@ -536,7 +623,7 @@ std::string policy_fix(const End& src, const Backend* dst, const ConnectionVerdi
     std::string to;
     if (dst != nullptr && !host_network(*dst->pod)) to = peer_for(*dst->pod, p.ns);
     if (!to.empty())
-      fix += fmt::format("{}allow it in NetworkPolicy {}/{}: add to .spec.egress: - to: [{}]{}",
+      fix += fmt::format("{}allow it in NetworkPolicy {}/{}: add to .spec.egress: - {{to: [{}]{}}}",
                          fix.empty() ? "" : "; and ", p.ns, p.name, to, ports);
   }
   return fix.empty() ? fix : "fix: " + fix;
@@ -659,6 +746,62 @@ Hop policy_hop(const NetworkSnapshot& net, const End& src, const End& dst, int p
   return h;
 }
 
+// The NetworkPolicy hop for ping. Rules name TCP, UDP and SCTP only, so whether a pod that a
+// policy isolates answers ping is up to the network plugin: unknown. A pod that no policy
+// isolates in the direction concerned (the source for egress, each destination for ingress)
+// is not filtered at all, ping included: ok
+// (https://kubernetes.io/docs/concepts/services-networking/network-policies/, "The two sorts of
+// pod isolation"). As in policy_hop, a pod is never isolated from its own node.
+Hop icmp_policy_hop(const NetworkSnapshot& net, const End& src, const End& dst) {
+  Hop h{"network-policy", "ICMP", Verdict::kOk, "", {}};
+  std::vector<PodFacts> facts;  // keeps the PodEndpoints' labels alive
+  facts.reserve(src.pods.size() + dst.pods.size());
+  std::vector<PodEndpoint> endpoints;
+  endpoints.reserve(src.pods.size() + dst.pods.size());
+  auto endpoint_of = [&](const Object& pod) -> const PodEndpoint& {
+    facts.push_back(pod_facts(pod));
+    return endpoints.emplace_back(net.endpoint(facts.back()));
+  };
+  int isolated = 0, pods = 0;
+  auto note = [&](const SideVerdict& v, const Object& pod, std::string_view side) {
+    ++pods;
+    if (!v.isolated) return;
+    ++isolated;
+    std::string names;
+    for (const Policy* p : v.isolating)
+      names += fmt::format("{}{}/{}", names.empty() ? "" : ", ", p->ns, p->name);
+    h.evidence.push_back(
+        {subject(pod), "", fmt::format("isolated for {} by NetworkPolicy {}", side, names)});
+  };
+  Endpoint from;
+  if (!src.pods.empty()) {
+    from.pod = &endpoint_of(*src.pods.front().pod);
+    note(evaluate_egress(net.policies(), *from.pod, Endpoint{}, 0, "ICMP"), *src.pods.front().pod,
+         "egress");
+  } else if (src.address) {
+    from.address = *src.address;
+  }
+  for (const Backend& b : dst.pods) {
+    const bool own_node =
+        src.pods.empty() && !src.node.empty() && PodView(*b.pod).node_name() == src.node;
+    if (host_network(*b.pod) || own_node) continue;  // never isolated from these sources
+    note(evaluate_ingress(net.policies(), endpoint_of(*b.pod), from, 0, "ICMP"), *b.pod, "ingress");
+  }
+  if (isolated == 0) {
+    h.summary = pods > 1    ? "no NetworkPolicy isolates either pod"
+                : pods == 1 ? "no NetworkPolicy isolates the pod"
+                            : "no pod end that NetworkPolicy can isolate";
+    return h;
+  }
+  h.verdict = Verdict::kUnknown;
+  h.summary =
+      "NetworkPolicy rules name TCP, UDP and SCTP only: whether a pod that a policy isolates "
+      "answers ping depends on the network plugin";
+  h.evidence.push_back(
+      {"", "", "https://kubernetes.io/docs/concepts/services-networking/network-policies/"});
+  return h;
+}
+
 // TO ingress: the backends see the ingress controller's pod, not the client, so policies are
 // checked from there (the client reaches the controller through its own Service or load
 // balancer). Replaces `src` with the controller when the snapshot has one.
@@ -717,9 +860,10 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
   if (lookup.verdict == Verdict::kBlocked)
     dns.evidence.push_back(
         {"", "",
-         "fix: add an egress rule to the source's NetworkPolicy: to: [{namespaceSelector: "
-         "{matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: "
-         "{k8s-app: kube-dns}}}], ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]"});
+         "fix: allow it in the source's NetworkPolicy that isolates it for egress: add to "
+         ".spec.egress: - {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "
+         "kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: "
+         "UDP, port: 53}, {protocol: TCP, port: 53}]}"});
 }
 
 // The nodes on the path (the source's, then each distinct destination node, at most four) through
@@ -837,12 +981,17 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
     return Unexpected(std::string(
         "--port icmp (ping) checks pods, nodes and addresses: a Service's virtual IP does not "
         "answer ping in kube-proxy's iptables mode; give a pod/ or node/ as TO"));
+  for (const auto& [t, end] : {std::pair{&request.from, "FROM"}, std::pair{&request.to, "TO"}}) {
+    if (std::string e = wide_block_holding_cluster(cluster, *t, end); !e.empty())
+      return Unexpected(std::move(e));
+  }
   auto src = resolve_source(cluster, request.from, r.hops);
   if (!src) return Unexpected(src.error());
   std::string proto = request.port.protocol;
   auto dst = resolve_dest(cluster, Origin{net, *src}, request.to, request.port, r.hops, &proto);
   if (!dst) return Unexpected(dst.error());
   r.protocol = proto;
+  r.service_port = dst->service_port;
   const bool via_service = request.to.kind == Target::Kind::kService ||
                            request.to.kind == Target::Kind::kDnsName ||
                            request.to.kind == Target::Kind::kIngress;
@@ -868,20 +1017,14 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
     if (proto != "ICMP") {
       r.hops.push_back(policy_hop(net, *src, *dst, port, proto));
     } else if (!src->pods.empty() || !dst->pods.empty()) {
-      r.hops.push_back(
-          {"network-policy",
-           "ICMP",
-           Verdict::kUnknown,
-           "NetworkPolicy rules name TCP, UDP and SCTP only: whether a pod that a policy isolates "
-           "answers ping depends on the network plugin",
-           {{"", "",
-             "https://kubernetes.io/docs/concepts/services-networking/network-policies/"}}});
+      r.hops.push_back(icmp_policy_hop(net, *src, *dst));
     }
   }
   node_hops(*src, *dst, via_service, hooks, r);
   r.verdict = Verdict::kOk;
   for (const Hop& h : r.hops) r.verdict = std::max(r.verdict, h.verdict);
-  r.reachable = r.verdict != Verdict::kBlocked;
+  // A path whose worst hop is unknown was not decided either way: neither reachable nor blocked.
+  r.reachable = r.verdict == Verdict::kOk || r.verdict == Verdict::kWarning;
   return r;
 }
 

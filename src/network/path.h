@@ -63,10 +63,12 @@ struct PathHooks {
       security_group;
 };
 
-/// The walked path. `reachable` is false when any hop is blocked.
+/// The walked path. `reachable` is true when no hop is blocked and the worst is ok or a warning;
+/// a path whose worst hop is unknown is undecided (verdict kUnknown, not reachable, not blocked).
 struct PathResult {
   std::string from, to;  ///< as given
   int port = 0;          ///< the port checked at the destination pods (0: none resolved)
+  int service_port = 0;  ///< TO through a Service: the Service port FROM connects to (0: none)
   std::string protocol;
   std::vector<Hop> hops;
   bool reachable = false;
@@ -74,9 +76,11 @@ struct PathResult {
 };
 
 /// Walks the path. Errors (exit 2 in the CLI): an end named by kind that the snapshot does not
-/// have ("pod shop/web not found"), FROM given as a DNS name. A DNS name that names no Service is
-/// not an error but a blocked hop (NXDOMAIN). Cost: O(pods of the involved namespaces +
-/// EndpointSlices + policies of the two namespaces); an IP end costs one scan of all pods.
+/// have ("pod shop/web not found"), FROM given as a DNS name, a FROM or TO block wider than one
+/// address that holds pod or node IPs (it would be judged as hosts outside the pod network). A DNS
+/// name that names no Service is not an error but a blocked hop (NXDOMAIN). Cost: O(pods of the
+/// involved namespaces + EndpointSlices + policies of the two namespaces); an IP end costs one scan
+/// of all pods.
 Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& net,
                                const PathRequest& request, const PathHooks& hooks);
 

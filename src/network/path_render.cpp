@@ -30,7 +30,17 @@ std::string tag(Verdict v, bool color) {
 
 std::string render_path_text(const PathResult& path, bool color) {
   std::string out = fmt::format("netcheck {} -> {}", path.from, path.to);
-  if (path.port != 0) out += fmt::format(" port {}/{}", path.port, path.protocol);
+  // The port FROM connects to: through a Service its port, which kube-proxy translates to the
+  // pods' targetPort (named when it differs, as the service hop shows both). Ping has no port.
+  if (path.protocol == "ICMP") {
+    out += " ICMP";
+  } else if (path.service_port != 0) {
+    out += fmt::format(" port {}/{}", path.service_port, path.protocol);
+    if (path.port != 0 && path.port != path.service_port)
+      out += fmt::format(" (targetPort {})", path.port);
+  } else if (path.port != 0) {
+    out += fmt::format(" port {}/{}", path.port, path.protocol);
+  }
   out += "\n\n";
   for (const Hop& h : path.hops) {
     out += fmt::format("{} {:<15} {}: {}\n", tag(h.verdict, color), h.step, h.subject, h.summary);
@@ -47,9 +57,14 @@ std::string render_path_text(const PathResult& path, bool color) {
     out += path.verdict == Verdict::kOk ? "reachable\n"
                                         : "reachable, with warnings or unknowns above\n";
   } else {
+    // Blocked: the first blocked hop; undecided (nothing blocks, nothing decides): the first
+    // unknown hop, so the reader sees what to collect or check.
+    const Verdict first = path.verdict == Verdict::kBlocked ? Verdict::kBlocked : Verdict::kUnknown;
     for (const Hop& h : path.hops) {
-      if (h.verdict == Verdict::kBlocked) {
-        out += fmt::format("blocked at {} {}: {}\n", h.step, h.subject, h.summary);
+      if (h.verdict == first) {
+        out +=
+            fmt::format("{} at {} {}: {}\n", first == Verdict::kBlocked ? "blocked" : "undecided",
+                        h.step, h.subject, h.summary);
         break;
       }
     }
@@ -62,10 +77,20 @@ std::string render_path_json(const PathResult& path) {
   append_json_string(out, path.from);
   out += ",\"to\":";
   append_json_string(out, path.to);
-  out += fmt::format(",\"port\":{},\"protocol\":", path.port);
+  // Ping has no port: null rather than a port 0 that reads as a value. service_port only on a
+  // path through a Service.
+  out += path.protocol == "ICMP" ? std::string(",\"port\":null")
+                                 : fmt::format(",\"port\":{}", path.port);
+  if (path.service_port != 0) out += fmt::format(",\"service_port\":{}", path.service_port);
+  out += ",\"protocol\":";
   append_json_string(out, path.protocol);
+  // Undecided is neither: null, so a reader testing `reachable == false` does not take it for
+  // blocked.
   out += fmt::format(",\"reachable\":{},\"verdict\":\"{}\",\"hops\":[",
-                     path.reachable ? "true" : "false", verdict_name(path.verdict));
+                     path.verdict == Verdict::kUnknown ? "null"
+                     : path.reachable                  ? "true"
+                                                       : "false",
+                     verdict_name(path.verdict));
   bool first = true;
   for (const Hop& h : path.hops) {
     out += first ? "{\"step\":" : ",{\"step\":";

@@ -8,13 +8,16 @@
 
 namespace ktriage::network {
 
-/// Text: a header line (FROM -> TO port/proto), one line per hop ("[ok] service svc/shop/web:
-/// ..."), its evidence below, and the verdict line ("reachable" / "blocked at ..."). `color`
+/// Text: a header line (FROM -> TO port/proto: the Service port, then "(targetPort N)" when the
+/// pods' port differs; "ICMP" for ping), one line per hop ("[ok] service svc/shop/web:
+/// ..."), its evidence below, and the verdict line ("reachable" / "blocked at ..." / "undecided
+/// at ..."). `color`
 /// adds ANSI colours to the verdict tags.
 std::string render_path_text(const PathResult& path, bool color);
 
-/// JSON: {"from","to","port","protocol","reachable","verdict","hops":[{"step","subject",
-/// "verdict","summary","evidence":[{"object","path","value"}]}]}.
+/// JSON: {"from","to","port" (null for ICMP),"service_port" (through a Service only),"protocol",
+/// "reachable" (null when undecided),"verdict","hops":[{"step","subject","verdict","summary",
+/// "evidence":[{"object","path","value"}]}]}.
 std::string render_path_json(const PathResult& path);
 
 }  // namespace ktriage::network

@@ -15,6 +15,10 @@ namespace ktriage::network::detail {
 namespace {
 
 // The spec.ports entry the request names: by number (port or nodePort), by name, or the first.
+// A name without a protocol matches whatever the port's protocol: the API server keeps port names
+// unique within a Service, so the name alone picks one (kube-dns's "dns" is UDP 53, "dns-tcp"
+// TCP 53; https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/,
+// ServiceSpec.ports.name).
 int find_service_port(const Object& svc, const PortSpec& want) {
   int i = 0;
   for (const Value& p : svc.spec()["ports"].items()) {
@@ -23,7 +27,8 @@ int find_service_port(const Object& svc, const PortSpec& want) {
     if (proto && want.port != 0 &&
         (p["port"].as_int() == want.port || p["nodePort"].as_int() == want.port))
       return i;
-    if (proto && !want.name.empty() && p["name"].str() == want.name) return i;
+    if ((proto || !want.protocol_given) && !want.name.empty() && p["name"].str() == want.name)
+      return i;
     ++i;
   }
   return -1;
@@ -147,8 +152,11 @@ const Value* service_hop(const Object& svc, const PortSpec& port, Hop& sh, Servi
   const int index = find_service_port(svc, port);
   if (index < 0) {
     sh.verdict = Verdict::kBlocked;
-    sh.summary = fmt::format("the Service has no port {}/{}",
-                             port.port != 0 ? std::to_string(port.port) : port.name, port.protocol);
+    sh.summary =
+        port.port == 0 && !port.protocol_given
+            ? fmt::format("the Service has no port named {}", port.name)
+            : fmt::format("the Service has no port {}/{}",
+                          port.port != 0 ? std::to_string(port.port) : port.name, port.protocol);
     sh.evidence.push_back({sh.subject, ".spec.ports", ports_text(svc)});
     w.stop = true;
     return nullptr;

@@ -139,6 +139,7 @@ Expected<PortSpec> parse_port(std::string_view text) {
   std::string_view port = text;
   if (const auto slash = text.find('/'); slash != std::string_view::npos) {
     port = text.substr(0, slash);
+    p.protocol_given = true;
     p.protocol = lower(text.substr(slash + 1));
     for (char& c : p.protocol) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (p.protocol != "TCP" && p.protocol != "UDP" && p.protocol != "SCTP")

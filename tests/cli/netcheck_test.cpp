@@ -55,8 +55,8 @@ TEST(NetcheckCliTest, BlockedPathNamesThePoliciesAndTheRuleThatMisses) {
   // The rule that would let it through, on the policy that isolates db, selecting the client as
   // it is labelled.
   EXPECT_NE(r.out.find("fix: allow it in NetworkPolicy shop/allow-api-to-db: add to "
-                       ".spec.ingress: - from: [{podSelector: {matchLabels: {app: api}}}], "
-                       "ports: [{protocol: TCP, port: 5432}]"),
+                       ".spec.ingress: - {from: [{podSelector: {matchLabels: {app: api}}}], "
+                       "ports: [{protocol: TCP, port: 5432}]}"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("denied by NetworkPolicy (the destination's ingress)"), std::string::npos)
@@ -204,13 +204,15 @@ TEST(NetcheckCliTest, PingBetweenNodesIsASecurityGroupQuestion) {
 
 // Ping keeps its protocol whatever TO is (no port taken from the pod), is refused for a Service's
 // virtual IP, and without cloud answers the security groups (which alone decide it) are "not
-// checked" rather than silently passed.
+// checked" rather than silently passed: the path is undecided (exit 3, "reachable": null).
 TEST(NetcheckCliTest, PingToAPodStaysIcmpAndIsNeverJudgedWithoutSecurityGroups) {
   auto r = run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p pod/shop/db-0 --port icmp -o json " +
                        snapshot());
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 3) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["protocol"], "ICMP") << r.out;
+  EXPECT_EQ(j["verdict"], "unknown") << r.out;
+  EXPECT_TRUE(j["reachable"].is_null()) << r.out;
   bool unknown_policy = false, unknown_groups = false;
   for (const auto& h : j["hops"]) {
     if (h["step"] == "network-policy") unknown_policy = h["verdict"] == "unknown";
@@ -225,6 +227,29 @@ TEST(NetcheckCliTest, PingToAPodStaysIcmpAndIsNeverJudgedWithoutSecurityGroups) 
       run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p svc/shop/db --port icmp " + snapshot());
   EXPECT_EQ(svc.exit_code, 2);
   EXPECT_NE(svc.err.find("does not answer ping"), std::string::npos) << svc.err;
+}
+
+// Ping between two nodes without cloud answers: nothing decides it, so it is undecided (exit 3),
+// not "reachable"; the verdict line names the hop that could not be judged.
+TEST(NetcheckCliTest, PingWithoutSecurityGroupsIsUndecided) {
+  auto r = run_ktriage(
+      "netcheck node/cn-hangzhou.10.0.2.21 node/cn-hangzhou.10.0.2.22 --port icmp " + snapshot());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("\nundecided at security-group node/cn-hangzhou.10.0.2.21 -> "
+                       "node/cn-hangzhou.10.0.2.22: not checked"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("reachable"), std::string::npos) << r.out;
+  // examples/cloud-failure has no NetworkPolicy: between two pods ping is decided by the
+  // security groups alone, and the policy hop says nothing isolates them.
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  auto pods = run_ktriage(
+      "netcheck pod/shop/frontend-6d8f9c7b5-k2x9p pod/shop/cart-7b9c6d5f4-p8r2t --port icmp " +
+      cloud);
+  EXPECT_EQ(pods.exit_code, 0) << pods.out << pods.err;
+  EXPECT_NE(pods.out.find("[ok]      network-policy  ICMP: no NetworkPolicy isolates either pod"),
+            std::string::npos)
+      << pods.out;
 }
 
 // From outside the cluster a ClusterIP Service is not routable (an Ingress or a NodePort is the
@@ -256,6 +281,103 @@ TEST(NetcheckCliTest, SecurityGroupBlockingSomeEndpointNodesIsAWarning) {
   EXPECT_NE(r.out.find("1 of 2 endpoint node(s) blocked, so some connections fail"),
             std::string::npos)
       << r.out;
+}
+
+// examples/network-policy: 172.20.2.0/24 holds db-0, which shop's policies deny to web; judged
+// as an outside block it read "reachable". Refused instead, naming the pods it holds.
+TEST(NetcheckCliTest, BlockHoldingPodsIsAUsageError) {
+  auto r =
+      run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p 172.20.2.0/24 --port 5432 " + snapshot());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("TO 172.20.2.0/24 holds 2 pods of the input (pod/shop/api-5c7d9f8b6-q7r2t "
+                       "at 172.20.2.31, pod/shop/db-0 at 172.20.2.41)"),
+            std::string::npos)
+      << r.err;
+  auto outside =
+      run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p 203.0.113.0/24 --port 5432 " + snapshot());
+  EXPECT_EQ(outside.exit_code, 0) << outside.err;
+  EXPECT_NE(outside.out.find("an address outside the pod network"), std::string::npos)
+      << outside.out;
+}
+
+// kube-dns's port named dns is UDP 53: --port dns names it (and the path checks UDP), where it
+// used to be read as dns/TCP, which the Service does not have.
+TEST(NetcheckCliTest, PortNameMatchesWhateverItsProtocol) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  const std::string path = "netcheck pod/shop/frontend-6d8f9c7b5-k2x9p kube-dns.kube-system ";
+  auto r = run_ktriage(path + "--port dns " + cloud);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("[ok]      service         svc/kube-system/kube-dns: ClusterIP "
+                       "192.168.0.10 port 53/UDP"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("--IpProtocol UDP --PortRange 53/53"), std::string::npos) << r.out;
+  auto tcp = run_ktriage(path + "--port dns/TCP " + cloud);
+  EXPECT_EQ(tcp.exit_code, 1) << tcp.out;
+  EXPECT_NE(tcp.out.find("the Service has no port dns/TCP"), std::string::npos) << tcp.out;
+}
+
+// examples/cloud-failure has no NetworkPolicy, so the matrix says frontend reaches cart, while
+// the path stops at a security group: the matrix says what it weighs and where the full path is.
+TEST(NetcheckCliTest, MatrixSaysItWeighsNetworkPolicyOnly) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  auto text = run_ktriage("netcheck --matrix -n shop " + cloud);
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("shop/deployment/frontend  yes yes"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\nNetworkPolicy only: Services, readiness, nodes and cloud security "
+                          "groups are not checked; for the full path of a pair: ktriage netcheck "
+                          "FROM TO\n"),
+            std::string::npos)
+      << text.out;
+  auto json = run_ktriage("netcheck --matrix -n shop -o json " + cloud);
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["scope"], "networkpolicy") << json.out;
+}
+
+// The header names the port FROM connects to: a Service's port (80), with the pods' targetPort
+// (8080) when it differs, as the service hop shows; ping has no port, so it says ICMP, and JSON
+// has "port": null rather than 0.
+TEST(NetcheckCliTest, HeaderNamesTheServicePortAndPingsProtocol) {
+  auto svc = run_ktriage("netcheck 203.0.113.7 svc/shop/web " + snapshot());
+  EXPECT_TRUE(
+      svc.out.starts_with("netcheck 203.0.113.7 -> svc/shop/web port 80/TCP (targetPort 8080)\n"))
+      << svc.out;
+  auto same = run_ktriage("netcheck pod/shop/web-6d8f9c7b5-k2m4p svc/shop/api " + snapshot());
+  EXPECT_TRUE(
+      same.out.starts_with("netcheck pod/shop/web-6d8f9c7b5-k2m4p -> svc/shop/api port 8080/TCP\n"))
+      << same.out;
+  auto json = run_ktriage("netcheck 203.0.113.7 svc/shop/web -o json " + snapshot());
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["service_port"], 80) << json.out;
+  EXPECT_EQ(j["port"], 8080) << json.out;
+
+  const std::string ping = "netcheck pod/shop/web-6d8f9c7b5-k2m4p pod/shop/db-0 --port icmp ";
+  auto text = run_ktriage(ping + snapshot());
+  EXPECT_TRUE(text.out.starts_with("netcheck pod/shop/web-6d8f9c7b5-k2m4p -> pod/shop/db-0 ICMP\n"))
+      << text.out;
+  const auto p = nlohmann::json::parse(run_ktriage(ping + "-o json " + snapshot()).out);
+  EXPECT_TRUE(p["port"].is_null()) << p.dump();
+  EXPECT_FALSE(p.contains("service_port")) << p.dump();
+}
+
+// -n compares the workloads of one namespace; with --by namespace it was silently grouped by
+// workload anyway. The combination asks for two things at once: a usage error.
+TEST(NetcheckCliTest, MatrixWithANamespaceAndByNamespaceIsAUsageError) {
+  auto r = run_ktriage("netcheck --matrix -n shop --by namespace " + snapshot());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("--matrix -n shop compares the workloads of shop; --by namespace compares "
+                       "every namespace"),
+            std::string::npos)
+      << r.err;
+  auto workload = run_ktriage("netcheck --matrix -n shop --by workload " + snapshot());
+  EXPECT_EQ(workload.exit_code, 0) << workload.err;
+  EXPECT_NE(workload.out.find("shop/deployment/web  yes  no  no"), std::string::npos)
+      << workload.out;
+  auto ns = run_ktriage("netcheck --matrix --by namespace " + snapshot());
+  EXPECT_EQ(ns.exit_code, 0) << ns.err;
+  EXPECT_NE(ns.out.find("monitoring     yes yes  no"), std::string::npos) << ns.out;
 }
 
 TEST(NetcheckCliTest, MatrixOfANamespaceWithoutPodsIsAUsageError) {

@@ -3,11 +3,14 @@
 // computation (all / some / none).
 #include "network/matrix.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "model/pod.h"
+#include "network/matrix_render.h"
 #include "support/test_support.h"
 
 namespace ktriage::network {
@@ -140,6 +143,28 @@ TEST(NetworkMatrixTest, WorkloadsOfOneNamespace) {
   EXPECT_EQ(m.groups, (std::vector<std::string>{"a/pod/db", "a/pod/web-1", "a/pod/web-2"}));
   EXPECT_EQ(m.pods, 3u);
   EXPECT_EQ(m.classes, 3u);  // web-1 and web-2 are one class per workload: groups keep them apart
+}
+
+// The matrix weighs NetworkPolicy only: both the grid and the per-destination list end by saying
+// so and pointing to netcheck FROM TO, and JSON carries it as a field, so a "yes" is not read as
+// "reachable" (a security group may still drop the traffic).
+TEST(NetworkMatrixTest, OutputsSayTheyWeighNetworkPolicyOnly) {
+  const std::string scope =
+      "NetworkPolicy only: Services, readiness, nodes and cloud security groups are not checked; "
+      "for the full path of a pair: ktriage netcheck FROM TO\n";
+  auto cluster = testing::cluster_from_yaml(kWorld);
+  const NetworkSnapshot net(*cluster);
+  const Matrix grid = compute_matrix(*cluster, net, {});
+  EXPECT_TRUE(render_matrix_text(grid, false).ends_with("none\n" + scope));
+  Matrix list;  // over 24 groups: one line per destination
+  for (int i = 0; i < 30; ++i) {
+    list.groups.push_back(fmt::format("ns{:02}", i));
+    list.group_pods.push_back(1);
+  }
+  EXPECT_TRUE(render_matrix_text(list, false).ends_with("\n\n" + scope));
+  const auto j = nlohmann::json::parse(render_matrix_json(grid));
+  EXPECT_EQ(j["scope"], "networkpolicy");
+  EXPECT_EQ(j["scope_note"].get<std::string>() + "\n", scope);
 }
 
 }  // namespace

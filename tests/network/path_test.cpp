@@ -2,8 +2,12 @@
 // named targetPorts, nodes, addresses, DNS, and the two hooks.
 #include "network/path.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <tuple>
+
+#include "load/document.h"
 #include "support/test_support.h"
 
 namespace ktriage::network {
@@ -137,6 +141,49 @@ TEST(NetworkPathTest, ServiceKinds) {
   EXPECT_NE(h.hop("service")->summary.find("headless"), std::string::npos);
 }
 
+// A port name alone matches the Service port (or container port) of that name whatever its
+// protocol, and the path goes on with that protocol; with a protocol written, both must match.
+TEST(NetworkPathTest, PortNameWithoutProtocolMatchesAnyProtocol) {
+  const std::string dns = R"(
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dns-1, namespace: shop, labels: {app: dns}}
+spec: {nodeName: n2, containers: [{name: c, image: i, ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]}]}
+status: {phase: Running, podIP: 172.16.0.53, conditions: [{type: Ready, status: 'True'}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: dns, namespace: shop}
+spec: {clusterIP: 192.168.0.53, selector: {app: dns}, ports: [{name: dns, port: 53, protocol: UDP}, {name: dns-tcp, port: 53}]}
+)";
+  Walk name(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns");
+  ASSERT_TRUE(name.result.has_value()) << name.result.error();
+  EXPECT_EQ(name.hop("service")->verdict, Verdict::kOk);
+  EXPECT_EQ(name.hop("service")->summary, "ClusterIP 192.168.0.53 port 53/UDP");
+  EXPECT_EQ(name.result->protocol, "UDP");
+  EXPECT_EQ(name.result->port, 53);
+  EXPECT_EQ(name.sg_calls, (std::vector<std::string>{"172.16.0.10->172.16.0.53 53/UDP"}));
+  Walk tcp(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns-tcp");
+  EXPECT_EQ(tcp.result->protocol, "TCP");
+  // Written with a protocol that the named port does not have: no such port.
+  Walk strict(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns/TCP");
+  EXPECT_EQ(strict.hop("service")->verdict, Verdict::kBlocked);
+  EXPECT_EQ(strict.hop("service")->summary, "the Service has no port dns/TCP");
+  Walk udp(kBase + dns, "pod/shop/client", "svc/shop/dns", "dns/UDP");
+  EXPECT_EQ(udp.hop("service")->verdict, Verdict::kOk);
+  Walk none(kBase + dns, "pod/shop/client", "svc/shop/dns", "grpc");
+  EXPECT_EQ(none.hop("service")->summary, "the Service has no port named grpc");
+  // TO a pod: its container port of that name.
+  Walk pod(kBase + dns, "pod/shop/client", "pod/shop/dns-1", "dns");
+  ASSERT_TRUE(pod.result.has_value()) << pod.result.error();
+  EXPECT_EQ(pod.hop("destination")->verdict, Verdict::kOk);
+  EXPECT_EQ(pod.result->port, 53);
+  EXPECT_EQ(pod.result->protocol, "UDP");
+  Walk pod_tcp(kBase + dns, "pod/shop/client", "pod/shop/dns-1", "dns/TCP");
+  EXPECT_EQ(pod_tcp.hop("destination")->verdict, Verdict::kBlocked);
+}
+
 const std::string kDenyAll =
     "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, "
     "namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n";
@@ -171,6 +218,35 @@ TEST(NetworkPathTest, NodesAndAddresses) {
   EXPECT_TRUE(ok.result->reachable);
   EXPECT_NE(ok.hop("network-policy")->evidence[0].value.find("shop/out .spec.egress[0]"),
             std::string::npos);
+}
+
+// A block wider than one address is judged as hosts outside the pod network (ipBlock): one that
+// holds pods or nodes of the snapshot would read "reachable" while the pod inside it is denied,
+// so it is refused (exit 2), naming what it holds; a block holding none stays outside.
+TEST(NetworkPathTest, BlockHoldingPodsOrNodesIsRefused) {
+  Walk pods(kBase + kDenyAll, "pod/shop/client", "172.16.0.16/28", "8080");
+  ASSERT_FALSE(pods.result.has_value());
+  EXPECT_EQ(pods.result.error(),
+            "TO 172.16.0.16/28 holds 2 pods of the input (pod/shop/web-1 at 172.16.0.21, "
+            "pod/shop/web-2 at 172.16.0.22): a block is judged as addresses outside the pod "
+            "network, which these are not; give one of them as pod/NS/NAME (node/NAME) or by its "
+            "IP");
+  Walk nodes(kBase + kDenyAll, "10.0.0.0/8", "pod/shop/web-1", "8080");
+  ASSERT_FALSE(nodes.result.has_value());
+  EXPECT_NE(nodes.result.error().find("FROM 10.0.0.0/8 holds 2 nodes of the input (node/n1 at "
+                                      "10.0.0.1, node/n2 at 10.0.0.2)"),
+            std::string::npos)
+      << nodes.result.error();
+  // One address of the block is the pod itself, and is judged as the pod: denied.
+  Walk one(kBase + kDenyAll, "pod/shop/client", "172.16.0.21/32", "8080");
+  ASSERT_TRUE(one.result.has_value()) << one.result.error();
+  EXPECT_EQ(one.hop("destination")->subject, "pod/shop/web-1");
+  EXPECT_FALSE(one.result->reachable);
+  // A block of no pod and no node: outside the pod network, ipBlock rules apply.
+  Walk outside(kBase, "pod/shop/client", "172.16.1.0/24", "8080");
+  ASSERT_TRUE(outside.result.has_value()) << outside.result.error();
+  EXPECT_NE(outside.hop("destination")->summary.find("outside the pod network"), std::string::npos);
+  EXPECT_TRUE(outside.result->reachable);
 }
 
 // A hostNetwork pod is its node's network namespace: NetworkPolicy does not isolate it, and its
@@ -209,7 +285,8 @@ TEST(NetworkPathTest, HostNetworkDestinationIsItsNode) {
   EXPECT_EQ(egress.hop("network-policy")->verdict, Verdict::kBlocked);
 }
 
-// A denial that rests on what the snapshot cannot know is `unknown` (exit 0), not `blocked`.
+// A denial that rests on what the snapshot cannot know is `unknown` (the path undecided, exit 3),
+// not `blocked`.
 TEST(NetworkPathTest, NamespaceSelectorOnANamespaceWithoutItsObjectIsUnknown) {
   const std::string web_from_team =
       "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in, "
@@ -219,7 +296,8 @@ TEST(NetworkPathTest, NamespaceSelectorOnANamespaceWithoutItsObjectIsUnknown) {
   Walk unknown(kBase + web_from_team, "pod/shop/client", "pod/shop/web-1", "8080");
   ASSERT_TRUE(unknown.result.has_value()) << unknown.result.error();
   EXPECT_EQ(unknown.hop("network-policy")->verdict, Verdict::kUnknown);
-  EXPECT_TRUE(unknown.result->reachable);
+  EXPECT_EQ(unknown.result->verdict, Verdict::kUnknown);  // undecided: neither way
+  EXPECT_FALSE(unknown.result->reachable);
   bool said = false;
   for (const HopEvidence& e : unknown.hop("network-policy")->evidence)
     said = said || (e.path == ".spec.ingress[0].from[0].namespaceSelector" &&
@@ -249,7 +327,8 @@ TEST(NetworkPathTest, IpBlockHoldingThePodIpIsUnknown) {
   EXPECT_EQ(pod_ip.hop("network-policy")->verdict, Verdict::kUnknown);
   EXPECT_NE(pod_ip.hop("network-policy")->summary.find("Calico matches pod IPs"),
             std::string::npos);
-  EXPECT_TRUE(pod_ip.result->reachable);
+  EXPECT_EQ(pod_ip.result->verdict, Verdict::kUnknown);
+  EXPECT_FALSE(pod_ip.result->reachable);
   // Through the Service too (both backends undecided).
   Walk svc(kBase + egress("{cidr: 172.16.0.0/16}"), "pod/shop/client", "svc/shop/web");
   EXPECT_EQ(svc.hop("network-policy")->verdict, Verdict::kUnknown);
@@ -261,6 +340,108 @@ TEST(NetworkPathTest, IpBlockHoldingThePodIpIsUnknown) {
   EXPECT_EQ(except.hop("network-policy")->verdict, Verdict::kBlocked);
   Walk port(kBase + egress("{cidr: 172.16.0.0/16}"), "pod/shop/client", "pod/shop/web-1", "9090");
   EXPECT_EQ(port.hop("network-policy")->verdict, Verdict::kBlocked);
+}
+
+// The rules a fix text says to add, as {".spec.ingress", "- {from: ...}"}: "add to FIELD: RULE",
+// several joined by "; and ".
+std::vector<std::pair<std::string, std::string>> fix_rules(std::string_view fix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t at = fix.find("add to ");
+  while (at != std::string_view::npos) {
+    const auto colon = fix.find(": ", at);
+    const auto end = fix.find("; and ", colon);
+    out.emplace_back(fix.substr(at + 7, colon - at - 7), fix.substr(colon + 2, end - colon - 2));
+    at = end == std::string_view::npos ? end : fix.find("add to ", end);
+  }
+  return out;
+}
+
+// Whether `rule` reads, with the project's YAML reader, as one item of a rule list: a sequence
+// of one mapping with `key` (from or to) and, when given, ports. "" when it does, else why not.
+std::string check_rule_yaml(const std::string& rule, std::string_view key) {
+  Arena arena;
+  std::string why = "no document";
+  const auto errors = read_yaml("fix", rule, arena, [&](const ParsedDocument& d, const Locator&) {
+    const Value& r = d.root;
+    if (!r.is_array() || r.size() != 1 || !r[0].is_object()) {
+      why = "not a sequence of one mapping";
+    } else if (!r[0][key].is_array()) {
+      why = fmt::format("no {} list", key);
+    } else {
+      why.clear();
+    }
+  });
+  return errors.empty() ? why : errors.front().message;
+}
+
+// The fix a blocked network-policy hop names parses as YAML and, added to the policy it names,
+// lets the connection through: a pod source by its labels, a node by its IP as a /32 ipBlock
+// (a cidr without a prefix length is rejected by the API server).
+TEST(NetworkPathTest, PolicyFixIsYamlThatAllowsTheConnection) {
+  auto deny_with = [](const std::vector<std::pair<std::string, std::string>>& rules) {
+    std::string ingress, egress;
+    for (const auto& [field, rule] : rules)
+      (field == ".spec.ingress" ? ingress : egress) += "  " + rule + "\n";
+    return "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, "
+           "namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n  "
+           "ingress:\n" +
+           ingress + "  egress:\n" + egress;
+  };
+  auto fix_of = [](const Walk& w) {
+    for (const HopEvidence& e : w.hop("network-policy")->evidence) {
+      if (e.value.starts_with("fix: ")) return e.value;
+    }
+    return std::string();
+  };
+  std::string client_007 = kBase;  // a label value YAML would read as a number unless quoted
+  client_007.replace(client_007.find("labels: {app: client}"), 21, "labels: {app: '007'}");
+  for (const auto& [base, from, ip_block] :
+       {std::tuple{kBase, "pod/shop/client", ""}, std::tuple{client_007, "pod/shop/client", ""},
+        std::tuple{kBase, "node/n1", "{ipBlock: {cidr: 10.0.0.1/32}}"}}) {
+    Walk blocked(base + kDenyAll, from, "pod/shop/web-1", "8080");
+    ASSERT_TRUE(blocked.result.has_value()) << blocked.result.error();
+    ASSERT_FALSE(blocked.result->reachable) << from;
+    const std::string fix = fix_of(blocked);
+    const auto rules = fix_rules(fix);
+    ASSERT_EQ(rules.size(), std::string_view(from).starts_with("pod/") ? 2u : 1u) << fix;
+    for (const auto& [field, rule] : rules) {
+      EXPECT_TRUE(rule.starts_with("- {")) << rule;
+      EXPECT_EQ(check_rule_yaml(rule, field == ".spec.ingress" ? "from" : "to"), "") << rule;
+    }
+    if (*ip_block != '\0') EXPECT_NE(fix.find(ip_block), std::string::npos) << fix;
+    Walk fixed(base + deny_with(rules), from, "pod/shop/web-1", "8080");
+    ASSERT_TRUE(fixed.result.has_value()) << fixed.result.error();
+    EXPECT_TRUE(fixed.result->reachable) << from << ": " << fix;
+    EXPECT_EQ(fixed.hop("network-policy")->verdict, Verdict::kOk) << from << ": " << fix;
+  }
+}
+
+// Ping between pods: NetworkPolicy names no ICMP, so a pod that a policy isolates (in the
+// direction concerned) may or may not answer: unknown, the path undecided. With no policy
+// isolating either end, nothing filters it: ok.
+TEST(NetworkPathTest, PingIsUnknownOnlyWhenAPolicyIsolatesAnEnd) {
+  Walk open(kBase, "pod/shop/client", "pod/shop/web-1", "icmp");
+  ASSERT_TRUE(open.result.has_value()) << open.result.error();
+  EXPECT_EQ(open.hop("network-policy")->verdict, Verdict::kOk);
+  EXPECT_EQ(open.hop("network-policy")->summary, "no NetworkPolicy isolates either pod");
+  // The Walk's security-group hook allows everything: reachable.
+  EXPECT_EQ(open.result->verdict, Verdict::kOk);
+  EXPECT_TRUE(open.result->reachable);
+  // Isolated for ingress by a policy selecting web only: unknown, and undecided.
+  const std::string web_in =
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: web-in, "
+      "namespace: shop}\nspec: {podSelector: {matchLabels: {app: web}}}\n";
+  Walk isolated(kBase + web_in, "pod/shop/client", "pod/shop/web-1", "icmp");
+  ASSERT_TRUE(isolated.result.has_value()) << isolated.result.error();
+  EXPECT_EQ(isolated.hop("network-policy")->verdict, Verdict::kUnknown);
+  EXPECT_EQ(isolated.hop("network-policy")->evidence[0].value,
+            "isolated for ingress by NetworkPolicy shop/web-in");
+  EXPECT_EQ(isolated.result->verdict, Verdict::kUnknown);
+  EXPECT_FALSE(isolated.result->reachable);
+  // The other way that policy isolates web-1 for ingress only: client's ingress and web-1's
+  // egress are open.
+  Walk back(kBase + web_in, "pod/shop/web-1", "pod/shop/client", "icmp");
+  EXPECT_EQ(back.hop("network-policy")->verdict, Verdict::kOk);
 }
 
 TEST(NetworkPathTest, InvalidPoliciesAndMissingObjects) {
@@ -310,11 +491,21 @@ spec:
   ASSERT_NE(blocked.hop("dns"), nullptr);
   EXPECT_EQ(blocked.hop("dns")->verdict, Verdict::kBlocked);
   EXPECT_NE(blocked.hop("dns")->summary.find("UDP 53 to CoreDNS"), std::string::npos);
-  bool fix = false;
-  for (const HopEvidence& e : blocked.hop("dns")->evidence)
-    fix = fix || e.value.find("k8s-app: kube-dns") != std::string::npos;
-  EXPECT_TRUE(fix);
+  std::string fix;
+  for (const HopEvidence& e : blocked.hop("dns")->evidence) {
+    if (e.value.starts_with("fix: ")) fix = e.value;
+  }
+  EXPECT_NE(fix.find("k8s-app: kube-dns"), std::string::npos) << fix;
   EXPECT_FALSE(blocked.result->reachable);
+  // The rule is YAML that, added to the client's egress policy, lets the lookup through.
+  const auto rules = fix_rules(fix);
+  ASSERT_EQ(rules.size(), 1u) << fix;
+  EXPECT_EQ(rules[0].first, ".spec.egress");
+  EXPECT_EQ(check_rule_yaml(rules[0].second, "to"), "") << rules[0].second;
+  Walk fixed(kBase + coredns + egress_web_only + "  " + rules[0].second + "\n", "pod/shop/client",
+             "web.shop");
+  ASSERT_TRUE(fixed.result) << fixed.result.error();
+  EXPECT_EQ(fixed.hop("dns")->verdict, Verdict::kOk) << rules[0].second;
 
   Walk allowed(kBase + coredns + egress_web_only + dns_rule, "pod/shop/client", "web.shop");
   ASSERT_TRUE(allowed.result) << allowed.result.error();

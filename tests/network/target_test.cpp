@@ -53,6 +53,10 @@ TEST(NetworkTargetTest, Ports) {
   EXPECT_EQ(parse_port("53/udp")->port, 53);
   EXPECT_EQ(parse_port("8080")->protocol, "TCP");
   EXPECT_EQ(parse_port("http")->name, "http");
+  // A name alone leaves the protocol open (TCP is only the default); written, it binds.
+  EXPECT_FALSE(parse_port("http")->protocol_given);
+  EXPECT_TRUE(parse_port("dns/udp")->protocol_given);
+  EXPECT_TRUE(parse_port("dns/TCP")->protocol_given);
   EXPECT_EQ(parse_port("ICMP")->protocol, "ICMP");  // ping: security groups only
   EXPECT_EQ(parse_port("icmp")->port, 0);
   EXPECT_TRUE(parse_port("icmp")->name.empty());
