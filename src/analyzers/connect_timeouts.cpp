@@ -6,15 +6,20 @@
 // a pod (status.podIP/podIPs) or a Service (spec.clusterIP, then the pods it selects), the flow is
 // judged against the earlier findings: a security-group finding whose group drops it
 // (cloud::SecurityGroupPaths::hop between the two pods' addresses decides which group) or a
-// NetworkPolicy finding about the destination Service. Only a timeout with such a cause is
-// reported, about the client's workload (its pods in also_affects), caused_by the cause: apps log
-// timeouts for many reasons, and a timeout nothing explains is not a finding. Catalog
+// NetworkPolicy finding about the destination Service. A timeout with such a cause is reported,
+// about the client's workload (its pods in also_affects), caused_by the cause. So is one between
+// pods on two ECS nodes whose security groups could not be judged (no cloud/ answers, or the
+// answer holding the groups' rules or the instances unreadable): the catalog's usual cause,
+// ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED, is then unknown rather than absent, and the finding says
+// so and what to collect instead of vanishing with the cloud data. Any other timeout nothing
+// explains is not a finding: apps log timeouts for many reasons. Catalog
 // NET-POD-CROSS-NODE-UNREACHABLE (client side `re: (i/o timeout|no route to host|Connection timed
 // out|...)`); the causes are ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED and NET-NETWORKPOLICY-DENY.
 //
-// Cost: nothing at all unless a security-group or NetworkPolicy finding exists; then the address
-// maps are built once (O(pods + Services)) and each log is searched for a few failure words
-// (memmem) before any line is parsed; hops are cached per (source, destination, port).
+// Cost: nothing at all unless a security-group or NetworkPolicy finding exists or the Nodes are
+// ECS instances; then the address maps are built once (O(pods + Services)) and each log is
+// searched for a few failure words (memmem) before any line is parsed; hops are cached per
+// (source, destination, port).
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -31,6 +36,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "cloud/ecs.h"
 #include "cloud/sg_path.h"
 #include "model/pod.h"
 #include "model/ports.h"
@@ -44,10 +50,13 @@ constexpr Rule kTimeouts{
     "NET-POD-CROSS-NODE-UNREACHABLE",
     Severity::kWarning,
     "A pod's connections to other pods or Services time out (its logs say so) because a security "
-    "group or a NetworkPolicy drops them",
+    "group or a NetworkPolicy drops them, or across ECS nodes whose security groups could not be "
+    "checked",
     "Nothing to change in the client: apply the fix of the cause it is listed under (the security "
     "group or NetworkPolicy finding), then check the path with ktriage netcheck pod/NS/CLIENT "
-    "pod/NS/SERVER --port PORT.",
+    "pod/NS/SERVER --port PORT. When the security groups were not checked, collect the cloud "
+    "answers (ktriage collect --cloud, docs/cloud.md) or repair the unreadable one, and diagnose "
+    "again.",
     "https://help.aliyun.com/en/ack/ack-managed-and-ack-dedicated/user-guide/"
     "faq-about-network-management"};
 constexpr Rule kRules[] = {kTimeouts};
@@ -337,6 +346,12 @@ struct Explained {
   std::string how;  // a note: the hop or the policy
 };
 
+// A flow between two ECS nodes whose security groups could not be judged.
+struct Unchecked {
+  std::string why;   // the hop's unknown_reason
+  std::string file;  // the unreadable cloud answer, "" when the data is simply absent
+};
+
 class Causes {
  public:
   Causes(const Cluster& cluster, std::span<const Finding> findings) : cluster_(cluster) {
@@ -346,8 +361,28 @@ class Causes {
       if (f.rule == "service-isolated-by-networkpolicy" && f.object.kind == "Service")
         policies_[f.object.key()] = &f;
     }
+    // Security groups matter only between ECS instances: cloud answers, or ACK providerIDs.
+    ecs_ = !cluster.cloud_documents().empty();
+    for (const Object* node : cluster.of_kind("Node")) {
+      if (ecs_) break;
+      ecs_ = !cloud::instance_id_from_provider_id(node->spec()["providerID"].str()).empty();
+    }
   }
-  bool any() const { return !groups_.empty() || !policies_.empty(); }
+  bool any() const { return !groups_.empty() || !policies_.empty() || ecs_; }
+  bool has_cloud_data() const { return !cluster_.cloud_documents().empty(); }
+
+  // Why the security groups between `source` and `dest` (pods on two ECS nodes) could not be
+  // judged, when that is so because cloud answers are missing or unreadable.
+  std::optional<Unchecked> unchecked(const Object& source, const Object& dest, int port) {
+    if (!ecs_) return std::nullopt;
+    const std::string_view a = source.spec()["nodeName"].str();
+    const std::string_view b = dest.spec()["nodeName"].str();
+    if (a.empty() || b.empty() || a == b) return std::nullopt;  // one instance: nothing between
+    const cloud::SecurityGroupHop* h = hop_of(source, dest, port);
+    if (h == nullptr || h->status != cloud::HopStatus::kUnknown || !h->cloud_data_missing)
+      return std::nullopt;
+    return Unchecked{h->unknown_reason, h->unreadable_file};
+  }
 
   // The cause of `port` from `source` to `dest` (a pod); `svc` when the address was its
   // clusterIP. Both kinds are looked at; the security group comes first (it drops all traffic).
@@ -358,16 +393,26 @@ class Causes {
   }
 
  private:
-  std::optional<Explained> security_group(const Object& source, const Object& dest, int port) {
-    if (groups_.empty()) return std::nullopt;
+  // The security-group hop between two pods, cached; nullptr when an address is missing.
+  const cloud::SecurityGroupHop* hop_of(const Object& source, const Object& dest, int port) {
     std::string from(source.status()["podIP"].str());
     if (from.empty()) from = std::string(source.spec()["nodeName"].str());
     const std::string to(dest.status()["podIP"].str());
-    if (from.empty() || to.empty()) return std::nullopt;
+    if (from.empty() || to.empty()) return nullptr;
     const std::string key = fmt::format("{}>{}:{}", from, to, port);
-    if (auto it = hops_.find(key); it != hops_.end()) return it->second;
+    if (auto it = hop_cache_.find(key); it != hop_cache_.end()) return &it->second;
     if (!paths_) paths_ = std::make_unique<cloud::SecurityGroupPaths>(cluster_);
-    const cloud::SecurityGroupHop h = paths_->hop(from, to, "TCP", port);
+    return &hop_cache_.emplace(key, paths_->hop(from, to, "TCP", port)).first->second;
+  }
+
+  std::optional<Explained> security_group(const Object& source, const Object& dest, int port) {
+    if (groups_.empty()) return std::nullopt;
+    const cloud::SecurityGroupHop* hop = hop_of(source, dest, port);
+    if (hop == nullptr) return std::nullopt;
+    const std::string key =
+        fmt::format("{}/{}>{}/{}:{}", source.ns, source.name, dest.ns, dest.name, port);
+    if (auto it = hops_.find(key); it != hops_.end()) return it->second;
+    const cloud::SecurityGroupHop& h = *hop;
     std::optional<Explained> out;
     if (h.status == cloud::HopStatus::kDenied) {
       const bool egress = h.egress && !h.egress->allowed;
@@ -432,7 +477,9 @@ class Causes {
   const Cluster& cluster_;
   std::unordered_map<std::string, std::vector<const Finding*>> groups_;  // group id -> findings
   std::map<std::string, const Finding*> policies_;                       // Service key -> finding
+  bool ecs_ = false;  // the Nodes are ECS instances: security groups apply
   std::unique_ptr<cloud::SecurityGroupPaths> paths_;
+  std::unordered_map<std::string, cloud::SecurityGroupHop> hop_cache_;  // "from>to:port"
   std::unordered_map<std::string, std::optional<Explained>> hops_;
   std::unordered_map<std::string, std::optional<Explained>> pod_policies_;
 };
@@ -452,6 +499,8 @@ struct Group {
   std::set<int> ports;
   std::vector<const Finding*> causes;
   std::vector<std::string> cause_notes;
+  std::vector<std::string> unchecked;  // why the security groups were not judged (no cause)
+  std::string unreadable_file;         // the cloud answer that could not be read, if one
   std::vector<std::string> resolved;
   std::vector<Evidence> lines;
   std::size_t count = 0;
@@ -466,6 +515,68 @@ void add_unique(std::vector<std::string>& v, std::string s) {
 std::string node_of(const Object& pod) {
   const std::string_view node = pod.spec()["nodeName"].str();
   return node.empty() ? std::string("no node") : "node " + std::string(node);
+}
+
+// The finding for `g`: its summary and fix are the caller's; the pods, log lines, addresses and
+// notes are the same for every kind of cause.
+Finding& add_group(const Group& g, const std::string& why, FindingSink& sink) {
+  Finding& f = sink.add(
+      kTimeouts, g.owner->ref(),
+      fmt::format("{} {}/{}'s connections to {} (TCP {}) time out: {} failed connection{} in its "
+                  "logs; {}",
+                  g.owner->kind, g.owner->ns, g.owner->name, g.dest, fmt::join(g.ports, ", "),
+                  g.count, g.count == 1 ? "" : "s", why),
+      g.part);
+  for (const ObjectRef& p : g.pods) {
+    if (p.key() != f.object.key()) f.also_affects.push_back(p);
+  }
+  for (const Evidence& e : g.lines) f.evidence.push_back(e);
+  if (g.count > g.lines.size() || g.previous > 0) {
+    f.evidence.push_back(Evidence::note(
+        fmt::format("{} such line{} in all{}", g.count, g.count == 1 ? "" : "s",
+                    g.previous > 0 ? fmt::format(" ({} in logs of previous runs)", g.previous)
+                                   : std::string())));
+  }
+  for (const std::string& r : g.resolved) f.evidence.push_back(Evidence::note(r));
+  return f;
+}
+
+std::string netcheck_command(const Group& g) {
+  return g.svc != nullptr
+             ? fmt::format("ktriage netcheck pod/{} svc/{}/{}", pod_name(*g.first_pod), g.svc->ns,
+                           g.svc->name)
+             : fmt::format("ktriage netcheck pod/{} pod/{} --port {}", pod_name(*g.first_pod),
+                           pod_name(*g.first_dest), g.first_port);
+}
+
+// Timeouts between ECS nodes whose security groups could not be judged: the log is the evidence,
+// the cause is said to be unchecked (and why), and the fix is what to collect or repair.
+void report_unchecked(const Group& g, bool has_cloud_data, FindingSink& sink) {
+  const std::string why =
+      !g.unreadable_file.empty()
+          ? fmt::format(
+                "cause not checked: the security groups between the nodes are unknown "
+                "({} could not be read)",
+                g.unreadable_file)
+      : has_cloud_data ? "cause not checked: the security groups between the nodes are unknown "
+                         "(not in the snapshot's cloud answers)"
+                       : "cause not checked: the security groups between the nodes are unknown "
+                         "(the snapshot has no cloud data)";
+  Finding& f = add_group(g, why, sink);
+  for (const std::string& n : g.unchecked) f.evidence.push_back(Evidence::note(n));
+  // Catalog ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED: a node security group without the cluster
+  // group's (or, with Flannel, the pod CIDR's) rule is the usual cause of these timeouts.
+  const std::string collect =
+      !g.unreadable_file.empty()
+          ? fmt::format("Repair or collect again {} (ktriage collect --cloud, docs/cloud.md)",
+                        g.unreadable_file)
+          : "Collect the cloud answers (ktriage collect --cloud, docs/cloud.md)";
+  f.fix = fmt::format(
+      "{} and diagnose again, so the security groups of both nodes are judged: a group that "
+      "admits neither the cluster security group nor the pod CIDR "
+      "(ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED) is the usual cause of timeouts between pods on "
+      "different nodes; then check the path with {}.",
+      collect, netcheck_command(g));
 }
 
 void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, FindingSink& sink) {
@@ -533,7 +644,22 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
           found.push_back(std::move(*e));
         }
       }
-      if (found.empty()) continue;
+      // No cause found: one may be hidden by missing cloud data (the security groups between
+      // the two nodes unknown). Said as such rather than dropped.
+      std::vector<Unchecked> unknown;
+      if (found.empty()) {
+        for (const auto& [dest, port] : targets) {
+          if (dest == source) continue;
+          if (auto u = causes.unchecked(*source, *dest, port)) {
+            if (explained_dest == nullptr) {
+              explained_dest = dest;
+              explained_port = port;
+            }
+            unknown.push_back(std::move(*u));
+          }
+        }
+        if (unknown.empty()) continue;
+      }
       const Object& owner = cluster.top_owner(*source);
       const Object& dest_owner = svc != nullptr ? *svc : cluster.top_owner(*explained_dest);
       const std::string part =
@@ -559,6 +685,10 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
         if (std::find(g.causes.begin(), g.causes.end(), e.cause) == g.causes.end())
           g.causes.push_back(e.cause);
         add_unique(g.cause_notes, std::move(e.how));
+      }
+      for (Unchecked& u : unknown) {
+        if (g.unreadable_file.empty()) g.unreadable_file = u.file;
+        add_unique(g.unchecked, "security groups not checked: " + std::move(u.why));
       }
       if (svc != nullptr) {
         std::vector<std::string> where;
@@ -587,38 +717,20 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
   }
 
   for (auto& [key, g] : groups) {
+    if (g.causes.empty()) {
+      report_unchecked(g, causes.has_cloud_data(), sink);
+      continue;
+    }
     const Finding& cause = *g.causes.front();
     const bool by_group = cause.object.kind == "SecurityGroup";
     const std::string why = by_group
                                 ? fmt::format("security group {} drops them", cause.object.name)
                                 : fmt::format("NetworkPolicies isolate Service {}/{}",
                                               cause.object.ns, cause.object.name);
-    Finding& f = sink.add(
-        kTimeouts, g.owner->ref(),
-        fmt::format("{} {}/{}'s connections to {} (TCP {}) time out: {} failed connection{} in its "
-                    "logs; {}",
-                    g.owner->kind, g.owner->ns, g.owner->name, g.dest, fmt::join(g.ports, ", "),
-                    g.count, g.count == 1 ? "" : "s", why),
-        g.part);
-    for (const ObjectRef& p : g.pods) {
-      if (p.key() != f.object.key()) f.also_affects.push_back(p);
-    }
-    for (Evidence& e : g.lines) f.evidence.push_back(std::move(e));
-    if (g.count > g.lines.size() || g.previous > 0) {
-      f.evidence.push_back(Evidence::note(
-          fmt::format("{} such line{} in all{}", g.count, g.count == 1 ? "" : "s",
-                      g.previous > 0 ? fmt::format(" ({} in logs of previous runs)", g.previous)
-                                     : std::string())));
-    }
-    for (const std::string& r : g.resolved) f.evidence.push_back(Evidence::note(r));
+    Finding& f = add_group(g, why, sink);
     for (const std::string& n : g.cause_notes) f.evidence.push_back(Evidence::note(n));
     for (const Finding* c : g.causes) f.add_cause(c->id);
-    const std::string check =
-        g.svc != nullptr
-            ? fmt::format("ktriage netcheck pod/{} svc/{}/{}", pod_name(*g.first_pod), g.svc->ns,
-                          g.svc->name)
-            : fmt::format("ktriage netcheck pod/{} pod/{} --port {}", pod_name(*g.first_pod),
-                          pod_name(*g.first_dest), g.first_port);
+    const std::string check = netcheck_command(g);
     f.fix = fmt::format(
         "Nothing to change in {}: apply the fix of the cause it is listed under, {} (finding "
         "{}), then check the path again with {}.",

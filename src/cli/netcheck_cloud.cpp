@@ -53,8 +53,9 @@ network::Hop to_hop(const cloud::SecurityGroupHop& sg) {
 std::function<std::optional<network::Hop>(std::string_view, std::string_view, int,
                                           std::string_view)>
 security_group_hook(const Cluster& cluster) {
-  if (cluster.cloud_documents().empty()) return {};
   auto paths = std::make_shared<const cloud::SecurityGroupPaths>(cluster);
+  // Unreadable cloud answers still get the hop: it names them as why the verdict is unknown.
+  if (cluster.cloud_documents().empty() && paths->view().unreadable().empty()) return {};
   return [paths](std::string_view from, std::string_view to, int port,
                  std::string_view protocol) -> std::optional<network::Hop> {
     return to_hop(paths->hop(from, to, protocol, port));

@@ -215,14 +215,18 @@ class Builder {
         RuleToAdd{Direction::kIngress, "ICMP", {}, "", "0.0.0.0/0", 1, "ktriage: ICMP"});
   }
 
-  // The control plane as a source: the API server's VPC address and the cluster's group.
+  // The control plane as a source: the API server's VPC address and the cluster's group. ACK
+  // lets the control plane in by the cluster security group (catalog ACK-SG-KUBELET-PORT-BLOCKED:
+  // "allow TCP 10250 from the cluster security group / control plane"; a node in that basic group
+  // admits it by the inner policy alone), and only DescribeClusterDetail names that group.
+  // Without it the address alone would read every group-based admission as a drop, so the flow
+  // is not judged.
   bool control_plane(Flow& f, std::string& label, RuleToAdd& wanted) const {
-    if (api_.empty() && cluster_group_.empty()) return false;
+    if (cluster_group_.empty()) return false;
     if (!api_.empty()) f.peer = parse_cidr(api_);
-    if (!cluster_group_.empty()) f.peer_groups = {cluster_group_};
-    label = fmt::format("the control plane ({}{}{})", api_.empty() ? "" : "API server " + api_,
-                        !api_.empty() && !cluster_group_.empty() ? ", " : "",
-                        cluster_group_.empty() ? "" : "cluster group " + cluster_group_);
+    f.peer_groups = {cluster_group_};
+    label = fmt::format("the control plane ({}cluster group {})",
+                        api_.empty() ? "" : "API server " + api_ + ", ", cluster_group_);
     wanted.peer_group = cluster_group_;
     wanted.peer_cidr = api_.empty() ? "" : api_ + "/32";
     return true;
@@ -411,9 +415,11 @@ void Builder::outbound(const GroupSet& t) {
       cloud);
   add(NeedKind::kOutbound, t, flow(Direction::kEgress, "UDP", 53, kCloudDns), from,
       fmt::format("Alibaba Cloud DNS ({})", kCloudDns), "CoreDNS forwards to the VPC's DNS", cloud);
-  if (!api_.empty() || !cluster_group_.empty()) {
+  // As for the control plane's calls (control_plane): a DestGroupId rule of the cluster group
+  // may be what lets the nodes reach the API server, so without the group it is not judged.
+  if (!cluster_group_.empty()) {
     Flow f = flow(Direction::kEgress, "TCP", 6443, api_.empty() ? "" : api_ + "/32");
-    if (!cluster_group_.empty()) f.peer_groups = {cluster_group_};
+    f.peer_groups = {cluster_group_};
     add(NeedKind::kOutbound, t, f, from,
         fmt::format("the API server ({})", api_.empty() ? cluster_group_ : api_),
         "the kubelet and every pod reach the API server on TCP 6443",

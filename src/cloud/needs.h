@@ -44,8 +44,10 @@ struct Need {
 /// Every flow the cluster needs, grouped so that Nodes with the same security groups are
 /// judged once per source (O(node group sets x nodes x probes)); sorted by kind, then in the
 /// Cluster's Node order. Nodes without an instance or without any group's rules in the snapshot
-/// are left out (nothing can be judged). `pod_cidr` of flows from pods is the source Node's
-/// spec.podCIDR, else the cluster's container CIDR.
+/// are left out (nothing can be judged); so are the flows from and to the control plane (kubelet,
+/// webhooks, the API server) when the cluster's security group is unknown (no usable
+/// DescribeClusterDetail): the control plane is admitted as a member of that group. `pod_cidr` of
+/// flows from pods is the source Node's spec.podCIDR, else the cluster's container CIDR.
 std::vector<Need> cluster_needs(const Cluster& cluster, const CloudView& view);
 
 /// The address of the API server inside the VPC (Endpoints default/kubernetes), "" when the

@@ -70,8 +70,9 @@ SecurityGroupPaths::SecurityGroupPaths(const Cluster& cluster) : view_(cluster) 
   }
 }
 
-std::optional<SecurityGroupPaths::Endpoint> SecurityGroupPaths::resolve(std::string_view key,
-                                                                        std::string* why) const {
+std::optional<SecurityGroupPaths::Endpoint> SecurityGroupPaths::resolve(
+    std::string_view key, SecurityGroupHop& unknown) const {
+  std::string* why = &unknown.unknown_reason;
   Endpoint e;
   const NodeInstance* node = view_.node(key);
   bool terway_pod = false;
@@ -102,11 +103,22 @@ std::optional<SecurityGroupPaths::Endpoint> SecurityGroupPaths::resolve(std::str
   }
   if (e.instance == nullptr) e.instance = node->instance;
   if (e.instance == nullptr) {
+    unknown.cloud_data_missing = true;
+    const std::string named = node->instance_id.empty()
+                                  ? " (and no providerID naming one)"
+                                  : " (providerID names " + node->instance_id + ")";
+    // An answer that is there but could not be read is the reason, not a missing instance.
+    if (const UnreadableCloudAnswer* u = view_.unreadable("ecs", "DescribeInstances")) {
+      *why = fmt::format(
+          "node {}'s ECS instance{} is unknown: the ecs DescribeInstances answer {} was "
+          "skipped as unreadable",
+          node->node->name, node->instance_id.empty() ? "" : " " + node->instance_id, u->text());
+      unknown.unreadable_file = u->file;
+      return std::nullopt;
+    }
     *why =
         fmt::format("node {} has no ECS instance in the snapshot's ecs DescribeInstances answer{}",
-                    node->node->name,
-                    node->instance_id.empty() ? " (and no providerID naming one)"
-                                              : " (providerID names " + node->instance_id + ")");
+                    node->node->name, named);
     return std::nullopt;
   }
   e.group_ids = terway_pod ? view_.terway_security_groups() : e.instance->security_group_ids;
@@ -126,8 +138,24 @@ std::optional<SecurityGroupPaths::Endpoint> SecurityGroupPaths::resolve(std::str
     }
   }
   if (e.groups.empty()) {
-    std::string ids;
-    for (const std::string& m : e.missing) ids += (ids.empty() ? "" : ", ") + m;
+    unknown.cloud_data_missing = true;
+    std::string ids, skipped;
+    for (const std::string& m : e.missing) {
+      ids += (ids.empty() ? "" : ", ") + m;
+      // A group whose answer is there but unreadable: name the file and its error.
+      if (const UnreadableCloudAnswer* u =
+              view_.unreadable("ecs", "DescribeSecurityGroupAttribute", m)) {
+        skipped += fmt::format("{}{} in {}", skipped.empty() ? "" : "; ", m, u->text());
+        if (unknown.unreadable_file.empty()) unknown.unreadable_file = u->file;
+      }
+    }
+    if (!skipped.empty()) {
+      *why = fmt::format(
+          "the rules of {}'s security groups ({}) are unknown: their "
+          "ecs DescribeSecurityGroupAttribute answer was skipped as unreadable: {}",
+          e.label, ids, skipped);
+      return std::nullopt;
+    }
     *why = fmt::format(
         "the rules of {}'s security groups ({}) are not in the snapshot: add "
         "cloud/ecs-DescribeSecurityGroupAttribute-<id>.json",
@@ -145,17 +173,23 @@ SecurityGroupHop SecurityGroupPaths::hop(std::string_view from, std::string_view
   flow.port = port;
   h.flow = fmt::format("{} from {} to {}", describe(flow), from, to);
   if (!view_.has_cloud_data()) {
+    h.cloud_data_missing = true;
+    if (!view_.unreadable().empty()) {
+      const UnreadableCloudAnswer& u = view_.unreadable().front();
+      h.unknown_reason = fmt::format(
+          "no cloud/ answer of the snapshot could be read: {}{}", u.text(),
+          view_.unreadable().size() > 1 ? fmt::format(" and {} more", view_.unreadable().size() - 1)
+                                        : std::string());
+      h.unreadable_file = u.file;
+      return h;
+    }
     h.unknown_reason =
         "the snapshot has no cloud/ answers (ktriage collect --cloud, docs/cloud.md)";
     return h;
   }
-  std::string why;
-  auto src = resolve(from, &why);
-  auto dst = src ? resolve(to, &why) : std::nullopt;
-  if (!src || !dst) {
-    h.unknown_reason = why;
-    return h;
-  }
+  auto src = resolve(from, h);
+  auto dst = src ? resolve(to, h) : std::nullopt;
+  if (!src || !dst) return h;
   h.flow = fmt::format("{} from {} to {}", describe(flow), src->label, dst->label);
   // The rules read here are the IPv4 ones (SourceCidrIp / DestCidrIp): an IPv6 flow is judged by
   // Ipv6SourceCidrIp / Ipv6DestCidrIp rules, which are not evaluated. Never let an IPv4 rule

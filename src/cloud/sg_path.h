@@ -55,7 +55,13 @@ struct SecurityGroupHop {
   std::optional<HopSide> ingress;  ///< at the destination's groups
   std::string summary;             ///< one line: the deciding side and rule
   std::string unknown_reason;      ///< kUnknown only
-  std::string fix;                 ///< kDenied only: the aliyun command(s)
+  /// kUnknown because cloud answers the hop needs are missing or unreadable (no cloud/ folder,
+  /// no instance for a Node, no rules for its groups), not because of the endpoints (no such
+  /// address, IPv6): collecting or fixing cloud/ would decide it.
+  bool cloud_data_missing = false;
+  /// The unreadable answer named in `unknown_reason` ("snap/cloud/ecs-...json"), else "".
+  std::string unreadable_file;
+  std::string fix;  ///< kDenied only: the aliyun command(s)
 };
 
 /// Security-group hops between endpoints of one Cluster.
@@ -68,7 +74,9 @@ class SecurityGroupPaths {
   /// The hop for `protocol` ("TCP", "UDP", "ICMP", "SCTP"; any case) to `port` (ignored for
   /// ICMP) from `from` to `to`. Never throws; kUnknown when the snapshot has no cloud answers, an
   /// endpoint is no known Node/Pod/instance, an instance or its groups' rules are missing, or an
-  /// end is an IPv6 address (Ipv6SourceCidrIp / Ipv6DestCidrIp rules are not evaluated). SCTP,
+  /// end is an IPv6 address (Ipv6SourceCidrIp / Ipv6DestCidrIp rules are not evaluated). When
+  /// the answer that would have held the instance or the rules is in the snapshot but could not
+  /// be read, the reason names that file and its error (file:line:col) instead. SCTP,
   /// which ECS rules cannot name, is admitted only by ALL rules and its fix adds one. Both ends
   /// on one instance: kAllowed (security groups do not see that traffic). A side with some of
   /// its groups missing still gets a verdict, and says which groups were not seen.
@@ -80,7 +88,9 @@ class SecurityGroupPaths {
 
  private:
   struct Endpoint;
-  std::optional<Endpoint> resolve(std::string_view key, std::string* why) const;
+  /// The endpoint `key`, or nullopt with `unknown` (its unknown_reason, cloud_data_missing,
+  /// unreadable_file) saying why.
+  std::optional<Endpoint> resolve(std::string_view key, SecurityGroupHop& unknown) const;
 
   CloudView view_;
   std::unordered_map<std::string, const Object*> pods_by_ip_;

@@ -172,6 +172,28 @@ TEST(CloudSecurityGroupsTest, KubeletPortDroppedBeforeTheClusterGroupRule) {
   EXPECT_TRUE(count(CloudCluster{}, "sg-kubelet-port-blocked") == 0);
 }
 
+// The control plane is let in as a member of the cluster group, which only the cluster detail
+// names: without it (file absent, or an API error saved instead) the API server's address alone
+// would read sg-a's inner policy and sg-b's "ALL from sg-a" as drops (two false CRITICALs).
+TEST(CloudSecurityGroupsTest, WithoutTheClusterDetailTheControlPlaneIsNotJudged) {
+  const std::string detail = "snap/cloud/cs-DescribeClusterDetail.json";
+  for (const std::string replacement :
+       {std::string(), std::string(R"({"Code": "Forbidden.RAM", "Message": "denied"})")}) {
+    auto files = cloud_files(CloudCluster{});
+    std::erase_if(files, [&](const auto& f) { return f.first == detail; });
+    if (!replacement.empty()) files.emplace_back(detail, replacement);
+    auto cluster = cluster_from(files);
+    for (const Finding& f : testing::diagnose(*cluster)) {
+      EXPECT_NE(f.rule, "sg-kubelet-port-blocked") << replacement << ": " << f.summary;
+      EXPECT_NE(f.rule, "sg-outbound-restricted") << replacement << ": " << f.summary;
+    }
+  }
+  // With the detail, a real drop of 10250 is still found.
+  CloudCluster c;
+  c.sg_b.insert(c.sg_b.begin(), "in drop TCP 10250/10250 0.0.0.0/0 1");
+  EXPECT_EQ(count(c, "sg-kubelet-port-blocked"), 1u);
+}
+
 TEST(CloudSecurityGroupsTest, WebhookTargetPortDroppedOnTheNodeOfItsPod) {
   CloudCluster c;
   c.extra_yaml = R"(---

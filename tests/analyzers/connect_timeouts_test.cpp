@@ -1,7 +1,8 @@
 // pod-connections-time-out (NET-POD-CROSS-NODE-UNREACHABLE): a client's logged connection
-// timeouts to an in-cluster address, reported only with the finding that explains them (a
-// security group on the two-node cluster of tests/cloud/fixture.h, or NetworkPolicies that isolate
-// the Service), and silent when nothing explains them or the address is outside the cluster.
+// timeouts to an in-cluster address, reported with the finding that explains them (a security
+// group on the two-node cluster of tests/cloud/fixture.h, or NetworkPolicies that isolate the
+// Service) or, between ECS nodes whose security groups cannot be judged, as not checked; silent
+// when nothing explains them or the address is outside the cluster.
 #include <gtest/gtest.h>
 
 #include "cloud/fixture.h"
@@ -152,6 +153,76 @@ TEST(ConnectTimeoutsTest, TimeoutsNothingExplainsAreNotReported) {
   back.extra_files.emplace_back("snap/logs/shop/cart/cart.log",
                                 "dial tcp 172.20.0.14:3000: i/o timeout\n");
   EXPECT_EQ(count(testing::diagnose(*cluster_from(cloud_files(back)))), 0u);
+}
+
+// Timeouts between pods on two ECS nodes whose security groups cannot be judged: the symptom is
+// still reported from the log, its cause said to be unchecked and why (no cloud data, or which
+// cloud file could not be read), with what to collect. Same-node and non-ECS flows stay silent.
+TEST(ConnectTimeoutsTest, TimeoutsWhoseSecurityGroupsCannotBeCheckedAreReportedAsSuch) {
+  auto files = cloud_files(CloudCluster{});
+  const auto log = std::pair{std::string(kLogPath), kGoTimeouts};
+  auto no_cloud = testing::diagnose(*cluster_from({files[0], log}));
+  auto hits = with_rule(no_cloud, kRule);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_TRUE(hits[0]->caused_by.empty());
+  EXPECT_EQ(hits[0]->catalog, "NET-POD-CROSS-NODE-UNREACHABLE");
+  EXPECT_NE(hits[0]->summary.find("connections to pod shop/cart (TCP 8080) time out: 4 failed "
+                                  "connections in its logs; cause not checked: the security "
+                                  "groups between the nodes are unknown (the snapshot has no "
+                                  "cloud data)"),
+            std::string::npos)
+      << hits[0]->summary;
+  EXPECT_TRUE(has_note(*hits[0], "security groups not checked: the snapshot has no cloud/"));
+  EXPECT_NE(hits[0]->fix.find("ktriage collect --cloud, docs/cloud.md"), std::string::npos)
+      << hits[0]->fix;
+  EXPECT_NE(hits[0]->fix.find("ktriage netcheck pod/shop/web pod/shop/cart --port 8080"),
+            std::string::npos)
+      << hits[0]->fix;
+
+  // The cart side's group answer truncated: the file is named, with its error's position.
+  for (auto& [name, text] : files) {
+    if (name.ends_with("-sg-b.json")) text = text.substr(0, 60);
+  }
+  files.push_back(log);
+  auto truncated = testing::diagnose(*cluster_from(files));
+  hits = with_rule(truncated, kRule);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0]->summary.find("(snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-b.json "
+                                  "could not be read)"),
+            std::string::npos)
+      << hits[0]->summary;
+  EXPECT_TRUE(has_note(*hits[0],
+                       "skipped as unreadable: sg-b in "
+                       "snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-b.json:1:"));
+  EXPECT_NE(hits[0]->fix.find("Repair or collect again "
+                              "snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-b.json"),
+            std::string::npos)
+      << hits[0]->fix;
+
+  // Both pods on node-a: no security group in between, nothing to say.
+  CloudCluster same;
+  same.extra_yaml = R"(---
+apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, labels: {app: api}}
+spec:
+  nodeName: node-a
+  containers:
+  - {name: api, image: api:1, ports: [{containerPort: 9000}]}
+status: {phase: Running, podIP: 172.20.0.15}
+)";
+  auto same_files = cloud_files(same);
+  EXPECT_EQ(
+      count(testing::diagnose(*cluster_from(
+          {same_files[0], {std::string(kLogPath), "dial tcp 172.20.0.15:9000: i/o timeout\n"}}))),
+      0u);
+  // Nodes that are no ECS instances (no ACK providerID, no cloud answers): not a cloud question.
+  std::string objects = files[0].second;
+  for (std::size_t at = objects.find("providerID"); at != std::string::npos;
+       at = objects.find("providerID")) {
+    objects.replace(at, std::string("providerID").size(), "unusedField");
+  }
+  EXPECT_EQ(count(testing::diagnose(*cluster_from({{"snap/objects.yaml", objects}, log}))), 0u);
 }
 
 // NetworkPolicies that isolate a Service (service-isolated-by-networkpolicy) explain the

@@ -1,8 +1,11 @@
 // `ktriage netcheck` on examples/network-policy (see its FAULTS.yaml): the hops printed for an
 // allowed and a blocked path, JSON, --matrix, and usage errors (exit 2).
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -178,6 +181,50 @@ TEST(NetcheckCliTest, SecurityGroupHopBlocksAcrossNodePoolsAndNamesTheRuleToAdd)
                              "Accept ALL -1/-1 from 172.20.0.0/16 priority 1"),
             std::string::npos)
       << allowed.out;
+}
+
+// A cloud answer the loader skipped is named, with its error, as why the hop is unknown: on a
+// copy of examples/cloud-failure whose cart-side group file is cut at line 48, and one whose
+// DescribeInstances answer is cut.
+TEST(NetcheckCliTest, SecurityGroupHopNamesTheSkippedCloudFile) {
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "ktriage-netcheck-cloud-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const std::filesystem::path copy = std::filesystem::path(tmpl) / "cf";
+  std::filesystem::copy(testing::source_dir() + "/examples/cloud-failure", copy,
+                        std::filesystem::copy_options::recursive);
+  const auto cut = [&](const std::string& name, std::size_t lines) {
+    const std::filesystem::path file = copy / "cloud" / name;
+    std::ifstream in(file);
+    std::string text, line;
+    for (std::size_t i = 0; i < lines && std::getline(in, line); ++i) text += line + "\n";
+    in.close();
+    std::ofstream(file, std::ios::trunc) << text;
+  };
+  const std::string group = "ecs-DescribeSecurityGroupAttribute-sg-bp1h5t8r2p6yj0kze3wq.json";
+  cut(group, 48);
+  const std::string path =
+      "netcheck pod/shop/frontend-6d8f9c7b5-k2x9p svc/shop/cart '" + copy.string() + "'";
+  auto r = run_ktriage(path);
+  EXPECT_NE(r.out.find("[unknown] security-group"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skipped as unreadable: sg-bp1h5t8r2p6yj0kze3wq in " +
+                       (copy / "cloud" / group).string() + ":49:1 (unexpected end of JSON"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("are not in the snapshot: add"), std::string::npos) << r.out;
+
+  std::filesystem::copy_file(testing::source_dir() + "/examples/cloud-failure/cloud/" + group,
+                             copy / "cloud" / group,
+                             std::filesystem::copy_options::overwrite_existing);
+  cut("ecs-DescribeInstances.json", 20);
+  r = run_ktriage(path);
+  EXPECT_NE(r.out.find("'s ECS instance i-bp1d4k7m2q9t3w6x8z0a is unknown: the ecs "
+                       "DescribeInstances answer " +
+                       (copy / "cloud" / "ecs-DescribeInstances.json").string() + ":"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("has no ECS instance in the snapshot"), std::string::npos) << r.out;
+  std::filesystem::remove_all(tmpl);
 }
 
 // The runbook's "ECS instances cannot ping each other": --port icmp between two nodes is judged

@@ -81,6 +81,54 @@ TEST(SgPathTest, UnknownWhenTheSnapshotCannotSay) {
   EXPECT_EQ(h.status, HopStatus::kAllowed);
 }
 
+// An answer that is in the snapshot but was skipped is the reason, with its file and error: not
+// "not in the snapshot: add the file" (it is there), nor "no ECS instance in the answer".
+TEST(SgPathTest, UnknownNamesTheSkippedFileAndItsError) {
+  auto files = cloud_files(CloudCluster{});
+  for (auto& [name, text] : files) {
+    if (name.ends_with("-sg-b.json")) text = text.substr(0, 60);  // truncated
+  }
+  auto truncated = cluster_from(files);
+  SecurityGroupHop h = security_group_hop(*truncated, "node-a", "node-b", "TCP", 80);
+  EXPECT_EQ(h.status, HopStatus::kUnknown);
+  EXPECT_TRUE(h.cloud_data_missing);
+  EXPECT_EQ(h.unreadable_file, "snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-b.json");
+  EXPECT_NE(h.unknown_reason.find("(sg-b) are unknown: their ecs DescribeSecurityGroupAttribute "
+                                  "answer was skipped as unreadable: sg-b in "
+                                  "snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-b.json:1:"),
+            std::string::npos)
+      << h.unknown_reason;
+  EXPECT_EQ(h.unknown_reason.find("not in the snapshot"), std::string::npos) << h.unknown_reason;
+
+  files = cloud_files(CloudCluster{});
+  for (auto& [name, text] : files) {
+    if (name.ends_with("ecs-DescribeInstances.json")) text = "{\"Instances\": {\"Instance\": [";
+  }
+  auto instances = cluster_from(files);
+  h = security_group_hop(*instances, "node-a", "node-b", "TCP", 80);
+  EXPECT_EQ(h.status, HopStatus::kUnknown);
+  EXPECT_TRUE(h.cloud_data_missing);
+  EXPECT_NE(
+      h.unknown_reason.find("node node-a's ECS instance i-a is unknown: the ecs "
+                            "DescribeInstances answer snap/cloud/ecs-DescribeInstances.json:"),
+      std::string::npos)
+      << h.unknown_reason;
+  EXPECT_EQ(h.unknown_reason.find("has no ECS instance"), std::string::npos) << h.unknown_reason;
+
+  // Every cloud answer unreadable: named, not "no cloud/ answers".
+  std::vector<std::pair<std::string, std::string>> broken = {
+      files[0], {"snap/cloud/ecs-DescribeInstances.json", "{\"Instances\": "}};
+  auto none = cluster_from(broken);
+  h = security_group_hop(*none, "node-a", "node-b", "TCP", 80);
+  EXPECT_NE(h.unknown_reason.find("no cloud/ answer of the snapshot could be read: "
+                                  "snap/cloud/ecs-DescribeInstances.json:"),
+            std::string::npos)
+      << h.unknown_reason;
+  // An endpoint that is no address of the snapshot is no gap in the cloud data.
+  auto complete = cluster_from(cloud_files(CloudCluster{}));
+  EXPECT_FALSE(security_group_hop(*complete, "node-a", "node-z", "TCP", 80).cloud_data_missing);
+}
+
 // ECS rules cannot name SCTP: only an ALL rule admits it, and the fix adds one (with ports
 // -1/-1) and says why, instead of an AuthorizeSecurityGroup the API refuses.
 TEST(SgPathTest, SctpIsMatchedAndFixedByAllRulesOnly) {
