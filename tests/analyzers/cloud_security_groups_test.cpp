@@ -177,7 +177,7 @@ TEST(CloudSecurityGroupsTest, KubeletPortDroppedBeforeTheClusterGroupRule) {
 // would read sg-a's inner policy and sg-b's "ALL from sg-a" as drops (two false CRITICALs).
 TEST(CloudSecurityGroupsTest, WithoutTheClusterDetailTheControlPlaneIsNotJudged) {
   const std::string detail = "snap/cloud/cs-DescribeClusterDetail.json";
-  for (const std::string replacement :
+  for (const std::string& replacement :
        {std::string(), std::string(R"({"Code": "Forbidden.RAM", "Message": "denied"})")}) {
     auto files = cloud_files(CloudCluster{});
     std::erase_if(files, [&](const auto& f) { return f.first == detail; });

@@ -96,7 +96,9 @@ TEST(NetworkMatrixTest, EqualsPodByPodEvaluation) {
       }
       const std::string where = m.groups[from] + " -> " + m.groups[to];
       EXPECT_EQ(cell != nullptr, ok > 0) << where;
-      if (cell != nullptr) EXPECT_EQ(cell->all, ok == total) << where;
+      if (cell != nullptr) {
+        EXPECT_EQ(cell->all, ok == total) << where;
+      }
     }
   }
   // The world is built to have all three kinds of cell.

@@ -408,7 +408,9 @@ TEST(NetworkPathTest, PolicyFixIsYamlThatAllowsTheConnection) {
       EXPECT_TRUE(rule.starts_with("- {")) << rule;
       EXPECT_EQ(check_rule_yaml(rule, field == ".spec.ingress" ? "from" : "to"), "") << rule;
     }
-    if (*ip_block != '\0') EXPECT_NE(fix.find(ip_block), std::string::npos) << fix;
+    if (*ip_block != '\0') {
+      EXPECT_NE(fix.find(ip_block), std::string::npos) << fix;
+    }
     Walk fixed(base + deny_with(rules), from, "pod/shop/web-1", "8080");
     ASSERT_TRUE(fixed.result.has_value()) << fixed.result.error();
     EXPECT_TRUE(fixed.result->reachable) << from << ": " << fix;
