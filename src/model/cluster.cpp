@@ -107,8 +107,8 @@ void Cluster::index_identity() {
     }
     kind_list->push_back(&o);
     // The same object read twice (a folder and a bundle of it): the first one wins.
-    by_key_.emplace(Triple{o.kind, o.ns, o.name}, &o);
-    if (!o.uid.empty()) by_uid_.emplace(o.uid, &o);
+    by_key_.insert(o);
+    if (!o.uid.empty()) by_uid_.insert(o);
   }
 }
 
@@ -303,14 +303,12 @@ std::span<const Object* const> Cluster::of_kind(std::string_view kind) const {
 
 const Object* Cluster::find(std::string_view kind, std::string_view ns,
                             std::string_view name) const {
-  auto it = by_key_.find(Triple{kind, ns, name});
-  return it == by_key_.end() ? nullptr : it->second;
+  return by_key_.find(Triple{kind, ns, name});
 }
 
 const Object* Cluster::find_uid(std::string_view uid) const {
   if (uid.empty()) return nullptr;
-  auto it = by_uid_.find(uid);
-  return it == by_uid_.end() ? nullptr : it->second;
+  return by_uid_.find(uid);
 }
 
 std::span<const Object* const> Cluster::children(const Object& owner) const {
