@@ -86,16 +86,17 @@ std::string probe_port_path(const ContainerView& c, ProbeKind kind, const Value&
 std::vector<ProbeKind> check_ports(const AnalysisContext& ctx, const Object& pod,
                                    const ContainerView& c, FindingSink& sink) {
   std::vector<ProbeKind> reported;
-  const std::string workload = workload_name(ctx.cluster, pod);
   for (ProbeKind kind : kProbeKinds) {
     const Value& probe = (*c.spec)[probe_field(kind)];
     if (!probe.is_object()) continue;
     const PortMatch match = match_probe_port(probe, *c.spec);
+    // The events and the workload are read only for a port that is wrong: almost every probe
+    // is fine, and reading them for each one was most of this analyzer's time.
+    if (match != PortMatch::kNamedMissing && match != PortMatch::kNumberUndeclared) continue;
     const ProbeEvents ev = probe_events(ctx.cluster, pod, c, kind);
     const bool failing = ev.any() || !c.ready();
-    if (match != PortMatch::kNamedMissing && !(match == PortMatch::kNumberUndeclared && failing)) {
-      continue;
-    }
+    if (match == PortMatch::kNumberUndeclared && !failing) continue;
+    const std::string workload = workload_name(ctx.cluster, pod);
     const std::string port = port_value_text(probe_port(probe));
     const std::string part = fmt::format("{}/{}", c.name, probe_field(kind));
     Finding& f =

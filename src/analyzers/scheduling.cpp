@@ -270,73 +270,102 @@ const Rule* classify(std::string_view text, std::string* resource) {
   return nullptr;
 }
 
+// One resource the node lacks for the pod, kept as numbers: only the few nodes a finding shows
+// are ever written out, and formatting every node's shortfall was most of this analyzer's time.
+struct Shortage {
+  std::string resource;  // "cpu", "memory", ...; "pods" for the max-pods check
+  MilliQuantity need = 0;
+  MilliQuantity free = 0;
+  MilliQuantity have = 0;
+  bool pods = false;  // need = pods on the node, have = max pods (milli)
+};
+
+// "cpu: pod requests 8, node has 820m free of 3920m allocatable", "pods: 110 running, max 110".
+std::string shortage_text(const Shortage& s) {
+  if (s.pods) return fmt::format("pods: {} running, max {}", s.need, s.have / 1000);
+  return fmt::format("{}: pod requests {}, node has {} free of {} allocatable", s.resource,
+                     format_quantity(s.resource, s.need),
+                     format_quantity(s.resource, std::max<MilliQuantity>(s.free, 0)),
+                     format_quantity(s.resource, s.have));
+}
+
 // What the snapshot itself says about each node for this pod.
 struct NodeFit {
   const Object* node;
-  std::vector<std::string> short_resources;  // "cpu: needs 8, free 820m of 3920m"
-  std::vector<std::string> untolerated;      // taint strings
+  std::vector<Shortage> short_resources;
+  std::vector<const Value*> untolerated;  // entries of the node's spec.taints
   bool unschedulable = false;
   bool affinity_mismatch = false;
 };
 
-// Requests already placed on a node: computed once per node per run, O(pods on the node).
+// Requests already placed on a node, and the node's own scheduling fields: computed once per
+// node per run, O(pods on the node).
 struct NodeUsage {
   std::map<std::string, MilliQuantity, std::less<>> allocatable;
   std::map<std::string, MilliQuantity, std::less<>> used;
   std::int64_t pods = 0;
+  const Value* taints = &Value::null_value();
+  bool unschedulable = false;
 };
 
+// Indexed by the node's position in of_kind("Node"), filled on first use.
 class UsageCache {
  public:
-  explicit UsageCache(const Cluster& cluster) : cluster_(cluster) {}
-  const NodeUsage& of(const Object& node) {
-    auto [it, inserted] = cache_.try_emplace(&node);
-    if (inserted) {
-      it->second.allocatable = node_allocatable(node);
+  explicit UsageCache(const Cluster& cluster)
+      : cluster_(cluster), cache_(cluster.of_kind("Node").size()) {}
+  const NodeUsage& of(std::size_t index, const Object& node) {
+    std::optional<NodeUsage>& slot = cache_[index];
+    if (!slot) {
+      NodeUsage& u = slot.emplace();
+      u.allocatable = node_allocatable(node);
+      const Value& spec = node.spec();
+      u.taints = &spec["taints"];
+      u.unschedulable = spec["unschedulable"].as_bool();
       for (const Object* other : cluster_.pods_on_node(node.name)) {
         PodView ov(*other);
         if (ov.terminated()) continue;
-        ++it->second.pods;
-        for (const auto& [res, q] : ov.requests()) it->second.used[res] += q;
+        ++u.pods;
+        for (const auto& [res, q] : ov.requests()) u.used[res] += q;
       }
     }
-    return it->second;
+    return *slot;
   }
 
  private:
   const Cluster& cluster_;
-  std::map<const Object*, NodeUsage> cache_;
+  std::vector<std::optional<NodeUsage>> cache_;
 };
 
-NodeFit fit(const Object& pod, const Object& node, const NodeUsage& usage,
-            const std::map<std::string, MilliQuantity, std::less<>>& need) {
+// The pod's side of a fit, read once for all nodes.
+struct PodNeeds {
+  const std::map<std::string, MilliQuantity, std::less<>>& requests;
+  const Value& tolerations;
+  NodePlacement placement;
+};
+
+NodeFit fit(const PodNeeds& pod, const Object& node, const NodeUsage& usage) {
   NodeFit f{&node, {}, {}, false, false};
   const auto& alloc = usage.allocatable;
   const auto& used = usage.used;
   const std::int64_t pods_on_node = usage.pods;
-  for (const auto& [res, q] : need) {
+  for (const auto& [res, q] : pod.requests) {
     if (q <= 0) continue;
     auto it = alloc.find(res);
     MilliQuantity have = it == alloc.end() ? 0 : it->second;
     auto u = used.find(res);
     MilliQuantity free = have - (u == used.end() ? 0 : u->second);
-    if (q > free) {
-      f.short_resources.push_back(fmt::format(
-          "{}: pod requests {}, node has {} free of {} allocatable", res, format_quantity(res, q),
-          format_quantity(res, std::max<MilliQuantity>(free, 0)), format_quantity(res, have)));
-    }
+    if (q > free) f.short_resources.push_back(Shortage{res, q, free, have, false});
   }
   if (auto it = alloc.find("pods"); it != alloc.end() && pods_on_node * 1000 >= it->second) {
-    f.short_resources.push_back(
-        fmt::format("pods: {} running, max {}", pods_on_node, it->second / 1000));
+    f.short_resources.push_back(Shortage{"pods", pods_on_node, 0, it->second, true});
   }
-  for (const Value& taint : node.spec()["taints"].items()) {
+  for (const Value& taint : usage.taints->items()) {
     std::string_view effect = taint["effect"].str();
     if (effect != "NoSchedule" && effect != "NoExecute") continue;
-    if (!tolerates(pod.spec()["tolerations"], taint)) f.untolerated.push_back(taint_string(taint));
+    if (!tolerates(pod.tolerations, taint)) f.untolerated.push_back(&taint);
   }
-  f.unschedulable = node.spec()["unschedulable"].as_bool();
-  f.affinity_mismatch = !node_affinity_admits(pod, node);
+  f.unschedulable = usage.unschedulable;
+  f.affinity_mismatch = !pod.placement.admits(node);
   return f;
 }
 
@@ -359,9 +388,11 @@ void add_recomputed_evidence(const Rule* rule, const std::vector<NodeFit>& fits,
     }
     std::string why;
     if (rule == &kInsufficient || rule == &kExtended || rule == &kTooManyPods) {
-      for (const auto& s : nf.short_resources) why += (why.empty() ? "" : "; ") + s;
+      for (const Shortage& s : nf.short_resources)
+        why += (why.empty() ? "" : "; ") + shortage_text(s);
     } else if (rule == &kTaint || rule == &kConditionTaint) {
-      for (const auto& s : nf.untolerated) why += (why.empty() ? "untolerated taint " : ", ") + s;
+      for (const Value* t : nf.untolerated)
+        why += (why.empty() ? "untolerated taint " : ", ") + taint_string(*t);
     } else if (rule == &kUnschedulable && nf.unschedulable) {
       why = "spec.unschedulable: true (cordoned)";
     } else if (rule == &kAffinity && nf.affinity_mismatch) {
@@ -458,9 +489,12 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
 
   const auto need = pv.requests();
   auto compute_fits = [&] {
+    const PodNeeds needs{need, pod.spec()["tolerations"], NodePlacement(pod.spec())};
+    const auto nodes = cluster.of_kind("Node");
     std::vector<NodeFit> out;
-    for (const Object* node : cluster.of_kind("Node")) {
-      out.push_back(fit(pod, *node, usage.of(*node), need));
+    out.reserve(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      out.push_back(fit(needs, *nodes[i], usage.of(i, *nodes[i])));
     }
     return out;
   };

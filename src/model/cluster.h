@@ -14,6 +14,7 @@
 #include "model/event.h"
 #include "model/inputs.h"
 #include "model/object.h"
+#include "model/object_index.h"
 
 namespace ktriage {
 
@@ -124,12 +125,18 @@ class Cluster {
   };
   template <typename T>
   using TripleMap = std::unordered_map<Triple, T, TripleHash>;
+  struct KindNsName {
+    Triple operator()(const Object& o) const { return Triple{o.kind, o.ns, o.name}; }
+  };
+  struct Uid {
+    std::string_view operator()(const Object& o) const { return o.uid; }
+  };
 
   Inputs inputs_;
   std::vector<Object> objects_;
   Map<std::vector<const Object*>> by_kind_;
-  TripleMap<const Object*> by_key_;  // (kind, ns, name)
-  Map<const Object*> by_uid_;
+  ObjectIndex<Triple, KindNsName, TripleHash> by_key_;  // (kind, ns, name)
+  ObjectIndex<std::string_view, Uid, std::hash<std::string_view>> by_uid_;
   Map<std::vector<const Object*>> children_;  // owner uid -> objects
   Map<std::vector<const Object*>> pods_by_node_;
   Map<std::vector<const Object*>> pods_by_ns_;

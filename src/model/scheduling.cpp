@@ -57,8 +57,9 @@ bool label_selector_matches(const Value& selector, const Value& labels) {
 }
 
 bool node_selector_term_matches(const Value& term, const Object& node) {
+  const Value& labels = node.labels();
   for (const Value& expr : term["matchExpressions"].items()) {
-    if (!label_expression_matches(expr, node.labels())) return false;
+    if (!label_expression_matches(expr, labels)) return false;
   }
   for (const Value& expr : term["matchFields"].items()) {
     if (expr["key"].str() != "metadata.name") return false;
@@ -90,14 +91,23 @@ bool node_affinity_admits(const Object& pod, const Object& node) {
 }
 
 bool spec_admits(const Value& pod_spec, const Object& node) {
-  for (const Member& m : pod_spec["nodeSelector"].members()) {
-    if (!node.labels().contains(m.key) || node.label(m.key) != m.value.str()) return false;
+  return NodePlacement(pod_spec).admits(node);
+}
+
+NodePlacement::NodePlacement(const Value& pod_spec)
+    : node_selector_(&pod_spec["nodeSelector"]),
+      terms_(&pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+                      ["nodeSelectorTerms"]) {}
+
+bool NodePlacement::admits(const Object& node) const {
+  if (node_selector_->size() > 0) {
+    const Value& labels = node.labels();
+    for (const Member& m : node_selector_->members()) {
+      if (!labels.contains(m.key) || labels[m.key].str() != m.value.str()) return false;
+    }
   }
-  const Value& required =
-      pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"];
-  const Value& terms = required["nodeSelectorTerms"];
-  if (terms.size() == 0) return true;
-  for (const Value& term : terms.items()) {  // terms are ORed
+  if (terms_->size() == 0) return true;
+  for (const Value& term : terms_->items()) {  // terms are ORed
     if (node_selector_term_matches(term, node)) return true;
   }
   return false;

@@ -37,6 +37,20 @@ bool node_affinity_admits(const Object& pod, const Object& node);
 /// The same for a pod spec (a workload's spec.template.spec).
 bool spec_admits(const Value& pod_spec, const Object& node);
 
+/// A pod spec's nodeSelector and required node affinity terms, looked up once, for checking
+/// one spec against every node. Holds views into the spec.
+class NodePlacement {
+ public:
+  /// O(spec keys).
+  explicit NodePlacement(const Value& pod_spec);
+  /// The verdict of spec_admits(pod_spec, node). O(selector + terms).
+  bool admits(const Object& node) const;
+
+ private:
+  const Value* node_selector_;
+  const Value* terms_;  // nodeSelectorTerms, ORed
+};
+
 /// Node allocatable (falling back to capacity) per resource, milli-units.
 std::map<std::string, MilliQuantity, std::less<>> node_allocatable(const Object& node);
 
