@@ -30,6 +30,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "core/edit_distance.h"
 #include "model/pod.h"
 
 namespace ktriage {
@@ -123,27 +124,12 @@ std::optional<MissingRef> parse_missing(std::string_view msg) {
   return std::nullopt;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 /// The candidate closest to `want`, if close enough to be a likely typo; "" otherwise.
 std::string_view nearest(std::string_view want, const std::vector<std::string_view>& candidates) {
   std::string_view best;
   std::size_t best_d = std::max<std::size_t>(2, want.size() / 3) + 1;
   for (std::string_view c : candidates) {
-    const std::size_t d = edit_distance(want, c);
+    const std::size_t d = levenshtein_distance(want, c);
     if (d < best_d && c != want) {
       best = c;
       best_d = d;

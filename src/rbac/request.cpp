@@ -7,6 +7,8 @@
 #include <array>
 #include <span>
 
+#include "core/edit_distance.h"
+
 namespace ktriage::rbac {
 
 namespace {
@@ -22,22 +24,6 @@ constexpr std::array<std::string_view, 8> kNonResourceVerbs = {"get",     "put",
 std::span<const std::string_view> known_verbs(const AccessRequest& r) {
   if (r.is_resource()) return kResourceVerbs;
   return kNonResourceVerbs;
-}
-
-// Levenshtein distance; verbs are short, so the quadratic table is tiny.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
 }
 
 void add_group(std::vector<std::string>& groups, std::string group) {
@@ -99,7 +85,7 @@ std::string nearest_known_verb(const AccessRequest& request) {
   std::size_t best_distance = 3;  // more than 2 edits is no typo
   for (std::string_view v : known_verbs(request)) {
     if (v == "*") continue;
-    const std::size_t d = edit_distance(request.verb, v);
+    const std::size_t d = levenshtein_distance(request.verb, v);
     if (d < best_distance) {
       best_distance = d;
       best = std::string(v);
