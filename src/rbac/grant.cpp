@@ -100,7 +100,9 @@ bool is_leader_election_lock(const AccessRequest& request, std::string_view cont
 std::string grant_name(const AccessRequest& request, std::string_view user, bool leader_election) {
   std::string who(user);
   if (auto sa = service_account_of(user)) who = sa->second;
-  if (leader_election) return dns_label(who + "-leader-election");
+  // The lock's resource in the name: client-go's multilocks (configmapsleases, endpointsleases)
+  // are refused on two resources, and two fixes of one name would overwrite each other's rules.
+  if (leader_election) return dns_label(who + "-" + request.resource + "-leader-election");
   std::string what = request.is_resource() ? request.resource : std::string("nonresource");
   if (!request.subresource.empty()) what += "-" + request.subresource;
   return dns_label(who + "-" + what);

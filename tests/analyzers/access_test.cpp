@@ -248,7 +248,7 @@ TEST(AccessTest, LeaderElectionLockGetsTheWholeLockCycle) {
                      "  resources: [\"leases\"]\n  verbs: [\"create\"]\n"),
             std::string::npos)
       << fix;
-  EXPECT_NE(fix.find("name: web-leader-election\n"), std::string::npos) << fix;
+  EXPECT_NE(fix.find("name: web-leases-leader-election\n"), std::string::npos) << fix;
 }
 
 // A ConfigMap that is not said to be a lock gets just the refused verb on it; one the log line
@@ -268,6 +268,12 @@ TEST(AccessTest, ConfigMapIsALockOnlyWhenTheLogSaysSo) {
   const auto lock = with_rule(lock_findings, "rbac-forbidden");
   ASSERT_EQ(lock.size(), 1u);
   EXPECT_NE(lock[0]->fix.find("  verbs: [\"create\"]\n"), std::string::npos) << lock[0]->fix;
+  // A multilock (configmapsleases) is refused on both resources: the two Roles must not share a
+  // name, or applying one fix would undo the other.
+  EXPECT_NE(lock[0]->fix.find("name: web-configmaps-leader-election\n"), std::string::npos)
+      << lock[0]->fix;
+  EXPECT_EQ(lock[0]->fix.find("name: web-leases-leader-election\n"), std::string::npos)
+      << lock[0]->fix;
 }
 
 TEST(AccessTest, LegacyCsAdminWithoutCrds) {
