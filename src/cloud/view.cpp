@@ -33,9 +33,11 @@ std::vector<std::string> quoted_ids(std::string_view text, std::string_view pref
   return out;
 }
 
-// `<product>-<Action>[-<id>].json` as load/cloud_files.h names cloud answers (src/cloud does
-// not link the loader): false for any other name.
+// `cloud/<product>-<Action>[-<id>].json` as load/cloud_files.h names cloud answers (src/cloud
+// does not link the loader): false for any other name, and for a file outside a cloud/ folder
+// (an empty default-Pods.json is a Kubernetes file, not a cloud answer).
 bool split_answer_name(std::string_view path, UnreadableCloudAnswer& u) {
+  if (!path.starts_with("cloud/") && path.find("/cloud/") == std::string_view::npos) return false;
   std::string_view base = path.substr(path.find_last_of('/') + 1);
   if (!base.ends_with(".json")) return false;
   base.remove_suffix(5);

@@ -39,5 +39,20 @@ data:
   EXPECT_TRUE(missing.empty());
 }
 
+// Only files in a cloud/ folder are cloud answers: an unreadable Kubernetes file whose name looks
+// like `<x>-<Upper...>.json` must not read as a cloud answer that could not be read (it would
+// turn netcheck's security-group hop unknown and tell the user to collect it again).
+TEST(CloudViewTest, OnlyUnreadableFilesInACloudFolderAreUnreadableAnswers) {
+  auto files = cloud_files(CloudCluster{});
+  files.emplace_back("snap/default-Pods.json", "");
+  EXPECT_TRUE(CloudView(*cluster_from(files)).unreadable().empty());
+  files.emplace_back("snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-x.json",
+                     "{\"Permissions\": [");
+  const auto cluster = cluster_from(files);
+  const CloudView view(*cluster);
+  ASSERT_EQ(view.unreadable().size(), 1u);
+  EXPECT_EQ(view.unreadable()[0].file, "snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-x.json");
+}
+
 }  // namespace
 }  // namespace ktriage::cloud
