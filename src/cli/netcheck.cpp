@@ -41,7 +41,8 @@ constexpr const char* kFooter =
     "  ktriage netcheck --matrix -n shop snapshot/         which workloads of shop reach which\n"
     "  ktriage netcheck pod/shop/web-1 svc/shop/db         the live cluster of the kubeconfig\n"
     "Exit codes: 0 reachable (hops may warn), 1 blocked, 2 usage or input error, 3 undecided\n"
-    "(nothing blocks, but a hop is unknown: the snapshot cannot tell, e.g. ping without cloud/).";
+    "(the worst hop is unknown: nothing blocks or warns, but the snapshot cannot tell, e.g. ping\n"
+    "without cloud/; a warning beside an unknown hop reads as reachable with warnings).";
 
 // Snapshot or live cluster; with `diagnose`, the analyzers run too (node health).
 std::optional<RunResult> load(const std::vector<std::string>& paths, const LiveFlags& live,
