@@ -73,6 +73,9 @@ const Object* node_of_ip(const Cluster& cluster, const Cidr& ip) {
 std::string wide_block_holding_cluster(const Cluster& cluster, const Target& t,
                                        std::string_view end) {
   if (t.kind != Target::Kind::kAddress || t.address.prefix == (t.address.v6 ? 128 : 32)) return {};
+  // 0.0.0.0/0 (::/0) is how one asks "can it reach the internet?": judged as outside addresses,
+  // as a NetworkPolicy's ipBlock of it is, not refused for holding the cluster too.
+  if (t.address.prefix == 0) return {};
   std::vector<std::string> pods, nodes;
   for (const Object* pod : cluster.of_kind("Pod")) {
     // A hostNetwork pod's IP is its node's (counted as the node).
@@ -293,9 +296,12 @@ Expected<End> resolve_source(const Cluster& cluster, const Target& t, std::vecto
 
 // From an address outside the cluster, a Service is reachable only on what it exposes outside:
 // its ClusterIP is routed inside the cluster (pods and nodes) only.
-void block_cluster_ip_from_outside(const Object& svc, Hop& service_hop) {
+// `by_cluster_ip`: TO was the Service's clusterIP itself, which no Service type makes routable
+// from outside (NodePort and LoadBalancer open other addresses).
+void block_cluster_ip_from_outside(const Object& svc, Hop& service_hop,
+                                   bool by_cluster_ip = false) {
   const std::string_view type = svc.spec()["type"].str();
-  if (!type.empty() && type != "ClusterIP") return;
+  if (!by_cluster_ip && !type.empty() && type != "ClusterIP") return;
   service_hop.verdict = Verdict::kBlocked;
   service_hop.summary =
       "from outside the cluster: a ClusterIP is routed only inside the cluster (pods "
@@ -463,7 +469,10 @@ Expected<End> resolve_dest(const Cluster& cluster, const Origin& origin, const T
         return resolve_dest(cluster, origin, as_pod, port, hops, proto);
       }
       if (const Object* svc = owner_of_ip(cluster, t.address, "Service")) {
+        const std::size_t service_hop = hops.size();
         add_service_dest(cluster, *svc, port, hops, e, proto);
+        if (origin.outside() && service_hop < hops.size())
+          block_cluster_ip_from_outside(*svc, hops[service_hop], /*by_cluster_ip=*/true);
         return e;
       }
       if (const Object* node = node_of_ip(cluster, t.address)) {

@@ -247,6 +247,33 @@ TEST(NetworkPathTest, BlockHoldingPodsOrNodesIsRefused) {
   ASSERT_TRUE(outside.result.has_value()) << outside.result.error();
   EXPECT_NE(outside.hop("destination")->summary.find("outside the pod network"), std::string::npos);
   EXPECT_TRUE(outside.result->reachable);
+  // 0.0.0.0/0 asks "can it reach the internet?": judged as outside addresses, not refused.
+  Walk anywhere(kBase, "pod/shop/client", "0.0.0.0/0", "443");
+  ASSERT_TRUE(anywhere.result.has_value()) << anywhere.result.error();
+  EXPECT_NE(anywhere.hop("destination")->summary.find("outside the pod network"),
+            std::string::npos);
+}
+
+// From outside the cluster a Service's clusterIP is not routed whatever the Service's type: a
+// NodePort opens the nodes' ports, not its clusterIP. By name, a NodePort Service is not blocked
+// at the service hop (its node ports are the way in).
+TEST(NetworkPathTest, ClusterIpAddressFromOutsideIsBlockedWhateverTheType) {
+  std::string node_port = kBase;
+  const std::string cluster_ip_spec = "spec: {clusterIP: 192.168.0.10, selector:";
+  ASSERT_NE(node_port.find(cluster_ip_spec), std::string::npos);
+  node_port.replace(node_port.find(cluster_ip_spec), cluster_ip_spec.size(),
+                    "spec: {type: NodePort, clusterIP: 192.168.0.10, selector:");
+  Walk by_ip(node_port, "203.0.113.7", "192.168.0.10", "80");
+  ASSERT_TRUE(by_ip.result.has_value()) << by_ip.result.error();
+  EXPECT_EQ(by_ip.hop("service")->verdict, Verdict::kBlocked);
+  EXPECT_FALSE(by_ip.result->reachable);
+  Walk by_name(node_port, "203.0.113.7", "svc/shop/web", "80");
+  ASSERT_TRUE(by_name.result.has_value()) << by_name.result.error();
+  EXPECT_NE(by_name.hop("service")->verdict, Verdict::kBlocked);
+  // From a pod the clusterIP is fine.
+  Walk inside(node_port, "pod/shop/client", "192.168.0.10", "80");
+  ASSERT_TRUE(inside.result.has_value()) << inside.result.error();
+  EXPECT_NE(inside.hop("service")->verdict, Verdict::kBlocked);
 }
 
 // A hostNetwork pod is its node's network namespace: NetworkPolicy does not isolate it, and its
