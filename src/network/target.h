@@ -31,10 +31,10 @@ Expected<Target> parse_target(std::string_view text, std::string_view default_ns
 /// protocol in upper case; `name` is set for a name. A name without "/PROTOCOL" matches the port
 /// of that name whatever its protocol (names are unique among a Service's ports and a pod's
 /// container ports), and the path goes on with that port's protocol; `protocol_given` says the
-/// user wrote one, so "dns/TCP" still matches both. "icmp" (ping) -> protocol ICMP, port 0: only
-/// security groups have ICMP rules. Errors for an all-digit port outside 1-65535 (never read as a
-/// name), a name that is not an IANA_SVC_NAME (a letter, at most 15 characters) or an unknown
-/// protocol.
+/// user wrote one, so "dns/TCP" must match the name and the protocol. "icmp" (ping) -> protocol
+/// ICMP, port 0: only security groups have ICMP rules. Errors for an all-digit port outside 1-65535
+/// (never read as a name), a name that is not an IANA_SVC_NAME (a letter, at most 15 characters) or
+/// an unknown protocol.
 struct PortSpec {
   int port = 0;  ///< 0 with `name` set, for ICMP, or when no --port was given
   std::string name;

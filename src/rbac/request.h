@@ -55,9 +55,9 @@ struct AccessRequest {
 /// "verb 'X' is not a known verb" (k8s.io/kubectl pkg/cmd/auth/cani.go). For a resource request:
 /// get, list, watch, create, update, patch, delete, deletecollection, the special verbs use
 /// (PodSecurityPolicy), bind and escalate (roles), impersonate, approve and sign
-/// (CertificateSigningRequests), attest, proxy (nodes, as the bootstrap role
-/// system:kubelet-api-admin grants it) and "*". For a non-resource URL: the lower-case HTTP
-/// methods get, put, post, head, options, delete, patch and "*".
+/// (CertificateSigningRequests), attest, and "*"; plus proxy, which kubectl's list lacks but the
+/// bootstrap role system:kubelet-api-admin grants on nodes, so it is no typo. For a non-resource
+/// URL: the lower-case HTTP methods get, put, post, head, options, delete, patch and "*".
 bool is_known_verb(const AccessRequest& request);
 /// The verbs is_known_verb accepts for `request`'s kind, comma-separated, for messages.
 std::string known_verbs_text(const AccessRequest& request);
