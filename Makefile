@@ -28,6 +28,7 @@ $(BUILD_ASAN)/build.ninja: CMakeLists.txt | bootstrap
 
 # Every test, under AddressSanitizer and UndefinedBehaviorSanitizer, plus a short fuzz run.
 test: bootstrap $(BUILD_ASAN)/build.ninja
+	cmake $(BUILD_ASAN) -DKTRIAGE_TEST_SHARDS=16 > /dev/null  # also in trees configured before
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)

@@ -112,9 +112,9 @@ class CollectCloudTest : public ::testing::Test {
     ::setenv("ANSWERS", (testing::source_dir() + "/examples/cloud-failure/cloud").c_str(), 1);
     ::setenv("CALLS", calls_.c_str(), 1);
   }
-  void TearDown() override {
+  void TearDown() override {  // tests share a process (make test shards them): leave no trace
     ::setenv("PATH", path_.c_str(), 1);
-    ::unsetenv("FAKE_ALIYUN_MODE");
+    for (const char* v : {"FAKE_ALIYUN_MODE", "ANSWERS", "CALLS"}) ::unsetenv(v);
   }
   void fake_aliyun_on_path() {
     ::setenv("PATH", (testing::source_dir() + "/tests/cli/testdata/fake-aliyun:" + path_).c_str(),
