@@ -383,7 +383,11 @@ int run_can_i(const CanIFlags& f) {
   for (const std::string& source : sources) {
     std::error_code ec;
     if (source != "-" && !std::filesystem::exists(std::filesystem::status(source, ec))) {
-      std::cerr << fmt::format("ktriage can-i: {}: no such file or folder\n", source);
+      // status() sets ec for what is not "not found" (a parent folder without permission).
+      std::cerr << fmt::format("ktriage can-i: {}: {}\n", source,
+                               ec && ec != std::errc::no_such_file_or_directory
+                                   ? ec.message()
+                                   : "no such file or folder");
       return kUsage;
     }
   }
