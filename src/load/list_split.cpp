@@ -50,59 +50,21 @@ std::size_t find_item_close(std::string_view data, std::size_t from, std::size_t
   return found < limit ? found : std::string_view::npos;
 }
 
-// What one scanner found in its slice of the file: the offset of each item-closing line's '\n'
-// and the number of '\n' in the slice before it, plus the slice's total.
-struct SliceScan {
-  std::vector<std::size_t> closes;
-  std::vector<std::size_t> newlines_before;
-  std::size_t newlines = 0;
-  std::size_t last_close = std::string_view::npos;  // "\n    ]" follows it: the array's end
-  bool layout_ok = true;
-};
-
-void scan_slice(std::string_view data, std::size_t from, std::size_t to,
-                const std::function<void(std::size_t, std::size_t)>& consumed, SliceScan& out) {
-  std::size_t counted_to = from;
-  std::size_t released = from;
-  for (std::size_t at = from;;) {
-    const std::size_t close = find_item_close(data, at, to);
-    if (close == std::string_view::npos) break;
-    // The bytes between two closes (one item, ~20 KB) are still in cache from the search.
-    out.newlines += count_newlines(data.data() + counted_to, data.data() + close);
-    counted_to = close;
-    out.closes.push_back(close);
-    out.newlines_before.push_back(out.newlines);
-    // Check what follows here, while it is in cache and before its pages are released: the
-    // next item (",\n        {\n") or the end of the array ("\n    ]").
-    const std::size_t end = close + kClose.size();  // one past the '}'
-    if (end < data.size() && data[end] == ',' && data.compare(end + 1, kOpen.size(), kOpen) == 0) {
-      // another item follows
-    } else if (data.compare(end, 6, "\n    ]") == 0 && out.last_close == std::string_view::npos) {
-      out.last_close = close;
-    } else {
-      out.layout_ok = false;
-      break;
-    }
-    at = close + 1;
-    if (consumed && close - released >= kReleaseBytes) {
-      consumed(released, close);
-      released = close;
-    }
-  }
-  out.newlines += count_newlines(data.data() + counted_to, data.data() + to);
-  if (consumed && to > released) consumed(released, to);
+// The first kubectl item-opening line ("\n        {\n") starting in [from, limit), or npos.
+std::size_t find_item_open(std::string_view data, std::size_t from, std::size_t limit) {
+  // The same first/last-byte filter as find_item_close would stop at every nested "{" line's
+  // newline; items are ~20 KB apart and this runs once per region, so a plain find is enough.
+  const std::size_t found = data.find(kOpen, from);
+  return found < limit ? found : std::string_view::npos;
 }
 
 }  // namespace
 
-std::optional<SplitList> split_kubectl_list(
-    std::string_view data, std::size_t min_bytes, unsigned threads,
-    const std::function<void(std::size_t, std::size_t)>& consumed) {
+std::optional<ListLayout> find_kubectl_list(std::string_view data, std::size_t min_bytes) {
   if (data.size() < min_bytes || data.empty() || data.front() != '{') return std::nullopt;
   const std::size_t items_at = data.find(kItems);
   if (items_at == std::string_view::npos) return std::nullopt;
-
-  SplitList out;
+  ListLayout out;
   // The List's kind is a top-level key at four spaces (after "items" in kubectl's key order).
   constexpr std::string_view kKind = "\n    \"kind\": \"";
   if (const std::size_t k = data.rfind(kKind); k != std::string_view::npos) {
@@ -111,51 +73,123 @@ std::optional<SplitList> split_kubectl_list(
     if (end == std::string_view::npos) return std::nullopt;
     out.kind = data.substr(start, end - start);
   }
+  out.first_open = items_at + kItems.size() - 1;  // the '\n' before the first item
+  if (data.compare(out.first_open, kOpen.size(), kOpen) != 0) return std::nullopt;
+  return out;
+}
 
-  const std::size_t first_open = items_at + kItems.size() - 1;  // the '\n' before the first item
-  if (data.compare(first_open, kOpen.size(), kOpen) != 0) return std::nullopt;
+ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout, std::size_t from,
+                                std::size_t to, const std::function<void(const ListItem&)>& visit,
+                                const std::function<void(std::size_t, std::size_t)>& consumed) {
+  ListRegionWalk walk;
+  std::size_t open = layout.first_open;
+  if (from > layout.first_open) {
+    open = find_item_open(data, from, to);
+    if (open == std::string_view::npos) return walk;
+    // Every later item follows the one before it on its closing line: "\n        },".
+    if (open < kClose.size() + 1 || data[open - 1] != ',' ||
+        data.compare(open - 1 - kClose.size(), kClose.size(), kClose) != 0) {
+      walk.layout_ok = false;
+      return walk;
+    }
+  } else if (open >= to) {
+    return walk;
+  }
+  walk.begin = open;
+  std::size_t counted = open;
+  std::size_t released = open;
+  for (;;) {
+    const std::size_t brace = open + kOpen.size() - 2;
+    walk.newlines += count_newlines(data.data() + counted, data.data() + brace);
+    counted = brace;
+    // Every "\n        }" line closes an item: nested objects are indented further.
+    const std::size_t close = find_item_close(data, brace, data.size());
+    if (close == std::string_view::npos) {
+      walk.layout_ok = false;
+      return walk;
+    }
+    const std::size_t item_end = close + kClose.size();  // one past the '}'
+    // Counted before the visit, while the search has the item in cache; the parse reuses it.
+    const std::size_t item_newlines = count_newlines(data.data() + counted, data.data() + close);
+    visit(ListItem{brace, item_end - brace, static_cast<std::uint32_t>(walk.newlines + 1)});
+    walk.newlines += item_newlines;
+    counted = close;
+    if (item_end < data.size() && data[item_end] == ',' &&
+        data.compare(item_end + 1, kOpen.size(), kOpen) == 0) {
+      open = item_end + 1;  // another item follows
+      if (open >= to) {
+        walk.end = open;
+        break;
+      }
+    } else if (data.compare(item_end, 6, "\n    ]") == 0) {
+      walk.reached_end = true;
+      walk.end = data.size();
+      break;
+    } else {
+      walk.layout_ok = false;
+      return walk;
+    }
+    if (consumed && item_end - released >= kReleaseBytes) {
+      consumed(released, item_end);
+      released = item_end;
+    }
+  }
+  walk.newlines += count_newlines(data.data() + counted, data.data() + walk.end);
+  if (consumed && walk.end > released) consumed(released, walk.end);
+  return walk;
+}
 
-  // Every "\n        }" line closes an item (nested objects are indented further, and a raw
-  // newline cannot occur in a string), so slices of the file can be scanned independently.
+std::optional<std::vector<std::size_t>> chain_list_regions(
+    std::string_view data, const ListLayout& layout, const std::vector<ListRegionWalk>& regions) {
+  std::vector<std::size_t> base(regions.size(), 0);
+  std::size_t expect = layout.first_open;
+  std::size_t lines = count_newlines(data.data(), data.data() + layout.first_open);
+  bool ended = false;
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    const ListRegionWalk& region = regions[i];
+    if (!region.layout_ok) return std::nullopt;
+    if (region.begin == ListRegionWalk::npos) continue;
+    if (ended || region.begin != expect) return std::nullopt;
+    base[i] = lines;
+    lines += region.newlines;
+    expect = region.end;
+    ended = region.reached_end;
+  }
+  if (!ended) return std::nullopt;
+  return base;
+}
+
+std::optional<SplitList> split_kubectl_list(
+    std::string_view data, std::size_t min_bytes, unsigned threads,
+    const std::function<void(std::size_t, std::size_t)>& consumed) {
+  const auto layout = find_kubectl_list(data, min_bytes);
+  if (!layout) return std::nullopt;
   threads = std::clamp(threads, 1u, 64u);
-  const std::size_t span = data.size() - first_open;
-  std::vector<SliceScan> slices(threads);
-  std::vector<std::size_t> bounds(threads + 1);
-  for (unsigned t = 0; t <= threads; ++t) bounds[t] = first_open + span * t / threads;
+  const std::size_t span = data.size() - layout->first_open;
+  std::vector<ListRegionWalk> regions(threads);
+  std::vector<std::vector<ListItem>> items(threads);
+  auto walk = [&](unsigned t) {
+    const std::size_t from = layout->first_open + span * t / threads;
+    const std::size_t to = layout->first_open + span * (t + 1) / threads;
+    regions[t] = walk_list_region(
+        data, *layout, from, to, [&](const ListItem& item) { items[t].push_back(item); }, consumed);
+  };
   {
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) {
-      pool.emplace_back(scan_slice, data, bounds[t], bounds[t + 1], std::cref(consumed),
-                        std::ref(slices[t]));
-    }
-    scan_slice(data, bounds[0], bounds[1], consumed, slices[0]);
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(walk, t);
+    walk(0);
     for (auto& th : pool) th.join();
   }
-
-  // Items in order: the first opens at first_open, each later one right after the previous
-  // close (checked by the scanners), and only the last close ends the array.
-  std::size_t newlines_before_slice = count_newlines(data.data(), data.data() + first_open);
-  std::size_t begin = first_open + kOpen.size() - 2;  // the first '{'
-  std::uint32_t open_line = static_cast<std::uint32_t>(newlines_before_slice + 2);
-  bool closed = false;
+  const auto base = chain_list_regions(data, *layout, regions);
+  if (!base) return std::nullopt;
+  SplitList out;
+  out.kind = layout->kind;
   for (unsigned t = 0; t < threads; ++t) {
-    const SliceScan& slice = slices[t];
-    if (!slice.layout_ok) return std::nullopt;
-    for (std::size_t i = 0; i < slice.closes.size(); ++i) {
-      const std::size_t close = slice.closes[i];
-      if (closed || close < begin) return std::nullopt;
-      const std::size_t end = close + kClose.size();  // one past the '}'
-      out.items.push_back(ListItem{begin, end - begin, open_line});
-      if (close == slice.last_close) {
-        closed = true;
-        continue;
-      }
-      begin = end + kOpen.size() - 1;  // after ",\n        {"
-      open_line = static_cast<std::uint32_t>(newlines_before_slice + slice.newlines_before[i] + 3);
+    for (ListItem item : items[t]) {
+      item.line += static_cast<std::uint32_t>((*base)[t]);
+      out.items.push_back(item);
     }
-    newlines_before_slice += slice.newlines;
   }
-  if (!closed) return std::nullopt;
   return out;
 }
 

@@ -26,14 +26,53 @@ struct SplitList {
   std::string_view kind;
 };
 
-/// Splits `data` when it is laid out as kubectl and client-go's json printer write a List:
-/// 4-space indentation, top-level `"items": [` with each item opening on a line of exactly eight
-/// spaces and `{`, and closing on a line of eight spaces and `}`. A raw newline cannot occur inside
-/// a JSON string, so such lines are structural. Returns nullopt for any other layout (compact
-/// JSON, 2-space indentation, a single object), and for Lists smaller than `min_bytes`.
-/// Scans on `threads` threads. `consumed(from, to)`, when given, is called (from any of them)
-/// for byte ranges of `data` the scan has finished with, every 16 MiB or so: a mapped file's
-/// owner releases those pages, so a scan of a 3 GB file does not hold all of it at once.
+/// Where a kubectl-laid-out List's items begin, and the List's kind ("PodList", "List", ... or ""
+/// when absent).
+struct ListLayout {
+  std::size_t first_open = 0;  ///< offset of the '\n' ending the `"items": [` line
+  std::string_view kind;
+};
+
+/// Checks that `data` starts as kubectl and client-go's json printer write a List: 4-space
+/// indentation, top-level `"items": [` with each item opening on a line of exactly eight spaces
+/// and `{`, and closing on a line of eight spaces and `}`. A raw newline cannot occur inside a
+/// JSON string, so such lines are structural. nullopt for any other layout (compact JSON,
+/// 2-space indentation, a single object, an empty List), and for data smaller than `min_bytes`.
+std::optional<ListLayout> find_kubectl_list(std::string_view data, std::size_t min_bytes);
+
+/// What walking one region of a List found. Regions of one file are walked independently (one
+/// per thread) and then chained by chain_list_regions().
+struct ListRegionWalk {
+  static constexpr std::size_t npos = std::string_view::npos;
+  std::size_t begin = npos;  ///< the '\n' opening the region's first item; npos: none opens in it
+  std::size_t end = npos;    ///< where the next item opens, or data.size() after the last item
+  std::size_t newlines = 0;  ///< '\n' in [begin, end)
+  bool reached_end = false;  ///< its last item ends the array ("\n    ]" follows)
+  bool layout_ok = true;
+};
+
+/// Visits, in order, the items of the List that open in [from, to) (an item may end past `to`).
+/// Each ListItem's `line` is counted from the region's begin (its first item opens on line 2 of
+/// the region); add chain_list_regions()'s base for the file's line. The bytes of each item are
+/// searched, counted and visited together, so the visitor parses them while they are in cache
+/// and a large file is read once. `consumed(from, to)`, when given, is called after the visitor
+/// for ranges the walk has finished with, every 16 MiB or so, and at the end for the rest of
+/// the region: a mapped file's owner releases those pages. A layout break stops the walk with
+/// layout_ok false; items visited before it must then be discarded.
+ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout, std::size_t from,
+                                std::size_t to, const std::function<void(const ListItem&)>& visit,
+                                const std::function<void(std::size_t, std::size_t)>& consumed = {});
+
+/// Checks that regions walked over consecutive ranges from layout.first_open to the end of
+/// `data` join up (each begins where the one before ended, the last ends the array) and returns
+/// for each the number of '\n' in the file before its begin (0 for empty regions), or nullopt
+/// when they do not join: then the file is not laid out as assumed and is parsed whole.
+std::optional<std::vector<std::size_t>> chain_list_regions(
+    std::string_view data, const ListLayout& layout, const std::vector<ListRegionWalk>& regions);
+
+/// Splits `data` when it is laid out as find_kubectl_list() accepts; the items with their file
+/// lines. Walks on `threads` threads; `consumed` as for walk_list_region(). nullopt for another
+/// layout and for Lists smaller than `min_bytes`.
 std::optional<SplitList> split_kubectl_list(
     std::string_view data, std::size_t min_bytes, unsigned threads = 1,
     const std::function<void(std::size_t, std::size_t)>& consumed = {});

@@ -207,28 +207,47 @@ std::size_t release_pages(std::string_view data, std::size_t from, std::size_t t
   return to;
 }
 
-// Parses the items of a kubectl-laid-out List on several threads, each with its own simdjson
-// parser and arena; results are merged in item order, so output does not depend on threads.
-// `release_consumed` drops the pages of parsed items from memory (only for mapped files).
-void load_split_list(std::string_view path, std::string_view data, const SplitList& list,
+// Adds `lines` to every position of the file numbered `file` in `part`: items of a List region
+// are numbered from the region's start until the regions are chained.
+void shift_lines(Inputs& part, std::size_t lines) {
+  auto shift = [lines](SourcePos& p) {
+    if (p.line != 0) p.line += static_cast<std::uint32_t>(lines);
+  };
+  for (RawObject& o : part.objects) shift(o.pos);
+  for (InputIssue& i : part.issues) shift(i.where.pos);
+  for (HelmRelease& h : part.helm_releases) shift(h.pos);
+  for (DuplicateKey& d : part.duplicate_keys) {
+    shift(d.first);
+    shift(d.again);
+  }
+}
+
+// Parses the items of a kubectl-laid-out List on several threads, each walking its own region of
+// the file with its own simdjson parser and arena: an item is found, counted and parsed while
+// it is in cache, so the file is read once. Results are merged in item order, so output does
+// not depend on threads. `release_consumed` drops the pages of parsed items from memory (only
+// for mapped files). false when the regions do not join up (the layout was not kubectl's after
+// all): nothing is added and the caller parses the file whole.
+bool load_list_items(std::string_view path, std::string_view data, const ListLayout& layout,
                      std::uint32_t file, unsigned threads, bool release_consumed, Inputs& out) {
-  const std::size_t n = list.items.size();
-  const std::size_t blocks = std::min<std::size_t>(threads, n);
-  std::string_view hint = list.kind.size() > 4 && list.kind.ends_with("List")
-                              ? list.kind.substr(0, list.kind.size() - 4)
+  const std::size_t blocks = std::clamp<std::size_t>(threads, 1, 64);
+  std::string_view hint = layout.kind.size() > 4 && layout.kind.ends_with("List")
+                              ? layout.kind.substr(0, layout.kind.size() - 4)
                               : std::string_view();
-  std::vector<std::size_t> begin(blocks + 1);
-  for (std::size_t b = 0; b <= blocks; ++b) begin[b] = b * n / blocks;
   struct Part {
     std::unique_ptr<Arena> arena = std::make_unique<Arena>();
     Inputs partial;
   };
   std::vector<Part> parts(blocks);
-  auto parse_block = [&](std::size_t b) {
+  std::vector<ListRegionWalk> regions(blocks);
+  std::function<void(std::size_t, std::size_t)> release;
+  if (release_consumed) {
+    release = [data](std::size_t from, std::size_t to) { release_pages(data, from, to); };
+  }
+  const std::size_t span = data.size() - layout.first_open;
+  auto parse_region = [&](std::size_t b) {
     Part& part = parts[b];
-    std::size_t released = list.items[begin[b]].offset;
-    for (std::size_t i = begin[b]; i < begin[b + 1]; ++i) {
-      const ListItem& item = list.items[i];
+    auto parse_item = [&](const ListItem& item) {
       const SourcePos pos{item.line, 9};
       // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
       auto errors =
@@ -245,21 +264,26 @@ void load_split_list(std::string_view path, std::string_view data, const SplitLi
                        e.message + " (this List item was skipped)",
                        false});
       }
-      if (release_consumed && item.offset + item.length - released > (16u << 20)) {
-        released = release_pages(data, released, item.offset + item.length);
-      }
-    }
+    };
+    regions[b] = walk_list_region(data, layout, layout.first_open + span * b / blocks,
+                                  layout.first_open + span * (b + 1) / blocks, parse_item, release);
   };
   std::vector<std::thread> pool;
-  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(parse_block, b);
-  parse_block(0);
+  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(parse_region, b);
+  parse_region(0);
   for (auto& t : pool) t.join();
-  for (Part& part : parts) {
+  const auto base = chain_list_regions(data, layout, regions);
+  if (!base) return false;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    Part& part = parts[b];
+    shift_lines(part.partial, (*base)[b]);
     for (RawObject& o : part.partial.objects) out.objects.push_back(o);
     for (InputIssue& i : part.partial.issues) out.issues.push_back(std::move(i));
     for (HelmRelease& h : part.partial.helm_releases) out.helm_releases.push_back(std::move(h));
+    for (DuplicateKey& d : part.partial.duplicate_keys) out.duplicate_keys.push_back(std::move(d));
     out.arenas.push_back(std::move(part.arena));
   }
+  return true;
 }
 
 // `in_cloud`: the file is in a cloud/ folder, so "not an object" means an unknown cloud answer.
@@ -299,15 +323,12 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
   if (json && padded) {
     const unsigned threads =
         static_cast<unsigned>(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
-    std::function<void(std::size_t, std::size_t)> release;
-    if (release_consumed) {
-      release = [data](std::size_t from, std::size_t to) { release_pages(data, from, to); };
-    }
-    if (auto list = split_kubectl_list(data, parallel_list_bytes, threads, release)) {
+    if (auto layout = find_kubectl_list(data, parallel_list_bytes)) {
       const std::size_t before = out.objects.size();
-      load_split_list(path, data, *list, file, threads, release_consumed, out);
-      if (out.objects.size() > before) ++out.files_read;
-      return;
+      if (load_list_items(path, data, *layout, file, threads, release_consumed, out)) {
+        if (out.objects.size() > before) ++out.files_read;
+        return;
+      }
     }
   }
   if (json) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -92,6 +93,67 @@ TEST(ListSplitTest, RefusesOtherLayouts) {
   std::string bad = good;
   bad.replace(bad.find("        },\n") + 9, 1, ";");
   EXPECT_FALSE(split_kubectl_list(bad, 0, 2).has_value());
+}
+
+TEST(ListSplitTest, RegionsThatDoNotJoinUpAreRefused) {
+  const std::string text = kubectl_list(6);
+  const auto layout = find_kubectl_list(text, 0);
+  ASSERT_TRUE(layout.has_value());
+  auto walk = [&](std::size_t from, std::size_t to) {
+    return walk_list_region(text, *layout, from, to, [](const ListItem&) {});
+  };
+  const std::size_t middle = text.size() / 2;
+  const ListRegionWalk first = walk(layout->first_open, middle);
+  const ListRegionWalk second = walk(middle, text.size());
+  ASSERT_TRUE(first.layout_ok && second.layout_ok);
+  EXPECT_FALSE(first.reached_end);
+  EXPECT_TRUE(second.reached_end);
+  EXPECT_EQ(first.end, second.begin);
+  auto base = chain_list_regions(text, *layout, {first, second});
+  ASSERT_TRUE(base.has_value());
+  EXPECT_EQ((*base)[1], static_cast<std::size_t>(std::count(
+                            text.begin(), text.begin() + static_cast<long>(second.begin), '\n')));
+  // A region missing in between, the regions out of order, or no region reaching the end.
+  EXPECT_FALSE(chain_list_regions(text, *layout, {first}).has_value());
+  EXPECT_FALSE(chain_list_regions(text, *layout, {second, first}).has_value());
+  ListRegionWalk shifted = second;
+  shifted.begin += 1;
+  EXPECT_FALSE(chain_list_regions(text, *layout, {first, shifted}).has_value());
+  ListRegionWalk broken = second;
+  broken.layout_ok = false;
+  EXPECT_FALSE(chain_list_regions(text, *layout, {first, broken}).has_value());
+}
+
+TEST(ListSplitTest, LayoutBreakInALargeListFallsBackToParsingItWhole) {
+  // Valid JSON whose item holds a line of eight spaces and `{` (not kubectl's printer): the
+  // item-by-item walk stops there, and the loader must parse the whole file instead, keeping
+  // every object and no error.
+  std::string text = kubectl_list(0);
+  const std::string head = text.substr(0, text.find("    ],"));
+  std::string body;
+  const std::string filler(200, 'x');
+  const int n = 3000;
+  for (int i = 0; i < n; ++i) {
+    body += "        {\n            \"kind\": \"ConfigMap\",\n            \"metadata\": {\n";
+    body += "                \"name\": \"c" + std::to_string(i) + "\"\n            },\n";
+    body += i == n * 3 / 4
+                ? "            \"binaryData\": [\n        {\n            \"a\": 1\n        }\n"
+                  "            ],\n"
+                : "";
+    body += "            \"data\": {\"a\": \"" + filler + "\"}\n";
+    body += i + 1 < n ? "        },\n" : "        }\n";
+  }
+  text = head + body + text.substr(text.find("    ],"));
+  ASSERT_GT(text.size(), 512u << 10);
+  EXPECT_FALSE(split_kubectl_list(text, 0, 2).has_value());
+  Inputs in;
+  const std::string padded = text + std::string(64, ' ');
+  load_buffer("odd.json", std::string_view(padded.data(), text.size()), in, /*padded=*/true,
+              /*parallel_list_bytes=*/512u << 10);
+  EXPECT_EQ(in.objects.size(), static_cast<std::size_t>(n));
+  EXPECT_TRUE(in.issues.empty()) << in.issues.front().message;
+  EXPECT_EQ(in.objects.back().root["metadata"]["name"].str(), "c" + std::to_string(n - 1));
+  EXPECT_EQ(in.objects.front().pos.line, 4u);
 }
 
 TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
