@@ -40,6 +40,30 @@ TEST(ArenaTest, InternSharesEqualShortStringsAndCopiesLongOnes) {
   EXPECT_TRUE(arena.intern("").empty());
 }
 
+TEST(ArenaTest, InternAndLookupTellApartStringsThatDifferInAnyOneByte) {
+  // Hashing and comparing read short strings in overlapping fixed-size words: a difference at
+  // any position of any length (below, at and above 4, 8 and 64 bytes) must still count.
+  Arena arena;
+  for (std::size_t n = 1; n <= 70; ++n) {
+    std::string base(n, 'a');
+    for (std::size_t i = 0; i < n; ++i) base[i] = static_cast<char>('a' + i % 26);
+    const std::string_view stored = arena.intern(base);
+    if (n <= 48) {
+      EXPECT_EQ(arena.intern(std::string(base)).data(), stored.data()) << n;
+    }
+    Member members[] = {{arena.intern(base), Value::integer(static_cast<std::int64_t>(n))}};
+    const Value obj = Value::object(arena.copy(members, 1), 1);
+    EXPECT_EQ(obj[base].as_int(), static_cast<std::int64_t>(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string other = base;
+      other[i] = 'Z';
+      EXPECT_EQ(arena.intern(other), other) << n << " " << i;
+      EXPECT_NE(arena.intern(other).data(), stored.data()) << n << " " << i;
+      EXPECT_TRUE(obj[other].is_null()) << n << " " << i;
+    }
+  }
+}
+
 TEST(ArenaTest, InternStaysCorrectPastItsTableBound) {
   // More distinct strings than the table takes: every one must still read back exactly, and
   // strings interned early keep being shared.
