@@ -170,7 +170,7 @@ bool Arena::is_interned(std::string_view s) const noexcept {
 
 std::string_view Arena::intern(std::string_view s) {
   if (s.empty()) return {};
-  if (s.size() > kMaxInternedBytes) return copy(s);
+  if (s.size() > kMaxInternedBytes) return copy_prefixed(s);
   if (interned_count_ * 2 >= interned_capacity_) {
     if (interned_capacity_ >= kMaxInternSlots) {
       // Full: look up only, so the common vocabulary seen first is still shared.
@@ -178,7 +178,7 @@ std::string_view Arena::intern(std::string_view s) {
       const std::size_t mask = interned_capacity_ - 1;
       for (std::size_t i = h & mask;; i = (i + 1) & mask) {
         const InternSlot& slot = interned_[i];
-        if (slot.data == nullptr) return copy(s);
+        if (slot.data == nullptr) return copy_prefixed(s);
         if (slot.hash == h && slot.size == s.size() && equal_bytes(slot.data, s.data(), s.size())) {
           return {slot.data, slot.size};
         }
@@ -191,7 +191,7 @@ std::string_view Arena::intern(std::string_view s) {
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
     InternSlot& slot = interned_[i];
     if (slot.data == nullptr) {
-      const std::string_view stored = copy(s);
+      const std::string_view stored = copy_prefixed(s);
       slot = InternSlot{stored.data(), static_cast<std::uint32_t>(stored.size()), h};
       ++interned_count_;
       return stored;

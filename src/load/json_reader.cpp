@@ -124,7 +124,7 @@ class JsonBuilder {
       check(std::move(field_result).get(field), nullptr);
       std::string_view key;
       check(field.unescaped_key().get(key), nullptr);
-      std::string_view stored_key = arena_.intern(key);
+      const Key stored_key = arena_.key(key);
       Value child;
       if (key == "managedFields") {
         child = build_managed_fields(field.value());

@@ -17,11 +17,11 @@ Value compact_managed_fields(const std::vector<ManagedEntry>& entries, Arena& ar
     Member members[3];
     std::uint32_t n = 0;
     if (!e.api_version.empty())
-      members[n++] = Member{arena.intern("apiVersion"), Value::string(arena.intern(e.api_version))};
+      members[n++] = Member{arena.key("apiVersion"), Value::string(arena.intern(e.api_version))};
     if (!e.manager.empty())
-      members[n++] = Member{arena.intern("manager"), Value::string(arena.intern(e.manager))};
+      members[n++] = Member{arena.key("manager"), Value::string(arena.intern(e.manager))};
     if (!e.operation.empty())
-      members[n++] = Member{arena.intern("operation"), Value::string(arena.intern(e.operation))};
+      members[n++] = Member{arena.key("operation"), Value::string(arena.intern(e.operation))};
     items.push_back(Value::object(arena.copy(members, n), n));
   }
   return Value::array(arena.copy(items.data(), items.size()),

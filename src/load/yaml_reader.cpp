@@ -215,7 +215,7 @@ class YamlBuilder {
             // Compacted here, not built: fieldsV1 is the bulk and is never read.
             Value compact = managed_fields(value_node);
             if (!compact.is_null()) {
-              members_.push_back(Member{arena_.intern(key), compact});
+              members_.push_back(Member{arena_.key(key), compact});
               key_nodes_.push_back(key_node);
             }
             continue;
@@ -237,7 +237,7 @@ class YamlBuilder {
                                     mark_of_node(key_nodes_[key_mark + (i - mark)]),
                                     mark_of_node(key_node)});
           } else {
-            members_.push_back(Member{arena_.intern(key), v});
+            members_.push_back(Member{arena_.key(key), v});
             key_nodes_.push_back(key_node);
             if (!large.empty()) large.emplace(members_.back().key, members_.size() - 1);
           }

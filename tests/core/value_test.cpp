@@ -17,7 +17,8 @@ TEST(ValueTest, MissingKeysReadAsNull) {
 
 TEST(ValueTest, ObjectLookupAndNumericStrings) {
   Arena arena;
-  Member members[] = {{"a", Value::string(arena.copy("12"))}, {"b", Value::integer(3)}};
+  Member members[] = {{arena.key("a"), Value::string(arena.copy("12"))},
+                      {arena.key("b"), Value::integer(3)}};
   Value obj = Value::object(arena.copy(members, 2), 2);
   EXPECT_EQ(obj["a"].as_int(), 12);
   EXPECT_EQ(obj["b"].as_int(), 3);
@@ -51,7 +52,7 @@ TEST(ArenaTest, InternAndLookupTellApartStringsThatDifferInAnyOneByte) {
     if (n <= 48) {
       EXPECT_EQ(arena.intern(std::string(base)).data(), stored.data()) << n;
     }
-    Member members[] = {{arena.intern(base), Value::integer(static_cast<std::int64_t>(n))}};
+    Member members[] = {{arena.key(base), Value::integer(static_cast<std::int64_t>(n))}};
     const Value obj = Value::object(arena.copy(members, 1), 1);
     EXPECT_EQ(obj[base].as_int(), static_cast<std::int64_t>(n));
     for (std::size_t i = 0; i < n; ++i) {
@@ -62,6 +63,26 @@ TEST(ArenaTest, InternAndLookupTellApartStringsThatDifferInAnyOneByte) {
       EXPECT_TRUE(obj[other].is_null()) << n << " " << i;
     }
   }
+}
+
+TEST(ArenaTest, KeysReadBackTheirBytesAtAnyLength) {
+  // A Key stores its length before its characters: empty, interned, long (copied) and keys
+  // with NUL bytes must all read back exactly, and compare by content.
+  Arena arena;
+  EXPECT_TRUE(Key().empty());
+  EXPECT_EQ(arena.key("").view(), "");
+  const std::string with_nul("a\0b", 3);
+  const std::string long_key(300, 'k');
+  for (const std::string& s : {std::string("metadata"), with_nul, long_key, std::string("x")}) {
+    const Key k = arena.key(s);
+    EXPECT_EQ(k.size(), s.size());
+    EXPECT_EQ(k.view(), s);
+    EXPECT_TRUE(k == arena.key(std::string(s)));
+  }
+  EXPECT_FALSE(arena.key("labels") == arena.key("label"));
+  EXPECT_FALSE(arena.key("labels") == std::string_view("labelz"));
+  EXPECT_LT(arena.key("a"), arena.key("b"));
+  EXPECT_EQ(sizeof(Member), 24u);
 }
 
 TEST(ArenaTest, InternStaysCorrectPastItsTableBound) {
