@@ -33,53 +33,7 @@ std::vector<std::string> quoted_ids(std::string_view text, std::string_view pref
   return out;
 }
 
-// `cloud/<product>-<Action>[-<id>].json` as load/cloud_files.h names cloud answers (src/cloud
-// does not link the loader): false for any other name, and for a file outside a cloud/ folder
-// (an empty default-Pods.json is a Kubernetes file, not a cloud answer).
-bool split_answer_name(std::string_view path, UnreadableCloudAnswer& u) {
-  if (!path.starts_with("cloud/") && path.find("/cloud/") == std::string_view::npos) return false;
-  std::string_view base = path.substr(path.find_last_of('/') + 1);
-  if (!base.ends_with(".json")) return false;
-  base.remove_suffix(5);
-  const std::size_t dash = base.find('-');
-  if (dash == 0 || dash == std::string_view::npos) return false;
-  u.product = std::string(base.substr(0, dash));
-  const std::string_view rest = base.substr(dash + 1);
-  const std::size_t end = rest.find('-');
-  u.action = std::string(rest.substr(0, end));
-  if (end != std::string_view::npos) u.id = std::string(rest.substr(end + 1));
-  return !u.action.empty() && std::isupper(static_cast<unsigned char>(u.action[0])) != 0;
-}
-
-// The loader's problems that leave a whole cloud answer unused: a skipped file, or a shape
-// check saying the answer's data is not read (load/cloud_files.cpp words them so).
-std::vector<UnreadableCloudAnswer> unreadable_answers(const Cluster& cluster) {
-  std::vector<UnreadableCloudAnswer> out;
-  for (const InputIssue& i : cluster.issues()) {
-    const std::string_view m = i.message;
-    const bool whole = i.skipped_file ||
-                       m.find("treated as not in the snapshot") != std::string_view::npos ||
-                       m.find("instances are not read") != std::string_view::npos ||
-                       m.find("no instance is read") != std::string_view::npos;
-    UnreadableCloudAnswer u;
-    if (!whole || m.find("no Kubernetes objects") != std::string_view::npos ||
-        !split_answer_name(i.where.file, u)) {
-      continue;
-    }
-    u.file = i.where.file;
-    u.pos = i.where.pos;
-    // "unexpected end of JSON in the `aliyun ecs X` answer; the file was skipped": the error.
-    u.error = std::string(m.substr(0, m.find(" in the `aliyun ")));
-    out.push_back(std::move(u));
-  }
-  return out;
-}
-
 }  // namespace
-
-std::string UnreadableCloudAnswer::text() const {
-  return SourceLocation{file, pos}.to_string() + " (" + error + ")";
-}
 
 std::string_view internal_ip(const Object& node) {
   for (const Value& a : node.status()["addresses"].items()) {
@@ -90,7 +44,7 @@ std::string_view internal_ip(const Object& node) {
 
 CloudView::CloudView(const Cluster& cluster)
     : has_data_(!cluster.cloud_documents().empty()),
-      unreadable_(unreadable_answers(cluster)),
+      unreadable_(cluster.unreadable_cloud_answers()),
       groups_(security_groups(cluster)),
       instances_(cloud::instances(cluster)),
       vswitches_(cloud::vswitches(cluster)),

@@ -18,22 +18,6 @@
 
 namespace ktriage::cloud {
 
-/// A cloud answer the snapshot has but could not use: the loader skipped it (a syntax error, an
-/// API error saved instead of data) or its shape leaves the whole answer unread (a security
-/// group's Permissions that are no array). Told apart from an absent answer so that a verdict
-/// it leaves unknown names the file and its error, not "add the file".
-struct UnreadableCloudAnswer {
-  std::string file;     ///< path as given
-  std::string product;  ///< from the file name `<product>-<Action>[-<id>].json`: "ecs"
-  std::string action;   ///< "DescribeSecurityGroupAttribute"
-  std::string id;       ///< "sg-bp1..."; "" when the name has none
-  SourcePos pos;        ///< of the error; line 0 for the whole file
-  std::string error;    ///< the loader's message
-
-  /// "snap/cloud/ecs-...json:49:1 (unexpected end of JSON (truncated file?))"
-  std::string text() const;
-};
-
 /// A Node and the ECS instance behind it.
 struct NodeInstance {
   const Object* node = nullptr;
@@ -52,8 +36,7 @@ class CloudView {
 
   /// Whether the snapshot has any cloud answer at all. O(1).
   bool has_cloud_data() const { return has_data_; }
-  /// The answers the snapshot holds but could not use, from the loader's input problems
-  /// (load/cloud_files.h), in reading order. O(1).
+  /// The answers the snapshot holds but could not use (Cluster::unreadable_cloud_answers). O(1).
   std::span<const UnreadableCloudAnswer> unreadable() const { return unreadable_; }
   /// The unusable answer to one call: the one whose id is `id`, else (a file named without one)
   /// one with no id, which may have been it; with `id` empty, the first to the call. nullptr when
@@ -93,7 +76,7 @@ class CloudView {
 
  private:
   bool has_data_ = false;
-  std::vector<UnreadableCloudAnswer> unreadable_;
+  std::span<const UnreadableCloudAnswer> unreadable_;
   std::vector<SecurityGroup> groups_;
   std::vector<Instance> instances_;
   std::vector<VSwitch> vswitches_;

@@ -70,8 +70,12 @@ bool is_error_answer(const Value& root) {
   return root["Code"].is_string() && root["Message"].is_string() && root.size() <= 5;
 }
 
-void issue(Inputs& out, std::string_view path, SourcePos pos, std::string message) {
+// The file is skipped: an input problem, and an answer to `call` that could not be used.
+void skip_answer(Inputs& out, std::string_view path, const CloudCall& call, SourcePos pos,
+                 std::string error, std::string message) {
   out.issues.push_back(InputIssue{{std::string(path), pos}, std::move(message), true});
+  out.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path), call.product, call.action,
+                                                       call.id, pos, std::move(error)});
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -90,13 +94,23 @@ bool iequals(std::string_view a, std::string_view b) {
 // either way). The typed views (cloud/ecs.cpp) skip the same nodes; keep both in step.
 class ShapeCheck {
  public:
-  ShapeCheck(std::string_view path, const Locator* locator, Inputs& out)
-      : path_(path), locator_(locator), out_(out) {}
+  ShapeCheck(std::string_view path, const CloudCall& call, const Locator* locator, Inputs& out)
+      : path_(path), call_(call), locator_(locator), out_(out) {}
 
-  void problem(std::span<const PathStep> at, const std::string& what) {
+  // Part of the answer is not used (a rule, an instance), not the whole answer.
+  void problem(std::span<const PathStep> at, const std::string& what) { add(at, what); }
+  // Nothing of the answer can be used: the verdicts that need it name this problem.
+  void whole_answer(std::span<const PathStep> at, const std::string& what) {
+    const SourcePos pos = add(at, what);
+    out_.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path_), call_.product,
+                                                          call_.action, call_.id, pos, what});
+  }
+
+  SourcePos add(std::span<const PathStep> at, const std::string& what) {
     const SourcePos pos = locator_ != nullptr ? locator_->locate(at) : SourcePos{};
-    // Part of the file is not used, not the whole file.
+    // The file is read; only its content is (partly) unused.
     out_.issues.push_back(InputIssue{{std::string(path_), pos}, what, false});
+    return pos;
   }
 
   static std::string text(std::span<const PathStep> at) {
@@ -109,6 +123,7 @@ class ShapeCheck {
 
  private:
   std::string_view path_;
+  const CloudCall& call_;
   const Locator* locator_;
   Inputs& out_;
 };
@@ -167,13 +182,14 @@ void check_security_group(const Value& root, ShapeCheck& check) {
   const PathStep perms[] = {{"Permissions"}, {"Permission"}};
   const Value& list = root["Permissions"]["Permission"];
   if (!list.is_array()) {
-    check.problem(root["Permissions"].is_object() ? std::span<const PathStep>(perms)
-                                                  : std::span<const PathStep>(perms, 1),
-                  fmt::format("expected an array at .Permissions.Permission; the rules of {} are "
-                              "unknown, so it is treated as not in the snapshot",
-                              root["SecurityGroupId"].str().empty()
-                                  ? std::string("this security group")
-                                  : std::string(root["SecurityGroupId"].str())));
+    check.whole_answer(
+        root["Permissions"].is_object() ? std::span<const PathStep>(perms)
+                                        : std::span<const PathStep>(perms, 1),
+        fmt::format("expected an array at .Permissions.Permission; the rules of {} are "
+                    "unknown, so it is treated as not in the snapshot",
+                    root["SecurityGroupId"].str().empty()
+                        ? std::string("this security group")
+                        : std::string(root["SecurityGroupId"].str())));
     return;
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -187,17 +203,18 @@ void check_security_group(const Value& root, ShapeCheck& check) {
 
 void check_instances(const Value& root, ShapeCheck& check) {
   if (!root.is_object()) {
-    check.problem({},
-                  "expected an object at the top of the `aliyun ecs DescribeInstances` "
-                  "answer; its instances are not read");
+    check.whole_answer({},
+                       "expected an object at the top of the `aliyun ecs DescribeInstances` "
+                       "answer; its instances are not read");
     return;
   }
   const PathStep list_at[] = {{"Instances"}, {"Instance"}};
   const Value& list = root["Instances"]["Instance"];
   if (!list.is_array()) {
-    check.problem(root["Instances"].is_object() ? std::span<const PathStep>(list_at)
-                                                : std::span<const PathStep>(list_at, 1),
-                  "expected an array at .Instances.Instance; no instance is read from this file");
+    check.whole_answer(root["Instances"].is_object() ? std::span<const PathStep>(list_at)
+                                                     : std::span<const PathStep>(list_at, 1),
+                       "expected an array at .Instances.Instance; no instance is read from this "
+                       "file");
     return;
   }
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -223,7 +240,7 @@ void check_instances(const Value& root, ShapeCheck& check) {
 
 void check_shapes(std::string_view path, const Value& root, const CloudCall& call,
                   const Locator* locator, Inputs& out) {
-  ShapeCheck check(path, locator, out);
+  ShapeCheck check(path, call, locator, out);
   if (call.product != "ecs") return;
   if (call.action == "DescribeSecurityGroupAttribute") check_security_group(root, check);
   if (call.action == "DescribeInstances") check_instances(root, check);
@@ -310,6 +327,7 @@ void load_cloud_file(std::string_view path, std::string_view data, CloudCall cal
   auto arena = std::make_unique<Arena>();
   Value root;
   std::vector<InputIssue> shape_issues;
+  std::vector<UnreadableCloudAnswer> unused;
   const auto errors = read_json(std::string_view(padded.data(), data.size()), *arena,
                                 [&](const ParsedDocument& doc, const Locator& locator) {
                                   root = doc.root;
@@ -319,24 +337,27 @@ void load_cloud_file(std::string_view path, std::string_view data, CloudCall cal
                                     check_shapes(path, root, call, &locator, found);
                                   }
                                   shape_issues = std::move(found.issues);
+                                  unused = std::move(found.unreadable_cloud);
                                 });
   const std::string what = fmt::format("`aliyun {} {}` answer", call.product, call.action);
   if (!errors.empty()) {
-    issue(out, path, errors.front().pos,
-          fmt::format("{} in the {}; the file was skipped", errors.front().message, what));
+    skip_answer(out, path, call, errors.front().pos, errors.front().message,
+                fmt::format("{} in the {}; the file was skipped", errors.front().message, what));
     return;
   }
   if (!root.is_object() && !root.is_array()) {
-    issue(out, path, {1, 1}, fmt::format("not a JSON object or array, so not the {}", what));
+    std::string message = fmt::format("not a JSON object or array, so not the {}", what);
+    skip_answer(out, path, call, {1, 1}, message, message);
     return;
   }
   if (is_error_answer(root)) {
-    issue(out, path, {},
-          fmt::format("the {} is an error, not data: {}: {}", what, root["Code"].str(),
-                      root["Message"].str()));
+    std::string message = fmt::format("the {} is an error, not data: {}: {}", what,
+                                      root["Code"].str(), root["Message"].str());
+    skip_answer(out, path, call, {}, message, message);
     return;
   }
   for (InputIssue& i : shape_issues) out.issues.push_back(std::move(i));
+  for (UnreadableCloudAnswer& u : unused) out.unreadable_cloud.push_back(std::move(u));
   if (call.id.empty()) call.id = content_id(call.action, root);
   out.cloud.push_back(CloudDocument{std::string(path), std::move(call.product),
                                     std::move(call.action), std::move(call.id), root});

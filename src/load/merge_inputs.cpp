@@ -37,6 +37,7 @@ void append_inputs(Inputs& into, Inputs&& part) {
   move_append(into.duplicate_keys, part.duplicate_keys);
   move_append(into.helm_releases, part.helm_releases);
   move_append(into.cloud, part.cloud);
+  move_append(into.unreadable_cloud, part.unreadable_cloud);
   move_append(into.arenas, part.arenas);
   if (part.server_version) into.server_version = std::move(part.server_version);
   into.files_read += part.files_read;

@@ -62,6 +62,18 @@ void add_issue(Inputs& out, std::string_view file, SourcePos pos, std::string me
 }
 
 void skip(Inputs& out, std::string_view path, std::string reason) {
+  // A cloud answer that could not be read at all (empty, unreadable) is not absent: verdicts
+  // that need it name this file and reason (cloud/view.h).
+  if (in_cloud_folder(path)) {
+    if (auto call = cloud_call_from_name(path.substr(path.find_last_of('/') + 1))) {
+      out.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path),
+                                                           std::move(call->product),
+                                                           std::move(call->action),
+                                                           std::move(call->id),
+                                                           {},
+                                                           reason});
+    }
+  }
   add_issue(out, path, {}, std::move(reason), true);
 }
 
@@ -343,10 +355,12 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
                    false});
   }
   if (errors.empty() && objects == 0 && !object_like && !cloud) {
-    skip(out, path,
-         in_cloud ? "not an Alibaba Cloud CLI answer ktriage knows: name it "
-                    "<product>-<Action>[-<id>].json (docs/cloud.md)"
-                  : "no Kubernetes objects in it");
+    // Read and understood, just not anything ktriage uses: not an unreadable cloud answer.
+    add_issue(out, path, {},
+              in_cloud ? "not an Alibaba Cloud CLI answer ktriage knows: name it "
+                         "<product>-<Action>[-<id>].json (docs/cloud.md)"
+                       : "no Kubernetes objects in it",
+              true);
   }
   if (objects > 0) ++out.files_read;
   out.arenas.push_back(std::move(arena));
@@ -422,8 +436,7 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
 
 void cannot_read(Inputs& out, const std::string& display, int error) {
   // Not strerror: it may return a buffer shared by all threads.
-  add_issue(out, display, {},
-            "cannot read: " + std::error_code(error, std::generic_category()).message(), true);
+  skip(out, display, "cannot read: " + std::error_code(error, std::generic_category()).message());
 }
 
 void load_file(const fs::path& p, const std::string& display, Inputs& out) {

@@ -86,6 +86,10 @@ class Cluster {
   /// Every Alibaba Cloud CLI answer read from the snapshot (cloud/ files and renamed ones), in
   /// reading order. O(1). Typed views of them are in src/cloud.
   std::span<const CloudDocument> cloud_documents() const { return inputs_.cloud; }
+  /// The cloud answers the snapshot holds but could not use, in reading order. O(1).
+  std::span<const UnreadableCloudAnswer> unreadable_cloud_answers() const {
+    return inputs_.unreadable_cloud;
+  }
   /// The answers to one call (`product` lower case, "ecs"; `action` as the CLI spells it,
   /// "DescribeSecurityGroupAttribute"), one per id, in reading order. O(1) average.
   std::span<const CloudDocument* const> cloud_documents(std::string_view product,

@@ -77,6 +77,23 @@ struct CloudDocument {
   Value root;           ///< the parsed answer, in one of Inputs::arenas
 };
 
+/// A cloud answer the snapshot holds but could not use: the file could not be read or parsed,
+/// held an API error instead of data, or has a shape that leaves the whole answer unread (a
+/// security group's Permissions that are no array). The loader records it where it knows the
+/// call (load/cloud_files.h), so that a verdict it leaves unknown names the file and its error
+/// instead of saying "add the file".
+struct UnreadableCloudAnswer {
+  std::string file;     ///< path as given
+  std::string product;  ///< lower case: "ecs"
+  std::string action;   ///< "DescribeSecurityGroupAttribute"
+  std::string id;       ///< from the file name ("sg-bp1..."); "" when the name has none
+  SourcePos pos;        ///< of the error; line 0 for the whole file
+  std::string error;    ///< the loader's message
+
+  /// "snap/cloud/ecs-...json:49:1 (unexpected end of JSON (truncated file?))"
+  std::string text() const { return SourceLocation{file, pos}.to_string() + " (" + error + ")"; }
+};
+
 /// Everything read from one run's sources.
 struct Inputs {
   std::vector<std::unique_ptr<Arena>> arenas;
@@ -89,7 +106,8 @@ struct Inputs {
   std::vector<DuplicateKey> duplicate_keys;   ///< YAML keys written twice (also in `issues`)
   std::vector<HelmRelease> helm_releases;     ///< decoded Helm v3 release Secrets, every revision
   std::vector<CloudDocument> cloud;           ///< Alibaba Cloud CLI answers, in reading order
-  std::size_t files_read = 0;                 ///< files that contributed anything
+  std::vector<UnreadableCloudAnswer> unreadable_cloud;  ///< cloud answers not used, in order
+  std::size_t files_read = 0;                           ///< files that contributed anything
   /// Set before loading to keep each object file's text in `sources` (lint re-reads it to point
   /// at the offending node; diagnose does not pay for the copy).
   bool keep_sources = false;

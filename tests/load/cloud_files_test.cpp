@@ -164,6 +164,55 @@ TEST(CloudFilesTest, UnknownAndFailedCloudFilesAreSkippedWithTheReason) {
   ASSERT_NE(issue_for(in, "README.txt"), nullptr);
 }
 
+TEST(CloudFilesTest, AnswersThatCannotBeUsedAreRecordedWithTheirCallAndError) {
+  // What cloud verdicts name when an answer they need was there but unusable: the loader
+  // records the call (from the file name), where, and why, for every way a whole answer fails.
+  Inputs in;
+  load_buffer("snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-1.json",
+              "{\n  \"SecurityGroupId\": \"sg-1\",\n  \"Permissions\": {\"Permission\": [\n", in);
+  load_buffer("snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-2.json",
+              R"({"SecurityGroupId": "sg-2", "Permissions": {"Permission": "none"}})", in);
+  load_buffer("snap/cloud/ecs-DescribeInstances.json",
+              R"({"Code": "Forbidden.RAM", "Message": "User not authorized", "RequestId": "R1"})",
+              in);
+  load_buffer("snap/cloud/vpc-DescribeVSwitches.json", "", in);
+  ASSERT_EQ(in.unreadable_cloud.size(), 4u);
+  const UnreadableCloudAnswer& truncated = in.unreadable_cloud[0];
+  EXPECT_EQ(truncated.file, "snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-1.json");
+  EXPECT_EQ(truncated.product, "ecs");
+  EXPECT_EQ(truncated.action, "DescribeSecurityGroupAttribute");
+  EXPECT_EQ(truncated.id, "sg-1");
+  EXPECT_EQ(truncated.pos.line, 4u);
+  EXPECT_NE(truncated.error.find("unexpected end of JSON"), std::string::npos) << truncated.error;
+  EXPECT_EQ(truncated.error.find("aliyun"), std::string::npos) << "the error alone, not the call";
+  const UnreadableCloudAnswer& no_rules = in.unreadable_cloud[1];
+  EXPECT_EQ(no_rules.id, "sg-2");
+  EXPECT_NE(no_rules.error.find("expected an array at .Permissions.Permission"), std::string::npos);
+  EXPECT_EQ(no_rules.pos.line, 1u);
+  EXPECT_EQ(in.unreadable_cloud[2].action, "DescribeInstances");
+  EXPECT_NE(in.unreadable_cloud[2].error.find("Forbidden.RAM"), std::string::npos);
+  EXPECT_EQ(in.unreadable_cloud[3].product, "vpc");
+  EXPECT_EQ(in.unreadable_cloud[3].error, "empty file");
+  EXPECT_EQ(in.unreadable_cloud[3].text(), "snap/cloud/vpc-DescribeVSwitches.json (empty file)");
+}
+
+TEST(CloudFilesTest, UsableAnswersAndOtherFilesAreNotRecordedAsUnreadable) {
+  Inputs in;
+  load_buffer("snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-bp1nodes.json", kSecurityGroup, in);
+  // One unreadable rule leaves the rest of the group usable.
+  load_buffer("snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-3.json",
+              R"({"SecurityGroupId": "sg-3", "Permissions": {"Permission": [
+                   {"Direction": "sideways", "Policy": "Accept", "Priority": "1",
+                    "PortRange": "22/22"}]}})",
+              in);
+  // Not cloud answers: an empty Kubernetes file, a note in the cloud folder.
+  load_buffer("snap/default-Pods.json", "", in);
+  load_buffer("snap/cloud/notes.json", R"({"owner": "ops"})", in);
+  EXPECT_EQ(in.cloud.size(), 2u);
+  EXPECT_FALSE(in.issues.empty());
+  EXPECT_TRUE(in.unreadable_cloud.empty()) << in.unreadable_cloud.front().text();
+}
+
 TEST(CloudFilesTest, KubernetesObjectsInACloudFolderStayObjects) {
   Inputs in;
   load_buffer("work/cloud/deploy.json",
