@@ -17,7 +17,7 @@ namespace {
 constexpr std::string_view kItems = "\n    \"items\": [\n";
 constexpr std::string_view kOpen = "\n        {\n";
 constexpr std::string_view kClose = "\n        }";
-// Scanners hand back the pages behind them in steps of this size.
+// Walks hand back the pages behind them in steps of this size.
 constexpr std::size_t kReleaseBytes = 16u << 20;
 
 // The first "\n        }" starting in [from, limit) (it may end past limit), or npos. Compares
@@ -84,13 +84,16 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
   ListRegionWalk walk;
   std::size_t open = layout.first_open;
   if (from > layout.first_open) {
-    open = find_item_open(data, from, to);
-    if (open == std::string_view::npos) return walk;
-    // Every later item follows the one before it on its closing line: "\n        },".
-    if (open < kClose.size() + 1 || data[open - 1] != ',' ||
-        data.compare(open - 1 - kClose.size(), kClose.size(), kClose) != 0) {
-      walk.layout_ok = false;
-      return walk;
+    // Every later item follows the one before it on its closing line: "\n        },". A line
+    // of eight spaces and `{` without it is inside an item (not kubectl's printer, but valid
+    // JSON): look further, as a walk from the start would pass it. chain_list_regions() still
+    // refuses a start that is not where the region before ended.
+    for (open = find_item_open(data, from, to);; open = find_item_open(data, open + 1, to)) {
+      if (open == std::string_view::npos) return walk;
+      if (open >= kClose.size() + 1 && data[open - 1] == ',' &&
+          data.compare(open - 1 - kClose.size(), kClose.size(), kClose) == 0) {
+        break;
+      }
     }
   } else if (open >= to) {
     return walk;

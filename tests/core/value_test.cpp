@@ -95,6 +95,10 @@ TEST(ArenaTest, InternStaysCorrectPastItsTableBound) {
   for (int i = 0; i < 80000; i += 997)
     EXPECT_EQ(stored[static_cast<std::size_t>(i)], "name-" + std::to_string(i));
   EXPECT_EQ(arena.intern(std::string("Running")).data(), early.data());
+  // Keys made once the table is full are copies, and still carry their length.
+  const Key late = arena.key("key-made-after-the-table-is-full");
+  EXPECT_EQ(late.size(), 32u);
+  EXPECT_EQ(late.view(), "key-made-after-the-table-is-full");
 }
 
 TEST(ArenaTest, LargeAllocationsComeFromTheHugePageUpstream) {

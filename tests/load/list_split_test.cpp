@@ -122,6 +122,36 @@ TEST(ListSplitTest, RegionsThatDoNotJoinUpAreRefused) {
   ListRegionWalk broken = second;
   broken.layout_ok = false;
   EXPECT_FALSE(chain_list_regions(text, *layout, {first, broken}).has_value());
+  // An empty region in between (no item opens in it) is passed over.
+  EXPECT_TRUE(chain_list_regions(text, *layout, {first, ListRegionWalk{}, second}).has_value());
+}
+
+TEST(ListSplitTest, ALineOfEightSpacesAndBraceInsideAnItemSplitsTheSameOnAnyThreads) {
+  // Valid JSON, not kubectl's printer: an item holds a line "        {" whose object closes on
+  // a deeper line. A region starting just before it must not take it for an item's start.
+  std::string text = kubectl_list(0);
+  const std::string head = text.substr(0, text.find("    ],"));
+  std::string body;
+  for (int i = 0; i < 40; ++i) {
+    body += "        {\n            \"kind\": \"ConfigMap\",\n";
+    body +=
+        i % 7 == 3 ? "            \"binaryData\": [\n        {\n            \"x\": 1 }],\n" : "";
+    body += "            \"metadata\": {\"name\": \"c" + std::to_string(i) + "\"}\n";
+    body += i + 1 < 40 ? "        },\n" : "        }\n";
+  }
+  text = head + body + text.substr(text.find("    ],"));
+  const auto one = split_kubectl_list(text, 0, 1);
+  ASSERT_TRUE(one.has_value());
+  ASSERT_EQ(one->items.size(), 40u);
+  for (unsigned threads = 2; threads <= 24; ++threads) {
+    const auto many = split_kubectl_list(text, 0, threads);
+    ASSERT_TRUE(many.has_value()) << threads;
+    ASSERT_EQ(many->items.size(), 40u) << threads;
+    for (std::size_t i = 0; i < 40; ++i) {
+      EXPECT_EQ(many->items[i].offset, one->items[i].offset) << threads;
+      EXPECT_EQ(many->items[i].line, one->items[i].line) << threads;
+    }
+  }
 }
 
 TEST(ListSplitTest, LayoutBreakInALargeListFallsBackToParsingItWhole) {
@@ -192,6 +222,12 @@ TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
   EXPECT_EQ(in.objects.back().root["metadata"]["name"].str(), "c" + std::to_string(n - 1));
   EXPECT_EQ(in.objects.front().pos.line, 4u);
   EXPECT_EQ(in.objects.front().pos.column, 9u);
+  // Every object's line, whichever thread's region it was in: each item is 8 lines, the broken
+  // one too, and the first opens on line 4.
+  for (std::size_t i = 0; i < in.objects.size(); ++i) {
+    const std::size_t item = i < static_cast<std::size_t>(n / 2) ? i : i + 1;
+    ASSERT_EQ(in.objects[i].pos.line, 4u + 8u * item) << i;
+  }
 }
 
 }  // namespace
