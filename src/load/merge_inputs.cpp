@@ -16,10 +16,7 @@ void move_append(std::vector<T>& into, std::vector<T>& from) {
               std::make_move_iterator(from.end()));
 }
 
-}  // namespace
-
-void append_inputs(Inputs& into, Inputs&& part) {
-  const auto shift = static_cast<std::uint32_t>(into.files.size());
+void append_shifted(Inputs& into, Inputs& part, std::uint32_t shift) {
   for (RawObject& o : part.objects) o.file += shift;
   for (DuplicateKey& d : part.duplicate_keys) d.file += shift;
   for (HelmRelease& h : part.helm_releases) h.file += shift;
@@ -43,5 +40,13 @@ void append_inputs(Inputs& into, Inputs&& part) {
   into.files_read += part.files_read;
   into.bytes_read += part.bytes_read;
 }
+
+}  // namespace
+
+void append_inputs(Inputs& into, Inputs&& part) {
+  append_shifted(into, part, static_cast<std::uint32_t>(into.files.size()));
+}
+
+void append_inputs_of_same_files(Inputs& into, Inputs&& part) { append_shifted(into, part, 0); }
 
 }  // namespace ktriage

@@ -15,4 +15,8 @@ namespace ktriage {
 /// Cost: linear in the size of `part`'s vectors.
 void append_inputs(Inputs& into, Inputs&& part);
 
+/// Like append_inputs(), for a `part` whose file indices already name `into`'s files (one region
+/// of a List file, read on its own thread): the indices are kept as they are.
+void append_inputs_of_same_files(Inputs& into, Inputs&& part);
+
 }  // namespace ktriage

@@ -32,6 +32,7 @@
 #include "load/line_index.h"
 #include "load/list_split.h"
 #include "load/log_layout.h"
+#include "load/merge_inputs.h"
 #include "load/objects.h"
 #include "load/source_plan.h"
 
@@ -61,11 +62,25 @@ void add_issue(Inputs& out, std::string_view file, SourcePos pos, std::string me
   out.issues.push_back(std::move(issue));
 }
 
+// Archive entries are "bundle.tgz:inner/path"; layout rules look at the inner path.
+std::string_view inner_path(std::string_view path) {
+  std::string_view inner = path;
+  if (auto colon = path.find(".tgz:"); colon != std::string_view::npos)
+    inner = path.substr(colon + 5);
+  if (auto colon = path.find(".tar.gz:"); colon != std::string_view::npos)
+    inner = path.substr(colon + 8);
+  if (auto colon = path.find(".tar:"); colon != std::string_view::npos)
+    inner = path.substr(colon + 5);
+  return inner;
+}
+
 void skip(Inputs& out, std::string_view path, std::string reason) {
   // A cloud answer that could not be read at all (empty, unreadable) is not absent: verdicts
-  // that need it name this file and reason (cloud/view.h).
-  if (in_cloud_folder(path)) {
-    if (auto call = cloud_call_from_name(path.substr(path.find_last_of('/') + 1))) {
+  // that need it name this file and reason (cloud/view.h). Named as load_buffer_impl routes
+  // cloud answers: <product>-<Action>[-<id>].json in a cloud/ folder, or of a known product.
+  const std::string_view inner = inner_path(path);
+  if (auto call = cloud_call_from_name(inner.substr(inner.find_last_of('/') + 1))) {
+    if (in_cloud_folder(inner) || known_cloud_product(call->product)) {
       out.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path),
                                                            std::move(call->product),
                                                            std::move(call->action),
@@ -219,8 +234,8 @@ std::size_t release_pages(std::string_view data, std::size_t from, std::size_t t
   return to;
 }
 
-// Adds `lines` to every position of the file numbered `file` in `part`: items of a List region
-// are numbered from the region's start until the regions are chained.
+// Adds `lines` to every position in `part` (one region of one List file): its items are
+// numbered from the region's start until the regions are chained.
 void shift_lines(Inputs& part, std::size_t lines) {
   auto shift = [lines](SourcePos& p) {
     if (p.line != 0) p.line += static_cast<std::uint32_t>(lines);
@@ -289,10 +304,7 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   for (std::size_t b = 0; b < blocks; ++b) {
     Part& part = parts[b];
     shift_lines(part.partial, (*base)[b]);
-    for (RawObject& o : part.partial.objects) out.objects.push_back(o);
-    for (InputIssue& i : part.partial.issues) out.issues.push_back(std::move(i));
-    for (HelmRelease& h : part.partial.helm_releases) out.helm_releases.push_back(std::move(h));
-    for (DuplicateKey& d : part.partial.duplicate_keys) out.duplicate_keys.push_back(std::move(d));
+    append_inputs_of_same_files(out, std::move(part.partial));
     out.arenas.push_back(std::move(part.arena));
   }
   return true;
@@ -514,14 +526,7 @@ void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool
 
 void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
                       bool mapped, std::size_t parallel_list_bytes) {
-  // Archive entries are "bundle.tgz:inner/path"; layout rules look at the inner path.
-  std::string_view inner = path;
-  if (auto colon = path.find(".tgz:"); colon != std::string_view::npos)
-    inner = path.substr(colon + 5);
-  if (auto colon = path.find(".tar.gz:"); colon != std::string_view::npos)
-    inner = path.substr(colon + 8);
-  if (auto colon = path.find(".tar:"); colon != std::string_view::npos)
-    inner = path.substr(colon + 5);
+  const std::string_view inner = inner_path(path);
   std::string l = lower(inner);
   std::string_view base = inner.substr(
       inner.find_last_of('/') == std::string_view::npos ? 0 : inner.find_last_of('/') + 1);

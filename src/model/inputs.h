@@ -79,14 +79,15 @@ struct CloudDocument {
 
 /// A cloud answer the snapshot holds but could not use: the file could not be read or parsed,
 /// held an API error instead of data, or has a shape that leaves the whole answer unread (a
-/// security group's Permissions that are no array). The loader records it where it knows the
-/// call (load/cloud_files.h), so that a verdict it leaves unknown names the file and its error
-/// instead of saying "add the file".
+/// security group's Permissions that are no array). Any file the loader takes for a cloud answer
+/// counts: by name (in a `cloud/` folder, or of a known product such as ecs) or by content. The
+/// loader records it where it knows the call (load/cloud_files.h), so that a verdict it leaves
+/// unknown names the file and its error instead of saying "add the file".
 struct UnreadableCloudAnswer {
   std::string file;     ///< path as given
   std::string product;  ///< lower case: "ecs"
   std::string action;   ///< "DescribeSecurityGroupAttribute"
-  std::string id;       ///< from the file name ("sg-bp1..."); "" when the name has none
+  std::string id;       ///< from the file name ("sg-bp1..."), or the content's; "" when none
   SourcePos pos;        ///< of the error; line 0 for the whole file
   std::string error;    ///< the loader's message
 

@@ -196,6 +196,26 @@ TEST(CloudFilesTest, AnswersThatCannotBeUsedAreRecordedWithTheirCallAndError) {
   EXPECT_EQ(in.unreadable_cloud[3].text(), "snap/cloud/vpc-DescribeVSwitches.json (empty file)");
 }
 
+TEST(CloudFilesTest, CloudAnswersOutsideACloudFolderAndInArchivesAreRecordedToo) {
+  // Whatever the loader takes for a cloud answer counts: a known product's file name anywhere,
+  // an answer recognised by its content (with the id the content names), and archive entries.
+  Inputs in;
+  load_buffer("snap/ecs-DescribeInstances.json", "", in);
+  load_buffer("snap/sg.json", R"({"SecurityGroupId": "sg-9", "Permissions": {"Permission": 7}})",
+              in);
+  load_buffer("bundle.tgz:cloud/vpc-DescribeVSwitches.json", "", in);
+  ASSERT_EQ(in.unreadable_cloud.size(), 3u);
+  EXPECT_EQ(in.unreadable_cloud[0].action, "DescribeInstances");
+  EXPECT_EQ(in.unreadable_cloud[0].error, "empty file");
+  EXPECT_EQ(in.unreadable_cloud[1].action, "DescribeSecurityGroupAttribute");
+  EXPECT_EQ(in.unreadable_cloud[1].id, "sg-9");
+  EXPECT_EQ(in.unreadable_cloud[2].file, "bundle.tgz:cloud/vpc-DescribeVSwitches.json");
+  // An unknown product outside a cloud folder is no cloud answer.
+  Inputs other;
+  load_buffer("snap/foo-Bar.json", "", other);
+  EXPECT_TRUE(other.unreadable_cloud.empty());
+}
+
 TEST(CloudFilesTest, UsableAnswersAndOtherFilesAreNotRecordedAsUnreadable) {
   Inputs in;
   load_buffer("snap/cloud/ecs-DescribeSecurityGroupAttribute-sg-bp1nodes.json", kSecurityGroup, in);
