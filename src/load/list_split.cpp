@@ -162,20 +162,18 @@ std::optional<std::vector<std::size_t>> chain_list_regions(
   return base;
 }
 
-std::optional<SplitList> split_kubectl_list(
-    std::string_view data, std::size_t min_bytes, unsigned threads,
+std::optional<std::vector<std::size_t>> walk_kubectl_list(
+    std::string_view data, const ListLayout& layout, unsigned threads,
+    const std::function<void(std::size_t, const ListItem&)>& visit,
     const std::function<void(std::size_t, std::size_t)>& consumed) {
-  const auto layout = find_kubectl_list(data, min_bytes);
-  if (!layout) return std::nullopt;
   threads = std::clamp(threads, 1u, 64u);
-  const std::size_t span = data.size() - layout->first_open;
+  const std::size_t span = data.size() - layout.first_open;
   std::vector<ListRegionWalk> regions(threads);
-  std::vector<std::vector<ListItem>> items(threads);
   auto walk = [&](unsigned t) {
-    const std::size_t from = layout->first_open + span * t / threads;
-    const std::size_t to = layout->first_open + span * (t + 1) / threads;
     regions[t] = walk_list_region(
-        data, *layout, from, to, [&](const ListItem& item) { items[t].push_back(item); }, consumed);
+        data, layout, layout.first_open + span * t / threads,
+        layout.first_open + span * (t + 1) / threads, [&](const ListItem& item) { visit(t, item); },
+        consumed);
   };
   {
     std::vector<std::thread> pool;
@@ -183,11 +181,22 @@ std::optional<SplitList> split_kubectl_list(
     walk(0);
     for (auto& th : pool) th.join();
   }
-  const auto base = chain_list_regions(data, *layout, regions);
+  return chain_list_regions(data, layout, regions);
+}
+
+std::optional<SplitList> split_kubectl_list(
+    std::string_view data, std::size_t min_bytes, unsigned threads,
+    const std::function<void(std::size_t, std::size_t)>& consumed) {
+  const auto layout = find_kubectl_list(data, min_bytes);
+  if (!layout) return std::nullopt;
+  std::vector<std::vector<ListItem>> items(std::clamp(threads, 1u, 64u));
+  const auto base = walk_kubectl_list(
+      data, *layout, threads,
+      [&](std::size_t region, const ListItem& item) { items[region].push_back(item); }, consumed);
   if (!base) return std::nullopt;
   SplitList out;
   out.kind = layout->kind;
-  for (unsigned t = 0; t < threads; ++t) {
+  for (std::size_t t = 0; t < items.size(); ++t) {
     for (ListItem item : items[t]) {
       item.line += static_cast<std::uint32_t>((*base)[t]);
       out.items.push_back(item);

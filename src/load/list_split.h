@@ -70,6 +70,16 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
 std::optional<std::vector<std::size_t>> chain_list_regions(
     std::string_view data, const ListLayout& layout, const std::vector<ListRegionWalk>& regions);
 
+/// Walks the whole List on `threads` threads (clamped to 1..64), one region of equal bytes each:
+/// `visit(region, item)` is called on that region's thread, items of a region in order, lines
+/// counted from the region's start; `consumed` as for walk_list_region(). Returns the line base
+/// of each region (chain_list_regions()), or nullopt when the regions do not join up: then
+/// everything visited must be discarded.
+std::optional<std::vector<std::size_t>> walk_kubectl_list(
+    std::string_view data, const ListLayout& layout, unsigned threads,
+    const std::function<void(std::size_t, const ListItem&)>& visit,
+    const std::function<void(std::size_t, std::size_t)>& consumed = {});
+
 /// Splits `data` when it is laid out as find_kubectl_list() accepts; the items with their file
 /// lines. Walks on `threads` threads; `consumed` as for walk_list_region(). nullopt for another
 /// layout and for Lists smaller than `min_bytes`.

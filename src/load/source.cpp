@@ -74,20 +74,25 @@ std::string_view inner_path(std::string_view path) {
   return inner;
 }
 
+// The call a file answers by its name, for `inner` (an archive-inner path):
+// <product>-<Action>[-<id>].json in a cloud/ folder, or of a known product anywhere
+// (docs/cloud.md). nullopt for any other file.
+std::optional<CloudCall> cloud_call_by_name(std::string_view inner) {
+  auto call = cloud_call_from_name(inner.substr(inner.find_last_of('/') + 1));
+  if (call && (in_cloud_folder(inner) || known_cloud_product(call->product))) return call;
+  return std::nullopt;
+}
+
 void skip(Inputs& out, std::string_view path, std::string reason) {
   // A cloud answer that could not be read at all (empty, unreadable) is not absent: verdicts
-  // that need it name this file and reason (cloud/view.h). Named as load_buffer_impl routes
-  // cloud answers: <product>-<Action>[-<id>].json in a cloud/ folder, or of a known product.
-  const std::string_view inner = inner_path(path);
-  if (auto call = cloud_call_from_name(inner.substr(inner.find_last_of('/') + 1))) {
-    if (in_cloud_folder(inner) || known_cloud_product(call->product)) {
-      out.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path),
-                                                           std::move(call->product),
-                                                           std::move(call->action),
-                                                           std::move(call->id),
-                                                           {},
-                                                           reason});
-    }
+  // that need it name this file and reason (cloud/view.h).
+  if (auto call = cloud_call_by_name(inner_path(path))) {
+    out.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path),
+                                                         std::move(call->product),
+                                                         std::move(call->action),
+                                                         std::move(call->id),
+                                                         {},
+                                                         reason});
   }
   add_issue(out, path, {}, std::move(reason), true);
 }
@@ -257,7 +262,6 @@ void shift_lines(Inputs& part, std::size_t lines) {
 // all): nothing is added and the caller parses the file whole.
 bool load_list_items(std::string_view path, std::string_view data, const ListLayout& layout,
                      std::uint32_t file, unsigned threads, bool release_consumed, Inputs& out) {
-  const std::size_t blocks = std::clamp<std::size_t>(threads, 1, 64);
   std::string_view hint = layout.kind.size() > 4 && layout.kind.ends_with("List")
                               ? layout.kind.substr(0, layout.kind.size() - 4)
                               : std::string_view();
@@ -265,43 +269,33 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
     std::unique_ptr<Arena> arena = std::make_unique<Arena>();
     Inputs partial;
   };
-  std::vector<Part> parts(blocks);
-  std::vector<ListRegionWalk> regions(blocks);
+  std::vector<Part> parts(std::clamp(threads, 1u, 64u));
   std::function<void(std::size_t, std::size_t)> release;
   if (release_consumed) {
     release = [data](std::size_t from, std::size_t to) { release_pages(data, from, to); };
   }
-  const std::size_t span = data.size() - layout.first_open;
-  auto parse_region = [&](std::size_t b) {
-    Part& part = parts[b];
-    auto parse_item = [&](const ListItem& item) {
-      const SourcePos pos{item.line, 9};
-      // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
-      auto errors =
-          read_json(data.substr(item.offset, item.length), *part.arena,
-                    [&](const ParsedDocument& doc, const Locator& locator) {
-                      ParsedDocument shifted = doc;
-                      shifted.root_pos = pos;
-                      ShiftedLocator loc(locator, pos);
-                      add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
-                    });
-      for (const ParseError& e : errors) {
-        part.partial.issues.push_back(
-            InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
-                       e.message + " (this List item was skipped)",
-                       false});
-      }
-    };
-    regions[b] = walk_list_region(data, layout, layout.first_open + span * b / blocks,
-                                  layout.first_open + span * (b + 1) / blocks, parse_item, release);
+  auto parse_item = [&](std::size_t region, const ListItem& item) {
+    Part& part = parts[region];
+    const SourcePos pos{item.line, 9};
+    // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
+    auto errors =
+        read_json(data.substr(item.offset, item.length), *part.arena,
+                  [&](const ParsedDocument& doc, const Locator& locator) {
+                    ParsedDocument shifted = doc;
+                    shifted.root_pos = pos;
+                    ShiftedLocator loc(locator, pos);
+                    add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
+                  });
+    for (const ParseError& e : errors) {
+      part.partial.issues.push_back(
+          InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
+                     e.message + " (this List item was skipped)",
+                     false});
+    }
   };
-  std::vector<std::thread> pool;
-  for (std::size_t b = 1; b < blocks; ++b) pool.emplace_back(parse_region, b);
-  parse_region(0);
-  for (auto& t : pool) t.join();
-  const auto base = chain_list_regions(data, layout, regions);
+  const auto base = walk_kubectl_list(data, layout, threads, parse_item, release);
   if (!base) return false;
-  for (std::size_t b = 0; b < blocks; ++b) {
+  for (std::size_t b = 0; b < parts.size(); ++b) {
     Part& part = parts[b];
     shift_lines(part.partial, (*base)[b]);
     append_inputs_of_same_files(out, std::move(part.partial));
@@ -559,13 +553,10 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
     return;
   }
   const bool in_cloud = in_cloud_folder(inner);
-  if (ends_with(l, ".json")) {
-    // cloud/<product>-<Action>[-<id>].json: the Alibaba Cloud CLI's answers (docs/cloud.md).
-    if (auto call = cloud_call_from_name(base);
-        call && (in_cloud || known_cloud_product(call->product))) {
-      load_cloud_file(path, data, std::move(*call), out);
-      return;
-    }
+  // cloud/<product>-<Action>[-<id>].json: the Alibaba Cloud CLI's answers (docs/cloud.md).
+  if (auto call = cloud_call_by_name(inner)) {
+    load_cloud_file(path, data, std::move(*call), out);
+    return;
   }
   if (ends_with(l, ".json") || ends_with(l, ".yaml") || ends_with(l, ".yml")) {
     if (base == "version.yaml" && data.find("kind: SupportBundle") != std::string_view::npos) {
