@@ -26,6 +26,17 @@ std::string kubectl_list(int items) {
   return s;
 }
 
+// A List as kubectl_list() prints it around `items` (each "        {...        }" with its
+// ",\n" or final "\n"), for tests that build their own items.
+std::string kubectl_list_around(const std::string& items) {
+  const std::string empty = kubectl_list(0);
+  const std::size_t end = empty.find("    ],");
+  return empty.substr(0, end) + items + empty.substr(end);
+}
+
+// The line after an item: a comma unless it is the last of `n`.
+std::string item_end(int i, int n) { return i + 1 < n ? "        },\n" : "        }\n"; }
+
 std::pair<std::uint32_t, std::uint32_t> line_col(const std::string& s, std::size_t offset) {
   std::uint32_t line = 1, col = 1;
   for (std::size_t i = 0; i < offset; ++i) {
@@ -129,17 +140,15 @@ TEST(ListSplitTest, RegionsThatDoNotJoinUpAreRefused) {
 TEST(ListSplitTest, ALineOfEightSpacesAndBraceInsideAnItemSplitsTheSameOnAnyThreads) {
   // Valid JSON, not kubectl's printer: an item holds a line "        {" whose object closes on
   // a deeper line. A region starting just before it must not take it for an item's start.
-  std::string text = kubectl_list(0);
-  const std::string head = text.substr(0, text.find("    ],"));
   std::string body;
   for (int i = 0; i < 40; ++i) {
     body += "        {\n            \"kind\": \"ConfigMap\",\n";
     body +=
         i % 7 == 3 ? "            \"binaryData\": [\n        {\n            \"x\": 1 }],\n" : "";
     body += "            \"metadata\": {\"name\": \"c" + std::to_string(i) + "\"}\n";
-    body += i + 1 < 40 ? "        },\n" : "        }\n";
+    body += item_end(i, 40);
   }
-  text = head + body + text.substr(text.find("    ],"));
+  const std::string text = kubectl_list_around(body);
   const auto one = split_kubectl_list(text, 0, 1);
   ASSERT_TRUE(one.has_value());
   ASSERT_EQ(one->items.size(), 40u);
@@ -158,8 +167,6 @@ TEST(ListSplitTest, LayoutBreakInALargeListFallsBackToParsingItWhole) {
   // Valid JSON whose item holds a line of eight spaces and `{` (not kubectl's printer): the
   // item-by-item walk stops there, and the loader must parse the whole file instead, keeping
   // every object and no error.
-  std::string text = kubectl_list(0);
-  const std::string head = text.substr(0, text.find("    ],"));
   std::string body;
   const std::string filler(200, 'x');
   const int n = 3000;
@@ -171,9 +178,9 @@ TEST(ListSplitTest, LayoutBreakInALargeListFallsBackToParsingItWhole) {
                   "            ],\n"
                 : "";
     body += "            \"data\": {\"a\": \"" + filler + "\"}\n";
-    body += i + 1 < n ? "        },\n" : "        }\n";
+    body += item_end(i, n);
   }
-  text = head + body + text.substr(text.find("    ],"));
+  const std::string text = kubectl_list_around(body);
   ASSERT_GT(text.size(), 512u << 10);
   EXPECT_FALSE(split_kubectl_list(text, 0, 2).has_value());
   Inputs in;
@@ -188,22 +195,20 @@ TEST(ListSplitTest, LayoutBreakInALargeListFallsBackToParsingItWhole) {
 
 TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
   // Over the (lowered) threshold, so the loader takes the parallel path; one item is broken.
-  std::string text = kubectl_list(0);
-  const std::string head = text.substr(0, text.find("    ],"));
   std::string body;
   const std::string filler(200, 'x');
   const int n = 3000;
   std::size_t broken_offset = 0;
   for (int i = 0; i < n; ++i) {
-    if (i == n / 2) broken_offset = head.size() + body.size();
+    if (i == n / 2) broken_offset = kubectl_list_around("").find("    ],") + body.size();
     body += "        {\n            \"kind\": \"ConfigMap\",\n            \"metadata\": {\n";
     body += "                \"name\": \"c" + std::to_string(i) + "\",\n";
     body += "                \"namespace\": \"default\"\n            },\n";
     body += i == n / 2 ? "            \"data\": {\"a\": tru}\n"
                        : "            \"data\": {\"a\": \"" + filler + "\"}\n";
-    body += i + 1 < n ? "        },\n" : "        }\n";
+    body += item_end(i, n);
   }
-  text = head + body + text.substr(text.find("    ],"));
+  const std::string text = kubectl_list_around(body);
   ASSERT_GT(text.size(), 512u << 10);
   Inputs in;
   // Padded as a mapped file is: the parallel path parses items in place.
