@@ -58,6 +58,12 @@ std::size_t find_item_open(std::string_view data, std::size_t from, std::size_t 
   return found < limit ? found : std::string_view::npos;
 }
 
+// With cut-off Lists allowed, whether the List ends at `at` because the file does: no line of
+// four spaces and `]` closes the items array after it. Otherwise the layout is not kubectl's.
+bool cut_off_here(std::string_view data, const ListLayout& layout, std::size_t at) {
+  return layout.cut_off_allowed && data.find("\n    ]", at) == std::string_view::npos;
+}
+
 }  // namespace
 
 std::optional<ListLayout> find_kubectl_list(std::string_view data, std::size_t min_bytes) {
@@ -108,8 +114,15 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
     // Every "\n        }" line closes an item: nested objects are indented further.
     const std::size_t close = find_item_close(data, brace, data.size());
     if (close == std::string_view::npos) {
-      walk.layout_ok = false;
-      return walk;
+      if (!cut_off_here(data, layout, brace)) {
+        walk.layout_ok = false;
+        return walk;
+      }
+      visit(ListItem{brace, data.size() - brace, static_cast<std::uint32_t>(walk.newlines + 1),
+                     /*cut_off=*/true});
+      walk.reached_end = true;
+      walk.end = data.size();
+      break;
     }
     const std::size_t item_end = close + kClose.size();  // one past the '}'
     // Counted before the visit, while the search has the item in cache; the parse reuses it.
@@ -125,6 +138,15 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
         break;
       }
     } else if (data.compare(item_end, 6, "\n    ]") == 0) {
+      walk.reached_end = true;
+      walk.end = data.size();
+      break;
+    } else if (cut_off_here(data, layout, item_end)) {
+      // Cut off between items: what is left (",", part of the next item's first line) is
+      // visited so the loader can say where the file ends.
+      // walk.newlines now ends before the "\n" of the item's closing line.
+      visit(ListItem{item_end, data.size() - item_end,
+                     static_cast<std::uint32_t>(walk.newlines + 2), /*cut_off=*/true});
       walk.reached_end = true;
       walk.end = data.size();
       break;

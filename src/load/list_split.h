@@ -18,6 +18,9 @@ struct ListItem {
   std::size_t offset;  ///< byte offset of `{` in the file
   std::size_t length;
   std::uint32_t line;  ///< 1-based line of the `{`; its column is always 9
+  /// The file ends inside this item (only when ListLayout::cut_off_allowed): the bytes run to the
+  /// end of the data and are not a whole item; nothing follows.
+  bool cut_off = false;
 };
 
 /// The items and the List's own kind ("PodList", "List", ... or "" when absent).
@@ -31,6 +34,11 @@ struct SplitList {
 struct ListLayout {
   std::size_t first_open = 0;  ///< offset of the '\n' ending the `"items": [` line
   std::string_view kind;
+  /// Accept a List whose file ends before its `]` (a copy or download cut short, the usual damage
+  /// to kubectl output): where the walk cannot go on and no line of four spaces and `]` follows,
+  /// the rest of the file is visited as one ListItem with cut_off set and the walk ends there.
+  /// Off by default: the loader sets it only after the whole file failed to parse.
+  bool cut_off_allowed = false;
 };
 
 /// Checks that `data` starts as kubectl and client-go's json printer write a List: 4-space

@@ -92,7 +92,8 @@ void skip(Inputs& out, std::string_view path, std::string reason) {
                                                          std::move(call->action),
                                                          std::move(call->id),
                                                          {},
-                                                         reason});
+                                                         reason,
+                                                         {}});
   }
   add_issue(out, path, {}, std::move(reason), true);
 }
@@ -276,6 +277,17 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   }
   auto parse_item = [&](std::size_t region, const ListItem& item) {
     Part& part = parts[region];
+    if (item.cut_off) {
+      const bool inside = data[item.offset] == '{';
+      part.partial.issues.push_back(InputIssue{
+          {std::string(path), SourcePos{item.line, inside ? 9u : 10u}},
+          inside ? "the file ends inside this List item, before the List's closing ]: it was "
+                   "cut off, so this item was skipped (the items before it were read)"
+                 : "the file ends after this List item, before the List's closing ]: it was "
+                   "cut off (the items up to here were read)",
+          false});
+      return;
+    }
     const SourcePos pos{item.line, 9};
     // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
     auto errors =
@@ -302,6 +314,11 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
     out.arenas.push_back(std::move(part.arena));
   }
   return true;
+}
+
+// Threads for one large List: each walks and parses its own region.
+unsigned list_threads() {
+  return static_cast<unsigned>(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
 }
 
 // `in_cloud`: the file is in a cloud/ folder, so "not an object" means an unknown cloud answer.
@@ -338,19 +355,30 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
     object_like = object_like || y.looked_like_objects;
   };
   std::vector<ParseError> errors;
+  const std::size_t objects_before = out.objects.size();
   if (json && padded) {
-    const unsigned threads =
-        static_cast<unsigned>(std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8));
     if (auto layout = find_kubectl_list(data, parallel_list_bytes)) {
-      const std::size_t before = out.objects.size();
-      if (load_list_items(path, data, *layout, file, threads, release_consumed, out)) {
-        if (out.objects.size() > before) ++out.files_read;
+      if (load_list_items(path, data, *layout, file, list_threads(), release_consumed, out)) {
+        if (out.objects.size() > objects_before) ++out.files_read;
         return;
       }
     }
   }
   if (json) {
     errors = read_json_any(data, padded, *arena, sink);
+    // One JSON document that does not parse yields nothing. When it is laid out as kubectl
+    // writes a List, its items are read one by one instead: a syntax error, or a file cut off
+    // mid-List, then costs one item, not the whole List.
+    if (!errors.empty() && objects == 0 && padded) {
+      if (auto layout = find_kubectl_list(data, 0)) {
+        layout->cut_off_allowed = true;
+        const unsigned threads = data.size() >= parallel_list_bytes ? list_threads() : 1;
+        if (load_list_items(path, data, *layout, file, threads, release_consumed, out)) {
+          if (out.objects.size() > objects_before) ++out.files_read;
+          return;
+        }
+      }
+    }
   } else {
     errors = read_yaml(path, data, *arena, sink);
   }
@@ -374,13 +402,14 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
 
 // `data` is standard input, read on the calling thread before any worker starts (a second "-"
 // finds it at its end, as in a sequential read).
-void load_stdin(const std::string& data, Inputs& out) {
+void load_stdin(std::string_view data, Inputs& out) {
   out.bytes_read += data.size();
   if (data.find_first_not_of(" \t\r\n") == std::string::npos) {
     add_issue(out, "<stdin>", {}, "standard input is empty", true);
     return;
   }
-  load_objects("<stdin>", data, false, out, false, kParallelListBytes);
+  // Padded as files are (read_stdin), so a large List on stdin is read item by item too.
+  load_objects("<stdin>", data, /*padded=*/true, out, false, kParallelListBytes);
 }
 
 // Reads a .tar.gz / .tgz / .tar with libarchive; entries are loaded as "bundle.tgz:path".
@@ -485,8 +514,57 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
   load_buffer(display, buf.view(), out, /*padded=*/true);
 }
 
+// All of standard input, padded for simdjson. Read with read(2) in large blocks (an
+// istreambuf_iterator goes a character at a time, 30 MB/s, and `kubectl get pods -A -o json |
+// ktriage diagnose -` pipes gigabytes), straight into place when it is a file (`< pods.json`),
+// else in blocks copied together once: fresh memory costs a page fault per page, so no
+// doubling string that is copied again on each growth. A read error ends it: what was read is
+// used.
+PaddedBuffer read_stdin() {
+  struct stat st {};
+  if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+    const off_t at = ::lseek(STDIN_FILENO, 0, SEEK_CUR);
+    const auto size = static_cast<std::size_t>(st.st_size - std::clamp<off_t>(at, 0, st.st_size));
+    PaddedBuffer buf(size);
+    std::size_t got = 0;
+    while (got < size) {
+      const ssize_t n = ::read(STDIN_FILENO, buf.data() + got, size - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    buf.shrink(got);
+    return buf;
+  }
+  constexpr std::size_t kBlock = 4u << 20;
+  std::vector<std::pair<std::unique_ptr<char[]>, std::size_t>> blocks;
+  std::size_t total = 0;
+  for (bool more = true; more;) {
+    auto block = std::make_unique_for_overwrite<char[]>(kBlock);
+    std::size_t got = 0;
+    while (got < kBlock) {
+      const ssize_t n = ::read(STDIN_FILENO, block.get() + got, kBlock - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        more = false;
+        break;
+      }
+      got += static_cast<std::size_t>(n);
+    }
+    total += got;
+    blocks.emplace_back(std::move(block), got);
+  }
+  PaddedBuffer buf(total);
+  std::size_t at = 0;
+  for (const auto& [block, size] : blocks) {
+    std::memcpy(buf.data() + at, block.get(), size);
+    at += size;
+  }
+  return buf;
+}
+
 // Carries out one step of the plan into `out`.
-void read_step(const ReadStep& step, const std::string& stdin_text, Inputs& out,
+void read_step(const ReadStep& step, std::string_view stdin_text, Inputs& out,
                const LoadProgress& progress) {
   switch (step.kind) {
     case ReadStep::Kind::kIssue:
@@ -582,11 +660,10 @@ Inputs load_sources(std::span<const std::string> paths, const LoadOptions& optio
       static_cast<std::size_t>(std::find_if(steps.begin(), steps.end(), is_stdin) - steps.begin());
   // Read here, not by a worker: only the first "-" gets the text (a later one would find
   // standard input at its end), whichever thread reads that step.
-  std::string stdin_text;
-  if (first_stdin < steps.size()) {
-    stdin_text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  const std::string no_text;
+  std::optional<PaddedBuffer> stdin_buffer;
+  if (first_stdin < steps.size()) stdin_buffer = read_stdin();
+  const std::string_view stdin_text = stdin_buffer ? stdin_buffer->view() : std::string_view();
+  const std::string_view no_text;
   const auto files =
       static_cast<std::size_t>(std::count_if(steps.begin(), steps.end(), [](const ReadStep& s) {
         return s.kind != ReadStep::Kind::kIssue;

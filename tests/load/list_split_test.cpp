@@ -235,5 +235,109 @@ TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
   }
 }
 
+// Items as kubectl_list() writes them, named c<i>, each 8 lines; the first opens on line 4.
+std::string config_map_items(int n, int broken = -1) {
+  std::string body;
+  for (int i = 0; i < n; ++i) {
+    body += "        {\n            \"kind\": \"ConfigMap\",\n            \"metadata\": {\n";
+    body += "                \"name\": \"c" + std::to_string(i) + "\",\n";
+    body += "                \"namespace\": \"default\"\n            },\n";
+    body += i == broken ? "            \"data\": {\"a\": tru}\n"
+                        : "            \"data\": {\"a\": \"b\"}\n";
+    body += item_end(i, n);
+  }
+  return body;
+}
+
+Inputs load_text(const std::string& name, const std::string& text) {
+  Inputs in;
+  const std::string padded = text + std::string(64, ' ');
+  load_buffer(name, std::string_view(padded.data(), text.size()), in, /*padded=*/true);
+  return in;
+}
+
+TEST(ListSplitTest, ACutOffListIsWalkedToItsEndOnlyWhenAllowed) {
+  const std::string whole = kubectl_list(5);
+  // Cut inside the fourth item (p3), and just after the third item's closing line.
+  const std::size_t inside = whole.find("\"p3\"");
+  const std::size_t after = whole.find("        },", whole.find("\"p2\"")) + 10;
+  for (const std::size_t cut : {inside, after}) {
+    const std::string text = whole.substr(0, cut);
+    auto layout = find_kubectl_list(text, 0);
+    ASSERT_TRUE(layout.has_value());
+    for (unsigned threads : {1u, 2u, 3u}) {
+      EXPECT_FALSE(walk_kubectl_list(text, *layout, threads, [](std::size_t, const ListItem&) {}))
+          << "cut-off not allowed, " << threads << " threads";
+    }
+    layout->cut_off_allowed = true;
+    for (unsigned threads : {1u, 2u, 3u}) {
+      std::vector<ListItem> seen;
+      std::mutex m;
+      auto base = walk_kubectl_list(text, *layout, threads, [&](std::size_t, const ListItem& item) {
+        std::lock_guard lock(m);
+        seen.push_back(item);
+      });
+      ASSERT_TRUE(base.has_value()) << threads;
+      std::sort(seen.begin(), seen.end(),
+                [](const ListItem& a, const ListItem& b) { return a.offset < b.offset; });
+      // Three whole items (p0..p2), then the rest of the file as one cut-off item.
+      ASSERT_EQ(seen.size(), 4u) << threads;
+      for (std::size_t i = 0; i < 3; ++i) EXPECT_FALSE(seen[i].cut_off);
+      EXPECT_TRUE(seen[3].cut_off);
+      EXPECT_EQ(seen[3].offset + seen[3].length, text.size());
+    }
+  }
+  // A List that ends properly is never taken for a cut-off one: a layout break stays a break.
+  std::string odd = whole;
+  odd.replace(odd.rfind("\n        }"), 10, "\n         }");  // the last item closes off-layout
+  auto layout = find_kubectl_list(odd, 0);
+  ASSERT_TRUE(layout.has_value());
+  layout->cut_off_allowed = true;
+  EXPECT_FALSE(walk_kubectl_list(odd, *layout, 1, [](std::size_t, const ListItem&) {}));
+}
+
+TEST(ListSplitTest, ASmallListWithOneBrokenItemKeepsTheOthers) {
+  // Under the parallel threshold, the whole file is parsed first; it fails, and the items are
+  // then read one by one: one error, at the broken item, and every other object.
+  const std::string text = kubectl_list_around(config_map_items(10, 4));
+  const Inputs in = load_text("small.json", text);
+  EXPECT_EQ(in.objects.size(), 9u);
+  ASSERT_EQ(in.issues.size(), 1u);
+  EXPECT_EQ(in.issues[0].where.pos.line, 4u + 8u * 4u + 6u);  // item 4's "data" line
+  EXPECT_NE(in.issues[0].message.find("this List item was skipped"), std::string::npos)
+      << in.issues[0].message;
+  EXPECT_EQ(in.objects[4].root["metadata"]["name"].str(), "c5");
+  EXPECT_EQ(in.objects[4].pos.line, 4u + 8u * 5u);
+}
+
+TEST(ListSplitTest, AListCutOffMidItemKeepsTheItemsBeforeIt) {
+  const std::string whole = kubectl_list_around(config_map_items(10));
+  const std::string text = whole.substr(0, whole.find("\"c7\""));  // ends inside item 7
+  const Inputs in = load_text("cut.json", text);
+  ASSERT_EQ(in.objects.size(), 7u);
+  EXPECT_EQ(in.objects.back().root["metadata"]["name"].str(), "c6");
+  ASSERT_EQ(in.issues.size(), 1u);
+  EXPECT_EQ(in.issues[0].where.pos.line, 4u + 8u * 7u);  // where item 7 opens
+  EXPECT_EQ(in.issues[0].where.pos.column, 9u);
+  EXPECT_NE(in.issues[0].message.find("cut off"), std::string::npos) << in.issues[0].message;
+  EXPECT_FALSE(in.issues[0].skipped_file);
+
+  // Cut just after an item's closing line: every whole item is kept, and the end is named.
+  const std::string after =
+      whole.substr(0, whole.find("\n        },\n", whole.find("\"c2\"")) + 12);
+  const Inputs in2 = load_text("cut2.json", after);
+  ASSERT_EQ(in2.objects.size(), 3u);
+  ASSERT_EQ(in2.issues.size(), 1u);
+  EXPECT_EQ(in2.issues[0].where.pos.line, 4u + 8u * 2u + 7u);  // item 2's closing line
+  EXPECT_NE(in2.issues[0].message.find("ends after this List item"), std::string::npos)
+      << in2.issues[0].message;
+
+  // A file that is no kubectl List and does not parse still gets the parser's one error.
+  const Inputs in3 = load_text("compact.json", "{\"kind\":\"List\",\"items\":[{\"kind\":\"Pod\"");
+  EXPECT_TRUE(in3.objects.empty());
+  ASSERT_EQ(in3.issues.size(), 1u);
+  EXPECT_EQ(in3.issues[0].message.find("cut off"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ktriage
