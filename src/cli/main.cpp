@@ -154,6 +154,12 @@ int finish(const RunResult& r, const CommonFlags& f) {
     std::cerr << "ktriage: nothing could be read from the input (see the problems above)\n";
     return kExitUsage;
   }
+  if (!r.missing_paths.empty()) {
+    for (const std::string& p : r.missing_paths)
+      std::cerr << fmt::format("ktriage: error: \"{}\" does not exist\n", p);
+    std::cerr << "ktriage: the report covers only the inputs that could be read\n";
+    return kExitUsage;
+  }
   const Severity threshold = *parse_severity(f.fail_on);
   for (const Finding& finding : r.diagnosis.findings) {
     if (finding.severity >= threshold) return kExitFindings;
@@ -173,13 +179,14 @@ std::optional<int> parse_target(std::string_view flag, const std::string& text) 
 
 // upgrade-check and lint: index what was read, run `check` on it (no analyzers: manifests have
 // no status, and an upgrade is judged on versions) and print it as diagnose does.
-int report_check(Inputs inputs, const CommonFlags& f,
+int report_check(Inputs inputs, const std::vector<std::string>& paths, const CommonFlags& f,
                  const std::function<Diagnosis(const Cluster&)>& check) {
   const bool nothing = inputs.objects.empty() && inputs.duplicate_keys.empty();
   auto cluster = Cluster::build(std::move(inputs));
   RunResult r;
   r.diagnosis = check(*cluster);
   r.nothing_read = nothing;
+  r.missing_paths = missing_paths(paths);
   return finish(r, f);
 }
 
@@ -196,7 +203,7 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
   } else {
     inputs = load_sources(paths);
   }
-  return report_check(std::move(*inputs), f,
+  return report_check(std::move(*inputs), paths, f,
                       [&](const Cluster& c) { return upgrade::check(c, apis, *target); });
 }
 
@@ -245,7 +252,7 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
     return kExitUsage;
   }
   const LoadOptions load{{}, /*keep_sources=*/true, f.threads};
-  return report_check(load_sources(lf.paths, load), f, [&](const Cluster& c) {
+  return report_check(load_sources(lf.paths, load), lf.paths, f, [&](const Cluster& c) {
     return lint::lint(c, *target, schemas->get(), *config);
   });
 }
@@ -287,7 +294,47 @@ std::optional<std::string> kind_of_type(std::string type) {
       {"ingresses", "Ingress"},
       {"ing", "Ingress"},
       {"persistentvolumeclaim", "PersistentVolumeClaim"},
+      {"persistentvolumeclaims", "PersistentVolumeClaim"},
       {"pvc", "PersistentVolumeClaim"},
+      {"persistentvolume", "PersistentVolume"},
+      {"persistentvolumes", "PersistentVolume"},
+      {"pv", "PersistentVolume"},
+      {"storageclass", "StorageClass"},
+      {"storageclasses", "StorageClass"},
+      {"sc", "StorageClass"},
+      {"configmap", "ConfigMap"},
+      {"configmaps", "ConfigMap"},
+      {"cm", "ConfigMap"},
+      {"secret", "Secret"},
+      {"secrets", "Secret"},
+      {"namespace", "Namespace"},
+      {"namespaces", "Namespace"},
+      {"ns", "Namespace"},
+      {"serviceaccount", "ServiceAccount"},
+      {"serviceaccounts", "ServiceAccount"},
+      {"sa", "ServiceAccount"},
+      {"horizontalpodautoscaler", "HorizontalPodAutoscaler"},
+      {"horizontalpodautoscalers", "HorizontalPodAutoscaler"},
+      {"hpa", "HorizontalPodAutoscaler"},
+      {"poddisruptionbudget", "PodDisruptionBudget"},
+      {"poddisruptionbudgets", "PodDisruptionBudget"},
+      {"pdb", "PodDisruptionBudget"},
+      {"networkpolicy", "NetworkPolicy"},
+      {"networkpolicies", "NetworkPolicy"},
+      {"netpol", "NetworkPolicy"},
+      {"ingressclass", "IngressClass"},
+      {"ingressclasses", "IngressClass"},
+      {"endpoints", "Endpoints"},
+      {"ep", "Endpoints"},
+      {"resourcequota", "ResourceQuota"},
+      {"resourcequotas", "ResourceQuota"},
+      {"quota", "ResourceQuota"},
+      {"mutatingwebhookconfiguration", "MutatingWebhookConfiguration"},
+      {"mutatingwebhookconfigurations", "MutatingWebhookConfiguration"},
+      {"validatingwebhookconfiguration", "ValidatingWebhookConfiguration"},
+      {"validatingwebhookconfigurations", "ValidatingWebhookConfiguration"},
+      {"apiservice", "APIService"},
+      {"apiservices", "APIService"},
   };
   for (const auto& [alias, kind] : kKinds) {
     if (alias == type) return std::string(kind);
@@ -314,10 +361,19 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
             const LiveFlags& live) {
   auto parsed = parse_resource(resource);
   if (!parsed) {
-    std::cerr << fmt::format(
-        "ktriage why: \"{}\" is not TYPE/NAME or TYPE/NAMESPACE/NAME (e.g. pod/web-1, deploy/web, "
-        "svc/shop/web)\n",
-        resource);
+    const auto slash = resource.find('/');
+    if (slash != std::string::npos && slash > 0 && slash + 1 < resource.size()) {
+      std::cerr << fmt::format(
+          "ktriage why: \"{}\" is no resource type ktriage knows (pod, deploy, rs, sts, ds, job, "
+          "cronjob, svc, ep, ing, ingressclass, node, pvc, pv, sc, cm, secret, ns, sa, hpa, pdb, "
+          "netpol, quota, apiservice, mutating/validatingwebhookconfiguration)\n",
+          resource.substr(0, slash));
+    } else {
+      std::cerr << fmt::format(
+          "ktriage why: \"{}\" is not TYPE/NAME or TYPE/NAMESPACE/NAME (e.g. pod/web-1, "
+          "deploy/web, svc/shop/web)\n",
+          resource);
+    }
     return kExitUsage;
   }
   std::string ns = f.ns;
@@ -340,7 +396,17 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   if (!ran) return kExitUsage;
   RunResult& r = *ran;
   const auto& [kind, name] = *parsed;
-  const Object* target = r.cluster->find(kind, kind == "Node" ? "" : ns, name);
+  static constexpr std::string_view kClusterScoped[] = {"Node",
+                                                        "PersistentVolume",
+                                                        "StorageClass",
+                                                        "Namespace",
+                                                        "IngressClass",
+                                                        "APIService",
+                                                        "MutatingWebhookConfiguration",
+                                                        "ValidatingWebhookConfiguration"};
+  const bool cluster_scoped = std::find(std::begin(kClusterScoped), std::end(kClusterScoped),
+                                        kind) != std::end(kClusterScoped);
+  const Object* target = r.cluster->find(kind, cluster_scoped ? "" : ns, name);
   if (target == nullptr && ns.empty()) {
     // No -n: accept the name in any namespace when it is unique.
     const Object* only = nullptr;
@@ -361,7 +427,7 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   }
   if (target == nullptr) {
     std::cerr << fmt::format("ktriage why: {} \"{}\" not found{} in the input\n", kind, name,
-                             ns.empty() ? "" : " in namespace " + ns);
+                             ns.empty() || cluster_scoped ? "" : " in namespace " + ns);
     return kExitUsage;
   }
   ObjectRef ref = target->ref();

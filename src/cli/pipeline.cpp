@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <set>
 #include <unordered_map>
@@ -230,7 +231,18 @@ RunResult run_pipeline(const RunOptions& options) {
   Inputs inputs = load_sources(options.paths, load);
   if (drew) std::fprintf(stderr, "\r\033[K");
   timer.mark("load");
-  return run_pipeline(options, std::move(inputs));
+  RunResult result = run_pipeline(options, std::move(inputs));
+  result.missing_paths = missing_paths(options.paths);
+  return result;
+}
+
+std::vector<std::string> missing_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (p != "-" && !std::filesystem::exists(p, ec)) out.push_back(p);
+  }
+  return out;
 }
 
 RunResult run_pipeline(const RunOptions& options, Inputs inputs) {

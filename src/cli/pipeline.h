@@ -30,7 +30,12 @@ struct RunResult {
   std::unique_ptr<Cluster> cluster;
   Diagnosis diagnosis;
   bool nothing_read = false;  ///< no object and no log could be read: exit code 2
+  /// Path arguments that do not exist (a typo must not pass as "no problems"): exit code 2.
+  std::vector<std::string> missing_paths;
 };
+
+/// The path arguments (files, folders, archives; not "-") that do not exist, in order.
+std::vector<std::string> missing_paths(const std::vector<std::string>& paths);
 
 /// Runs the whole offline pipeline. Never throws for bad input.
 RunResult run_pipeline(const RunOptions& options);

@@ -147,6 +147,26 @@ TEST(CliTest, WhyTakesTypeNamespaceName) {
       << clash.err;
 }
 
+// Any kind a finding can be about is a TYPE for why (kubectl's names and short names); a type
+// it does not know is named as such, not as a malformed argument.
+TEST(CliTest, WhyKnowsMoreKindsAndNamesAnUnknownType) {
+  const std::string snap = " '" + example("shop-broken") + "'";
+  const auto cm = run_ktriage("why cm/no-such-config -n shop" + snap);
+  EXPECT_EQ(cm.exit_code, 2);
+  EXPECT_NE(cm.err.find("ConfigMap \"no-such-config\" not found in namespace shop"),
+            std::string::npos)
+      << cm.err;
+  // Cluster-scoped: -n does not apply, and the message does not claim a namespace.
+  const auto sc = run_ktriage("why storageclass/fast -n shop" + snap);
+  EXPECT_NE(sc.err.find("StorageClass \"fast\" not found in the input"), std::string::npos)
+      << sc.err;
+  const auto odd = run_ktriage("why frobnicator/x" + snap);
+  EXPECT_EQ(odd.exit_code, 2);
+  EXPECT_NE(odd.err.find("\"frobnicator\" is no resource type ktriage knows"), std::string::npos)
+      << odd.err;
+  EXPECT_EQ(odd.err.find("TYPE/NAME"), std::string::npos) << odd.err;
+}
+
 TEST(CliTest, WhyWorksOnEachWorkloadKind) {
   auto all = run_ktriage("diagnose '" + example("shop-broken") + "' -o json");
   Json j(all.out);
@@ -234,6 +254,55 @@ TEST(CliTest, StdinIsRead) {
   auto r = run_ktriage("diagnose - -o json < '" + example("shop-broken") + "/pods.yaml'");
   Json j(r.out);
   EXPECT_GT(j.root["input"]["objects"].as_int(), 0);
+}
+
+// `kubectl get pods -o json | ktriage diagnose -` with one item damaged: standard input is read
+// as a file is, item by item once the whole document fails, so the other pods are kept.
+TEST(CliTest, StdinListWithOneBrokenItemKeepsTheOthers) {
+  const std::string file = std::filesystem::temp_directory_path() /
+                           ("ktriage-stdin-" + std::to_string(::getpid()) + ".json");
+  {
+    std::ofstream out(file);
+    out << "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n";
+    for (int i = 0; i < 3; ++i) {
+      out << "        {\n            \"kind\": \"Pod\",\n            \"metadata\": {\n"
+          << "                \"name\": \"p" << i << "\",\n"
+          << "                \"namespace\": \"default\"\n            },\n"
+          << "            \"spec\": {\"nodeName\": " << (i == 1 ? "nul" : "\"n\"") << "}\n"
+          << (i < 2 ? "        },\n" : "        }\n");
+    }
+    out << "    ],\n    \"kind\": \"List\"\n}\n";
+  }
+  auto r = run_ktriage("diagnose - -o json < '" + file + "'");
+  std::filesystem::remove(file);
+  Json j(r.out);
+  EXPECT_EQ(j.root["input"]["objects"].as_int(), 2) << r.out;
+  ASSERT_EQ(j.root["input"]["issues"].size(), 1u) << r.out;
+  EXPECT_EQ(j.root["input"]["issues"][0]["file"].str(), "<stdin>");
+  EXPECT_EQ(j.root["input"]["issues"][0]["line"].as_int(), 4 + 8 + 6);  // p1's spec line
+}
+
+// A mistyped path must not read as a clean bill of health: exit 2, named on stderr, and the
+// report of what could be read is still printed.
+TEST(CliTest, AMissingPathIsAnInputError) {
+  auto r = run_ktriage("diagnose '" + example("healthy") + "' /nonexistent/typo -o json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("\"/nonexistent/typo\" does not exist"), std::string::npos) << r.err;
+  Json j(r.out);
+  EXPECT_GT(j.root["input"]["objects"].as_int(), 0);
+  // A whole-path problem has no line: null in JSON, not 0.
+  bool named = false;
+  for (std::size_t i = 0; i < j.root["input"]["issues"].size(); ++i) {
+    const auto& issue = j.root["input"]["issues"][i];
+    if (issue["file"].str() != "/nonexistent/typo") continue;
+    named = true;
+    EXPECT_TRUE(issue["line"].is_null());
+    EXPECT_TRUE(issue["column"].is_null());
+  }
+  EXPECT_TRUE(named) << r.out;
+  // Every path there: the exit code is the findings' again.
+  EXPECT_EQ(run_ktriage("diagnose '" + example("healthy") + "'").exit_code, 0);
+  EXPECT_EQ(run_ktriage("lint /nonexistent/typo.yaml").exit_code, 2);
 }
 
 // Enough files for the loader to use threads: the bytes must not depend on how many.
