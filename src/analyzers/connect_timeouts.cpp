@@ -348,8 +348,9 @@ struct Explained {
 
 // A flow between two ECS nodes whose security groups could not be judged.
 struct Unchecked {
-  std::string why;   // the hop's unknown_reason
-  std::string file;  // the unreadable cloud answer, "" when the data is simply absent
+  std::string why;     // the hop's unknown_reason
+  std::string file;    // the unreadable cloud answer, "" when the data is simply absent
+  std::string repair;  // for `file`: UnreadableCloudAnswer::repair()
 };
 
 class Causes {
@@ -389,7 +390,7 @@ class Causes {
     const cloud::SecurityGroupHop* h = hop_of(source, dest, port);
     if (h == nullptr || h->status != cloud::HopStatus::kUnknown || !h->cloud_data_missing)
       return std::nullopt;
-    return Unchecked{h->unknown_reason, h->unreadable_file};
+    return Unchecked{h->unknown_reason, h->unreadable_file, h->unreadable_repair};
   }
 
   // The cause of `port` from `source` to `dest` (a pod); `svc` when the address was its
@@ -509,6 +510,7 @@ struct Group {
   std::vector<std::string> cause_notes;
   std::vector<std::string> unchecked;  // why the security groups were not judged (no cause)
   std::string unreadable_file;         // the cloud answer that could not be read, if one
+  std::string unreadable_repair;       // and what to do about it
   std::vector<std::string> resolved;
   std::vector<Evidence> lines;
   std::size_t count = 0;
@@ -579,9 +581,8 @@ void report_unchecked(const Group& g, bool has_cloud_data, FindingSink& sink) {
   // Catalog ACK-SG-INTRA-CLUSTER-TRAFFIC-BLOCKED: a node security group without the cluster
   // group's (or, with Flannel, the pod CIDR's) rule is the usual cause of these timeouts.
   const std::string collect =
-      !g.unreadable_file.empty()
-          ? fmt::format("Repair or collect again {} (ktriage collect --cloud, docs/cloud.md)",
-                        g.unreadable_file)
+      !g.unreadable_repair.empty()
+          ? g.unreadable_repair
           : "Collect the cloud answers (ktriage collect --cloud, docs/cloud.md)";
   f.fix = fmt::format(
       "{} and diagnose again, so the security groups of both nodes are judged: a group that "
@@ -699,7 +700,10 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
         add_unique(g.cause_notes, std::move(e.how));
       }
       for (Unchecked& u : unknown) {
-        if (g.unreadable_file.empty()) g.unreadable_file = u.file;
+        if (g.unreadable_file.empty()) {
+          g.unreadable_file = u.file;
+          g.unreadable_repair = u.repair;
+        }
         add_unique(g.unchecked, "security groups not checked: " + std::move(u.why));
       }
       if (svc != nullptr) {

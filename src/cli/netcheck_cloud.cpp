@@ -45,6 +45,7 @@ network::Hop to_hop(const cloud::SecurityGroupHop& sg) {
   if (sg.egress) add_side("egress", *sg.egress, h);
   if (sg.ingress) add_side("ingress", *sg.ingress, h);
   if (!sg.fix.empty()) h.evidence.push_back({{}, {}, "fix: " + sg.fix});
+  if (!sg.unreadable_repair.empty()) h.evidence.push_back({{}, {}, "fix: " + sg.unreadable_repair});
   return h;
 }
 

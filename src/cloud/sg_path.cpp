@@ -114,6 +114,7 @@ std::optional<SecurityGroupPaths::Endpoint> SecurityGroupPaths::resolve(
           "skipped as unreadable",
           node->node->name, node->instance_id.empty() ? "" : " " + node->instance_id, u->text());
       unknown.unreadable_file = u->file;
+      unknown.unreadable_repair = u->repair();
       return std::nullopt;
     }
     *why =
@@ -146,7 +147,10 @@ std::optional<SecurityGroupPaths::Endpoint> SecurityGroupPaths::resolve(
       if (const UnreadableCloudAnswer* u =
               view_.unreadable("ecs", "DescribeSecurityGroupAttribute", m)) {
         skipped += fmt::format("{}{} in {}", skipped.empty() ? "" : "; ", m, u->text());
-        if (unknown.unreadable_file.empty()) unknown.unreadable_file = u->file;
+        if (unknown.unreadable_file.empty()) {
+          unknown.unreadable_file = u->file;
+          unknown.unreadable_repair = u->repair();
+        }
       }
     }
     if (!skipped.empty()) {
@@ -181,6 +185,7 @@ SecurityGroupHop SecurityGroupPaths::hop(std::string_view from, std::string_view
           view_.unreadable().size() > 1 ? fmt::format(" and {} more", view_.unreadable().size() - 1)
                                         : std::string());
       h.unreadable_file = u.file;
+      h.unreadable_repair = u.repair();
       return h;
     }
     h.unknown_reason =

@@ -61,6 +61,8 @@ struct SecurityGroupHop {
   bool cloud_data_missing = false;
   /// The unreadable answer named in `unknown_reason` ("snap/cloud/ecs-...json"), else "".
   std::string unreadable_file;
+  /// For unreadable_file: what to do, as the start of a fix (UnreadableCloudAnswer::repair()).
+  std::string unreadable_repair;
   std::string fix;  ///< kDenied only: the aliyun command(s)
 };
 

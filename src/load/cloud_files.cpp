@@ -72,10 +72,11 @@ bool is_error_answer(const Value& root) {
 
 // The file is skipped: an input problem, and an answer to `call` that could not be used.
 void skip_answer(Inputs& out, std::string_view path, const CloudCall& call, SourcePos pos,
-                 std::string error, std::string message) {
+                 std::string error, std::string message, std::string api_error = {}) {
   out.issues.push_back(InputIssue{{std::string(path), pos}, std::move(message), true});
   out.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path), call.product, call.action,
-                                                       call.id, pos, std::move(error)});
+                                                       call.id, pos, std::move(error),
+                                                       std::move(api_error)});
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -353,7 +354,7 @@ void load_cloud_file(std::string_view path, std::string_view data, CloudCall cal
   if (is_error_answer(root)) {
     std::string message = fmt::format("the {} is an error, not data: {}: {}", what,
                                       root["Code"].str(), root["Message"].str());
-    skip_answer(out, path, call, {}, message, message);
+    skip_answer(out, path, call, {}, message, message, std::string(root["Code"].str()));
     return;
   }
   for (InputIssue& i : shape_issues) out.issues.push_back(std::move(i));

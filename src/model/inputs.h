@@ -90,9 +90,23 @@ struct UnreadableCloudAnswer {
   std::string id;       ///< from the file name ("sg-bp1..."), or the content's; "" when none
   SourcePos pos;        ///< of the error; line 0 for the whole file
   std::string error;    ///< the loader's message
+  /// The Code of an API error saved instead of data ("Forbidden.RAM"), else "".
+  std::string api_error;
 
   /// "snap/cloud/ecs-...json:49:1 (unexpected end of JSON (truncated file?))"
   std::string text() const { return SourceLocation{file, pos}.to_string() + " (" + error + ")"; }
+
+  /// What to do about it, as the start of a fix: a permission error names the RAM action to
+  /// grant (Alibaba Cloud RAM policies name API actions as "ecs:DescribeInstances"); anything
+  /// else is repaired or collected again.
+  std::string repair() const {
+    if (api_error.starts_with("Forbidden") || api_error.starts_with("NoPermission")) {
+      return "Grant the RAM user or role that collects the permission " + product + ":" + action +
+             " (a RAM policy Action; the saved answer " + file + " is " + api_error +
+             "), collect it again (ktriage collect --cloud, docs/cloud.md)";
+    }
+    return "Repair or collect again " + file + " (ktriage collect --cloud, docs/cloud.md)";
+  }
 };
 
 /// Everything read from one run's sources.

@@ -200,6 +200,23 @@ TEST(ConnectTimeoutsTest, TimeoutsWhoseSecurityGroupsCannotBeCheckedAreReportedA
             std::string::npos)
       << hits[0]->fix;
 
+  // The answer saved is a permission error: the fix names the RAM action to grant, not just
+  // "collect again".
+  for (auto& [name, text] : files) {
+    if (name.ends_with("-sg-b.json"))
+      text = R"({"Code": "Forbidden.RAM", "Message": "User not authorized to operate on the )"
+             R"(specified resource, or this API doesn't support RAM.", "RequestId": "r-1"})";
+  }
+  auto forbidden = testing::diagnose(*cluster_from(files));
+  hits = with_rule(forbidden, kRule);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0]->fix.find("Grant the RAM user or role that collects the permission "
+                              "ecs:DescribeSecurityGroupAttribute"),
+            std::string::npos)
+      << hits[0]->fix;
+  EXPECT_NE(hits[0]->fix.find("is Forbidden.RAM"), std::string::npos) << hits[0]->fix;
+  EXPECT_EQ(hits[0]->fix.find("Repair"), std::string::npos) << hits[0]->fix;
+
   // Both pods on node-a: no security group in between, nothing to say.
   CloudCluster same;
   same.extra_yaml = R"(---
