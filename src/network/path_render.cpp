@@ -59,14 +59,22 @@ std::string render_path_text(const PathResult& path, bool color) {
   } else {
     // Blocked: the first blocked hop; undecided (nothing blocks, nothing decides): the first
     // unknown hop, so the reader sees what to collect or check.
+    // A node hop is unknown for want of a CNI or kube-proxy pod in the snapshot, which decides
+    // nothing by itself: another unknown hop (security group, policy) is named before it.
     const Verdict first = path.verdict == Verdict::kBlocked ? Verdict::kBlocked : Verdict::kUnknown;
+    const Hop* named = nullptr;
     for (const Hop& h : path.hops) {
-      if (h.verdict == first) {
-        out +=
-            fmt::format("{} at {} {}: {}\n", first == Verdict::kBlocked ? "blocked" : "undecided",
-                        h.step, h.subject, h.summary);
-        break;
-      }
+      if (h.verdict != first) continue;
+      if (named == nullptr || (named->step == "node" && h.step != "node")) named = &h;
+      if (named->step != "node") break;
+    }
+    if (named != nullptr) {
+      // "at node/a", not "at node node/a", when the subject already says what it is.
+      const std::string where = named->subject.starts_with(named->step + "/")
+                                    ? named->subject
+                                    : fmt::format("{} {}", named->step, named->subject);
+      out += fmt::format("{} at {}: {}\n", first == Verdict::kBlocked ? "blocked" : "undecided",
+                         where, named->summary);
     }
   }
   return out;

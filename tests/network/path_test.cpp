@@ -1,6 +1,7 @@
 // walk_path on small snapshots: each kind of Service, the Endpoints and selector fallbacks,
 // named targetPorts, nodes, addresses, DNS, and the two hooks.
 #include "network/path.h"
+#include "network/path_render.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -544,6 +545,34 @@ spec:
   ASSERT_TRUE(no_coredns.result) << no_coredns.result.error();
   EXPECT_EQ(no_coredns.hop("dns")->verdict, Verdict::kOk);
   EXPECT_NE(no_coredns.hop("dns")->evidence.back().value.find("no CoreDNS pod"), std::string::npos);
+}
+
+// The closing line of an undecided path names the hop that would decide it: a security group
+// whose answer could not be read, not a node that merely lacks a kube-proxy pod in the snapshot
+// (which comes first on the path). A node hop is named as "node/a", not "node node/a".
+TEST(NetworkPathTest, UndecidedLineNamesTheDecidingHopBeforeANodeNote) {
+  PathResult path;
+  path.from = "pod/shop/a";
+  path.to = "pod/shop/b";
+  path.port = 80;
+  path.protocol = "TCP";
+  path.verdict = Verdict::kUnknown;
+  path.hops.push_back({"node", "node/n1", Verdict::kUnknown, "Ready; no kube-proxy pod", {}});
+  path.hops.push_back({"security-group",
+                       "TCP 80 from 10.0.0.1 to 10.0.0.2",
+                       Verdict::kUnknown,
+                       "cloud/ecs-x.json could not be read",
+                       {}});
+  std::string text = render_path_text(path, false);
+  EXPECT_NE(text.find("\nundecided at security-group TCP 80 from 10.0.0.1 to 10.0.0.2: "
+                      "cloud/ecs-x.json could not be read\n"),
+            std::string::npos)
+      << text;
+  // Only the node is unknown: it is named, once.
+  path.hops.pop_back();
+  text = render_path_text(path, false);
+  EXPECT_NE(text.find("\nundecided at node/n1: Ready; no kube-proxy pod\n"), std::string::npos)
+      << text;
 }
 
 }  // namespace
