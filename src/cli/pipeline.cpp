@@ -283,7 +283,10 @@ RunResult run_pipeline(const RunOptions& options, Inputs inputs) {
     timer.mark("logs");
   }
   findings = correlate(cluster, std::move(findings));
-  if (log_knowledge) logs::attach_log_evidence(snapshot_logs, log_knowledge->signatures, findings);
+  if (log_knowledge) {
+    logs::attach_log_evidence(snapshot_logs, log_knowledge->signatures, findings);
+    link_log_dependencies(cluster, findings);
+  }
   timer.mark("correlate");
   findings = scope_findings(cluster, std::move(findings), options);
   result.diagnosis.input = std::move(summary);

@@ -265,10 +265,32 @@ void link_services(const Cluster& cluster, std::vector<Finding>& findings,
   }
 }
 
+// A log line saying a connection failed, as Go's net package and most clients word it.
+bool names_connection_failure(std::string_view line) {
+  for (std::string_view words : {"connection refused", "i/o timeout", "no route to host",
+                                 "no such host", "Connection refused", "timed out"}) {
+    if (line.find(words) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // A container that cannot reach a dependency (connection refused, no route, timeout) whose log
 // names a Service of the cluster (its ClusterIP with a port, or its DNS name) is caused by what is
 // wrong with that Service: its own finding, else the findings of the pods behind it.
-void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
+// `probes`: only probe findings, whose log lines are attached after correlation
+// (link_log_dependencies); else only the dependency findings, which quote their logs themselves.
+// true when a cause was added.
+bool link_dependencies(const Cluster& cluster, std::vector<Finding>& findings, bool probes) {
+  // A probe that fails because the app's own check of a dependency fails (a /ready handler
+  // that dials another Service) says so in the container's log; only such lines count.
+  auto wanted = [probes](const Finding& f) {
+    if (probes)
+      return f.catalog == "POD-PROBE-READINESS-FAILED" || f.catalog == "POD-PROBE-LIVENESS-FAILED";
+    return f.catalog == "APP-DEPENDENCY-CONNECTION-REFUSED" ||
+           f.catalog == "POD-CRASH-CONFIG-HOST-NOT-FOUND";
+  };
+  if (std::none_of(findings.begin(), findings.end(), wanted)) return false;
+  bool linked = false;
   std::unordered_map<std::string, std::vector<std::string>> by_object;
   for (const Finding& f : findings) {
     by_object[f.object.key()].push_back(f.id);
@@ -281,12 +303,11 @@ void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
     if (!ip.empty() && ip != "None") by_ip.emplace(ip, svc);
   }
   for (Finding& f : findings) {
-    if (f.catalog != "APP-DEPENDENCY-CONNECTION-REFUSED" &&
-        f.catalog != "POD-CRASH-CONFIG-HOST-NOT-FOUND")
-      continue;
+    if (!wanted(f)) continue;
     std::set<const Object*> services;
     for (const Evidence& e : f.evidence) {
       if (e.kind != Evidence::Kind::kLog) continue;
+      if (probes && !names_connection_failure(e.value)) continue;
       for (const auto& [ip, svc] : by_ip) {
         std::size_t at = e.value.find(ip);
         if (at != std::string::npos && at + ip.size() < e.value.size() &&
@@ -308,6 +329,7 @@ void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
       for (const std::string& id : causes) {
         if (id != f.id) f.add_cause(id);
       }
+      linked = linked || !causes.empty();
       if (!causes.empty()) {
         f.evidence.push_back(
             Evidence::note(fmt::format("the address is Service {}/{} (clusterIP {}), which has its "
@@ -316,6 +338,7 @@ void link_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
       }
     }
   }
+  return linked;
 }
 
 // A broken admission webhook rejects creates in every namespace; the controllers' FailedCreate
@@ -368,6 +391,33 @@ void break_cycles(std::vector<Finding>& findings) {
   }
 }
 
+// Names as a person sorts them: runs of digits by value, so pod-999 comes before pod-1001
+// (StatefulSet ordinals, generated names); otherwise bytewise. Equal only when a == b.
+bool natural_less(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  while (i < a.size() && j < b.size()) {
+    if (digit(a[i]) && digit(b[j])) {
+      std::size_t ie = i, je = j;
+      while (ie < a.size() && a[ie] == '0') ++ie;  // leading zeros do not change the value
+      while (je < b.size() && b[je] == '0') ++je;
+      std::size_t ae = ie, be = je;
+      while (ae < a.size() && digit(a[ae])) ++ae;
+      while (be < b.size() && digit(b[be])) ++be;
+      if (ae - ie != be - je) return ae - ie < be - je;
+      if (const int c = a.substr(ie, ae - ie).compare(b.substr(je, be - je)); c != 0) return c < 0;
+      if (ae - i != be - j) return ae - i < be - j;  // fewer leading zeros first
+      i = ae;
+      j = be;
+      continue;
+    }
+    if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+    ++i;
+    ++j;
+  }
+  return a.size() - i < b.size() - j;
+}
+
 // Roots first: worst severity, then most symptoms explained, then object; symptoms after.
 void order(std::vector<Finding>& findings) {
   std::unordered_map<std::string, std::size_t> explains;
@@ -380,9 +430,9 @@ void order(std::vector<Finding>& findings) {
     if (a.severity != b.severity) return a.severity > b.severity;
     std::size_t ea = explains[a.id], eb = explains[b.id];
     if (ea != eb) return ea > eb;
-    if (a.object.ns != b.object.ns) return a.object.ns < b.object.ns;
+    if (a.object.ns != b.object.ns) return natural_less(a.object.ns, b.object.ns);
     if (a.object.kind != b.object.kind) return a.object.kind < b.object.kind;
-    if (a.object.name != b.object.name) return a.object.name < b.object.name;
+    if (a.object.name != b.object.name) return natural_less(a.object.name, b.object.name);
     return a.id < b.id;
   });
 }
@@ -391,6 +441,12 @@ void order(std::vector<Finding>& findings) {
 
 std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules; }
 
+void link_log_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
+  if (!link_dependencies(cluster, findings, /*probes=*/true)) return;
+  break_cycles(findings);
+  order(findings);
+}
+
 std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> findings) {
   std::unordered_map<std::string, std::string> renamed;
   fold_siblings(cluster, findings, renamed);
@@ -398,7 +454,7 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   fold_nodes(findings);
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
-  link_dependencies(cluster, findings);
+  link_dependencies(cluster, findings, /*probes=*/false);
   link_pods_to_claims(cluster, findings);
   link_webhooks(findings);
   link_refusals(findings);

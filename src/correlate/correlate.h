@@ -26,6 +26,13 @@ std::span<const CorrelationRule> correlation_rules();
 ///   `webhook-backend-unavailable` finding.
 std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> findings);
 
+/// Once log lines are attached to the correlated findings (logs::attach_log_evidence): a
+/// readiness or liveness probe finding whose quoted log lines show a connection to a Service
+/// failing (its clusterIP:port or its DNS name, with "connection refused", "i/o timeout", "no
+/// route to host", "no such host" or "timed out") is caused by that Service's findings, such
+/// as a wrong targetPort; then cycles are broken and the findings ordered again.
+void link_log_dependencies(const Cluster& cluster, std::vector<Finding>& findings);
+
 /// The findings about `target` (directly or through also_affects) and everything that explains
 /// them, transitively; plus the symptoms they explain. Empty when `target` has no finding.
 std::vector<Finding> select_tree(const std::vector<Finding>& findings, const ObjectRef& target);

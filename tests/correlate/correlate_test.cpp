@@ -94,5 +94,123 @@ TEST(CorrelateTest, AnAddOnThatIsDownSaysWhatItBreaks) {
   EXPECT_EQ(e[0]->summary.find("HPAs"), std::string::npos) << e[0]->summary;
 }
 
+// A readiness probe fails because the app's /ready handler dials another Service, whose
+// targetPort is wrong: the probe finding is caused by that Service's finding when the container's
+// log shows the dial failing to its clusterIP, and by nothing when the log only mentions it.
+std::vector<Finding> probe_behind_dependency(const std::string& log_line) {
+  const std::string yaml = R"(---
+apiVersion: v1
+kind: Service
+metadata: {name: inventory, namespace: shop}
+spec:
+  clusterIP: 10.96.88.41
+  selector: {app: inventory}
+  ports: [{port: 80, targetPort: 8081}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: inventory-1, namespace: shop, labels: {app: inventory}}
+spec:
+  nodeName: n1
+  containers: [{name: inventory, image: inventory:1, ports: [{name: http, containerPort: 8080}]}]
+status:
+  phase: Running
+  podIP: 10.1.0.9
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses: [{name: inventory, ready: true, restartCount: 0, state: {running: {}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: catalog-1, namespace: shop, uid: c1, labels: {app: catalog}}
+spec:
+  nodeName: n1
+  containers:
+  - name: catalog
+    image: catalog:1
+    ports: [{name: http, containerPort: 8080}]
+    readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 10}
+status:
+  phase: Running
+  podIP: 10.1.0.4
+  conditions: [{type: Ready, status: "False", reason: ContainersNotReady}]
+  containerStatuses: [{name: catalog, ready: false, restartCount: 0, state: {running: {}}}]
+---
+apiVersion: v1
+kind: Event
+metadata: {name: e1, namespace: shop}
+involvedObject: {kind: Pod, name: catalog-1, namespace: shop, uid: c1, fieldPath: "spec.containers{catalog}"}
+reason: Unhealthy
+type: Warning
+count: 30
+lastTimestamp: "2026-11-29T10:40:00Z"
+message: "Readiness probe failed: HTTP probe failed with statuscode: 503"
+)";
+  auto cluster = cluster_from_yaml(yaml);
+  std::vector<Finding> findings = diagnose(*cluster);
+  // As logs::attach_log_evidence quotes the container's log after correlation.
+  for (Finding& f : findings) {
+    if (f.rule != "probe-readiness-failed") continue;
+    Evidence e;
+    e.kind = Evidence::Kind::kLog;
+    e.file = "snap/logs/shop/catalog-1/catalog.log";
+    e.line = 1;
+    e.value = log_line;
+    f.evidence.push_back(e);
+  }
+  link_log_dependencies(*cluster, findings);
+  return findings;
+}
+
+TEST(CorrelateTest, ReadinessFailingOnADependencyIsCausedByThatServicesFinding) {
+  std::vector<Finding> findings = probe_behind_dependency(
+      R"(level=WARN msg="readiness check failed" check=inventory err="Get \"http://inventory.)"
+      R"(shop.svc.cluster.local/api\": dial tcp 10.96.88.41:80: connect: connection refused")");
+  auto mismatch = with_rule(findings, "svc-targetport-not-exposed");
+  ASSERT_EQ(mismatch.size(), 1u);
+  auto probe = with_rule(findings, "probe-readiness-failed");
+  ASSERT_EQ(probe.size(), 1u);
+  EXPECT_EQ(probe[0]->caused_by, std::vector<std::string>{mismatch[0]->id});
+  // Roots first: the Service's finding comes before the probe it explains.
+  EXPECT_EQ(findings.front().id, mismatch[0]->id);
+
+  // The same address in a line that reports no failure is no evidence of cause.
+  findings = probe_behind_dependency(
+      R"(level=INFO msg="dependency configured" check=inventory url=http://10.96.88.41:80/api)");
+  probe = with_rule(findings, "probe-readiness-failed");
+  ASSERT_EQ(probe.size(), 1u);
+  EXPECT_TRUE(probe[0]->caused_by.empty());
+}
+
+// Findings of equal rank sort by name as a person reads them: pod-2 < pod-10 < pod-999 <
+// pod-1001, not as bytes ("pod-1001" < "pod-2").
+TEST(CorrelateTest, FindingsOfEqualRankSortByNameWithNumbersByValue) {
+  std::string yaml;
+  for (const char* name : {"pod-1001", "pod-2", "pod-999", "pod-10", "pod-a"}) {
+    yaml += std::string(R"(---
+apiVersion: v1
+kind: Pod
+metadata: {name: )") +
+            name + R"(, namespace: shop}
+spec:
+  nodeName: n1
+  containers: [{name: app, image: app:1}]
+status:
+  phase: Pending
+  containerStatuses:
+  - name: app
+    ready: false
+    restartCount: 0
+    state: {waiting: {reason: CreateContainerConfigError, message: 'configmap "cfg" not found'}}
+)";
+  }
+  const auto findings = diagnose(*cluster_from_yaml(yaml));
+  ASSERT_FALSE(findings.empty());
+  std::vector<std::string> names;
+  for (const Finding& f : findings) {
+    if (f.object.kind == "Pod" && f.rule == findings.front().rule) names.push_back(f.object.name);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"pod-2", "pod-10", "pod-999", "pod-1001", "pod-a"}));
+}
+
 }  // namespace
 }  // namespace ktriage
