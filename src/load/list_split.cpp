@@ -9,6 +9,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace ktriage {
 
@@ -48,6 +51,74 @@ std::size_t find_item_close(std::string_view data, std::size_t from, std::size_t
   if (at >= limit) return std::string_view::npos;
   const std::size_t found = data.find(kClose, at);
   return found < limit ? found : std::string_view::npos;
+}
+
+// Where an item's closing line starts and how many '\n' come before it.
+struct ItemClose {
+  std::size_t at = std::string_view::npos;  ///< the '\n' of "\n        }", or npos
+  std::size_t newlines = 0;                 ///< in [from, at)
+};
+
+// find_item_close() and count_newlines() over the same bytes in one pass, 32 bytes at a time:
+// the newline mask is both the close filter's first byte and the count (a popcount up to the
+// close). The two-pass SSE2 path read every item twice; this one is chosen at run time, as
+// simdjson chooses its kernels, since the build targets baseline x86-64.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define KTRIAGE_HAVE_AVX2_CLOSE 1
+__attribute__((target("avx2,popcnt"))) ItemClose find_item_close_avx2(std::string_view data,
+                                                                      std::size_t from) {
+  const char* base = data.data();
+  const __m256i newline = _mm256_set1_epi8('\n');
+  const __m256i brace = _mm256_set1_epi8(kClose.back());
+  constexpr std::size_t kLast = kClose.size() - 1;
+  ItemClose out;
+  std::size_t at = from;
+  while (at + kLast + 32 <= data.size()) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + at));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(base + at + kLast));
+    const auto lines =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, newline)));
+    auto mask =
+        lines & static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, brace)));
+    while (mask != 0) {
+      const auto bit = static_cast<unsigned>(__builtin_ctz(mask));
+      if (std::memcmp(base + at + bit, kClose.data(), kClose.size()) == 0) {
+        out.at = at + bit;
+        out.newlines += static_cast<std::size_t>(__builtin_popcount(lines & ((1u << bit) - 1)));
+        return out;
+      }
+      mask &= mask - 1;
+    }
+    out.newlines += static_cast<std::size_t>(__builtin_popcount(lines));
+    at += 32;
+  }
+  // The last few bytes: the plain search.
+  const std::size_t found = data.find(kClose, at);
+  out.at = found;
+  out.newlines +=
+      count_newlines(base + at, base + (found == std::string_view::npos ? data.size() : found));
+  return out;
+}
+#endif
+
+ItemClose find_item_close_counting(std::string_view data, std::size_t from, bool avx2) {
+#if defined(KTRIAGE_HAVE_AVX2_CLOSE)
+  if (avx2) return find_item_close_avx2(data, from);
+#endif
+  (void)avx2;
+  ItemClose out;
+  out.at = find_item_close(data, from, data.size());
+  const std::size_t end = out.at == std::string_view::npos ? data.size() : out.at;
+  out.newlines = count_newlines(data.data() + from, data.data() + end);
+  return out;
+}
+
+bool has_avx2() {
+#if defined(KTRIAGE_HAVE_AVX2_CLOSE)
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+#else
+  return false;
+#endif
 }
 
 // The first kubectl item-opening line ("\n        {\n") starting in [from, limit), or npos.
@@ -107,12 +178,15 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
   walk.begin = open;
   std::size_t counted = open;
   std::size_t released = open;
+  const bool avx2 = has_avx2();
   for (;;) {
     const std::size_t brace = open + kOpen.size() - 2;
     walk.newlines += count_newlines(data.data() + counted, data.data() + brace);
     counted = brace;
-    // Every "\n        }" line closes an item: nested objects are indented further.
-    const std::size_t close = find_item_close(data, brace, data.size());
+    // Every "\n        }" line closes an item: nested objects are indented further. Its
+    // newlines are counted in the same pass, before the visit, while the item is in cache.
+    const ItemClose found = find_item_close_counting(data, brace, avx2);
+    const std::size_t close = found.at;
     if (close == std::string_view::npos) {
       if (!cut_off_here(data, layout, brace)) {
         walk.layout_ok = false;
@@ -125,8 +199,7 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
       break;
     }
     const std::size_t item_end = close + kClose.size();  // one past the '}'
-    // Counted before the visit, while the search has the item in cache; the parse reuses it.
-    const std::size_t item_newlines = count_newlines(data.data() + counted, data.data() + close);
+    const std::size_t item_newlines = found.newlines;
     visit(ListItem{brace, item_end - brace, static_cast<std::uint32_t>(walk.newlines + 1)});
     walk.newlines += item_newlines;
     counted = close;
