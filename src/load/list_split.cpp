@@ -135,6 +135,16 @@ bool cut_off_here(std::string_view data, const ListLayout& layout, std::size_t a
   return layout.cut_off_allowed && data.find("\n    ]", at) == std::string_view::npos;
 }
 
+// The same just after an item's closing `}`: what is left must be the start of what kubectl
+// writes there (",\n        {\n" before another item, "\n    ]" after the last). Anything else
+// is a layout break, reported by the parser, not a cut.
+bool cut_off_between_items(std::string_view data, const ListLayout& layout, std::size_t at) {
+  if (!cut_off_here(data, layout, at)) return false;
+  const std::string_view rest = data.substr(at);
+  return std::string_view(",\n        {\n").starts_with(rest) ||
+         std::string_view("\n    ]").starts_with(rest);
+}
+
 }  // namespace
 
 std::optional<ListLayout> find_kubectl_list(std::string_view data, std::size_t min_bytes) {
@@ -146,9 +156,9 @@ std::optional<ListLayout> find_kubectl_list(std::string_view data, std::size_t m
   constexpr std::string_view kKind = "\n    \"kind\": \"";
   if (const std::size_t k = data.rfind(kKind); k != std::string_view::npos) {
     const std::size_t start = k + kKind.size();
+    // Unterminated: the file is cut off inside the List's own kind; read it as absent.
     const std::size_t end = data.find('"', start);
-    if (end == std::string_view::npos) return std::nullopt;
-    out.kind = data.substr(start, end - start);
+    if (end != std::string_view::npos) out.kind = data.substr(start, end - start);
   }
   out.first_open = items_at + kItems.size() - 1;  // the '\n' before the first item
   if (data.compare(out.first_open, kOpen.size(), kOpen) != 0) return std::nullopt;
@@ -214,7 +224,7 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
       walk.reached_end = true;
       walk.end = data.size();
       break;
-    } else if (cut_off_here(data, layout, item_end)) {
+    } else if (cut_off_between_items(data, layout, item_end)) {
       // Cut off between items: what is left (",", part of the next item's first line) is
       // visited so the loader can say where the file ends.
       // walk.newlines now ends before the "\n" of the item's closing line.

@@ -37,7 +37,8 @@ struct ListLayout {
   /// Accept a List whose file ends before its `]` (a copy or download cut short, the usual damage
   /// to kubectl output): where the walk cannot go on and no line of four spaces and `]` follows,
   /// the rest of the file is visited as one ListItem with cut_off set and the walk ends there.
-  /// Off by default: the loader sets it only after the whole file failed to parse.
+  /// Off by default: the loader sets it for Lists it reads item by item because they are large,
+  /// and for any List after the whole file failed to parse.
   bool cut_off_allowed = false;
 };
 

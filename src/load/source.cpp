@@ -278,7 +278,7 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   auto parse_item = [&](std::size_t region, const ListItem& item) {
     Part& part = parts[region];
     if (item.cut_off) {
-      const bool inside = data[item.offset] == '{';
+      const bool inside = item.offset < data.size() && data[item.offset] == '{';
       part.partial.issues.push_back(InputIssue{
           {std::string(path), SourcePos{item.line, inside ? 9u : 10u}},
           inside ? "the file ends inside this List item, before the List's closing ]: it was "
@@ -358,6 +358,8 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
   const std::size_t objects_before = out.objects.size();
   if (json && padded) {
     if (auto layout = find_kubectl_list(data, parallel_list_bytes)) {
+      // A large List cut off is read in this one walk, not walked, parsed whole and walked again.
+      layout->cut_off_allowed = true;
       if (load_list_items(path, data, *layout, file, list_threads(), release_consumed, out)) {
         if (out.objects.size() > objects_before) ++out.files_read;
         return;
@@ -373,8 +375,17 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
       if (auto layout = find_kubectl_list(data, 0)) {
         layout->cut_off_allowed = true;
         const unsigned threads = data.size() >= parallel_list_bytes ? list_threads() : 1;
+        const std::size_t issues_before = out.issues.size();
         if (load_list_items(path, data, *layout, file, threads, release_consumed, out)) {
           if (out.objects.size() > objects_before) ++out.files_read;
+          // Every item parsed: the damage is outside them (the List's header or its end), and
+          // only the whole-file parse saw it.
+          if (out.issues.size() == issues_before) {
+            for (const ParseError& e : errors) {
+              out.issues.push_back(InputIssue{
+                  {std::string(path), e.pos}, e.message + " (the List's items were read)", false});
+            }
+          }
           return;
         }
       }
@@ -556,9 +567,10 @@ PaddedBuffer read_stdin() {
   }
   PaddedBuffer buf(total);
   std::size_t at = 0;
-  for (const auto& [block, size] : blocks) {
+  for (auto& [block, size] : blocks) {
     std::memcpy(buf.data() + at, block.get(), size);
     at += size;
+    block.reset();  // freed as copied: the peak is the input once, not twice
   }
   return buf;
 }

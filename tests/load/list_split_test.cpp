@@ -287,6 +287,22 @@ TEST(ListSplitTest, ACutOffListIsWalkedToItsEndOnlyWhenAllowed) {
       EXPECT_EQ(seen[3].offset + seen[3].length, text.size());
     }
   }
+  // After an item, only the start of what kubectl writes there counts as a cut: a layout break
+  // (text after an item's `}`) in a file that is also cut off later stays a break, on any
+  // number of threads, rather than swallowing the items after it.
+  {
+    std::string broken = whole.substr(0, inside);
+    const std::size_t first_close = broken.find("\n        },");
+    broken.insert(first_close + 10, "x");
+    auto cut_layout = find_kubectl_list(broken, 0);
+    ASSERT_TRUE(cut_layout.has_value());
+    cut_layout->cut_off_allowed = true;
+    for (unsigned threads : {1u, 2u, 3u}) {
+      EXPECT_FALSE(
+          walk_kubectl_list(broken, *cut_layout, threads, [](std::size_t, const ListItem&) {}))
+          << threads;
+    }
+  }
   // A List that ends properly is never taken for a cut-off one: a layout break stays a break.
   std::string odd = whole;
   odd.replace(odd.rfind("\n        }"), 10, "\n         }");  // the last item closes off-layout
@@ -331,6 +347,22 @@ TEST(ListSplitTest, AListCutOffMidItemKeepsTheItemsBeforeIt) {
   EXPECT_EQ(in2.issues[0].where.pos.line, 4u + 8u * 2u + 7u);  // item 2's closing line
   EXPECT_NE(in2.issues[0].message.find("ends after this List item"), std::string::npos)
       << in2.issues[0].message;
+
+  // Cut inside the List's own "kind" after the items: every item is read, and the parser's
+  // error at the end is still reported (the damage is outside the items).
+  const std::string in_kind = whole.substr(0, whole.rfind("\"List\"") + 3);
+  const Inputs in4 = load_text("kind.json", in_kind);
+  EXPECT_EQ(in4.objects.size(), 10u);
+  ASSERT_EQ(in4.issues.size(), 1u);
+  EXPECT_NE(in4.issues[0].message.find("(the List's items were read)"), std::string::npos)
+      << in4.issues[0].message;
+  // The same for a broken header: the items are read and the error is kept.
+  std::string header = whole;
+  header.replace(header.find("\"v1\""), 4, "v1");
+  const Inputs in5 = load_text("header.json", header);
+  EXPECT_EQ(in5.objects.size(), 10u);
+  ASSERT_EQ(in5.issues.size(), 1u);
+  EXPECT_EQ(in5.issues[0].where.pos.line, 2u);
 
   // A file that is no kubectl List and does not parse still gets the parser's one error.
   const Inputs in3 = load_text("compact.json", "{\"kind\":\"List\",\"items\":[{\"kind\":\"Pod\"");
