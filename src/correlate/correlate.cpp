@@ -277,10 +277,30 @@ bool names_connection_failure(std::string_view line) {
 // A container that cannot reach a dependency (connection refused, no route, timeout) whose log
 // names a Service of the cluster (its ClusterIP with a port, or its DNS name) is caused by what is
 // wrong with that Service: its own finding, else the findings of the pods behind it.
+// A note that a finding's address is a Service whose findings were made its causes; added
+// once cycles are broken (break_cycles), and only if one of those causes is still there.
+struct DependencyNote {
+  std::size_t finding;  // index into the findings (stable until order())
+  std::vector<std::string> causes;
+  std::string text;
+};
+
+void add_dependency_notes(std::vector<Finding>& findings, std::vector<DependencyNote>& notes) {
+  for (DependencyNote& n : notes) {
+    Finding& f = findings[n.finding];
+    const bool kept = std::any_of(n.causes.begin(), n.causes.end(), [&](const std::string& c) {
+      return std::find(f.caused_by.begin(), f.caused_by.end(), c) != f.caused_by.end();
+    });
+    if (kept) f.evidence.push_back(Evidence::note(std::move(n.text)));
+  }
+  notes.clear();
+}
+
 // `probes`: only probe findings, whose log lines are attached after correlation
 // (link_log_dependencies); else only the dependency findings, which quote their logs themselves.
-// true when a cause was added.
-bool link_dependencies(const Cluster& cluster, std::vector<Finding>& findings, bool probes) {
+// Returns the notes to add after break_cycles (empty when no cause was added).
+std::vector<DependencyNote> link_dependencies(const Cluster& cluster,
+                                              std::vector<Finding>& findings, bool probes) {
   // A probe that fails because the app's own check of a dependency fails (a /ready handler
   // that dials another Service) says so in the container's log; only such lines count.
   auto wanted = [probes](const Finding& f) {
@@ -289,8 +309,8 @@ bool link_dependencies(const Cluster& cluster, std::vector<Finding>& findings, b
     return f.catalog == "APP-DEPENDENCY-CONNECTION-REFUSED" ||
            f.catalog == "POD-CRASH-CONFIG-HOST-NOT-FOUND";
   };
-  if (std::none_of(findings.begin(), findings.end(), wanted)) return false;
-  bool linked = false;
+  std::vector<DependencyNote> notes;
+  if (std::none_of(findings.begin(), findings.end(), wanted)) return notes;
   std::unordered_map<std::string, std::vector<std::string>> by_object;
   for (const Finding& f : findings) {
     by_object[f.object.key()].push_back(f.id);
@@ -329,16 +349,16 @@ bool link_dependencies(const Cluster& cluster, std::vector<Finding>& findings, b
       for (const std::string& id : causes) {
         if (id != f.id) f.add_cause(id);
       }
-      linked = linked || !causes.empty();
       if (!causes.empty()) {
-        f.evidence.push_back(
-            Evidence::note(fmt::format("the address is Service {}/{} (clusterIP {}), which has its "
-                                       "own problem listed as the cause",
-                                       svc->ns, svc->name, svc->spec()["clusterIP"].str())));
+        notes.push_back(DependencyNote{
+            static_cast<std::size_t>(&f - findings.data()), causes,
+            fmt::format("the address is Service {}/{} (clusterIP {}), which has its own problem "
+                        "listed as the cause",
+                        svc->ns, svc->name, svc->spec()["clusterIP"].str())});
       }
     }
   }
-  return linked;
+  return notes;
 }
 
 // A broken admission webhook rejects creates in every namespace; the controllers' FailedCreate
@@ -442,8 +462,10 @@ void order(std::vector<Finding>& findings) {
 std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules; }
 
 void link_log_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
-  if (!link_dependencies(cluster, findings, /*probes=*/true)) return;
+  auto notes = link_dependencies(cluster, findings, /*probes=*/true);
+  if (notes.empty()) return;
   break_cycles(findings);
+  add_dependency_notes(findings, notes);
   order(findings);
 }
 
@@ -454,11 +476,12 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   fold_nodes(findings);
   add_workload_symptoms(cluster, findings);
   link_services(cluster, findings, renamed);
-  link_dependencies(cluster, findings, /*probes=*/false);
+  auto notes = link_dependencies(cluster, findings, /*probes=*/false);
   link_pods_to_claims(cluster, findings);
   link_webhooks(findings);
   link_refusals(findings);
   break_cycles(findings);
+  add_dependency_notes(findings, notes);
   order(findings);
   return findings;
 }
