@@ -154,9 +154,8 @@ int finish(const RunResult& r, const CommonFlags& f) {
     std::cerr << "ktriage: nothing could be read from the input (see the problems above)\n";
     return kExitUsage;
   }
-  if (!r.missing_paths.empty()) {
-    for (const std::string& p : r.missing_paths)
-      std::cerr << fmt::format("ktriage: error: \"{}\" does not exist\n", p);
+  if (!r.path_errors.empty()) {
+    for (const std::string& e : r.path_errors) std::cerr << "ktriage: error: " << e << "\n";
     std::cerr << "ktriage: the report covers only the inputs that could be read\n";
     return kExitUsage;
   }
@@ -186,7 +185,7 @@ int report_check(Inputs inputs, const std::vector<std::string>& paths, const Com
   RunResult r;
   r.diagnosis = check(*cluster);
   r.nothing_read = nothing;
-  r.missing_paths = missing_paths(paths);
+  r.path_errors = path_errors(paths);
   return finish(r, f);
 }
 

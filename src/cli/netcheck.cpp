@@ -47,6 +47,12 @@ constexpr const char* kFooter =
 // Snapshot or live cluster; with `diagnose`, the analyzers run too (node health).
 std::optional<RunResult> load(const std::vector<std::string>& paths, const LiveFlags& live,
                               bool diagnose) {
+  // A verdict on part of what was asked for would read as the whole answer: a mistyped path
+  // stops netcheck before anything is judged.
+  if (const auto errors = path_errors(paths); !errors.empty()) {
+    for (const std::string& e : errors) std::cerr << "ktriage netcheck: error: " << e << "\n";
+    return std::nullopt;
+  }
   RunOptions o;
   o.paths = paths;
   o.threads = std::max(1u, std::thread::hardware_concurrency());

@@ -232,15 +232,21 @@ RunResult run_pipeline(const RunOptions& options) {
   if (drew) std::fprintf(stderr, "\r\033[K");
   timer.mark("load");
   RunResult result = run_pipeline(options, std::move(inputs));
-  result.missing_paths = missing_paths(options.paths);
+  result.path_errors = path_errors(options.paths);
   return result;
 }
 
-std::vector<std::string> missing_paths(const std::vector<std::string>& paths) {
+std::vector<std::string> path_errors(const std::vector<std::string>& paths) {
   std::vector<std::string> out;
   for (const std::string& p : paths) {
+    if (p == "-") continue;
     std::error_code ec;
-    if (p != "-" && !std::filesystem::exists(p, ec)) out.push_back(p);
+    const auto status = std::filesystem::status(p, ec);
+    if (status.type() == std::filesystem::file_type::not_found) {
+      out.push_back(fmt::format("\"{}\" does not exist", p));
+    } else if (ec) {
+      out.push_back(fmt::format("\"{}\": {}", p, ec.message()));
+    }
   }
   return out;
 }

@@ -30,12 +30,14 @@ struct RunResult {
   std::unique_ptr<Cluster> cluster;
   Diagnosis diagnosis;
   bool nothing_read = false;  ///< no object and no log could be read: exit code 2
-  /// Path arguments that do not exist (a typo must not pass as "no problems"): exit code 2.
-  std::vector<std::string> missing_paths;
+  /// Path arguments that do not exist or cannot be looked at, as messages ("\"x\" does not
+  /// exist"); a typo must not pass as "no problems": exit code 2.
+  std::vector<std::string> path_errors;
 };
 
-/// The path arguments (files, folders, archives; not "-") that do not exist, in order.
-std::vector<std::string> missing_paths(const std::vector<std::string>& paths);
+/// For each path argument (file, folder, archive; not "-") that does not exist or cannot be
+/// looked at (permission), a message naming it and why, in order.
+std::vector<std::string> path_errors(const std::vector<std::string>& paths);
 
 /// Runs the whole offline pipeline. Never throws for bad input.
 RunResult run_pipeline(const RunOptions& options);

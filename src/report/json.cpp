@@ -128,11 +128,10 @@ std::string render_json(const Diagnosis& raw) {
     append_json_string(out, "file");
     out += ": ";
     append_json_string(out, is.where.file);
-    // A whole-file problem has no position: null, not line 0 (lines count from 1).
-    auto position = [](std::uint32_t n) { return n > 0 ? std::to_string(n) : "null"; };
-    out += fmt::format(", \"line\": {}, \"column\": {}, \"skipped\": {}, ",
-                       position(is.where.pos.line), position(is.where.pos.column),
-                       is.skipped_file ? "true" : "false");
+    // 0 for a problem of the whole file (lines count from 1). Not null: schema version 1 has
+    // always written numbers here, and consumers do arithmetic on them.
+    out += fmt::format(", \"line\": {}, \"column\": {}, \"skipped\": {}, ", is.where.pos.line,
+                       is.where.pos.column, is.skipped_file ? "true" : "false");
     append_json_string(out, "message");
     out += ": ";
     append_json_string(out, is.message);

@@ -67,6 +67,17 @@ TEST(NetcheckCliTest, BlockedPathNamesThePoliciesAndTheRuleThatMisses) {
   EXPECT_NE(r.out.find("blocked at network-policy"), std::string::npos) << r.out;
 }
 
+// A mistyped path beside a good one: no verdict on part of the input, exit 2, the path named.
+TEST(NetcheckCliTest, AMissingPathStopsNetcheckBeforeAnyVerdict) {
+  for (const char* args :
+       {"netcheck --matrix ", "netcheck pod/shop/web-6d8f9c7b5-k2m4p svc/shop/db "}) {
+    const auto r = run_ktriage(std::string(args) + snapshot() + " /nonexistent/typo");
+    EXPECT_EQ(r.exit_code, 2) << args << r.out;
+    EXPECT_NE(r.err.find("\"/nonexistent/typo\" does not exist"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
 TEST(NetcheckCliTest, AllowedPathNamesTheAllowingRule) {
   auto r =
       run_ktriage("netcheck -n shop pod/web-6d8f9c7b5-k2m4p svc/api --port 8080/tcp " + snapshot());
