@@ -1,6 +1,7 @@
 #include "model/cluster.h"
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 #include <unordered_set>
 
@@ -42,12 +43,37 @@ std::uint64_t label_hash(std::string_view ns, std::string_view key, std::string_
   return x;
 }
 
+// The newest timestamp an object carries: its creation, and for Pods and Nodes their condition
+// transitions and heartbeats and their containers' starts and ends. 0 when none.
+UnixSeconds newest_time_of(const Object& o) {
+  UnixSeconds newest = 0;
+  auto see = [&](const Value& v) {
+    if (auto t = parse_rfc3339(v.str()); t && *t > newest) newest = *t;
+  };
+  see(o.metadata()["creationTimestamp"]);
+  if (o.kind != "Pod" && o.kind != "Node") return newest;
+  const Value& status = o.status();
+  for (const Value& c : status["conditions"].items()) {
+    see(c["lastTransitionTime"]);
+    see(c["lastHeartbeatTime"]);
+  }
+  for (const char* list : {"containerStatuses", "initContainerStatuses"}) {
+    for (const Value& cs : status[list].items()) {
+      const Value& state = cs["state"];
+      see(state["running"]["startedAt"]);
+      see(state["terminated"]["finishedAt"]);
+      see(cs["lastState"]["terminated"]["finishedAt"]);
+    }
+  }
+  return newest;
+}
+
 }  // namespace
 
 std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds> now) {
   std::unique_ptr<Cluster> c(new Cluster());
   c->inputs_ = std::move(inputs);
-  c->fill_objects();
+  const UnixSeconds newest_object = c->fill_objects(!now.has_value());
   // The indexes below touch disjoint members, so they are built on two threads: at 150,000 pods
   // and 300,000 events each half takes about a second of hash-map inserts and sorting.
   UnixSeconds newest_event = 0;
@@ -60,16 +86,15 @@ std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds
   c->index_identity();
   c->index_logs();
   c->index_cloud();
-  const UnixSeconds newest_object = now ? 0 : c->newest_object_time();
   second.join();
   c->now_from_flag_ = now.has_value();
   c->now_ = now ? *now : std::max(newest_object, newest_event);
   return c;
 }
 
-void Cluster::fill_objects() {
+UnixSeconds Cluster::fill_objects(bool want_newest) {
   objects_.resize(inputs_.objects.size());
-  auto fill = [this](std::size_t from, std::size_t to) {
+  auto fill = [this, want_newest](std::size_t from, std::size_t to, UnixSeconds& newest) {
     for (std::size_t i = from; i < to; ++i) {
       const RawObject& raw = inputs_.objects[i];
       Object& o = objects_[i];
@@ -85,13 +110,16 @@ void Cluster::fill_objects() {
       o.pos = raw.pos;
       o.last_applied = &raw.last_applied;
       o.managed_fields = &raw.managed_fields;
+      if (want_newest) newest = std::max(newest, newest_time_of(o));
     }
   };
   const std::size_t half = objects_.size() / 2;
-  std::thread first_half(fill, 0, half);
-  fill(half, objects_.size());
+  UnixSeconds newest_first = 0, newest_second = 0;
+  std::thread first_half(fill, 0, half, std::ref(newest_first));
+  fill(half, objects_.size(), newest_second);
   first_half.join();
   // Pointers into objects_ are stable from here on.
+  return std::max(newest_first, newest_second);
 }
 
 void Cluster::index_identity() {
@@ -269,31 +297,6 @@ void Cluster::index_logs() {
   for (const ContainerLog& log : inputs_.logs) {
     logs_by_pod_[Triple{{}, log.ns, log.pod}].push_back(&log);
   }
-}
-
-UnixSeconds Cluster::newest_object_time() const {
-  UnixSeconds newest = 0;
-  auto see = [&](const Value& v) {
-    if (auto t = parse_rfc3339(v.str()); t && *t > newest) newest = *t;
-  };
-  for (const Object& o : objects_) {
-    see(o.metadata()["creationTimestamp"]);
-    if (o.kind != "Pod" && o.kind != "Node") continue;
-    const Value& status = o.status();
-    for (const Value& c : status["conditions"].items()) {
-      see(c["lastTransitionTime"]);
-      see(c["lastHeartbeatTime"]);
-    }
-    for (const char* list : {"containerStatuses", "initContainerStatuses"}) {
-      for (const Value& cs : status[list].items()) {
-        const Value& state = cs["state"];
-        see(state["running"]["startedAt"]);
-        see(state["terminated"]["finishedAt"]);
-        see(cs["lastState"]["terminated"]["finishedAt"]);
-      }
-    }
-  }
-  return newest;
 }
 
 std::span<const Object* const> Cluster::of_kind(std::string_view kind) const {

@@ -108,13 +108,14 @@ class Cluster {
 
  private:
   Cluster() = default;
-  void fill_objects();
+  /// Fills objects_ on two threads; returns the newest timestamp among them (0 when none or
+  /// when `want_newest` is false), read while each object is in cache.
+  UnixSeconds fill_objects(bool want_newest);
   void index_identity();   // by_kind_, by_key_, by_uid_
   void index_ownership();  // children_ and the pod indexes
   void index_events();     // events_ and its indexes; reads only objects_
   void index_logs();
   void index_cloud();  // cloud_by_call_
-  UnixSeconds newest_object_time() const;
 
   // Index keys are views into the loaded data (arenas, Inputs), which the Cluster owns and never
   // moves: no key is copied, which at 500,000 objects saved seconds of allocation.
