@@ -289,6 +289,12 @@ std::optional<std::vector<std::size_t>> walk_kubectl_list(
   return chain_list_regions(data, layout, regions);
 }
 
+std::pair<std::size_t, std::size_t> find_item_close_with(std::string_view data, std::size_t from,
+                                                         bool avx2) {
+  const ItemClose found = find_item_close_counting(data, from, avx2 && has_avx2());
+  return {found.at, found.newlines};
+}
+
 std::optional<SplitList> split_kubectl_list(
     std::string_view data, std::size_t min_bytes, unsigned threads,
     const std::function<void(std::size_t, std::size_t)>& consumed) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ktriage {
@@ -88,6 +89,13 @@ std::optional<std::vector<std::size_t>> walk_kubectl_list(
     std::string_view data, const ListLayout& layout, unsigned threads,
     const std::function<void(std::size_t, const ListItem&)>& visit,
     const std::function<void(std::size_t, std::size_t)>& consumed = {});
+
+/// The first item-closing line ("\n        }") starting at or after `from` (npos when none) and
+/// the number of '\n' in [from, it) (to the end when none), by the one-pass AVX2 search when
+/// `avx2` is true and the CPU has AVX2, else by the two-pass SSE2 one. The walk uses the first
+/// it can; both are exposed so tests can check that they agree.
+std::pair<std::size_t, std::size_t> find_item_close_with(std::string_view data, std::size_t from,
+                                                         bool avx2);
 
 /// Splits `data` when it is laid out as find_kubectl_list() accepts; the items with their file
 /// lines. Walks on `threads` threads; `consumed` as for walk_list_region(). nullopt for another

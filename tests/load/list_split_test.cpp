@@ -235,6 +235,28 @@ TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
   }
 }
 
+// The one-pass AVX2 search and the two-pass SSE2 one find the same close and count the same
+// newlines from every start offset: closes at every position within and across 32-byte
+// blocks, near-misses ("\n       }", "\n         }"), and the last bytes of the data.
+TEST(ListSplitTest, BothCloseSearchesAgreeFromEveryOffset) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) {
+    text += std::string(static_cast<std::size_t>(i % 37), 'a') + "\n";
+    if (i % 3 == 0) text += "       }\n";    // seven spaces: no close
+    if (i % 5 == 0) text += "         }\n";  // nine spaces: nested, no close
+    if (i % 4 == 0) text += "        }";     // a close
+  }
+  text += "\n        }";  // a close in the last bytes
+  for (std::size_t from = 0; from <= text.size(); ++from) {
+    EXPECT_EQ(find_item_close_with(text, from, true), find_item_close_with(text, from, false))
+        << from;
+  }
+  const std::string no_close(300, '\n');
+  EXPECT_EQ(find_item_close_with(no_close, 0, true),
+            (std::pair<std::size_t, std::size_t>{std::string_view::npos, 300}));
+  EXPECT_EQ(find_item_close_with(no_close, 0, false), find_item_close_with(no_close, 0, true));
+}
+
 // Items as kubectl_list() writes them, named c<i>, each 8 lines; the first opens on line 4.
 std::string config_map_items(int n, int broken = -1) {
   std::string body;
