@@ -103,8 +103,8 @@ class ShapeCheck {
   // Nothing of the answer can be used: the verdicts that need it name this problem.
   void whole_answer(std::span<const PathStep> at, const std::string& what) {
     const SourcePos pos = add(at, what);
-    out_.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path_), call_.product,
-                                                          call_.action, call_.id, pos, what});
+    out_.unreadable_cloud.push_back(UnreadableCloudAnswer{
+        std::string(path_), call_.product, call_.action, call_.id, pos, what, {}});
   }
 
   SourcePos add(std::span<const PathStep> at, const std::string& what) {

@@ -423,13 +423,18 @@ void load_stdin(std::string_view data, Inputs& out) {
   load_objects("<stdin>", data, /*padded=*/true, out, false, kParallelListBytes);
 }
 
-// Reads a .tar.gz / .tgz / .tar with libarchive; entries are loaded as "bundle.tgz:path".
-void load_archive(const std::string& path, Inputs& out, const LoadProgress& progress) {
+// Reads a .tar.gz / .tgz / .tar with libarchive, from the file `path`, or from `bytes` when
+// given (standard input); entries are loaded as "path:entry".
+void load_archive(const std::string& path, Inputs& out, const LoadProgress& progress,
+                  const std::string_view* bytes = nullptr) {
   std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(a.get());
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
-  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
+  const int opened = bytes != nullptr
+                         ? archive_read_open_memory(a.get(), bytes->data(), bytes->size())
+                         : archive_read_open_filename(a.get(), path.c_str(), 1 << 16);
+  if (opened != ARCHIVE_OK) {
     out.issues.push_back(InputIssue{
         {path, {}}, fmt::format("cannot open archive: {}", archive_error_string(a.get())), true});
     return;
@@ -575,6 +580,18 @@ PaddedBuffer read_stdin() {
   return buf;
 }
 
+// A compressed stream (gzip, bzip2, xz, zstd) or a tar archive, by its magic bytes: never JSON
+// or YAML text, which is what standard input otherwise holds.
+bool looks_like_archive(std::string_view data) {
+  auto starts = [&](std::string_view magic) { return data.starts_with(magic); };
+  using namespace std::string_view_literals;
+  return starts("\x1f\x8b"sv) || starts("BZh"sv) ||
+         starts(
+             "\xfd"
+             "7zXZ\0"sv) ||
+         starts("\x28\xb5\x2f\xfd"sv) || (data.size() > 262 && data.substr(257, 5) == "ustar"sv);
+}
+
 // Carries out one step of the plan into `out`.
 void read_step(const ReadStep& step, std::string_view stdin_text, Inputs& out,
                const LoadProgress& progress) {
@@ -583,6 +600,11 @@ void read_step(const ReadStep& step, std::string_view stdin_text, Inputs& out,
       out.issues.push_back(step.issue);
       return;
     case ReadStep::Kind::kStdin:
+      // `cat bundle.tar.gz | ktriage diagnose -` works as the file would.
+      if (looks_like_archive(stdin_text)) {
+        load_archive("<stdin>", out, progress, &stdin_text);
+        return;
+      }
       load_stdin(stdin_text, out);
       return;
     case ReadStep::Kind::kArchive:

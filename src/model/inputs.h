@@ -101,9 +101,10 @@ struct UnreadableCloudAnswer {
   /// else is repaired or collected again.
   std::string repair() const {
     if (api_error.starts_with("Forbidden") || api_error.starts_with("NoPermission")) {
-      return "Grant the RAM user or role that collects the permission " + product + ":" + action +
-             " (a RAM policy Action; the saved answer " + file + " is " + api_error +
-             "), collect it again (ktriage collect --cloud, docs/cloud.md)";
+      return "Grant " + product + ":" + action +
+             " (a RAM policy Action) to the RAM user or role that collects (the saved answer " +
+             file + " is " + api_error +
+             ", not data), then collect again (ktriage collect --cloud, docs/cloud.md)";
     }
     return "Repair or collect again " + file + " (ktriage collect --cloud, docs/cloud.md)";
   }

@@ -210,8 +210,8 @@ TEST(ConnectTimeoutsTest, TimeoutsWhoseSecurityGroupsCannotBeCheckedAreReportedA
   auto forbidden = testing::diagnose(*cluster_from(files));
   hits = with_rule(forbidden, kRule);
   ASSERT_EQ(hits.size(), 1u);
-  EXPECT_NE(hits[0]->fix.find("Grant the RAM user or role that collects the permission "
-                              "ecs:DescribeSecurityGroupAttribute"),
+  EXPECT_NE(hits[0]->fix.find("Grant ecs:DescribeSecurityGroupAttribute (a RAM policy Action) "
+                              "to the RAM user or role that collects"),
             std::string::npos)
       << hits[0]->fix;
   EXPECT_NE(hits[0]->fix.find("is Forbidden.RAM"), std::string::npos) << hits[0]->fix;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -280,6 +281,23 @@ TEST(CliTest, StdinListWithOneBrokenItemKeepsTheOthers) {
   ASSERT_EQ(j.root["input"]["issues"].size(), 1u) << r.out;
   EXPECT_EQ(j.root["input"]["issues"][0]["file"].str(), "<stdin>");
   EXPECT_EQ(j.root["input"]["issues"][0]["line"].as_int(), 4 + 8 + 6);  // p1's spec line
+}
+
+// `cat bundle.tar.gz | ktriage diagnose -` reads the archive as the file path would.
+TEST(CliTest, AnArchiveOnStandardInputIsReadAsAnArchive) {
+  const std::string bundle = std::filesystem::temp_directory_path() /
+                             ("ktriage-bundle-" + std::to_string(::getpid()) + ".tgz");
+  ASSERT_EQ(std::system(("tar czf '" + bundle + "' -C '" + example("") + "' shop-broken").c_str()),
+            0);
+  const auto file = run_ktriage("diagnose '" + bundle + "' -o json");
+  const auto piped = run_ktriage("diagnose - -o json < '" + bundle + "'");
+  std::filesystem::remove(bundle);
+  Json a(file.out), b(piped.out);
+  EXPECT_GT(a.root["input"]["objects"].as_int(), 100);
+  EXPECT_EQ(b.root["input"]["objects"].as_int(), a.root["input"]["objects"].as_int());
+  EXPECT_EQ(b.root["summary"]["findings"].as_int(), a.root["summary"]["findings"].as_int());
+  EXPECT_EQ(piped.exit_code, file.exit_code);
+  EXPECT_NE(piped.out.find("<stdin>:shop-broken/"), std::string::npos);
 }
 
 // A mistyped path must not read as a clean bill of health: exit 2, named on stderr, and the
