@@ -22,6 +22,12 @@ ReadStep issue_step(const std::string& file, std::string message, bool skipped) 
 // while listing comes first, as the sequential reader reported it before reading the files.
 void plan_folder(const std::string& arg, const fs::path& p, std::vector<ReadStep>& out) {
   std::error_code ec;
+  // skip_permission_denied below is for folders inside; the one given must be readable, or
+  // it would read as empty.
+  if (fs::directory_iterator probe(p, ec); ec) {
+    out.push_back(issue_step(arg, "cannot list: " + ec.message(), true));
+    return;
+  }
   std::vector<fs::path> files;
   for (auto it =
            fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
