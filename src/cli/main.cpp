@@ -375,7 +375,30 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     }
     return kExitUsage;
   }
-  std::string ns = f.ns;
+  static constexpr std::string_view kClusterScoped[] = {"Node",
+                                                        "PersistentVolume",
+                                                        "StorageClass",
+                                                        "Namespace",
+                                                        "IngressClass",
+                                                        "APIService",
+                                                        "MutatingWebhookConfiguration",
+                                                        "ValidatingWebhookConfiguration"};
+  const bool cluster_scoped = std::find(std::begin(kClusterScoped), std::end(kClusterScoped),
+                                        parsed->first) != std::end(kClusterScoped);
+  CommonFlags scoped = f;
+  if (cluster_scoped && parsed->second.find('/') != std::string::npos) {
+    std::cerr << fmt::format(
+        "ktriage why: {} is cluster-scoped: name it {}/NAME, without a "
+        "namespace\n",
+        parsed->first, resource.substr(0, resource.find('/')));
+    return kExitUsage;
+  }
+  if (cluster_scoped && !f.ns.empty()) {
+    std::cerr << fmt::format("ktriage why: note: {} is cluster-scoped; -n {} is ignored\n",
+                             parsed->first, f.ns);
+    scoped.ns.clear();
+  }
+  std::string ns = scoped.ns;
   // TYPE/NS/NAME, as netcheck writes it, is TYPE/NAME -n NS (names hold no '/').
   if (const auto slash = parsed->second.find('/'); slash != std::string::npos) {
     const std::string in_ns = parsed->second.substr(0, slash);
@@ -387,7 +410,6 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     ns = in_ns;
     parsed->second = parsed->second.substr(slash + 1);
   }
-  CommonFlags scoped = f;
   auto options = make_options(scoped, std::move(paths));
   if (!options) return kExitUsage;
   options->ns.clear();  // the tree may cross namespaces (cluster-scoped causes)
@@ -395,16 +417,6 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   if (!ran) return kExitUsage;
   RunResult& r = *ran;
   const auto& [kind, name] = *parsed;
-  static constexpr std::string_view kClusterScoped[] = {"Node",
-                                                        "PersistentVolume",
-                                                        "StorageClass",
-                                                        "Namespace",
-                                                        "IngressClass",
-                                                        "APIService",
-                                                        "MutatingWebhookConfiguration",
-                                                        "ValidatingWebhookConfiguration"};
-  const bool cluster_scoped = std::find(std::begin(kClusterScoped), std::end(kClusterScoped),
-                                        kind) != std::end(kClusterScoped);
   const Object* target = r.cluster->find(kind, cluster_scoped ? "" : ns, name);
   if (target == nullptr && ns.empty()) {
     // No -n: accept the name in any namespace when it is unique.
@@ -450,7 +462,7 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   r.diagnosis.findings = std::move(tree);
   r.diagnosis.input.scope =
       fmt::format("{}/{}{}", kind, name, ref.ns.empty() ? "" : " in namespace " + ref.ns);
-  return finish(r, f);
+  return finish(r, scoped);
 }
 
 int main_impl(int argc, char** argv) {

@@ -157,10 +157,21 @@ TEST(CliTest, WhyKnowsMoreKindsAndNamesAnUnknownType) {
   EXPECT_NE(cm.err.find("ConfigMap \"no-such-config\" not found in namespace shop"),
             std::string::npos)
       << cm.err;
-  // Cluster-scoped: -n does not apply, and the message does not claim a namespace.
+  // Cluster-scoped: -n does not apply, which is said, and the message does not claim a
+  // namespace; a namespace in the name is refused.
   const auto sc = run_ktriage("why storageclass/fast -n shop" + snap);
   EXPECT_NE(sc.err.find("StorageClass \"fast\" not found in the input"), std::string::npos)
       << sc.err;
+  EXPECT_NE(sc.err.find("note: StorageClass is cluster-scoped; -n shop is ignored"),
+            std::string::npos)
+      << sc.err;
+  const auto pv = run_ktriage("why pv/shop/x" + snap);
+  EXPECT_EQ(pv.exit_code, 2);
+  EXPECT_NE(pv.err.find("PersistentVolume is cluster-scoped: name it pv/NAME"), std::string::npos)
+      << pv.err;
+  const auto node = run_ktriage("why node/cn-hangzhou.10.0.1.12 -n shop" + snap);
+  EXPECT_NE(node.err.find("note: Node is cluster-scoped"), std::string::npos) << node.err;
+  EXPECT_EQ(node.err.find("has no objects in namespace"), std::string::npos) << node.err;
   const auto odd = run_ktriage("why frobnicator/x" + snap);
   EXPECT_EQ(odd.exit_code, 2);
   EXPECT_NE(odd.err.find("\"frobnicator\" is no resource type ktriage knows"), std::string::npos)
