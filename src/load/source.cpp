@@ -371,12 +371,12 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
     // One JSON document that does not parse yields nothing. When it is laid out as kubectl
     // writes a List, its items are read one by one instead: a syntax error, or a file cut off
     // mid-List, then costs one item, not the whole List.
-    if (!errors.empty() && objects == 0 && padded) {
+    // A List of parallel_list_bytes or more was walked above with the same layout already.
+    if (!errors.empty() && objects == 0 && padded && data.size() < parallel_list_bytes) {
       if (auto layout = find_kubectl_list(data, 0)) {
         layout->cut_off_allowed = true;
-        const unsigned threads = data.size() >= parallel_list_bytes ? list_threads() : 1;
         const std::size_t issues_before = out.issues.size();
-        if (load_list_items(path, data, *layout, file, threads, release_consumed, out)) {
+        if (load_list_items(path, data, *layout, file, 1, release_consumed, out)) {
           if (out.objects.size() > objects_before) ++out.files_read;
           // Every item parsed: the damage is outside them (the List's header or its end), and
           // only the whole-file parse saw it.
@@ -490,6 +490,20 @@ void cannot_read(Inputs& out, const std::string& display, int error) {
   skip(out, display, "cannot read: " + std::error_code(error, std::generic_category()).message());
 }
 
+// Reads from `fd` into `into` until `size` bytes, the end, or an error (retrying EINTR): the
+// bytes read; `error` gets errno when a read failed.
+std::size_t read_up_to(int fd, char* into, std::size_t size, int& error) {
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = ::read(fd, into + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) error = errno;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  return got;
+}
+
 void load_file(const fs::path& p, const std::string& display, Inputs& out) {
   // open + fstat + read: no path lookup for a separate stat, and no stdio buffer to allocate
   // (both showed in profiles of linting 10,000 small files).
@@ -511,15 +525,8 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
     }
   }
   PaddedBuffer buf(size);
-  std::size_t got = 0;
   int error = 0;
-  while (got < size) {
-    const ssize_t n = ::read(fd, buf.data() + got, size - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) error = errno;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
+  const std::size_t got = read_up_to(fd, buf.data(), size, error);
   ::close(fd);
   if (error != 0) {
     cannot_read(out, display, error);
@@ -542,14 +549,8 @@ PaddedBuffer read_stdin() {
     const off_t at = ::lseek(STDIN_FILENO, 0, SEEK_CUR);
     const auto size = static_cast<std::size_t>(st.st_size - std::clamp<off_t>(at, 0, st.st_size));
     PaddedBuffer buf(size);
-    std::size_t got = 0;
-    while (got < size) {
-      const ssize_t n = ::read(STDIN_FILENO, buf.data() + got, size - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    buf.shrink(got);
+    int error = 0;
+    buf.shrink(read_up_to(STDIN_FILENO, buf.data(), size, error));
     return buf;
   }
   constexpr std::size_t kBlock = 4u << 20;
@@ -557,16 +558,9 @@ PaddedBuffer read_stdin() {
   std::size_t total = 0;
   for (bool more = true; more;) {
     auto block = std::make_unique_for_overwrite<char[]>(kBlock);
-    std::size_t got = 0;
-    while (got < kBlock) {
-      const ssize_t n = ::read(STDIN_FILENO, block.get() + got, kBlock - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        more = false;
-        break;
-      }
-      got += static_cast<std::size_t>(n);
-    }
+    int error = 0;
+    const std::size_t got = read_up_to(STDIN_FILENO, block.get(), kBlock, error);
+    more = got == kBlock;  // a short block is the end (or an error: what was read is used)
     total += got;
     blocks.emplace_back(std::move(block), got);
   }
