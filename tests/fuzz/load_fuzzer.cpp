@@ -2,10 +2,12 @@
 // model and every analyzer on whatever was read. Any crash, leak or sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "analyzers/registry.h"
 #include "correlate/correlate.h"
+#include "load/document.h"
 #include "load/source.h"
 #include "model/cluster.h"
 
@@ -23,8 +25,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       "cloud/renamed.json"};
   const std::string_view name = kNames[data[0] % std::size(kNames)];
   std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
+  // Its next bits choose how the file is read: padded as files on disk are (which takes the
+  // item-by-item path for damaged kubectl Lists), and with the parallel List path at any size.
+  const bool padded = (data[0] / std::size(kNames)) % 2 == 1;
+  const bool parallel = (data[0] / std::size(kNames) / 2) % 2 == 1;
+  std::string padded_copy;
+  if (padded) {
+    padded_copy.assign(body);
+    padded_copy.append(ktriage::kJsonPadding, '\0');
+    body = std::string_view(padded_copy.data(), body.size());
+  }
   ktriage::Inputs in;
-  ktriage::load_buffer(name, body, in);
+  ktriage::load_buffer(name, body, in, padded, parallel ? 1 : ktriage::kParallelListBytes);
   auto cluster = ktriage::Cluster::build(std::move(in));
   ktriage::AnalysisContext ctx{*cluster, cluster->now()};
   auto findings = ktriage::correlate(*cluster, ktriage::run_analyzers(ctx, 1));
