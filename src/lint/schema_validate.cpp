@@ -8,6 +8,8 @@
 #include <climits>
 #include <cmath>
 
+#include "core/edit_distance.h"
+
 namespace ktriage::lint {
 namespace {
 
@@ -290,7 +292,7 @@ class Walker {
       std::size_t best_d = 3;
       for (std::string_view a : enum_field->values) {
         if (a.empty()) continue;
-        const std::size_t d = edit_distance(a, v.str());
+        const std::size_t d = osa_distance(a, v.str(), /*ignore_case=*/true);
         if (d < best_d) best_d = d, best = a;
       }
       add(SchemaError::Kind::kEnum,
@@ -376,7 +378,7 @@ class Walker {
     std::string_view best;
     std::size_t best_d = SIZE_MAX;
     for (const Member& p : props.members()) {
-      const std::size_t d = edit_distance(key, p.key);
+      const std::size_t d = osa_distance(key, p.key, /*ignore_case=*/true);
       if (d < best_d) best_d = d, best = p.key;
     }
     const std::size_t limit = std::max<std::size_t>(2, key.size() / 3);
@@ -459,7 +461,8 @@ void check_schema_types(const Value& schema, std::string& path, int depth,
       std::find(kSchemaTypes.begin(), kSchemaTypes.end(), type.str()) == kSchemaTypes.end()) {
     std::string nearest;
     for (std::string_view t : kSchemaTypes) {
-      if (edit_distance(t, type.str()) <= 2) nearest = fmt::format("write `{}`", t);
+      if (osa_distance(t, type.str(), /*ignore_case=*/true) <= 2)
+        nearest = fmt::format("write `{}`", t);
     }
     out.push_back(SchemaError{
         SchemaError::Kind::kSchema, path + ".type",
@@ -519,23 +522,6 @@ bool is_quantity(std::string_view s) noexcept {
   if (j >= suffix.size()) return false;
   return std::all_of(suffix.begin() + static_cast<std::ptrdiff_t>(j), suffix.end(),
                      [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  if (a.size() > 64 || b.size() > 64) return SIZE_MAX;
-  auto low = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
-  std::array<std::array<std::size_t, 65>, 65> d{};
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.size()][b.size()];
 }
 
 void validate_object(SchemaStore& store, const Object& object, SchemaNode schema,

@@ -59,8 +59,4 @@ bool validate_crd_schemas(const Object& crd, std::vector<SchemaError>& out);
 /// e/E and an integer exponent.
 bool is_quantity(std::string_view s) noexcept;
 
-/// The edit distance between `a` and `b` compared without case (Damerau: a swap of two
-/// neighbours counts once), for did-you-mean suggestions. O(|a| x |b|).
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
 }  // namespace ktriage::lint

@@ -319,11 +319,5 @@ TEST(QuantityTest, TheApiServersSyntax) {
     EXPECT_FALSE(is_quantity(bad)) << bad;
 }
 
-TEST(EditDistanceTest, CaseInsensitiveWithSwaps) {
-  EXPECT_EQ(edit_distance("contAIN3rz", "containers"), 2u);
-  EXPECT_EQ(edit_distance("imagePullPolciy", "imagePullPolicy"), 1u);
-  EXPECT_EQ(edit_distance("env", "env"), 0u);
-}
-
 }  // namespace
 }  // namespace ktriage::lint

@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include "core/edit_distance.h"
+
 namespace ktriage {
 namespace {
 
@@ -123,24 +125,6 @@ bool free_form(std::string_view key, const Value& v) {
   return in(kFreeFormMaps, key);
 }
 
-// Optimal string alignment distance (Levenshtein plus adjacent transposition), capped use only.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[n][m];
-}
-
 struct Walker {
   std::vector<DroppedField>& out;
 
@@ -204,7 +188,7 @@ std::string nearest_field_name(std::string_view key, const Value& live_siblings)
     const std::size_t longer = std::max(name.size(), key.size());
     const std::size_t shorter = std::min(name.size(), key.size());
     if (longer - shorter > limit) return;
-    const std::size_t d = edit_distance(key, name);
+    const std::size_t d = osa_distance(key, name);
     if (d < best_distance) {
       best = name;
       best_distance = d;
