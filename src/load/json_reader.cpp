@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "load/document.h"
@@ -263,9 +264,24 @@ std::string describe(simdjson::error_code code) {
 
 }  // namespace
 
-std::vector<ParseError> read_json(std::string_view data, Arena& arena, const DocumentSink& sink) {
-  std::vector<ParseError> errors;
+struct JsonReader::State {
   od::parser parser;
+};
+
+JsonReader::JsonReader() : state_(std::make_unique<State>()) {}
+JsonReader::~JsonReader() = default;
+JsonReader::JsonReader(JsonReader&&) noexcept = default;
+JsonReader& JsonReader::operator=(JsonReader&&) noexcept = default;
+
+std::vector<ParseError> read_json(std::string_view data, Arena& arena, const DocumentSink& sink) {
+  JsonReader reader;
+  return reader.read(data, arena, sink);
+}
+
+std::vector<ParseError> JsonReader::read(std::string_view data, Arena& arena,
+                                         const DocumentSink& sink) {
+  std::vector<ParseError> errors;
+  od::parser& parser = state_->parser;
   simdjson::padded_string_view padded(data.data(), data.size(),
                                       data.size() + simdjson::SIMDJSON_PADDING);
   od::document doc;

@@ -268,6 +268,7 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
                               : std::string_view();
   struct Part {
     std::unique_ptr<Arena> arena = std::make_unique<Arena>();
+    JsonReader reader;  // one parser's buffers for all of this region's items
     Inputs partial;
   };
   std::vector<Part> parts(std::clamp(threads, 1u, 64u));
@@ -291,13 +292,13 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
     const SourcePos pos{item.line, 9};
     // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
     auto errors =
-        read_json(data.substr(item.offset, item.length), *part.arena,
-                  [&](const ParsedDocument& doc, const Locator& locator) {
-                    ParsedDocument shifted = doc;
-                    shifted.root_pos = pos;
-                    ShiftedLocator loc(locator, pos);
-                    add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
-                  });
+        part.reader.read(data.substr(item.offset, item.length), *part.arena,
+                         [&](const ParsedDocument& doc, const Locator& locator) {
+                           ParsedDocument shifted = doc;
+                           shifted.root_pos = pos;
+                           ShiftedLocator loc(locator, pos);
+                           add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
+                         });
     for (const ParseError& e : errors) {
       part.partial.issues.push_back(
           InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
