@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "report/report.h"
@@ -98,9 +99,16 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
     out += fmt::format("{}Nothing could be read{} in {}: see the problems below.{}\n", st.bold(),
                        "", d.input.scope, st.reset());
   } else if (problems == 0) {
-    out += fmt::format("{}No problems found{} in {}{}: {} object{} from {} file{}.{}\n", st.bold(),
-                       "", d.input.scope, tail, d.input.objects, d.input.objects == 1 ? "" : "s",
-                       d.input.files_read, d.input.files_read == 1 ? "" : "s", st.reset());
+    // With input problems this is no clean bill of health either: it covers what was read.
+    const auto unread = static_cast<std::size_t>(
+        std::count_if(d.input.issues.begin(), d.input.issues.end(),
+                      [](const InputIssue& is) { return !is.skipped_file; }));
+    out += fmt::format(
+        "{}No problems found{} in {}{}{}: {} object{} from {} file{}{}.{}\n", st.bold(), "",
+        unread > 0 ? "what could be read of " : "", d.input.scope, tail, d.input.objects,
+        d.input.objects == 1 ? "" : "s", d.input.files_read, d.input.files_read == 1 ? "" : "s",
+        unread > 0 ? fmt::format("; {} input problem{} below", unread, unread == 1 ? "" : "s") : "",
+        st.reset());
   } else if (roots == problems) {
     // Nothing explains anything else (lint, or unrelated faults): no "N root causes explain N".
     out += fmt::format("{}{} problem{} in {}{}{}\n", st.bold(), problems, problems == 1 ? "" : "s",

@@ -36,5 +36,26 @@ TEST(TextHeaderTest, ACleanInputStillSaysNoProblems) {
   EXPECT_EQ(out.find("Nothing could be read"), std::string::npos) << out;
 }
 
+// A file that failed to parse beside good ones: the headline covers only what was read.
+TEST(TextHeaderTest, NoProblemsWithInputErrorsSaysItCoversWhatWasRead) {
+  Diagnosis d;
+  d.input.scope = "all namespaces";
+  d.input.objects = 1;
+  d.input.files_read = 1;
+  InputIssue broken;
+  broken.where.file = "p.yaml";
+  broken.where.pos = SourcePos{6, 1};
+  broken.message = "YAML: flow sequence without a closing bracket";
+  d.input.issues.push_back(broken);
+  d.input.issues.push_back(broken);
+  const std::string out = render_text(d, TextOptions{});
+  EXPECT_EQ(out.rfind("No problems found in what could be read of all namespaces: 1 object from "
+                      "1 file; 2 input problems below.\n",
+                      0),
+            0U)
+      << out;
+  EXPECT_NE(out.find("Input problems (2):"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace ktriage
