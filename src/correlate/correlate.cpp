@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "correlate/access_links.h"
@@ -341,7 +342,12 @@ std::vector<DependencyNote> link_dependencies(const Cluster& cluster,
         if (e.value.find(dns) != std::string::npos) services.insert(svc);
       }
     }
-    for (const Object* svc : services) {
+    // In name order, not pointer order: the causes and notes are output.
+    std::vector<const Object*> named(services.begin(), services.end());
+    std::sort(named.begin(), named.end(), [](const Object* a, const Object* b) {
+      return std::tie(a->ns, a->name) < std::tie(b->ns, b->name);
+    });
+    for (const Object* svc : named) {
       std::vector<std::string> causes;
       if (auto it = by_object.find(svc->ref().key()); it != by_object.end()) {
         causes = it->second;

@@ -97,7 +97,8 @@ TEST(CorrelateTest, AnAddOnThatIsDownSaysWhatItBreaks) {
 // A readiness probe fails because the app's /ready handler dials another Service, whose
 // targetPort is wrong: the probe finding is caused by that Service's finding when the container's
 // log shows the dial failing to its clusterIP, and by nothing when the log only mentions it.
-std::vector<Finding> probe_behind_dependency(const std::string& log_line) {
+std::vector<Finding> probe_behind_dependency(const std::string& log_line,
+                                             const std::string& more_yaml = "") {
   const std::string yaml = R"(---
 apiVersion: v1
 kind: Service
@@ -144,7 +145,7 @@ type: Warning
 count: 30
 lastTimestamp: "2026-11-29T10:40:00Z"
 message: "Readiness probe failed: HTTP probe failed with statuscode: 503"
-)";
+)" + more_yaml;
   auto cluster = cluster_from_yaml(yaml);
   std::vector<Finding> findings = diagnose(*cluster);
   // As logs::attach_log_evidence quotes the container's log after correlation.
@@ -179,6 +180,50 @@ TEST(CorrelateTest, ReadinessFailingOnADependencyIsCausedByThatServicesFinding) 
   probe = with_rule(findings, "probe-readiness-failed");
   ASSERT_EQ(probe.size(), 1u);
   EXPECT_TRUE(probe[0]->caused_by.empty());
+}
+
+// Two Services in one failing line: their findings become causes in name order, whatever the
+// order the Services were read in (accounts is read after inventory here).
+TEST(CorrelateTest, DependencyCausesAndNotesFollowServiceNames) {
+  const std::vector<Finding> findings = probe_behind_dependency(
+      R"(msg="readiness check failed" err="dial tcp 10.96.88.41:80: connect: connection refused; )"
+      R"(dial tcp 10.96.88.40:80: connect: connection refused")",
+      R"(---
+apiVersion: v1
+kind: Service
+metadata: {name: accounts, namespace: shop}
+spec:
+  clusterIP: 10.96.88.40
+  selector: {app: accounts}
+  ports: [{port: 80, targetPort: 9090}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: accounts-1, namespace: shop, labels: {app: accounts}}
+spec:
+  nodeName: n1
+  containers: [{name: accounts, image: accounts:1, ports: [{name: http, containerPort: 8080}]}]
+status:
+  phase: Running
+  podIP: 10.1.0.8
+  conditions: [{type: Ready, status: "True"}]
+  containerStatuses: [{name: accounts, ready: true, restartCount: 0, state: {running: {}}}]
+)");
+  auto mismatch = with_rule(findings, "svc-targetport-not-exposed");
+  ASSERT_EQ(mismatch.size(), 2u);
+  const Finding* accounts = mismatch[0]->object.name == "accounts" ? mismatch[0] : mismatch[1];
+  const Finding* inventory = mismatch[0]->object.name == "accounts" ? mismatch[1] : mismatch[0];
+  ASSERT_EQ(inventory->object.name, "inventory");
+  auto probe = with_rule(findings, "probe-readiness-failed");
+  ASSERT_EQ(probe.size(), 1u);
+  EXPECT_EQ(probe[0]->caused_by, (std::vector<std::string>{accounts->id, inventory->id}));
+  std::vector<std::string> notes;
+  for (const Evidence& e : probe[0]->evidence) {
+    if (e.value.starts_with("the address is Service")) notes.push_back(e.value);
+  }
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[0].find("shop/accounts"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[1].find("shop/inventory"), std::string::npos) << notes[1];
 }
 
 // Findings of equal rank sort by name as a person reads them: pod-2 < pod-10 < pod-999 <
