@@ -459,6 +459,16 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     }
     tree = std::move(ordered);
   }
+  if (tree.empty()) {
+    // Nothing is wrong with the object itself, but findings about others read it (a ConfigMap
+    // without the key a Pod asks for): those are why someone asks about it.
+    tree = select_mentions(r.diagnosis.findings, ref);
+    if (!tree.empty()) {
+      r.diagnosis.input.notes.push_back(
+          fmt::format("no finding is about {} itself; the findings below quote it as evidence",
+                      ref.kubectl_name()));
+    }
+  }
   r.diagnosis.findings = std::move(tree);
   r.diagnosis.input.scope =
       fmt::format("{}/{}{}", kind, name, ref.ns.empty() ? "" : " in namespace " + ref.ns);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -492,18 +493,18 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   return findings;
 }
 
-std::vector<Finding> select_tree(const std::vector<Finding>& findings, const ObjectRef& target) {
+namespace {
+
+// The findings `about` picks, everything that explains them (transitively), in report order.
+std::vector<Finding> tree_of(const std::vector<Finding>& findings,
+                             const std::function<bool(const Finding&)>& about) {
   std::unordered_map<std::string, const Finding*> by_id;
   for (const Finding& f : findings) by_id[f.id] = &f;
   std::set<std::string> keep;
-  std::vector<std::string> frontier;
+  std::vector<std::string> walk;
   for (const Finding& f : findings) {
-    bool about = f.object == target;
-    for (const ObjectRef& o : f.also_affects) about = about || o == target;
-    if (about && keep.insert(f.id).second) frontier.push_back(f.id);
+    if (about(f) && keep.insert(f.id).second) walk.push_back(f.id);
   }
-  // Causes, transitively.
-  std::vector<std::string> walk = frontier;
   while (!walk.empty()) {
     std::string id = walk.back();
     walk.pop_back();
@@ -518,6 +519,28 @@ std::vector<Finding> select_tree(const std::vector<Finding>& findings, const Obj
     if (keep.count(f.id) > 0) out.push_back(f);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<Finding> select_tree(const std::vector<Finding>& findings, const ObjectRef& target) {
+  return tree_of(findings, [&](const Finding& f) {
+    if (f.object == target) return true;
+    return std::any_of(f.also_affects.begin(), f.also_affects.end(),
+                       [&](const ObjectRef& o) { return o == target; });
+  });
+}
+
+std::vector<Finding> select_mentions(const std::vector<Finding>& findings,
+                                     const ObjectRef& target) {
+  const std::string name = target.kubectl_name();
+  return tree_of(findings, [&](const Finding& f) {
+    // Evidence names another object by kubectl's TYPE/NAME; its namespace is the finding's.
+    if (!target.ns.empty() && f.object.ns != target.ns) return false;
+    return std::any_of(f.evidence.begin(), f.evidence.end(), [&](const Evidence& e) {
+      return e.kind == Evidence::Kind::kField && e.object == name;
+    });
+  });
 }
 
 }  // namespace ktriage

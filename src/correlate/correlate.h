@@ -37,4 +37,10 @@ void link_log_dependencies(const Cluster& cluster, std::vector<Finding>& finding
 /// them, transitively; plus the symptoms they explain. Empty when `target` has no finding.
 std::vector<Finding> select_tree(const std::vector<Finding>& findings, const ObjectRef& target);
 
+/// The findings about other objects whose field evidence is read from `target` (a ConfigMap
+/// whose keys a Pod's finding lists, a ServiceAccount's imagePullSecrets), with what explains
+/// them, in report order: what `why` shows for an object no finding is about. Evidence names
+/// objects as kubectl does ("configmap/web-config"), in the finding's namespace.
+std::vector<Finding> select_mentions(const std::vector<Finding>& findings, const ObjectRef& target);
+
 }  // namespace ktriage

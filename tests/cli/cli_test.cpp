@@ -224,6 +224,25 @@ TEST(CliTest, WhyOnAReplicaSetShowsItsPodsCause) {
   EXPECT_TRUE(configmap) << r.out;
 }
 
+// A ConfigMap nothing is wrong with itself, read by a Pod's finding (the key it lacks): why
+// shows that finding and says so; one no finding reads is still "No problems found".
+TEST(CliTest, WhyOnAnObjectOnlyQuotedAsEvidenceShowsTheFindingsThatQuoteIt) {
+  const std::string snap = " '" + example("shop-broken") + "'";
+  const auto r = run_ktriage("why cm/web-config -n shop" + snap + " -o json");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  Json j(r.out);
+  ASSERT_GT(j.root["findings"].size(), 0u) << r.out;
+  for (const Value& f : j.root["findings"].items())
+    EXPECT_EQ(f["catalog"].str(), "POD-WAITING-CONFIG-CONFIGMAP-MISSING") << r.out;
+  const auto text = run_ktriage("why cm/web-config -n shop" + snap);
+  EXPECT_NE(text.out.find("note: no finding is about configmap/web-config itself"),
+            std::string::npos)
+      << text.out;
+  const auto quiet = run_ktriage("why cm/static-assets -n shop" + snap);
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.out;
+  EXPECT_EQ(quiet.out.rfind("No problems found in ConfigMap/static-assets", 0), 0u) << quiet.out;
+}
+
 TEST(CliTest, NamespaceScopeAndColour) {
   auto r = run_ktriage("diagnose '" + example("shop-broken") + "' -n kube-system -o json");
   Json j(r.out);

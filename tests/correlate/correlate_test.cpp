@@ -226,6 +226,30 @@ status:
   EXPECT_NE(notes[1].find("shop/inventory"), std::string::npos) << notes[1];
 }
 
+// select_mentions: findings whose field evidence reads the object, in its namespace, and their
+// causes; not notes that merely name it, nor findings in another namespace.
+TEST(CorrelateTest, SelectMentionsFindsFieldEvidenceInTheSameNamespace) {
+  auto finding = [](std::string id, std::string ns, Evidence e) {
+    Finding f;
+    f.id = std::move(id);
+    f.object = ObjectRef{"Pod", std::move(ns), "p", ""};
+    f.evidence.push_back(std::move(e));
+    return f;
+  };
+  const Evidence keys = Evidence::field("configmap/cfg", ".data", "keys: a.yml");
+  std::vector<Finding> findings;
+  findings.push_back(finding("cause", "shop", Evidence::note("node n1 is NotReady")));
+  findings.push_back(finding("reads-it", "shop", keys));
+  findings.back().caused_by = {"cause"};
+  findings.push_back(finding("other-namespace", "web", keys));
+  findings.push_back(finding("only-a-note", "shop", Evidence::note("configmap/cfg")));
+  const ObjectRef cfg{"ConfigMap", "shop", "cfg", ""};
+  std::vector<std::string> ids;
+  for (const Finding& f : select_mentions(findings, cfg)) ids.push_back(f.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"cause", "reads-it"}));
+  EXPECT_TRUE(select_mentions(findings, ObjectRef{"ConfigMap", "shop", "other", ""}).empty());
+}
+
 // Findings of equal rank sort by name as a person reads them: pod-2 < pod-10 < pod-999 <
 // pod-1001, not as bytes ("pod-1001" < "pod-2").
 TEST(CorrelateTest, FindingsOfEqualRankSortByNameWithNumbersByValue) {
