@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "correlate/access_links.h"
 #include "correlate/addon_impact.h"
@@ -282,7 +283,7 @@ bool names_connection_failure(std::string_view line) {
 // A note that a finding's address is a Service whose findings were made its causes; added
 // once cycles are broken (break_cycles), and only if one of those causes is still there.
 struct DependencyNote {
-  std::size_t finding;  // index into the findings (stable until order())
+  std::size_t finding;  // index into the findings (stable until order_findings())
   std::vector<std::string> causes;
   std::string text;
 };
@@ -445,11 +446,38 @@ bool natural_less(std::string_view a, std::string_view b) {
   return a.size() - i < b.size() - j;
 }
 
+}  // namespace
+
+std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules; }
+
 // Roots first: worst severity, then most symptoms explained, then object; symptoms after.
-void order(std::vector<Finding>& findings) {
+// A root counts every finding under it, however deep: an OOMKilled database under which a
+// StatefulSet, two Services and the crashing clients of one of them hang explains five, not
+// the two that name it directly. Symptoms count their direct symptoms only (they sort after
+// the roots, and a walk from each would cost more than it tells).
+void order_findings(std::vector<Finding>& findings) {
+  std::unordered_map<std::string, std::vector<std::string>> symptoms;  // cause id -> direct
+  for (const Finding& f : findings) {
+    for (const std::string& c : f.caused_by) symptoms[c].push_back(f.id);
+  }
   std::unordered_map<std::string, std::size_t> explains;
   for (const Finding& f : findings) {
-    for (const std::string& c : f.caused_by) ++explains[c];
+    auto direct = symptoms.find(f.id);
+    if (direct == symptoms.end()) continue;
+    if (!f.caused_by.empty()) {
+      explains[f.id] = direct->second.size();
+      continue;
+    }
+    std::unordered_set<std::string_view> seen;
+    std::vector<std::string_view> walk(direct->second.begin(), direct->second.end());
+    while (!walk.empty()) {
+      const std::string_view id = walk.back();
+      walk.pop_back();
+      if (!seen.insert(id).second) continue;
+      if (auto below = symptoms.find(std::string(id)); below != symptoms.end())
+        walk.insert(walk.end(), below->second.begin(), below->second.end());
+    }
+    explains[f.id] = seen.size();
   }
   std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
     const bool ra = a.caused_by.empty(), rb = b.caused_by.empty();
@@ -464,16 +492,12 @@ void order(std::vector<Finding>& findings) {
   });
 }
 
-}  // namespace
-
-std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules; }
-
 void link_log_dependencies(const Cluster& cluster, std::vector<Finding>& findings) {
   auto notes = link_dependencies(cluster, findings, /*probes=*/true);
   if (notes.empty()) return;
   break_cycles(findings);
   add_dependency_notes(findings, notes);
-  order(findings);
+  order_findings(findings);
 }
 
 std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> findings) {
@@ -489,7 +513,7 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
   link_refusals(findings);
   break_cycles(findings);
   add_dependency_notes(findings, notes);
-  order(findings);
+  order_findings(findings);
   return findings;
 }
 

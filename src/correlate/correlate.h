@@ -33,6 +33,11 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
 /// as a wrong targetPort; then cycles are broken and the findings ordered again.
 void link_log_dependencies(const Cluster& cluster, std::vector<Finding>& findings);
 
+/// The report's order: root causes first, then by severity (worst first), then by how many
+/// findings a root explains through any depth of caused_by (a symptom: its direct symptoms),
+/// then by namespace, kind and name (numbers in names by value); symptoms after the roots.
+void order_findings(std::vector<Finding>& findings);
+
 /// The findings about `target` (directly or through also_affects) and everything that explains
 /// them, transitively; plus the symptoms they explain. Empty when `target` has no finding.
 std::vector<Finding> select_tree(const std::vector<Finding>& findings, const ObjectRef& target);

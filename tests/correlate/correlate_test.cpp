@@ -250,6 +250,36 @@ TEST(CorrelateTest, SelectMentionsFindsFieldEvidenceInTheSameNamespace) {
   EXPECT_TRUE(select_mentions(findings, ObjectRef{"ConfigMap", "shop", "other", ""}).empty());
 }
 
+// A root counts what it explains at any depth: "db" explains one finding directly, and
+// through it two more; "web" explains two directly. db comes first; without the chain, web.
+TEST(CorrelateTest, RootsRankByEverythingTheyExplainNotOnlyDirectly) {
+  auto finding = [](std::string id, std::vector<std::string> causes) {
+    Finding f;
+    f.id = id;
+    f.severity = Severity::kCritical;
+    f.object = ObjectRef{"Pod", "shop", id, ""};
+    f.caused_by = std::move(causes);
+    return f;
+  };
+  std::vector<Finding> chain{finding("web", {}),
+                             finding("web-svc", {"web"}),
+                             finding("web-deploy", {"web"}),
+                             finding("db", {}),
+                             finding("db-sts", {"db"}),
+                             finding("client", {"db-sts"}),
+                             finding("client-svc", {"client"})};
+  order_findings(chain);
+  EXPECT_EQ(chain[0].id, "db");
+  EXPECT_EQ(chain[1].id, "web");
+
+  std::vector<Finding> flat{finding("web", {}), finding("web-svc", {"web"}),
+                            finding("web-deploy", {"web"}), finding("db", {}),
+                            finding("db-sts", {"db"})};
+  order_findings(flat);
+  EXPECT_EQ(flat[0].id, "web");
+  EXPECT_EQ(flat[1].id, "db");
+}
+
 // Findings of equal rank sort by name as a person reads them: pod-2 < pod-10 < pod-999 <
 // pod-1001, not as bytes ("pod-1001" < "pod-2").
 TEST(CorrelateTest, FindingsOfEqualRankSortByNameWithNumbersByValue) {
