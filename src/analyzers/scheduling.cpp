@@ -325,7 +325,7 @@ class UsageCache {
         PodView ov(*other);
         if (ov.terminated()) continue;
         ++u.pods;
-        for (const auto& [res, q] : ov.requests()) u.used[res] += q;
+        for (const auto& [res, q] : ov.requests()) u.used[res] = add_saturated(u.used[res], q);
       }
     }
     return *slot;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string>
 
 namespace ktriage {
@@ -86,6 +87,19 @@ std::string format_quantity(std::string_view resource, MilliQuantity q) {
   }
   if (std::fabs(bytes - std::round(bytes)) < 0.05) return fmt::format("{:.0f}{}", bytes, kUnits[u]);
   return fmt::format("{:.1f}{}", bytes, kUnits[u]);
+}
+
+std::optional<MilliQuantity> milli_from_units(std::int64_t units) noexcept {
+  MilliQuantity out = 0;
+  if (__builtin_mul_overflow(units, MilliQuantity{1000}, &out)) return std::nullopt;
+  return out;
+}
+
+MilliQuantity add_saturated(MilliQuantity a, MilliQuantity b) noexcept {
+  MilliQuantity out = 0;
+  if (!__builtin_add_overflow(a, b, &out)) return out;
+  return b > 0 ? std::numeric_limits<MilliQuantity>::max()
+               : std::numeric_limits<MilliQuantity>::min();
 }
 
 }  // namespace ktriage

@@ -16,6 +16,14 @@ using MilliQuantity = std::int64_t;
 /// Parses a quantity string. Returns nullopt for malformed text or overflow.
 std::optional<MilliQuantity> parse_quantity(std::string_view text) noexcept;
 
+/// A plain number of units (`cpu: 2` written as a number, not a string) in milli-units;
+/// nullopt when that overflows, as parse_quantity.
+std::optional<MilliQuantity> milli_from_units(std::int64_t units) noexcept;
+
+/// a + b held at the int64 limits instead of overflowing: sums of hand-written requests
+/// ("9E" twice) must not wrap to a negative request.
+MilliQuantity add_saturated(MilliQuantity a, MilliQuantity b) noexcept;
+
 /// Formats milli-units for people: cpu as "250m"/"2", memory-like as "256Mi"/"1.5Gi".
 std::string format_quantity(std::string_view resource, MilliQuantity q);
 

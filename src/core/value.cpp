@@ -3,7 +3,9 @@
 #include <sys/mman.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <new>
 
 namespace ktriage {
@@ -18,6 +20,11 @@ std::int64_t Value::as_int(std::int64_t fallback) const noexcept {
     case Type::kInt:
       return int_;
     case Type::kDouble:
+      // Outside int64 (1e300, a NaN from hand-written input) the cast is undefined: held at
+      // the limits, NaN is no number.
+      if (std::isnan(double_)) return fallback;
+      if (double_ >= 9.2233720368547758e18) return std::numeric_limits<std::int64_t>::max();
+      if (double_ <= -9.2233720368547758e18) return std::numeric_limits<std::int64_t>::min();
       return static_cast<std::int64_t>(double_);
     case Type::kString: {
       std::int64_t out = 0;

@@ -130,7 +130,8 @@ class Value {
   std::string_view str() const noexcept {
     return type_ == Type::kString ? std::string_view(str_, size_) : std::string_view();
   }
-  /// Integers as is, doubles truncated, numeric strings ("3") parsed; `fallback` otherwise.
+  /// Integers as is, doubles truncated (held at the int64 limits; NaN gives `fallback`),
+  /// numeric strings ("3") parsed; `fallback` otherwise.
   std::int64_t as_int(std::int64_t fallback = 0) const noexcept;
   /// Doubles as is, integers converted; `fallback` for any other type (strings are not parsed).
   double as_double(double fallback = 0) const noexcept {

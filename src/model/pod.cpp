@@ -64,17 +64,19 @@ std::map<std::string, MilliQuantity, std::less<>> PodView::requests() const {
   for (const Value& c : pod_.spec()["containers"].items()) {
     for (const Member& m : requests_of(c).members()) {
       if (auto q = parse_quantity(m.value.is_string() ? m.value.str() : std::string_view())) {
-        sum[std::string(m.key)] += *q;
-      } else if (m.value.is_number()) {
-        sum[std::string(m.key)] += m.value.as_int() * 1000;
+        auto& slot = sum[std::string(m.key)];
+        slot = add_saturated(slot, *q);
+      } else if (auto units =
+                     m.value.is_number() ? milli_from_units(m.value.as_int()) : std::nullopt) {
+        auto& slot = sum[std::string(m.key)];
+        slot = add_saturated(slot, *units);
       }
     }
   }
   for (const Value& c : pod_.spec()["initContainers"].items()) {
     for (const Member& m : requests_of(c).members()) {
-      std::optional<MilliQuantity> q = m.value.is_number()
-                                           ? std::optional<MilliQuantity>(m.value.as_int() * 1000)
-                                           : parse_quantity(m.value.str());
+      std::optional<MilliQuantity> q =
+          m.value.is_number() ? milli_from_units(m.value.as_int()) : parse_quantity(m.value.str());
       if (q) {
         auto& slot = sum[std::string(m.key)];
         slot = std::max(slot, *q);
@@ -82,7 +84,10 @@ std::map<std::string, MilliQuantity, std::less<>> PodView::requests() const {
     }
   }
   for (const Member& m : pod_.spec()["overhead"].members()) {
-    if (auto q = parse_quantity(m.value.str())) sum[std::string(m.key)] += *q;
+    if (auto q = parse_quantity(m.value.str())) {
+      auto& slot = sum[std::string(m.key)];
+      slot = add_saturated(slot, *q);
+    }
   }
   return sum;
 }

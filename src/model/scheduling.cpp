@@ -118,9 +118,8 @@ std::map<std::string, MilliQuantity, std::less<>> node_allocatable(const Object&
   const Value& alloc = node.status()["allocatable"].size() > 0 ? node.status()["allocatable"]
                                                                : node.status()["capacity"];
   for (const Member& m : alloc.members()) {
-    std::optional<MilliQuantity> q = m.value.is_number()
-                                         ? std::optional<MilliQuantity>(m.value.as_int() * 1000)
-                                         : parse_quantity(m.value.str());
+    std::optional<MilliQuantity> q =
+        m.value.is_number() ? milli_from_units(m.value.as_int()) : parse_quantity(m.value.str());
     if (q) out[std::string(m.key)] = *q;
   }
   return out;

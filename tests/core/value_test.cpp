@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,18 @@ TEST(ValueTest, ObjectLookupAndNumericStrings) {
   EXPECT_TRUE(obj.contains("a"));
   EXPECT_FALSE(obj.contains("c"));
   EXPECT_EQ(obj.size(), 2u);
+}
+
+// A double outside int64 (hand-written 1e300, or inf) is held at the limits; a NaN is no
+// number. The plain cast was undefined there (UBSan found it fuzzing the loader).
+TEST(ValueTest, AsIntHoldsHugeDoublesAtTheLimits) {
+  EXPECT_EQ(Value::number(2.9).as_int(), 2);
+  EXPECT_EQ(Value::number(-2.9).as_int(), -2);
+  EXPECT_EQ(Value::number(1e300).as_int(), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(Value::number(-1e300).as_int(), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(Value::number(std::numeric_limits<double>::infinity()).as_int(),
+            std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(Value::number(std::numeric_limits<double>::quiet_NaN()).as_int(7), 7);
 }
 
 TEST(ArenaTest, InternSharesEqualShortStringsAndCopiesLongOnes) {

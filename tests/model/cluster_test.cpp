@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "model/pod.h"
 #include "model/scheduling.h"
 #include "support/test_support.h"
@@ -154,6 +156,24 @@ spec:
   EXPECT_EQ(req["cpu"], 2000);
   EXPECT_EQ(req["memory"], 128LL * 1024 * 1024 * 1000);
   EXPECT_EQ(req["nvidia.com/gpu"], 1000);
+}
+
+// Hand-written numbers too large for milli-units are no request (as parse_quantity says of
+// such strings), and sums stop at the int64 limit: they used to overflow (UBSan, fuzzing).
+TEST(PodViewTest, RequestsTooLargeForMilliUnitsNeitherWrapNorCount) {
+  auto c = cluster_from_yaml(R"(apiVersion: v1
+kind: Pod
+metadata: {name: a}
+spec:
+  containers:
+  - name: a
+    resources: {requests: {cpu: 9223372036854775807, memory: 9P}}
+  - name: b
+    resources: {requests: {cpu: 1, memory: 9P}}
+)");
+  auto req = PodView(*c->find("Pod", "", "a")).requests();
+  EXPECT_EQ(req["cpu"], 1000);
+  EXPECT_EQ(req["memory"], std::numeric_limits<MilliQuantity>::max());
 }
 
 TEST(SchedulingTest, TolerationsAndSelectors) {
