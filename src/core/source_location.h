@@ -25,6 +25,9 @@ struct InputIssue {
   SourceLocation where;
   std::string message;
   bool skipped_file = false;  ///< the whole file was not used (versus one object or field)
+  /// With skipped_file: not by choice (a binary file, describe text) but because it could not
+  /// be read (an I/O error, a damaged archive, a saved API error): the snapshot is incomplete.
+  bool unreadable = false;
 };
 
 }  // namespace ktriage

@@ -73,7 +73,10 @@ bool is_error_answer(const Value& root) {
 // The file is skipped: an input problem, and an answer to `call` that could not be used.
 void skip_answer(Inputs& out, std::string_view path, const CloudCall& call, SourcePos pos,
                  std::string error, std::string message, std::string api_error = {}) {
-  out.issues.push_back(InputIssue{{std::string(path), pos}, std::move(message), true});
+  out.issues.push_back(InputIssue{{std::string(path), pos},
+                                  std::move(message),
+                                  true,
+                                  /*unreadable=*/true});
   out.unreadable_cloud.push_back(UnreadableCloudAnswer{std::string(path), call.product, call.action,
                                                        call.id, pos, std::move(error),
                                                        std::move(api_error)});

@@ -98,6 +98,12 @@ void skip(Inputs& out, std::string_view path, std::string reason) {
   add_issue(out, path, {}, std::move(reason), true);
 }
 
+// skip() for a file that could not be read at all, not one passed over by choice.
+void skip_unreadable(Inputs& out, std::string_view path, std::string reason) {
+  skip(out, path, std::move(reason));
+  out.issues.back().unreadable = true;
+}
+
 // A buffer with simdjson's padding after the data, as read_json requires.
 class PaddedBuffer {
  public:
@@ -436,8 +442,11 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
                          ? archive_read_open_memory(a.get(), bytes->data(), bytes->size())
                          : archive_read_open_filename(a.get(), path.c_str(), 1 << 16);
   if (opened != ARCHIVE_OK) {
-    out.issues.push_back(InputIssue{
-        {path, {}}, fmt::format("cannot open archive: {}", archive_error_string(a.get())), true});
+    out.issues.push_back(
+        InputIssue{{path, {}},
+                   fmt::format("cannot open archive: {}", archive_error_string(a.get())),
+                   true,
+                   /*unreadable=*/true});
     return;
   }
   archive_entry* entry = nullptr;
@@ -450,7 +459,8 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
           {path, {}},
           fmt::format("archive damaged after {} entries: {}; the entries before were read", entries,
                       archive_error_string(a.get())),
-          entries == 0});
+          entries == 0,
+          /*unreadable=*/entries == 0});
       break;
     }
     ++entries;
@@ -460,7 +470,7 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
         archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
     std::string display = path + ":" + name;
     if (size < 0 || size > (la_int64_t{8} << 30)) {
-      skip(out, display, "entry too large or of unknown size");
+      skip_unreadable(out, display, "entry too large or of unknown size");
       continue;
     }
     PaddedBuffer buf(static_cast<std::size_t>(size));
@@ -488,7 +498,8 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
 
 void cannot_read(Inputs& out, const std::string& display, int error) {
   // Not strerror: it may return a buffer shared by all threads.
-  skip(out, display, "cannot read: " + std::error_code(error, std::generic_category()).message());
+  skip_unreadable(out, display,
+                  "cannot read: " + std::error_code(error, std::generic_category()).message());
 }
 
 // Reads from `fd` into `into` until `size` bytes, the end, or an error (retrying EINTR): the

@@ -9,12 +9,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-ReadStep issue_step(const std::string& file, std::string message, bool skipped) {
+ReadStep issue_step(const std::string& file, std::string message, bool skipped,
+                    bool unreadable = false) {
   ReadStep step;
   step.kind = ReadStep::Kind::kIssue;
   step.issue.where.file = file;
   step.issue.message = std::move(message);
   step.issue.skipped_file = skipped;
+  step.issue.unreadable = unreadable;
   return step;
 }
 
@@ -25,7 +27,7 @@ void plan_folder(const std::string& arg, const fs::path& p, std::vector<ReadStep
   // skip_permission_denied below is for folders inside; the one given must be readable, or
   // it would read as empty.
   if (fs::directory_iterator probe(p, ec); ec) {
-    out.push_back(issue_step(arg, "cannot list: " + ec.message(), true));
+    out.push_back(issue_step(arg, "cannot list: " + ec.message(), true, /*unreadable=*/true));
     return;
   }
   std::vector<fs::path> files;
@@ -72,7 +74,7 @@ std::vector<ReadStep> plan_reads(std::span<const std::string> paths) {
     fs::path p(arg);
     auto status = fs::status(p, ec);
     if (ec || !fs::exists(status)) {
-      out.push_back(issue_step(arg, "no such file or folder", true));
+      out.push_back(issue_step(arg, "no such file or folder", true, /*unreadable=*/true));
     } else if (fs::is_directory(status)) {
       plan_folder(arg, p, out);
     } else {

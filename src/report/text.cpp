@@ -100,9 +100,10 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
                        "", d.input.scope, st.reset());
   } else if (problems == 0) {
     // With input problems this is no clean bill of health either: it covers what was read.
+    // Files skipped by choice (binary, describe text) do not count; unreadable ones do.
     const auto unread = static_cast<std::size_t>(
         std::count_if(d.input.issues.begin(), d.input.issues.end(),
-                      [](const InputIssue& is) { return !is.skipped_file; }));
+                      [](const InputIssue& is) { return !is.skipped_file || is.unreadable; }));
     out += fmt::format(
         "{}No problems found{} in {}{}{}: {} object{} from {} file{}{}.{}\n", st.bold(), "",
         unread > 0 ? "what could be read of " : "", d.input.scope, tail, d.input.objects,

@@ -228,7 +228,27 @@ TEST(SourceTest, EmptyFolderAndMissingPath) {
   EXPECT_TRUE(in.objects.empty());
   ASSERT_EQ(in.issues.size(), 2u);
   EXPECT_EQ(in.issues[0].message, "folder holds no files");
+  EXPECT_FALSE(in.issues[0].unreadable);  // read, and empty
   EXPECT_EQ(in.issues[1].message, "no such file or folder");
+  EXPECT_TRUE(in.issues[1].unreadable);
+}
+
+// A file that looks like an archive and is none cannot be read; a binary file is skipped by
+// choice. The text report's headline tells them apart by `unreadable`.
+TEST(SourceTest, AnArchiveThatCannotBeOpenedIsUnreadableABinaryFileIsNot) {
+  TempDir dir;
+  dir.write("dump.tar.gz", "not an archive at all");
+  dir.write("photo.png", std::string("\x89PNG\r\n\x1a\n\0\0\0", 12));
+  Inputs in = load_sources(std::vector<std::string>{dir.path().string()});
+  ASSERT_EQ(in.issues.size(), 2u);
+  const InputIssue* archive = issue_for(in, "dump.tar.gz");
+  ASSERT_NE(archive, nullptr);
+  EXPECT_TRUE(archive->skipped_file);
+  EXPECT_TRUE(archive->unreadable) << archive->message;
+  const InputIssue* binary = issue_for(in, "photo.png");
+  ASSERT_NE(binary, nullptr);
+  EXPECT_TRUE(binary->skipped_file);
+  EXPECT_FALSE(binary->unreadable) << binary->message;
 }
 
 TEST(SourceTest, UnreadableFileIsReported) {

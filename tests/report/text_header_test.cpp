@@ -57,5 +57,33 @@ TEST(TextHeaderTest, NoProblemsWithInputErrorsSaysItCoversWhatWasRead) {
   EXPECT_NE(out.find("Input problems (2):"), std::string::npos) << out;
 }
 
+// A file that could not be read (an I/O error, a damaged archive) is skipped too, but not by
+// choice: the headline is qualified as for a parse error.
+TEST(TextHeaderTest, AnUnreadableFileQualifiesNoProblemsButABinaryOneDoesNot) {
+  Diagnosis d;
+  d.input.scope = "all namespaces";
+  d.input.objects = 1;
+  d.input.files_read = 1;
+  InputIssue binary;
+  binary.where.file = "photo.png";
+  binary.message = "binary file, not Kubernetes objects or logs";
+  binary.skipped_file = true;
+  d.input.issues.push_back(binary);
+  EXPECT_EQ(render_text(d, TextOptions{}).rfind("No problems found in all namespaces: 1 object", 0),
+            0U);
+  InputIssue damaged;
+  damaged.where.file = "dump.tar.gz";
+  damaged.message = "cannot open archive: Unrecognized archive format";
+  damaged.skipped_file = true;
+  damaged.unreadable = true;
+  d.input.issues.push_back(damaged);
+  const std::string out = render_text(d, TextOptions{});
+  EXPECT_EQ(out.rfind("No problems found in what could be read of all namespaces: 1 object from "
+                      "1 file; 1 input problem below.\n",
+                      0),
+            0U)
+      << out;
+}
+
 }  // namespace
 }  // namespace ktriage
