@@ -4,10 +4,12 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <thread>
@@ -459,19 +461,27 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     }
     tree = std::move(ordered);
   }
-  if (tree.empty()) {
-    // Nothing is wrong with the object itself, but findings about others read it (a ConfigMap
-    // without the key a Pod asks for): those are why someone asks about it.
+  // Objects that others use rather than run: nothing may be wrong with one itself while
+  // findings about others read it (a ConfigMap without the key a Pod asks for). Not Pods or
+  // Services: a healthy Pod is quoted as a near miss by a Service that selects nothing.
+  static constexpr std::string_view kReferencedKinds[] = {
+      "ConfigMap",    "Secret", "ServiceAccount", "PersistentVolumeClaim", "PersistentVolume",
+      "StorageClass", "Node"};
+  bool quoted = false;
+  if (tree.empty() && std::find(std::begin(kReferencedKinds), std::end(kReferencedKinds),
+                                ref.kind) != std::end(kReferencedKinds)) {
     tree = select_mentions(r.diagnosis.findings, ref);
-    if (!tree.empty()) {
-      r.diagnosis.input.notes.push_back(
-          fmt::format("no finding is about {} itself; the findings below quote it as evidence",
-                      ref.kubectl_name()));
+    quoted = !tree.empty();
+    if (quoted) {
+      r.diagnosis.input.notes.push_back(fmt::format(
+          "nothing is wrong with {} itself; below are the findings whose evidence reads it, "
+          "and their causes",
+          ref.kubectl_name()));
     }
   }
   r.diagnosis.findings = std::move(tree);
-  r.diagnosis.input.scope =
-      fmt::format("{}/{}{}", kind, name, ref.ns.empty() ? "" : " in namespace " + ref.ns);
+  r.diagnosis.input.scope = fmt::format("{}{}/{}{}", quoted ? "what reads " : "", kind, name,
+                                        ref.ns.empty() ? "" : " in namespace " + ref.ns);
   return finish(r, scoped);
 }
 

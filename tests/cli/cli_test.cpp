@@ -235,9 +235,15 @@ TEST(CliTest, WhyOnAnObjectOnlyQuotedAsEvidenceShowsTheFindingsThatQuoteIt) {
   for (const Value& f : j.root["findings"].items())
     EXPECT_EQ(f["catalog"].str(), "POD-WAITING-CONFIG-CONFIGMAP-MISSING") << r.out;
   const auto text = run_ktriage("why cm/web-config -n shop" + snap);
-  EXPECT_NE(text.out.find("note: no finding is about configmap/web-config itself"),
+  EXPECT_EQ(text.out.rfind("1 problem in what reads ConfigMap/web-config in namespace shop", 0), 0u)
+      << text.out;
+  EXPECT_NE(text.out.find("note: nothing is wrong with configmap/web-config itself"),
             std::string::npos)
       << text.out;
+  // A healthy Pod that a Service's finding lists as a near miss is not "read" by it.
+  const auto near = run_ktriage("why pod/cart-5f7b9c6d48-9tqkz -n shop" + snap);
+  EXPECT_EQ(near.exit_code, 0) << near.out;
+  EXPECT_EQ(near.out.rfind("No problems found in Pod/cart-5f7b9c6d48-9tqkz", 0), 0u) << near.out;
   const auto quiet = run_ktriage("why cm/static-assets -n shop" + snap);
   EXPECT_EQ(quiet.exit_code, 0) << quiet.out;
   EXPECT_EQ(quiet.out.rfind("No problems found in ConfigMap/static-assets", 0), 0u) << quiet.out;
