@@ -152,7 +152,9 @@ int finish(const RunResult& r, const CommonFlags& f) {
   }
   std::cout << render_report(r.diagnosis, f.output, use_color(f), f.rules);
   std::cout.flush();
-  if (r.nothing_read) {
+  // lint reports a file that does not parse as a critical finding (exit 1, as the README
+  // says), even when it was the only file; otherwise nothing read is an input error.
+  if (r.nothing_read && r.diagnosis.findings.empty()) {
     std::cerr << "ktriage: nothing could be read from the input (see the problems above)\n";
     return kExitUsage;
   }

@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <set>
 
 #include "report/report.h"
@@ -33,14 +32,19 @@ std::string object_text(const ObjectRef& o) {
                       : fmt::format("{} {}/{}", o.kind, o.ns, o.name);
 }
 
+// "  (file:line:col)" after a fact read from a file, as much of it as is known; "" without one.
+std::string where_text(const Evidence& e) {
+  return e.file.empty() ? std::string()
+         : e.column > 0 ? fmt::format("  ({}:{}:{})", e.file, e.line, e.column)
+         : e.line > 0   ? fmt::format("  ({}:{})", e.file, e.line)
+                        : fmt::format("  ({})", e.file);
+}
+
 std::string evidence_text(const Evidence& e) {
   switch (e.kind) {
     case Evidence::Kind::kField:
       return fmt::format("{}{}{}: {}{}", e.object, e.object.empty() ? "" : " ", e.path, e.value,
-                         e.file.empty() ? std::string()
-                         : e.column > 0 ? fmt::format("  ({}:{}:{})", e.file, e.line, e.column)
-                         : e.line > 0   ? fmt::format("  ({}:{})", e.file, e.line)
-                                        : fmt::format("  ({})", e.file));
+                         where_text(e));
     case Evidence::Kind::kEvent: {
       std::string where = e.file.empty() ? "" : fmt::format("  ({}:{})", e.file, e.line);
       return fmt::format("{}event {} ×{}{}{}: {}{}", e.object.empty() ? "" : e.object + " ",
@@ -51,7 +55,7 @@ std::string evidence_text(const Evidence& e) {
     case Evidence::Kind::kLog:
       return fmt::format("{}:{}: {}", e.file, e.line, e.value);
     case Evidence::Kind::kNote:
-      return e.value;
+      return e.value + where_text(e);  // a syntax error's note says where it is
   }
   return e.value;
 }
@@ -94,30 +98,40 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   if (!d.input.server_version.empty())
     when += (when.empty() ? "" : ", ") + std::string("Kubernetes ") + d.input.server_version;
   std::string tail = when.empty() ? "" : " (" + when + ")";
+  // With input problems no headline is a clean bill of health: it covers what was read. Files
+  // skipped by choice (binary, describe text) do not count; unreadable ones do. The words
+  // match the sections below: "Input problems" and "Skipped N files".
+  std::size_t input_errors = 0, unreadable = 0;
+  for (const InputIssue& is : d.input.issues) {
+    if (!is.skipped_file) ++input_errors;
+    if (is.skipped_file && is.unreadable) ++unreadable;
+  }
+  std::string partial;
+  if (input_errors > 0)
+    partial = fmt::format("{} input problem{}", input_errors, input_errors == 1 ? "" : "s");
+  if (unreadable > 0) {
+    partial += fmt::format("{}{} file{} that could not be read", partial.empty() ? "" : " and ",
+                           unreadable, unreadable == 1 ? "" : "s");
+  }
+  const std::string partial_tail = partial.empty() ? "" : "; " + partial + " below";
   if (problems == 0 && d.input.objects == 0 && d.input.files_read == 0 && !d.input.issues.empty()) {
     // Not a clean bill of health: the problems below stopped every read.
     out += fmt::format("{}Nothing could be read{} in {}: see the problems below.{}\n", st.bold(),
                        "", d.input.scope, st.reset());
   } else if (problems == 0) {
-    // With input problems this is no clean bill of health either: it covers what was read.
-    // Files skipped by choice (binary, describe text) do not count; unreadable ones do.
-    const auto unread = static_cast<std::size_t>(
-        std::count_if(d.input.issues.begin(), d.input.issues.end(),
-                      [](const InputIssue& is) { return !is.skipped_file || is.unreadable; }));
-    out += fmt::format(
-        "{}No problems found{} in {}{}{}: {} object{} from {} file{}{}.{}\n", st.bold(), "",
-        unread > 0 ? "what could be read of " : "", d.input.scope, tail, d.input.objects,
-        d.input.objects == 1 ? "" : "s", d.input.files_read, d.input.files_read == 1 ? "" : "s",
-        unread > 0 ? fmt::format("; {} input problem{} below", unread, unread == 1 ? "" : "s") : "",
-        st.reset());
+    out +=
+        fmt::format("{}No problems found{} in {}{}{}: {} object{} from {} file{}{}.{}\n", st.bold(),
+                    "", partial.empty() ? "" : "what could be read of ", d.input.scope, tail,
+                    d.input.objects, d.input.objects == 1 ? "" : "s", d.input.files_read,
+                    d.input.files_read == 1 ? "" : "s", partial_tail, st.reset());
   } else if (roots == problems) {
     // Nothing explains anything else (lint, or unrelated faults): no "N root causes explain N".
-    out += fmt::format("{}{} problem{} in {}{}{}\n", st.bold(), problems, problems == 1 ? "" : "s",
-                       d.input.scope, tail, st.reset());
+    out += fmt::format("{}{} problem{} in {}{}{}{}\n", st.bold(), problems,
+                       problems == 1 ? "" : "s", d.input.scope, tail, partial_tail, st.reset());
   } else {
-    out += fmt::format("{}{} root cause{} explain{} {} problem{} in {}{}{}\n", st.bold(), roots,
+    out += fmt::format("{}{} root cause{} explain{} {} problem{} in {}{}{}{}\n", st.bold(), roots,
                        roots == 1 ? "" : "s", roots == 1 ? "s" : "", problems,
-                       problems == 1 ? "" : "s", d.input.scope, tail, st.reset());
+                       problems == 1 ? "" : "s", d.input.scope, tail, partial_tail, st.reset());
   }
   if (d.input.suppressed > 0) {
     out +=

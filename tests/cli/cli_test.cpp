@@ -287,6 +287,20 @@ TEST(CliTest, SecretValuesNeverReachAReport) {
   std::filesystem::remove_all(dir);
 }
 
+// lint on one file that does not parse: the syntax error is a critical finding, so exit 1 (as
+// the README says), and the text names where it is. Without any file it is still a usage error.
+TEST(CliTest, LintOfASingleUnparseableFileExitsOneAndSaysWhere) {
+  const std::string file = std::filesystem::temp_directory_path() /
+                           ("ktriage-lint-" + std::to_string(::getpid()) + ".yaml");
+  { std::ofstream(file) << "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  a: [1, 2\n"; }
+  const auto r = run_ktriage("lint '" + file + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("lint-syntax-error"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(" + file + ":"), std::string::npos) << r.out;
+  std::filesystem::remove(file);
+  EXPECT_EQ(run_ktriage("lint '" + file + "'").exit_code, 2);
+}
+
 TEST(CliTest, StdinIsRead) {
   auto r = run_ktriage("diagnose - -o json < '" + example("shop-broken") + "/pods.yaml'");
   Json j(r.out);

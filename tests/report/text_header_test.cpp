@@ -79,10 +79,41 @@ TEST(TextHeaderTest, AnUnreadableFileQualifiesNoProblemsButABinaryOneDoesNot) {
   d.input.issues.push_back(damaged);
   const std::string out = render_text(d, TextOptions{});
   EXPECT_EQ(out.rfind("No problems found in what could be read of all namespaces: 1 object from "
-                      "1 file; 1 input problem below.\n",
+                      "1 file; 1 file that could not be read below.\n",
                       0),
             0U)
       << out;
+}
+
+// Findings over a half-read snapshot say so too, in the words of the sections below.
+TEST(TextHeaderTest, ProblemsOverAPartlyReadInputSayWhatWasNotRead) {
+  Diagnosis d;
+  d.input.scope = "all namespaces";
+  d.input.objects = 4;
+  d.input.files_read = 2;
+  Finding f;
+  f.id = "x";
+  f.summary = "Pod is Pending";
+  d.findings.push_back(f);
+  InputIssue broken;
+  broken.where.file = "pods.json";
+  broken.where.pos = SourcePos{60, 24};
+  broken.message = "JSON syntax error (this List item was skipped)";
+  d.input.issues.push_back(broken);
+  InputIssue damaged;
+  damaged.where.file = "dump.tar.gz";
+  damaged.message = "cannot open archive: Unrecognized archive format";
+  damaged.skipped_file = true;
+  damaged.unreadable = true;
+  d.input.issues.push_back(damaged);
+  const std::string out = render_text(d, TextOptions{});
+  EXPECT_EQ(out.rfind("1 problem in all namespaces; 1 input problem and 1 file that could not be "
+                      "read below\n",
+                      0),
+            0U)
+      << out;
+  EXPECT_NE(out.find("Input problems (1):"), std::string::npos) << out;
+  EXPECT_NE(out.find("Skipped 1 file:"), std::string::npos) << out;
 }
 
 }  // namespace
