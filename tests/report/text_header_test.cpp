@@ -2,19 +2,30 @@
 // when nothing was read.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "report/report.h"
 
 namespace ktriage {
 namespace {
 
+enum class Skip { kNo, kByChoice, kUnreadable };
+
+InputIssue issue(std::string file, std::string message, Skip skip = Skip::kNo, SourcePos pos = {}) {
+  InputIssue out;
+  out.where.file = std::move(file);
+  out.where.pos = pos;
+  out.message = std::move(message);
+  out.skipped_file = skip != Skip::kNo;
+  out.unreadable = skip == Skip::kUnreadable;
+  return out;
+}
+
 TEST(TextHeaderTest, NothingReadSaysSoInsteadOfNoProblems) {
   Diagnosis d;
   d.input.scope = "all namespaces";
-  InputIssue missing;
-  missing.where.file = "/nonexistent/";
-  missing.message = "no such file or folder";
-  missing.skipped_file = true;
-  d.input.issues.push_back(missing);
+  d.input.issues.push_back(issue("/nonexistent/", "no such file or folder", Skip::kUnreadable));
   const std::string out = render_text(d, TextOptions{});
   EXPECT_EQ(out.rfind("Nothing could be read in all namespaces", 0), 0U) << out;
   EXPECT_EQ(out.find("No problems found"), std::string::npos) << out;
@@ -26,11 +37,8 @@ TEST(TextHeaderTest, ACleanInputStillSaysNoProblems) {
   d.input.scope = "all namespaces";
   d.input.objects = 3;
   d.input.files_read = 1;
-  InputIssue skipped;  // one unreadable file beside a good one is not "nothing read"
-  skipped.where.file = "bad.yaml";
-  skipped.message = "not YAML";
-  skipped.skipped_file = true;
-  d.input.issues.push_back(skipped);
+  // A file skipped by choice beside a good one is neither "nothing read" nor a partial read.
+  d.input.issues.push_back(issue("bad.yaml", "not YAML", Skip::kByChoice));
   const std::string out = render_text(d, TextOptions{});
   EXPECT_EQ(out.rfind("No problems found in all namespaces: 3 objects from 1 file.", 0), 0U) << out;
   EXPECT_EQ(out.find("Nothing could be read"), std::string::npos) << out;
@@ -42,12 +50,10 @@ TEST(TextHeaderTest, NoProblemsWithInputErrorsSaysItCoversWhatWasRead) {
   d.input.scope = "all namespaces";
   d.input.objects = 1;
   d.input.files_read = 1;
-  InputIssue broken;
-  broken.where.file = "p.yaml";
-  broken.where.pos = SourcePos{6, 1};
-  broken.message = "YAML: flow sequence without a closing bracket";
-  d.input.issues.push_back(broken);
-  d.input.issues.push_back(broken);
+  d.input.issues.push_back(
+      issue("p.yaml", "YAML: flow sequence without a closing bracket", Skip::kNo, SourcePos{6, 1}));
+  d.input.issues.push_back(
+      issue("p.yaml", "YAML: flow sequence without a closing bracket", Skip::kNo, SourcePos{6, 1}));
   const std::string out = render_text(d, TextOptions{});
   EXPECT_EQ(out.rfind("No problems found in what could be read of all namespaces: 1 object from "
                       "1 file; 2 input problems below.\n",
@@ -64,19 +70,12 @@ TEST(TextHeaderTest, AnUnreadableFileQualifiesNoProblemsButABinaryOneDoesNot) {
   d.input.scope = "all namespaces";
   d.input.objects = 1;
   d.input.files_read = 1;
-  InputIssue binary;
-  binary.where.file = "photo.png";
-  binary.message = "binary file, not Kubernetes objects or logs";
-  binary.skipped_file = true;
-  d.input.issues.push_back(binary);
+  d.input.issues.push_back(
+      issue("photo.png", "binary file, not Kubernetes objects or logs", Skip::kByChoice));
   EXPECT_EQ(render_text(d, TextOptions{}).rfind("No problems found in all namespaces: 1 object", 0),
             0U);
-  InputIssue damaged;
-  damaged.where.file = "dump.tar.gz";
-  damaged.message = "cannot open archive: Unrecognized archive format";
-  damaged.skipped_file = true;
-  damaged.unreadable = true;
-  d.input.issues.push_back(damaged);
+  d.input.issues.push_back(
+      issue("dump.tar.gz", "cannot open archive: Unrecognized archive format", Skip::kUnreadable));
   const std::string out = render_text(d, TextOptions{});
   EXPECT_EQ(out.rfind("No problems found in what could be read of all namespaces: 1 object from "
                       "1 file; 1 file that could not be read below.\n",
@@ -95,17 +94,10 @@ TEST(TextHeaderTest, ProblemsOverAPartlyReadInputSayWhatWasNotRead) {
   f.id = "x";
   f.summary = "Pod is Pending";
   d.findings.push_back(f);
-  InputIssue broken;
-  broken.where.file = "pods.json";
-  broken.where.pos = SourcePos{60, 24};
-  broken.message = "JSON syntax error (this List item was skipped)";
-  d.input.issues.push_back(broken);
-  InputIssue damaged;
-  damaged.where.file = "dump.tar.gz";
-  damaged.message = "cannot open archive: Unrecognized archive format";
-  damaged.skipped_file = true;
-  damaged.unreadable = true;
-  d.input.issues.push_back(damaged);
+  d.input.issues.push_back(issue("pods.json", "JSON syntax error (this List item was skipped)",
+                                 Skip::kNo, SourcePos{60, 24}));
+  d.input.issues.push_back(
+      issue("dump.tar.gz", "cannot open archive: Unrecognized archive format", Skip::kUnreadable));
   const std::string out = render_text(d, TextOptions{});
   EXPECT_EQ(out.rfind("1 problem in all namespaces; 1 input problem and 1 file that could not be "
                       "read below\n",
