@@ -311,8 +311,8 @@ std::string secret_problem(const Cluster& cluster, const Object& pod, const std:
   if (const Object* secret = cluster.find("Secret", pod.ns, name)) {
     std::string_view type = (*secret)["type"].str();
     if (type.empty()) type = "Opaque";
-    f.evidence.push_back(
-        Evidence::note(fmt::format("Secret {}/{} exists, type {}", pod.ns, name, type)));
+    // Field evidence of the Secret, so `why secret/NAME` finds this finding (select_mentions).
+    f.evidence.push_back(Evidence::field("secret/" + name, ".type", std::string(type)));
     if (type == "kubernetes.io/dockerconfigjson" || type == "kubernetes.io/dockercfg") return "";
     return fmt::format("pull Secret {} has type {}, not kubernetes.io/dockerconfigjson", name,
                        type);

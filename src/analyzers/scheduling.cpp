@@ -386,20 +386,28 @@ void add_recomputed_evidence(const Rule* rule, const std::vector<NodeFit>& fits,
           Evidence::note(fmt::format("... and {} more nodes", fits.size() - shown)));
       break;
     }
+    // Field evidence of the node (the field that rejects the pod), so `why node/NAME` finds
+    // the pods it turns away (select_mentions).
     std::string why;
+    std::string_view path;
     if (rule == &kInsufficient || rule == &kExtended || rule == &kTooManyPods) {
       for (const Shortage& s : nf.short_resources)
         why += (why.empty() ? "" : "; ") + shortage_text(s);
+      path = ".status.allocatable";
     } else if (rule == &kTaint || rule == &kConditionTaint) {
       for (const Value* t : nf.untolerated)
         why += (why.empty() ? "untolerated taint " : ", ") + taint_string(*t);
+      path = ".spec.taints";
     } else if (rule == &kUnschedulable && nf.unschedulable) {
-      why = "spec.unschedulable: true (cordoned)";
+      why = "true (cordoned)";
+      path = ".spec.unschedulable";
     } else if (rule == &kAffinity && nf.affinity_mismatch) {
-      why = "labels do not match the pod's nodeSelector/affinity";
+      why = "do not match the pod's nodeSelector/affinity";
+      path = ".metadata.labels";
     }
     if (why.empty()) continue;
-    f.evidence.push_back(Evidence::note(fmt::format("node {}: {}", nf.node->name, why)));
+    f.evidence.push_back(
+        Evidence::field("node/" + std::string(nf.node->name), std::string(path), why));
     ++shown;
   }
 }

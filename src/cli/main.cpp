@@ -476,7 +476,7 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     quoted = !tree.empty();
     if (quoted) {
       r.diagnosis.input.notes.push_back(fmt::format(
-          "nothing is wrong with {} itself; below are the findings whose evidence reads it, "
+          "no finding is about {} itself; below are the findings whose evidence reads it, "
           "and their causes",
           ref.kubectl_name()));
     }

@@ -85,10 +85,11 @@ TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
   EXPECT_TRUE(cpu[0]->caused_by.empty());
   bool node_note = false, event_ev = false;
   for (const Evidence& e : cpu[0]->evidence) {
-    node_note =
-        node_note ||
-        e.value.find("node n1: cpu: pod requests 8, node has 3920m free of 3920m allocatable") !=
-            std::string::npos;
+    node_note = node_note || (e.kind == Evidence::Kind::kField && e.object == "node/n1" &&
+                              e.path == ".status.allocatable" &&
+                              e.value ==
+                                  "cpu: pod requests 8, node has 3920m free of 3920m "
+                                  "allocatable");
     event_ev = event_ev || (e.kind == Evidence::Kind::kEvent && e.count == 12);
   }
   EXPECT_TRUE(node_note);
@@ -123,7 +124,8 @@ TEST(SchedulingTest, ReplicasOfOneTemplateShareTheirPerNodeCheckButDaemonSetPods
   for (const Finding* x : cpu) {
     bool node_note = false;
     for (const Evidence& e : x->evidence)
-      node_note = node_note || e.value.find("node n1: cpu: pod requests 8") != std::string::npos;
+      node_note = node_note || (e.object == "node/n1" &&
+                                e.value.find("cpu: pod requests 8") != std::string::npos);
     EXPECT_TRUE(node_note) << x->object.name;
   }
   // A DaemonSet pod pinned to gpu1 (nodeAffinity matchFields) is judged on its own.

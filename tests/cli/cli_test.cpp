@@ -237,13 +237,28 @@ TEST(CliTest, WhyOnAnObjectOnlyQuotedAsEvidenceShowsTheFindingsThatQuoteIt) {
   const auto text = run_ktriage("why cm/web-config -n shop" + snap);
   EXPECT_EQ(text.out.rfind("1 problem in what reads ConfigMap/web-config in namespace shop", 0), 0u)
       << text.out;
-  EXPECT_NE(text.out.find("note: nothing is wrong with configmap/web-config itself"),
+  EXPECT_NE(text.out.find("note: no finding is about configmap/web-config itself"),
             std::string::npos)
       << text.out;
   // A healthy Pod that a Service's finding lists as a near miss is not "read" by it.
   const auto near = run_ktriage("why pod/cart-5f7b9c6d48-9tqkz -n shop" + snap);
   EXPECT_EQ(near.exit_code, 0) << near.out;
   EXPECT_EQ(near.out.rfind("No problems found in Pod/cart-5f7b9c6d48-9tqkz", 0), 0u) << near.out;
+  // A pull Secret the registry refuses, and a node whose taint turns a pod away.
+  const auto secret = run_ktriage("why secret/acr-acme-shop -n shop" + snap + " -o json");
+  EXPECT_EQ(secret.exit_code, 1) << secret.err;
+  bool refused = false;
+  const Json secret_json(secret.out);  // named: items() points into it
+  for (const Value& f : secret_json.root["findings"].items())
+    refused = refused || f["catalog"].str() == "POD-WAITING-IMAGE-PULL-UNAUTHORIZED";
+  EXPECT_TRUE(refused) << secret.out;
+  const auto node = run_ktriage("why node/cn-hangzhou.10.0.1.14" + snap + " -o json");
+  EXPECT_EQ(node.exit_code, 1) << node.err;
+  bool tainted = false;
+  const Json node_json(node.out);
+  for (const Value& f : node_json.root["findings"].items())
+    tainted = tainted || f["catalog"].str() == "POD-PENDING-UNTOLERATED-TAINT";
+  EXPECT_TRUE(tainted) << node.out;
   const auto quiet = run_ktriage("why cm/static-assets -n shop" + snap);
   EXPECT_EQ(quiet.exit_code, 0) << quiet.out;
   EXPECT_EQ(quiet.out.rfind("No problems found in ConfigMap/static-assets", 0), 0u) << quiet.out;
