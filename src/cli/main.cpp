@@ -441,8 +441,18 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     }
   }
   if (target == nullptr) {
-    std::cerr << fmt::format("ktriage why: {} \"{}\" not found{} in the input\n", kind, name,
-                             ns.empty() || cluster_scoped ? "" : " in namespace " + ns);
+    // A List item skipped for a syntax error, or a file that could not be read, may have held
+    // it: say so rather than let "not found" read as "does not exist".
+    const auto lost = static_cast<std::size_t>(
+        std::count_if(r.diagnosis.input.issues.begin(), r.diagnosis.input.issues.end(),
+                      [](const InputIssue& is) { return !is.skipped_file || is.unreadable; }));
+    std::cerr << fmt::format(
+        "ktriage why: {} \"{}\" not found{} in the input{}\n", kind, name,
+        ns.empty() || cluster_scoped ? "" : " in namespace " + ns,
+        lost == 0 ? ""
+                  : fmt::format(" (it may be in what could not be read: {} input problem{}; "
+                                "ktriage diagnose lists them)",
+                                lost, lost == 1 ? "" : "s"));
     return kExitUsage;
   }
   ObjectRef ref = target->ref();

@@ -316,6 +316,31 @@ TEST(CliTest, LintOfASingleUnparseableFileExitsOneAndSaysWhere) {
   EXPECT_EQ(run_ktriage("lint '" + file + "'").exit_code, 2);
 }
 
+// An object that is not in the input, where part of the input could not be read: why says it
+// may be in that part; with a clean input it says nothing more.
+TEST(CliTest, WhyNotFoundMentionsWhatCouldNotBeRead) {
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("ktriage-why-lost-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream(dir + "/a.yaml") << "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: "
+                                      "shop}\nspec:\n  containers: [{name: c, image: c}]\n";
+    std::ofstream(dir + "/b.yaml") << "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: "
+                                      "shop\nspec: {}\n";
+  }
+  const auto lost = run_ktriage("why pod/b -n shop '" + dir + "'");
+  EXPECT_EQ(lost.exit_code, 2);
+  EXPECT_NE(lost.err.find("Pod \"b\" not found in namespace shop in the input (it may be in what "
+                          "could not be read: 1 input problem"),
+            std::string::npos)
+      << lost.err;
+  std::filesystem::remove(dir + "/b.yaml");
+  const auto clean = run_ktriage("why pod/b -n shop '" + dir + "'");
+  EXPECT_EQ(clean.exit_code, 2);
+  EXPECT_EQ(clean.err.find("could not be read"), std::string::npos) << clean.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CliTest, StdinIsRead) {
   auto r = run_ktriage("diagnose - -o json < '" + example("shop-broken") + "/pods.yaml'");
   Json j(r.out);
