@@ -32,6 +32,7 @@
 #include "lint/schema_store.h"
 #include "lint/schema_validate.h"
 #include "load/source.h"
+#include "report/report.h"
 #include "upgrade/check.h"
 
 namespace ktriage {
@@ -443,9 +444,7 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
   if (target == nullptr) {
     // A List item skipped for a syntax error, or a file that could not be read, may have held
     // it: say so rather than let "not found" read as "does not exist".
-    const auto lost = static_cast<std::size_t>(
-        std::count_if(r.diagnosis.input.issues.begin(), r.diagnosis.input.issues.end(),
-                      [](const InputIssue& is) { return !is.skipped_file || is.unreadable; }));
+    const std::size_t lost = lost_input(r.diagnosis.input).total();
     std::cerr << fmt::format(
         "ktriage why: {} \"{}\" not found{} in the input{}\n", kind, name,
         ns.empty() || cluster_scoped ? "" : " in namespace " + ns,

@@ -456,7 +456,9 @@ std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules;
 // the two that name it directly. Symptoms count their direct symptoms only (they sort after
 // the roots, and a walk from each would cost more than it tells).
 void order_findings(std::vector<Finding>& findings) {
-  std::unordered_map<std::string, std::vector<std::string>> symptoms;  // cause id -> direct
+  // Views into the findings' ids: read only before the sort below moves the findings (the
+  // sort reads `explains`, which owns its keys).
+  std::unordered_map<std::string_view, std::vector<std::string_view>> symptoms;  // direct
   for (const Finding& f : findings) {
     for (const std::string& c : f.caused_by) symptoms[c].push_back(f.id);
   }
@@ -474,7 +476,7 @@ void order_findings(std::vector<Finding>& findings) {
       const std::string_view id = walk.back();
       walk.pop_back();
       if (!seen.insert(id).second) continue;
-      if (auto below = symptoms.find(std::string(id)); below != symptoms.end())
+      if (auto below = symptoms.find(id); below != symptoms.end())
         walk.insert(walk.end(), below->second.begin(), below->second.end());
     }
     explains[f.id] = seen.size();

@@ -442,11 +442,8 @@ void load_archive(const std::string& path, Inputs& out, const LoadProgress& prog
                          ? archive_read_open_memory(a.get(), bytes->data(), bytes->size())
                          : archive_read_open_filename(a.get(), path.c_str(), 1 << 16);
   if (opened != ARCHIVE_OK) {
-    out.issues.push_back(
-        InputIssue{{path, {}},
-                   fmt::format("cannot open archive: {}", archive_error_string(a.get())),
-                   true,
-                   /*unreadable=*/true});
+    skip_unreadable(out, path,
+                    fmt::format("cannot open archive: {}", archive_error_string(a.get())));
     return;
   }
   archive_entry* entry = nullptr;

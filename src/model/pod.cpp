@@ -56,6 +56,10 @@ std::vector<ContainerView> PodView::app_containers() const {
 
 std::map<std::string, MilliQuantity, std::less<>> PodView::requests() const {
   std::map<std::string, MilliQuantity, std::less<>> sum;
+  auto add = [&sum](std::string_view resource, MilliQuantity q) {
+    auto& slot = sum[std::string(resource)];
+    slot = add_saturated(slot, q);
+  };
   auto requests_of = [](const Value& container) -> const Value& {
     const Value& r = container["resources"]["requests"];
     // Limits without requests default the requests (API server defaulting).
@@ -63,33 +67,25 @@ std::map<std::string, MilliQuantity, std::less<>> PodView::requests() const {
   };
   for (const Value& c : pod_.spec()["containers"].items()) {
     for (const Member& m : requests_of(c).members()) {
-      if (auto q = parse_quantity(m.value.is_string() ? m.value.str() : std::string_view())) {
-        auto& slot = sum[std::string(m.key)];
-        slot = add_saturated(slot, *q);
-      } else if (auto units =
-                     m.value.is_number() ? milli_from_units(m.value.as_int()) : std::nullopt) {
-        auto& slot = sum[std::string(m.key)];
-        slot = add_saturated(slot, *units);
-      }
+      if (auto q = request_quantity(m.value)) add(m.key, *q);
     }
   }
   for (const Value& c : pod_.spec()["initContainers"].items()) {
     for (const Member& m : requests_of(c).members()) {
-      std::optional<MilliQuantity> q =
-          m.value.is_number() ? milli_from_units(m.value.as_int()) : parse_quantity(m.value.str());
-      if (q) {
+      if (auto q = request_quantity(m.value)) {
         auto& slot = sum[std::string(m.key)];
         slot = std::max(slot, *q);
       }
     }
   }
   for (const Member& m : pod_.spec()["overhead"].members()) {
-    if (auto q = parse_quantity(m.value.str())) {
-      auto& slot = sum[std::string(m.key)];
-      slot = add_saturated(slot, *q);
-    }
+    if (auto q = parse_quantity(m.value.str())) add(m.key, *q);
   }
   return sum;
+}
+
+std::optional<MilliQuantity> request_quantity(const Value& v) {
+  return v.is_number() ? milli_from_units(v.as_int()) : parse_quantity(v.str());
 }
 
 }  // namespace ktriage

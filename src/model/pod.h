@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,11 @@ struct ContainerView {
   std::int64_t restarts() const { return (*status)["restartCount"].as_int(0); }
   bool ready() const { return (*status)["ready"].as_bool(); }
 };
+
+/// A resource amount as requests, limits, allocatable and capacity hold it: a quantity string
+/// ("250m", "1Gi"), or a number of whole units (`cpu: 2`, fractions truncated) as hand-written
+/// YAML may give; nullopt when it is neither or overflows milli-units.
+std::optional<MilliQuantity> request_quantity(const Value& v);
 
 /// Read-only helpers over one Pod object. Cheap to construct; holds a reference.
 class PodView {

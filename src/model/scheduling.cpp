@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "model/pod.h"
+
 namespace ktriage {
 
 bool map_selector_matches(const Value& selector, const Value& labels) {
@@ -118,9 +120,7 @@ std::map<std::string, MilliQuantity, std::less<>> node_allocatable(const Object&
   const Value& alloc = node.status()["allocatable"].size() > 0 ? node.status()["allocatable"]
                                                                : node.status()["capacity"];
   for (const Member& m : alloc.members()) {
-    std::optional<MilliQuantity> q =
-        m.value.is_number() ? milli_from_units(m.value.as_int()) : parse_quantity(m.value.str());
-    if (q) out[std::string(m.key)] = *q;
+    if (auto q = request_quantity(m.value)) out[std::string(m.key)] = *q;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Report writers: one function per output format. They read a Diagnosis and nothing else.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "core/diagnosis.h"
@@ -15,6 +16,17 @@ struct TextOptions {
   /// of its fault-catalog id (lint).
   bool rule_ids = false;
 };
+
+/// The input issues that mean part of the snapshot was not read: `errors`, problems within
+/// files (a syntax error, a skipped List item), and `unreadable`, whole files that could not be
+/// read (InputIssue::unreadable). Files skipped by choice (binary, describe text) count in
+/// neither. The text headline and `why`'s "not found" both say so when there are any.
+struct LostInput {
+  std::size_t errors = 0;
+  std::size_t unreadable = 0;
+  std::size_t total() const { return errors + unreadable; }
+};
+LostInput lost_input(const InputSummary& input);
 
 /// The human report: a header, one block per root cause with the symptoms it explains, evidence
 /// and fix, then input problems and skipped files.

@@ -80,6 +80,15 @@ void labelled(std::string& out, std::string_view label, const std::string& text,
 
 }  // namespace
 
+LostInput lost_input(const InputSummary& input) {
+  LostInput out;
+  for (const InputIssue& is : input.issues) {
+    if (!is.skipped_file) ++out.errors;
+    if (is.skipped_file && is.unreadable) ++out.unreadable;
+  }
+  return out;
+}
+
 std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   const Diagnosis d = scrub_for_output(raw, /*for_terminal=*/true);
   Style st{options.color};
@@ -101,17 +110,13 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   // With input problems no headline is a clean bill of health: it covers what was read. Files
   // skipped by choice (binary, describe text) do not count; unreadable ones do. The words
   // match the sections below: "Input problems" and "Skipped N files".
-  std::size_t input_errors = 0, unreadable = 0;
-  for (const InputIssue& is : d.input.issues) {
-    if (!is.skipped_file) ++input_errors;
-    if (is.skipped_file && is.unreadable) ++unreadable;
-  }
+  const LostInput lost = lost_input(d.input);
   std::string partial;
-  if (input_errors > 0)
-    partial = fmt::format("{} input problem{}", input_errors, input_errors == 1 ? "" : "s");
-  if (unreadable > 0) {
+  if (lost.errors > 0)
+    partial = fmt::format("{} input problem{}", lost.errors, lost.errors == 1 ? "" : "s");
+  if (lost.unreadable > 0) {
     partial += fmt::format("{}{} file{} that could not be read", partial.empty() ? "" : " and ",
-                           unreadable, unreadable == 1 ? "" : "s");
+                           lost.unreadable, lost.unreadable == 1 ? "" : "s");
   }
   const std::string partial_tail = partial.empty() ? "" : "; " + partial + " below";
   if (problems == 0 && d.input.objects == 0 && d.input.files_read == 0 && !d.input.issues.empty()) {

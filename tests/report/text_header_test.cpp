@@ -2,6 +2,7 @@
 // when nothing was read.
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -22,9 +23,17 @@ InputIssue issue(std::string file, std::string message, Skip skip = Skip::kNo, S
   return out;
 }
 
-TEST(TextHeaderTest, NothingReadSaysSoInsteadOfNoProblems) {
+// A diagnosis of `objects` objects read from `files` files in all namespaces, no findings yet.
+Diagnosis read(std::size_t objects, std::size_t files) {
   Diagnosis d;
   d.input.scope = "all namespaces";
+  d.input.objects = objects;
+  d.input.files_read = files;
+  return d;
+}
+
+TEST(TextHeaderTest, NothingReadSaysSoInsteadOfNoProblems) {
+  Diagnosis d = read(0, 0);
   d.input.issues.push_back(issue("/nonexistent/", "no such file or folder", Skip::kUnreadable));
   const std::string out = render_text(d, TextOptions{});
   EXPECT_EQ(out.rfind("Nothing could be read in all namespaces", 0), 0U) << out;
@@ -33,10 +42,7 @@ TEST(TextHeaderTest, NothingReadSaysSoInsteadOfNoProblems) {
 }
 
 TEST(TextHeaderTest, ACleanInputStillSaysNoProblems) {
-  Diagnosis d;
-  d.input.scope = "all namespaces";
-  d.input.objects = 3;
-  d.input.files_read = 1;
+  Diagnosis d = read(3, 1);
   // A file skipped by choice beside a good one is neither "nothing read" nor a partial read.
   d.input.issues.push_back(issue("bad.yaml", "not YAML", Skip::kByChoice));
   const std::string out = render_text(d, TextOptions{});
@@ -46,10 +52,7 @@ TEST(TextHeaderTest, ACleanInputStillSaysNoProblems) {
 
 // A file that failed to parse beside good ones: the headline covers only what was read.
 TEST(TextHeaderTest, NoProblemsWithInputErrorsSaysItCoversWhatWasRead) {
-  Diagnosis d;
-  d.input.scope = "all namespaces";
-  d.input.objects = 1;
-  d.input.files_read = 1;
+  Diagnosis d = read(1, 1);
   d.input.issues.push_back(
       issue("p.yaml", "YAML: flow sequence without a closing bracket", Skip::kNo, SourcePos{6, 1}));
   d.input.issues.push_back(
@@ -66,10 +69,7 @@ TEST(TextHeaderTest, NoProblemsWithInputErrorsSaysItCoversWhatWasRead) {
 // A file that could not be read (an I/O error, a damaged archive) is skipped too, but not by
 // choice: the headline is qualified as for a parse error.
 TEST(TextHeaderTest, AnUnreadableFileQualifiesNoProblemsButABinaryOneDoesNot) {
-  Diagnosis d;
-  d.input.scope = "all namespaces";
-  d.input.objects = 1;
-  d.input.files_read = 1;
+  Diagnosis d = read(1, 1);
   d.input.issues.push_back(
       issue("photo.png", "binary file, not Kubernetes objects or logs", Skip::kByChoice));
   EXPECT_EQ(render_text(d, TextOptions{}).rfind("No problems found in all namespaces: 1 object", 0),
@@ -86,10 +86,7 @@ TEST(TextHeaderTest, AnUnreadableFileQualifiesNoProblemsButABinaryOneDoesNot) {
 
 // Findings over a half-read snapshot say so too, in the words of the sections below.
 TEST(TextHeaderTest, ProblemsOverAPartlyReadInputSayWhatWasNotRead) {
-  Diagnosis d;
-  d.input.scope = "all namespaces";
-  d.input.objects = 4;
-  d.input.files_read = 2;
+  Diagnosis d = read(4, 2);
   Finding f;
   f.id = "x";
   f.summary = "Pod is Pending";
