@@ -18,6 +18,7 @@
 #include "analyzers/common/catalog_gaps.h"
 #include "analyzers/registry.h"
 #include "cli/can_i.h"
+#include "cli/huge_pages.h"
 #include "cli/lint_config.h"
 #include "cli/live.h"
 #include "cli/live_options.h"
@@ -686,6 +687,7 @@ int main_impl(int argc, char** argv) {
 }  // namespace ktriage
 
 int main(int argc, char** argv) {
+  if (ktriage::names_large_input(argc, argv)) ktriage::reexec_with_huge_pages(argv);
   try {
     const int code = ktriage::main_impl(argc, argv);
     // The loaded snapshot can hold millions of small allocations; freeing them one by one at exit

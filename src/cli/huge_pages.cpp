@@ -1,0 +1,81 @@
+#include "cli/huge_pages.h"
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace ktriage {
+namespace {
+
+constexpr std::uintmax_t kLargeFileBytes = 64u << 20;
+constexpr std::uintmax_t kLargeFolderBytes = 256u << 20;
+constexpr int kMaxFolderEntries = 10000;
+
+bool large_folder(const std::filesystem::path& folder) {
+  std::error_code ec;
+  std::uintmax_t total = 0;
+  int seen = 0;
+  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (++seen > kMaxFolderEntries) break;
+    std::error_code size_ec;
+    if (!it->is_regular_file(size_ec)) continue;
+    const std::uintmax_t size = it->file_size(size_ec);
+    if (size_ec) continue;
+    total += size;
+    if (total >= kLargeFolderBytes) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool names_large_input(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.empty() || arg.front() == '-') continue;
+    std::error_code ec;
+    const std::filesystem::path path(arg);
+    const auto status = std::filesystem::status(path, ec);
+    if (ec) continue;
+    if (std::filesystem::is_regular_file(status)) {
+      const std::uintmax_t size = std::filesystem::file_size(path, ec);
+      if (!ec && size >= kLargeFileBytes) return true;
+    } else if (std::filesystem::is_directory(status) && large_folder(path)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void reexec_with_huge_pages(char** argv) {
+#if defined(__linux__) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+  if (std::getenv("KTRIAGE_NO_REEXEC") != nullptr) return;
+  const char* existing = std::getenv("GLIBC_TUNABLES");
+  const bool had_tunables = existing != nullptr;
+  const std::string before = had_tunables ? existing : "";
+  // Set by the user or by the first exec: either way, never exec twice.
+  if (before.find("glibc.malloc.hugetlb") != std::string::npos) return;
+  std::string tunables = before;
+  if (!tunables.empty()) tunables += ':';
+  tunables += "glibc.malloc.hugetlb=1";
+  if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  // No /proc, or the binary was replaced: run on as we are, with the environment as it was.
+  if (had_tunables) {
+    ::setenv("GLIBC_TUNABLES", before.c_str(), 1);
+  } else {
+    ::unsetenv("GLIBC_TUNABLES");
+  }
+#else
+  (void)argv;
+#endif
+}
+
+}  // namespace ktriage
