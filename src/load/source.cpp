@@ -246,6 +246,25 @@ std::size_t release_pages(std::string_view data, std::size_t from, std::size_t t
   return to;
 }
 
+// How far ahead of a List walker its file's pages are mapped in, in one call each time.
+constexpr std::size_t kPrefaultBytes = 32u << 20;
+
+// Maps the pages of [from, from + kPrefaultBytes) of a mapped file in one system call (Linux
+// 5.14+; advice, ignored where unknown). One fault per 64 KiB of a 3 GB List cost about a second
+// of system time on a VM; pages already mapped cost only the walk of their page table.
+void prefault_pages(std::string_view data, std::size_t from) {
+#ifdef MADV_POPULATE_READ
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  from = from / page * page;
+  if (from >= data.size()) return;
+  const std::size_t to = std::min(data.size(), from + kPrefaultBytes);
+  ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_POPULATE_READ);
+#else
+  (void)data;
+  (void)from;
+#endif
+}
+
 // Adds `lines` to every position in `part` (one region of one List file): its items are
 // numbered from the region's start until the regions are chained.
 void shift_lines(Inputs& part, std::size_t lines) {
@@ -280,7 +299,15 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   std::vector<Part> parts(std::clamp(threads, 1u, 64u));
   std::function<void(std::size_t, std::size_t)> release;
   if (release_consumed) {
-    release = [data](std::size_t from, std::size_t to) { release_pages(data, from, to); };
+    // Each region's start first, then ahead of every release: its walker finds pages mapped.
+    for (std::size_t t = 0; t < parts.size(); ++t) {
+      prefault_pages(data,
+                     layout.first_open + (data.size() - layout.first_open) * t / parts.size());
+    }
+    release = [data](std::size_t from, std::size_t to) {
+      release_pages(data, from, to);
+      prefault_pages(data, to);
+    };
   }
   auto parse_item = [&](std::size_t region, const ListItem& item) {
     Part& part = parts[region];
