@@ -209,6 +209,74 @@ std::string_view Arena::intern(std::string_view s) {
   }
 }
 
+namespace {
+
+constexpr std::uint64_t kMix = 0x9e3779b97f4a7c15ULL;
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t x) noexcept {
+  h = (h ^ x) * kMix;
+  return h ^ (h >> 29);
+}
+
+std::uint64_t share_hash(const Member* m, std::size_t n) noexcept {
+  std::uint64_t h = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    h = mix(h, reinterpret_cast<std::uintptr_t>(m[i].key.data()));
+    h = mix(h, m[i].value.storage_hash());
+  }
+  return h | 1;  // never 0, the empty slot's
+}
+
+std::uint64_t share_hash(const Value* v, std::size_t n) noexcept {
+  std::uint64_t h = ~static_cast<std::uint64_t>(n);
+  for (std::size_t i = 0; i < n; ++i) h = mix(h, v[i].storage_hash());
+  return h | 1;
+}
+
+bool same_elements(const Member* a, const Member* b, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i].key.data() != b[i].key.data() || !same_storage(a[i].value, b[i].value)) return false;
+  }
+  return true;
+}
+
+bool same_elements(const Value* a, const Value* b, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!same_storage(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const Member* Arena::share(const Member* m, std::size_t n) {
+  if (n == 0) return nullptr;
+  if (!shared_) shared_ = std::make_unique<ShareSlot[]>(kShareSlots);
+  const std::uint64_t h = share_hash(m, n);
+  ShareSlot& slot = shared_[(h >> 17) & (kShareSlots - 1)];
+  if (slot.hash == h && slot.size == n && slot.members &&
+      same_elements(static_cast<const Member*>(slot.data), m, n)) {
+    return static_cast<const Member*>(slot.data);
+  }
+  const Member* stored = copy(m, n);
+  slot = ShareSlot{stored, h, static_cast<std::uint32_t>(n), true};
+  return stored;
+}
+
+const Value* Arena::share(const Value* v, std::size_t n) {
+  if (n == 0) return nullptr;
+  if (!shared_) shared_ = std::make_unique<ShareSlot[]>(kShareSlots);
+  const std::uint64_t h = share_hash(v, n);
+  ShareSlot& slot = shared_[(h >> 17) & (kShareSlots - 1)];
+  if (slot.hash == h && slot.size == n && !slot.members &&
+      same_elements(static_cast<const Value*>(slot.data), v, n)) {
+    return static_cast<const Value*>(slot.data);
+  }
+  const Value* stored = copy(v, n);
+  slot = ShareSlot{stored, h, static_cast<std::uint32_t>(n), false};
+  return stored;
+}
+
 void Arena::grow_interned() {
   const std::size_t capacity = interned_capacity_ == 0 ? 256 : interned_capacity_ * 2;
   auto table = std::make_unique<InternSlot[]>(capacity);

@@ -169,7 +169,26 @@ class Value {
   /// Short name of the type for messages ("string", "array", ...).
   static std::string_view type_name(Type t) noexcept;
 
+  /// Whether `a` and `b` are the same scalar or point at the same storage: not deep equality
+  /// (an equal string stored twice differs), but what makes two arrays interchangeable for
+  /// Arena::share(). O(1).
+  friend bool same_storage(const Value& a, const Value& b) noexcept {
+    return a.type_ == b.type_ && a.size_ == b.size_ && a.payload_bits() == b.payload_bits();
+  }
+  /// A hash consistent with same_storage(). O(1).
+  std::uint64_t storage_hash() const noexcept {
+    return payload_bits() ^
+           (static_cast<std::uint64_t>(size_) << 8 | static_cast<std::uint8_t>(type_));
+  }
+
  private:
+  // Every constructor sets all eight bytes of the union, so they can be compared as one.
+  std::uint64_t payload_bits() const noexcept {
+    std::uint64_t bits;
+    std::memcpy(&bits, &int_, sizeof(bits));
+    return bits;
+  }
+
   Type type_;
   std::uint32_t size_;
   union {
@@ -250,6 +269,18 @@ class Arena {
     std::memcpy(static_cast<void*>(p), m, n * sizeof(Member));
     return p;
   }
+  /// Like copy(), but when the same `n` members or values (same keys, same_storage values) went
+  /// through share() recently, that copy is returned instead: the replicas of a Deployment
+  /// repeat most of their spec (probes, resources, env, ports, tolerations, labels), and a
+  /// tree built bottom-up finds each repeated subtree as one repeated array. Recently: a
+  /// direct-mapped cache of kShareSlots, because kubectl lists a workload's pods one after
+  /// another and unique arrays (metadata, status) would fill any table that only grows, and
+  /// because the cache must stay in L2: at 65,536 slots its misses cost more than the copies
+  /// saved. At 150,000 pods it cuts peak memory from 2.42 GB to 1.84 GB.
+  /// What comes back may be shared, so it must never be written to: callers pass copy()
+  /// for what may be (Secret data, annotations: objects.cpp). O(n).
+  const Member* share(const Member* m, std::size_t n);
+  const Value* share(const Value* v, std::size_t n);
 
  private:
   struct InternSlot {
@@ -267,7 +298,16 @@ class Arena {
     return {p + sizeof(n), s.size()};
   }
 
+  struct ShareSlot {
+    const void* data = nullptr;
+    std::uint64_t hash = 0;
+    std::uint32_t size = 0;
+    bool members = false;  // a Member array, else a Value array
+  };
+  static constexpr std::size_t kShareSlots = 1u << 12;
+
   std::pmr::monotonic_buffer_resource resource_;
+  std::unique_ptr<ShareSlot[]> shared_;     // kShareSlots, allocated on first use
   std::unique_ptr<InternSlot[]> interned_;  // open addressing, power-of-two size
   std::size_t interned_capacity_ = 0;
   std::size_t interned_count_ = 0;

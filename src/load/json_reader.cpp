@@ -60,12 +60,23 @@ class JsonBuilder {
     return p;
   }
 
+  // Whether an object is stored for itself or may be one copy shared by equal objects
+  // (Arena::share: the replicas of a workload repeat most of their spec).
+  enum Storage : bool { kOwnCopy, kShared };
+
+  // The objects that a Secret's scrub writes into after loading (objects.cpp): its data and
+  // stringData, and metadata.annotations. Their kind is not known yet ("data" comes before
+  // "kind" in kubectl's order), so these keys are never shared, whatever the object.
+  static bool written_later(std::string_view key) {
+    return key == "data" || key == "stringData" || key == "annotations";
+  }
+
   SourcePos pos_of(const char* p) {
     if (p == nullptr || p < data_.data() || p > data_.data() + data_.size()) return {};
     return lines_.position(static_cast<std::size_t>(p - data_.data()));
   }
 
-  Value build_value(od::value v, int depth) {
+  Value build_value(od::value v, int depth, Storage storage = kShared) {
     if (depth > kMaxDepth) throw JsonFailure{simdjson::DEPTH_ERROR, location_of(v)};
     od::json_type type{};
     const char* here = location_of(v);
@@ -74,7 +85,7 @@ class JsonBuilder {
       case od::json_type::object: {
         od::object obj;
         check(v.get_object().get(obj), here);
-        return build_object(obj, depth, nullptr);
+        return build_object(obj, depth, nullptr, storage);
       }
       case od::json_type::array: {
         od::array arr;
@@ -118,7 +129,8 @@ class JsonBuilder {
     throw JsonFailure{simdjson::INCORRECT_TYPE, here};
   }
 
-  Value build_object(od::object& obj, int depth, std::vector<SourcePos>* item_pos) {
+  Value build_object(od::object& obj, int depth, std::vector<SourcePos>* item_pos,
+                     Storage storage = kShared) {
     const std::size_t mark = members_.size();
     for (auto field_result : obj) {
       od::field field;
@@ -141,12 +153,13 @@ class JsonBuilder {
           child = build_value(v, depth + 1);
         }
       } else {
-        child = build_value(field.value(), depth + 1);
+        child = build_value(field.value(), depth + 1, written_later(key) ? kOwnCopy : kShared);
       }
       members_.push_back(Member{stored_key, child});
     }
     const auto n = static_cast<std::uint32_t>(members_.size() - mark);
-    const Member* stored = arena_.copy(members_.data() + mark, n);
+    const Member* stored = storage == kShared ? arena_.share(members_.data() + mark, n)
+                                              : arena_.copy(members_.data() + mark, n);
     members_.resize(mark);
     return Value::object(stored, n);
   }
@@ -192,7 +205,7 @@ class JsonBuilder {
       values_.push_back(child);
     }
     const auto n = static_cast<std::uint32_t>(values_.size() - mark);
-    const Value* stored = arena_.copy(values_.data() + mark, n);
+    const Value* stored = arena_.share(values_.data() + mark, n);
     values_.resize(mark);
     return Value::array(stored, n);
   }

@@ -128,5 +128,52 @@ TEST(ArenaTest, LargeAllocationsComeFromTheHugePageUpstream) {
   }
 }
 
+TEST(ArenaTest, ShareReturnsTheEarlierCopyOfEqualMembersAndValues) {
+  Arena arena;
+  const Key port = arena.key("containerPort");
+  const Key proto = arena.key("protocol");
+  const std::string_view tcp = arena.intern("TCP");
+  Member first[] = {{port, Value::integer(8080)}, {proto, Value::string(tcp)}};
+  Member again[] = {{port, Value::integer(8080)}, {proto, Value::string(tcp)}};
+  const Member* a = arena.share(first, 2);
+  const Member* b = arena.share(again, 2);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, first);  // a copy in the arena, not the caller's array
+  EXPECT_EQ(Value::object(a, 2)["containerPort"].as_int(), 8080);
+
+  Value items[] = {Value::string(tcp), Value::boolean(true), Value::number(0.5), Value()};
+  Value items_again[] = {Value::string(tcp), Value::boolean(true), Value::number(0.5), Value()};
+  EXPECT_EQ(arena.share(items, 4), arena.share(items_again, 4));
+  EXPECT_EQ(arena.share(items, 0), nullptr);
+}
+
+TEST(ArenaTest, ShareNeverMergesArraysThatDifferInAnything) {
+  Arena arena;
+  const Key port = arena.key("containerPort");
+  const Key name = arena.key("name");
+  const std::string_view tcp = arena.intern("TCP");
+  Member base[] = {{port, Value::integer(8080)}, {name, Value::string(tcp)}};
+  const Member* shared = arena.share(base, 2);
+  // Another value, another key, another type with the same bits, fewer members.
+  Member other_value[] = {{port, Value::integer(8081)}, {name, Value::string(tcp)}};
+  Member other_key[] = {{name, Value::integer(8080)}, {name, Value::string(tcp)}};
+  Member other_type[] = {{port, Value::boolean(true)}, {name, Value::string(tcp)}};
+  Member one_fewer[] = {{port, Value::integer(8080)}};
+  Member same_text_other_copy[] = {{port, Value::integer(8080)},
+                                   {name, Value::string(arena.copy("TCP"))}};
+  for (const Member* m : {other_value, other_key, other_type, same_text_other_copy}) {
+    const Member* got = arena.share(m, 2);
+    EXPECT_NE(got, shared);
+    EXPECT_TRUE(same_storage(got[0].value, m[0].value));
+    EXPECT_EQ(got[0].key.data(), m[0].key.data());
+  }
+  EXPECT_NE(arena.share(one_fewer, 1), shared);
+  EXPECT_EQ(Value::integer(1).storage_hash() == Value::boolean(true).storage_hash(), false);
+  // A Value array whose bits might match a Member array's is never handed out for it.
+  Value as_values[] = {Value::integer(8080), Value::string(tcp), Value::integer(0)};
+  EXPECT_NE(static_cast<const void*>(arena.share(as_values, 3)), static_cast<const void*>(shared));
+  EXPECT_EQ(arena.share(base, 2), shared);  // still there
+}
+
 }  // namespace
 }  // namespace ktriage

@@ -309,6 +309,44 @@ stringData:
   EXPECT_EQ(s["type"].str(), "Opaque");
 }
 
+// Equal objects are stored once (Arena::share), but a Secret's data, stringData and annotations
+// are wiped after loading: a ConfigMap with the very same data and annotations keeps its own.
+TEST(SourceTest, WipingASecretLeavesAnEqualConfigMapIntact) {
+  Inputs in;
+  const std::string same = R"("metadata": {"name": "db", "namespace": "shop",
+      "labels": {"app": "db"}, "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{}"}},
+    "data": {"password": "aHVudGVyMg=="}, "stringData": {"password": "aHVudGVyMg=="}})";
+  load_buffer("both.json",
+              R"({"apiVersion": "v1", "kind": "List", "items": [
+  {"apiVersion": "v1", "kind": "ConfigMap", )" +
+                  same + R"(,
+  {"apiVersion": "v1", "kind": "Secret", )" +
+                  same + R"(,
+  {"apiVersion": "v1", "kind": "ConfigMap", )" +
+                  same + R"(]})",
+              in);
+  ASSERT_EQ(in.objects.size(), 3u);
+  for (std::size_t i : {0u, 2u}) {
+    const Value& cm = in.objects[i].root;
+    EXPECT_EQ(cm["data"]["password"].str(), "aHVudGVyMg==");
+    EXPECT_EQ(cm["stringData"]["password"].str(), "aHVudGVyMg==");
+    EXPECT_EQ(
+        cm["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str(),
+        "{}");
+  }
+  const Value& secret = in.objects[1].root;
+  EXPECT_EQ(secret["data"]["password"].str(), "");
+  EXPECT_EQ(secret["stringData"]["password"].str(), "");
+  EXPECT_EQ(
+      secret["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str(),
+      "");
+  // What is never written to is shared: the labels of all three are one array.
+  EXPECT_EQ(in.objects[0].root["metadata"]["labels"].members().data(),
+            in.objects[1].root["metadata"]["labels"].members().data());
+  EXPECT_EQ(in.objects[0].root["metadata"]["labels"].members().data(),
+            in.objects[2].root["metadata"]["labels"].members().data());
+}
+
 TEST(SourceTest, ManagedFieldsAreDropped) {
   Inputs in;
   load_buffer(
