@@ -79,6 +79,35 @@ std::vector<RuleEntry> all_rules() {
   return out;
 }
 
+namespace {
+
+// The analyzers that read every pod, slowest first, as `make bench` measured them at 150,000
+// pods (--timings: scheduling 0.67 s, services 0.62 s, readiness 0.41 s, images 0.31 s,
+// container_config 0.25 s, crashes 0.24 s); the rest take under 0.2 s each.
+constexpr std::string_view kSlowestFirst[] = {"scheduling", "services",         "readiness",
+                                              "images",     "container_config", "crashes"};
+
+// Indices into `analyzers`: those of kSlowestFirst in its order, then the others in registry
+// order. Only the order they start in: their findings are kept in registry order.
+std::vector<std::size_t> dispatch_order(std::span<const AnalyzerDef> analyzers) {
+  std::vector<std::size_t> order;
+  std::vector<bool> placed(analyzers.size(), false);
+  for (std::string_view name : kSlowestFirst) {
+    for (std::size_t i = 0; i < analyzers.size(); ++i) {
+      if (!placed[i] && analyzers[i].name == name) {
+        order.push_back(i);
+        placed[i] = true;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < analyzers.size(); ++i) {
+    if (!placed[i]) order.push_back(i);
+  }
+  return order;
+}
+
+}  // namespace
+
 std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads,
                                    std::vector<AnalyzerTiming>* timings) {
   const auto analyzers = all_analyzers();
@@ -97,12 +126,15 @@ std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads,
   if (threads <= 1) {
     for (std::size_t i = 0; i < analyzers.size(); ++i) run_one(i);
   } else {
-    // The Cluster is read-only, so analyzers share it without locks.
+    // The Cluster is read-only, so analyzers share it without locks. The slowest start first
+    // (longest-processing-time order), so that the threads finish together: in registry order
+    // services, the second slowest, started last and ran on alone.
+    const std::vector<std::size_t> order = dispatch_order(analyzers);
     std::vector<std::thread> pool;
     std::atomic<std::size_t> next{0};
     for (unsigned t = 0; t < threads; ++t) {
       pool.emplace_back([&] {
-        for (std::size_t i = next++; i < analyzers.size(); i = next++) run_one(i);
+        for (std::size_t k = next++; k < order.size(); k = next++) run_one(order[k]);
       });
     }
     for (auto& th : pool) th.join();
