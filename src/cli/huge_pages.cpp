@@ -16,11 +16,13 @@ constexpr std::uintmax_t kLargeFileBytes = 64u << 20;
 constexpr std::uintmax_t kLargeFolderBytes = 256u << 20;
 constexpr int kMaxFolderEntries = 10000;
 
+// Recursive, as `kubectl cluster-info dump` writes a folder per namespace; stops after
+// kMaxFolderEntries entries, so a huge tree costs no more than a glance.
 bool large_folder(const std::filesystem::path& folder) {
   std::error_code ec;
   std::uintmax_t total = 0;
   int seen = 0;
-  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
+  for (std::filesystem::recursive_directory_iterator it(folder, ec), end; !ec && it != end;
        it.increment(ec)) {
     if (++seen > kMaxFolderEntries) break;
     std::error_code size_ec;

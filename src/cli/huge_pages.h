@@ -6,8 +6,9 @@
 namespace ktriage {
 
 /// Whether the command line names a large input: a file of 64 MiB or more, or a folder whose
-/// files directly in it add up to 256 MiB or more. Only stats paths (and lists folders, at most
-/// 10,000 entries each), so it costs next to nothing beside the start-up of a second process.
+/// files (in it and below it) add up to 256 MiB or more. Only stats paths and lists folders, at
+/// most 10,000 entries per folder named, so it costs next to nothing beside the start-up of a
+/// second process.
 bool names_large_input(int argc, char** argv);
 
 /// Replaces the process image with itself, the same arguments and GLIBC_TUNABLES extended by

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "live/temp_dir.h"
 #include "support/test_support.h"
 
 namespace ktriage {
@@ -18,34 +19,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh folder under the temporary directory, removed with its contents.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "ktriage-huge-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }
-  // A sparse file of `bytes` zeros: its size counts, it takes no disk.
-  std::string sparse_file(const std::string& name, std::uintmax_t bytes) const {
-    const std::string file = path_ + "/" + name;
-    {
-      std::FILE* f = std::fopen(file.c_str(), "w");
-      std::fclose(f);
-    }
-    fs::resize_file(file, bytes);
-    return file;
-  }
-
- private:
-  std::string path_;
-};
+// A sparse file of `bytes` zeros in `dir`: its size counts, it takes no disk.
+std::string sparse_file(const testing::TempDir& dir, const std::string& name,
+                        std::uintmax_t bytes) {
+  const std::string file = dir.write(name, "");
+  fs::resize_file(file, bytes);
+  return file;
+}
 
 bool large(std::vector<std::string> args) {
   std::vector<char*> argv;
@@ -58,32 +38,34 @@ bool large(std::vector<std::string> args) {
 constexpr std::uintmax_t kMiB = 1u << 20;
 
 TEST(HugePagesTest, AFileOf64MiBOrMoreIsLarge) {
-  ScratchDir dir;
-  const std::string big = dir.sparse_file("pods.json", 64 * kMiB);
-  const std::string small = dir.sparse_file("nodes.json", 64 * kMiB - 1);
+  testing::TempDir dir;
+  const std::string big = sparse_file(dir, "pods.json", 64 * kMiB);
+  const std::string small = sparse_file(dir, "nodes.json", 64 * kMiB - 1);
   EXPECT_TRUE(large({"diagnose", "-o", "json", big}));
   EXPECT_FALSE(large({"diagnose", "-o", "json", small}));
 }
 
-TEST(HugePagesTest, AFolderIsLargeByTheFilesDirectlyInIt) {
-  ScratchDir dir;
-  dir.sparse_file("pods.json", 60 * kMiB);
-  dir.sparse_file("events.json", 60 * kMiB);
-  dir.sparse_file("replicasets.json", 60 * kMiB);
+TEST(HugePagesTest, AFolderIsLargeByTheFilesInItAndBelowIt) {
+  testing::TempDir dir;
+  sparse_file(dir, "pods.json", 60 * kMiB);
+  sparse_file(dir, "events.json", 60 * kMiB);
+  sparse_file(dir, "replicasets.json", 60 * kMiB);
   EXPECT_FALSE(large({"diagnose", dir.path()}));  // 180 MiB
-  dir.sparse_file("deployments.json", 60 * kMiB);
-  dir.sparse_file("services.json", 20 * kMiB);
+  sparse_file(dir, "deployments.json", 60 * kMiB);
+  sparse_file(dir, "services.json", 20 * kMiB);
   EXPECT_TRUE(large({"diagnose", dir.path()}));  // 260 MiB
 
-  ScratchDir nested;
-  fs::create_directory(nested.path() + "/shop");
-  nested.sparse_file("shop/pods.json", 63 * kMiB);
-  EXPECT_FALSE(large({"diagnose", nested.path()}));  // subfolders are not listed
+  testing::TempDir nested;
+  sparse_file(nested, "shop/pods.json", 63 * kMiB);
+  sparse_file(nested, "shop/events.json", 63 * kMiB);
+  EXPECT_FALSE(large({"diagnose", nested.path()}));  // 126 MiB
+  sparse_file(nested, "kube-system/pods.json", 200 * kMiB);
+  EXPECT_TRUE(large({"diagnose", nested.path()}));  // cluster-info dump's folder per namespace
 }
 
 TEST(HugePagesTest, FlagsStandardInputAndMissingPathsAreNotLarge) {
-  ScratchDir dir;
-  const std::string big = dir.sparse_file("pods.json", 64 * kMiB);
+  testing::TempDir dir;
+  const std::string big = sparse_file(dir, "pods.json", 64 * kMiB);
   EXPECT_FALSE(large({}));
   EXPECT_FALSE(large({"diagnose", "-", "--kubeconfig=" + big}));
   EXPECT_FALSE(large({"diagnose", dir.path() + "/missing.json"}));
@@ -102,9 +84,9 @@ std::pair<std::string, int> shell(const std::string& command) {
 }
 
 TEST(HugePagesTest, ARunThatReExecutesKeepsItsArgumentsAndStandardInput) {
-  ScratchDir dir;
+  testing::TempDir dir;
   // Zeros are not a snapshot: the file is skipped with an input problem, which is reported too.
-  const std::string big = dir.sparse_file("padding.bin", 64 * kMiB);
+  const std::string big = sparse_file(dir, "padding.bin", 64 * kMiB);
   const std::string example = testing::source_dir() + "/examples/node-failure";
   const std::string tail = std::string(KTRIAGE_BINARY) +
                            " diagnose -o json --now 2026-12-01T00:00:00Z '" + big + "' - < '" +
