@@ -1,5 +1,6 @@
 #include "cli/huge_pages.h"
 
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -55,26 +56,56 @@ bool names_large_input(int argc, char** argv) {
   return false;
 }
 
+namespace {
+
+// Set in the re-executed process's environment: the marker that stops a second exec (glibc in
+// secure mode drops GLIBC_TUNABLES, so that cannot be the marker), and the user's own
+// GLIBC_TUNABLES, put back once glibc has read it so that the programs ktriage starts (exec
+// credential plugins, the aliyun CLI) get the environment the user gave.
+constexpr const char* kMarker = "KTRIAGE_REEXECUTED";
+constexpr const char* kUserTunables = "KTRIAGE_USER_GLIBC_TUNABLES";
+
+void restore_user_tunables() {
+  if (const char* user = std::getenv(kUserTunables); user != nullptr) {
+    ::setenv("GLIBC_TUNABLES", user, 1);
+  } else {
+    ::unsetenv("GLIBC_TUNABLES");
+  }
+  ::unsetenv(kUserTunables);
+}
+
+}  // namespace
+
+bool reexecuted_with_huge_pages() { return std::getenv(kMarker) != nullptr; }
+
 void reexec_with_huge_pages(char** argv) {
 #if defined(__linux__) && defined(__GLIBC__) && \
     (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+  if (reexecuted_with_huge_pages()) {
+    restore_user_tunables();
+    return;
+  }
   if (std::getenv("KTRIAGE_NO_REEXEC") != nullptr) return;
+  // Secure mode (setuid, file capabilities): glibc ignores the tunable. No interpreter (started
+  // as `ld.so ./ktriage`, or a static build): /proc/self/exe is not ktriage, or nothing gains.
+  if (::getauxval(AT_SECURE) != 0 || ::getauxval(AT_BASE) == 0) return;
   const char* existing = std::getenv("GLIBC_TUNABLES");
-  const bool had_tunables = existing != nullptr;
-  const std::string before = had_tunables ? existing : "";
-  // Set by the user or by the first exec: either way, never exec twice.
+  const std::string before = existing != nullptr ? existing : "";
+  // The user's own choice, on or off, stands.
   if (before.find("glibc.malloc.hugetlb") != std::string::npos) return;
   std::string tunables = before;
   if (!tunables.empty()) tunables += ':';
   tunables += "glibc.malloc.hugetlb=1";
-  if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
+  if (existing != nullptr && ::setenv(kUserTunables, before.c_str(), 1) != 0) return;
+  if (::setenv(kMarker, "1", 1) != 0 || ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) {
+    ::unsetenv(kMarker);
+    restore_user_tunables();
+    return;
+  }
   ::execv("/proc/self/exe", argv);
   // No /proc, or the binary was replaced: run on as we are, with the environment as it was.
-  if (had_tunables) {
-    ::setenv("GLIBC_TUNABLES", before.c_str(), 1);
-  } else {
-    ::unsetenv("GLIBC_TUNABLES");
-  }
+  ::unsetenv(kMarker);
+  restore_user_tunables();
 #else
   (void)argv;
 #endif

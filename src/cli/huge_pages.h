@@ -13,10 +13,15 @@ bool names_large_input(int argc, char** argv);
 
 /// Replaces the process image with itself, the same arguments and GLIBC_TUNABLES extended by
 /// glibc.malloc.hugetlb=1 (glibc 2.35 and later: malloc advises MADV_HUGEPAGE on its memory),
-/// unless that tunable is already set, KTRIAGE_NO_REEXEC is set, or this is not glibc on Linux.
+/// unless the user set that tunable, KTRIAGE_NO_REEXEC is set, glibc is in secure mode
+/// (setuid, capabilities), the binary was started through ld.so, or this is not glibc on Linux.
+/// In the re-executed process it puts the user's GLIBC_TUNABLES back and returns at once.
 /// Returns only when it did not re-execute (or exec failed); then the run goes on unchanged.
 /// Call first in main, before any thread, output or read of standard input: a re-executed start
 /// costs about 25 ms, so main calls it only when names_large_input().
 void reexec_with_huge_pages(char** argv);
+
+/// Whether this process is the re-executed one (for --timings).
+bool reexecuted_with_huge_pages();
 
 }  // namespace ktriage

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "analyzers/registry.h"
+#include "cli/huge_pages.h"
 #include "correlate/correlate.h"
 #include "load/source.h"
 #include "logs/evidence.h"
@@ -228,6 +229,11 @@ std::optional<LogKnowledge> compile_log_knowledge() {
 
 RunResult run_pipeline(const RunOptions& options) {
   PhaseTimer timer(options.timings);
+  if (options.timings && reexecuted_with_huge_pages()) {
+    std::fprintf(stderr,
+                 "timing: large input: malloc on transparent huge pages (re-executed with "
+                 "glibc.malloc.hugetlb=1)\n");
+  }
   LoadProgress progress;
   auto last = std::chrono::steady_clock::now();
   bool drew = false;

@@ -88,15 +88,51 @@ TEST(HugePagesTest, ARunThatReExecutesKeepsItsArgumentsAndStandardInput) {
   // Zeros are not a snapshot: the file is skipped with an input problem, which is reported too.
   const std::string big = sparse_file(dir, "padding.bin", 64 * kMiB);
   const std::string example = testing::source_dir() + "/examples/node-failure";
+  const std::string err = dir.file("err.txt");
   const std::string tail = std::string(KTRIAGE_BINARY) +
-                           " diagnose -o json --now 2026-12-01T00:00:00Z '" + big + "' - < '" +
-                           example + "/pods.yaml' 2>/dev/null";
-  const auto with = shell("env -u KTRIAGE_NO_REEXEC -u GLIBC_TUNABLES " + tail);
-  const auto without = shell("env KTRIAGE_NO_REEXEC=1 " + tail);
+                           " diagnose -o json --timings --now 2026-12-01T00:00:00Z '" + big +
+                           "' - < '" + example + "/pods.yaml' 2>'" + err + "'";
+  const std::string clean = "env -u KTRIAGE_NO_REEXEC -u KTRIAGE_REEXECUTED -u GLIBC_TUNABLES ";
+  constexpr std::string_view kSaid = "re-executed with glibc.malloc.hugetlb=1";
+
+  const auto with = shell(clean + tail);
+  EXPECT_NE(testing::read_file(err).find(kSaid), std::string::npos) << testing::read_file(err);
+  const auto without = shell(clean + "KTRIAGE_NO_REEXEC=1 " + tail);
+  EXPECT_EQ(testing::read_file(err).find(kSaid), std::string::npos);
+  // A user's own setting of the tunable stands: no exec.
+  const auto user_off = shell(clean + "GLIBC_TUNABLES=glibc.malloc.hugetlb=0 " + tail);
+  EXPECT_EQ(testing::read_file(err).find(kSaid), std::string::npos);
+
   EXPECT_EQ(with.second, without.second);
   EXPECT_NE(with.first.find("padding.bin"), std::string::npos) << with.first;
   EXPECT_NE(with.first.find("\"findings\""), std::string::npos) << with.first;
   EXPECT_EQ(with.first, without.first);
+  EXPECT_EQ(user_off.first, without.first);
+}
+
+TEST(HugePagesTest, TheReExecutedProcessPutsTheUsersTunablesBack) {
+  // What the re-executed process sees at start: the marker and the user's value saved aside.
+  const std::string command =
+      std::string(
+          "env KTRIAGE_REEXECUTED=1 KTRIAGE_USER_GLIBC_TUNABLES=glibc.malloc.check=0 "
+          "GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.hugetlb=1 ") +
+      KTRIAGE_BINARY + " --version";
+  const auto version = shell(command);
+  EXPECT_EQ(version.second, 0);
+  char user[] = "KTRIAGE_USER_GLIBC_TUNABLES=glibc.malloc.arena_max=2";
+  char tunables[] = "GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1";
+  char marker[] = "KTRIAGE_REEXECUTED=1";
+  ::putenv(user);
+  ::putenv(tunables);
+  ::putenv(marker);
+  char* argv[] = {const_cast<char*>("ktriage"), nullptr};
+  reexec_with_huge_pages(argv);  // returns: this is the re-executed process
+  ASSERT_NE(std::getenv("GLIBC_TUNABLES"), nullptr);
+  EXPECT_STREQ(std::getenv("GLIBC_TUNABLES"), "glibc.malloc.arena_max=2");
+  EXPECT_EQ(std::getenv("KTRIAGE_USER_GLIBC_TUNABLES"), nullptr);
+  EXPECT_TRUE(reexecuted_with_huge_pages());
+  ::unsetenv("GLIBC_TUNABLES");
+  ::unsetenv("KTRIAGE_REEXECUTED");
 }
 
 }  // namespace
