@@ -186,6 +186,7 @@ ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout,
     return walk;
   }
   walk.begin = open;
+  if (consumed) consumed(open, open);
   std::size_t counted = open;
   std::size_t released = open;
   const bool avx2 = has_avx2();

@@ -67,8 +67,9 @@ struct ListRegionWalk {
 /// searched, counted and visited together, so the visitor parses them while they are in cache
 /// and a large file is read once. `consumed(from, to)`, when given, is called after the visitor
 /// for ranges the walk has finished with, every 16 MiB or so, and at the end for the rest of
-/// the region: a mapped file's owner releases those pages. A layout break stops the walk with
-/// layout_ok false; items visited before it must then be discarded.
+/// the region: a mapped file's owner releases those pages. It is first called with an empty
+/// range at the walk's start, so the owner can map the pages ahead. A layout break stops the walk
+/// with layout_ok false; items visited before it must then be discarded.
 ListRegionWalk walk_list_region(std::string_view data, const ListLayout& layout, std::size_t from,
                                 std::size_t to, const std::function<void(const ListItem&)>& visit,
                                 const std::function<void(std::size_t, std::size_t)>& consumed = {});

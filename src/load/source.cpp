@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -237,31 +238,35 @@ class ShiftedLocator final : public Locator {
 
 // Drops this process's mapping of the whole pages inside [from, to) of a mapped file; the page
 // cache stays, so touching them again is a cheap fault. Without it a 3 GB List would be wholly
-// resident while it is scanned and parsed. Returns the end of what was released (page-aligned).
-std::size_t release_pages(std::string_view data, std::size_t from, std::size_t to) {
-  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  from = (from + page - 1) / page * page;
-  to = to / page * page;
-  if (to > from) ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_DONTNEED);
-  return to;
+// resident while it is scanned and parsed.
+void release_pages(std::string_view data, std::size_t from, std::size_t to) {
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  // Whole pages by address: the view may start past its mapping's first byte (a UTF-8 BOM).
+  const auto base = reinterpret_cast<std::uintptr_t>(data.data());
+  const std::uintptr_t first = (base + from + page - 1) / page * page;
+  const std::uintptr_t last = (base + to) / page * page;
+  if (last > first) ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 // How far ahead of a List walker its file's pages are mapped in, in one call each time.
 constexpr std::size_t kPrefaultBytes = 32u << 20;
 
-// Maps the pages of [from, from + kPrefaultBytes) of a mapped file in one system call (Linux
-// 5.14+; advice, ignored where unknown). One fault per 64 KiB of a 3 GB List cost about a second
-// of system time on a VM; pages already mapped cost only the walk of their page table.
-void prefault_pages(std::string_view data, std::size_t from) {
+// Maps the pages of [from, min(from + kPrefaultBytes, limit)) of a mapped file in one system
+// call (Linux 5.14+; advice, ignored where unknown). One fault per 64 KiB of a 3 GB List cost
+// about a second of system time on a VM; pages already mapped cost only a page-table walk.
+void prefault_pages(std::string_view data, std::size_t from, std::size_t limit) {
 #ifdef MADV_POPULATE_READ
-  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  from = from / page * page;
-  if (from >= data.size()) return;
-  const std::size_t to = std::min(data.size(), from + kPrefaultBytes);
-  ::madvise(const_cast<char*>(data.data()) + from, to - from, MADV_POPULATE_READ);
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  limit = std::min(limit, data.size());
+  if (from >= limit) return;
+  const auto base = reinterpret_cast<std::uintptr_t>(data.data());
+  const std::uintptr_t first = (base + from) / page * page;
+  const std::uintptr_t last = base + std::min(limit, from + kPrefaultBytes);
+  ::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_READ);
 #else
   (void)data;
   (void)from;
+  (void)limit;
 #endif
 }
 
@@ -299,14 +304,17 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   std::vector<Part> parts(std::clamp(threads, 1u, 64u));
   std::function<void(std::size_t, std::size_t)> release;
   if (release_consumed) {
-    // Each region's start first, then ahead of every release: its walker finds pages mapped.
-    for (std::size_t t = 0; t < parts.size(); ++t) {
-      prefault_pages(data,
-                     layout.first_open + (data.size() - layout.first_open) * t / parts.size());
+    // Ahead of every release (and at each walk's start), up to the region's end: its walker
+    // finds the pages mapped, and a region's last release does not map in the next one's.
+    std::vector<std::size_t> region_ends;
+    for (std::size_t t = 1; t <= parts.size(); ++t) {
+      region_ends.push_back(layout.first_open +
+                            (data.size() - layout.first_open) * t / parts.size());
     }
-    release = [data](std::size_t from, std::size_t to) {
+    release = [data, region_ends](std::size_t from, std::size_t to) {
       release_pages(data, from, to);
-      prefault_pages(data, to);
+      const auto end = std::upper_bound(region_ends.begin(), region_ends.end(), from);
+      prefault_pages(data, to, end == region_ends.end() ? data.size() : *end);
     };
   }
   auto parse_item = [&](std::size_t region, const ListItem& item) {

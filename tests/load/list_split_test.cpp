@@ -393,5 +393,39 @@ TEST(ListSplitTest, AListCutOffMidItemKeepsTheItemsBeforeIt) {
   EXPECT_EQ(in3.issues[0].message.find("cut off"), std::string::npos);
 }
 
+// The parallel path parses items into one arena per region, sharing equal arrays across items,
+// and wipes each Secret as it is added: ConfigMaps equal to those Secrets keep their data.
+TEST(ListSplitTest, SecretsWipedBetweenItemsLeaveEqualConfigMapsIntact) {
+  const int n = 40;
+  std::string body;
+  for (int i = 0; i < n; ++i) {
+    body += "        {\n            \"apiVersion\": \"v1\",\n";
+    body += "            \"data\": {\"password\": \"aHVudGVyMg==\"},\n";
+    body +=
+        std::string("            \"kind\": \"") + (i % 2 == 0 ? "ConfigMap" : "Secret") + "\",\n";
+    body +=
+        "            \"metadata\": {\"annotations\": {\"note\": \"same\"}, \"labels\": "
+        "{\"app\": \"db\"}, \"name\": \"db" +
+        std::to_string(i) + "\"},\n";
+    body += "            \"stringData\": {\"token\": \"plain-text-token\"}\n";
+    body += item_end(i, n);
+  }
+  const std::string text = kubectl_list_around(body);
+  const std::string padded = text + std::string(64, ' ');
+  Inputs in;
+  load_buffer("mixed.json", std::string_view(padded.data(), text.size()), in, /*padded=*/true,
+              /*parallel_list_bytes=*/64);
+  ASSERT_EQ(in.objects.size(), static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const Value& root = in.objects[static_cast<std::size_t>(i)].root;
+    const bool secret = i % 2 == 1;
+    EXPECT_EQ(root["kind"].str(), secret ? "Secret" : "ConfigMap");
+    EXPECT_EQ(root["data"]["password"].str(), secret ? "" : "aHVudGVyMg==") << i;
+    EXPECT_EQ(root["stringData"]["token"].str(), secret ? "" : "plain-text-token") << i;
+    EXPECT_EQ(root["metadata"]["annotations"]["note"].str(), "same") << i;
+    EXPECT_EQ(root["metadata"]["labels"]["app"].str(), "db") << i;
+  }
+}
+
 }  // namespace
 }  // namespace ktriage

@@ -340,11 +340,6 @@ TEST(SourceTest, WipingASecretLeavesAnEqualConfigMapIntact) {
   EXPECT_EQ(
       secret["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str(),
       "");
-  // What is never written to is shared: the labels of all three are one array.
-  EXPECT_EQ(in.objects[0].root["metadata"]["labels"].members().data(),
-            in.objects[1].root["metadata"]["labels"].members().data());
-  EXPECT_EQ(in.objects[0].root["metadata"]["labels"].members().data(),
-            in.objects[2].root["metadata"]["labels"].members().data());
 }
 
 TEST(SourceTest, ManagedFieldsAreDropped) {
