@@ -87,8 +87,8 @@ namespace {
 constexpr std::string_view kSlowestFirst[] = {"scheduling", "services",         "readiness",
                                               "images",     "container_config", "crashes"};
 
-// Indices into `analyzers`: those of kSlowestFirst in its order, then the others in registry
-// order. Only the order they start in: their findings are kept in registry order.
+}  // namespace
+
 std::vector<std::size_t> dispatch_order(std::span<const AnalyzerDef> analyzers) {
   std::vector<std::size_t> order;
   std::vector<bool> placed(analyzers.size(), false);
@@ -105,8 +105,6 @@ std::vector<std::size_t> dispatch_order(std::span<const AnalyzerDef> analyzers) 
   }
   return order;
 }
-
-}  // namespace
 
 std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads,
                                    std::vector<AnalyzerTiming>* timings) {

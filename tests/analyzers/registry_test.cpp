@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -95,6 +96,26 @@ TEST(RegistryTest, EveryAnalyzerFileIsRegistered) {
         << "src/analyzers/" << stem << ".cpp is not in registry.cpp";
     EXPECT_TRUE(fs::exists(testing::source_dir() + "/tests/analyzers/" + stem + "_test.cpp"))
         << "src/analyzers/" << stem << ".cpp has no tests/analyzers/" << stem << "_test.cpp";
+  }
+}
+
+TEST(RegistryTest, DispatchStartsWithTheSlowestAndRunsEveryAnalyzerOnce) {
+  const auto analyzers = all_analyzers();
+  const std::vector<std::size_t> order = dispatch_order(analyzers);
+  ASSERT_EQ(order.size(), analyzers.size());
+  std::vector<std::size_t> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < sorted.size(); ++i) EXPECT_EQ(sorted[i], i);
+  // Every name in the slowest-first list is a registered analyzer: a misspelt one would fall to
+  // registry order without a word.
+  const std::vector<std::string_view> expected_first = {
+      "scheduling", "services", "readiness", "images", "container_config", "crashes"};
+  for (std::size_t k = 0; k < expected_first.size(); ++k) {
+    EXPECT_EQ(analyzers[order[k]].name, expected_first[k]);
+  }
+  // The rest keep registry order.
+  for (std::size_t k = expected_first.size() + 1; k < order.size(); ++k) {
+    EXPECT_LT(order[k - 1], order[k]);
   }
 }
 
