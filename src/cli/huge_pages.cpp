@@ -1,6 +1,7 @@
 #include "cli/huge_pages.h"
 
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -41,6 +42,15 @@ bool large_folder(const std::filesystem::path& folder) {
 bool names_large_input(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
+    if (arg == "-") {
+      // Standard input redirected from a large file: not read yet, so it survives the exec.
+      struct stat in {};
+      if (::fstat(STDIN_FILENO, &in) == 0 && S_ISREG(in.st_mode) &&
+          static_cast<std::uintmax_t>(in.st_size) >= kLargeFileBytes) {
+        return true;
+      }
+      continue;
+    }
     if (arg.empty() || arg.front() == '-') continue;
     std::error_code ec;
     const std::filesystem::path path(arg);
@@ -59,9 +69,10 @@ bool names_large_input(int argc, char** argv) {
 namespace {
 
 // Set in the re-executed process's environment: the marker that stops a second exec (glibc in
-// secure mode drops GLIBC_TUNABLES, so that cannot be the marker), and the user's own
-// GLIBC_TUNABLES, put back once glibc has read it so that the programs ktriage starts (exec
-// credential plugins, the aliyun CLI) get the environment the user gave.
+// secure mode drops GLIBC_TUNABLES, so that cannot be the marker), holding the process id, which
+// exec keeps: a program ktriage starts inherits the variable but has another id, so it is inert
+// there. And the user's own GLIBC_TUNABLES, put back once glibc has read it, so that the
+// programs ktriage starts (exec credential plugins, the aliyun CLI) get the user's value.
 constexpr const char* kMarker = "KTRIAGE_REEXECUTED";
 constexpr const char* kUserTunables = "KTRIAGE_USER_GLIBC_TUNABLES";
 
@@ -74,9 +85,14 @@ void restore_user_tunables() {
   ::unsetenv(kUserTunables);
 }
 
+std::string this_process_id() { return std::to_string(::getpid()); }
+
 }  // namespace
 
-bool reexecuted_with_huge_pages() { return std::getenv(kMarker) != nullptr; }
+bool reexecuted_with_huge_pages() {
+  const char* marker = std::getenv(kMarker);
+  return marker != nullptr && marker == this_process_id();
+}
 
 void reexec_with_huge_pages(char** argv) {
 #if defined(__linux__) && defined(__GLIBC__) && \
@@ -96,14 +112,20 @@ void reexec_with_huge_pages(char** argv) {
   std::string tunables = before;
   if (!tunables.empty()) tunables += ':';
   tunables += "glibc.malloc.hugetlb=1";
+  // The binary's own path, not /proc/self/exe: exec names the process after the file, and
+  // `pgrep ktriage` or `top` would otherwise show "exe".
+  std::error_code ec;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec || self.empty()) return;
   if (existing != nullptr && ::setenv(kUserTunables, before.c_str(), 1) != 0) return;
-  if (::setenv(kMarker, "1", 1) != 0 || ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) {
+  if (::setenv(kMarker, this_process_id().c_str(), 1) != 0 ||
+      ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) {
     ::unsetenv(kMarker);
     restore_user_tunables();
     return;
   }
-  ::execv("/proc/self/exe", argv);
-  // No /proc, or the binary was replaced: run on as we are, with the environment as it was.
+  ::execv(self.c_str(), argv);
+  // The binary was replaced or removed since it started: run on as we are, environment as it was.
   ::unsetenv(kMarker);
   restore_user_tunables();
 #else

@@ -5,8 +5,9 @@
 
 namespace ktriage {
 
-/// Whether the command line names a large input: a file of 64 MiB or more, or a folder whose
-/// files (in it and below it) add up to 256 MiB or more. Only stats paths and lists folders, at
+/// Whether the command line names a large input: a file of 64 MiB or more, a folder whose files
+/// (in it and below it) add up to 256 MiB or more, or "-" with standard input redirected from a
+/// file of 64 MiB or more. Only stats paths and lists folders, at
 /// most 10,000 entries per folder named, so it costs next to nothing beside the start-up of a
 /// second process.
 bool names_large_input(int argc, char** argv);

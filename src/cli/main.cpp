@@ -87,7 +87,8 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
                  "Threads for reading files (at most 8 by default) and for analyzers (default: the "
                  "number of cores; 1 reads files one after another)");
   cmd.add_flag("--timings", f.timings,
-               "Print the wall time of each phase, and of each analyzer, to stderr");
+               "Print to stderr each phase's wall time, its CPU time summed over threads (user, "
+               "system) and page faults, and each analyzer's wall time");
 }
 
 bool use_color(const CommonFlags& f) {
