@@ -60,15 +60,17 @@ class JsonBuilder {
     return p;
   }
 
-  // Whether an object is stored for itself or may be one copy shared by equal objects
-  // (Arena::share: the replicas of a workload repeat most of their spec).
-  enum Storage : bool { kOwnCopy, kShared };
+  // Whether an object may be one copy shared by equal objects (Arena::share: the replicas of a
+  // workload repeat most of their spec), is stored for itself, or is stored for itself with its
+  // string values too (not interned, so that a wipe can zero them).
+  enum class Storage { kShared, kOwnCopy, kOwnStrings };
 
   // The objects that a Secret's scrub writes into after loading (objects.cpp): its data and
-  // stringData, and metadata.annotations. Their kind is not known yet ("data" comes before
-  // "kind" in kubectl's order), so these keys are never shared, whatever the object.
-  static bool written_later(std::string_view key) {
-    return key == "data" || key == "stringData" || key == "annotations";
+  // stringData, whose values it zeroes, and metadata.annotations. Their kind is not known yet
+  // ("data" comes before "kind" in kubectl's order), so these keys get it whatever the object.
+  static Storage storage_for(std::string_view key) {
+    if (key == "data" || key == "stringData") return Storage::kOwnStrings;
+    return key == "annotations" ? Storage::kOwnCopy : Storage::kShared;
   }
 
   SourcePos pos_of(const char* p) {
@@ -76,7 +78,8 @@ class JsonBuilder {
     return lines_.position(static_cast<std::size_t>(p - data_.data()));
   }
 
-  Value build_value(od::value v, int depth, Storage storage = kShared) {
+  Value build_value(od::value v, int depth, Storage storage = Storage::kShared,
+                    bool own_string = false) {
     if (depth > kMaxDepth) throw JsonFailure{simdjson::DEPTH_ERROR, location_of(v)};
     od::json_type type{};
     const char* here = location_of(v);
@@ -95,7 +98,7 @@ class JsonBuilder {
       case od::json_type::string: {
         std::string_view s;
         check(v.get_string().get(s), here);
-        return Value::string(arena_.intern(s));
+        return Value::string(own_string ? arena_.copy(s) : arena_.intern(s));
       }
       case od::json_type::number: {
         od::number_type nt{};
@@ -130,7 +133,7 @@ class JsonBuilder {
   }
 
   Value build_object(od::object& obj, int depth, std::vector<SourcePos>* item_pos,
-                     Storage storage = kShared) {
+                     Storage storage = Storage::kShared) {
     const std::size_t mark = members_.size();
     for (auto field_result : obj) {
       od::field field;
@@ -153,13 +156,14 @@ class JsonBuilder {
           child = build_value(v, depth + 1);
         }
       } else {
-        child = build_value(field.value(), depth + 1, written_later(key) ? kOwnCopy : kShared);
+        child = build_value(field.value(), depth + 1, storage_for(key),
+                            storage == Storage::kOwnStrings);
       }
       members_.push_back(Member{stored_key, child});
     }
     const auto n = static_cast<std::uint32_t>(members_.size() - mark);
-    const Member* stored = storage == kShared ? arena_.share(members_.data() + mark, n)
-                                              : arena_.copy(members_.data() + mark, n);
+    const Member* stored = storage == Storage::kShared ? arena_.share(members_.data() + mark, n)
+                                                       : arena_.copy(members_.data() + mark, n);
     members_.resize(mark);
     return Value::object(stored, n);
   }

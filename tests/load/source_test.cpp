@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "load/document.h"
 #include "model/cluster.h"
 #include "support/test_support.h"
 
@@ -340,6 +341,27 @@ TEST(SourceTest, WipingASecretLeavesAnEqualConfigMapIntact) {
   EXPECT_EQ(
       secret["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"].str(),
       "");
+}
+
+// A wipe zeroes only strings no other value shares: a short Secret value stored as a shared
+// (interned) string would stay in memory. Values under data and stringData never are.
+TEST(SourceTest, DataValuesAreOwnCopiesSoAWipeCanZeroThem) {
+  Arena arena;
+  std::string text =
+      R"({"kind": "Secret", "metadata": {"name": "db"}, "data": {"password": "aHVudGVyMg=="},
+          "stringData": {"token": "short"}, "spec": {"note": "short"}})";
+  const std::size_t size = text.size();
+  text.append(kJsonPadding, '\0');
+  Value root;
+  const auto errors = read_json(std::string_view(text.data(), size), arena,
+                                [&](const ParsedDocument& d, const Locator&) { root = d.root; });
+  ASSERT_TRUE(errors.empty());
+  EXPECT_EQ(root["data"]["password"].str(), "aHVudGVyMg==");
+  EXPECT_FALSE(arena.is_interned(root["data"]["password"].str()));
+  EXPECT_FALSE(arena.is_interned(root["stringData"]["token"].str()));
+  // Elsewhere the same short text is shared, as every short string is.
+  EXPECT_TRUE(arena.is_interned(root["spec"]["note"].str()));
+  EXPECT_TRUE(arena.is_interned(root["metadata"]["name"].str()));
 }
 
 TEST(SourceTest, ManagedFieldsAreDropped) {
