@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <type_traits>
 
 namespace ktriage {
 
@@ -218,64 +219,44 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t x) noexcept {
   return h ^ (h >> 29);
 }
 
-std::uint64_t share_hash(const Member* m, std::size_t n) noexcept {
-  std::uint64_t h = n;
-  for (std::size_t i = 0; i < n; ++i) {
-    h = mix(h, reinterpret_cast<std::uintptr_t>(m[i].key.data()));
-    h = mix(h, m[i].value.storage_hash());
-  }
-  return h | 1;  // never 0, the empty slot's
+// One element's part of an array's hash and equality for Arena::share: a Member by its key's
+// storage and its value, a Value by itself.
+std::uint64_t mix_element(std::uint64_t h, const Member& m) noexcept {
+  return mix(mix(h, reinterpret_cast<std::uintptr_t>(m.key.data())), m.value.storage_hash());
 }
-
-std::uint64_t share_hash(const Value* v, std::size_t n) noexcept {
-  std::uint64_t h = ~static_cast<std::uint64_t>(n);
-  for (std::size_t i = 0; i < n; ++i) h = mix(h, v[i].storage_hash());
-  return h | 1;
+std::uint64_t mix_element(std::uint64_t h, const Value& v) noexcept {
+  return mix(h, v.storage_hash());
 }
-
-bool same_elements(const Member* a, const Member* b, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i].key.data() != b[i].key.data() || !same_storage(a[i].value, b[i].value)) return false;
-  }
-  return true;
+bool same_element(const Member& a, const Member& b) noexcept {
+  return a.key.data() == b.key.data() && same_storage(a.value, b.value);
 }
-
-bool same_elements(const Value* a, const Value* b, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!same_storage(a[i], b[i])) return false;
-  }
-  return true;
-}
+bool same_element(const Value& a, const Value& b) noexcept { return same_storage(a, b); }
 
 }  // namespace
 
-const Member* Arena::share(const Member* m, std::size_t n) {
+template <typename T>
+const T* Arena::share_array(const T* items, std::size_t n) {
   if (n == 0) return nullptr;
   if (!shared_) shared_ = std::make_unique<ShareSlot[]>(kShareSlots);
-  const std::uint64_t h = share_hash(m, n);
+  constexpr bool kMembers = std::is_same_v<T, Member>;
+  std::uint64_t h = kMembers ? n : ~static_cast<std::uint64_t>(n);
+  for (std::size_t i = 0; i < n; ++i) h = mix_element(h, items[i]);
+  h |= 1;  // never 0, the empty slot's
   ShareSlot& slot = shared_[(h >> 17) & (kShareSlots - 1)];
-  if (slot.hash == h && slot.size == n && slot.members &&
-      same_elements(static_cast<const Member*>(slot.data), m, n)) {
-    return static_cast<const Member*>(slot.data);
+  if (slot.hash == h && slot.size == n && slot.members == kMembers) {
+    const auto* earlier = static_cast<const T*>(slot.data);
+    std::size_t i = 0;
+    while (i < n && same_element(earlier[i], items[i])) ++i;
+    if (i == n) return earlier;
   }
-  const Member* stored = copy(m, n);
-  slot = ShareSlot{stored, h, static_cast<std::uint32_t>(n), true};
+  const T* stored = copy(items, n);
+  slot = ShareSlot{stored, h, static_cast<std::uint32_t>(n), kMembers};
   return stored;
 }
 
-const Value* Arena::share(const Value* v, std::size_t n) {
-  if (n == 0) return nullptr;
-  if (!shared_) shared_ = std::make_unique<ShareSlot[]>(kShareSlots);
-  const std::uint64_t h = share_hash(v, n);
-  ShareSlot& slot = shared_[(h >> 17) & (kShareSlots - 1)];
-  if (slot.hash == h && slot.size == n && !slot.members &&
-      same_elements(static_cast<const Value*>(slot.data), v, n)) {
-    return static_cast<const Value*>(slot.data);
-  }
-  const Value* stored = copy(v, n);
-  slot = ShareSlot{stored, h, static_cast<std::uint32_t>(n), false};
-  return stored;
-}
+const Member* Arena::share(const Member* m, std::size_t n) { return share_array(m, n); }
+
+const Value* Arena::share(const Value* v, std::size_t n) { return share_array(v, n); }
 
 void Arena::grow_interned() {
   const std::size_t capacity = interned_capacity_ == 0 ? 256 : interned_capacity_ * 2;

@@ -289,6 +289,9 @@ class Arena {
     std::uint32_t hash = 0;
   };
   void grow_interned();
+  // share() for either element type (defined and instantiated in value.cpp).
+  template <typename T>
+  const T* share_array(const T* items, std::size_t n);
   // copy() with the length in the 4 bytes before the characters.
   std::string_view copy_prefixed(std::string_view s) {
     const auto n = static_cast<std::uint32_t>(s.size());
