@@ -61,7 +61,7 @@ struct CommonFlags {
 // -o, --fail-on and colour: every command that prints findings.
 void add_output(CLI::App& cmd, CommonFlags& f) {
   const auto formats = output_formats();
-  cmd.add_option("-o,--output", f.output, "Output format: text, json, sarif (2.1.0) or junit")
+  cmd.add_option("-o,--output", f.output, "Output format: text, json, yaml, sarif (2.1.0) or junit")
       ->check(CLI::IsMember(std::vector<std::string>(formats.begin(), formats.end())));
   cmd.add_option("--fail-on", f.fail_on,
                  "Exit 1 when a finding is at or above: critical, warning or info")

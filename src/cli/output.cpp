@@ -7,11 +7,12 @@
 #include "lint/check.h"
 #include "report/junit.h"
 #include "report/report.h"
+#include "report/yaml.h"
 
 namespace ktriage {
 namespace {
 
-constexpr std::array<std::string_view, 4> kFormats = {"text", "json", "sarif", "junit"};
+constexpr std::array<std::string_view, 5> kFormats = {"text", "json", "yaml", "sarif", "junit"};
 constexpr std::string_view kHomepage = "https://github.com/ktriage/ktriage";
 
 }  // namespace
@@ -44,6 +45,7 @@ std::vector<RuleMeta> rule_metadata(RuleSet set) {
 
 std::string render_report(const Diagnosis& d, std::string_view format, bool color, RuleSet set) {
   if (format == "json") return render_json(d);
+  if (format == "yaml") return render_yaml(d);
   if (format == "sarif") {
     const std::vector<RuleMeta> rules = rule_metadata(set);
     return render_sarif(d, rules, SarifTool{"ktriage", KTRIAGE_VERSION, std::string(kHomepage)});

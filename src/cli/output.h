@@ -18,7 +18,7 @@ enum class RuleSet : std::uint8_t {
   kLint,       ///< lint, upgrade-check: the lint checks' rules
 };
 
-/// The names `-o` accepts, in help order: text, json, sarif, junit.
+/// The names `-o` accepts, in help order: text, json, yaml, sarif, junit.
 std::span<const std::string_view> output_formats();
 
 /// The rule records of `set` as SARIF metadata, in registry order. O(rules).

@@ -1,5 +1,5 @@
 // The -o table (src/cli/output.cpp): every format renders, SARIF carries every lint rule's
-// metadata, and the binary's -o junit is well-formed XML.
+// metadata, the binary's -o junit is well-formed XML and its -o yaml is the JSON report.
 #include "cli/output.h"
 
 #include <gtest/gtest.h>
@@ -41,6 +41,24 @@ TEST(OutputTest, LintJunitFromTheBinaryIsWellFormed) {
   EXPECT_GE(root.attribute("failures").as_int(), 5);
   EXPECT_GE(root.attribute("tests").as_int(), root.attribute("failures").as_int());
   EXPECT_TRUE(root.find_child_by_attribute("testsuite", "name", "./odd dir/ingress.json"));
+}
+
+TEST(OutputTest, DiagnoseYamlFromTheBinaryHasTheJsonReportsFindings) {
+  const std::string dir = testing::source_dir();
+  const auto yaml = testing::run_ktriage("diagnose examples/shop-broken -o yaml", dir);
+  const auto json = testing::run_ktriage("diagnose examples/shop-broken -o json", dir);
+  ASSERT_EQ(yaml.exit_code, json.exit_code) << yaml.err;
+  EXPECT_EQ(yaml.out.rfind("schemaVersion: 1\ninput:\n", 0), 0u) << yaml.out.substr(0, 200);
+  // One "- id:" per finding, in the JSON report's order (full equality: tests/report/yaml_test).
+  const auto findings = nlohmann::json::parse(json.out)["findings"];
+  std::size_t at = 0;
+  for (const auto& f : findings) {
+    const std::string id = f["id"].get<std::string>();
+    const std::size_t plain = yaml.out.find("\n- id: " + id + "\n", at);
+    at = plain != std::string::npos ? plain : yaml.out.find("\n- id: \"" + id + "\"\n", at);
+    ASSERT_NE(at, std::string::npos) << id;
+  }
+  EXPECT_NE(yaml.out.find("    value: \"137\"\n"), std::string::npos) << "a string stays a string";
 }
 
 }  // namespace

@@ -1,0 +1,113 @@
+#include "report/yaml.h"
+
+#include <libfyaml.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "core/json_text.h"
+#include "report/report.h"
+
+namespace ktriage {
+namespace {
+
+struct DocumentDeleter {
+  void operator()(fy_document* d) const { fy_document_destroy(d); }
+};
+struct CharDeleter {
+  void operator()(char* s) const { std::free(s); }  // NOLINT(cppcoreguidelines-no-malloc)
+};
+
+bool is_plain_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("-_./()=,;+@ '\"<>[]{}:#*&!|%?`$^~\\").find(c) != std::string_view::npos;
+}
+
+// Whether `s` reads back as the same string when written plain, under YAML 1.1 as well as 1.2
+// (PyYAML, go-yaml v2 and kubectl still read 1.1). Conservative: a string that starts like a
+// number, a timestamp or an indicator, or that is one of 1.1's booleans and nulls, is quoted.
+bool plain_is_safe(std::string_view s) {
+  if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':') return false;
+  const char first = s.front();
+  // A path (".spec.x", "/dev/termination-log") reads plain; ".5" and "-1" would be numbers.
+  const bool path_start = (first == '.' || first == '/') && s.size() > 1 &&
+                          !(s[1] >= '0' && s[1] <= '9') && s[1] != '.';
+  if (!path_start && ((first >= '0' && first <= '9') ||
+                      std::string_view("-+.~!&*?|>'\"%@`#,[]{}:=<\\/$^;()").find(first) !=
+                          std::string_view::npos)) {
+    return false;
+  }
+  if (s.find(": ") != std::string_view::npos || s.find(" #") != std::string_view::npos)
+    return false;
+  for (char c : s) {
+    if (!is_plain_char(c)) return false;  // control characters, non-ASCII: quoted with escapes
+  }
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (std::string_view word :
+       {"true", "false", "yes", "no", "on", "off", "y", "n", "null", ".nan", ".inf"}) {
+    if (lower == word) return false;
+  }
+  return true;
+}
+
+// A double-quoted scalar node of `s`: a JSON string is a YAML double-quoted scalar, escapes
+// included. The document takes ownership of the malloc'd source text (it keeps pointing into it).
+fy_node* quoted_scalar(fy_document* doc, std::string_view s) {
+  std::string quoted;
+  append_json_string(quoted, s);
+  char* owned =
+      static_cast<char*>(std::malloc(quoted.size()));  // NOLINT(cppcoreguidelines-no-malloc)
+  if (owned == nullptr) return nullptr;
+  std::memcpy(owned, quoted.data(), quoted.size());
+  fy_node* n = fy_node_build_from_malloc_string(doc, owned, quoted.size());
+  if (n == nullptr) std::free(owned);  // NOLINT(cppcoreguidelines-no-malloc)
+  return n;
+}
+
+fy_node* build(fy_document* doc, const nlohmann::ordered_json& v) {
+  if (v.is_object()) {
+    fy_node* map = fy_node_create_mapping(doc);
+    for (const auto& [key, value] : v.items()) {
+      fy_node* k = plain_is_safe(key) ? fy_node_create_scalar_copy(doc, key.data(), key.size())
+                                      : quoted_scalar(doc, key);
+      fy_node_mapping_append(map, k, build(doc, value));
+    }
+    return map;
+  }
+  if (v.is_array()) {
+    fy_node* seq = fy_node_create_sequence(doc);
+    for (const auto& item : v) fy_node_sequence_append(seq, build(doc, item));
+    return seq;
+  }
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    return plain_is_safe(s) ? fy_node_create_scalar_copy(doc, s.data(), s.size())
+                            : quoted_scalar(doc, s);
+  }
+  const std::string text = v.dump();  // number, true, false, null: the same token in YAML
+  return fy_node_create_scalar_copy(doc, text.data(), text.size());
+}
+
+}  // namespace
+
+std::string render_yaml(const Diagnosis& d) {
+  // One writer of the document (render_json, with its scrubbing) keeps the two formats equal;
+  // this only changes its notation. libfyaml lays out the blocks; which strings need quotes is
+  // decided here, because its own JSON-to-YAML mode writes the string "137" as the number 137.
+  const std::string json = render_json(d);
+  const auto tree = nlohmann::ordered_json::parse(json);
+  std::unique_ptr<fy_document, DocumentDeleter> doc(fy_document_create(nullptr));
+  if (!doc) return json;  // JSON is YAML too
+  fy_document_set_root(doc.get(), build(doc.get(), tree));
+  std::unique_ptr<char, CharDeleter> text(fy_emit_document_to_string(
+      doc.get(), static_cast<fy_emitter_cfg_flags>(FYECF_MODE_BLOCK | FYECF_INDENT_2 |
+                                                   FYECF_WIDTH_INF | FYECF_DOC_START_MARK_OFF)));
+  if (!text) return json;
+  return std::string(text.get());
+}
+
+}  // namespace ktriage
