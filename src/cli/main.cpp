@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -363,8 +364,15 @@ std::optional<std::pair<std::string, std::string>> parse_resource(std::string_vi
   return std::make_pair(*kind, std::string(text.substr(slash + 1)));
 }
 
-int run_why(const std::string& resource, std::vector<std::string> paths, const CommonFlags& f,
+int run_why(std::string resource, std::vector<std::string> paths, const CommonFlags& f,
             const LiveFlags& live) {
+  // `why DIR pod/x`, the snapshot first as `diagnose DIR` is written: the object is the
+  // argument that reads as TYPE/NAME, when the first one is an input that exists.
+  if (!parse_resource(resource) && (resource == "-" || std::filesystem::exists(resource))) {
+    auto named = std::find_if(paths.begin(), paths.end(),
+                              [](const std::string& p) { return parse_resource(p).has_value(); });
+    if (named != paths.end()) std::swap(resource, *named);
+  }
   auto parsed = parse_resource(resource);
   if (!parsed) {
     const auto slash = resource.find('/');
@@ -493,6 +501,7 @@ int run_why(const std::string& resource, std::vector<std::string> paths, const C
     }
   }
   r.diagnosis.findings = std::move(tree);
+  r.diagnosis.input.subject = ref;
   r.diagnosis.input.scope = fmt::format("{}{}/{}{}", quoted ? "what reads " : "", kind, name,
                                         ref.ns.empty() ? "" : " in namespace " + ref.ns);
   return finish(r, scoped);

@@ -35,4 +35,25 @@ std::vector<const Finding*> all_symptoms_of(const Diagnosis& d, const std::strin
   return out;
 }
 
+std::vector<const Finding*> cause_chain(const Diagnosis& d, const Finding& f) {
+  std::vector<const Finding*> out;
+  std::set<std::string> seen{f.id};
+  const Finding* cur = &f;
+  while (cur != nullptr) {
+    const Finding* next = nullptr;
+    for (const std::string& id : cur->caused_by) {
+      auto it = std::find_if(d.findings.begin(), d.findings.end(),
+                             [&](const Finding& g) { return g.id == id; });
+      if (it != d.findings.end()) {
+        next = &*it;
+        break;
+      }
+    }
+    if (next == nullptr || !seen.insert(next->id).second) break;
+    out.push_back(next);
+    cur = next;
+  }
+  return out;
+}
+
 }  // namespace ktriage

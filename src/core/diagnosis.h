@@ -25,6 +25,9 @@ struct InputSummary {
                                    ///< validation skipped: ...")
   std::size_t suppressed = 0;      ///< findings left out by ignore annotations or config (lint)
   std::string scope;               ///< "namespace shop", "all namespaces", "pod/web in shop"
+  /// `why`: the object asked about. The text report shows its own findings in full, with the
+  /// chain of causes to their root, rather than as one line under that root. Not in JSON.
+  std::optional<ObjectRef> subject;
 };
 
 /// Findings in report order: roots first (worst, then most symptoms explained), each symptom
@@ -38,5 +41,8 @@ struct Diagnosis {
 std::vector<const Finding*> symptoms_of(const Diagnosis& d, const std::string& id);
 /// All findings explained by `id`, transitively, each once, in report order.
 std::vector<const Finding*> all_symptoms_of(const Diagnosis& d, const std::string& id);
+/// What explains `f`, nearest first, up to a root: each step follows the first of caused_by that
+/// is in `d`. Stops at a cycle. Empty for a root. O(chain x findings).
+std::vector<const Finding*> cause_chain(const Diagnosis& d, const Finding& f);
 
 }  // namespace ktriage

@@ -60,6 +60,11 @@ std::string evidence_text(const Evidence& e) {
   return e.value;
 }
 
+void append_line(std::string& lines, std::string_view line) {
+  if (!lines.empty()) lines += '\n';
+  lines += line;
+}
+
 // Writes `text` after a label, continuing lines aligned under the first.
 void labelled(std::string& out, std::string_view label, const std::string& text, const Style& st) {
   out += fmt::format("  {}{:<10}{}", st.dim(), label, st.reset());
@@ -147,9 +152,9 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   for (const std::string& note : d.input.notes)
     out += fmt::format("{}note: {}{}\n", st.dim(), note, st.reset());
 
-  for (const Finding& f : d.findings) {
-    if (!f.caused_by.empty()) continue;
-    if (f.severity == Severity::kInfo && !options.show_info) continue;
+  // One finding's block. A root lists what it explains; a symptom of `why`'s subject lists
+  // the chain of causes that leads to its root instead.
+  auto block = [&](const Finding& f) {
     out += '\n';
     out += fmt::format("{}{}{}  {}{}{}  {}[{}]{}\n", st.of(f.severity), mark(f.severity),
                        st.reset(), st.bold(), f.summary, st.reset(), st.dim(),
@@ -163,19 +168,38 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
       object += ")";
     }
     labelled(out, "object:", object, st);
+    const auto chain = cause_chain(d, f);
+    if (!chain.empty()) {
+      std::string lines;
+      for (const Finding* c : chain) append_line(lines, c->summary);
+      lines += "  (root cause, below)";
+      labelled(out, "because:", lines, st);
+    }
     auto symptoms = all_symptoms_of(d, f.id);
     if (!symptoms.empty()) {
       std::string lines;
-      for (const Finding* s : symptoms) lines += (lines.empty() ? "" : "\n") + s->summary;
+      for (const Finding* s : symptoms) append_line(lines, s->summary);
       labelled(out, "explains:", lines, st);
     }
     if (!f.evidence.empty()) {
       std::string lines;
-      for (const Evidence& e : f.evidence) lines += (lines.empty() ? "" : "\n") + evidence_text(e);
+      for (const Evidence& e : f.evidence) append_line(lines, evidence_text(e));
       labelled(out, "evidence:", lines, st);
     }
     if (!f.fix.empty()) labelled(out, "fix:", f.fix, st);
     if (!f.links.empty()) labelled(out, "docs:", f.links.front(), st);
+  };
+  if (d.input.subject) {
+    for (const Finding& f : d.findings) {
+      if (f.caused_by.empty() || !(f.object == *d.input.subject)) continue;
+      if (f.severity == Severity::kInfo && !options.show_info) continue;
+      block(f);
+    }
+  }
+  for (const Finding& f : d.findings) {
+    if (!f.caused_by.empty()) continue;
+    if (f.severity == Severity::kInfo && !options.show_info) continue;
+    block(f);
   }
 
   std::vector<const InputIssue*> errors, skipped;

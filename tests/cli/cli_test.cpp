@@ -148,6 +148,36 @@ TEST(CliTest, WhyTakesTypeNamespaceName) {
       << clash.err;
 }
 
+// why on a symptom shows that finding in full (its own evidence), then how it is caused, up to
+// the root, whose block follows. The snapshot may come first, as with diagnose.
+TEST(CliTest, WhyOnASymptomShowsItsEvidenceAndChainInEitherArgumentOrder) {
+  const std::string snap = "'" + example("shop-broken") + "'";
+  const auto r = run_ktriage("why svc/checkout -n shop " + snap);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::size_t own = r.out.find("Service checkout has no ready endpoints");
+  const std::size_t chain = r.out.find(
+      "  because:  Container checkout exits (exit code 1): it cannot connect to 10.96.12.7:5432");
+  const std::size_t root_note = r.out.find("14 restarts  (root cause, below)\n");
+  const std::size_t evidence = r.out.find("endpoints/checkout .subsets: 0 ready, 2 not ready");
+  const std::size_t root = r.out.find("\n✗ CRITICAL  Container postgres was OOMKilled");
+  ASSERT_NE(own, std::string::npos) << r.out;
+  EXPECT_LT(own, chain) << r.out;
+  EXPECT_LT(chain, root_note) << r.out;
+  EXPECT_LT(root_note, evidence) << r.out;
+  EXPECT_LT(evidence, root) << r.out;
+  EXPECT_NE(root, std::string::npos) << r.out;
+  const auto swapped = run_ktriage("why " + snap + " svc/checkout -n shop");
+  EXPECT_EQ(swapped.exit_code, 1) << swapped.err;
+  EXPECT_EQ(swapped.out, r.out);
+  // A first argument that is no input stays the resource, with its own error.
+  const auto neither = run_ktriage("why nosuchdir svc/checkout");
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.err.find("\"nosuchdir\" is not TYPE/NAME"), std::string::npos) << neither.err;
+  // diagnose shows the same symptom only as a line under its root.
+  const auto all = run_ktriage("diagnose " + snap);
+  EXPECT_EQ(all.out.find("because:"), std::string::npos);
+}
+
 // Any kind a finding can be about is a TYPE for why (kubectl's names and short names); a type
 // it does not know is named as such, not as a malformed argument.
 TEST(CliTest, WhyKnowsMoreKindsAndNamesAnUnknownType) {
