@@ -298,8 +298,12 @@ RunResult run_pipeline(const RunOptions& options, Inputs inputs) {
   std::vector<Finding> findings =
       run_analyzers(ctx, options.threads, options.timings ? &per_analyzer : nullptr);
   timer.mark("analyze");
+  int name_width = 0;  // the longest analyzer name, so the seconds line up
+  for (const AnalyzerTiming& t : per_analyzer)
+    name_width = std::max(name_width, static_cast<int>(t.analyzer.size()));
   for (const AnalyzerTiming& t : per_analyzer) {
-    std::fprintf(stderr, "timing:   %-16s %8.3f s\n", std::string(t.analyzer).c_str(), t.seconds);
+    std::fprintf(stderr, "timing:   %-*s %8.3f s\n", name_width, std::string(t.analyzer).c_str(),
+                 t.seconds);
   }
   std::optional<LogKnowledge> log_knowledge;
   if (knowledge.valid()) log_knowledge = knowledge.get();
