@@ -412,6 +412,24 @@ void add_recomputed_evidence(const Rule* rule, const std::vector<NodeFit>& fits,
   }
 }
 
+// Whether every node short of a resource has none of it (allocatable 0) while some node that
+// has enough rejects the pod for another reason (taint, selector, cordon).
+bool only_elsewhere(const std::vector<NodeFit>& fits) {
+  bool any_short = false;
+  bool other_reason = false;
+  for (const NodeFit& nf : fits) {
+    if (!nf.short_resources.empty()) {
+      any_short = true;
+      for (const Shortage& s : nf.short_resources) {
+        if (s.pods || s.have != 0) return false;
+      }
+    } else if (!nf.untolerated.empty() || nf.unschedulable || nf.affinity_mismatch) {
+      other_reason = true;
+    }
+  }
+  return any_short && other_reason;
+}
+
 std::string selector_text(const Object& pod) {
   std::string out;
   for (const Member& m : pod.spec()["nodeSelector"].members()) {
@@ -433,7 +451,13 @@ std::string concrete_fix(const Rule* rule, const Cluster& cluster, const Object&
   }
   if (rule == &kTaint) {
     std::string taint = detail.empty() ? "the taint" : detail;
-    std::string node = fits.size() == 1 ? std::string(fits[0].node->name) : "NODE";
+    // Name the node when one alone carries the taint the pod does not tolerate.
+    std::string node = "NODE";
+    int tainted = 0;
+    for (const NodeFit& nf : fits) {
+      if (!nf.untolerated.empty() && ++tainted == 1) node = std::string(nf.node->name);
+    }
+    if (tainted != 1) node = "NODE";
     return fmt::format(
         "Add a toleration for {} to the pod template of {} if it may run on those nodes, or remove "
         "the taint: kubectl taint nodes {} {}-",
@@ -558,12 +582,23 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
       const int count = seen[rule].first;
       return count == 0 || parsed->total_nodes <= 0 || count * 3 >= parsed->total_nodes;
     };
+    // Nodes that lack a requested resource altogether (allocatable 0: no GPU) are no shortage
+    // to fix when nodes that have it turn the pod away for another reason (a taint, a selector,
+    // a cordon): that reason is the cause, and the nodes without the resource are context.
+    const Rule* absent = nullptr;
+    for (const Rule* rule : order) {
+      if ((rule == &kExtended || rule == &kInsufficient) && order.size() > 1 &&
+          only_elsewhere(fits)) {
+        absent = rule;
+      }
+    }
     const Rule* main_rule = nullptr;
     for (const Rule* rule : order) {
+      if (rule == absent) continue;
       if (main_rule == nullptr || seen[rule].first > seen[main_rule].first) main_rule = rule;
     }
     for (const Rule* rule : order) {
-      if (rule != main_rule && !significant(rule)) continue;
+      if (rule == absent || (rule != main_rule && !significant(rule))) continue;
       const auto& [count, detail] = seen[rule];
       std::string summary =
           count > 0
@@ -580,9 +615,17 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
                                             requests_text(need)));
       }
       add_recomputed_evidence(rule, fits, f);
+      if (rule == main_rule && absent != nullptr) {
+        const auto& [absent_count, absent_detail] = seen[absent];
+        f.evidence.push_back(Evidence::note(fmt::format(
+            "also: {} node(s) rejected it for {} ({}), which they do not have at all "
+            "(allocatable 0): only the node(s) above could run it",
+            absent_count, absent_detail.empty() ? "resources" : absent_detail, absent->id)));
+        add_recomputed_evidence(absent, fits, f);
+      }
       if (rule == main_rule) {
         for (const Rule* minor : order) {
-          if (minor == main_rule || significant(minor)) continue;
+          if (minor == main_rule || minor == absent || significant(minor)) continue;
           f.evidence.push_back(
               Evidence::note(fmt::format("also: {} node(s) rejected for another reason ({}); "
                                          "fixing that alone would not place the pod",

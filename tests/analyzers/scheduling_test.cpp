@@ -1,4 +1,5 @@
 // Pending pods: message parsing per reason, confirmation from node data, and the negatives.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "support/test_support.h"
@@ -99,6 +100,70 @@ TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
   ASSERT_EQ(taint.size(), 1u);
   EXPECT_NE(taint[0]->summary.find("nvidia.com/gpu"), std::string::npos);
   EXPECT_NE(taint[0]->fix.find("kubectl taint nodes"), std::string::npos);
+}
+
+// A pod asking for a GPU where only the tainted node has any: the taint is the cause, and the
+// nodes without GPUs are context under it, not a second root.
+std::string gpu_pod(std::string_view name, std::string_view node = "", bool running = false) {
+  return fmt::format(R"(---
+apiVersion: v1
+kind: Pod
+metadata: {{name: {0}, namespace: shop, uid: uid-{0}, creationTimestamp: "2026-11-29T10:00:00Z"}}
+spec:
+  {1}
+  containers:
+  - name: train
+    image: trainer
+    resources: {{requests: {{cpu: 500m, nvidia.com/gpu: "1"}}, limits: {{nvidia.com/gpu: "1"}}}}
+status:
+  phase: {2}
+)",
+                     name, node.empty() ? "" : fmt::format("nodeName: {}", node),
+                     running ? "Running" : "Pending");
+}
+
+TEST(SchedulingTest, NodesWithoutTheResourceAtAllAreContextForTheTaintThatBlocks) {
+  auto c = cluster_from_yaml(gpu_pod("train") +
+                             event("train",
+                                   "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 "
+                                   "node(s) had untolerated taint {nvidia.com/gpu: present}.") +
+                             std::string(kNodes));
+  auto f = diagnose(*c);
+  EXPECT_TRUE(with_rule(f, "pending-insufficient-extended-resource").empty());
+  auto taint = with_rule(f, "pending-untolerated-taint");
+  ASSERT_EQ(taint.size(), 1u);
+  EXPECT_TRUE(taint[0]->caused_by.empty());
+  EXPECT_NE(taint[0]->fix.find("kubectl taint nodes gpu1 nvidia.com/gpu-"), std::string::npos)
+      << taint[0]->fix;
+  bool note = false, no_gpu_node = false;
+  for (const Evidence& e : taint[0]->evidence) {
+    note =
+        note || e.value.find("which they do not have at all (allocatable 0)") != std::string::npos;
+    no_gpu_node = no_gpu_node || (e.object == "node/n1" && e.path == ".status.allocatable" &&
+                                  e.value.find("nvidia.com/gpu: pod requests 1, node has 0 free "
+                                               "of 0 allocatable") != std::string::npos);
+  }
+  EXPECT_TRUE(note);
+  EXPECT_TRUE(no_gpu_node);
+}
+
+// Negative: a GPU node that has GPUs but no free one is a real shortage, a cause of its own.
+TEST(SchedulingTest, AFullNodeWithTheResourceKeepsTheShortageAsACause) {
+  constexpr std::string_view kFullGpuNode = R"(---
+apiVersion: v1
+kind: Node
+metadata: {name: gpu2}
+spec: {}
+status: {allocatable: {cpu: "16", memory: 60Gi, pods: "110", nvidia.com/gpu: "1"}}
+)";
+  auto c = cluster_from_yaml(gpu_pod("train") + gpu_pod("busy", "gpu2", true) +
+                             event("train",
+                                   "0/3 nodes are available: 2 Insufficient nvidia.com/gpu, 1 "
+                                   "node(s) had untolerated taint {nvidia.com/gpu: present}.") +
+                             std::string(kNodes) + std::string(kFullGpuNode));
+  auto f = diagnose(*c);
+  EXPECT_EQ(with_rule(f, "pending-insufficient-extended-resource").size(), 1u);
+  EXPECT_EQ(with_rule(f, "pending-untolerated-taint").size(), 1u);
 }
 
 TEST(SchedulingTest, ReplicasOfOneTemplateShareTheirPerNodeCheckButDaemonSetPodsDoNot) {
