@@ -30,8 +30,8 @@ struct InputSummary {
   std::optional<ObjectRef> subject;
 };
 
-/// Findings in report order: roots first (worst, then most symptoms explained), each symptom
-/// after all of its causes.
+/// Findings in report order: roots first (worst of each and what it explains, then most symptoms
+/// explained), each symptom after all of its causes.
 struct Diagnosis {
   InputSummary input;
   std::vector<Finding> findings;

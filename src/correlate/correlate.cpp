@@ -450,7 +450,8 @@ bool natural_less(std::string_view a, std::string_view b) {
 
 std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules; }
 
-// Roots first: worst severity, then most symptoms explained, then object; symptoms after.
+// Roots first: worst severity of the root and what it explains, then its own severity, then
+// most symptoms explained, then object; symptoms after.
 // A root counts every finding under it, however deep: an OOMKilled database under which a
 // StatefulSet, two Services and the crashing clients of one of them hang explains five, not
 // the two that name it directly. Symptoms count their direct symptoms only (they sort after
@@ -462,7 +463,12 @@ void order_findings(std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     for (const std::string& c : f.caused_by) symptoms[c].push_back(f.id);
   }
+  std::unordered_map<std::string_view, Severity> severity_of;
+  for (const Finding& f : findings) severity_of[f.id] = f.severity;
   std::unordered_map<std::string, std::size_t> explains;
+  // A root ranks by the worst of itself and everything under it: a warning whose consequence
+  // is a critical outage comes before a critical fault that stands alone.
+  std::unordered_map<std::string, Severity> impact;
   for (const Finding& f : findings) {
     auto direct = symptoms.find(f.id);
     if (direct == symptoms.end()) continue;
@@ -480,10 +486,19 @@ void order_findings(std::vector<Finding>& findings) {
         walk.insert(walk.end(), below->second.begin(), below->second.end());
     }
     explains[f.id] = seen.size();
+    Severity worst = f.severity;
+    for (std::string_view id : seen) worst = std::max(worst, severity_of[id]);
+    impact[f.id] = worst;
   }
+  auto rank = [&](const Finding& f) {
+    auto it = impact.find(f.id);
+    return it == impact.end() ? f.severity : it->second;
+  };
   std::stable_sort(findings.begin(), findings.end(), [&](const Finding& a, const Finding& b) {
     const bool ra = a.caused_by.empty(), rb = b.caused_by.empty();
     if (ra != rb) return ra;
+    const Severity sa = rank(a), sb = rank(b);
+    if (sa != sb) return sa > sb;
     if (a.severity != b.severity) return a.severity > b.severity;
     std::size_t ea = explains[a.id], eb = explains[b.id];
     if (ea != eb) return ea > eb;

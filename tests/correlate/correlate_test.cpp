@@ -280,6 +280,35 @@ TEST(CorrelateTest, RootsRankByEverythingTheyExplainNotOnlyDirectly) {
   EXPECT_EQ(flat[1].id, "db");
 }
 
+// A warning root whose consequence is critical (a NetworkPolicy cutting a database off, and the
+// app crashing for it) comes before a warning that stands alone, and after a critical root with
+// as much impact; a warning explaining only warnings keeps its place (negative), even when it
+// explains more.
+TEST(CorrelateTest, RootsRankByTheWorstOfWhatTheyExplain) {
+  auto finding = [](std::string id, Severity s, std::vector<std::string> causes) {
+    Finding f;
+    f.id = id;
+    f.severity = s;
+    f.object = ObjectRef{"Pod", "shop", id, ""};
+    f.caused_by = std::move(causes);
+    return f;
+  };
+  using enum Severity;
+  std::vector<Finding> findings{finding("a-lone-warning", kWarning, {}),
+                                finding("b-netpol", kWarning, {}),
+                                finding("c-crash", kCritical, {"b-netpol"}),
+                                finding("d-oom", kCritical, {}),
+                                finding("e-mild", kWarning, {}),
+                                finding("f-mild-symptom", kWarning, {"e-mild"}),
+                                finding("g-mild-symptom", kWarning, {"e-mild"})};
+  order_findings(findings);
+  std::vector<std::string> ids;
+  for (const Finding& f : findings) ids.push_back(f.id);
+  // e-mild explains more (two) than b-netpol (one): by count alone it would come first.
+  EXPECT_EQ(ids, (std::vector<std::string>{"d-oom", "b-netpol", "e-mild", "a-lone-warning",
+                                           "c-crash", "f-mild-symptom", "g-mild-symptom"}));
+}
+
 // Findings of equal rank sort by name as a person reads them: pod-2 < pod-10 < pod-999 <
 // pod-1001, not as bytes ("pod-1001" < "pod-2").
 TEST(CorrelateTest, FindingsOfEqualRankSortByNameWithNumbersByValue) {
