@@ -82,7 +82,8 @@ class JsonReader {
 
 /// Parses YAML text, one document at a time (`---` separated), with anchors and merge keys
 /// resolved. Duplicate keys are accepted, the last one wins (as kubectl apply behaves), and are
-/// listed in ParsedDocument::duplicate_keys. `managedFields` is reduced as in read_json.
+/// listed in ParsedDocument::duplicate_keys. `managedFields` is reduced as in read_json, and
+/// strings under `data` and `stringData` are own copies (not interned), as there.
 /// Scalars follow the YAML 1.2 core schema: `1.10` is a number, `~` null, `"x"` a string.
 std::vector<ParseError> read_yaml(std::string_view name, std::string_view data, Arena& arena,
                                   const DocumentSink& sink);

@@ -120,11 +120,17 @@ class YamlBuilder {
   }
 
  private:
-  Value scalar(fy_node* n) {
+  // A string value of the tree. Under data and stringData (`own`) it is a copy of its own, never
+  // the shared interned one, so that a Secret's wipe (objects.cpp) can zero it.
+  Value string_value(std::string_view s, bool own) {
+    return Value::string(own ? arena_.copy(s) : arena_.intern(s));
+  }
+
+  Value scalar(fy_node* n, bool own) {
     std::size_t len = 0;
     const char* text = fy_node_get_scalar(n, &len);
     std::string_view s(text != nullptr ? text : "", text != nullptr ? len : 0);
-    if (fy_node_get_style(n) != FYNS_PLAIN) return Value::string(arena_.intern(s));
+    if (fy_node_get_style(n) != FYNS_PLAIN) return string_value(s, own);
     if (is_plain_null(s)) return Value();
     if (s == "true" || s == "True" || s == "TRUE") return Value::boolean(true);
     if (s == "false" || s == "False" || s == "FALSE") return Value::boolean(false);
@@ -132,7 +138,7 @@ class YamlBuilder {
     if (parse_core_int(s, i)) return Value::integer(i);
     double d = 0;
     if (parse_core_float(s, d)) return Value::number(d);
-    return Value::string(arena_.intern(s));
+    return string_value(s, own);
   }
 
   static constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
@@ -178,17 +184,18 @@ class YamlBuilder {
     return compact_managed_fields(entries, arena_);
   }
 
-  Value build(fy_node* n, int depth, std::vector<SourcePos>* item_pos, bool is_root) {
+  Value build(fy_node* n, int depth, std::vector<SourcePos>* item_pos, bool is_root,
+              bool own_strings = false) {
     if (n == nullptr || depth > kMaxDepth) return Value();
     switch (fy_node_get_type(n)) {
       case FYNT_SCALAR:
-        return scalar(n);
+        return scalar(n, own_strings);
       case FYNT_SEQUENCE: {
         const std::size_t mark = values_.size();
         void* iter = nullptr;
         while (fy_node* item = fy_node_sequence_iterate(n, &iter)) {
           if (is_root && item_pos != nullptr) item_pos->push_back(mark_of_node(item));
-          Value v = build(item, depth + 1, nullptr, false);
+          Value v = build(item, depth + 1, nullptr, false, own_strings);
           values_.push_back(v);
         }
         const auto count = static_cast<std::uint32_t>(values_.size() - mark);
@@ -227,7 +234,8 @@ class YamlBuilder {
               fy_node_get_type(value_node) == FYNT_SEQUENCE) {
             v = build(value_node, depth + 1, child_pos, true);
           } else {
-            v = build(value_node, depth + 1, nullptr, false);
+            v = build(value_node, depth + 1, nullptr, false,
+                      own_strings || key == "data" || key == "stringData");
           }
           // Duplicate keys: the last one wins, as in kubectl apply.
           const std::size_t i = find_key(mark, key, large);

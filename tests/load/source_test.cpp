@@ -364,6 +364,32 @@ TEST(SourceTest, DataValuesAreOwnCopiesSoAWipeCanZeroThem) {
   EXPECT_TRUE(arena.is_interned(root["metadata"]["name"].str()));
 }
 
+// The same for YAML: a short value under data or stringData, even a plain scalar or one in a
+// list, is no shared string; elsewhere the same text is.
+TEST(SourceTest, YamlDataValuesAreOwnCopiesSoAWipeCanZeroThem) {
+  Arena arena;
+  const std::string text = R"(kind: Secret
+metadata: {name: db}
+data: {password: aHVudGVyMg==}
+stringData:
+  token: "short"
+  plain: short
+  nested: {list: [short]}
+spec: {note: short}
+)";
+  Value root;
+  const auto errors = read_yaml("s.yaml", text, arena,
+                                [&](const ParsedDocument& d, const Locator&) { root = d.root; });
+  ASSERT_TRUE(errors.empty());
+  EXPECT_EQ(root["stringData"]["plain"].str(), "short");
+  EXPECT_FALSE(arena.is_interned(root["data"]["password"].str()));
+  EXPECT_FALSE(arena.is_interned(root["stringData"]["token"].str()));
+  EXPECT_FALSE(arena.is_interned(root["stringData"]["plain"].str()));
+  EXPECT_FALSE(arena.is_interned(root["stringData"]["nested"]["list"][0].str()));
+  EXPECT_TRUE(arena.is_interned(root["spec"]["note"].str()));
+  EXPECT_TRUE(arena.is_interned(root["metadata"]["name"].str()));
+}
+
 TEST(SourceTest, ManagedFieldsAreDropped) {
   Inputs in;
   load_buffer(
