@@ -97,14 +97,14 @@ std::string render_matrix_text(const Matrix& m, bool color) {
 
 std::string render_matrix_json(const Matrix& m) {
   std::string out = fmt::format(
-      "{{\"pods\":{},\"classes\":{},\"policies\":{},\"host_network_pods\":{},\"groups\":[", m.pods,
+      "{{\"pods\":{},\"classes\":{},\"policies\":{},\"hostNetworkPods\":{},\"groups\":[", m.pods,
       m.classes, m.policies, m.host_network_pods);
   for (std::size_t i = 0; i < m.groups.size(); ++i) {
     out += i == 0 ? "{\"name\":" : ",{\"name\":";
     append_json_string(out, m.groups[i]);
     out += fmt::format(",\"pods\":{}}}", m.group_pods[i]);
   }
-  out += "],\"scope\":\"networkpolicy\",\"scope_note\":";
+  out += "],\"scope\":\"networkpolicy\",\"scopeNote\":";
   append_json_string(out, kScope);
   out += ",\"notes\":[";
   for (std::size_t i = 0; i < m.notes.size(); ++i) {
@@ -129,9 +129,9 @@ std::string render_matrix_json(const Matrix& m) {
     append_json_string(out, m.groups[t]);
     out += fmt::format(",\"allowed\":{},\"partial\":{},\"denied\":{},", allowed.size(),
                        partial.size(), denied.size());
-    out += denied.size() < allowed.size() ? "\"denied_from\":" + list(denied)
-                                          : "\"allowed_from\":" + list(allowed);
-    out += ",\"partial_from\":" + list(partial) + "}";
+    out += denied.size() < allowed.size() ? "\"deniedFrom\":" + list(denied)
+                                          : "\"allowedFrom\":" + list(allowed);
+    out += ",\"partialFrom\":" + list(partial) + "}";
   }
   out += "]}\n";
   return out;

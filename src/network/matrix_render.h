@@ -13,7 +13,8 @@ namespace ktriage::network {
 std::string render_matrix_text(const Matrix& m, bool color);
 
 /// JSON: {"groups":[{"name","pods"}],"pods","classes","policies","destinations":[{"to",
-/// "allowed","partial","denied","allowed_from"|"denied_from":[...],"partial_from":[...]}]}.
+/// "allowed","partial","denied","allowedFrom"|"deniedFrom":[...],"partialFrom":[...]}],
+/// "hostNetworkPods","scope","scopeNote"} (camelCase, as Kubernetes and the diagnose report).
 /// Counts are groups; the explicit list is the shorter side (the other is "every other group").
 std::string render_matrix_json(const Matrix& m);
 

@@ -85,11 +85,11 @@ std::string render_path_json(const PathResult& path) {
   append_json_string(out, path.from);
   out += ",\"to\":";
   append_json_string(out, path.to);
-  // Ping has no port: null rather than a port 0 that reads as a value. service_port only on a
+  // Ping has no port: null rather than a port 0 that reads as a value. servicePort only on a
   // path through a Service.
   out += path.protocol == "ICMP" ? std::string(",\"port\":null")
                                  : fmt::format(",\"port\":{}", path.port);
-  if (path.service_port != 0) out += fmt::format(",\"service_port\":{}", path.service_port);
+  if (path.service_port != 0) out += fmt::format(",\"servicePort\":{}", path.service_port);
   out += ",\"protocol\":";
   append_json_string(out, path.protocol);
   // Undecided is neither: null, so a reader testing `reachable == false` does not take it for

@@ -15,7 +15,7 @@ namespace ktriage::network {
 /// adds ANSI colours to the verdict tags.
 std::string render_path_text(const PathResult& path, bool color);
 
-/// JSON: {"from","to","port" (null for ICMP),"service_port" (through a Service only),"protocol",
+/// JSON: {"from","to","port" (null for ICMP),"servicePort" (through a Service only),"protocol",
 /// "reachable" (null when undecided),"verdict","hops":[{"step","subject","verdict","summary",
 /// "evidence":[{"object","path","value"}]}]}.
 std::string render_path_json(const PathResult& path);

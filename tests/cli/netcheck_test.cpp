@@ -133,7 +133,7 @@ TEST(NetcheckCliTest, MatrixByNamespaceAndByWorkload) {
   const auto j = nlohmann::json::parse(json.out);
   EXPECT_EQ(j["pods"], 5);
   EXPECT_EQ(j["destinations"][2]["to"], "shop");
-  EXPECT_EQ(j["destinations"][2]["partial_from"], nlohmann::json::array({"ingress-nginx", "shop"}));
+  EXPECT_EQ(j["destinations"][2]["partialFrom"], nlohmann::json::array({"ingress-nginx", "shop"}));
 }
 
 TEST(NetcheckCliTest, BadInputIsAUsageError) {
@@ -407,7 +407,7 @@ TEST(NetcheckCliTest, HeaderNamesTheServicePortAndPingsProtocol) {
       << same.out;
   auto json = run_ktriage("netcheck 203.0.113.7 svc/shop/web -o json " + snapshot());
   const auto j = nlohmann::json::parse(json.out);
-  EXPECT_EQ(j["service_port"], 80) << json.out;
+  EXPECT_EQ(j["servicePort"], 80) << json.out;
   EXPECT_EQ(j["port"], 8080) << json.out;
 
   const std::string ping = "netcheck pod/shop/web-6d8f9c7b5-k2m4p pod/shop/db-0 --port icmp ";
@@ -416,7 +416,7 @@ TEST(NetcheckCliTest, HeaderNamesTheServicePortAndPingsProtocol) {
       << text.out;
   const auto p = nlohmann::json::parse(run_ktriage(ping + "-o json " + snapshot()).out);
   EXPECT_TRUE(p["port"].is_null()) << p.dump();
-  EXPECT_FALSE(p.contains("service_port")) << p.dump();
+  EXPECT_FALSE(p.contains("servicePort")) << p.dump();
 }
 
 // -n compares the workloads of one namespace; with --by namespace it was silently grouped by

@@ -166,7 +166,7 @@ TEST(NetworkMatrixTest, OutputsSayTheyWeighNetworkPolicyOnly) {
   EXPECT_TRUE(render_matrix_text(list, false).ends_with("\n\n" + scope));
   const auto j = nlohmann::json::parse(render_matrix_json(grid));
   EXPECT_EQ(j["scope"], "networkpolicy");
-  EXPECT_EQ(j["scope_note"].get<std::string>() + "\n", scope);
+  EXPECT_EQ(j["scopeNote"].get<std::string>() + "\n", scope);
 }
 
 }  // namespace
