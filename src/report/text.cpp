@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "report/report.h"
@@ -191,7 +192,12 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   };
   if (d.input.subject) {
     for (const Finding& f : d.findings) {
-      if (f.caused_by.empty() || !(f.object == *d.input.subject)) continue;
+      // Grouped findings name one pod and list its siblings in also_affects: a sibling asked
+      // about is as much the subject as the pod named.
+      const bool about_subject =
+          f.object == *d.input.subject || std::find(f.also_affects.begin(), f.also_affects.end(),
+                                                    *d.input.subject) != f.also_affects.end();
+      if (f.caused_by.empty() || !about_subject) continue;
       if (f.severity == Severity::kInfo && !options.show_info) continue;
       block(f);
     }

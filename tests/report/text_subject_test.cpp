@@ -54,6 +54,18 @@ TEST(TextSubjectTest, TheSubjectsSymptomComesFirstWithItsEvidenceAndChain) {
   EXPECT_EQ(out.find("db Service has no endpoints  [db-svc]"), std::string::npos) << out;
 }
 
+// A finding grouped over sibling pods names the first; asking about another shows it too.
+TEST(TextSubjectTest, ASiblingInAlsoAffectsIsTheSubjectToo) {
+  Diagnosis d = chain();
+  d.findings[2].also_affects.push_back(ObjectRef{"Service", "shop", "web-2", ""});
+  d.input.subject = ObjectRef{"Service", "shop", "web-2", ""};
+  const std::string out = render_text(d, TextOptions{});
+  EXPECT_NE(out.find("web Service has no endpoints  [web-svc]\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  because:  db Service has no endpoints\n"), std::string::npos) << out;
+  d.input.subject = ObjectRef{"Service", "shop", "web-3", ""};
+  EXPECT_EQ(render_text(d, TextOptions{}).find("because:"), std::string::npos);
+}
+
 TEST(TextSubjectTest, WithoutASubjectSymptomsAreLinesUnderTheirRoot) {
   const std::string out = render_text(chain(), TextOptions{});
   EXPECT_EQ(out.find("because:"), std::string::npos) << out;
