@@ -397,10 +397,22 @@ void report_unauthorized(const PullCase& pc, FindingSink& sink, bool inferred) {
         "imagePullSecrets in {}",
         create, kubectl_ns(pc.pod), ps.account, name, declared_workload(pc.cluster, pc.pod));
   } else {
+    // A Secret kubectl creates holds one registry; recreating the pod's Secret for this host
+    // would drop the registries it serves now (other images may pull with it). So: look at what
+    // it holds, and add a Secret for this host next to it.
+    const std::string server = is_docker_hub(pc.ref.host) ? "https://index.docker.io/v1/" : host;
+    std::string label = std::string(host.substr(0, host.find('.')));
+    if (label.empty()) label = "registry";
+    const std::string added = "pull-" + label;
     f.fix = fmt::format(
-        "{} refuses the credentials of Secret {}: check they are valid (not expired, allowed to "
-        "pull {}) and recreate it: {} --dry-run=client -o yaml | kubectl apply -f -",
-        host, name, pc.ref.repo, create);
+        "{} refuses the credentials the pod offers (Secret {}). See which registries {} holds: "
+        "{}get secret {} -o jsonpath='{{.data.\\.dockerconfigjson}}' | base64 -d. If it has no "
+        "valid entry for {} (missing, expired, or not allowed to pull {}), add a Secret for it "
+        "next to {} rather than recreating {} (that would drop the registries it serves now): "
+        "{}create secret docker-registry {} --docker-server={} --docker-username=USER "
+        "--docker-password=PASSWORD, then list {} under imagePullSecrets in {}.",
+        host, name, name, kubectl_ns(pc.pod), name, host, pc.ref.repo, name, name,
+        kubectl_ns(pc.pod), added, server, added, declared_workload(pc.cluster, pc.pod));
   }
 }
 

@@ -280,6 +280,36 @@ data: {password: c2VjcmV0}
   }
 }
 
+// The pod's pull Secret exists but the registry refuses it: the fix adds a Secret for this
+// registry next to it. Recreating the Secret (kubectl create secret docker-registry | apply)
+// would replace every registry it holds with this one and break the other images' pulls.
+TEST(ImagesTest, RefusedCredentialsAddASecretNextToTheOneThePodHas) {
+  auto c = load(
+      payments(kPayments, "ErrImagePull",
+               std::string(kUnauthorizedMessage.substr(kUnauthorizedMessage.find("rpc error"))),
+               "  imagePullSecrets: [{name: regcred}]\n") +
+      event("Failed", kUnauthorizedMessage, 5) + R"(---
+apiVersion: v1
+kind: Secret
+metadata: {name: regcred, namespace: shop}
+type: kubernetes.io/dockerconfigjson
+data: {.dockerconfigjson: eyJhdXRocyI6e319}
+)");
+  auto f = diagnose(*c);
+  auto r = with_rule(f, "image-pull-unauthorized");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(contains(r[0]->fix, "kubectl -n shop get secret regcred -o jsonpath="));
+  EXPECT_TRUE(contains(r[0]->fix,
+                       "kubectl -n shop create secret docker-registry pull-registry "
+                       "--docker-server=registry.example.com"))
+      << r[0]->fix;
+  EXPECT_TRUE(
+      contains(r[0]->fix, "list pull-registry under imagePullSecrets in deployment/payments"))
+      << r[0]->fix;
+  EXPECT_FALSE(contains(r[0]->fix, "create secret docker-registry regcred")) << r[0]->fix;
+  EXPECT_FALSE(contains(r[0]->fix, "kubectl apply")) << r[0]->fix;
+}
+
 TEST(ImagesTest, UnauthorizedPullWithoutAnyPullSecretAttachesOneToTheServiceAccount) {
   auto c = load(payments(kPayments, "ImagePullBackOff",
                          R"(Back-off pulling image "registry.example.com/shop/payments:v2.4.1")") +
