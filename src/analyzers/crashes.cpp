@@ -233,11 +233,16 @@ bool report_oom(const AnalysisContext& ctx, const Facts& f, FindingSink& sink) {
         "memory (heap or cache sizes).",
         f.c.name, limit, raised, workload,
         is_workload(ctx.cluster, f.pod)
-            ? fmt::format(" ({}set resources {} -c {} --limits=memory={})", kubectl_ns(f.pod),
-                          workload, f.c.name, raised)
+            ? fmt::format(" ({}set resources {} -c {} --limits=memory={}{})", kubectl_ns(f.pod),
+                          workload, f.c.name, raised,
+                          // Equal request and limit (Guaranteed QoS): raise both, or the limit
+                          // alone would change the pod's QoS class.
+                          request == limit ? fmt::format(" --requests=memory={}", raised) : "")
             : " (edit the pod's manifest and recreate the pod)",
-        request == limit ? fmt::format("; the request equals the limit, raise it to {} too", raised)
-                         : "");
+        request == limit
+            ? fmt::format("; the request equals the limit, so the command raises it to {} too",
+                          raised)
+            : "");
   } else {
     cause.summary = fmt::format(
         "Container {} was OOMKilled (exit {}) without a memory limit: the node ran out of memory; "

@@ -169,6 +169,24 @@ TEST(CrashesTest, OomKilledNamesTheLimitAndRaisesItOnTheDeployment) {
       has(r[0]->fix, "kubectl -n shop set resources deployment/web -c web --limits=memory=512Mi"))
       << r[0]->fix;
   EXPECT_EQ(crash_findings(f).size(), 1u);  // the most specific cause only
+  EXPECT_FALSE(has(r[0]->fix, "--requests")) << "the request is below the limit: left alone";
+}
+
+// Request equal to the limit (Guaranteed QoS): the command raises both, as the text says.
+TEST(CrashesTest, OomKilledWithRequestEqualToLimitRaisesBothInTheCommand) {
+  PodBuilder p;
+  p.container = "    resources: {limits: {memory: 256Mi}, requests: {memory: 256Mi}}\n";
+  p.last = terminated("OOMKilled", 137);
+  p.extra = kBackOff;
+  auto f = run(p);
+  auto r = with_rule(f, "crash-oomkilled");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(has(r[0]->fix,
+                  "kubectl -n shop set resources deployment/web -c web --limits=memory=512Mi "
+                  "--requests=memory=512Mi)"))
+      << r[0]->fix;
+  EXPECT_TRUE(has(r[0]->fix, "the request equals the limit, so the command raises it to 512Mi"))
+      << r[0]->fix;
 }
 
 TEST(CrashesTest, OomKilledWithoutLimitBlamesNodeMemory) {
