@@ -608,6 +608,19 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
                                 ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
                                 : std::string(rule->title.substr(rule->title.find(':') + 2)))
               : fmt::format("Pod is Pending: {}", rule->title.substr(rule->title.find(':') + 2));
+      if (rule == main_rule && absent != nullptr && count > 0) {
+        // Every node turned it away: say so, and why those that have the resource did.
+        const auto& [absent_count, absent_detail] = seen[absent];
+        const std::string resource = absent_detail.empty() ? "the resources" : absent_detail;
+        summary = fmt::format(
+            "Pod is Pending: no node can run it: {} of {} nodes have {} and reject it ({}); the "
+            "other {} {} none",
+            count, parsed->total_nodes, resource,
+            rule == &kTaint || rule == &kConditionTaint
+                ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
+                : std::string(rule->title.substr(rule->title.find(':') + 2)),
+            absent_count, absent_count == 1 ? "has" : "have");
+      }
       Finding& f = sink.add(*rule, pod, summary);
       base_evidence(f);
       if (rule == &kInsufficient || rule == &kExtended) {

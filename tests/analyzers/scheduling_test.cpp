@@ -133,6 +133,9 @@ TEST(SchedulingTest, NodesWithoutTheResourceAtAllAreContextForTheTaintThatBlocks
   auto taint = with_rule(f, "pending-untolerated-taint");
   ASSERT_EQ(taint.size(), 1u);
   EXPECT_TRUE(taint[0]->caused_by.empty());
+  EXPECT_EQ(taint[0]->summary,
+            "Pod is Pending: no node can run it: 1 of 2 nodes have nvidia.com/gpu and reject it "
+            "(untolerated taint {nvidia.com/gpu}); the other 1 has none");
   EXPECT_NE(taint[0]->fix.find("kubectl taint nodes gpu1 nvidia.com/gpu-"), std::string::npos)
       << taint[0]->fix;
   bool note = false, no_gpu_node = false;
