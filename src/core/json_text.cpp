@@ -1,5 +1,7 @@
 #include "core/json_text.h"
 
+#include "core/utf8.h"
+
 namespace ktriage {
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -8,6 +10,19 @@ void append_json_string(std::string& out, std::string_view s) {
   std::size_t plain = 0;  // start of the run of characters that need no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // JSON text is UTF-8: ill-formed bytes (a Latin-1 log line) become U+FFFD, or a reader
+      // such as nlohmann::json or Python's json would refuse the whole document.
+      const std::size_t n = utf8_sequence(s, i);
+      if (n > 0) {
+        i += n - 1;
+        continue;
+      }
+      out.append(s.data() + plain, i - plain);
+      plain = i + 1;
+      out += kUtf8Replacement;
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + plain, i - plain);
     plain = i + 1;

@@ -7,7 +7,7 @@
 namespace ktriage {
 
 /// Appends `s` as a JSON string literal, quotes included: `"`, `\` and control characters are
-/// escaped; other bytes (UTF-8 included) are copied.
+/// escaped, well-formed UTF-8 is copied, and each byte that is not part of one becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view s);
 
 }  // namespace ktriage

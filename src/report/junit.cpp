@@ -6,41 +6,17 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "core/utf8.h"
 #include "report/scrub.h"
 
 namespace ktriage {
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
 // Length of the valid UTF-8 sequence at `s[i]` that XML 1.0 may carry, or 0.
 std::size_t valid_sequence(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  std::size_t n = 0;
   std::uint32_t cp = 0;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min[n] || cp > 0x10FFFF) return 0;  // overlong or out of range
-  if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) return 0;
-  return n;
+  const std::size_t n = utf8_sequence(s, i, &cp);
+  return cp == 0xFFFE || cp == 0xFFFF ? 0 : n;
 }
 
 std::string text(std::string_view s) { return xml_safe_utf8(s); }
@@ -138,7 +114,7 @@ std::string xml_safe_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const std::size_t n = valid_sequence(s, i);
     if (n == 0) {
-      out += kReplacement;
+      out += kUtf8Replacement;
       ++i;
     } else {
       out.append(s.substr(i, n));

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "core/json_text.h"
+#include "core/utf8.h"
 #include "report/report.h"
 
 namespace ktriage {
@@ -33,8 +33,12 @@ bool plain_is_safe(std::string_view s) {
   if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.back() == ':') return false;
   const char first = s.front();
   // A path (".spec.x", "/dev/termination-log") reads plain; ".5" and "-1" would be numbers.
-  const bool path_start = (first == '.' || first == '/') && s.size() > 1 &&
-                          !(s[1] >= '0' && s[1] <= '9') && s[1] != '.';
+  // YAML 1.1 reads "._" and ".e+5" as floats too, so a dot must be followed by a letter.
+  const char second = s.size() > 1 ? s[1] : '\0';
+  const bool letter = (second >= 'a' && second <= 'z') || (second >= 'A' && second <= 'Z');
+  const bool path_start =
+      (first == '/' && second != '\0' && !(second >= '0' && second <= '9') && second != '.') ||
+      (first == '.' && letter && second != 'e' && second != 'E');
   if (!path_start && ((first >= '0' && first <= '9') ||
                       std::string_view("-+.~!&*?|>'\"%@`#,[]{}:=<\\/$^;()").find(first) !=
                           std::string_view::npos)) {
@@ -54,11 +58,58 @@ bool plain_is_safe(std::string_view s) {
   return true;
 }
 
-// A double-quoted scalar node of `s`: a JSON string is a YAML double-quoted scalar, escapes
-// included. The document takes ownership of the malloc'd source text (it keeps pointing into it).
+// `s` as a YAML double-quoted scalar. JSON's escaping is not enough: YAML forbids DEL, the C1
+// controls and U+FFFE/U+FFFF unescaped, and YAML 1.1 readers (PyYAML) take NEL, U+2028 and
+// U+2029 for line breaks. Those are escaped here; other UTF-8 is copied. `s` is valid UTF-8
+// (it comes from the JSON report, where ill-formed bytes are already U+FFFD).
+std::string yaml_double_quoted(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "\"";
+  auto hex2 = [&](std::uint32_t c) {
+    out += "\\x";
+    out.push_back(kHex[(c >> 4) & 0xF]);
+    out.push_back(kHex[c & 0xF]);
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    std::uint32_t cp = 0;
+    std::size_t n = utf8_sequence(s, i, &cp);
+    if (n == 0) {  // cannot happen after render_json; never copy an ill-formed byte
+      out += "\\uFFFD";
+      ++i;
+      continue;
+    }
+    if (cp == '"' || cp == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(cp));
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == 0x85) {
+      out += "\\N";
+    } else if (cp == 0x2028) {
+      out += "\\L";
+    } else if (cp == 0x2029) {
+      out += "\\P";
+    } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+      hex2(cp);
+    } else if (cp == 0xFFFE || cp == 0xFFFF) {
+      out += cp == 0xFFFE ? "\\uFFFE" : "\\uFFFF";
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  out.push_back('"');
+  return out;
+}
+
+// A double-quoted scalar node of `s`. The document takes ownership of the malloc'd source text
+// (it keeps pointing into it).
 fy_node* quoted_scalar(fy_document* doc, std::string_view s) {
-  std::string quoted;
-  append_json_string(quoted, s);
+  const std::string quoted = yaml_double_quoted(s);
   char* owned =
       static_cast<char*>(std::malloc(quoted.size()));  // NOLINT(cppcoreguidelines-no-malloc)
   if (owned == nullptr) return nullptr;
@@ -99,7 +150,10 @@ std::string render_yaml(const Diagnosis& d) {
   // this only changes its notation. libfyaml lays out the blocks; which strings need quotes is
   // decided here, because its own JSON-to-YAML mode writes the string "137" as the number 137.
   const std::string json = render_json(d);
-  const auto tree = nlohmann::ordered_json::parse(json);
+  // render_json writes valid UTF-8 (ill-formed bytes become U+FFFD), so this parse cannot fail;
+  // if it ever did, the JSON text is still YAML.
+  const auto tree = nlohmann::ordered_json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (tree.is_discarded()) return json;
   std::unique_ptr<fy_document, DocumentDeleter> doc(fy_document_create(nullptr));
   if (!doc) return json;  // JSON is YAML too
   fy_document_set_root(doc.get(), build(doc.get(), tree));

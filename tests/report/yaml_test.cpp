@@ -16,20 +16,26 @@ namespace ktriage {
 namespace {
 
 // Strings a careless YAML writer turns into numbers, booleans, nulls, timestamps or syntax.
-const std::vector<std::string> kTricky = {"137",   "0x1F",     "1e3",
-                                          ".5",    "-1",       "+1",
-                                          "true",  "no",       "Yes",
-                                          "off",   "y",        "N",
-                                          "null",  "~",        "",
-                                          " lead", "trail ",   "a: b",
-                                          "a #b",  "- x",      "[x]",
-                                          "{x}",   "*alias",   "&anchor",
-                                          "!tag",  "%dir",     "@at",
-                                          "`tick", "'q'",      "\"dq\"",
-                                          "|",     ">",        "line\nnext",
-                                          "tab\t", "\x1b[31m", "naïve",
-                                          ".inf",  ".NaN",     "2026-11-29T10:41:55Z",
-                                          "1.30",  "key:",     "?q"};
+const std::vector<std::string> kTricky = {
+    "137", "0x1F", "1e3", ".5", "-1", "+1", "true", "no", "Yes", "off", "y", "N", "null", "~", "",
+    " lead", "trail ", "a: b", "a #b", "- x", "[x]", "{x}", "*alias", "&anchor", "!tag", "%dir",
+    "@at", "`tick", "'q'", "\"dq\"", "|", ">", "line\nnext", "tab\t", "\x1b[31m", "naïve", ".inf",
+    ".NaN", "2026-11-29T10:41:55Z", "1.30", "key:", "?q",
+    // YAML 1.1 floats; characters YAML forbids unescaped
+    // or 1.1 reads as line breaks; Latin-1.
+    "._", ".e+5", "a\x7F",
+    "a\xC2\x80"
+    "b",
+    "a\xC2\x85"
+    "b",
+    "a\xE2\x80\xA8"
+    "b",
+    "a\xE2\x80\xA9"
+    "b",
+    "a\xEF\xBF\xBE"
+    "b",
+    "caf\xE9"
+    " latin-1"};
 
 Diagnosis sample() {
   Diagnosis d;
@@ -86,6 +92,12 @@ TEST(YamlReportTest, IsBlockStyleWithPlainWordsAndQuotedLookalikes) {
     EXPECT_NE(yaml.find(fmt::format("    value: \"{}\"\n", word)), std::string::npos) << word;
   }
   EXPECT_EQ(yaml.find("\x1b"), std::string::npos) << "control characters are escaped";
+  for (const char* escaped :
+       {"a\\x7F", "a\\x80b", "a\\Nb", "a\\Lb", "a\\Pb", "a\\uFFFEb", "._", ".e+5"}) {
+    EXPECT_NE(yaml.find(fmt::format("    value: \"{}\"\n", escaped)), std::string::npos) << escaped;
+  }
+  // Ill-formed UTF-8 (a Latin-1 log line) is U+FFFD, as in the JSON report.
+  EXPECT_NE(yaml.find("    value: \"caf\xEF\xBF\xBD latin-1\"\n"), std::string::npos);
 }
 
 TEST(YamlReportTest, EmptyReportIsAValidDocument) {
