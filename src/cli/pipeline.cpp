@@ -289,6 +289,13 @@ RunResult run_pipeline(const RunOptions& options, Inputs inputs) {
   if (cluster.now() > 0) summary.snapshot_time = cluster.now();
   summary.time_from_flag = cluster.now_from_flag();
   summary.scope = options.ns.empty() ? "all namespaces" : "namespace " + options.ns;
+  if (const std::size_t repeated = cluster.repeated_objects(); repeated > 0) {
+    // stdin and a folder, or a folder and its own bundle: said, so counts are not a surprise.
+    summary.notes.push_back(fmt::format(
+        "{} object{} read twice (same kind, namespace and name in two inputs): the first copy "
+        "read is used",
+        repeated, repeated == 1 ? " was" : "s were"));
+  }
 
   // Compiling the log signatures takes ~0.2 s: only for snapshots with logs, beside the analyzers.
   std::future<std::optional<LogKnowledge>> knowledge;

@@ -129,14 +129,22 @@ void Cluster::index_identity() {
   // Objects come file by file, so runs of one kind: look the kind up only when it changes.
   std::string_view last_kind;
   std::vector<const Object*>* kind_list = nullptr;
-  for (const Object& o : objects_) {
+  repeat_.assign(objects_.size(), false);
+  for (std::size_t i = 0; i < objects_.size(); ++i) {
+    const Object& o = objects_[i];
+    // The same object read twice (a folder and a bundle of it, stdin and a folder): the first
+    // one wins, and the second is in no index, or its pods and events would count twice.
+    // Nameless objects (a manifest's generateName) are each their own.
+    if (!by_key_.insert(o) && !o.name.empty()) {
+      repeat_[i] = true;
+      ++repeated_;
+      continue;
+    }
     if (kind_list == nullptr || o.kind != last_kind) {
       kind_list = &by_kind_[o.kind];
       last_kind = o.kind;
     }
     kind_list->push_back(&o);
-    // The same object read twice (a folder and a bundle of it): the first one wins.
-    by_key_.insert(o);
     if (!o.uid.empty()) by_uid_.insert(o);
   }
 }
@@ -146,7 +154,9 @@ void Cluster::index_ownership() {
   // Pods come listed by namespace, so the last namespace's list is usually the one to append to.
   std::string_view last_ns;
   std::vector<const Object*>* ns_pods = nullptr;
-  for (const Object& o : objects_) {
+  for (std::size_t i = 0; i < objects_.size(); ++i) {
+    if (repeat_[i]) continue;
+    const Object& o = objects_[i];
     const Value& meta = o.metadata();
     for (const Value& ref : meta["ownerReferences"].items()) {
       std::string_view uid = ref["uid"].str();

@@ -26,9 +26,13 @@ class Cluster {
   /// reads as it did when taken, whatever the wall clock says.
   static std::unique_ptr<Cluster> build(Inputs inputs, std::optional<UnixSeconds> now = {});
 
-  /// All objects in reading order. O(1).
+  /// All objects in reading order, a second copy of one (same kind, namespace and name, read
+  /// from two inputs) included. O(1).
   std::span<const Object> objects() const { return objects_; }
-  /// Objects of one kind ("Pod", "Node", ...), in reading order. O(1) average.
+  /// How many named objects were read again after a first copy (a folder and a bundle of it,
+  /// stdin and a folder): every index but objects() keeps the first copy only. O(1).
+  std::size_t repeated_objects() const { return repeated_; }
+  /// Objects of one kind ("Pod", "Node", ...), in reading order, each once. O(1) average.
   std::span<const Object* const> of_kind(std::string_view kind) const;
   /// One object by kind, namespace and name ("" namespace for cluster-scoped). O(1) average.
   const Object* find(std::string_view kind, std::string_view ns, std::string_view name) const;
@@ -153,6 +157,10 @@ class Cluster {
   TripleMap<std::vector<const CloudDocument*>> cloud_by_call_;  // (product, action, "")
   UnixSeconds now_ = 0;
   bool now_from_flag_ = false;
+  // Per objects_ entry: a later copy of an object already indexed (index_identity), which the
+  // other indexes skip.
+  std::vector<bool> repeat_;
+  std::size_t repeated_ = 0;
 };
 
 /// "kind\0ns\0name": a string key for one object, for callers that keep their own maps.

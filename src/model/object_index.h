@@ -27,9 +27,9 @@ class ObjectIndex {
       if (s.object != nullptr) place(s);
     }
   }
-  /// Adds `o` unless an object with the same key is there already (the first one wins).
-  /// O(1) average.
-  void insert(const Object& o) {
+  /// Adds `o` unless an object with the same key is there already (the first one wins); says
+  /// whether it was added. O(1) average.
+  bool insert(const Object& o) {
     if (2 * (used_ + 1) > slots_.size()) reserve(2 * used_ + 8);
     const Key key = KeyOf{}(o);
     const std::size_t h = Hash{}(key);
@@ -39,9 +39,9 @@ class ObjectIndex {
       if (s.object == nullptr) {
         s = Slot{h, &o};
         ++used_;
-        return;
+        return true;
       }
-      if (s.hash == h && KeyOf{}(*s.object) == key) return;
+      if (s.hash == h && KeyOf{}(*s.object) == key) return false;
     }
   }
   /// The object with key `key`, or nullptr. O(1) average.

@@ -74,6 +74,31 @@ lastTimestamp: "2026-11-29T10:31:00Z"
   EXPECT_EQ(c->events()[0].count, 7);
 }
 
+// The same pod read from a folder and from stdin: one pod everywhere but objects(), and the
+// first copy is the one indexed. Nameless objects are each their own.
+TEST(ClusterTest, AnObjectReadTwiceIsIndexedOnceFirstCopyFirst) {
+  const std::string pod = R"(---
+apiVersion: v1
+kind: Pod
+metadata: {name: web-1, namespace: shop, uid: p1, labels: {app: web}}
+spec: {nodeName: n1, containers: [{name: web, image: nginx:1}]}
+)";
+  std::string later = pod;
+  later.replace(later.find("nginx:1"), 7, "nginx:2");
+  const std::string nameless =
+      "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {namespace: shop}\n";
+  auto c =
+      testing::cluster_from({{"dump/pods.yaml", pod + nameless}, {"stdin.yaml", later + nameless}});
+  EXPECT_EQ(c->objects().size(), 4u);
+  EXPECT_EQ(c->repeated_objects(), 1u);
+  ASSERT_EQ(c->of_kind("Pod").size(), 1u);
+  EXPECT_EQ(c->of_kind("Pod")[0]->spec()["containers"][0]["image"].str(), "nginx:1");
+  EXPECT_EQ(c->pods_on_node("n1").size(), 1u);
+  EXPECT_EQ(c->pods_in("shop").size(), 1u);
+  EXPECT_EQ(c->pods_with_label("shop", "app", "web").size(), 1u);
+  EXPECT_EQ(c->of_kind("ConfigMap").size(), 2u);
+}
+
 TEST(ClusterTest, EventsFromBothApisAreNormalisedAndAggregated) {
   auto c = cluster_from_yaml(R"(apiVersion: v1
 kind: Pod
