@@ -412,22 +412,44 @@ void add_recomputed_evidence(const Rule* rule, const std::vector<NodeFit>& fits,
   }
 }
 
-// Whether every node short of a resource has none of it (allocatable 0) while some node that
-// has enough rejects the pod for another reason (taint, selector, cordon).
-bool only_elsewhere(const std::vector<NodeFit>& fits) {
-  bool any_short = false;
-  bool other_reason = false;
+// Nodes that lack a requested resource altogether (allocatable 0: no GPU), when that is why
+// every node short of something cannot take the pod, and some node that has it all rejects the
+// pod for a placement reason (taint, selector, cordon). Zero nodes when that is not the case.
+struct Lacking {
+  int nodes = 0;
+  std::string resources;  // "nvidia.com/gpu", comma-separated when several
+};
+
+Lacking lacking_elsewhere(const std::vector<NodeFit>& fits) {
+  Lacking out;
+  bool placement = false;
   for (const NodeFit& nf : fits) {
-    if (!nf.short_resources.empty()) {
-      any_short = true;
-      for (const Shortage& s : nf.short_resources) {
-        if (s.pods || s.have != 0) return false;
-      }
-    } else if (!nf.untolerated.empty() || nf.unschedulable || nf.affinity_mismatch) {
-      other_reason = true;
+    if (nf.short_resources.empty()) {
+      placement = placement || !nf.untolerated.empty() || nf.unschedulable || nf.affinity_mismatch;
+      continue;
     }
+    // A node without any of one requested resource can never take the pod, whatever else it
+    // is short of; a node merely full is a real shortage.
+    bool lacks = false;
+    for (const Shortage& s : nf.short_resources) {
+      if (s.pods || s.have != 0) continue;
+      lacks = true;
+      if (("," + out.resources + ",").find("," + s.resource + ",") == std::string::npos)
+        out.resources += (out.resources.empty() ? "" : ",") + s.resource;
+    }
+    if (!lacks) return {};
+    ++out.nodes;
   }
-  return any_short && other_reason;
+  return placement ? out : Lacking{};
+}
+
+// DaemonSet pods are pinned to their node (matchFields metadata.name): the other nodes' "didn't
+// match Pod's node affinity" is no cause, and a resource their own node lacks is.
+bool is_daemonset_pod(const Object& pod) {
+  for (const Value& ref : pod.metadata()["ownerReferences"].items()) {
+    if (ref["controller"].as_bool() && ref["kind"].str() == "DaemonSet") return true;
+  }
+  return false;
 }
 
 std::string selector_text(const Object& pod) {
@@ -583,22 +605,30 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
       return count == 0 || parsed->total_nodes <= 0 || count * 3 >= parsed->total_nodes;
     };
     // Nodes that lack a requested resource altogether (allocatable 0: no GPU) are no shortage
-    // to fix when nodes that have it turn the pod away for another reason (a taint, a selector,
-    // a cordon): that reason is the cause, and the nodes without the resource are context.
-    const Rule* absent = nullptr;
-    for (const Rule* rule : order) {
-      if ((rule == &kExtended || rule == &kInsufficient) && order.size() > 1 &&
-          only_elsewhere(fits)) {
-        absent = rule;
+    // to fix when nodes that have it turn the pod away for a placement reason (a taint, a
+    // selector, a cordon): that reason is the cause, and the resource rules become context.
+    auto is_placement = [](const Rule* r) {
+      return r == &kTaint || r == &kConditionTaint || r == &kAffinity || r == &kUnschedulable;
+    };
+    Lacking lacking;
+    if (std::any_of(order.begin(), order.end(), is_placement) && !is_daemonset_pod(pod))
+      lacking = lacking_elsewhere(fits);
+    std::vector<const Rule*> absent;  // resource rules shown as context under the main finding
+    if (lacking.nodes > 0) {
+      for (const Rule* rule : order) {
+        if (rule == &kExtended || rule == &kInsufficient) absent.push_back(rule);
       }
     }
+    auto demoted = [&](const Rule* r) {
+      return std::find(absent.begin(), absent.end(), r) != absent.end();
+    };
     const Rule* main_rule = nullptr;
     for (const Rule* rule : order) {
-      if (rule == absent) continue;
+      if (demoted(rule) || (!absent.empty() && !is_placement(rule))) continue;
       if (main_rule == nullptr || seen[rule].first > seen[main_rule].first) main_rule = rule;
     }
     for (const Rule* rule : order) {
-      if (rule == absent || (rule != main_rule && !significant(rule))) continue;
+      if (demoted(rule) || (rule != main_rule && !significant(rule))) continue;
       const auto& [count, detail] = seen[rule];
       std::string summary =
           count > 0
@@ -608,18 +638,16 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
                                 ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
                                 : std::string(rule->title.substr(rule->title.find(':') + 2)))
               : fmt::format("Pod is Pending: {}", rule->title.substr(rule->title.find(':') + 2));
-      if (rule == main_rule && absent != nullptr && count > 0) {
+      if (rule == main_rule && !absent.empty() && count > 0) {
         // Every node turned it away: say so, and why those that have the resource did.
-        const auto& [absent_count, absent_detail] = seen[absent];
-        const std::string resource = absent_detail.empty() ? "the resources" : absent_detail;
         summary = fmt::format(
             "Pod is Pending: no node can run it: {} of {} nodes have {} and reject it ({}); the "
             "other {} {} none",
-            count, parsed->total_nodes, resource,
+            count, parsed->total_nodes, lacking.resources,
             rule == &kTaint || rule == &kConditionTaint
                 ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
                 : std::string(rule->title.substr(rule->title.find(':') + 2)),
-            absent_count, absent_count == 1 ? "has" : "have");
+            lacking.nodes, lacking.nodes == 1 ? "has" : "have");
       }
       Finding& f = sink.add(*rule, pod, summary);
       base_evidence(f);
@@ -628,17 +656,18 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
                                             requests_text(need)));
       }
       add_recomputed_evidence(rule, fits, f);
-      if (rule == main_rule && absent != nullptr) {
-        const auto& [absent_count, absent_detail] = seen[absent];
+      if (rule == main_rule && !absent.empty()) {
+        std::string ids;
+        for (const Rule* r : absent) ids += (ids.empty() ? "" : ", ") + std::string(r->id);
         f.evidence.push_back(Evidence::note(fmt::format(
-            "also: {} node(s) rejected it for {} ({}), which they do not have at all "
-            "(allocatable 0): only the node(s) above could run it",
-            absent_count, absent_detail.empty() ? "resources" : absent_detail, absent->id)));
-        add_recomputed_evidence(absent, fits, f);
+            "also: {} node(s) have no {} at all (allocatable 0; {}): only the node(s) above "
+            "could run it",
+            lacking.nodes, lacking.resources, ids)));
+        add_recomputed_evidence(absent.front(), fits, f);
       }
       if (rule == main_rule) {
         for (const Rule* minor : order) {
-          if (minor == main_rule || minor == absent || significant(minor)) continue;
+          if (minor == main_rule || demoted(minor) || significant(minor)) continue;
           f.evidence.push_back(
               Evidence::note(fmt::format("also: {} node(s) rejected for another reason ({}); "
                                          "fixing that alone would not place the pod",

@@ -450,8 +450,9 @@ bool natural_less(std::string_view a, std::string_view b) {
 
 std::span<const CorrelationRule> correlation_rules() { return kCorrelationRules; }
 
-// Roots first: worst severity of the root and what it explains, then its own severity, then
-// most symptoms explained, then object; symptoms after.
+// Roots first: worst severity of the root and what it explains, then most symptoms explained,
+// then its own severity, then object; symptoms after. So a warning whose consequence is a
+// critical outage comes before a critical fault that explains nothing.
 // A root counts every finding under it, however deep: an OOMKilled database under which a
 // StatefulSet, two Services and the crashing clients of one of them hang explains five, not
 // the two that name it directly. Symptoms count their direct symptoms only (they sort after
@@ -499,9 +500,9 @@ void order_findings(std::vector<Finding>& findings) {
     if (ra != rb) return ra;
     const Severity sa = rank(a), sb = rank(b);
     if (sa != sb) return sa > sb;
-    if (a.severity != b.severity) return a.severity > b.severity;
     std::size_t ea = explains[a.id], eb = explains[b.id];
     if (ea != eb) return ea > eb;
+    if (a.severity != b.severity) return a.severity > b.severity;
     if (a.object.ns != b.object.ns) return natural_less(a.object.ns, b.object.ns);
     if (a.object.kind != b.object.kind) return a.object.kind < b.object.kind;
     if (a.object.name != b.object.name) return natural_less(a.object.name, b.object.name);

@@ -34,10 +34,10 @@ std::vector<Finding> correlate(const Cluster& cluster, std::vector<Finding> find
 void link_log_dependencies(const Cluster& cluster, std::vector<Finding>& findings);
 
 /// The report's order: root causes first, then by the worst severity of a root and of what it
-/// explains (a warning whose symptom is critical ranks with the critical roots, after those of
-/// its rank that are critical themselves), then by its own severity, then by how many
+/// explains (a warning whose symptom is critical ranks with the critical roots), then by how many
 /// findings a root explains through any depth of caused_by (a symptom: its direct symptoms),
-/// then by namespace, kind and name (numbers in names by value); symptoms after the roots.
+/// then by its own severity, then by namespace, kind and name (numbers in names by value);
+/// symptoms after the roots.
 void order_findings(std::vector<Finding>& findings);
 
 /// The findings about `target` (directly or through also_affects) and everything that explains

@@ -141,13 +141,58 @@ TEST(SchedulingTest, NodesWithoutTheResourceAtAllAreContextForTheTaintThatBlocks
   bool note = false, no_gpu_node = false;
   for (const Evidence& e : taint[0]->evidence) {
     note =
-        note || e.value.find("which they do not have at all (allocatable 0)") != std::string::npos;
+        note || e.value.find("have no nvidia.com/gpu at all (allocatable 0") != std::string::npos;
     no_gpu_node = no_gpu_node || (e.object == "node/n1" && e.path == ".status.allocatable" &&
                                   e.value.find("nvidia.com/gpu: pod requests 1, node has 0 free "
                                                "of 0 allocatable") != std::string::npos);
   }
   EXPECT_TRUE(note);
   EXPECT_TRUE(no_gpu_node);
+}
+
+// A node without the GPU that is also short of cpu still cannot take the pod whatever its cpu:
+// one root (the taint), no "add cpu" finding.
+TEST(SchedulingTest, ANodeLackingTheResourceIsContextWhateverElseItIsShortOf) {
+  std::string pod = gpu_pod("train");
+  pod.replace(pod.find("cpu: 500m"), 9, "cpu: \"8\"");
+  auto c = cluster_from_yaml(pod +
+                             event("train",
+                                   "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient "
+                                   "nvidia.com/gpu, 1 node(s) had untolerated taint "
+                                   "{nvidia.com/gpu: present}.") +
+                             std::string(kNodes));
+  auto f = diagnose(*c);
+  EXPECT_TRUE(with_rule(f, "pending-insufficient-resources").empty());
+  EXPECT_TRUE(with_rule(f, "pending-insufficient-extended-resource").empty());
+  ASSERT_EQ(with_rule(f, "pending-untolerated-taint").size(), 1u);
+}
+
+// Negative: a DaemonSet pod is pinned to its node; the others' affinity mismatch is no cause,
+// and the GPU its own node lacks is.
+TEST(SchedulingTest, ADaemonSetPodKeepsTheResourceItsNodeLacksAsTheCause) {
+  std::string pod = gpu_pod("agent");
+  pod.replace(pod.find("uid: uid-agent,"), 15,
+              "uid: uid-agent, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: "
+              "agent, uid: ds-agent, controller: true}],");
+  auto c = cluster_from_yaml(pod +
+                             event("agent",
+                                   "0/2 nodes are available: 1 Insufficient nvidia.com/gpu, 1 "
+                                   "node(s) didn't match Pod's node affinity/selector.") +
+                             std::string(kNodes));
+  auto f = diagnose(*c);
+  EXPECT_EQ(with_rule(f, "pending-insufficient-extended-resource").size(), 1u);
+}
+
+// Negative: without a placement reason in the scheduler's message (an old message: only
+// shortages), nothing is demoted.
+TEST(SchedulingTest, OnlyAPlacementReasonDemotesTheShortages) {
+  auto c = cluster_from_yaml(gpu_pod("train") +
+                             event("train",
+                                   "0/2 nodes are available: 2 Insufficient "
+                                   "nvidia.com/gpu.") +
+                             std::string(kNodes));
+  auto f = diagnose(*c);
+  EXPECT_EQ(with_rule(f, "pending-insufficient-extended-resource").size(), 1u);
 }
 
 // Negative: a GPU node that has GPUs but no free one is a real shortage, a cause of its own.

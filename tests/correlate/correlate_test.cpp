@@ -281,9 +281,8 @@ TEST(CorrelateTest, RootsRankByEverythingTheyExplainNotOnlyDirectly) {
 }
 
 // A warning root whose consequence is critical (a NetworkPolicy cutting a database off, and the
-// app crashing for it) comes before a warning that stands alone, and after a critical root with
-// as much impact; a warning explaining only warnings keeps its place (negative), even when it
-// explains more.
+// app crashing for it) comes before a critical root that explains nothing, and before a warning
+// that explains more but only warnings (negative); lone warnings come last.
 TEST(CorrelateTest, RootsRankByTheWorstOfWhatTheyExplain) {
   auto finding = [](std::string id, Severity s, std::vector<std::string> causes) {
     Finding f;
@@ -304,8 +303,9 @@ TEST(CorrelateTest, RootsRankByTheWorstOfWhatTheyExplain) {
   order_findings(findings);
   std::vector<std::string> ids;
   for (const Finding& f : findings) ids.push_back(f.id);
-  // e-mild explains more (two) than b-netpol (one): by count alone it would come first.
-  EXPECT_EQ(ids, (std::vector<std::string>{"d-oom", "b-netpol", "e-mild", "a-lone-warning",
+  // e-mild explains more (two) than b-netpol (one): by count alone it would come first; d-oom
+  // is critical itself: by own severity it would.
+  EXPECT_EQ(ids, (std::vector<std::string>{"b-netpol", "d-oom", "e-mild", "a-lone-warning",
                                            "c-crash", "f-mild-symptom", "g-mild-symptom"}));
 }
 
