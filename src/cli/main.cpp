@@ -29,6 +29,7 @@
 #include "cli/pipeline.h"
 #include "cli/rules.h"
 #include "cli/schemas.h"
+#include "core/edit_distance.h"
 #include "correlate/correlate.h"
 #include "lint/lint.h"
 #include "lint/schema_store.h"
@@ -364,6 +365,28 @@ std::optional<std::pair<std::string, std::string>> parse_resource(std::string_vi
   return std::make_pair(*kind, std::string(text.substr(slash + 1)));
 }
 
+// "; did you mean pod/web-7d9c5b8f6d-m8zvd?" for a `why` name not found: objects of the kind
+// (in `ns` when given) that the name begins, or one or two edits away, at most three; "" when
+// none. Pod names end in generated suffixes, so a prefix (pod/web-7d9c) is the common case.
+std::string near_names(const Cluster& cluster, std::string_view kind, std::string_view ns,
+                       std::string_view name) {
+  std::vector<std::string> near;
+  std::size_t total = 0;
+  for (const Object* o : cluster.of_kind(kind)) {
+    if (!ns.empty() && o->ns != ns) continue;
+    const std::string_view n = o->name;
+    if (!(n.starts_with(name) || osa_distance(n, name) <= 2)) continue;
+    if (++total <= 3)
+      near.push_back(ns.empty() && !o->ns.empty() ? fmt::format("{} -n {}", n, o->ns)
+                                                  : std::string(n));
+  }
+  if (near.empty()) return "";
+  std::string out = "; did you mean ";
+  for (std::size_t i = 0; i < near.size(); ++i) out += (i == 0 ? "" : ", ") + near[i];
+  if (total > near.size()) out += fmt::format(" (and {} more)", total - near.size());
+  return out + "?";
+}
+
 int run_why(std::string resource, std::vector<std::string> paths, const CommonFlags& f,
             const LiveFlags& live) {
   // `why DIR pod/x`, the snapshot first as `diagnose DIR` is written: the object is the
@@ -371,9 +394,23 @@ int run_why(std::string resource, std::vector<std::string> paths, const CommonFl
   if (!parse_resource(resource) && (resource == "-" || std::filesystem::exists(resource))) {
     auto named = std::find_if(paths.begin(), paths.end(),
                               [](const std::string& p) { return parse_resource(p).has_value(); });
-    if (named != paths.end()) std::swap(resource, *named);
+    if (named != paths.end()) {
+      // Paths keep their order (the first of two copies of an object wins): the one written
+      // first goes back to the front.
+      std::string first_path = std::move(resource);
+      resource = std::move(*named);
+      paths.erase(named);
+      paths.insert(paths.begin(), std::move(first_path));
+    }
   }
   auto parsed = parse_resource(resource);
+  if (!parsed && (resource == "-" || std::filesystem::exists(resource))) {
+    std::cerr << fmt::format(
+        "ktriage why: name the object to explain as TYPE/NAME, e.g. ktriage why pod/NAME -n "
+        "NAMESPACE {} (ktriage diagnose {} lists what is wrong)\n",
+        resource, resource);
+    return kExitUsage;
+  }
   if (!parsed) {
     const auto slash = resource.find('/');
     if (slash != std::string::npos && slash > 0 && slash + 1 < resource.size()) {
@@ -401,6 +438,13 @@ int run_why(std::string resource, std::vector<std::string> paths, const CommonFl
   const bool cluster_scoped = std::find(std::begin(kClusterScoped), std::end(kClusterScoped),
                                         parsed->first) != std::end(kClusterScoped);
   CommonFlags scoped = f;
+  if (!f.selector.empty() || !f.kind.empty()) {
+    // They choose among many objects; why explains the one named, so they would only hide it.
+    std::cerr << "ktriage why: note: -l and --kind choose among objects; why explains the one "
+                 "named, so they are ignored\n";
+    scoped.selector.clear();
+    scoped.kind.clear();
+  }
   if (cluster_scoped && parsed->second.find('/') != std::string::npos) {
     std::cerr << fmt::format(
         "ktriage why: {} is cluster-scoped: name it {}/NAME, without a "
@@ -456,12 +500,13 @@ int run_why(std::string resource, std::vector<std::string> paths, const CommonFl
     // it: say so rather than let "not found" read as "does not exist".
     const std::size_t lost = lost_input(r.diagnosis.input).total();
     std::cerr << fmt::format(
-        "ktriage why: {} \"{}\" not found{} in the input{}\n", kind, name,
+        "ktriage why: {} \"{}\" not found{} in the input{}{}\n", kind, name,
         ns.empty() || cluster_scoped ? "" : " in namespace " + ns,
         lost == 0 ? ""
                   : fmt::format(" (it may be in what could not be read: {} input problem{}; "
                                 "ktriage diagnose lists them)",
-                                lost, lost == 1 ? "" : "s"));
+                                lost, lost == 1 ? "" : "s"),
+        near_names(*r.cluster, kind, cluster_scoped ? "" : ns, name));
     return kExitUsage;
   }
   ObjectRef ref = target->ref();

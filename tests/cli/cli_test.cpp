@@ -178,6 +178,51 @@ TEST(CliTest, WhyOnASymptomShowsItsEvidenceAndChainInEitherArgumentOrder) {
   EXPECT_EQ(all.out.find("because:"), std::string::npos);
 }
 
+// With the object named last, the paths keep their order: the first copy of an object read
+// wins, so a healthy copy of orders-db-0 given second changes nothing, and given first wins.
+TEST(CliTest, WhyWithTheObjectLastKeepsThePathsOrder) {
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("ktriage-why-order-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/pod.yaml")
+      << "apiVersion: v1\nkind: Pod\nmetadata: {name: orders-db-0, namespace: shop}\n"
+         "spec: {containers: [{name: postgres, image: postgres}]}\n"
+         "status: {phase: Running, conditions: [{type: Ready, status: \"True\"}]}\n";
+  const std::string snap = "'" + example("shop-broken") + "'";
+  const auto broken_first = run_ktriage("why " + snap + " '" + dir + "' pod/shop/orders-db-0");
+  EXPECT_NE(broken_first.out.find("OOMKilled"), std::string::npos) << broken_first.out;
+  EXPECT_EQ(broken_first.out,
+            run_ktriage("why pod/shop/orders-db-0 " + snap + " '" + dir + "'").out);
+  const auto healthy_first = run_ktriage("why '" + dir + "' " + snap + " pod/shop/orders-db-0");
+  EXPECT_EQ(healthy_first.out.find("OOMKilled"), std::string::npos) << healthy_first.out;
+  std::filesystem::remove_all(dir);
+}
+
+// why's errors say what to do: close names for a name not found (a pod name without its
+// generated suffix), the missing TYPE/NAME when only a path is given; -l and --kind, which
+// would hide the object, are ignored with a note.
+TEST(CliTest, WhyErrorsSuggestTheNextStep) {
+  const std::string snap = " '" + example("shop-broken") + "'";
+  const auto prefix = run_ktriage("why pod/web-7d9c -n shop" + snap);
+  EXPECT_EQ(prefix.exit_code, 2);
+  EXPECT_NE(prefix.err.find("not found in namespace shop in the input; did you mean "
+                            "web-7d9c5b8f6d-m8zvd, web-7d9c5b8f6d-q4lts, web-7d9c5b8f6d-x2bqk?"),
+            std::string::npos)
+      << prefix.err;
+  const auto far = run_ktriage("why pod/zzzz -n shop" + snap);
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+  const auto only_path = run_ktriage("why" + snap);
+  EXPECT_EQ(only_path.exit_code, 2);
+  EXPECT_NE(only_path.err.find("name the object to explain as TYPE/NAME"), std::string::npos)
+      << only_path.err;
+  const auto filtered =
+      run_ktriage("why pod/orders-db-0 -n shop -l app=cart --kind Service" + snap);
+  EXPECT_EQ(filtered.exit_code, 1);
+  EXPECT_NE(filtered.out.find("OOMKilled"), std::string::npos) << filtered.out;
+  EXPECT_NE(filtered.err.find("-l and --kind choose among objects"), std::string::npos)
+      << filtered.err;
+}
+
 // Any kind a finding can be about is a TYPE for why (kubectl's names and short names); a type
 // it does not know is named as such, not as a malformed argument.
 TEST(CliTest, WhyKnowsMoreKindsAndNamesAnUnknownType) {
@@ -324,7 +369,7 @@ TEST(CliTest, SecretValuesNeverReachAReport) {
         << "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\n"
            "data: {password: c3VwZXJzZWNyZXQtdmFsdWU=}\nstringData: {token: plain-token-4711}\n";
   }
-  for (const char* format : {"text", "json"}) {
+  for (const char* format : {"text", "json", "yaml"}) {
     auto r = run_ktriage("diagnose '" + dir + "' -o " + format);
     EXPECT_EQ(r.out.find("c3VwZXJzZWNyZXQtdmFsdWU="), std::string::npos) << format;
     EXPECT_EQ(r.out.find("plain-token-4711"), std::string::npos) << format;
