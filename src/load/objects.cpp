@@ -289,11 +289,22 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
           std::string(meta["namespace"].str()), std::string(meta["name"].str()),
           std::string(meta["uid"].str())};
     }
+    // A second apiVersion or kind at column 1 is rarely a typo: it is two files run together
+    // (`cat a.yaml b.yaml | ktriage diagnose -`) without the `---` that separates documents,
+    // and the first file's objects are lost. Say that rather than blame the manifest.
+    const bool joined =
+        (d.key == "apiVersion" || d.key == "kind") && d.again.column == 1 && d.first.column == 1;
     out.issues.push_back(InputIssue{
         {std::string(name), d.again},
-        fmt::format("duplicate key `{}` (first at line {}): the later value replaces the earlier "
-                    "one, as the API server keeps the last without strict field validation",
-                    d.key, d.first.line),
+        joined ? fmt::format("second top-level `{}` (first at line {}): this looks like files "
+                             "joined without a `---` line between them, so the earlier one's "
+                             "content is lost; separate the documents with `---` (or give ktriage "
+                             "the folder or each file)",
+                             d.key, d.first.line)
+               : fmt::format("duplicate key `{}` (first at line {}): the later value replaces the "
+                             "earlier one, as the API server keeps the last without strict field "
+                             "validation",
+                             d.key, d.first.line),
         false});
     out.duplicate_keys.push_back(std::move(dup));
   }

@@ -109,5 +109,21 @@ TEST(LintTest, DiagnoseReadsAFileWithADuplicateKeyAndSaysSo) {
             std::string::npos);
 }
 
+// Two files run together without `---` (cat a.yaml b.yaml): a second top-level apiVersion and
+// kind. The issue says so; a duplicate key inside an object keeps its own message (above).
+TEST(LintTest, FilesJoinedWithoutASeparatorAreNamedAsSuch) {
+  const std::string joined =
+      "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n"
+      "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Event, metadata: {name: e}}\n";
+  auto cluster = cluster_from({{"stdin.yaml", joined}});
+  bool said = false;
+  for (const auto& issue : cluster->issues()) {
+    said = said || issue.message.find(
+                       "second top-level `apiVersion` (first at line 1): this looks "
+                       "like files joined without a `---` line between them") != std::string::npos;
+  }
+  EXPECT_TRUE(said);
+}
+
 }  // namespace
 }  // namespace ktriage::lint
