@@ -292,8 +292,8 @@ RunResult run_pipeline(const RunOptions& options, Inputs inputs) {
   if (const std::size_t repeated = cluster.repeated_objects(); repeated > 0) {
     // stdin and a folder, or a folder and its own bundle: said, so counts are not a surprise.
     summary.notes.push_back(fmt::format(
-        "{} object{} read twice (same kind, namespace and name in two inputs): the first copy "
-        "read is used",
+        "{} object{} read twice (same kind, namespace and name, e.g. a folder given twice or "
+        "with its own bundle): the first copy read is used",
         repeated, repeated == 1 ? " was" : "s were"));
   }
 

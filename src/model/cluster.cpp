@@ -123,6 +123,28 @@ UnixSeconds Cluster::fill_objects(bool want_newest) {
   return std::max(newest_first, newest_second);
 }
 
+namespace {
+
+// "apps" of "apps/v1"; "" for the core group ("v1"). Groups that served the same kinds before
+// moving (extensions -> apps, networking.k8s.io; events.k8s.io for core Events) read as one.
+std::string_view api_group(std::string_view api_version) {
+  const auto slash = api_version.find('/');
+  std::string_view group = slash == std::string_view::npos ? "" : api_version.substr(0, slash);
+  if (group == "extensions" || group == "networking.k8s.io") return "apps";
+  if (group == "events.k8s.io") return "";
+  return group;
+}
+
+// Whether `later` is another copy of `first` (same kind, namespace and name): the same uid when
+// both have one, else the same API group. A Knative Service and a core Service of one name are
+// two objects.
+bool same_object(const Object& first, const Object& later) {
+  if (!first.uid.empty() && !later.uid.empty()) return first.uid == later.uid;
+  return api_group(first.api_version) == api_group(later.api_version);
+}
+
+}  // namespace
+
 void Cluster::index_identity() {
   by_key_.reserve(objects_.size());
   by_uid_.reserve(objects_.size());
@@ -135,7 +157,8 @@ void Cluster::index_identity() {
     // The same object read twice (a folder and a bundle of it, stdin and a folder): the first
     // one wins, and the second is in no index, or its pods and events would count twice.
     // Nameless objects (a manifest's generateName) are each their own.
-    if (!by_key_.insert(o) && !o.name.empty()) {
+    if (!by_key_.insert(o) && !o.name.empty() && inputs_.merge_repeats &&
+        same_object(*by_key_.find(Triple{o.kind, o.ns, o.name}), o)) {
       repeat_[i] = true;
       ++repeated_;
       continue;

@@ -30,7 +30,9 @@ class Cluster {
   /// from two inputs) included. O(1).
   std::span<const Object> objects() const { return objects_; }
   /// How many named objects were read again after a first copy (a folder and a bundle of it,
-  /// stdin and a folder): every index but objects() keeps the first copy only. O(1).
+  /// stdin and a folder): same kind, namespace and name, and the same uid (or, without uids, the
+  /// same API group). Every index but objects() keeps the first copy only; none when
+  /// Inputs::merge_repeats is false (lint). O(1).
   std::size_t repeated_objects() const { return repeated_; }
   /// Objects of one kind ("Pod", "Node", ...), in reading order, each once. O(1) average.
   std::span<const Object* const> of_kind(std::string_view kind) const;

@@ -127,6 +127,10 @@ struct Inputs {
   /// Set before loading to keep each object file's text in `sources` (lint re-reads it to point
   /// at the offending node; diagnose does not pay for the copy).
   bool keep_sources = false;
+  /// Whether a second copy of an object (same API group, kind, namespace and name) is left out
+  /// of the Cluster's indexes (a snapshot read twice). Manifests (lint) keep every copy: two
+  /// overlays may define the same Deployment, and each is checked.
+  bool merge_repeats = true;
   std::vector<std::string> sources;  ///< by file index, when keep_sources; "" for other files
   std::size_t bytes_read = 0;
 

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "load/source.h"
 #include "model/pod.h"
 #include "model/scheduling.h"
 #include "support/test_support.h"
@@ -97,6 +98,39 @@ spec: {nodeName: n1, containers: [{name: web, image: nginx:1}]}
   EXPECT_EQ(c->pods_in("shop").size(), 1u);
   EXPECT_EQ(c->pods_with_label("shop", "app", "web").size(), 1u);
   EXPECT_EQ(c->of_kind("ConfigMap").size(), 2u);
+}
+
+// Same kind, namespace and name but another API group (a Knative Service beside a core
+// Service), or another uid: two objects, both indexed. Lint keeps every copy.
+TEST(ClusterTest, ObjectsOfAnotherGroupOrUidAreNotCopies) {
+  const std::string core = R"(---
+apiVersion: v1
+kind: Service
+metadata: {name: hello, namespace: default}
+spec: {selector: {app: helo}}
+)";
+  const std::string knative = R"(---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello, namespace: default}
+)";
+  auto c = testing::cluster_from({{"ksvc.yaml", knative}, {"services.yaml", core}});
+  EXPECT_EQ(c->of_kind("Service").size(), 2u);
+  EXPECT_EQ(c->repeated_objects(), 0u);
+  const std::string a =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: s, uid: u1}\n";
+  const std::string b =
+      "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: s, uid: u2}\n";
+  EXPECT_EQ(testing::cluster_from({{"a.yaml", a}, {"b.yaml", b}})->of_kind("Pod").size(), 2u);
+  EXPECT_EQ(testing::cluster_from({{"a.yaml", a}, {"b.yaml", a}})->of_kind("Pod").size(), 1u);
+
+  Inputs manifests;
+  manifests.merge_repeats = false;
+  load_buffer("base/web.yaml", a, manifests);
+  load_buffer("prod/web.yaml", a, manifests);
+  auto lint = Cluster::build(std::move(manifests));
+  EXPECT_EQ(lint->of_kind("Pod").size(), 2u);
+  EXPECT_EQ(lint->repeated_objects(), 0u);
 }
 
 TEST(ClusterTest, EventsFromBothApisAreNormalisedAndAggregated) {
