@@ -260,7 +260,9 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
     return kExitUsage;
   }
   const LoadOptions load{{}, /*keep_sources=*/true, f.threads};
-  return report_check(load_sources(lf.paths, load), lf.paths, f, [&](const Cluster& c) {
+  Inputs inputs = load_sources(lf.paths, load);
+  inputs.merge_repeats = false;  // overlays may define the same object: lint each
+  return report_check(std::move(inputs), lf.paths, f, [&](const Cluster& c) {
     return lint::lint(c, *target, schemas->get(), *config);
   });
 }
@@ -366,20 +368,27 @@ std::optional<std::pair<std::string, std::string>> parse_resource(std::string_vi
 }
 
 // "; did you mean pod/web-7d9c5b8f6d-m8zvd?" for a `why` name not found: objects of the kind
-// (in `ns` when given) that the name begins, or one or two edits away, at most three; "" when
-// none. Pod names end in generated suffixes, so a prefix (pod/web-7d9c) is the common case.
-std::string near_names(const Cluster& cluster, std::string_view kind, std::string_view ns,
-                       std::string_view name) {
-  std::vector<std::string> near;
-  std::size_t total = 0;
-  for (const Object* o : cluster.of_kind(kind)) {
-    if (!ns.empty() && o->ns != ns) continue;
-    const std::string_view n = o->name;
-    if (!(n.starts_with(name) || osa_distance(n, name) <= 2)) continue;
-    if (++total <= 3)
-      near.push_back(ns.empty() && !o->ns.empty() ? fmt::format("{} -n {}", n, o->ns)
-                                                  : std::string(n));
-  }
+// that the name begins, or one or two edits away, at most three, written as `type`/NAME (with
+// -n NS when not in `ns`); in `ns` when given and any is there, else in every namespace. ""
+// when none. Pod names end in generated suffixes, so a prefix (pod/web-7d9c) is the common case.
+std::string near_names(const Cluster& cluster, std::string_view type, std::string_view kind,
+                       std::string_view ns, std::string_view name) {
+  auto collect = [&](bool in_ns_only) {
+    std::vector<std::string> near;
+    std::size_t total = 0;
+    for (const Object* o : cluster.of_kind(kind)) {
+      if (in_ns_only && o->ns != ns) continue;
+      const std::string_view n = o->name;
+      if (!(n.starts_with(name) || osa_distance(n, name) <= 2)) continue;
+      if (++total > 3) continue;
+      near.push_back(o->ns.empty() || (in_ns_only && o->ns == ns)
+                         ? fmt::format("{}/{}", type, n)
+                         : fmt::format("{}/{} -n {}", type, n, o->ns));
+    }
+    return std::make_pair(near, total);
+  };
+  auto [near, total] = collect(!ns.empty());
+  if (near.empty() && !ns.empty()) std::tie(near, total) = collect(false);
   if (near.empty()) return "";
   std::string out = "; did you mean ";
   for (std::size_t i = 0; i < near.size(); ++i) out += (i == 0 ? "" : ", ") + near[i];
@@ -506,7 +515,8 @@ int run_why(std::string resource, std::vector<std::string> paths, const CommonFl
                   : fmt::format(" (it may be in what could not be read: {} input problem{}; "
                                 "ktriage diagnose lists them)",
                                 lost, lost == 1 ? "" : "s"),
-        near_names(*r.cluster, kind, cluster_scoped ? "" : ns, name));
+        near_names(*r.cluster, resource.substr(0, resource.find('/')), kind,
+                   cluster_scoped ? "" : ns, name));
     return kExitUsage;
   }
   ObjectRef ref = target->ref();

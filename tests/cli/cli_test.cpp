@@ -206,9 +206,14 @@ TEST(CliTest, WhyErrorsSuggestTheNextStep) {
   const auto prefix = run_ktriage("why pod/web-7d9c -n shop" + snap);
   EXPECT_EQ(prefix.exit_code, 2);
   EXPECT_NE(prefix.err.find("not found in namespace shop in the input; did you mean "
-                            "web-7d9c5b8f6d-m8zvd, web-7d9c5b8f6d-q4lts, web-7d9c5b8f6d-x2bqk?"),
+                            "pod/web-7d9c5b8f6d-m8zvd, pod/web-7d9c5b8f6d-q4lts, "
+                            "pod/web-7d9c5b8f6d-x2bqk?"),
             std::string::npos)
       << prefix.err;
+  // In another namespace than -n says: found there, with its -n.
+  const auto elsewhere = run_ktriage("why pod/web-7d9c5b8f6d-x2bqk -n default" + snap);
+  EXPECT_NE(elsewhere.err.find("did you mean pod/web-7d9c5b8f6d-x2bqk -n shop?"), std::string::npos)
+      << elsewhere.err;
   const auto far = run_ktriage("why pod/zzzz -n shop" + snap);
   EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
   const auto only_path = run_ktriage("why" + snap);
