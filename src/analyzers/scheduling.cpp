@@ -610,8 +610,15 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
     auto is_placement = [](const Rule* r) {
       return r == &kTaint || r == &kConditionTaint || r == &kAffinity || r == &kUnschedulable;
     };
+    // A DaemonSet pod is pinned to one node: "didn't match Pod's node affinity" from every
+    // other node is how it is placed, not a cause, however many nodes say it. Its own node's
+    // reason is the finding.
+    const bool pinned = is_daemonset_pod(pod);
+    if (pinned && order.size() > 1) {
+      order.erase(std::remove(order.begin(), order.end(), &kAffinity), order.end());
+    }
     Lacking lacking;
-    if (std::any_of(order.begin(), order.end(), is_placement) && !is_daemonset_pod(pod))
+    if (std::any_of(order.begin(), order.end(), is_placement) && !pinned)
       lacking = lacking_elsewhere(fits);
     std::vector<const Rule*> absent;  // resource rules shown as context under the main finding
     if (lacking.nodes > 0) {
@@ -639,15 +646,30 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
                                 : std::string(rule->title.substr(rule->title.find(':') + 2)))
               : fmt::format("Pod is Pending: {}", rule->title.substr(rule->title.find(':') + 2));
       if (rule == main_rule && !absent.empty() && count > 0) {
-        // Every node turned it away: say so, and why those that have the resource did.
+        // Every node turned it away: say so, and why those that have the resource did (each
+        // placement reason, with its count when there are several).
+        auto reason_text = [&](const Rule* r) {
+          const std::string& d = seen[r].second;
+          return r == &kTaint || r == &kConditionTaint
+                     ? "untolerated taint " + (d.empty() ? "" : "{" + d + "}")
+                     : std::string(r->title.substr(r->title.find(':') + 2));
+        };
+        std::vector<const Rule*> reasons;
+        for (const Rule* r : order) {
+          if (is_placement(r)) reasons.push_back(r);
+        }
+        std::string why;
+        for (const Rule* r : reasons) {
+          why += (why.empty() ? "" : ", ") +
+                 (reasons.size() > 1 ? fmt::format("{} {}", seen[r].first, reason_text(r))
+                                     : reason_text(r));
+        }
+        const int with_resource = std::max(parsed->total_nodes - lacking.nodes, count);
         summary = fmt::format(
             "Pod is Pending: no node can run it: {} of {} nodes have {} and reject it ({}); the "
             "other {} {} none",
-            count, parsed->total_nodes, lacking.resources,
-            rule == &kTaint || rule == &kConditionTaint
-                ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
-                : std::string(rule->title.substr(rule->title.find(':') + 2)),
-            lacking.nodes, lacking.nodes == 1 ? "has" : "have");
+            with_resource, parsed->total_nodes, lacking.resources, why, lacking.nodes,
+            lacking.nodes == 1 ? "has" : "have");
       }
       Finding& f = sink.add(*rule, pod, summary);
       base_evidence(f);
@@ -668,6 +690,9 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
       if (rule == main_rule) {
         for (const Rule* minor : order) {
           if (minor == main_rule || demoted(minor) || significant(minor)) continue;
+          // Under a resource only some nodes have, another placement reason is named in the
+          // summary; fixing it may well place the pod, so no "would not" note.
+          if (!absent.empty() && is_placement(minor)) continue;
           f.evidence.push_back(
               Evidence::note(fmt::format("also: {} node(s) rejected for another reason ({}); "
                                          "fixing that alone would not place the pod",

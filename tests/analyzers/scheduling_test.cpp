@@ -181,6 +181,22 @@ TEST(SchedulingTest, ADaemonSetPodKeepsTheResourceItsNodeLacksAsTheCause) {
                              std::string(kNodes));
   auto f = diagnose(*c);
   EXPECT_EQ(with_rule(f, "pending-insufficient-extended-resource").size(), 1u);
+  // With more nodes, every other one says "didn't match Pod's node affinity": still no cause.
+  std::string more_nodes(kNodes);
+  for (const char* n : {"n2", "n3", "n4"}) {
+    more_nodes += fmt::format(
+        "---\napiVersion: v1\nkind: Node\nmetadata: {{name: {}}}\nspec: {{}}\n"
+        "status: {{allocatable: {{cpu: \"4\", memory: 8Gi, pods: \"110\"}}}}\n",
+        n);
+  }
+  auto five = cluster_from_yaml(pod +
+                                event("agent",
+                                      "0/5 nodes are available: 1 Insufficient nvidia.com/gpu, 4 "
+                                      "node(s) didn't match Pod's node affinity/selector.") +
+                                more_nodes);
+  auto g = diagnose(*five);
+  EXPECT_EQ(with_rule(g, "pending-insufficient-extended-resource").size(), 1u);
+  EXPECT_TRUE(with_rule(g, "pending-node-selector-mismatch").empty());
 }
 
 // Negative: without a placement reason in the scheduler's message (an old message: only
@@ -193,6 +209,38 @@ TEST(SchedulingTest, OnlyAPlacementReasonDemotesTheShortages) {
                              std::string(kNodes));
   auto f = diagnose(*c);
   EXPECT_EQ(with_rule(f, "pending-insufficient-extended-resource").size(), 1u);
+}
+
+// Two placement reasons on the nodes that have the GPU: the summary counts both, and neither is
+// called one that "would not place the pod" (uncordoning gpu2 alone would).
+TEST(SchedulingTest, SeveralPlacementReasonsAreCountedTogether) {
+  constexpr std::string_view kCordoned = R"(---
+apiVersion: v1
+kind: Node
+metadata: {name: gpu2}
+spec: {unschedulable: true}
+status: {allocatable: {cpu: "16", memory: 60Gi, pods: "110", nvidia.com/gpu: "1"}}
+)";
+  auto c = cluster_from_yaml(gpu_pod("train") +
+                             event("train",
+                                   "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 1 "
+                                   "node(s) had untolerated taint {nvidia.com/gpu: present}, 1 "
+                                   "node(s) were unschedulable.") +
+                             std::string(kNodes) + std::string(kCordoned));
+  auto f = diagnose(*c);
+  EXPECT_TRUE(with_rule(f, "pending-insufficient-extended-resource").empty());
+  auto taint = with_rule(f, "pending-untolerated-taint");
+  ASSERT_EQ(taint.size(), 1u);
+  EXPECT_NE(taint[0]->summary.find("no node can run it: 2 of 3 nodes have nvidia.com/gpu and "
+                                   "reject it (1 untolerated taint {nvidia.com/gpu}, 1 "),
+            std::string::npos)
+      << taint[0]->summary;
+  EXPECT_NE(taint[0]->summary.find("); the other 1 has none"), std::string::npos)
+      << taint[0]->summary;
+  for (const Finding& g : f) {
+    for (const Evidence& e : g.evidence)
+      EXPECT_EQ(e.value.find("would not place the pod"), std::string::npos) << e.value;
+  }
 }
 
 // Negative: a GPU node that has GPUs but no free one is a real shortage, a cause of its own.
