@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "load/helm_release.h"
@@ -272,6 +273,18 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
   }
   // Duplicate keys belong to the object whose text they are in: the last one starting before.
   const std::size_t added_from = out.objects.size() - yield.objects;
+  // A second apiVersion or kind at column 1 is rarely a typo: it is two files run together
+  // (`cat a.yaml b.yaml | ktriage diagnose -`) without the `---` that separates documents, and
+  // the first file's objects are lost. Then every top-level key written twice is that, not a
+  // fault of the manifest.
+  auto top_level = [](const ParsedDocument::DuplicateKey& d) {
+    return d.again.column == 1 && d.first.column == 1;
+  };
+  const bool joined =
+      std::any_of(doc.duplicate_keys.begin(), doc.duplicate_keys.end(),
+                  [&](const ParsedDocument::DuplicateKey& d) {
+                    return (d.key == "apiVersion" || d.key == "kind") && top_level(d);
+                  });
   for (const ParsedDocument::DuplicateKey& d : doc.duplicate_keys) {
     const RawObject* owner = nullptr;
     for (std::size_t i = added_from; i < out.objects.size(); ++i) {
@@ -289,22 +302,18 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
           std::string(meta["namespace"].str()), std::string(meta["name"].str()),
           std::string(meta["uid"].str())};
     }
-    // A second apiVersion or kind at column 1 is rarely a typo: it is two files run together
-    // (`cat a.yaml b.yaml | ktriage diagnose -`) without the `---` that separates documents,
-    // and the first file's objects are lost. Say that rather than blame the manifest.
-    const bool joined =
-        (d.key == "apiVersion" || d.key == "kind") && d.again.column == 1 && d.first.column == 1;
     out.issues.push_back(InputIssue{
         {std::string(name), d.again},
-        joined ? fmt::format("second top-level `{}` (first at line {}): this looks like files "
-                             "joined without a `---` line between them, so the earlier one's "
-                             "content is lost; separate the documents with `---` (or give ktriage "
-                             "the folder or each file)",
-                             d.key, d.first.line)
-               : fmt::format("duplicate key `{}` (first at line {}): the later value replaces the "
-                             "earlier one, as the API server keeps the last without strict field "
-                             "validation",
-                             d.key, d.first.line),
+        joined && top_level(d)
+            ? fmt::format("second top-level `{}` (first at line {}): this looks like files "
+                          "joined without a `---` line between them, so the earlier one's "
+                          "content is lost; separate the documents with `---` (or give ktriage "
+                          "the folder or each file)",
+                          d.key, d.first.line)
+            : fmt::format("duplicate key `{}` (first at line {}): the later value replaces the "
+                          "earlier one, as the API server keeps the last without strict field "
+                          "validation",
+                          d.key, d.first.line),
         false});
     out.duplicate_keys.push_back(std::move(dup));
   }
