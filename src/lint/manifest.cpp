@@ -1,6 +1,7 @@
 // What the YAML itself loses: mapping keys written twice.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -21,7 +22,10 @@ constexpr LintRule kDuplicateKey{
 // Why a duplicate is a fault: kubectl apply (and the API server without
 // --validate=strict / fieldValidation=Strict, the default before 1.27) decodes YAML into a map
 // and keeps the last value, so the earlier one never reaches the object.
-Finding duplicate_finding(const Cluster& cluster, const DuplicateKey& d) {
+// `joined_at`: the line where the document holding `d` begins when it was joined to the one
+// before without `---` (0: an ordinary duplicate).
+Finding duplicate_finding(const Cluster& cluster, const DuplicateKey& d, std::uint32_t joined_at) {
+  const bool joined = joined_at > 0;
   Finding f;
   f.rule = std::string(kDuplicateKey.id);
   f.catalog = std::string(kDuplicateKey.catalog);
@@ -33,10 +37,15 @@ Finding duplicate_finding(const Cluster& cluster, const DuplicateKey& d) {
   const std::string what = d.object.kind.empty()
                                ? std::string("the document")
                                : fmt::format("{} {}", d.object.kind, d.object.name);
-  f.summary = fmt::format(
-      "{} writes the key `{}` twice (lines {} and {}): the second value replaces the first, so "
-      "the first never reaches the cluster",
-      what, d.key, d.first.line, d.again.line);
+  f.summary =
+      joined ? fmt::format(
+                   "{} has a second top-level `{}` (lines {} and {}): two documents run together "
+                   "without `---`, so the first one's content is lost",
+                   cluster.file_name(d.file), d.key, d.first.line, d.again.line)
+             : fmt::format(
+                   "{} writes the key `{}` twice (lines {} and {}): the second value replaces the "
+                   "first, so the first never reaches the cluster",
+                   what, d.key, d.first.line, d.again.line);
   for (const SourcePos& p : {d.first, d.again}) {
     Evidence e = Evidence::field(
         d.object.kind.empty() ? std::string() : d.object.kubectl_name(), d.key,
@@ -46,10 +55,12 @@ Finding duplicate_finding(const Cluster& cluster, const DuplicateKey& d) {
     e.column = p.column;
     f.evidence.push_back(std::move(e));
   }
-  f.fix = fmt::format(
-      "Write `{0}` once and merge both values into it (for a list such as envFrom or env, one "
-      "list with the items of both); `kubectl apply --validate=strict` rejects such files.",
-      d.key);
+  f.fix = joined ? fmt::format("Start a new document with a `---` line before line {}.", joined_at)
+                 : fmt::format(
+                       "Write `{0}` once and merge both values into it (for a list such as "
+                       "envFrom or env, one list with the items of both); `kubectl apply "
+                       "--validate=strict` rejects such files.",
+                       d.key);
   f.links.emplace_back(kDuplicateKey.doc);
   return f;
 }
@@ -64,8 +75,29 @@ constexpr LintRule kSyntaxError{
     "https://yaml.org/spec/1.2.2/"};
 
 void run(const LintContext& ctx, std::vector<Finding>& out) {
-  for (const DuplicateKey& dup : ctx.cluster.duplicate_keys())
-    out.push_back(duplicate_finding(ctx.cluster, dup));
+  // A second apiVersion or kind at column 1 means documents joined without `---` (the loader
+  // says so too); every top-level key written twice in that file is part of it. Each joined
+  // document starts at its second apiVersion (or, without one, its second kind).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> starts;  // (file, line)
+  for (const char* key : {"apiVersion", "kind"}) {
+    for (const DuplicateKey& dup : ctx.cluster.duplicate_keys()) {
+      const bool file_known = std::any_of(starts.begin(), starts.end(), [&](const auto& st) {
+        return st.first == dup.file && std::string_view(key) == "kind";
+      });
+      if (dup.key == key && dup.first.column == 1 && dup.again.column == 1 && !file_known)
+        starts.emplace_back(dup.file, dup.again.line);
+    }
+  }
+  for (const DuplicateKey& dup : ctx.cluster.duplicate_keys()) {
+    std::uint32_t start = 0;
+    if (dup.first.column == 1 && dup.again.column == 1) {
+      for (const auto& [file, line] : starts) {
+        if (file == dup.file && (start == 0 || (line <= dup.again.line && line > start)))
+          start = line;
+      }
+    }
+    out.push_back(duplicate_finding(ctx.cluster, dup, start));
+  }
   for (const InputIssue& i : ctx.cluster.issues()) {
     if (!is_syntax_error(i)) continue;
     Finding& f = out.emplace_back();

@@ -123,6 +123,15 @@ TEST(LintTest, FilesJoinedWithoutASeparatorAreNamedAsSuch) {
                        "like files joined without a `---` line between them") != std::string::npos;
   }
   EXPECT_TRUE(said);
+  // lint words its findings the same way, with a fix that is a `---`, not a merge.
+  const Diagnosis d = lint(*cluster, 30);
+  const auto dups = with_rule(d.findings, "lint-duplicate-key");
+  ASSERT_FALSE(dups.empty());
+  for (const Finding* f : dups) {
+    EXPECT_NE(f->summary.find("two documents run together without `---`"), std::string::npos)
+        << f->summary;
+    EXPECT_EQ(f->fix, "Start a new document with a `---` line before line 5.") << f->fix;
+  }
   // The List's other top-level key written twice (items) says the same, not "duplicate key".
   for (const auto& issue : cluster->issues()) {
     if (issue.message.find("`items`") == std::string::npos) continue;
