@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lint/checks.h"
+#include "load/objects.h"
 
 namespace ktriage::lint {
 namespace {
@@ -79,14 +80,18 @@ void run(const LintContext& ctx, std::vector<Finding>& out) {
   // says so too); every top-level key written twice in that file is part of it. Each joined
   // document starts at its second apiVersion (or, without one, its second kind).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> starts;  // (file, line)
-  for (const char* key : {"apiVersion", "kind"}) {
-    for (const DuplicateKey& dup : ctx.cluster.duplicate_keys()) {
-      const bool file_known = std::any_of(starts.begin(), starts.end(), [&](const auto& st) {
-        return st.first == dup.file && std::string_view(key) == "kind";
-      });
-      if (dup.key == key && dup.first.column == 1 && dup.again.column == 1 && !file_known)
-        starts.emplace_back(dup.file, dup.again.line);
-    }
+  auto has_start = [&](std::uint32_t file) {
+    return std::any_of(starts.begin(), starts.end(),
+                       [&](const auto& st) { return st.first == file; });
+  };
+  for (const DuplicateKey& dup : ctx.cluster.duplicate_keys()) {
+    if (dup.key == "apiVersion" && marks_joined_documents(dup.key, dup.first, dup.again))
+      starts.emplace_back(dup.file, dup.again.line);
+  }
+  for (const DuplicateKey& dup : ctx.cluster.duplicate_keys()) {
+    if (dup.key == "kind" && marks_joined_documents(dup.key, dup.first, dup.again) &&
+        !has_start(dup.file))
+      starts.emplace_back(dup.file, dup.again.line);
   }
   for (const DuplicateKey& dup : ctx.cluster.duplicate_keys()) {
     std::uint32_t start = 0;

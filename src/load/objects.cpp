@@ -280,11 +280,10 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
   auto top_level = [](const ParsedDocument::DuplicateKey& d) {
     return d.again.column == 1 && d.first.column == 1;
   };
-  const bool joined =
-      std::any_of(doc.duplicate_keys.begin(), doc.duplicate_keys.end(),
-                  [&](const ParsedDocument::DuplicateKey& d) {
-                    return (d.key == "apiVersion" || d.key == "kind") && top_level(d);
-                  });
+  const bool joined = std::any_of(doc.duplicate_keys.begin(), doc.duplicate_keys.end(),
+                                  [](const ParsedDocument::DuplicateKey& d) {
+                                    return marks_joined_documents(d.key, d.first, d.again);
+                                  });
   for (const ParsedDocument::DuplicateKey& d : doc.duplicate_keys) {
     const RawObject* owner = nullptr;
     for (std::size_t i = added_from; i < out.objects.size(); ++i) {

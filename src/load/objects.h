@@ -15,6 +15,13 @@ struct DocumentYield {
   bool looked_like_objects = false;  ///< at least one mapping with `kind`, or a List
 };
 
+/// Whether a key written twice marks two documents run together without `---` (`cat a.yaml
+/// b.yaml`): a second apiVersion or kind at column 1. The loader's input issue and lint's
+/// finding both word such duplicates as joined files, not as a fault of the manifest.
+inline bool marks_joined_documents(std::string_view key, SourcePos first, SourcePos again) {
+  return (key == "apiVersion" || key == "kind") && first.column == 1 && again.column == 1;
+}
+
 /// Adds the objects in `doc` to `out` (file index `file`, display name `name` for messages).
 /// - `kind: List`, `PodList`, ... and `{"items": [...]}` are unwrapped; a top-level array of
 ///   objects (support bundles' custom resources) too.
