@@ -233,6 +233,43 @@ TEST(CrashesTest, RestartAfterNodeRebootIsNotAFault) {
 
 // --- Liveness kills ---
 
+// A 404 on the liveness path while the readiness probe asks the same port for another path
+// (frontend 4.2.0 moved /healthz to /api/healthz): that path is where to look first.
+TEST(CrashesTest, LivenessNotFoundPointsAtTheReadinessPathOnTheSamePort) {
+  PodBuilder p;
+  p.container =
+      "    ports: [{containerPort: 3000, name: http}]\n"
+      "    livenessProbe:\n      httpGet: {path: /healthz, port: http}\n"
+      "    readinessProbe:\n      httpGet: {path: /api/ready, port: http}\n";
+  p.last = terminated("Error", 143);
+  p.extra = kBackOff +
+            event("e-unhealthy", "Unhealthy",
+                  "Liveness probe failed: HTTP probe failed with statuscode: 404", 12) +
+            event("e-kill", "Killing", "Container web failed liveness probe, will be restarted", 4);
+  auto f = run(p);
+  auto r = with_rule(f, "probe-liveness-failed");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(has(r[0]->fix, "readinessProbe asks the same port for /api/ready")) << r[0]->fix;
+}
+
+// A readiness probe on another port says nothing about the liveness port's paths.
+TEST(CrashesTest, LivenessNotFoundIgnoresProbesOfOtherPorts) {
+  PodBuilder p;
+  p.container =
+      "    ports: [{containerPort: 3000, name: http}, {containerPort: 9090, name: metrics}]\n"
+      "    livenessProbe:\n      httpGet: {path: /healthz, port: http}\n"
+      "    readinessProbe:\n      httpGet: {path: /metrics, port: metrics}\n";
+  p.last = terminated("Error", 143);
+  p.extra = kBackOff +
+            event("e-unhealthy", "Unhealthy",
+                  "Liveness probe failed: HTTP probe failed with statuscode: 404", 12) +
+            event("e-kill", "Killing", "Container web failed liveness probe, will be restarted", 4);
+  auto f = run(p);
+  auto r = with_rule(f, "probe-liveness-failed");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(has(r[0]->fix, "/metrics")) << r[0]->fix;
+}
+
 TEST(CrashesTest, LivenessKillIsTheRootCauseWithTheProbeDefinition) {
   PodBuilder p;
   p.container =
@@ -259,6 +296,9 @@ TEST(CrashesTest, LivenessKillIsTheRootCauseWithTheProbeDefinition) {
   EXPECT_EQ(event_ev(*r[0], "Unhealthy")->count, 12);
   ASSERT_NE(event_ev(*r[0], "Killing"), nullptr);
   EXPECT_TRUE(has(r[0]->fix, "GET /healthz on port 8080 returns 404")) << r[0]->fix;
+  // The path that fails is never offered as the remedy.
+  EXPECT_TRUE(has(r[0]->fix, "often /health or /)")) << r[0]->fix;
+  EXPECT_FALSE(has(r[0]->fix, "asks the same port")) << r[0]->fix;
   EXPECT_TRUE(has(r[0]->fix, "web.livenessProbe.httpGet.path")) << r[0]->fix;
   EXPECT_TRUE(has(r[0]->fix, "deployment/web")) << r[0]->fix;
   EXPECT_EQ(crash_findings(f).size(), 1u);  // not also a SIGKILL crash

@@ -75,6 +75,34 @@ std::string slow_start_advice(ProbeKind kind, const Value& probe) {
                      probe_field(kind), probe["initialDelaySeconds"].as_int(0));
 }
 
+std::string_view http_path(const Value& probe) {
+  const std::string_view path = probe["httpGet"]["path"].str();
+  return path.empty() ? "/" : path;
+}
+
+// Where to look for the right path of a probe answered with 4xx: another HTTP probe of the same
+// container on the same port with another path (the app's own health paths are often both
+// there, e.g. /api/healthz and /api/ready), then the usual health paths, never the one that fails.
+std::string path_hint(ProbeKind kind, const Value& container, const Value& probe,
+                      std::string_view failing_path) {
+  std::string hint;
+  for (ProbeKind other : {ProbeKind::kReadiness, ProbeKind::kStartup, ProbeKind::kLiveness}) {
+    const Value& sibling = container[probe_field(other)];
+    if (other == kind || !sibling["httpGet"].is_object()) continue;
+    if (port_text(probe_port(sibling)) != port_text(probe_port(probe))) continue;
+    const std::string_view path = http_path(sibling);
+    if (path == failing_path) continue;
+    hint = fmt::format("this container's {} asks the same port for {}; ", probe_field(other), path);
+    break;
+  }
+  std::string usual;
+  for (std::string_view p : {"/healthz", "/health", "/"}) {
+    if (p == failing_path) continue;
+    usual += fmt::format("{}{}", usual.empty() ? "" : " or ", p);
+  }
+  return fmt::format("{}health endpoints are often {}", hint, usual);
+}
+
 }  // namespace
 
 std::string_view probe_word(ProbeKind kind) {
@@ -185,11 +213,11 @@ std::string probe_fix(ProbeKind kind, const ContainerView& c, std::string_view f
         port_text(port), c.name, ports, port_text(port), field, workload);
   }
   if (const int code = status_code(failure); code >= 400 && code < 500) {
-    const Value& h = probe["httpGet"];
+    const std::string_view path = http_path(probe);
     return fmt::format(
         "The app answers, but GET {} on port {} returns {}: set {}.httpGet.path to a path the app "
-        "serves (its health endpoint, often / or /healthz) in {}.",
-        h["path"].str().empty() ? "/" : h["path"].str(), port_text(port), code, field, workload);
+        "serves ({}) in {}.",
+        path, port_text(port), code, field, path_hint(kind, *c.spec, probe, path), workload);
   } else if (code >= 500) {
     return fmt::format(
         "The app's health endpoint reports an error ({}): read the container's logs for the "
