@@ -468,22 +468,62 @@ bool in_init(const PodView& pv) {
   return true;
 }
 
+// A log's statement that runs over several lines (an SQL error echoing its CREATE TABLE, a
+// stack of indented detail lines): its continuation lines are indented or open with a closing
+// bracket, so a last line like "); (details: ...)" alone says little.
+constexpr std::size_t kStatementLines = 12;
+
+bool continues_statement(std::string_view line) {
+  return !line.empty() &&
+         (line[0] == ' ' || line[0] == '\t' || line[0] == ')' || line[0] == ']' || line[0] == '}');
+}
+
+// Index in `lines` of the line that opens the statement the last line belongs to; the last
+// line's own index when it opens none, or when the statement starts before the lines given.
+std::size_t statement_start(const std::vector<NumberedLine>& lines) {
+  std::size_t i = lines.size() - 1;
+  if (!continues_statement(lines[i].text)) return i;
+  while (i > 0 && continues_statement(lines[i].text)) --i;
+  return continues_statement(lines[i].text) ? lines.size() - 1 : i;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Adds the log's last lines to `f`; `headline` gets "last log line: X", or "last log lines:
+// OPENING … X" when X continues a statement, or stays empty without a log.
 void add_log_evidence(const Cluster& cluster, const Object& pod, const ContainerView& c,
-                      bool previous, Finding& f, std::string* last_line) {
+                      bool previous, Finding& f, std::string* headline) {
   const ContainerLog* log = cluster.log(pod.ns, pod.name, c.name, previous);
   if (log == nullptr) log = cluster.log(pod.ns, pod.name, c.name, !previous);
   if (log == nullptr) {
     f.evidence.push_back(Evidence::note(fmt::format("no log of {} in the snapshot", c.name)));
     return;
   }
-  for (const NumberedLine& l : last_lines(log->text, 5, log->first_line)) {
+  const std::vector<NumberedLine> lines = last_lines(log->text, kStatementLines, log->first_line);
+  if (lines.empty()) return;
+  // The last five lines, or from the start of the statement the last line ends (up to 12).
+  const std::size_t start = statement_start(lines);
+  for (std::size_t i = std::min(start, lines.size() - std::min<std::size_t>(lines.size(), 5));
+       i < lines.size(); ++i) {
     Evidence ev;
     ev.kind = Evidence::Kind::kLog;
     ev.file = log->file;
-    ev.line = l.line;
-    ev.value = std::string(l.text);
+    ev.line = lines[i].line;
+    ev.value = std::string(lines[i].text);
     f.evidence.push_back(std::move(ev));
-    *last_line = std::string(l.text);
+  }
+  const std::string last = shorten(trim(lines.back().text), 120);
+  if (start + 1 < lines.size()) {
+    const std::string opening = shorten(trim(lines[start].text), 80);
+    *headline =
+        fmt::format("last log lines: {}{}{}", opening, opening.ends_with("…") ? " " : " … ", last);
+  } else {
+    *headline = "last log line: " + last;
   }
 }
 
@@ -519,12 +559,12 @@ void report_init(const Cluster& cluster, const Object& pod, const InitFailure& i
   if (const Event* e = latest_event(cluster, pod, "BackOff", backoff)) {
     f.evidence.push_back(event_evidence(cluster, *e));
   }
-  std::string last_line;
-  add_log_evidence(cluster, pod, c, !i.failed_now, f, &last_line);
+  std::string log_headline;
+  add_log_evidence(cluster, pod, c, !i.failed_now, f, &log_headline);
   f.summary = fmt::format(
       "Init container {} keeps failing (exit code {}, {} restarts): the pod stays in {}{}", c.name,
       i.t["exitCode"].as_int(), c.restarts(), i.status,
-      last_line.empty() ? "" : fmt::format("; last log line: {}", shorten(last_line, 120)));
+      log_headline.empty() ? "" : "; " + log_headline);
   f.fix = fmt::format(
       "Fix what {} reports ({}logs {} -c {}{}): usually a dependency it waits for (a database, a "
       "Service without endpoints) or its command; the app containers start once it exits 0",

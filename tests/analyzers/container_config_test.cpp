@@ -538,7 +538,10 @@ message: Back-off restarting failed container migrate in pod orders-0_shop(pod-o
   EXPECT_TRUE(contains(r[0]->summary,
                        "Init container migrate keeps failing (exit code 1, 5 "
                        "restarts): the pod stays in Init:CrashLoopBackOff"));
-  EXPECT_TRUE(contains(r[0]->summary, "could not connect to the database"));
+  EXPECT_TRUE(contains(r[0]->summary,
+                       "; last log line: 2026-11-29T10:40:31Z FATAL could not connect to the "
+                       "database after 30s"))
+      << r[0]->summary;
   EXPECT_TRUE(has_evidence(*r[0], ".status.initContainerStatuses[0].lastState.terminated",
                            "Error exit code 1"));
   EXPECT_TRUE(has_evidence(*r[0], ".status.initContainerStatuses[0].restartCount", "5"));
@@ -555,6 +558,42 @@ message: Back-off restarting failed container migrate in pod orders-0_shop(pod-o
   EXPECT_EQ(last->line, 4u);
   EXPECT_TRUE(contains(last->value, "FATAL could not connect"));
   EXPECT_TRUE(contains(r[0]->fix, "kubectl -n shop logs orders-0 -c migrate --previous"));
+}
+
+// A last line that only closes a statement begun lines before ("); (details: ...)" after an
+// echoed CREATE TABLE): the headline quotes the statement's opening line too, and the evidence
+// starts there even when it is more than five lines back.
+TEST(ContainerConfigTest, InitContainerLogStatementOverSeveralLinesIsQuotedFromItsStart) {
+  const std::string status = R"(    restartCount: 6
+    state:
+      waiting: {reason: CrashLoopBackOff}
+    lastState:
+      terminated: {exitCode: 1, reason: Error, finishedAt: "2026-11-29T10:40:41Z"}
+)";
+  const std::string log =
+      "2026/11/29 10:40:38 migrate: applying 42/u add_daily_margin\n"
+      "error: migration failed in line 0: CREATE TABLE reporting.daily_margin (\n"
+      "    day date NOT NULL,\n"
+      "    sku text NOT NULL,\n"
+      "    revenue_cents bigint NOT NULL,\n"
+      "    cost_cents bigint NOT NULL,\n"
+      "    PRIMARY KEY (day, sku)\n"
+      "); (details: pq: permission denied for schema reporting)\n";
+  auto c = cluster_from({{"snapshot/pods.yaml", orders_pod(status)},
+                         {"snapshot/logs/shop/orders-0/migrate.previous.log", log}});
+  auto f = diagnose(*c);
+  auto r = with_rule(f, "init-container-failing");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(contains(r[0]->summary,
+                       "; last log lines: error: migration failed in line 0: CREATE TABLE "
+                       "reporting.daily_margin ( … ); (details: pq: permission denied for schema "
+                       "reporting)"))
+      << r[0]->summary;
+  std::vector<std::uint32_t> lines;
+  for (const Evidence& e : r[0]->evidence) {
+    if (e.kind == Evidence::Kind::kLog) lines.push_back(e.line);
+  }
+  EXPECT_EQ(lines, (std::vector<std::uint32_t>{2, 3, 4, 5, 6, 7, 8}));
 }
 
 TEST(ContainerConfigTest, InitContainerThatFailedOnceAndRunsAgainIsNotYetFailing) {
