@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <pugixml.hpp>
 #include <sstream>
@@ -69,21 +70,34 @@ std::string failure_body(const Case& c) {
   return body;
 }
 
+// A file left out by choice (a notes.txt, a binary, `kubectl describe` text): the run is whole
+// without it, as the text report's "Skipped N files" says, so it is no error.
+bool skipped_by_choice(const InputIssue& i) { return i.skipped_file && !i.unreadable; }
+
 void write_case(pugi::xml_node suite, const std::string& file, const Case& c, int& failures,
-                int& errors) {
+                int& errors, int& skipped) {
   pugi::xml_node tc = suite.append_child("testcase");
   tc.append_attribute("classname") = text(file).c_str();
   tc.append_attribute("name") = text(c.name).c_str();
   if (!c.issues.empty()) {
-    ++errors;
     const InputIssue& i = *c.issues.front();
+    if (std::all_of(c.issues.begin(), c.issues.end(),
+                    [](const InputIssue* is) { return skipped_by_choice(*is); })) {
+      ++skipped;
+      tc.append_child("skipped").append_attribute("message") = text(i.message).c_str();
+      return;
+    }
+    ++errors;
     pugi::xml_node err = tc.append_child("error");
     err.append_attribute("message") = text(i.message).c_str();
     err.append_attribute("type") = "input";
     std::string body;
-    for (const InputIssue* is : c.issues)
-      body += fmt::format("{}:{}:{}: {}\n", is->where.file, is->where.pos.line,
-                          is->where.pos.column, is->message);
+    for (const InputIssue* is : c.issues) {
+      body += is->where.pos.line == 0
+                  ? fmt::format("{}: {}\n", is->where.file, is->message)
+                  : fmt::format("{}:{}:{}: {}\n", is->where.file, is->where.pos.line,
+                                is->where.pos.column, is->message);
+    }
     err.text() = text(body).c_str();
     return;
   }
@@ -165,12 +179,12 @@ std::string render_junit(const Diagnosis& raw) {
   for (const auto& [file, s] : suites) {
     pugi::xml_node suite = root.append_child("testsuite");
     suite.append_attribute("name") = text(file).c_str();
-    int f = 0, e = 0;
-    for (const Case& c : s.cases) write_case(suite, file, c, f, e);
+    int f = 0, e = 0, k = 0;
+    for (const Case& c : s.cases) write_case(suite, file, c, f, e, k);
     suite.append_attribute("tests") = static_cast<unsigned>(s.cases.size());
     suite.append_attribute("failures") = f;
     suite.append_attribute("errors") = e;
-    suite.append_attribute("skipped") = 0;
+    suite.append_attribute("skipped") = k;
     tests += static_cast<int>(s.cases.size());
     failures += f;
     errors += e;

@@ -116,6 +116,36 @@ TEST(JunitTest, SecretsScrubbedControlCharactersShownInvalidUtf8Replaced) {
                "first: token=*** \\x01 \xEF\xBF\xBD <b>&amp;</b>");
 }
 
+// A file skipped by choice is a skipped case; one that could not be read is an error.
+TEST(JunitTest, FileSkippedByChoiceIsSkippedUnreadableFileIsAnError) {
+  Diagnosis d;
+  d.input.scope = "snapshot";
+  InputIssue notes;
+  notes.where.file = "snap/notes.txt";
+  notes.message = "not a Kubernetes object file (.yaml, .yml, .json) or a known log layout";
+  notes.skipped_file = true;
+  InputIssue broken = notes;
+  broken.where.file = "snap/pods.json";
+  broken.message = "cannot read: Permission denied";
+  broken.unreadable = true;
+  d.input.issues = {notes, broken};
+  const pugi::xml_document doc = parse(render_junit(d));
+  const pugi::xml_node root = doc.child("testsuites");
+  EXPECT_EQ(root.attribute("errors").as_int(), 1);
+  const pugi::xml_node n = root.find_child_by_attribute("testsuite", "name", "snap/notes.txt");
+  EXPECT_EQ(n.attribute("skipped").as_int(), 1);
+  EXPECT_EQ(n.attribute("errors").as_int(), 0);
+  EXPECT_FALSE(n.child("testcase").child("error"));
+  EXPECT_STREQ(n.child("testcase").child("skipped").attribute("message").value(),
+               notes.message.c_str());
+  const pugi::xml_node p = root.find_child_by_attribute("testsuite", "name", "snap/pods.json");
+  EXPECT_EQ(p.attribute("skipped").as_int(), 0);
+  EXPECT_EQ(p.attribute("errors").as_int(), 1);
+  // A whole-file problem has no line: no ":0:0" in the body.
+  EXPECT_STREQ(p.child("testcase").child("error").text().get(),
+               "snap/pods.json: cannot read: Permission denied\n");
+}
+
 TEST(JunitTest, NothingFoundIsOnePassingCase) {
   Diagnosis d;
   d.input.scope = "2 objects checked against Kubernetes 1.33";
