@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 
 #include "logs/totals.h"
+#include "report/scrub.h"
 
 namespace ktriage::logs {
 namespace {
+
+// A log line as every report prints it: credentials hidden, control characters visible (a log
+// line may carry a token, or escape sequences that would retitle the terminal).
+std::string shown(std::string_view line) { return printable(redact_credentials(line)); }
 
 // Files listed per signature; the rest are counted.
 constexpr std::size_t kFilesShown = 5;
@@ -63,7 +68,8 @@ void render_total(std::string& out, const LogScan& scan, const SignatureTotal& t
   labelled(out, "in:", files);
   std::string samples;
   for (const Sample& s : t.samples)
-    samples += fmt::format("{}{}:{}: {}", samples.empty() ? "" : "\n", s.file, s.line, s.text);
+    samples +=
+        fmt::format("{}{}:{}: {}", samples.empty() ? "" : "\n", s.file, s.line, shown(s.text));
   labelled(out, "samples:", samples);
   labelled(out, "fix:", sig.fix);
 }
@@ -118,7 +124,7 @@ std::string render_text(const LogScan& scan, std::span<const Signature> signatur
 
 std::string render_match_line(const Signature& sig, const Sample& sample) {
   return fmt::format("{}  {:<8}  {}  {}:{}: {}\n", time_text(sample.time), to_string(sig.severity),
-                     sig.id, sample.file, sample.line, sample.text);
+                     sig.id, sample.file, sample.line, shown(sample.text));
 }
 
 }  // namespace ktriage::logs

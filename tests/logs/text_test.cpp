@@ -53,5 +53,24 @@ TEST(TextTest, MatchLine) {
             "1970-01-01T00:50:00Z  critical  kubelet-dead  k.log:9: dead\n");
 }
 
+// Log lines carry what no report may print: a token, a password, escape sequences for the
+// terminal. The text report hides and shows them as diagnose's reports do.
+TEST(TextTest, SamplesAndMatchLinesHideCredentialsAndShowControlCharacters) {
+  auto sigs = testing::fixture_signatures();
+  LogScan scan = testing::fixture_scan();
+  const std::string line =
+      "err=\"PLEG is not healthy\" token=ghp_abc123 password=HunterTwo42 \x1b]0;owned\x07";
+  scan.hits.begin()->second.samples[0].text = line;
+  const std::string out = render_text(scan, sigs);
+  EXPECT_EQ(out.find("ghp_abc123"), std::string::npos) << out;
+  EXPECT_EQ(out.find("HunterTwo42"), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_NE(out.find("token=*** password=***"), std::string::npos) << out;
+  const std::string match = render_match_line(sigs[1], Sample{"k.log", 9, 3000, line});
+  EXPECT_EQ(match.find("ghp_abc123"), std::string::npos) << match;
+  EXPECT_EQ(match.find('\x1b'), std::string::npos) << match;
+  EXPECT_NE(match.find("token=***"), std::string::npos) << match;
+}
+
 }  // namespace
 }  // namespace ktriage::logs
