@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/printable.h"
+#include "core/redact.h"
 #include "logs/totals.h"
-#include "report/scrub.h"
 
 namespace ktriage::logs {
 namespace {

@@ -8,13 +8,10 @@
 #include <string_view>
 
 #include "core/diagnosis.h"
+#include "core/printable.h"
 #include "core/redact.h"
 
 namespace ktriage {
-
-/// `text` with C0 control characters (except tab) and DEL shown as `\x1b`-style escapes. For
-/// terminal output; JSON escapes them itself.
-std::string printable(std::string_view text);
 
 /// Applies redact_credentials (and, when `for_terminal`, printable) to every string of `d` that
 /// comes from the snapshot: summaries, evidence, fixes, input problems.
