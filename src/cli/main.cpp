@@ -138,16 +138,64 @@ std::optional<RunResult> run_source(const RunOptions& options, const LiveFlags& 
   return run_pipeline(options, std::move(*inputs));
 }
 
+// "; did you mean shop?" or "; it has 3 namespaces: default, kube-system, shop" for a
+// namespace (or kind) the input has no object in: the names one or two edits away or that the
+// given one begins, else the first few there are. "" when there are none.
+std::string near_or_list(const std::set<std::string_view>& present, std::string_view given,
+                         std::string_view noun) {
+  // Short names are all one or two edits from each other (Foo, Job, Pod): fewer edits for them.
+  const std::size_t edits = given.size() <= 4 ? 1 : 2;
+  const bool prefix = given.size() >= 3;
+  std::vector<std::string_view> near;
+  for (std::string_view p : present) {
+    if ((prefix && (p.starts_with(given) || given.starts_with(p))) ||
+        osa_distance(p, given) <= edits)
+      near.push_back(p);
+  }
+  if (!near.empty()) return fmt::format("; did you mean {}?", fmt::join(near, " or "));
+  if (present.empty()) return "";
+  std::vector<std::string_view> first(present.begin(), present.end());
+  const std::size_t shown = std::min<std::size_t>(first.size(), 8);
+  return fmt::format(
+      "; it has {} {}{}: {}{}", present.size(), noun, present.size() == 1 ? "" : "s",
+      fmt::join(first.begin(), first.begin() + static_cast<std::ptrdiff_t>(shown), ", "),
+      first.size() > shown ? ", ..." : "");
+}
+
+// A typo in -n or --kind must not read as a clean bill of health ("No problems found in
+// namespace shp", exit 0, passing a CI gate): an error naming what the input has instead. A
+// namespace that exists (its Namespace object was read) but is empty, and a kind ktriage knows
+// of that the input has none of, are fine: nothing there is wrong.
+std::optional<std::string> empty_selection(const Cluster& cluster, const CommonFlags& f) {
+  const std::string ns = f.all_namespaces ? "" : f.ns;
+  if (!ns.empty() && cluster.pods_in(ns).empty() && cluster.find("Namespace", "", ns) == nullptr) {
+    std::set<std::string_view> namespaces;
+    bool any = false;
+    for (const Object& o : cluster.objects()) {
+      any = any || o.ns == ns;
+      if (!o.ns.empty()) namespaces.insert(o.ns);
+      if (o.kind == "Namespace") namespaces.insert(o.name);
+    }
+    if (!any)
+      return fmt::format("the input has no objects in namespace {}{}", ns,
+                         near_or_list(namespaces, ns, "namespace"));
+  }
+  if (!f.kind.empty() && !kind_of_type(f.kind)) {
+    if (cluster.of_kind(f.kind).empty()) {
+      std::set<std::string_view> kinds;
+      for (const Object& o : cluster.objects()) kinds.insert(o.kind);
+      return fmt::format("the input has no objects of kind {}{}", f.kind,
+                         near_or_list(kinds, f.kind, "kind"));
+    }
+  }
+  return std::nullopt;
+}
+
 int finish(const RunResult& r, const CommonFlags& f) {
-  // A typo in -n or --kind must not read as a clean bill of health.
   if (r.cluster != nullptr && !r.nothing_read) {
-    const std::string ns = f.all_namespaces ? "" : f.ns;
-    if (!ns.empty() && r.cluster->pods_in(ns).empty() &&
-        r.cluster->find("Namespace", "", ns) == nullptr) {
-      bool any = false;
-      for (const Object& o : r.cluster->objects()) any = any || o.ns == ns;
-      if (!any)
-        std::cerr << fmt::format("ktriage: note: the input has no objects in namespace {}\n", ns);
+    if (auto empty = empty_selection(*r.cluster, f)) {
+      std::cerr << "ktriage: error: " << *empty << "\n";
+      return kExitUsage;
     }
     if (!f.kind.empty()) {
       const std::string kind = kind_of_type(f.kind).value_or(f.kind);

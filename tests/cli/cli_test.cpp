@@ -286,12 +286,38 @@ TEST(CliTest, KindTakesKubectlNamesAndUnknownScopesAreNoted) {
   auto by_kind = run_ktriage("diagnose '" + example("shop-broken") + "' --kind Service -o json");
   EXPECT_EQ(by_alias.out, by_kind.out);
   EXPECT_GT(Json(by_alias.out).root["findings"].size(), 0u);
+  // A typo in -n or --kind is an error (exit 2, no "No problems found" on stdout), naming what
+  // the input has instead: it must not pass a CI gate.
   auto bogus = run_ktriage("diagnose '" + example("shop-broken") + "' --kind bogus");
-  EXPECT_NE(bogus.err.find("no objects of kind bogus"), std::string::npos) << bogus.err;
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_EQ(bogus.out, "");
+  EXPECT_NE(bogus.err.find("error: the input has no objects of kind bogus; it has "),
+            std::string::npos)
+      << bogus.err;
+  auto typo = run_ktriage("diagnose '" + example("shop-broken") + "' --kind Deploymnt");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("no objects of kind Deploymnt; did you mean Deployment?"),
+            std::string::npos)
+      << typo.err;
   auto nosuch = run_ktriage("diagnose '" + example("shop-broken") + "' -n nosuch");
-  EXPECT_NE(nosuch.err.find("no objects in namespace nosuch"), std::string::npos) << nosuch.err;
+  EXPECT_EQ(nosuch.exit_code, 2);
+  EXPECT_EQ(nosuch.out, "");
+  EXPECT_NE(nosuch.err.find("no objects in namespace nosuch; it has 3 namespaces: default, "
+                            "kube-system, shop"),
+            std::string::npos)
+      << nosuch.err;
+  auto shp = run_ktriage("diagnose '" + example("shop-broken") + "' -n shp -o json");
+  EXPECT_EQ(shp.exit_code, 2);
+  EXPECT_NE(shp.err.find("namespace shp; did you mean shop?"), std::string::npos) << shp.err;
+  // A kind ktriage knows that the input has none of is no typo: nothing of it is wrong.
+  auto pdb = run_ktriage("diagnose '" + example("healthy") + "' --kind PodDisruptionBudget");
+  EXPECT_EQ(pdb.exit_code, 0) << pdb.err;
+  EXPECT_NE(pdb.err.find("note: the input has no objects of kind PodDisruptionBudget"),
+            std::string::npos)
+      << pdb.err;
   auto shop = run_ktriage("diagnose '" + example("shop-broken") + "' -n shop");
   EXPECT_EQ(shop.err.find("note:"), std::string::npos) << shop.err;
+  EXPECT_EQ(shop.err.find("error:"), std::string::npos) << shop.err;
 }
 
 TEST(CliTest, WhyOnAReplicaSetShowsItsPodsCause) {
