@@ -251,6 +251,12 @@ int run_upgrade_check(const std::string& to, const std::vector<std::string>& pat
   const auto target = parse_target("--to", to);
   if (!target) return kExitUsage;
   const auto& apis = upgrade::builtin_deprecated_apis();
+  if (const int newest = upgrade::newest_release(apis); *target > newest) {
+    std::cerr << fmt::format(
+        "ktriage: note: 1.{} is past 1.{}, the newest release the built-in API table knows: APIs "
+        "removed after 1.{} are not checked\n",
+        *target, newest, newest);
+  }
   std::optional<Inputs> inputs;
   if (paths.empty()) {
     inputs = read_live(live, "", isatty(STDERR_FILENO) != 0, false,
@@ -660,6 +666,8 @@ int main_impl(int argc, char** argv) {
   std::vector<std::string> upgrade_paths;
   CommonFlags upgrade_flags;
   upgrade_flags.rules = RuleSet::kLint;
+  // Exit 1 on NO-GO (a blocker is critical), 0 on GO even with warnings to fix soon.
+  upgrade_flags.fail_on = "critical";
   auto* upgrade = app.add_subcommand(
       "upgrade-check",
       "What breaks or blocks an upgrade to Kubernetes X.Y: objects at removed API versions "
@@ -760,8 +768,11 @@ int main_impl(int argc, char** argv) {
   bool rules_markdown = false;
   auto* rules =
       app.add_subcommand("rules", "List every rule with its severity and fault-catalog id");
-  rules->add_flag("--json", rules_json, "As JSON");
-  rules->add_flag("--markdown", rules_markdown, "As the Markdown of docs/rules.md");
+  std::string rules_output = "text";
+  rules->add_option("-o,--output", rules_output, "text, json or markdown (that of docs/rules.md)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  rules->add_flag("--json", rules_json, "Same as -o json");
+  rules->add_flag("--markdown", rules_markdown, "Same as -o markdown");
 
   try {
     app.parse(argc, argv);
@@ -792,7 +803,11 @@ int main_impl(int argc, char** argv) {
     netcheck_flags.color_enabled = use_color(colour);
     return run_netcheck(netcheck_flags, live);
   }
-  if (rules->parsed()) return rules_markdown ? list_rules_markdown() : list_rules(rules_json);
+  if (rules->parsed()) {
+    return rules_markdown || rules_output == "markdown"
+               ? list_rules_markdown()
+               : list_rules(rules_json || rules_output == "json");
+  }
   return kExitUsage;
 }
 

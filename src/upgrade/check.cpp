@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "upgrade/helm.h"
+#include "upgrade/rules.h"
 
 namespace ktriage::upgrade {
 namespace {
 
 constexpr std::string_view kApiCatalog = "ACK-UPGRADE-PRECHECK-DEPRECATED-API";
-constexpr std::string_view kSkewCatalog = "ACK-UPGRADE-VERSION-SKEW";
 constexpr std::string_view kGuide =
     "https://kubernetes.io/docs/reference/using-api/deprecation-guide/";
 constexpr std::string_view kSkewDoc = "https://kubernetes.io/releases/version-skew-policy/";
@@ -34,6 +34,12 @@ Finding make(std::string rule, std::string_view catalog, Severity severity, Obje
   f.object = std::move(object);
   f.summary = std::move(summary);
   return f;
+}
+
+// A finding of one of upgrade_rules(): its catalog id and severity come from the record.
+Finding make(std::string_view rule, ObjectRef object, std::string summary) {
+  const UpgradeRule& r = upgrade_rule(rule);
+  return make(std::string(r.id), r.catalog, r.severity, std::move(object), std::move(summary));
 }
 
 // Where an object's apiVersion was read: the object itself, its last-applied-configuration, or
@@ -225,7 +231,7 @@ void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) 
   }
   for (const auto& [minor, nodes] : old) {
     Finding f =
-        make("upgrade-kubelet-too-old", kSkewCatalog, Severity::kCritical, nodes.front()->ref(),
+        make("upgrade-kubelet-too-old", nodes.front()->ref(),
              fmt::format("{} node{} run kubelet 1.{}, more than {} minor versions older than 1.{}: "
                          "the skew policy does not support them against the new control plane",
                          nodes.size(), nodes.size() == 1 ? "" : "s", minor, allowed, target));
@@ -240,11 +246,10 @@ void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) 
     out.push_back(std::move(f));
   }
   if (target >= 24 && !docker.empty()) {
-    Finding f =
-        make("upgrade-docker-runtime", kSkewCatalog, Severity::kCritical, docker.front()->ref(),
-             fmt::format("{} node{} run the Docker runtime, which Kubernetes 1.{} does not "
-                         "support (dockershim removed in 1.24)",
-                         docker.size(), docker.size() == 1 ? "" : "s", target));
+    Finding f = make("upgrade-docker-runtime", docker.front()->ref(),
+                     fmt::format("{} node{} run the Docker runtime, which Kubernetes 1.{} does not "
+                                 "support (dockershim removed in 1.24)",
+                                 docker.size(), docker.size() == 1 ? "" : "s", target));
     add_nodes(f, docker, ".status.nodeInfo.containerRuntimeVersion", [](const Object& n) {
       return n.status()["nodeInfo"]["containerRuntimeVersion"].str();
     });
@@ -263,8 +268,7 @@ void check_control_plane(const Cluster& cluster, int target, std::vector<Finding
   if (!current) return;
   if (target <= *current) {
     // Kubernetes has no downgrade path: a GO here would be a wrong answer to a typo.
-    Finding f = make("upgrade-target-not-newer", kSkewCatalog, Severity::kCritical,
-                     ObjectRef{"Cluster", "", "control-plane", ""},
+    Finding f = make("upgrade-target-not-newer", ObjectRef{"Cluster", "", "control-plane", ""},
                      fmt::format("The control plane already runs {}: 1.{} is not an upgrade "
                                  "(Kubernetes does not support downgrades)",
                                  *server, target));
@@ -275,15 +279,20 @@ void check_control_plane(const Cluster& cluster, int target, std::vector<Finding
     return;
   }
   if (target == *current + 1) return;
-  Finding f = make("upgrade-skips-minor", kSkewCatalog, Severity::kCritical,
-                   ObjectRef{"Cluster", "", "control-plane", ""},
+  Finding f = make("upgrade-skips-minor", ObjectRef{"Cluster", "", "control-plane", ""},
                    fmt::format("The control plane runs {} and the target is 1.{}: it upgrades one "
                                "minor version at a time",
                                *server, target));
   f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
   std::string steps;
-  for (int m = *current + 1; m <= target; ++m)
+  for (int m = *current + 1; m <= target; ++m) {
+    // A long way is shown by its first steps and its end: "1.31 -> 1.32 -> 1.33 -> ... -> 1.40".
+    if (target - *current > 6 && m > *current + 3 && m < target) {
+      if (m == *current + 4) steps += " -> ...";
+      continue;
+    }
     steps += fmt::format("{}1.{}", steps.empty() ? "" : " -> ", m);
+  }
   f.fix = fmt::format(
       "Upgrade in steps: {}, with the node pools following each step and this "
       "check run for each target.",
@@ -299,12 +308,11 @@ void check_pdbs(const Cluster& cluster, std::vector<Finding>& out) {
     if (!st.contains("disruptionsAllowed") || st["disruptionsAllowed"].as_int(0) > 0 ||
         st["expectedPods"].as_int(0) == 0)
       continue;
-    Finding f =
-        make("upgrade-pdb-blocks-drain", "PDB-BLOCKS-EVICTION", Severity::kWarning, pdb->ref(),
-             fmt::format("PodDisruptionBudget {} allows no disruption ({} of {} pods "
-                         "healthy, {} needed): node drains in the upgrade hang on its pods",
-                         pdb->name, st["currentHealthy"].as_int(0), st["expectedPods"].as_int(0),
-                         st["desiredHealthy"].as_int(0)));
+    Finding f = make("upgrade-pdb-blocks-drain", pdb->ref(),
+                     fmt::format("PodDisruptionBudget {} allows no disruption ({} of {} pods "
+                                 "healthy, {} needed): node drains in the upgrade hang on its pods",
+                                 pdb->name, st["currentHealthy"].as_int(0),
+                                 st["expectedPods"].as_int(0), st["desiredHealthy"].as_int(0)));
     f.evidence.push_back(Evidence::field(fmt::format("poddisruptionbudget/{}", pdb->name),
                                          ".status.disruptionsAllowed", "0"));
     f.fix = fmt::format(
@@ -319,7 +327,6 @@ void check_pdbs(const Cluster& cluster, std::vector<Finding>& out) {
 // component-specific blockers it names. The catalog lists no minimum versions, so versions are
 // not judged here.
 void check_components(const Cluster& cluster, std::vector<Finding>& out) {
-  constexpr std::string_view kComponentCatalog = "ACK-UPGRADE-PRECHECK-COMPONENT-VERSION";
   constexpr std::string_view kDoc =
       "https://www.alibabacloud.com/help/en/document_detail/2381509.html";
   std::vector<const Object*> not_ready;
@@ -333,11 +340,11 @@ void check_components(const Cluster& cluster, std::vector<Finding>& out) {
   if (nodes == 0) return;  // manifests only: nothing to judge
   if (const Object* plugin = cluster.find("DaemonSet", "kube-system", "csi-plugin");
       plugin != nullptr && !not_ready.empty()) {
-    Finding f = make(
-        "upgrade-csi-plugin-notready-nodes", kComponentCatalog, Severity::kCritical, plugin->ref(),
-        fmt::format("{} node{} NotReady: the csi-plugin upgrade fails while any node is "
-                    "NotReady, and the cluster upgrade waits on it",
-                    not_ready.size(), not_ready.size() == 1 ? " is" : "s are"));
+    Finding f =
+        make("upgrade-csi-plugin-notready-nodes", plugin->ref(),
+             fmt::format("{} node{} NotReady: the csi-plugin upgrade fails while any node is "
+                         "NotReady, and the cluster upgrade waits on it",
+                         not_ready.size(), not_ready.size() == 1 ? " is" : "s are"));
     add_nodes(f, not_ready, ".status.conditions[Ready].status", [](const Object& n) {
       return n.condition("Ready")["status"].str().empty() ? std::string_view("(none)")
                                                           : n.condition("Ready")["status"].str();
@@ -351,8 +358,7 @@ void check_components(const Cluster& cluster, std::vector<Finding>& out) {
   if (const Object* provisioner = cluster.find("Deployment", "kube-system", "csi-provisioner");
       provisioner != nullptr && schedulable < 2) {
     Finding f =
-        make("upgrade-csi-provisioner-one-node", kComponentCatalog, Severity::kCritical,
-             provisioner->ref(),
+        make("upgrade-csi-provisioner-one-node", provisioner->ref(),
              fmt::format("{} schedulable Ready node{}: the csi-provisioner upgrade needs two "
                          "(its two replicas may not share a node)",
                          schedulable, schedulable == 1 ? "" : "s"));

@@ -6,10 +6,10 @@
 #include <string>
 #include <utility>
 
+#include "upgrade/rules.h"
+
 namespace ktriage::upgrade {
 namespace {
-
-constexpr std::string_view kCatalog = "UPGRADE-HELM-RELEASE-REMOVED-API";
 
 // The latest deployed revision of each release, keyed by (namespace, name) so the order of the
 // findings does not depend on the order the Secrets were read in.
@@ -55,12 +55,13 @@ void check_helm_releases(const Cluster& cluster, std::span<const RemovedApi> api
       if (s.removed != any_removed) continue;  // the blockers first: the rest are in the evidence
       listed += (listed.empty() ? "" : ", ") + describe(s);
     }
+    const UpgradeRule& rule = upgrade_rule(any_removed ? "upgrade-helm-release-removed-api"
+                                                       : "upgrade-helm-release-deprecated-api");
     Finding f;
-    f.rule =
-        any_removed ? "upgrade-helm-release-removed-api" : "upgrade-helm-release-deprecated-api";
+    f.rule = std::string(rule.id);
     f.id = fmt::format("{}:{}", f.rule, release->secret.key());
-    f.catalog = std::string(kCatalog);
-    f.severity = any_removed ? Severity::kCritical : Severity::kWarning;
+    f.catalog = std::string(rule.catalog);
+    f.severity = rule.severity;
     f.object = release->secret;
     const std::string chart = release->chart.empty() ? "" : ", chart " + release->chart;
     f.summary = any_removed
