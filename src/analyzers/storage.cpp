@@ -311,11 +311,12 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
           ssize, ns, pvc.name);
     } else if (&rule == &kCategoryZone) {
       f.fix = fmt::format(
-          "The disk category of StorageClass {} is not sold or out of stock in the zone: use a "
-          "class listing several categories with volumeBindingMode WaitForFirstConsumer (ACK: "
-          "alicloud-disk-topology-alltype), then {}delete pvc {} and re-apply it with that "
-          "class; or add node pools in a zone that offers the category.",
-          cls ? std::string(*cls) : std::string("(default)"), ns, pvc.name);
+          "The disk category of StorageClass {} is not sold or out of stock in the zone: use "
+          "{}, then {}delete pvc {} and re-apply it with that class; or add node pools in a zone "
+          "that offers the category.",
+          cls ? std::string(*cls) : std::string("(default)"),
+          wait_for_consumer_class(cluster, sc != nullptr ? (*sc)["provisioner"].str() : ""), ns,
+          pvc.name);
     } else {
       f.fix = fmt::format(
           "Read the provisioner's error above. Check that the provisioner{} runs "

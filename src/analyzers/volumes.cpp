@@ -394,7 +394,10 @@ void attach_failed(const AnalysisContext& ctx, const Object& pod, const Event& e
   }
   if (category) {
     std::string immediate_default;
+    // The disk's CSI driver; without its PV, the default class's provisioner made it.
+    std::string_view provisioner = pv != nullptr ? pv->spec()["csi"]["driver"].str() : "";
     for (const Object* sc : cluster.of_kind("StorageClass")) {
+      if (is_default_class(*sc) && provisioner.empty()) provisioner = (*sc)["provisioner"].str();
       if (is_default_class(*sc) && (*sc)["volumeBindingMode"].str() != "WaitForFirstConsumer") {
         immediate_default = std::string(sc->name);
         f.evidence.push_back(field_evidence(*sc, ".volumeBindingMode (default class)",
@@ -406,13 +409,12 @@ void attach_failed(const AnalysisContext& ctx, const Object& pod, const Event& e
     f.fix = fmt::format(
         "The disk was created without regard to the node that uses it{}. Give the claim a class "
         "whose disk categories the node's instance family supports, created for the pod's node: "
-        "a WaitForFirstConsumer class listing several categories (ACK: "
-        "alicloud-disk-topology-alltype), then delete and recreate the PVC and the pods of {}; or "
-        "pin the pod to instance families that accept the disk.",
+        "{}, then delete and recreate the PVC and the pods of {}; or pin the pod to instance "
+        "families that accept the disk.",
         immediate_default.empty()
             ? std::string()
             : fmt::format(" (default StorageClass {} binds Immediate)", immediate_default),
-        declared_workload(cluster, pod));
+        wait_for_consumer_class(cluster, provisioner), declared_workload(cluster, pod));
   } else {
     if (zone_conflict) {
       f.fix = fmt::format(

@@ -220,6 +220,33 @@ TEST(VolumesTest, AttachFailedAndTheAckInstanceCategoryCase) {
     instance_type = instance_type || e.value == "ecs.g7.large";
   EXPECT_TRUE(instance_type);
   EXPECT_NE(f[0]->fix.find("alicloud-disk-available"), std::string::npos);
+  // The snapshot has StorageClasses but no WaitForFirstConsumer one: the fix says to create one,
+  // not to use a class that is not there.
+  EXPECT_NE(f[0]->fix.find("a new WaitForFirstConsumer class"), std::string::npos) << f[0]->fix;
+}
+
+// The class to use is one the snapshot has (case 035: ACK's five classes, of which only
+// alicloud-disk-topology waits for the pod), not the alltype class it lacks.
+TEST(VolumesTest, InstanceCategoryFixNamesTheSnapshotsWaitForFirstConsumerClass) {
+  const std::string vol = "  - name: data\n    persistentVolumeClaim: {claimName: data}";
+  const std::string ev =
+      event("Pod", "web", "FailedAttachVolume",
+            "AttachVolume.Attach failed for volume \\\"d-2ze0001\\\" : rpc error: code = "
+            "Internal desc = ErrorCode: InvalidInstanceType.NotSupportDiskCategory Message: The "
+            "instanceType of the specified instance does not support this disk category.",
+            "Warning", "attachdetach-controller");
+  auto all = diagnose(*cluster_from_yaml(
+      creating_pod("web", vol) + std::string(kNode) +
+      storage_class("alicloud-disk-available", true) +
+      storage_class("nas-wait", false, "WaitForFirstConsumer", "nasplugin.csi.alibabacloud.com") +
+      storage_class("alicloud-disk-topology", false, "WaitForFirstConsumer") + ev));
+  auto f = with_rule(all, "disk-category-not-supported-by-instance");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->fix.find("StorageClass alicloud-disk-topology (WaitForFirstConsumer)"),
+            std::string::npos)
+      << f[0]->fix;
+  EXPECT_EQ(f[0]->fix.find("alltype"), std::string::npos) << f[0]->fix;
+  EXPECT_EQ(f[0]->fix.find("nas-wait"), std::string::npos) << "another provisioner's class";
 }
 
 TEST(VolumesTest, AttachFailedNamesAZoneConflictBetweenDiskAndNode) {

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/value.h"
+#include "model/cluster.h"
 #include "model/object.h"
 
 namespace ktriage {
@@ -23,5 +25,14 @@ inline std::string access_modes(const Value& modes) {
   for (const Value& m : modes.items()) out += (out.empty() ? "" : ",") + std::string(m.str());
   return out.empty() ? "(none)" : out;
 }
+
+/// The class a fix names for a disk that must be created for the pod's node (its zone, a category
+/// the instance family attaches): a StorageClass of the snapshot with volumeBindingMode
+/// WaitForFirstConsumer and provisioner `provisioner` (any provisioner when empty), one whose
+/// parameters.type lists several categories first: "StorageClass alicloud-disk-topology
+/// (WaitForFirstConsumer)". Without one, a class to create, naming ACK's
+/// alicloud-disk-topology-alltype as the model and saying whether the snapshot lacks it (it has
+/// StorageClasses but not that one) or cannot tell (no StorageClass read). O(StorageClasses).
+std::string wait_for_consumer_class(const Cluster& cluster, std::string_view provisioner);
 
 }  // namespace ktriage
