@@ -170,6 +170,15 @@ bool is_workload(const Cluster& cluster, const Object& pod) {
   return &cluster.top_owner(pod) != &pod;
 }
 
+// " (kubectl rollout undo deployment/web restores the last working version meanwhile)" for a
+// pod of a Deployment, StatefulSet or DaemonSet, the kinds `rollout undo` works on; "" else.
+std::string rollout_undo(const Cluster& cluster, const Object& pod) {
+  const Object& top = cluster.top_owner(pod);
+  if (top.kind != "Deployment" && top.kind != "StatefulSet" && top.kind != "DaemonSet") return "";
+  return fmt::format(" ({}rollout undo {} restores the last working version meanwhile)",
+                     kubectl_ns(pod), kubectl_name(top));
+}
+
 /// Whether the container's last exit is a current fault, not history (see kRecentSeconds).
 bool crashing(const AnalysisContext& ctx, const PodView& pv, const ContainerView& c) {
   if (c.waiting_reason() == "CrashLoopBackOff") return true;
@@ -206,7 +215,7 @@ Finding& report_cause(const AnalysisContext& ctx, const Facts& f, Cause cause, F
   for (Evidence& e : extra) out.evidence.push_back(std::move(e));
   if (f.failed != nullptr) out.evidence.push_back(event_evidence(ctx.cluster, *f.failed));
   add_state_evidence(ctx.cluster, f, out);
-  out.fix = std::move(cause.fix);
+  out.fix = std::move(cause.fix) + recreate_note(f.pod);
   return out;
 }
 
@@ -238,7 +247,7 @@ bool report_oom(const AnalysisContext& ctx, const Facts& f, FindingSink& sink) {
                           // Equal request and limit (Guaranteed QoS): raise both, or the limit
                           // alone would change the pod's QoS class.
                           request == limit ? fmt::format(" --requests=memory={}", raised) : "")
-            : " (edit the pod's manifest and recreate the pod)",
+            : "",
         request == limit
             ? fmt::format("; the request equals the limit, so the command raises it to {} too",
                           raised)
@@ -499,7 +508,8 @@ bool report_log_signature(const AnalysisContext& ctx, const Compiled& re, const 
   add_state_evidence(ctx.cluster, f, out);
   out.fix = fill_template(sig.fix, {{"detail", m->detail},
                                     {"container", f.c.name},
-                                    {"workload", workload_name(ctx.cluster, f.pod)}});
+                                    {"workload", workload_name(ctx.cluster, f.pod)}}) +
+            recreate_note(f.pod);
   return true;
 }
 
@@ -511,10 +521,9 @@ void report_app_error(const AnalysisContext& ctx, const Facts& f, FindingSink& s
           "Container {} exits with code {} ({}); {}", f.c.name, code, restarts_text(f.c),
           f.log != nullptr ? "its last log lines tell why" : "the snapshot has no log of it"),
       fmt::format("Read {}the previous run's log: {}logs {} -c {} --previous; fix the "
-                  "configuration, argument or dependency it complains about in {} (kubectl "
-                  "rollout undo restores the last working version meanwhile).",
+                  "configuration, argument or dependency it complains about in {}{}.",
                   f.log != nullptr ? "the lines above and " : "", kubectl_ns(f.pod), f.pod.name,
-                  f.c.name, workload_name(ctx.cluster, f.pod))};
+                  f.c.name, workload_name(ctx.cluster, f.pod), rollout_undo(ctx.cluster, f.pod))};
   Finding& out = report_cause(ctx, f, std::move(cause), sink);
   add_log_tail(f, out);
   if (f.log == nullptr) {

@@ -299,7 +299,7 @@ TEST(CrashesTest, LivenessKillIsTheRootCauseWithTheProbeDefinition) {
   // The path that fails is never offered as the remedy.
   EXPECT_TRUE(has(r[0]->fix, "often /health or /)")) << r[0]->fix;
   EXPECT_FALSE(has(r[0]->fix, "asks the same port")) << r[0]->fix;
-  EXPECT_TRUE(has(r[0]->fix, "web.livenessProbe.httpGet.path")) << r[0]->fix;
+  EXPECT_TRUE(has(r[0]->fix, "set livenessProbe.httpGet.path of container web to")) << r[0]->fix;
   EXPECT_TRUE(has(r[0]->fix, "deployment/web")) << r[0]->fix;
   EXPECT_EQ(crash_findings(f).size(), 1u);  // not also a SIGKILL crash
 }
@@ -647,6 +647,35 @@ TEST(CrashesTest, AppErrorWithoutLogSaysSo) {
   auto r = with_rule(f, "crash-app-error");
   ASSERT_EQ(r.size(), 1u);
   EXPECT_TRUE(has(r[0]->summary, "no log")) << r[0]->summary;
+}
+
+// `rollout undo` works on Deployments, StatefulSets and DaemonSets only; a bare Pod cannot be
+// changed in place, so its fix says to change the manifest and create the pod again.
+TEST(CrashesTest, FixesFitWhatRunsThePod) {
+  PodBuilder owned;
+  owned.last = terminated("Error", 1);
+  auto fo = run(owned);
+  auto ro = with_rule(fo, "crash-app-error");
+  ASSERT_EQ(ro.size(), 1u);
+  EXPECT_TRUE(has(ro[0]->fix, "kubectl -n shop rollout undo deployment/web restores"))
+      << ro[0]->fix;
+  EXPECT_FALSE(has(ro[0]->fix, "has no controller")) << ro[0]->fix;
+
+  PodBuilder bare = owned;
+  bare.owner = "";
+  auto fb = run(bare);
+  auto rb = with_rule(fb, "crash-app-error");
+  ASSERT_EQ(rb.size(), 1u);
+  EXPECT_FALSE(has(rb[0]->fix, "rollout undo")) << rb[0]->fix;
+  EXPECT_TRUE(has(rb[0]->fix,
+                  "has no controller, and a Pod's spec cannot be changed in place: "
+                  "change its manifest, then kubectl -n shop delete pod"))
+      << rb[0]->fix;
+
+  PodBuilder job = owned;
+  job.owner = "Job";
+  auto fj = run(job);
+  for (const Finding& f : fj) EXPECT_FALSE(has(f.fix, "rollout undo")) << f.fix;
 }
 
 TEST(CrashesTest, HealthyPodHasNoFindings) {

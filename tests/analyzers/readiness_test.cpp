@@ -335,7 +335,8 @@ TEST(ReadinessTest, UndeclaredNumericPortOfAFailingProbeIsAWarning) {
                   "targets port 8081, which the container does not declare (it declares "
                   "8080/TCP (http))"))
       << r[0]->summary;
-  EXPECT_TRUE(has(r[0]->fix, "Set api.readinessProbe port to the port the app listens on"))
+  EXPECT_TRUE(has(r[0]->fix,
+                  "Set the port of readinessProbe of container api to the port the app listens on"))
       << r[0]->fix;
   EXPECT_TRUE(with_rule(f, "probe-readiness-failed").empty());
 }

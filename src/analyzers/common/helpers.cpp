@@ -62,6 +62,14 @@ std::string workload_name(const Cluster& cluster, const Object& pod) {
   return kubectl_name(cluster.top_owner(pod));
 }
 
+std::string recreate_note(const Object& pod) {
+  if (pod.metadata()["ownerReferences"].size() > 0) return "";
+  return fmt::format(
+      " pod/{0} has no controller, and a Pod's spec cannot be changed in place: change its "
+      "manifest, then {1}delete pod {0} and {1}apply -f MANIFEST.",
+      pod.name, kubectl_ns(pod));
+}
+
 std::string declared_workload(const Cluster& cluster, const Object& pod) {
   const Object& top = cluster.top_owner(pod);
   if (&top != &pod) return kubectl_name(top);

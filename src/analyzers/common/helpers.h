@@ -38,6 +38,13 @@ std::vector<NumberedLine> last_lines(std::string_view text, std::size_t n,
 /// The workload a pod belongs to (top of its owner chain), for fix texts: "deployment/web".
 std::string workload_name(const Cluster& cluster, const Object& pod);
 
+/// The sentence that ends a fix changing a pod's spec when the pod has no owner at all (a bare
+/// Pod): its containers, volumes and most of its spec cannot be changed in place
+/// (https://kubernetes.io/docs/concepts/workloads/pods/#pod-update-and-replacement), so the
+/// change goes into its manifest and the pod is created again; there is no rollout to undo.
+/// " pod/web has no controller ..." (leading space), or "" for a pod with an owner.
+std::string recreate_note(const Object& pod);
+
 /// Like workload_name, but when the snapshot lacks the pod's owner, the owner its controller
 /// ownerReference declares: "statefulset/db"; a ReplicaSet named <deployment>-<pod-template-hash>
 /// reads as "deployment/<deployment>". "pod/<name>" for a pod without owner. O(owner refs).

@@ -202,22 +202,23 @@ std::string probe_text(const Value& probe) {
 std::string probe_fix(ProbeKind kind, const ContainerView& c, std::string_view failure,
                       std::string_view workload) {
   const Value& probe = (*c.spec)[probe_field(kind)];
-  const std::string field = fmt::format("{}.{}", c.name, probe_field(kind));
+  const std::string_view field = probe_field(kind);
   const Value& port = probe_port(probe);
   const std::string ports = declared_ports_text(*c.spec);
   if (match_probe_port(probe, *c.spec) == PortMatch::kNamedMissing ||
       has(failure, "strconv.Atoi")) {
     return fmt::format(
         "The probe's port \"{}\" is not the name of a port of container {} (it declares {}): add "
-        "`name: {}` to the container port the app listens on, or give {} the port number, in {}.",
+        "`name: {}` to the container port the app listens on, or give {}'s port the number, in {}.",
         port_text(port), c.name, ports, port_text(port), field, workload);
   }
   if (const int code = status_code(failure); code >= 400 && code < 500) {
     const std::string_view path = http_path(probe);
     return fmt::format(
-        "The app answers, but GET {} on port {} returns {}: set {}.httpGet.path to a path the app "
-        "serves ({}) in {}.",
-        path, port_text(port), code, field, path_hint(kind, *c.spec, probe, path), workload);
+        "The app answers, but GET {} on port {} returns {}: set {}.httpGet.path of container {} "
+        "to a path the app serves ({}) in {}.",
+        path, port_text(port), code, field, c.name, path_hint(kind, *c.spec, probe, path),
+        workload);
   } else if (code >= 500) {
     return fmt::format(
         "The app's health endpoint reports an error ({}): read the container's logs for the "
@@ -235,10 +236,11 @@ std::string probe_fix(ProbeKind kind, const ContainerView& c, std::string_view f
   if (has(failure, "deadline exceeded") || has(failure, "timed out") ||
       has(failure, "i/o timeout") || has(failure, "Timeout")) {
     return fmt::format(
-        "The app answers slower than {}.timeoutSeconds ({}s): raise timeoutSeconds, or make the "
-        "health check cheaper; if it happens only at start, {}; in {}.",
-        field, probe["timeoutSeconds"].as_int(kDefaultTimeout), slow_start_advice(kind, probe),
-        workload);
+        "The app answers slower than {}.timeoutSeconds of container {} ({}s): raise "
+        "timeoutSeconds, or make the health check cheaper; if it happens only at start, {}; in "
+        "{}.",
+        field, c.name, probe["timeoutSeconds"].as_int(kDefaultTimeout),
+        slow_start_advice(kind, probe), workload);
   }
   if (probe["exec"].is_object()) {
     return fmt::format(
@@ -247,9 +249,9 @@ std::string probe_fix(ProbeKind kind, const ContainerView& c, std::string_view f
         handler_text(probe), c.name, workload);
   }
   return fmt::format(
-      "Correct {} (handler, path, port) to what the app serves, or, if the app only starts slowly, "
-      "{}, in {}.",
-      field, slow_start_advice(kind, probe), workload);
+      "Correct {} of container {} (handler, path, port) to what the app serves, or, if the app "
+      "only starts slowly, {}, in {}.",
+      field, c.name, slow_start_advice(kind, probe), workload);
 }
 
 }  // namespace ktriage
