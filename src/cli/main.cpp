@@ -79,7 +79,8 @@ void add_common(CLI::App& cmd, CommonFlags& f) {
                  "Only this namespace (default: all namespaces in the snapshot)");
   cmd.add_flag("-A,--all-namespaces", f.all_namespaces, "All namespaces (the default offline)");
   cmd.add_option("-l,--selector", f.selector,
-                 "Only objects with these labels: key=value,key!=value,key,!key");
+                 "Only objects with these labels, as kubectl -l: key=value, key!=value, key, !key, "
+                 "key in (a,b), key notin (a,b), comma-separated");
   cmd.add_option("--kind", f.kind, "Only findings about this kind (Pod, Service, Deployment, ...)");
   add_output(cmd, f);
   cmd.add_option(
@@ -619,24 +620,10 @@ int run_why(std::string resource, std::vector<std::string> paths, const CommonFl
 int main_impl(int argc, char** argv) {
   CLI::App app{
       "ktriage: finds why a Kubernetes cluster or its workloads misbehave, and says what to "
-      "change."};
+      "change.",
+      "ktriage"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("ktriage ") + "0.1.0");
-  app.footer(
-      "Examples:\n"
-      "  ktriage diagnose snapshot/                    every problem, root causes first\n"
-      "  ktriage diagnose bundle.tar.gz -n shop -o json\n"
-      "  kubectl get pods,events -n shop -o yaml | ktriage diagnose -\n"
-      "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
-      "  ktriage diagnose --context prod -A             the live cluster, read-only\n"
-      "  ktriage collect -o prod.tar.gz                 a bundle to diagnose anywhere\n"
-      "  ktriage upgrade-check --to 1.31 snapshot/      what blocks the upgrade, go / no-go\n"
-      "  ktriage lint k8s/ --target-version 1.31        manifests before they are applied\n"
-      "  journalctl -u kubelet | ktriage logs -         known failures in logs\n"
-      "  ktriage can-i list pods -n shop --sa shop/web snapshot/   RBAC, offline\n"
-      "  ktriage netcheck pod/shop/web-1 svc/shop/db snapshot/   can one reach the other?\n"
-      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
-      "error.");
 
   CommonFlags flags;
   LiveFlags live;
@@ -774,6 +761,78 @@ int main_impl(int argc, char** argv) {
   rules->add_flag("--json", rules_json, "Same as -o json");
   rules->add_flag("--markdown", rules_markdown, "Same as -o markdown");
 
+  // Set last: CLI11 copies a parent's footer into the subcommands made after it, and these
+  // examples are the overview's, not any one command's.
+  app.footer(
+      "Examples:\n"
+      "  ktriage diagnose snapshot/                    every problem, root causes first\n"
+      "  ktriage diagnose bundle.tar.gz -n shop -o json\n"
+      "  kubectl get pods,events -n shop -o yaml | ktriage diagnose -\n"
+      "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
+      "  ktriage diagnose --context prod -A             the live cluster, read-only\n"
+      "  ktriage collect -o prod.tar.gz                 a bundle to diagnose anywhere\n"
+      "  ktriage upgrade-check --to 1.31 snapshot/      what blocks the upgrade, go / no-go\n"
+      "  ktriage lint k8s/ --target-version 1.31        manifests before they are applied\n"
+      "  journalctl -u kubelet | ktriage logs -         known failures in logs\n"
+      "  ktriage can-i list pods -n shop --sa shop/web snapshot/   RBAC, offline\n"
+      "  ktriage netcheck pod/shop/web-1 svc/shop/db snapshot/   can one reach the other?\n"
+      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
+      "error.");
+  const std::string_view kFindingsExit =
+      "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input "
+      "error.";
+  diagnose->footer(fmt::format(
+      "Examples:\n"
+      "  ktriage diagnose snapshot/                    every problem, root causes first\n"
+      "  ktriage diagnose bundle.tar.gz -n shop -o json\n"
+      "  kubectl get pods,events -n shop -o yaml | ktriage diagnose -\n"
+      "  ktriage diagnose --context prod -A             the live cluster, read-only\n"
+      "{} A -n namespace or --kind the input has no object of is an input error.",
+      kFindingsExit));
+  why->footer(
+      fmt::format("Examples:\n"
+                  "  ktriage why pod/web-7d9c-x2b -n shop snapshot/\n"
+                  "  ktriage why deploy/web -n shop --context prod   the live cluster\n"
+                  "{}",
+                  kFindingsExit));
+  upgrade->footer(
+      "Examples:\n"
+      "  ktriage upgrade-check --to 1.31 snapshot/\n"
+      "  ktriage upgrade-check --to 1.31 --context prod\n"
+      "Exit codes: 0 GO (no blocker; warnings may remain), 1 NO-GO (a blocker: a critical "
+      "finding; --fail-on warning fails on warnings too), 2 usage or input error.");
+  lint->footer(
+      fmt::format("Examples:\n"
+                  "  ktriage lint k8s/ --target-version 1.31\n"
+                  "  helm template chart/ | ktriage lint -\n"
+                  "{} (--fail-on defaults to critical for lint.)",
+                  kFindingsExit));
+  logs->footer(
+      "Examples:\n"
+      "  journalctl -u kubelet | ktriage logs -\n"
+      "  ktriage logs bundle/nodes/ logs/\n"
+      "  ktriage logs -f /var/log/containerd.log\n"
+      "Exit codes: 0 nothing at or above warning, 1 such a finding, 2 usage error, bad signature "
+      "file or nothing read.");
+
+  // "ktriage frobnicate": name the unknown command (CLI11 would only say one is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    std::set<std::string_view> names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      names.insert(sub->get_name());
+    if (std::string_view(argv[1]) == "help") {  // as git and kubectl take it
+      std::cout << app.help();
+      return kExitOk;
+    }
+    if (!names.contains(argv[1])) {
+      const std::string near = near_or_list(names, argv[1], "command");
+      std::cerr << fmt::format(
+          "ktriage: unknown command \"{}\"{}; the commands are {} (ktriage --help)\n", argv[1],
+          near.starts_with("; did you mean") ? " (" + near.substr(2) + ")" : "",
+          fmt::join(names, ", "));
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

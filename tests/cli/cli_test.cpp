@@ -539,6 +539,29 @@ TEST(CliTest, OutputDoesNotDependOnThreads) {
 namespace ktriage {
 namespace {
 
+// An unknown command is named, with the nearest one; `help` is --help; each command's help
+// ends with its own examples and exit codes, not diagnose's (logs has no --fail-on).
+TEST(CliTest, UnknownCommandsAndEachCommandsOwnHelp) {
+  const auto typo = testing::run_ktriage("diagnos snapshot/");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("unknown command \"diagnos\" (did you mean diagnose?); the commands "
+                          "are can-i, collect, diagnose,"),
+            std::string::npos)
+      << typo.err;
+  const auto help = testing::run_ktriage("help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Usage: ktriage [OPTIONS] SUBCOMMAND"), std::string::npos) << help.out;
+  const auto logs = testing::run_ktriage("logs --help");
+  EXPECT_EQ(logs.out.find("--fail-on"), std::string::npos) << logs.out;
+  EXPECT_NE(logs.out.find("Exit codes: 0 nothing at or above warning"), std::string::npos);
+  const auto upgrade = testing::run_ktriage("upgrade-check --help");
+  EXPECT_NE(upgrade.out.find("Exit codes: 0 GO"), std::string::npos) << upgrade.out;
+  EXPECT_EQ(upgrade.out.find("ktriage diagnose snapshot/"), std::string::npos) << upgrade.out;
+  const auto diagnose = testing::run_ktriage("diagnose --help");
+  EXPECT_NE(diagnose.out.find("key in (a,b), key notin (a,b)"), std::string::npos);
+  EXPECT_EQ(diagnose.out.find("ktriage lint k8s/"), std::string::npos) << diagnose.out;
+}
+
 TEST(CliTest, RulesDocIsGeneratedFromTheRecords) {
   auto r = testing::run_ktriage("rules --markdown");
   ASSERT_EQ(r.exit_code, 0);
