@@ -116,10 +116,15 @@ void run(const LintContext& ctx, std::vector<Finding>& out) {
     e.line = i.where.pos.line;
     e.column = i.where.pos.column;
     f.evidence.push_back(std::move(e));
-    f.fix =
-        "Fix the syntax there (a mis-indented line is the usual cause; `yamllint` shows the "
-        "same place) and lint again: the objects after it were not checked.";
-    f.links.emplace_back(kSyntaxError.doc);
+    const bool json = i.message.find("JSON") != std::string::npos;
+    f.fix = json ? fmt::format(
+                       "Fix the syntax there (a missing comma, quote or bracket is the usual "
+                       "cause; `jq . {}` shows the same place) and lint again: the objects "
+                       "after it were not checked.",
+                       i.where.file)
+                 : "Fix the syntax there (a mis-indented line is the usual cause; `yamllint` shows "
+                   "the same place) and lint again: the objects after it were not checked.";
+    f.links.emplace_back(json ? "https://www.rfc-editor.org/rfc/rfc8259" : kSyntaxError.doc);
   }
 }
 

@@ -1,0 +1,42 @@
+// Errors of the JSON reader (src/load/json_reader.cpp): where a document goes wrong, and a real
+// cut told apart from text that is no JSON at all.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "load/document.h"
+
+namespace ktriage {
+namespace {
+
+std::vector<ParseError> errors_of(const std::string& text) {
+  std::string padded = text + std::string(kJsonPadding, '\0');
+  Arena arena;
+  return read_json(std::string_view(padded.data(), text.size()), arena,
+                   [](const ParsedDocument&, const Locator&) {});
+}
+
+TEST(JsonReaderTest, TextThatIsNoJsonIsASyntaxErrorWhereItStarts) {
+  // An INI file named .json: simdjson calls it cut short at its end (line 3).
+  const auto ini = errors_of("[section]\nkey=value\n");
+  ASSERT_EQ(ini.size(), 1u);
+  EXPECT_EQ(ini[0].pos.line, 1u);
+  EXPECT_EQ(ini[0].pos.column, 2u);
+  EXPECT_EQ(ini[0].message.rfind("JSON syntax error: invalid literal", 0), 0u) << ini[0].message;
+  const auto word = errors_of("{\"a\": 1,\n \"b\": x}\n");
+  ASSERT_EQ(word.size(), 1u);
+  EXPECT_EQ(word[0].pos.line, 2u);
+  EXPECT_EQ(word[0].pos.column, 7u);
+}
+
+TEST(JsonReaderTest, ADocumentCutShortIsSaidToBeCutAtItsEnd) {
+  const auto cut = errors_of("{\"a\": 1,\n \"b\": [1,2\n");
+  ASSERT_EQ(cut.size(), 1u);
+  EXPECT_EQ(cut[0].message, "unexpected end of JSON (truncated file?)");
+  EXPECT_EQ(cut[0].pos.line, 3u);
+  EXPECT_TRUE(errors_of("{\"a\": [1, 2]}\n").empty());
+}
+
+}  // namespace
+}  // namespace ktriage
