@@ -461,6 +461,31 @@ std::string selector_text(const Object& pod) {
   return out;
 }
 
+// The pod's claims that hold it back, for the summary: "PersistentVolumeClaim data-db-0 is
+// Pending (not bound)", "... does not exist" (only said when the snapshot has PVCs at all);
+// the rule's own words when none can be named. A generic ephemeral volume's claim is named
+// <pod>-<volume> (https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/).
+std::string unbound_claims_text(const Cluster& cluster, const Object& pod) {
+  const bool pvcs_read = !cluster.of_kind("PersistentVolumeClaim").empty();
+  std::string out;
+  for (const Value& v : pod.spec()["volumes"].items()) {
+    std::string claim(v["persistentVolumeClaim"]["claimName"].str());
+    if (claim.empty() && v["ephemeral"].is_object())
+      claim = fmt::format("{}-{}", pod.name, v["name"].str());
+    if (claim.empty()) continue;
+    const Object* pvc = cluster.find("PersistentVolumeClaim", pod.ns, claim);
+    std::string part;
+    if (pvc == nullptr) {
+      if (pvcs_read) part = fmt::format("PersistentVolumeClaim {} does not exist", claim);
+    } else if (const std::string_view phase = pvc->status()["phase"].str(); phase != "Bound") {
+      part = fmt::format("PersistentVolumeClaim {} is {} (not bound)", claim,
+                         phase.empty() ? "Pending" : phase);
+    }
+    if (!part.empty()) out += (out.empty() ? "" : "; ") + part;
+  }
+  return out.empty() ? "its PersistentVolumeClaim is missing or unbound" : out;
+}
+
 std::string concrete_fix(const Rule* rule, const Cluster& cluster, const Object& pod,
                          const std::string& detail, const std::vector<NodeFit>& fits) {
   const std::string owner = workload_name(cluster, pod);
@@ -575,8 +600,9 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
 
   if (auto parsed = message.empty() ? std::nullopt : parse_message(message)) {
     if (parsed->total_nodes == 0) {
-      Finding& f =
-          sink.add(kNoNodes, pod, "Pod is Pending: the cluster has no nodes to schedule on");
+      Finding& f = sink.add(
+          kNoNodes, pod,
+          fmt::format("Pod {} is Pending: the cluster has no nodes to schedule on", pod.name));
       base_evidence(f);
       f.fix = "Add nodes (or scale a node pool up from 0); kubectl get nodes shows none.";
       return;
@@ -639,12 +665,15 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
       const auto& [count, detail] = seen[rule];
       std::string summary =
           count > 0
-              ? fmt::format("Pod is Pending: {} of {} nodes rejected it ({})", count,
+              ? fmt::format("Pod {} is Pending: {} of {} nodes rejected it ({})", pod.name, count,
                             parsed->total_nodes,
                             rule == &kTaint || rule == &kConditionTaint
                                 ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
                                 : std::string(rule->title.substr(rule->title.find(':') + 2)))
-              : fmt::format("Pod is Pending: {}", rule->title.substr(rule->title.find(':') + 2));
+          : rule == &kUnboundPvc
+              ? fmt::format("Pod {} is Pending: {}", pod.name, unbound_claims_text(cluster, pod))
+              : fmt::format("Pod {} is Pending: {}", pod.name,
+                            rule->title.substr(rule->title.find(':') + 2));
       if (rule == main_rule && !absent.empty() && count > 0) {
         // Every node turned it away: say so, and why those that have the resource did (each
         // placement reason, with its count when there are several).
@@ -666,9 +695,9 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
         }
         const int with_resource = std::max(parsed->total_nodes - lacking.nodes, count);
         summary = fmt::format(
-            "Pod is Pending: no node can run it: {} of {} nodes have {} and reject it ({}); the "
-            "other {} {} none",
-            with_resource, parsed->total_nodes, lacking.resources, why, lacking.nodes,
+            "Pod {} is Pending: no node can run it: {} of {} nodes have {} and reject it ({}); "
+            "the other {} {} none",
+            pod.name, with_resource, parsed->total_nodes, lacking.resources, why, lacking.nodes,
             lacking.nodes == 1 ? "has" : "have");
       }
       Finding& f = sink.add(*rule, pod, summary);

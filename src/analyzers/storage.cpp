@@ -270,7 +270,8 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     if (&rule == &kClassNotFound) {
       std::string_view missing = quoted_after(ev->message, "storageclass.storage.k8s.io");
       Finding& f = sink.add(
-          rule, pvc, fmt::format("PVC is Pending: StorageClass \"{}\" does not exist", missing));
+          rule, pvc,
+          fmt::format("PVC {} is Pending: StorageClass \"{}\" does not exist", pvc.name, missing));
       add_pvc_basics(pvc, f);
       f.evidence.push_back(event_evidence(cluster, *ev));
       if (!classes.empty()) {
@@ -286,7 +287,7 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     }
     Finding& f = sink.add(
         rule, pvc,
-        fmt::format("PVC is Pending: provisioning fails{}: {}",
+        fmt::format("PVC {} is Pending: provisioning fails{}: {}", pvc.name,
                     sc != nullptr ? fmt::format(" (provisioner {})", (*sc)["provisioner"].str())
                                   : std::string(),
                     shorten(ev->message, 120)));
@@ -358,8 +359,9 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     const bool event_says = binding != nullptr && has(binding->message, "no storage class is set");
     if (def != nullptr || (!event_says && classes.empty())) return;
     Finding& f = sink.add(kNoDefault, pvc,
-                          "PVC is Pending: it names no StorageClass and the cluster has no "
-                          "default StorageClass to provision it");
+                          fmt::format("PVC {} is Pending: it names no StorageClass and the "
+                                      "cluster has no default StorageClass to provision it",
+                                      pvc.name));
     add_pvc_basics(pvc, f);
     if (binding != nullptr) f.evidence.push_back(event_evidence(cluster, *binding));
     f.evidence.push_back(Evidence::note(
@@ -422,8 +424,9 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
     // Without the event, confirm from the snapshot's classes; an object dump without any class
     // says nothing.
     if (classes.empty()) return;
-    Finding& f = sink.add(kClassNotFound, pvc,
-                          fmt::format("PVC is Pending: StorageClass \"{}\" does not exist", *cls));
+    Finding& f = sink.add(
+        kClassNotFound, pvc,
+        fmt::format("PVC {} is Pending: StorageClass \"{}\" does not exist", pvc.name, *cls));
     add_pvc_basics(pvc, f);
     f.evidence.push_back(Evidence::note("StorageClasses in the snapshot: " + names_of(classes)));
     f.fix = fmt::format(
@@ -445,8 +448,8 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
       std::string_view prov = (*sc)["provisioner"].str();
       Finding& f =
           sink.add(kProvisioning, pvc,
-                   fmt::format("PVC is Pending: provisioner {} has not created its volume in {}",
-                               prov, format_duration(span)));
+                   fmt::format("PVC {} is Pending: provisioner {} has not created its volume in {}",
+                               pvc.name, prov, format_duration(span)));
       add_pvc_basics(pvc, f);
       f.evidence.push_back(event_evidence(cluster, *wait));
       f.evidence.push_back(field_evidence(*sc, ".provisioner", prov));
@@ -475,9 +478,9 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
   if (sc != nullptr && (*sc)["volumeBindingMode"].str() == "WaitForFirstConsumer") {
     if (!pods_using(cluster, pvc).empty()) return;  // the scheduler binds it with its pod
     Finding& f = sink.add(kWaitConsumer, pvc,
-                          fmt::format("PVC is Pending until a pod uses it: StorageClass {} has "
+                          fmt::format("PVC {} is Pending until a pod uses it: StorageClass {} has "
                                       "volumeBindingMode WaitForFirstConsumer",
-                                      sc->name));
+                                      pvc.name, sc->name));
     add_pvc_basics(pvc, f);
     f.evidence.push_back(field_evidence(*sc, ".volumeBindingMode", "WaitForFirstConsumer"));
     if (const Event* w = latest_event(cluster, pvc, "WaitForFirstConsumer"))
@@ -502,9 +505,9 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
   }
   Finding& f =
       sink.add(kNoMatchingPv, pvc,
-               fmt::format("PVC is Pending: no Available PersistentVolume offers class \"{}\", "
-                           "{} and {}",
-                           *cls, access_modes(pvc.spec()["accessModes"]), ssize));
+               fmt::format("PVC {} is Pending: no Available PersistentVolume offers class "
+                           "\"{}\", {} and {}",
+                           pvc.name, *cls, access_modes(pvc.spec()["accessModes"]), ssize));
   add_pvc_basics(pvc, f);
   f.evidence.push_back(
       field_evidence(pvc, ".spec.accessModes", access_modes(pvc.spec()["accessModes"])));

@@ -134,7 +134,8 @@ TEST(SchedulingTest, NodesWithoutTheResourceAtAllAreContextForTheTaintThatBlocks
   ASSERT_EQ(taint.size(), 1u);
   EXPECT_TRUE(taint[0]->caused_by.empty());
   EXPECT_EQ(taint[0]->summary,
-            "Pod is Pending: no node can run it: 1 of 2 nodes have nvidia.com/gpu and reject it "
+            "Pod train is Pending: no node can run it: 1 of 2 nodes have nvidia.com/gpu and "
+            "reject it "
             "(untolerated taint {nvidia.com/gpu}); the other 1 has none");
   EXPECT_NE(taint[0]->fix.find("kubectl taint nodes gpu1 nvidia.com/gpu-"), std::string::npos)
       << taint[0]->fix;
@@ -353,6 +354,41 @@ TEST(SchedulingTest, OldTaintWordingAndConditionTaints) {
   EXPECT_EQ(with_rule(f, "pending-untolerated-taint")[0]->object.name, "a");
   ASSERT_EQ(with_rule(f, "pending-node-condition-taint").size(), 1u);
   EXPECT_EQ(with_rule(f, "pending-node-condition-taint")[0]->object.name, "b");
+}
+
+// The summary of a pod held by its claims names them (it is read alone under the PVC's own
+// finding); without the PVCs in the snapshot it says what the scheduler said.
+TEST(SchedulingTest, UnboundClaimsAreNamedInTheSummary) {
+  const std::string volumes =
+      "  volumes:\n"
+      "  - name: data\n    persistentVolumeClaim: {claimName: data-db-0}\n"
+      "  - name: logs\n    persistentVolumeClaim: {claimName: logs-db-0}\n"
+      "  - name: scratch\n    ephemeral: {volumeClaimTemplate: {spec: {}}}\n";
+  const std::string message =
+      "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.";
+  const std::string pvc = R"(---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data-db-0, namespace: shop}
+status: {phase: Pending}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: db-0-scratch, namespace: shop}
+status: {phase: Bound}
+)";
+  auto named =
+      diagnose(*cluster_from_yaml(pending_pod("db-0", volumes) + event("db-0", message) + pvc));
+  auto r = with_rule(named, "pending-unbound-pvc");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->summary,
+            "Pod db-0 is Pending: PersistentVolumeClaim data-db-0 is Pending (not bound); "
+            "PersistentVolumeClaim logs-db-0 does not exist");
+  auto unknown =
+      diagnose(*cluster_from_yaml(pending_pod("db-0", volumes) + event("db-0", message)));
+  auto u = with_rule(unknown, "pending-unbound-pvc");
+  ASSERT_EQ(u.size(), 1u);
+  EXPECT_EQ(u[0]->summary, "Pod db-0 is Pending: its PersistentVolumeClaim is missing or unbound");
 }
 
 TEST(SchedulingTest, OtherReasonsMapToTheirRules) {
