@@ -1,8 +1,6 @@
 // JSON documents through simdjson On-Demand, walked once into the Value tree.
 #include <simdjson.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -10,6 +8,7 @@
 #include <string>
 
 #include "load/document.h"
+#include "load/json_syntax.h"
 #include "load/line_index.h"
 #include "load/managed_fields.h"
 
@@ -282,57 +281,6 @@ std::string describe(simdjson::error_code code) {
   }
 }
 
-// Where a document simdjson refused really goes wrong, for the error message. simdjson's stage 1
-// reports unquoted words ("[section]", an INI file named .json) as a document cut short at its
-// end, and often cannot say where a syntax error is; nlohmann's parser reads byte by byte and
-// stops at the first wrong one. Only on this error path, and only for documents small enough
-// to read twice. nullopt when it accepts the document, or when the document is too large.
-struct SyntaxError {
-  std::size_t offset;   // of the byte at which the parser stopped
-  std::string message;  // "JSON syntax error: invalid literal; last read: '[s'"
-  bool at_end;          // the input ended early: really cut short
-};
-constexpr std::size_t kRecheckBytes = 256u << 20;
-
-// Builds nothing (a DOM of a hostile document could nest a million deep): only the first error.
-struct FirstError : nlohmann::json_sax<nlohmann::json> {
-  std::optional<SyntaxError> error;
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return true; }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return true; }
-  bool start_array(std::size_t) override { return true; }
-  bool end_array() override { return true; }
-  bool parse_error(std::size_t position, const std::string&,
-                   const nlohmann::json::exception& e) override {
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while
-    // parsing value - invalid literal; last read: '[s'": keep what follows the last " - ".
-    if (const std::size_t dash = what.rfind(" - "); dash != std::string::npos)
-      what = what.substr(dash + 3);
-    // `position` counts characters read, the wrong one included.
-    error = SyntaxError{position == 0 ? 0 : position - 1, "JSON syntax error: " + what, false};
-    return false;
-  }
-};
-
-std::optional<SyntaxError> locate_syntax_error(std::string_view data) {
-  if (data.size() > kRecheckBytes) return std::nullopt;
-  FirstError sax;
-  nlohmann::json::sax_parse(data.begin(), data.end(), &sax);
-  if (!sax.error) return std::nullopt;
-  SyntaxError& e = *sax.error;
-  e.offset = std::min(e.offset, data.size());
-  e.at_end = data.find_first_not_of(" \t\r\n", e.offset) == std::string_view::npos;
-  return sax.error;
-}
-
 }  // namespace
 
 struct JsonReader::State {
@@ -362,7 +310,7 @@ std::vector<ParseError> JsonReader::read(std::string_view data, Arena& arena,
     // anywhere: nlohmann's parser finds the first wrong byte (a real cut stays at the end).
     if (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || code == simdjson::TAPE_ERROR ||
         where == nullptr) {
-      if (const auto located = locate_syntax_error(data); located && !located->at_end) {
+      if (const auto located = locate_json_syntax_error(data); located && !located->at_end) {
         errors.push_back(ParseError{lines.position(located->offset), located->message});
         return;
       }
