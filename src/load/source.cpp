@@ -31,6 +31,7 @@
 #include "load/document.h"
 #include "load/kind_hint.h"
 #include "load/line_index.h"
+#include "load/list_reads.h"
 #include "load/list_split.h"
 #include "load/log_layout.h"
 #include "load/merge_inputs.h"
@@ -38,8 +39,10 @@
 #include "load/source_plan.h"
 
 namespace ktriage {
+// `fd`: when `mapped`, the open file `data` maps (large Lists are read from it), else -1.
 void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
-                      bool mapped, std::size_t parallel_list_bytes = kParallelListBytes);
+                      bool mapped, std::size_t parallel_list_bytes = kParallelListBytes,
+                      int fd = -1);
 
 namespace {
 
@@ -292,7 +295,8 @@ void shift_lines(Inputs& part, std::size_t lines) {
 // for mapped files). false when the regions do not join up (the layout was not kubectl's after
 // all): nothing is added and the caller parses the file whole.
 bool load_list_items(std::string_view path, std::string_view data, const ListLayout& layout,
-                     std::uint32_t file, unsigned threads, bool release_consumed, Inputs& out) {
+                     std::uint32_t file, unsigned threads, bool release_consumed, int fd,
+                     Inputs& out) {
   std::string_view hint = layout.kind.size() > 4 && layout.kind.ends_with("List")
                               ? layout.kind.substr(0, layout.kind.size() - 4)
                               : std::string_view();
@@ -303,7 +307,7 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   };
   std::vector<Part> parts(std::clamp(threads, 1u, 64u));
   std::function<void(std::size_t, std::size_t)> release;
-  if (release_consumed) {
+  if (release_consumed && fd < 0) {
     // Ahead of every release (and at each walk's start), up to the region's end: its walker
     // finds the pages mapped, and a region's last release does not map in the next one's.
     std::vector<std::size_t> region_ends;
@@ -317,10 +321,11 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
       prefault_pages(data, to, end == region_ends.end() ? data.size() : *end);
     };
   }
-  auto parse_item = [&](std::size_t region, const ListItem& item) {
+  // `bytes`: the item's, followed by at least kJsonPadding readable bytes.
+  auto parse_item = [&](std::size_t region, const ListItem& item, std::string_view bytes) {
     Part& part = parts[region];
     if (item.cut_off) {
-      const bool inside = item.offset < data.size() && data[item.offset] == '{';
+      const bool inside = !bytes.empty() && bytes.front() == '{';
       part.partial.issues.push_back(InputIssue{
           {std::string(path), SourcePos{item.line, inside ? 9u : 10u}},
           inside ? "the file ends inside this List item, before the List's closing ]: it was "
@@ -331,15 +336,13 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
       return;
     }
     const SourcePos pos{item.line, 9};
-    // The rest of the file (and its padding) follows the item, so it is padded for simdjson.
-    auto errors =
-        part.reader.read(data.substr(item.offset, item.length), *part.arena,
-                         [&](const ParsedDocument& doc, const Locator& locator) {
-                           ParsedDocument shifted = doc;
-                           shifted.root_pos = pos;
-                           ShiftedLocator loc(locator, pos);
-                           add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
-                         });
+    auto errors = part.reader.read(
+        bytes, *part.arena, [&](const ParsedDocument& doc, const Locator& locator) {
+          ParsedDocument shifted = doc;
+          shifted.root_pos = pos;
+          ShiftedLocator loc(locator, pos);
+          add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
+        });
     for (const ParseError& e : errors) {
       part.partial.issues.push_back(
           InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
@@ -347,7 +350,15 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
                      false});
     }
   };
-  const auto base = walk_kubectl_list(data, layout, threads, parse_item, release);
+  // A file open as `fd` is read into small buffers, not touched through its mapping (see
+  // list_reads.h); otherwise the rest of the data (and its padding) follows each item.
+  const auto base = fd >= 0 ? walk_kubectl_list_by_reads(fd, data, layout, threads, parse_item)
+                            : walk_kubectl_list(
+                                  data, layout, threads,
+                                  [&](std::size_t region, const ListItem& item) {
+                                    parse_item(region, item, data.substr(item.offset, item.length));
+                                  },
+                                  release);
   if (!base) return false;
   for (std::size_t b = 0; b < parts.size(); ++b) {
     Part& part = parts[b];
@@ -364,8 +375,10 @@ unsigned list_threads() {
 }
 
 // `in_cloud`: the file is in a cloud/ folder, so "not an object" means an unknown cloud answer.
+// `fd`: the open file `data` maps, or -1 (see load_list_items).
 void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out,
-                  bool release_consumed, std::size_t parallel_list_bytes, bool in_cloud = false) {
+                  bool release_consumed, std::size_t parallel_list_bytes, bool in_cloud = false,
+                  int fd = -1) {
   std::string l = lower(path);
   const bool json =
       ends_with(l, ".json") || (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
@@ -402,7 +415,7 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
     if (auto layout = find_kubectl_list(data, parallel_list_bytes)) {
       // A large List cut off is read in this one walk, not walked, parsed whole and walked again.
       layout->cut_off_allowed = true;
-      if (load_list_items(path, data, *layout, file, list_threads(), release_consumed, out)) {
+      if (load_list_items(path, data, *layout, file, list_threads(), release_consumed, fd, out)) {
         if (out.objects.size() > objects_before) ++out.files_read;
         return;
       }
@@ -418,7 +431,7 @@ void load_objects(std::string_view path, std::string_view data, bool padded, Inp
       if (auto layout = find_kubectl_list(data, 0)) {
         layout->cut_off_allowed = true;
         const std::size_t issues_before = out.issues.size();
-        if (load_list_items(path, data, *layout, file, 1, release_consumed, out)) {
+        if (load_list_items(path, data, *layout, file, 1, release_consumed, fd, out)) {
           if (out.objects.size() > objects_before) ++out.files_read;
           // Every item parsed: the damage is outside them (the List's header or its end), and
           // only the whole-file parse saw it.
@@ -562,9 +575,10 @@ void load_file(const fs::path& p, const std::string& display, Inputs& out) {
   // Large files are mapped (no copy); small ones are read, which is cheaper than a mapping.
   if (size >= (1u << 20)) {
     if (auto mapped = MappedFile::open(p.c_str(), size)) {
-      ::close(fd);
       out.bytes_read += size;
-      load_buffer_impl(display, mapped->view(), out, /*padded=*/true, /*mapped=*/true);
+      load_buffer_impl(display, mapped->view(), out, /*padded=*/true, /*mapped=*/true,
+                       kParallelListBytes, fd);
+      ::close(fd);
       return;
     }
   }
@@ -669,7 +683,7 @@ void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool
 }
 
 void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
-                      bool mapped, std::size_t parallel_list_bytes) {
+                      bool mapped, std::size_t parallel_list_bytes, int fd) {
   const std::string_view inner = inner_path(path);
   std::string l = lower(inner);
   std::string_view base = inner.substr(
@@ -712,7 +726,7 @@ void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out,
     if (base == "version.yaml" && data.find("kind: SupportBundle") != std::string_view::npos) {
       return;  // the support bundle's own version stamp, not the cluster's
     }
-    load_objects(path, data, padded, out, mapped, parallel_list_bytes, in_cloud);
+    load_objects(path, data, padded, out, mapped, parallel_list_bytes, in_cloud, fd);
     return;
   }
   if (looks_binary(data)) {
