@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json_text.h"
+#include "core/shell_quote.h"
 
 namespace ktriage::cloud {
 
@@ -21,19 +22,6 @@ constexpr RamOperation kOperations[] = {
     {"grant-permissions", "ACK-RAM-CANNOT-GRANT-RBAC-TO-OTHERS",
      "grant cluster permissions to other RAM users", kGrant, false},
 };
-
-std::string shell_quote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  out += '\'';
-  return out;
-}
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string>
 
+#include "core/shell_quote.h"
 #include "lint/checks.h"
 #include "load/objects.h"
 
@@ -117,13 +118,15 @@ void run(const LintContext& ctx, std::vector<Finding>& out) {
     e.column = i.where.pos.column;
     f.evidence.push_back(std::move(e));
     const bool json = i.message.find("JSON") != std::string::npos;
-    f.fix = json ? fmt::format(
-                       "Fix the syntax there (a missing comma, quote or bracket is the usual "
-                       "cause; `jq . {}` shows the same place) and lint again: the objects "
-                       "after it were not checked.",
-                       i.where.file)
-                 : "Fix the syntax there (a mis-indented line is the usual cause; `yamllint` shows "
-                   "the same place) and lint again: the objects after it were not checked.";
+    f.fix =
+        json ? fmt::format(
+                   "Fix the syntax there (a missing comma, quote or bracket is the usual "
+                   "cause; {} shows the same place) and lint again: the objects after it "
+                   "were not checked.",
+                   i.where.file == "<stdin>" ? std::string("`jq .` on the same input")
+                                             : fmt::format("`jq . {}`", shell_word(i.where.file)))
+             : "Fix the syntax there (a mis-indented line is the usual cause; `yamllint` shows "
+               "the same place) and lint again: the objects after it were not checked.";
     f.links.emplace_back(json ? "https://www.rfc-editor.org/rfc/rfc8259" : kSyntaxError.doc);
   }
 }

@@ -30,6 +30,11 @@ struct FirstError : nlohmann::json_sax<nlohmann::json> {
     // parsing value - invalid literal; last read: '[s'": keep what follows the last " - ".
     if (const std::size_t dash = what.rfind(" - "); dash != std::string::npos)
       what = what.substr(dash + 3);
+    // "; last read: '...'" quotes the input, which may be a Secret's value of any length: the
+    // position says where, the words what.
+    if (const std::size_t quote = what.find("; last read:"); quote != std::string::npos)
+      what.resize(quote);
+    if (const std::size_t quote = what.find(": '"); quote != std::string::npos) what.resize(quote);
     // `position` counts characters read, the wrong one included.
     error = JsonSyntaxError{position == 0 ? 0 : position - 1, "JSON syntax error: " + what, false};
     return false;

@@ -86,6 +86,19 @@ TEST(LintTest, AFileThatDoesNotParseIsACriticalFindingAtItsPosition) {
   EXPECT_TRUE(with_rule(ok.findings, "lint-syntax-error").empty());
 }
 
+// A JSON file's syntax error: placed at its first wrong byte, with a fix for JSON (jq, the path
+// as one shell word), not yamllint's.
+TEST(LintTest, JsonSyntaxErrorIsPlacedAndFixedAsJson) {
+  auto cluster = cluster_from({{"k8s/my app.json", "{\"apiVersion\": \"v1\",\n \"kind\": x}\n"}});
+  const Diagnosis d = lint(*cluster, 30);
+  auto hits = with_rule(d.findings, "lint-syntax-error");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->evidence[0].line, 2u);
+  EXPECT_EQ(hits[0]->evidence[0].column, 10u);
+  EXPECT_NE(hits[0]->fix.find("`jq . 'k8s/my app.json'`"), std::string::npos) << hits[0]->fix;
+  EXPECT_EQ(hits[0]->fix.find("yamllint"), std::string::npos) << hits[0]->fix;
+}
+
 TEST(LintTest, RemovedApiVersionsAgainstTheTarget) {
   auto cluster = cluster_from({{"ing.yaml",
                                 "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata: "

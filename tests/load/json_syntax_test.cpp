@@ -32,5 +32,19 @@ TEST(JsonSyntaxTest, DeepNestingIsSafe) {
   EXPECT_EQ(e->offset, 1000000u);
 }
 
+// The message says what is wrong, never what was read: the bytes may be a Secret's value.
+TEST(JsonSyntaxTest, MessageQuotesNothingOfTheInput) {
+  const std::string secret = "Hunter2SuperSecret";
+  for (const std::string& text :
+       {"{\"stringData\": {\"password\": \"" + secret + "\t\"}}", "{\"password\": " + secret + "}",
+        "{\"a\": \"" + secret + "\x01\"}"}) {
+    const auto e = locate_json_syntax_error(text);
+    ASSERT_TRUE(e.has_value()) << text;
+    EXPECT_EQ(e->message.find("Hunter2"), std::string::npos) << e->message;
+    EXPECT_EQ(e->message.find("last read"), std::string::npos) << e->message;
+    EXPECT_LT(e->message.size(), 120u) << e->message;
+  }
+}
+
 }  // namespace
 }  // namespace ktriage
