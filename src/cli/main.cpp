@@ -167,7 +167,77 @@ std::string near_or_list(const std::set<std::string_view>& present, std::string_
 // namespace shp", exit 0, passing a CI gate): an error naming what the input has instead. A
 // namespace that exists (its Namespace object was read) but is empty, and a kind ktriage knows
 // of that the input has none of, are fine: nothing there is wrong.
-std::optional<std::string> empty_selection(const Cluster& cluster, const CommonFlags& f) {
+bool same_letters(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Kinds of the Kubernetes API itself (any letter case): a --kind naming one is no typo, even
+// when the input has none of it. https://kubernetes.io/docs/reference/kubernetes-api/
+bool is_builtin_kind(std::string_view kind) {
+  static constexpr std::string_view kKinds[] = {"Pod",
+                                                "Service",
+                                                "Endpoints",
+                                                "EndpointSlice",
+                                                "ConfigMap",
+                                                "Secret",
+                                                "ServiceAccount",
+                                                "Namespace",
+                                                "Node",
+                                                "Event",
+                                                "PersistentVolume",
+                                                "PersistentVolumeClaim",
+                                                "LimitRange",
+                                                "ResourceQuota",
+                                                "ReplicationController",
+                                                "PodTemplate",
+                                                "Binding",
+                                                "ComponentStatus",
+                                                "Deployment",
+                                                "ReplicaSet",
+                                                "StatefulSet",
+                                                "DaemonSet",
+                                                "ControllerRevision",
+                                                "Job",
+                                                "CronJob",
+                                                "HorizontalPodAutoscaler",
+                                                "PodDisruptionBudget",
+                                                "Ingress",
+                                                "IngressClass",
+                                                "NetworkPolicy",
+                                                "Role",
+                                                "RoleBinding",
+                                                "ClusterRole",
+                                                "ClusterRoleBinding",
+                                                "StorageClass",
+                                                "VolumeAttachment",
+                                                "CSIDriver",
+                                                "CSINode",
+                                                "CSIStorageCapacity",
+                                                "PriorityClass",
+                                                "RuntimeClass",
+                                                "Lease",
+                                                "CertificateSigningRequest",
+                                                "MutatingWebhookConfiguration",
+                                                "ValidatingWebhookConfiguration",
+                                                "ValidatingAdmissionPolicy",
+                                                "ValidatingAdmissionPolicyBinding",
+                                                "CustomResourceDefinition",
+                                                "APIService",
+                                                "FlowSchema",
+                                                "PriorityLevelConfiguration",
+                                                "ResourceClaim",
+                                                "ResourceClass",
+                                                "DeviceClass",
+                                                "VolumeAttributesClass"};
+  return std::any_of(std::begin(kKinds), std::end(kKinds),
+                     [&](std::string_view k) { return same_letters(k, kind); });
+}
+
+std::optional<std::string> empty_selection(const Cluster& cluster, const Diagnosis& shown,
+                                           const CommonFlags& f) {
   const std::string ns = f.all_namespaces ? "" : f.ns;
   if (!ns.empty() && cluster.pods_in(ns).empty() && cluster.find("Namespace", "", ns) == nullptr) {
     std::set<std::string_view> namespaces;
@@ -181,26 +251,34 @@ std::optional<std::string> empty_selection(const Cluster& cluster, const CommonF
       return fmt::format("the input has no objects in namespace {}{}", ns,
                          near_or_list(namespaces, ns, "namespace"));
   }
-  if (!f.kind.empty() && !kind_of_type(f.kind)) {
-    if (cluster.of_kind(f.kind).empty()) {
-      std::set<std::string_view> kinds;
-      for (const Object& o : cluster.objects()) kinds.insert(o.kind);
+  // --kind matches any letter case (as the filter does); findings about it (a cloud
+  // SecurityGroup has no object) mean it is there.
+  if (!f.kind.empty() && shown.findings.empty() && !kind_of_type(f.kind) &&
+      !is_builtin_kind(f.kind)) {
+    std::set<std::string_view> kinds;
+    bool any = false;
+    for (const Object& o : cluster.objects()) {
+      kinds.insert(o.kind);
+      any = any || same_letters(o.kind, f.kind);
+    }
+    if (!any)
       return fmt::format("the input has no objects of kind {}{}", f.kind,
                          near_or_list(kinds, f.kind, "kind"));
-    }
   }
   return std::nullopt;
 }
 
 int finish(const RunResult& r, const CommonFlags& f) {
   if (r.cluster != nullptr && !r.nothing_read) {
-    if (auto empty = empty_selection(*r.cluster, f)) {
+    if (auto empty = empty_selection(*r.cluster, r.diagnosis, f)) {
       std::cerr << "ktriage: error: " << *empty << "\n";
       return kExitUsage;
     }
-    if (!f.kind.empty()) {
+    if (!f.kind.empty() && r.diagnosis.findings.empty()) {
       const std::string kind = kind_of_type(f.kind).value_or(f.kind);
-      if (r.cluster->of_kind(kind).empty())
+      const auto& objects = r.cluster->objects();
+      if (std::none_of(objects.begin(), objects.end(),
+                       [&](const Object& o) { return same_letters(o.kind, kind); }))
         std::cerr << fmt::format("ktriage: note: the input has no objects of kind {}\n", kind);
     }
   }

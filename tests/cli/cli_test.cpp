@@ -318,6 +318,15 @@ TEST(CliTest, KindTakesKubectlNamesAndUnknownScopesAreNoted) {
   auto shop = run_ktriage("diagnose '" + example("shop-broken") + "' -n shop");
   EXPECT_EQ(shop.err.find("note:"), std::string::npos) << shop.err;
   EXPECT_EQ(shop.err.find("error:"), std::string::npos) << shop.err;
+  // Any letter case, as the filter matches; a kind only findings have (a cloud SecurityGroup);
+  // a Kubernetes kind the input has none of.
+  auto lower = run_ktriage("diagnose '" + example("rbac-forbidden") + "' --kind rolebinding");
+  EXPECT_NE(lower.exit_code, 2) << lower.err;
+  EXPECT_EQ(lower.err.find("error:"), std::string::npos) << lower.err;
+  auto cloud = run_ktriage("diagnose '" + example("cloud-failure") + "' --kind SecurityGroup");
+  EXPECT_EQ(cloud.exit_code, 1) << cloud.err;
+  auto limits = run_ktriage("diagnose '" + example("healthy") + "' --kind LimitRange");
+  EXPECT_EQ(limits.exit_code, 0) << limits.err;
 }
 
 TEST(CliTest, WhyOnAReplicaSetShowsItsPodsCause) {
