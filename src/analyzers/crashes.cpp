@@ -171,12 +171,15 @@ bool is_workload(const Cluster& cluster, const Object& pod) {
 }
 
 // " (kubectl rollout undo deployment/web restores the last working version meanwhile)" for a
-// pod of a Deployment, StatefulSet or DaemonSet, the kinds `rollout undo` works on; "" else.
+// pod of a Deployment, StatefulSet or DaemonSet (as its ownerReferences declare them when the
+// snapshot lacks the owner), the kinds `rollout undo` works on; "" else.
 std::string rollout_undo(const Cluster& cluster, const Object& pod) {
-  const Object& top = cluster.top_owner(pod);
-  if (top.kind != "Deployment" && top.kind != "StatefulSet" && top.kind != "DaemonSet") return "";
+  const std::string owner = declared_workload(cluster, pod);
+  if (!owner.starts_with("deployment/") && !owner.starts_with("statefulset/") &&
+      !owner.starts_with("daemonset/"))
+    return "";
   return fmt::format(" ({}rollout undo {} restores the last working version meanwhile)",
-                     kubectl_ns(pod), kubectl_name(top));
+                     kubectl_ns(pod), owner);
 }
 
 /// Whether the container's last exit is a current fault, not history (see kRecentSeconds).
@@ -215,7 +218,8 @@ Finding& report_cause(const AnalysisContext& ctx, const Facts& f, Cause cause, F
   for (Evidence& e : extra) out.evidence.push_back(std::move(e));
   if (f.failed != nullptr) out.evidence.push_back(event_evidence(ctx.cluster, *f.failed));
   add_state_evidence(ctx.cluster, f, out);
-  out.fix = std::move(cause.fix) + recreate_note(f.pod);
+  out.fix = std::move(cause.fix);
+  out.fix += recreate_note(f.pod, out.fix);
   return out;
 }
 
@@ -508,8 +512,8 @@ bool report_log_signature(const AnalysisContext& ctx, const Compiled& re, const 
   add_state_evidence(ctx.cluster, f, out);
   out.fix = fill_template(sig.fix, {{"detail", m->detail},
                                     {"container", f.c.name},
-                                    {"workload", workload_name(ctx.cluster, f.pod)}}) +
-            recreate_note(f.pod);
+                                    {"workload", workload_name(ctx.cluster, f.pod)}});
+  out.fix += recreate_note(f.pod, out.fix);
   return true;
 }
 

@@ -122,7 +122,7 @@ std::vector<ProbeKind> check_ports(const AnalysisContext& ctx, const Object& pod
                       "Set the port of {} of container {} to the port the app listens on "
                       "(declared: {}) in {}, or declare {} if the app really serves it.",
                       probe_field(kind), c.name, declared_ports_text(*c.spec), workload, port);
-    f.fix += recreate_note(pod);
+    f.fix += recreate_note(pod, f.fix);
     reported.push_back(kind);
   }
   return reported;
@@ -168,7 +168,8 @@ void report_probe_failure(const AnalysisContext& ctx, const PodView& pv, const C
                        fmt::format("{} {}: {}", ready["status"].str(), ready["reason"].str(),
                                    ready["message"].str())));
   }
-  f.fix = probe_fix(kind, c, failure, workload_name(ctx.cluster, pod)) + recreate_note(pod);
+  f.fix = probe_fix(kind, c, failure, workload_name(ctx.cluster, pod));
+  f.fix += recreate_note(pod, f.fix);
 }
 
 void check_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sink) {

@@ -48,6 +48,10 @@ struct PodBuilder {
       owner_ref =
           "  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d4f, uid: "
           "rs-web, controller: true}]\n";
+    } else if (owner == "StatefulSet (not in the snapshot)") {
+      owner_ref =
+          "  ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: web, uid: s-web, "
+          "controller: true}]\n";
     } else if (owner == "Job") {
       out +=
           "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: shop, uid: "
@@ -676,6 +680,32 @@ TEST(CrashesTest, FixesFitWhatRunsThePod) {
   job.owner = "Job";
   auto fj = run(job);
   for (const Finding& f : fj) EXPECT_FALSE(has(f.fix, "rollout undo")) << f.fix;
+
+  // The owner its ownerReferences declare, when the snapshot lacks it (kubectl get pods).
+  PodBuilder declared = owned;
+  declared.owner = "StatefulSet (not in the snapshot)";
+  auto fd = run(declared);
+  auto rd = with_rule(fd, "crash-app-error");
+  ASSERT_EQ(rd.size(), 1u);
+  EXPECT_TRUE(has(rd[0]->fix, "rollout undo statefulset/web")) << rd[0]->fix;
+
+  // A bare pod whose fix changes nothing in it (the health endpoint's dependency) needs no new
+  // pod.
+  PodBuilder failing = bare;
+  failing.container =
+      "    livenessProbe:\n      httpGet: {path: /healthz, port: 8080}\n"
+      "    ports: [{containerPort: 8080}]\n";
+  failing.last = terminated("Error", 137);
+  failing.extra =
+      kBackOff +
+      event("e-unhealthy", "Unhealthy",
+            "Liveness probe failed: HTTP probe failed with statuscode: 503", 12) +
+      event("e-kill", "Killing", "Container web failed liveness probe, will be restarted", 4);
+  auto fl = run(failing);
+  auto rl = with_rule(fl, "probe-liveness-failed");
+  ASSERT_EQ(rl.size(), 1u);
+  EXPECT_TRUE(has(rl[0]->fix, "reports an error (503)")) << rl[0]->fix;
+  EXPECT_FALSE(has(rl[0]->fix, "has no controller")) << rl[0]->fix;
 }
 
 TEST(CrashesTest, HealthyPodHasNoFindings) {

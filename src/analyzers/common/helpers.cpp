@@ -62,8 +62,11 @@ std::string workload_name(const Cluster& cluster, const Object& pod) {
   return kubectl_name(cluster.top_owner(pod));
 }
 
-std::string recreate_note(const Object& pod) {
+std::string recreate_note(const Object& pod, std::string_view fix) {
   if (pod.metadata()["ownerReferences"].size() > 0) return "";
+  // Only a fix that changes the pod itself (it names pod/NAME as the place to change): "fix the
+  // dependency" or "read the logs" need no new pod.
+  if (fix.find(fmt::format("pod/{}", pod.name)) == std::string_view::npos) return "";
   return fmt::format(
       " pod/{0} has no controller, and a Pod's spec cannot be changed in place: change its "
       "manifest, then {1}delete pod {0} and {1}apply -f MANIFEST.",

@@ -42,8 +42,9 @@ std::string workload_name(const Cluster& cluster, const Object& pod);
 /// Pod): its containers, volumes and most of its spec cannot be changed in place
 /// (https://kubernetes.io/docs/concepts/workloads/pods/#pod-update-and-replacement), so the
 /// change goes into its manifest and the pod is created again; there is no rollout to undo.
-/// " pod/web has no controller ..." (leading space), or "" for a pod with an owner.
-std::string recreate_note(const Object& pod);
+/// " pod/web has no controller ..." (leading space) when `fix` names pod/NAME as the place to
+/// change; "" for a pod with an owner, and for a fix that does not change the pod.
+std::string recreate_note(const Object& pod, std::string_view fix);
 
 /// Like workload_name, but when the snapshot lacks the pod's owner, the owner its controller
 /// ownerReference declares: "statefulset/db"; a ReplicaSet named <deployment>-<pod-template-hash>
