@@ -316,8 +316,9 @@ void analyze_pvc(const AnalysisContext& ctx, const Object& pvc, FindingSink& sin
           "{}, then {}delete pvc {} and re-apply it with that class; or add node pools in a zone "
           "that offers the category.",
           cls ? std::string(*cls) : std::string("(default)"),
-          wait_for_consumer_class(cluster, sc != nullptr ? (*sc)["provisioner"].str() : ""), ns,
-          pvc.name);
+          wait_for_consumer_class(cluster, sc != nullptr ? (*sc)["provisioner"].str() : "",
+                                  cls ? std::string_view(*cls) : std::string_view()),
+          ns, pvc.name);
     } else {
       f.fix = fmt::format(
           "Read the provisioner's error above. Check that the provisioner{} runs "

@@ -414,7 +414,9 @@ void attach_failed(const AnalysisContext& ctx, const Object& pod, const Event& e
         immediate_default.empty()
             ? std::string()
             : fmt::format(" (default StorageClass {} binds Immediate)", immediate_default),
-        wait_for_consumer_class(cluster, provisioner), declared_workload(cluster, pod));
+        wait_for_consumer_class(cluster, provisioner,
+                                pv != nullptr ? pv->spec()["storageClassName"].str() : ""),
+        declared_workload(cluster, pod));
   } else {
     if (zone_conflict) {
       f.fix = fmt::format(

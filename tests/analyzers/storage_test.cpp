@@ -144,6 +144,22 @@ TEST(StorageTest, DiskCategoryNotAvailableInZone) {
   auto all = diagnose(*c);
   EXPECT_EQ(with_rule(all, "pvc-pending-disk-category-not-in-zone").size(), 1u);
   EXPECT_TRUE(with_rule(all, "pvc-pending-size-below-minimum").empty());
+  // The failing class waits for its pod too: the fix never names it as the remedy.
+  auto waits = diagnose(*cluster_from_yaml(
+      pvc("data", "  storageClassName: alicloud-disk-essd-wait\n") +
+      storage_class("alicloud-disk-essd-wait", false, "WaitForFirstConsumer") +
+      event("PersistentVolumeClaim", "data", "ProvisioningFailed",
+            "Failed to provision volume with StorageClass \\\"alicloud-disk-essd-wait\\\": "
+            "Code: InvalidDataDiskCategory.NotSupported Message: Specified disk category is not "
+            "supported.",
+            "Warning", "alicloud/disk")));
+  auto w = with_rule(waits, "pvc-pending-disk-category-not-in-zone");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0]->fix.find("use StorageClass alicloud-disk-essd-wait"), std::string::npos)
+      << w[0]->fix;
+  EXPECT_NE(w[0]->fix.find("the snapshot has no other than alicloud-disk-essd-wait"),
+            std::string::npos)
+      << w[0]->fix;
   // The same class without the ECS error: no category finding.
   auto quiet = cluster_from_yaml(pvc("data", "  storageClassName: alicloud-disk-common\n") +
                                  storage_class("alicloud-disk-common", false));

@@ -33,6 +33,8 @@ inline std::string access_modes(const Value& modes) {
 /// (WaitForFirstConsumer)". Without one, a class to create, naming ACK's
 /// alicloud-disk-topology-alltype as the model and saying whether the snapshot lacks it (it has
 /// StorageClasses but not that one) or cannot tell (no StorageClass read). O(StorageClasses).
-std::string wait_for_consumer_class(const Cluster& cluster, std::string_view provisioner);
+/// `failing`: the class the claim already uses (never the answer), or "".
+std::string wait_for_consumer_class(const Cluster& cluster, std::string_view provisioner,
+                                    std::string_view failing);
 
 }  // namespace ktriage
