@@ -8,6 +8,7 @@
 #include "report/junit.h"
 #include "report/report.h"
 #include "report/yaml.h"
+#include "upgrade/rules.h"
 
 namespace ktriage {
 namespace {
@@ -31,6 +32,9 @@ std::vector<RuleMeta> rule_metadata(RuleSet set) {
       for (const lint::LintRule& r : check->rules)
         add(r.id, r.title, r.fix, r.doc, r.catalog, r.severity);
     }
+    // upgrade-check's own checks (skew, nodes, budgets, add-ons, Helm releases).
+    for (const upgrade::UpgradeRule& r : upgrade::upgrade_rules())
+      add(r.id, r.title, r.fix, "", r.catalog, r.severity);
     return out;
   }
   for (const RuleEntry& e : all_rules()) {

@@ -15,7 +15,7 @@ namespace ktriage {
 /// Which rule records describe a command's findings (SARIF's tool.driver.rules).
 enum class RuleSet : std::uint8_t {
   kAnalyzers,  ///< diagnose, why: the analyzers' and the correlation rules
-  kLint,       ///< lint, upgrade-check: the lint checks' rules
+  kLint,       ///< lint, upgrade-check: the lint checks' and upgrade-check's rules
 };
 
 /// The names `-o` accepts, in help order: text, json, yaml, sarif, junit.

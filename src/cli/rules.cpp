@@ -90,6 +90,7 @@ struct RuleRow {
   std::string_view area;      // the analyzer, "correlation", "lint: <check>" or "upgrade-check"
   std::string_view title;
   std::string_view fix;
+  bool analyzer = false;  // the area is an analyzer's name
 };
 
 // Analyzers, correlation, lint, then upgrade-check: every rule id a report can carry.
@@ -97,7 +98,7 @@ std::vector<RuleRow> rule_rows(std::vector<std::string>& areas) {
   std::vector<RuleRow> rows;
   for (const RuleEntry& e : all_rules()) {
     rows.push_back({e.rule->id, to_string(e.rule->severity), e.rule->catalog, e.analyzer,
-                    e.rule->title, e.rule->fix});
+                    e.rule->title, e.rule->fix, true});
   }
   for (const CorrelationRule& c : correlation_rules())
     rows.push_back({c.id, "(derived)", c.catalog, "correlation", c.title, ""});
@@ -123,14 +124,23 @@ int list_rules(bool json) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const RuleRow& r = rows[i];
       out += "  {";
-      const std::pair<std::string_view, std::string_view> fields[] = {
-          {"id", r.id},     {"severity", r.severity}, {"catalog", r.catalog},
-          {"area", r.area}, {"title", r.title},       {"fix", r.fix}};
-      for (std::size_t k = 0; k < std::size(fields); ++k) {
+      // "analyzer" stays for the analyzers' rules, as before "area" came; correlation rules
+      // take the severity of what they group: null.
+      const bool derived = r.severity == "(derived)";
+      std::vector<std::pair<std::string_view, std::string_view>> fields = {
+          {"id", r.id}, {"severity", r.severity}, {"catalog", r.catalog}, {"area", r.area}};
+      if (r.analyzer) fields.emplace_back("analyzer", r.area);
+      fields.emplace_back("title", r.title);
+      fields.emplace_back("fix", r.fix);
+      for (std::size_t k = 0; k < fields.size(); ++k) {
         out += k == 0 ? "" : ", ";
         append_json_string(out, fields[k].first);
         out += ": ";
-        append_json_string(out, fields[k].second);
+        if (derived && fields[k].first == "severity") {
+          out += "null";
+        } else {
+          append_json_string(out, fields[k].second);
+        }
       }
       out += i + 1 == rows.size() ? "}\n" : "},\n";
     }

@@ -571,6 +571,35 @@ TEST(CliTest, UnknownCommandsAndEachCommandsOwnHelp) {
   EXPECT_EQ(diagnose.out.find("ktriage lint k8s/"), std::string::npos) << diagnose.out;
 }
 
+// `rules -o json` lists every rule a report can carry, one per text line, with its area; the
+// analyzers' keep their "analyzer" key; upgrade-check's are there, and in its SARIF.
+TEST(CliTest, RulesAsJsonListEveryRule) {
+  const auto text = run_ktriage("rules");
+  const auto json = run_ktriage("rules -o json");
+  ASSERT_EQ(json.exit_code, 0);
+  const std::size_t lines =
+      static_cast<std::size_t>(std::count(text.out.begin(), text.out.end(), '\n'));
+  Json j(json.out);
+  EXPECT_EQ(j.root.size(), lines);
+  EXPECT_EQ(run_ktriage("rules --json").out, json.out);
+  std::set<std::string> areas;
+  bool skips_minor = false;
+  for (const Value& r : j.root.items()) {
+    areas.insert(std::string(r["area"].str()));
+    if (r["area"].str() != "correlation" && !r["area"].str().starts_with("lint: ") &&
+        r["area"].str() != "upgrade-check") {
+      EXPECT_EQ(r["analyzer"].str(), r["area"].str()) << r["id"].str();
+    }
+    if (r["area"].str() == "correlation") EXPECT_TRUE(r["severity"].is_null());
+    skips_minor = skips_minor || r["id"].str() == "upgrade-skips-minor";
+  }
+  EXPECT_TRUE(skips_minor);
+  EXPECT_TRUE(areas.count("upgrade-check") && areas.count("correlation") && areas.count("images"));
+  const auto sarif =
+      run_ktriage("upgrade-check --to 1.33 '" + example("shop-broken") + "' -o sarif");
+  EXPECT_NE(sarif.out.find("The target skips minor releases"), std::string::npos);
+}
+
 TEST(CliTest, RulesDocIsGeneratedFromTheRecords) {
   auto r = testing::run_ktriage("rules --markdown");
   ASSERT_EQ(r.exit_code, 0);
