@@ -238,13 +238,14 @@ TEST(CrashesTest, RestartAfterNodeRebootIsNotAFault) {
 // --- Liveness kills ---
 
 // A 404 on the liveness path while the readiness probe asks the same port for another path
-// (frontend 4.2.0 moved /healthz to /api/healthz): that path is where to look first.
+// (frontend 4.2.0 moved /healthz to /api/healthz): that path is where to look first. One names
+// the port, the other gives its number.
 TEST(CrashesTest, LivenessNotFoundPointsAtTheReadinessPathOnTheSamePort) {
   PodBuilder p;
   p.container =
       "    ports: [{containerPort: 3000, name: http}]\n"
       "    livenessProbe:\n      httpGet: {path: /healthz, port: http}\n"
-      "    readinessProbe:\n      httpGet: {path: /api/ready, port: http}\n";
+      "    readinessProbe:\n      httpGet: {path: /api/ready, port: 3000}\n";
   p.last = terminated("Error", 143);
   p.extra = kBackOff +
             event("e-unhealthy", "Unhealthy",

@@ -75,6 +75,17 @@ std::string slow_start_advice(ProbeKind kind, const Value& probe) {
                      probe_field(kind), probe["initialDelaySeconds"].as_int(0));
 }
 
+// A probe's port as the number it reaches: a name is looked up in the container's ports (a
+// probe may say `http` and another 3000 for the same port); an unknown name stays a name.
+std::string port_number(const Value& port, const Value& container) {
+  if (port.is_string()) {
+    for (const Value& p : container["ports"].items()) {
+      if (p["name"].str() == port.str()) return std::to_string(p["containerPort"].as_int());
+    }
+  }
+  return port_text(port);
+}
+
 std::string_view http_path(const Value& probe) {
   const std::string_view path = probe["httpGet"]["path"].str();
   return path.empty() ? "/" : path;
@@ -89,7 +100,8 @@ std::string path_hint(ProbeKind kind, const Value& container, const Value& probe
   for (ProbeKind other : {ProbeKind::kReadiness, ProbeKind::kStartup, ProbeKind::kLiveness}) {
     const Value& sibling = container[probe_field(other)];
     if (other == kind || !sibling["httpGet"].is_object()) continue;
-    if (port_text(probe_port(sibling)) != port_text(probe_port(probe))) continue;
+    if (port_number(probe_port(sibling), container) != port_number(probe_port(probe), container))
+      continue;
     const std::string_view path = http_path(sibling);
     if (path == failing_path) continue;
     hint = fmt::format("this container's {} asks the same port for {}; ", probe_field(other), path);
