@@ -9,12 +9,13 @@
 
 #include "lint/check.h"
 #include "support/test_support.h"
+#include "upgrade/rules.h"
 
 namespace ktriage {
 namespace {
 
-TEST(OutputTest, SarifRulesAreTheLintRuleRecords) {
-  std::size_t lint_rules = 0;
+TEST(OutputTest, SarifRulesAreTheLintAndUpgradeRuleRecords) {
+  std::size_t lint_rules = upgrade::upgrade_rules().size();
   for (const lint::LintCheck* check : lint::lint_checks()) lint_rules += check->rules.size();
   const auto log =
       nlohmann::json::parse(render_report(Diagnosis{}, "sarif", false, RuleSet::kLint));
