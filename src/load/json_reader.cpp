@@ -273,7 +273,8 @@ std::string describe(simdjson::error_code code) {
     case simdjson::EMPTY:
       return "no JSON value (empty file)";
     case simdjson::TRAILING_CONTENT:
-      return "content after the JSON value";
+      return "a second JSON value starts here: only the first was read (write one object or "
+             "List per file, or YAML documents separated by ---)";
     case simdjson::DEPTH_ERROR:
       return "JSON nested too deeply";
     default:
@@ -332,8 +333,13 @@ std::vector<ParseError> JsonReader::read(std::string_view data, Arena& arena,
   try {
     JsonBuilder builder(data, arena);
     ParsedDocument parsed = builder.build_root(doc);
+    // A second document after the first ("{...}\n{...}", files concatenated): said, not
+    // silently dropped. Asked before the sink, whose locator moves the document.
+    const char* trailing = nullptr;
+    if (doc.current_location().get(trailing) != simdjson::SUCCESS) trailing = nullptr;
     JsonLocator locator(doc, data);
     sink(parsed, locator);
+    if (trailing != nullptr) fail(simdjson::TRAILING_CONTENT, trailing);
   } catch (const JsonFailure& f) {
     const char* where = f.where;
     if (where == nullptr) {

@@ -38,5 +38,21 @@ TEST(JsonReaderTest, ADocumentCutShortIsSaidToBeCutAtItsEnd) {
   EXPECT_TRUE(errors_of("{\"a\": [1, 2]}\n").empty());
 }
 
+// Two documents in one file: the first is read, the second is said where it starts, not
+// silently dropped.
+TEST(JsonReaderTest, ASecondDocumentIsAnErrorWhereItStarts) {
+  std::string padded = std::string("{\"a\": 1}\n  {\"b\": 2}\n") + std::string(kJsonPadding, '\0');
+  Arena arena;
+  int documents = 0;
+  const auto errors = read_json(std::string_view(padded.data(), 19), arena,
+                                [&](const ParsedDocument&, const Locator&) { ++documents; });
+  EXPECT_EQ(documents, 1);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pos.line, 2u);
+  EXPECT_EQ(errors[0].pos.column, 3u);
+  EXPECT_EQ(errors[0].message.rfind("a second JSON value starts here", 0), 0u);
+  EXPECT_TRUE(errors_of("{\"a\": 1}\n\n  \n").empty());
+}
+
 }  // namespace
 }  // namespace ktriage
