@@ -32,6 +32,11 @@ bool is_placeholder(std::string_view v) {
                      [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; });
 }
 
+// Prefixes of tokens that are credentials by their form: GitHub (ghp_ personal, gho_ OAuth,
+// ghu_/ghs_ app, ghr_ refresh, github_pat_ fine-grained), GitLab (glpat-), Slack (xoxb-, xoxp-).
+constexpr std::array<std::string_view, 9> kTokenPrefixes = {
+    "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-"};
+
 // Marks [from, to) of `text` as hidden in `mask`.
 void hide(std::vector<bool>& mask, std::size_t from, std::size_t to) {
   for (std::size_t i = from; i < to && i < mask.size(); ++i) mask[i] = true;
@@ -68,17 +73,58 @@ std::string redact_credentials(std::string_view text, Placeholders placeholders)
       while (p < text.size() && (std::isalnum(static_cast<unsigned char>(text[p])) ||
                                  text[p] == '_' || text[p] == '-'))
         ++p;
+      // The key's closing quote, escaped too when the line carries JSON in a string
+      // (klog's body={\"password\":\"...\"}).
+      if (p < text.size() && text[p] == '\\') ++p;
       if (p < text.size() && (text[p] == '"' || text[p] == '\'')) ++p;
       while (p < text.size() && text[p] == ' ') ++p;
-      if (p >= text.size() || (text[p] != '=' && text[p] != ':')) continue;
+      // A command-line flag also takes its value after a space: --password VALUE.
+      // (`low` spells '-' as '_': the original text tells a flag's dashes.)
+      const bool flag = at >= 2 && text[at - 1] == '-' && text[at - 2] == '-';
+      if (p < text.size() && flag && text[p - 1] == ' ' && text[p] != '=' && text[p] != ':' &&
+          text[p] != '-') {
+        --p;  // the space is the separator
+      } else if (p >= text.size() || (text[p] != '=' && text[p] != ':')) {
+        continue;
+      }
       ++p;
-      while (p < text.size() && (text[p] == ' ' || text[p] == '"' || text[p] == '\'')) ++p;
+      while (p < text.size() &&
+             (text[p] == ' ' || text[p] == '"' || text[p] == '\'' || text[p] == '\\'))
+        ++p;
       std::size_t end = p;
-      while (end < text.size() && !is_value_end(text[end])) ++end;
+      // An escaped closing quote (\") ends the value too.
+      while (end < text.size() && !is_value_end(text[end]) &&
+             !(text[end] == '\\' && end + 1 < text.size() && text[end + 1] == '"'))
+        ++end;
       if (end > p &&
           (placeholders == Placeholders::kMask || !is_placeholder(text.substr(p, end - p))))
         hide(mask, p, end);
     }
+  }
+  // Tokens whose form gives them away wherever they stand: GitHub and GitLab personal tokens,
+  // Slack bot and user tokens, AWS access key ids, and JWTs (three base64url parts, the first
+  // two starting "eyJ", i.e. '{"').
+  auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i > 0 && word_char(text[i - 1])) continue;  // only at the start of a word
+    std::size_t end = i;
+    while (end < text.size() && word_char(text[end])) ++end;
+    const std::string_view word = text.substr(i, end - i);
+    const bool prefixed =
+        std::any_of(kTokenPrefixes.begin(), kTokenPrefixes.end(), [&](std::string_view prefix) {
+          return word.starts_with(prefix) && word.size() >= prefix.size() + 16;
+        });
+    const bool aws = word.size() == 20 && word.starts_with("AKIA") &&
+                     std::all_of(word.begin(), word.end(), [](char c) {
+                       return std::isupper(static_cast<unsigned char>(c)) ||
+                              std::isdigit(static_cast<unsigned char>(c));
+                     });
+    const bool jwt = word.starts_with("eyJ") && word.find(".eyJ") != std::string_view::npos &&
+                     std::count(word.begin(), word.end(), '.') == 2 && word.size() >= 30;
+    if (prefixed || aws || jwt) hide(mask, i, end);
+    i = end;
   }
   // Authorization headers.
   for (std::string_view scheme : {std::string_view("bearer "), std::string_view("basic ")}) {

@@ -60,7 +60,8 @@ void render_total(std::string& out, const LogScan& scan, const SignatureTotal& t
   std::string files;
   for (std::size_t i = 0; i < t.files.size() && i < kFilesShown; ++i) {
     const auto& [file, n] = t.files[i];
-    files += fmt::format("{}{} ({})", files.empty() ? "" : "\n", scan.files[file].path, n);
+    files +=
+        fmt::format("{}{} ({})", files.empty() ? "" : "\n", printable(scan.files[file].path), n);
   }
   if (t.files.size() > kFilesShown)
     files +=
@@ -69,8 +70,8 @@ void render_total(std::string& out, const LogScan& scan, const SignatureTotal& t
   labelled(out, "in:", files);
   std::string samples;
   for (const Sample& s : t.samples)
-    samples +=
-        fmt::format("{}{}:{}: {}", samples.empty() ? "" : "\n", s.file, s.line, shown(s.text));
+    samples += fmt::format("{}{}:{}: {}", samples.empty() ? "" : "\n", printable(s.file), s.line,
+                           shown(s.text));
   labelled(out, "samples:", samples);
   labelled(out, "fix:", sig.fix);
 }
@@ -86,7 +87,7 @@ void render_files(std::string& out, const LogScan& scan) {
     if (f.truncated > 0)
       notes.push_back(fmt::format("{} lines over 1 MiB cut to their first MiB", f.truncated));
     if (notes.empty()) continue;
-    lines += fmt::format("  {}: {}\n", f.path, fmt::join(notes, "; "));
+    lines += fmt::format("  {}: {}\n", printable(f.path), fmt::join(notes, "; "));
   }
   if (!lines.empty()) out += "\nInput problems:\n" + lines;
 }
@@ -116,7 +117,7 @@ std::string render_text(const LogScan& scan, std::span<const Signature> signatur
     for (const auto& [t, s] : timeline(all, signatures)) {
       out += fmt::format("  {:<20}  {:<8}  {}  {}:{}\n", time_text(s->time),
                          to_string(signatures[t->signature].severity), signatures[t->signature].id,
-                         s->file, s->line);
+                         printable(s->file), s->line);
     }
   }
   render_files(out, scan);
@@ -125,7 +126,7 @@ std::string render_text(const LogScan& scan, std::span<const Signature> signatur
 
 std::string render_match_line(const Signature& sig, const Sample& sample) {
   return fmt::format("{}  {:<8}  {}  {}:{}: {}\n", time_text(sample.time), to_string(sig.severity),
-                     sig.id, sample.file, sample.line, shown(sample.text));
+                     sig.id, printable(sample.file), sample.line, shown(sample.text));
 }
 
 }  // namespace ktriage::logs
