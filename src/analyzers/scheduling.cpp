@@ -10,6 +10,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -466,13 +467,18 @@ std::string selector_text(const Object& pod) {
 // the rule's own words when none can be named. A generic ephemeral volume's claim is named
 // <pod>-<volume> (https://kubernetes.io/docs/concepts/storage/ephemeral-volumes/).
 std::string unbound_claims_text(const Cluster& cluster, const Object& pod) {
-  const bool pvcs_read = !cluster.of_kind("PersistentVolumeClaim").empty();
+  // "Does not exist" only where the snapshot shows the namespace's claims: a live run may have
+  // listed PVCs elsewhere but not here.
+  const auto& pvcs = cluster.of_kind("PersistentVolumeClaim");
+  const bool pvcs_read =
+      std::any_of(pvcs.begin(), pvcs.end(), [&](const Object* c) { return c->ns == pod.ns; });
   std::string out;
+  std::set<std::string> named;  // a claim mounted by two volumes is named once
   for (const Value& v : pod.spec()["volumes"].items()) {
     std::string claim(v["persistentVolumeClaim"]["claimName"].str());
     if (claim.empty() && v["ephemeral"].is_object())
       claim = fmt::format("{}-{}", pod.name, v["name"].str());
-    if (claim.empty()) continue;
+    if (claim.empty() || !named.insert(claim).second) continue;
     const Object* pvc = cluster.find("PersistentVolumeClaim", pod.ns, claim);
     std::string part;
     if (pvc == nullptr) {

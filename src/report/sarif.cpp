@@ -134,7 +134,9 @@ Json notifications(const InputSummary& input) {
   Json out = Json::array();
   for (const InputIssue& i : input.issues) {
     Json n;
-    n["level"] = i.skipped_file ? "error" : "warning";
+    // A file left out by choice (a notes.txt, a binary) is a note, as the text report lists it
+    // under "Skipped"; one that could not be read leaves the snapshot incomplete: an error.
+    n["level"] = !i.skipped_file ? "warning" : i.unreadable ? "error" : "note";
     n["message"] = {{"text", sentence(i.message)}};
     if (!i.where.file.empty() && i.where.pos.line > 0) {
       n["locations"] = Json::array(

@@ -363,6 +363,7 @@ TEST(SchedulingTest, UnboundClaimsAreNamedInTheSummary) {
       "  volumes:\n"
       "  - name: data\n    persistentVolumeClaim: {claimName: data-db-0}\n"
       "  - name: logs\n    persistentVolumeClaim: {claimName: logs-db-0}\n"
+      "  - name: data-again\n    persistentVolumeClaim: {claimName: data-db-0}\n"
       "  - name: scratch\n    ephemeral: {volumeClaimTemplate: {spec: {}}}\n";
   const std::string message =
       "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.";

@@ -150,6 +150,22 @@ TEST(SarifTest, InputProblemsAreToolNotifications) {
   EXPECT_EQ(n["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
 }
 
+TEST(SarifTest, FilesSkippedByChoiceAreNotesUnreadableOnesErrors) {
+  Diagnosis d = sample();
+  InputIssue notes;
+  notes.where.file = "snap/notes.txt";
+  notes.message = "not a Kubernetes object file";
+  notes.skipped_file = true;
+  InputIssue broken = notes;
+  broken.where.file = "snap/pods.json";
+  broken.unreadable = true;
+  d.input.issues = {notes, broken};
+  const json inv = render(d)["runs"][0]["invocations"][0];
+  ASSERT_EQ(inv["toolExecutionNotifications"].size(), 2u);
+  EXPECT_EQ(inv["toolExecutionNotifications"][0]["level"], "note");
+  EXPECT_EQ(inv["toolExecutionNotifications"][1]["level"], "error");
+}
+
 TEST(SarifTest, SameInputSameBytes) {
   const SarifTool tool{"ktriage", "0.1.0", "https://ktriage"};
   EXPECT_EQ(render_sarif(sample(), kRules, tool), render_sarif(sample(), kRules, tool));
