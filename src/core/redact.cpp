@@ -25,11 +25,20 @@ std::string lower(std::string_view s) {
 }
 
 // Values a fix text shows as something to fill in ("--docker-password=PASSWORD", "<token>",
-// "$TOKEN"): not credentials.
+// "$TOKEN", "YOUR_API_KEY"): not credentials. Only these words, not any capitals: a password may
+// be all capitals ("password=ABCDEFGH").
 bool is_placeholder(std::string_view v) {
   if (v.front() == '<' || v.front() == '$' || v.front() == '{') return true;
-  return std::all_of(v.begin(), v.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; });
+  if (!std::all_of(v.begin(), v.end(),
+                   [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; }))
+    return false;
+  static constexpr std::array<std::string_view, 14> kWords = {
+      "PASSWORD", "PASSWD",     "PASS",        "PWD",   "TOKEN",    "SECRET",   "KEY",
+      "APIKEY",   "ACCESS_KEY", "PRIVATE_KEY", "VALUE", "CHANGEME", "REDACTED", "API_KEY"};
+  return std::any_of(kWords.begin(), kWords.end(), [v](std::string_view w) {
+    return v == w || (v.size() > w.size() + 1 && v.ends_with(w) &&
+                      (v[v.size() - w.size() - 1] == '_' || v[v.size() - w.size() - 1] == '-'));
+  });
 }
 
 // Prefixes of tokens that are credentials by their form: GitHub (ghp_ personal, gho_ OAuth,
@@ -84,6 +93,8 @@ std::string redact_credentials(std::string_view text, Placeholders placeholders)
       if (p < text.size() && flag && text[p - 1] == ' ' && text[p] != '=' && text[p] != ':' &&
           text[p] != '-') {
         --p;  // the space is the separator
+      } else if (p < text.size() && text[p - 1] == ' ' && (text[p] == '"' || text[p] == '\'')) {
+        --p;  // password "x": a quoted value after a space
       } else if (p >= text.size() || (text[p] != '=' && text[p] != ':')) {
         continue;
       }

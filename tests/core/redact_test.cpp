@@ -35,5 +35,22 @@ TEST(RedactTest, TokensKnownByTheirForm) {
             "ghp_ is GitHub's prefix; AKIA too; eyJ.x");
 }
 
+// Capitals are a password too; only the fill-in words of fix texts stay.
+TEST(RedactTest, CapitalValuesAreHiddenFillInWordsStay) {
+  EXPECT_EQ(redact_credentials("connection refused password=ABCDEFGH"),
+            "connection refused password=***");
+  EXPECT_EQ(redact_credentials("token=MYTOKEN retry"), "token=*** retry");
+  EXPECT_EQ(redact_credentials(R"({"password":"JSONPW","user":"a"})"),
+            R"({"password":"***","user":"a"})");
+  EXPECT_EQ(redact_credentials("--docker-password=PASSWORD"), "--docker-password=PASSWORD");
+  EXPECT_EQ(redact_credentials("api_key=YOUR_API_KEY"), "api_key=YOUR_API_KEY");
+}
+
+TEST(RedactTest, AQuotedValueAfterASpace) {
+  EXPECT_EQ(redact_credentials(R"(login: Password "E11" rejected)"),
+            R"(login: Password "***" rejected)");
+  EXPECT_EQ(redact_credentials("password 'LOGPW3'"), "password '***'");
+}
+
 }  // namespace
 }  // namespace ktriage
