@@ -93,8 +93,11 @@ std::string redact_credentials(std::string_view text, Placeholders placeholders)
       if (p < text.size() && flag && text[p - 1] == ' ' && text[p] != '=' && text[p] != ':' &&
           text[p] != '-') {
         --p;  // the space is the separator
-      } else if (p < text.size() && text[p - 1] == ' ' && (text[p] == '"' || text[p] == '\'')) {
-        --p;  // password "x": a quoted value after a space
+      } else if (p < text.size() && text[p - 1] == ' ' && (text[p] == '"' || text[p] == '\'') &&
+                 (key == "password" || key == "passwd" || key == "pwd")) {
+        // password "x": a quoted value after a space. Not for "secret" or "token": kubelet
+        // writes `secret "db-creds" not found`, an object's name.
+        --p;
       } else if (p >= text.size() || (text[p] != '=' && text[p] != ':')) {
         continue;
       }
