@@ -440,20 +440,35 @@ void check_deployment(const AnalysisContext& ctx, const Object& d, const PodFind
   }
   if (auto it = create_failures.find(d.ref().key()); it != create_failures.end())
     f.caused_by.push_back(it->second);
+  // `rollout undo` needs an earlier revision: an older ReplicaSet in the snapshot, or the
+  // Deployment's own revision past 1 (deployment controller's deployment.kubernetes.io/revision).
+  // Without either it fails ("no rollout history found").
+  // When the snapshot shows neither (no ReplicaSet of it, no revision), history decides.
+  const bool earlier =
+      std::any_of(sets.begin(), sets.end(), [&](const Object* rs) { return rs != newest; }) ||
+      revision(d).size() > 1 || (revision(d).size() == 1 && revision(d) > "1");
+  const bool unknown = sets.empty() && revision(d).empty();
+  const std::string undo = earlier
+                               ? fmt::format("{}rollout undo deployment/{}", kubectl_ns(d), d.name)
+                           : unknown ? fmt::format(
+                                           "{0}rollout undo deployment/{1} (if {0}rollout history "
+                                           "deployment/{1} lists an earlier revision)",
+                                           kubectl_ns(d), d.name)
+                                     : "";
   if (!f.caused_by.empty()) {
     f.fix = fmt::format(
-        "Fix the cause(s) listed under this finding{}; the rollout resumes by itself. To restore "
-        "the previous revision meanwhile: {}rollout undo deployment/{}",
+        "Fix the cause(s) listed under this finding{}; the rollout resumes by itself.{}",
         failing > 0 ? fmt::format(" ({} pod{} of the new ReplicaSet failing)", failing,
                                   failing == 1 ? "" : "s")
                     : "",
-        kubectl_ns(d), d.name);
+        undo.empty() ? std::string(" (This is its first revision: there is none to roll back to.)")
+                     : " To restore the previous revision meanwhile: " + undo);
   } else {
     f.fix = fmt::format(
-        "{}describe rs {} and its pods to see why they do not become available; to restore the "
-        "previous revision: {}rollout undo deployment/{}",
-        kubectl_ns(d), newest != nullptr ? std::string(newest->name) : named, kubectl_ns(d),
-        d.name);
+        "{}describe rs {} and its pods to see why they do not become available{}", kubectl_ns(d),
+        newest != nullptr ? std::string(newest->name) : named,
+        undo.empty() ? std::string(" (this is its first revision: there is none to roll back to)")
+                     : "; to restore the previous revision: " + undo);
   }
 }
 

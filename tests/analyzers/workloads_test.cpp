@@ -118,6 +118,19 @@ TEST(WorkloadsTest, ProgressDeadlineNamesBothReplicaSetsAndHangsUnderThePodCause
   EXPECT_TRUE(with_rule(f, "unexplained-warning-events").empty());
 }
 
+// A Deployment at its first revision has nothing to roll back to: `rollout undo` would fail
+// with "no rollout history found", so it is not offered.
+TEST(WorkloadsTest, ProgressDeadlineOffersNoUndoWithoutAnEarlierRevision) {
+  const std::string first =
+      deployment(kStuck, "{replicas: 1, readyReplicas: 0}")
+          .replace(deployment(kStuck, "{}").find("revision: \"2\""), 13, "revision: \"1\"");
+  auto f = run(first + crashing_pod());
+  auto r = with_rule(f, "deploy-progress-deadline-exceeded");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(contains(r[0]->fix, "rollout undo")) << r[0]->fix;
+  EXPECT_TRUE(contains(r[0]->fix, "first revision")) << r[0]->fix;
+}
+
 TEST(WorkloadsTest, ProgressingDeploymentIsNotReported) {
   auto f =
       run(deployment("{replicas: 3, availableReplicas: 3, conditions: [{type: Progressing, "
