@@ -322,24 +322,42 @@ void multi_attach(const AnalysisContext& ctx, const Object& pod, const Event& ev
   }
   add_pv_evidence(cluster, pod, volume, f);
   const Object& owner = cluster.top_owner(pod);
-  std::string strategy;
+  // Whether the pods holding the disk are this pod's own predecessors (a rolling update of the
+  // same Deployment): deleting them does not help, their ReplicaSet starts them again.
+  const bool same_workload =
+      !others.empty() && std::all_of(others.begin(), others.end(), [&](const Object* o) {
+        return &cluster.top_owner(*o) == &owner && &owner != &pod;
+      });
+  std::string stop;
   if (owner.kind == "Deployment") {
     std::string_view s = owner.spec()["strategy"]["type"].str();
     f.evidence.push_back(
         field_evidence(owner, ".spec.strategy.type", s.empty() ? "RollingUpdate (default)" : s));
-    if (s != "Recreate")
-      strategy = fmt::format(
+    if (s != "Recreate") {
+      stop = fmt::format(
           " A rolling update starts the new pod before the old one stops, which a ReadWriteOnce "
-          "disk cannot serve: set spec.strategy.type: Recreate in deployment/{}.",
-          owner.name);
+          "disk cannot serve: set the strategy to Recreate ({}patch deployment/{} --type merge -p "
+          "'{{\"spec\":{{\"strategy\":{{\"type\":\"Recreate\",\"rollingUpdate\":null}}}}}}'), so "
+          "the old pod stops and the disk moves before the new pod starts{}.",
+          kubectl_ns(pod), owner.name,
+          same_workload ? "; deleting the old pod alone does not help, its ReplicaSet starts it "
+                          "again"
+                        : "");
+    }
+  }
+  if (!same_workload && !holders.empty()) {
+    const Object& holder_owner = cluster.top_owner(*others.front());
+    stop = fmt::format(" Stop the pod holding it: {}.{}",
+                       &holder_owner != others.front()
+                           ? fmt::format("{}scale {} --replicas=0 (its own controller would "
+                                         "restart a deleted pod)",
+                                         kubectl_ns(holder_owner), kubectl_name(holder_owner))
+                           : fmt::format("{}delete pod {}", kubectl_ns(pod), holders.front()),
+                       stop);
   }
   f.fix = fmt::format(
-      "The disk is still attached to {}.{}{}{} Check kubectl get volumeattachment | grep {}.",
-      other_node.empty() ? std::string("another node") : "node " + other_node,
-      holders.empty() ? std::string()
-                      : fmt::format(" Delete or scale down the pod holding it ({}delete pod {}).",
-                                    kubectl_ns(pod), holders.front()),
-      strategy,
+      "The disk is still attached to {}.{}{} Check kubectl get volumeattachment | grep {}.",
+      other_node.empty() ? std::string("another node") : "node " + other_node, stop,
       node_down || other_node.empty() || cluster.find("Node", "", other_node) == nullptr
           ? " If that node is dead, remove it (kubectl delete node NODE) or force-delete its pod "
             "so the disk detaches."

@@ -135,7 +135,60 @@ status: {phase: Running}
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0]->summary.find("web-old"), std::string::npos);
   EXPECT_NE(f[0]->fix.find("node n2"), std::string::npos);
+  // A pod with no controller holds it: deleting it frees the disk.
+  EXPECT_NE(f[0]->fix.find("Stop the pod holding it: kubectl -n shop delete pod web-old"),
+            std::string::npos)
+      << f[0]->fix;
   EXPECT_TRUE(with_rule(all, "volume-attach-failed").empty());
+}
+
+// The old pod of the same Deployment holds the disk (a rolling update): deleting it does not
+// help, its ReplicaSet starts it again; the strategy must become Recreate first.
+TEST(VolumesTest, MultiAttachInARollingUpdateSwitchesTheStrategyFirst) {
+  const std::string owned = R"(
+  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: RS, uid: uid-RS, controller: true}])";
+  auto pod_of = [&](std::string text, const std::string& rs) {
+    const std::size_t meta = text.find("\n", text.find("metadata:"));
+    std::string refs = owned;
+    refs.replace(refs.find("RS"), 2, rs);
+    refs.replace(refs.find("RS"), 2, rs);
+    return text.insert(meta, refs);
+  };
+  const std::string deploy = R"(---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop, uid: uid-web}
+spec: {strategy: {type: RollingUpdate}}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web-new, namespace: shop, uid: uid-web-new, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: uid-web, controller: true}]}
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web-old, namespace: shop, uid: uid-web-old, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: uid-web, controller: true}]}
+)";
+  const std::string old_pod =
+      "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-old-1\n  "
+      "namespace: shop\n  uid: uid-p-old\nspec: {nodeName: n2, "
+      "containers: [{name: app, image: nginx}]}\nstatus: {phase: Running}\n";
+  const std::string vol = "  - name: data\n    persistentVolumeClaim: {claimName: data}";
+  auto all = diagnose(*cluster_from_yaml(
+      deploy + pod_of(creating_pod("web-new-1", vol), "web-new") + pod_of(old_pod, "web-old") +
+      std::string(kNode) +
+      event("Pod", "web-new-1", "FailedAttachVolume",
+            "Multi-Attach error for volume \\\"d-2ze0001\\\" Volume is already used by pod(s) "
+            "web-old-1",
+            "Warning", "attachdetach-controller")));
+  auto f = with_rule(all, "volume-multi-attach");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(
+      f[0]->fix.find("kubectl -n shop patch deployment/web --type merge -p "
+                     "'{\"spec\":{\"strategy\":{\"type\":\"Recreate\",\"rollingUpdate\":null}}}'"),
+      std::string::npos)
+      << f[0]->fix;
+  EXPECT_NE(f[0]->fix.find("deleting the old pod alone does not help"), std::string::npos);
+  EXPECT_EQ(f[0]->fix.find("delete pod"), std::string::npos) << f[0]->fix;
 }
 
 TEST(VolumesTest, MultiAttachWithoutPodNamesTheNodeFromTheVolumeAttachment) {
