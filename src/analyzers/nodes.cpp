@@ -148,6 +148,29 @@ std::string pods_clause(const Cluster& cluster, const Object& node, std::string_
                      what);
 }
 
+// Whether the node's kubelet log (when the snapshot has it) shows the container runtime hung:
+// PLEG relists that stop (pkg/kubelet/pleg/generic.go, "PLEG is not healthy") or runtime calls
+// that time out (kuberuntime "ListContainers ... DeadlineExceeded"). Then restarting the
+// kubelet alone does not bring the node back.
+// The systemd unit of the node's container runtime, from status.nodeInfo.containerRuntimeVersion
+// ("containerd://1.6.28", "docker://20.10.7", "cri-o://1.28.1"); containerd when unknown (ACK's).
+std::string_view runtime_service(const Object& node) {
+  const std::string_view v = node.status()["nodeInfo"]["containerRuntimeVersion"].str();
+  if (v.starts_with("docker://")) return "docker";
+  if (v.starts_with("cri-o://")) return "crio";
+  return "containerd";
+}
+
+bool runtime_hung(const Cluster& cluster, const Object& node) {
+  for (const NodeLog& log : cluster.node_logs()) {
+    if (log.node != node.name || log.component != "kubelet") continue;
+    if (has(log.text, "PLEG is not healthy") ||
+        (has(log.text, "ListContainers") && has(log.text, "DeadlineExceeded")))
+      return true;
+  }
+  return false;
+}
+
 // Ready=Unknown: the kubelet's heartbeats stopped (node lifecycle controller).
 void report_stopped(const AnalysisContext& ctx, const Object& node, const Value& ready,
                     FindingSink& sink) {
@@ -190,10 +213,16 @@ void report_stopped(const AnalysisContext& ctx, const Object& node, const Value&
   f.fix = fmt::format(
       "Check that the instance of node {0} is running (cloud console, monitoring), then on it: "
       "ssh {1} 'systemctl status kubelet; journalctl -u kubelet -n 200 --no-pager' and check it "
-      "reaches the API server; restart with systemctl restart kubelet. If the node is lost, "
-      "kubectl drain {0} --ignore-daemonsets --delete-emptydir-data --force, then kubectl delete "
-      "node {0}, so its pods are recreated elsewhere.",
-      node.name, addr);
+      "reaches the API server; {2}. If the node is lost: kubectl delete node {0}; the pod "
+      "garbage collector then deletes its pods and their controllers recreate them elsewhere (a "
+      "kubectl drain would wait for a kubelet that cannot answer).",
+      node.name, addr,
+      runtime_hung(ctx.cluster, node)
+          ? fmt::format("its kubelet log shows the container runtime stopped answering (PLEG not "
+                        "healthy), so restart the runtime first: systemctl restart {}, then "
+                        "systemctl restart kubelet",
+                        runtime_service(node))
+          : std::string("restart with systemctl restart kubelet"));
 }
 
 // Ready=False: the kubelet runs and says why the node is not ready. Returns the rule reported,

@@ -111,7 +111,29 @@ TEST(NodesTest, KubeletStoppedPostingSaysHowLongWithTaintsAndFix) {
   EXPECT_TRUE(has_evidence(*f[0], "MemoryPressure"));
   EXPECT_NE(f[0]->fix.find("systemctl status kubelet"), std::string::npos);
   EXPECT_NE(f[0]->fix.find("ssh 10.0.1.12"), std::string::npos);
+  // A lost node is deleted, not drained: a drain waits for a kubelet that cannot answer.
+  EXPECT_NE(f[0]->fix.find("If the node is lost: kubectl delete node n2"), std::string::npos)
+      << f[0]->fix;
+  EXPECT_EQ(f[0]->fix.find("kubectl drain n2"), std::string::npos) << f[0]->fix;
+  EXPECT_NE(f[0]->fix.find("restart with systemctl restart kubelet"), std::string::npos);
   EXPECT_TRUE(f[0]->caused_by.empty());
+}
+
+// The node's kubelet log shows the runtime hung (PLEG): the runtime is restarted first.
+TEST(NodesTest, KubeletStoppedPostingAfterARuntimeHangRestartsTheRuntimeFirst) {
+  const std::string log =
+      "E1201 08:23:14.200117    1187 kubelet.go:2386] \"Skipping pod synchronization\" "
+      "err=\"PLEG is not healthy: pleg was last seen active 3m2.196s ago; threshold is 3m0s\"\n";
+  auto findings =
+      diagnose(*cluster_from({{"snap/nodes.yaml", node("n2", kStoppedConds, kUnreachableTaints)},
+                              {"snap/nodes/n2/kubelet.log", log}},
+                             kNow));
+  auto f = with_rule(findings, "node-kubelet-stopped-posting");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->fix.find("restart the runtime first: systemctl restart containerd, then "
+                           "systemctl restart kubelet"),
+            std::string::npos)
+      << f[0]->fix;
 }
 
 TEST(NodesTest, HealthyNodeIsNeverReported) {
