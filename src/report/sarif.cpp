@@ -76,6 +76,8 @@ Json physical(std::string_view file, std::uint32_t line, std::uint32_t column) {
   // %SRCROOT% is the base GitHub code scanning resolves relative paths against (the checkout);
   // "<stdin>" is no path under it.
   if (!is_absolute(file) && !file.starts_with('<')) artifact["uriBaseId"] = "%SRCROOT%";
+  // A whole file (line 0: skipped, unreadable) has no region.
+  if (line == 0) return {{"artifactLocation", std::move(artifact)}};
   Json region;
   region["startLine"] = line;
   if (column > 0) region["startColumn"] = column;
@@ -137,8 +139,11 @@ Json notifications(const InputSummary& input) {
     // A file left out by choice (a notes.txt, a binary) is a note, as the text report lists it
     // under "Skipped"; one that could not be read leaves the snapshot incomplete: an error.
     n["level"] = !i.skipped_file ? "warning" : i.unreadable ? "error" : "note";
-    n["message"] = {{"text", sentence(i.message)}};
-    if (!i.where.file.empty() && i.where.pos.line > 0) {
+    // The file is named in the text too: not every viewer shows a notification's location.
+    n["message"] = {
+        {"text", sentence(i.where.file.empty() ? i.message
+                                               : fmt::format("{}: {}", i.where.file, i.message))}};
+    if (!i.where.file.empty()) {
       n["locations"] = Json::array(
           {{{"physicalLocation", physical(i.where.file, i.where.pos.line, i.where.pos.column)}}});
     }

@@ -146,7 +146,7 @@ TEST(SarifTest, InputProblemsAreToolNotifications) {
   ASSERT_EQ(inv["toolExecutionNotifications"].size(), 1u);
   const json& n = inv["toolExecutionNotifications"][0];
   EXPECT_EQ(n["level"], "warning");
-  EXPECT_EQ(n["message"]["text"], "YAML: mapping values are not allowed here.");
+  EXPECT_EQ(n["message"]["text"], "k8s/bad.yaml: YAML: mapping values are not allowed here.");
   EXPECT_EQ(n["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
 }
 
@@ -164,6 +164,12 @@ TEST(SarifTest, FilesSkippedByChoiceAreNotesUnreadableOnesErrors) {
   ASSERT_EQ(inv["toolExecutionNotifications"].size(), 2u);
   EXPECT_EQ(inv["toolExecutionNotifications"][0]["level"], "note");
   EXPECT_EQ(inv["toolExecutionNotifications"][1]["level"], "error");
+  // A whole file: named in the text and as a location without a region.
+  const json& skipped = inv["toolExecutionNotifications"][0];
+  EXPECT_EQ(skipped["message"]["text"], "snap/notes.txt: not a Kubernetes object file.");
+  EXPECT_EQ(skipped["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "snap/notes.txt");
+  EXPECT_FALSE(skipped["locations"][0]["physicalLocation"].contains("region"));
 }
 
 TEST(SarifTest, SameInputSameBytes) {
