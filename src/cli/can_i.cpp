@@ -334,6 +334,11 @@ CLI::App* add_can_i_command(CLI::App& app, CanIFlags& f) {
   cmd->add_flag("--who", f.who, "List every subject that may do it, with the binding that lets it");
   cmd->add_option("-o,--output", f.output, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
+  // The answer is plain text; the colour flags every other command takes are accepted, so that
+  // a wrapper passing them everywhere works.
+  cmd->add_option("--color", f.color, "Accepted for every command's sake: the answer has no colour")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("--no-color", f.no_color, "Same as --color=never");
   add_live_connection_options(*cmd, f.live, "Live cluster (when no SOURCE is given)");
   cmd->footer(
       "Examples:\n"

@@ -25,6 +25,9 @@ struct CanIFlags {
   std::string subresource;             ///< --subresource
   bool who = false;                    ///< --who: list the subjects instead
   std::string output = "text";         ///< -o text|json
+  /// --color / --no-color: accepted as every command takes them; the answer has no colour.
+  std::string color = "auto";
+  bool no_color = false;
   LiveFlags live;  ///< the kubeconfig to read RBAC objects from when no SOURCE is given
 };
 

@@ -29,6 +29,17 @@ TEST(CanITest, YesNamesTheBindingRoleAndRule) {
             "(get,list,watch pods)\n");
 }
 
+// The colour flags every command takes are accepted: the answer is the same.
+TEST(CanITest, ColourFlagsAreAccepted) {
+  const auto plain = run_ktriage("can-i list pods -n shop --sa shop/web " + policy());
+  for (const char* flag : {"--no-color", "--color never", "--color=always"}) {
+    const auto r =
+        run_ktriage(std::string("can-i list pods -n shop --sa shop/web ") + flag + " " + policy());
+    EXPECT_EQ(r.exit_code, 0) << flag << ": " << r.err;
+    EXPECT_EQ(r.out, plain.out) << flag;
+  }
+}
+
 TEST(CanITest, NoSaysWhatIsClosestAndHowToGrantIt) {
   const auto r = run_ktriage("can-i list deploy -n shop --as jane " + policy());
   EXPECT_EQ(r.exit_code, 1) << r.err;
