@@ -168,9 +168,12 @@ std::string fix_for(const cloud::RamIdentity& id, const Demand& d,
                   cloud::attach_commands(d.fix_name, cloud::minimal_policy(missing), id.kind,
                                          id.name.empty() ? "<name>" : id.name));
   if (d.rule == &kCreate) {
-    fix +=
-        " — creation also needs VPC read access (attach AliyunVPCReadOnlyAccess) and the "
-        "account's Container Service roles authorised.";
+    // Unless the attached policies already allow reading VPCs (the snapshot shows them).
+    const bool vpc_read = cloud::evaluate(id.attached(), "vpc:DescribeVpcs", "*").decision ==
+                          cloud::Decision::kAllowed;
+    fix += vpc_read ? " — creation also needs the account's Container Service roles authorised."
+                    : " — creation also needs VPC read access (attach AliyunVPCReadOnlyAccess) "
+                      "and the account's Container Service roles authorised.";
   }
   return fix;
 }

@@ -51,6 +51,15 @@ TEST(RamTest, UserWithoutCreateClusterIsToldWhichPolicyToAttach) {
   EXPECT_NE(r[0]->fix.find("aliyun ram AttachPolicyToUser --PolicyType Custom --PolicyName "
                            "'ktriage-create-cluster' --UserName 'dev-alice'"),
             std::string::npos);
+  // dev-extra allows vpc:Describe*: no advice to attach VPC read access.
+  EXPECT_EQ(r[0]->fix.find("AliyunVPCReadOnlyAccess"), std::string::npos) << r[0]->fix;
+  // Without it, the advice is there.
+  auto without = run({{"s/cloud/ram-ListPoliciesForUser-dev-alice.json", kAttached},
+                      {"s/cloud/ram-GetPolicyVersion-AliyunCSReadOnlyAccess.json", kReadOnly},
+                      {"s/cloud/ram-GetPolicyVersion-dev-extra.json", kReadOnly}});
+  auto w = with_rule(without, "ram-create-cluster-not-allowed");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0]->fix.find("attach AliyunVPCReadOnlyAccess"), std::string::npos) << w[0]->fix;
 }
 
 TEST(RamTest, AllowedOrExplicitlyDeniedOrConditional) {
