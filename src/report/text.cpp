@@ -115,7 +115,7 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
   std::string tail = when.empty() ? "" : " (" + when + ")";
   // With input problems no headline is a clean bill of health: it covers what was read. Files
   // skipped by choice (binary, describe text) do not count; unreadable ones do. The words
-  // match the sections below: "Input problems" and "Skipped N files".
+  // match the sections below: "Input problems", "Could not read N files" and "Skipped N files".
   const LostInput lost = lost_input(d.input);
   std::string partial;
   if (lost.errors > 0)
@@ -208,12 +208,22 @@ std::string render_text(const Diagnosis& raw, const TextOptions& options) {
     block(f);
   }
 
-  std::vector<const InputIssue*> errors, skipped;
-  for (const InputIssue& is : d.input.issues) (is.skipped_file ? skipped : errors).push_back(&is);
+  // Three sections, as the headline counts them: problems inside what was read, files that could
+  // not be read (the snapshot is incomplete), files left out by choice.
+  std::vector<const InputIssue*> errors, unreadable, skipped;
+  for (const InputIssue& is : d.input.issues) {
+    (!is.skipped_file ? errors : is.unreadable ? unreadable : skipped).push_back(&is);
+  }
   if (!errors.empty()) {
     out += fmt::format("\n{}Input problems ({}):{}\n", st.yellow(), errors.size(), st.reset());
     for (const InputIssue* is : errors)
       out += fmt::format("  {}: {}\n", is->where.to_string(), is->message);
+  }
+  if (!unreadable.empty()) {
+    out += fmt::format("\n{}Could not read {} file{}:{}\n", st.yellow(), unreadable.size(),
+                       unreadable.size() == 1 ? "" : "s", st.reset());
+    for (const InputIssue* is : unreadable)
+      out += fmt::format("  {} ({})\n", is->where.to_string(), is->message);
   }
   if (!skipped.empty()) {
     out += fmt::format("\n{}Skipped {} file{}:{}", st.dim(), skipped.size(),

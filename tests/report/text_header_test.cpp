@@ -82,6 +82,8 @@ TEST(TextHeaderTest, AnUnreadableFileQualifiesNoProblemsButABinaryOneDoesNot) {
                       0),
             0U)
       << out;
+  EXPECT_NE(out.find("Could not read 1 file:"), std::string::npos) << out;
+  EXPECT_NE(out.find("Skipped 1 file:\n  photo.png"), std::string::npos) << out;
 }
 
 // Findings over a half-read snapshot say so too, in the words of the sections below.
@@ -102,7 +104,11 @@ TEST(TextHeaderTest, ProblemsOverAPartlyReadInputSayWhatWasNotRead) {
             0U)
       << out;
   EXPECT_NE(out.find("Input problems (1):"), std::string::npos) << out;
-  EXPECT_NE(out.find("Skipped 1 file:"), std::string::npos) << out;
+  // The file that could not be read has the section the headline names, not "Skipped".
+  EXPECT_NE(out.find("Could not read 1 file:\n  dump.tar.gz (cannot open archive"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("Skipped"), std::string::npos) << out;
 }
 
 }  // namespace
