@@ -14,6 +14,7 @@
 
 #include "analyzers/registry.h"
 #include "cli/huge_pages.h"
+#include "core/time.h"
 #include "correlate/correlate.h"
 #include "load/source.h"
 #include "logs/evidence.h"
@@ -289,6 +290,24 @@ RunResult run_pipeline(const RunOptions& options, Inputs inputs) {
   if (cluster.now() > 0) summary.snapshot_time = cluster.now();
   summary.time_from_flag = cluster.now_from_flag();
   summary.scope = options.ns.empty() ? "all namespaces" : "namespace " + options.ns;
+  // A --now far from the data changes what counts as current (restarts, events and probe
+  // failures older than a few minutes before "now" are history): said, so a cause that
+  // disappears is not a surprise.
+  constexpr UnixSeconds kDay = 24 * 3600;
+  if (cluster.now_from_flag() && cluster.newest_timestamp() > 0) {
+    const UnixSeconds newest = cluster.newest_timestamp();
+    if (cluster.now() > newest + kDay) {
+      summary.notes.push_back(fmt::format(
+          "--now is {} after the newest time in the input ({}): faults that were current then "
+          "are judged as history",
+          format_duration(cluster.now() - newest), format_rfc3339(newest)));
+    } else if (cluster.now() + kDay < newest) {
+      summary.notes.push_back(fmt::format(
+          "--now is {} before the newest time in the input ({}): what happened after it is "
+          "judged as if it had not happened yet",
+          format_duration(newest - cluster.now()), format_rfc3339(newest)));
+    }
+  }
   if (const std::size_t repeated = cluster.repeated_objects(); repeated > 0) {
     // stdin and a folder, or a folder and its own bundle: said, so counts are not a surprise.
     summary.notes.push_back(fmt::format(

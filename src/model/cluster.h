@@ -81,6 +81,8 @@ class Cluster {
   UnixSeconds now() const { return now_; }
   /// Whether `now` came from --now rather than from the data.
   bool now_from_flag() const { return now_from_flag_; }
+  /// The newest timestamp in the data (what `now` is without --now); 0 when it has none.
+  UnixSeconds newest_timestamp() const { return newest_; }
   const std::optional<std::string>& server_version() const { return inputs_.server_version; }
   std::span<const InputIssue> issues() const { return inputs_.issues; }
   /// YAML keys written twice in the input's objects (lint reports them). O(1).
@@ -158,6 +160,7 @@ class Cluster {
   TripleMap<std::vector<const ContainerLog*>> logs_by_pod_;     // ("", ns, pod)
   TripleMap<std::vector<const CloudDocument*>> cloud_by_call_;  // (product, action, "")
   UnixSeconds now_ = 0;
+  UnixSeconds newest_ = 0;
   bool now_from_flag_ = false;
   // Per objects_ entry: a later copy of an object already indexed (index_identity), which the
   // other indexes skip.

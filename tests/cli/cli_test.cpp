@@ -573,6 +573,20 @@ TEST(CliTest, UnknownCommandsAndEachCommandsOwnHelp) {
 
 // `rules -o json` lists every rule a report can carry, one per text line, with its area; the
 // analyzers' keep their "analyzer" key; upgrade-check's are there, and in its SARIF.
+// A --now months after the snapshot turns current faults into history: the report says so.
+TEST(CliTest, NowFarFromTheDataIsNoted) {
+  const std::string snap = " '" + example("shop-broken") + "'";
+  const auto later = run_ktriage("diagnose --now 2027-03-01T00:00:00Z" + snap);
+  EXPECT_NE(later.out.find("note: --now is 91d after the newest time in the input "
+                           "(2026-11-29T10:41:55Z)"),
+            std::string::npos)
+      << later.out.substr(0, 400);
+  const auto earlier = run_ktriage("diagnose --now 2026-10-01T00:00:00Z -o json" + snap);
+  EXPECT_NE(earlier.out.find("before the newest time in the input"), std::string::npos);
+  const auto close = run_ktriage("diagnose --now 2026-11-29T11:00:00Z" + snap);
+  EXPECT_EQ(close.out.find("--now is"), std::string::npos);
+}
+
 TEST(CliTest, RulesAsJsonListEveryRule) {
   const auto text = run_ktriage("rules");
   const auto json = run_ktriage("rules -o json");
