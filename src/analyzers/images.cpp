@@ -369,6 +369,79 @@ PullSecrets check_pull_secrets(const Cluster& cluster, const Object& pod, Findin
   return ps;
 }
 
+// Whether two registry hosts are the public and the VPC endpoint of one Alibaba Cloud ACR
+// instance ("acme-registry.cn-hangzhou.cr.aliyuncs.com" and
+// "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com", or registry[-vpc].cn-hangzhou.aliyuncs.com):
+// the same credentials work for both, but a docker config entry names one host.
+bool same_acr_instance(std::string_view a, std::string_view b) {
+  auto strip = [](std::string_view h) {
+    std::string out(h);
+    if (const std::size_t vpc = out.find("-vpc."); vpc != std::string::npos) out.erase(vpc, 4);
+    return out;
+  };
+  return a != b && a.ends_with(".aliyuncs.com") && b.ends_with(".aliyuncs.com") &&
+         strip(a) == strip(b);
+}
+
+// The fix when the snapshot shows which registries the pod's pull Secrets hold (read at load,
+// before their values were zeroed); "" when it does not know them all. Adds their registries as
+// evidence.
+std::string known_registries_fix(const PullCase& pc, const PullSecrets& ps, std::string_view host,
+                                 Finding& f) {
+  std::string holder;       // a Secret that holds this host
+  std::string public_twin;  // a Secret holding the other endpoint of the same ACR instance
+  std::size_t holder_count = 0;
+  for (const std::string& name : ps.names) {
+    const PullSecretRegistries* p = pc.cluster.pull_secret(pc.pod.ns, name);
+    if (p == nullptr) return "";  // not every Secret is known: say nothing certain
+    const Object* secret = pc.cluster.find("Secret", pc.pod.ns, name);
+    std::string list;
+    for (const std::string& r : p->registries) list += (list.empty() ? "" : ", ") + r;
+    if (secret != nullptr)
+      f.evidence.push_back(field_evidence(*secret, ".data registries (read at load)",
+                                          list.empty() ? "(none)" : list));
+    for (const std::string& r : p->registries) {
+      if (r == host) {
+        if (holder.empty()) holder = name;
+        holder_count = p->registries.size();
+      } else if (public_twin.empty() && same_acr_instance(r, host)) {
+        public_twin = name;
+      }
+    }
+  }
+  const std::string ns = kubectl_ns(pc.pod);
+  const std::string workload = declared_workload(pc.cluster, pc.pod);
+  if (!holder.empty()) {
+    return fmt::format(
+        "Secret {0} holds credentials for {1}, and {1} refuses them: they are wrong or expired, "
+        "or that account may not pull {2}. {3}",
+        holder, host, pc.ref.repo,
+        holder_count == 1
+            ? fmt::format("Renew them: {0}delete secret {1}; {0}create secret docker-registry "
+                          "{1} --docker-server={2} --docker-username=USER "
+                          "--docker-password=PASSWORD, then restart the pods of {3}.",
+                          ns, holder, host, workload)
+            : fmt::format("Renew the {} entry of {} (it holds other registries too: edit its "
+                          ".dockerconfigjson rather than recreating it), or grant that account "
+                          "pull access to {}.",
+                          host, holder, pc.ref.repo));
+  }
+  std::string label = std::string(host.substr(0, host.find('.')));
+  if (label.empty()) label = "registry";
+  const std::string added = "pull-" + label;
+  return fmt::format(
+      "No pull Secret of the pod holds credentials for {0}{1}. Add one next to the others: "
+      "{2}create secret docker-registry {3} --docker-server={0} --docker-username=USER "
+      "--docker-password=PASSWORD, then list {3} under imagePullSecrets in {4}.",
+      host,
+      public_twin.empty()
+          ? std::string()
+          : fmt::format(" ({} holds the other endpoint of the same ACR instance; a docker "
+                        "config entry serves one host, and the same credentials work for both)",
+                        public_twin),
+      ns, added, workload);
+}
+
 // `inferred`: no pull error is recorded; the registry is private and no credentials are set.
 void report_unauthorized(const PullCase& pc, FindingSink& sink, bool inferred) {
   const std::string host = registry_of(pc.ref);
@@ -396,6 +469,20 @@ void report_unauthorized(const PullCase& pc, FindingSink& sink, bool inferred) {
         "{} -p '{{\"imagePullSecrets\":[{{\"name\":\"{}\"}}]}}' (new pods get it), or add it to "
         "imagePullSecrets in {}",
         create, kubectl_ns(pc.pod), ps.account, name, declared_workload(pc.cluster, pc.pod));
+  } else if (const std::string known = known_registries_fix(pc, ps, host, f); !known.empty()) {
+    f.fix = known;
+    // The summary says what the Secrets hold when none holds this host (the usual mistake).
+    if (known.starts_with("No pull Secret")) {
+      std::string held;
+      for (const std::string& n : ps.names) {
+        for (const std::string& r : pc.cluster.pull_secret(pc.pod.ns, n)->registries)
+          held += (held.empty() ? "" : ", ") + r;
+      }
+      f.summary += fmt::format("; its pull Secret{} {} hold{} credentials for {}",
+                               ps.names.size() == 1 ? "" : "s", fmt::join(ps.names, ", "),
+                               ps.names.size() == 1 ? "s" : "",
+                               held.empty() ? "no registry" : held + " only");
+    }
   } else {
     // A Secret kubectl creates holds one registry; recreating the pod's Secret for this host
     // would drop the registries it serves now (other images may pull with it). So: look at what

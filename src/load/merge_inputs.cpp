@@ -33,6 +33,7 @@ void append_shifted(Inputs& into, Inputs& part, std::uint32_t shift) {
   move_append(into.issues, part.issues);
   move_append(into.duplicate_keys, part.duplicate_keys);
   move_append(into.helm_releases, part.helm_releases);
+  move_append(into.pull_secrets, part.pull_secrets);
   move_append(into.cloud, part.cloud);
   move_append(into.unreadable_cloud, part.unreadable_cloud);
   move_append(into.arenas, part.arenas);

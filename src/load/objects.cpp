@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "load/helm_release.h"
+#include "load/pull_secret.h"
 
 namespace ktriage {
 namespace {
@@ -235,6 +236,8 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
       // Helm's release record is read before the values go: upgrade-check needs its manifest's
       // apiVersions (and nothing else of it).
       if (is_helm_release_secret(obj)) add_helm_release(obj, file, pos, name, out);
+      // A pull Secret's registry hosts (not its credentials): which registry it serves.
+      if (auto pull = pull_secret_registries(obj)) out.pull_secrets.push_back(std::move(*pull));
       scrub_secret(obj, arena);
     }
     RawObject raw{obj, file, pos, Value(), Value(), kind};

@@ -89,6 +89,14 @@ class Cluster {
   std::span<const DuplicateKey> duplicate_keys() const { return inputs_.duplicate_keys; }
   /// Decoded Helm v3 release records (every revision read), in reading order. O(1).
   std::span<const HelmRelease> helm_releases() const { return inputs_.helm_releases; }
+  /// The registries pull Secret `ns`/`name` holds credentials for; nullptr when the snapshot
+  /// has no such Secret of a docker-config type. O(pull Secrets).
+  const PullSecretRegistries* pull_secret(std::string_view ns, std::string_view name) const {
+    for (const PullSecretRegistries& p : inputs_.pull_secrets) {
+      if (p.ns == ns && p.name == name) return &p;
+    }
+    return nullptr;
+  }
   std::string_view file_name(std::uint32_t index) const;
 
   /// Every Alibaba Cloud CLI answer read from the snapshot (cloud/ files and renamed ones), in

@@ -11,6 +11,7 @@
 #include "core/source_location.h"
 #include "core/value.h"
 #include "model/helm_release.h"
+#include "model/pull_secret.h"
 
 namespace ktriage {
 
@@ -121,7 +122,8 @@ struct Inputs {
   std::vector<InputIssue> issues;             ///< errors and skipped files, in reading order
   std::vector<DuplicateKey> duplicate_keys;   ///< YAML keys written twice (also in `issues`)
   std::vector<HelmRelease> helm_releases;     ///< decoded Helm v3 release Secrets, every revision
-  std::vector<CloudDocument> cloud;           ///< Alibaba Cloud CLI answers, in reading order
+  std::vector<PullSecretRegistries> pull_secrets;  ///< registries of image pull Secrets
+  std::vector<CloudDocument> cloud;                ///< Alibaba Cloud CLI answers, in reading order
   std::vector<UnreadableCloudAnswer> unreadable_cloud;  ///< cloud answers not used, in order
   std::size_t files_read = 0;                           ///< files that contributed anything
   /// Set before loading to keep each object file's text in `sources` (lint re-reads it to point

@@ -298,7 +298,13 @@ data: {.dockerconfigjson: eyJhdXRocyI6e319}
   auto f = diagnose(*c);
   auto r = with_rule(f, "image-pull-unauthorized");
   ASSERT_EQ(r.size(), 1u);
-  EXPECT_TRUE(contains(r[0]->fix, "kubectl -n shop get secret regcred -o jsonpath="));
+  // regcred holds {"auths":{}}: no registry, as its registries read at load show.
+  EXPECT_TRUE(contains(r[0]->summary, "its pull Secret regcred holds credentials for no registry"))
+      << r[0]->summary;
+  EXPECT_TRUE(has_evidence(*r[0], ".data registries (read at load)", "(none)"));
+  EXPECT_TRUE(
+      contains(r[0]->fix, "No pull Secret of the pod holds credentials for registry.example.com"))
+      << r[0]->fix;
   EXPECT_TRUE(contains(r[0]->fix,
                        "kubectl -n shop create secret docker-registry pull-registry "
                        "--docker-server=registry.example.com"))
@@ -308,6 +314,70 @@ data: {.dockerconfigjson: eyJhdXRocyI6e319}
       << r[0]->fix;
   EXPECT_FALSE(contains(r[0]->fix, "create secret docker-registry regcred")) << r[0]->fix;
   EXPECT_FALSE(contains(r[0]->fix, "kubectl apply")) << r[0]->fix;
+}
+
+// The pod's pull Secret for `config` (the .dockerconfigjson, base64) and a refused pull.
+std::vector<Finding> refused_with(std::string_view config) {
+  auto c = load(
+      payments(kPayments, "ErrImagePull",
+               std::string(kUnauthorizedMessage.substr(kUnauthorizedMessage.find("rpc error"))),
+               "  imagePullSecrets: [{name: regcred}]\n") +
+      event("Failed", kUnauthorizedMessage, 5) +
+      "---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcred, namespace: shop}\ntype: "
+      "kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: " +
+      std::string(config) + "}\n");
+  return diagnose(*c);
+}
+
+// The Secret holds this very registry: the credentials themselves are refused. Holding only it,
+// the Secret is renewed whole; holding others too, only its entry.
+TEST(ImagesTest, RefusedCredentialsOfTheRightRegistryAreRenewed) {
+  // {"auths":{"registry.example.com":{"auth":"dXNlcjpwYXNz"}}}
+  auto only = refused_with(
+      "eyJhdXRocyI6eyJyZWdpc3RyeS5leGFtcGxlLmNvbSI6eyJhdXRoIjoiZFhObGNqcHdZWE56In19fQ==");
+  auto r = with_rule(only, "image-pull-unauthorized");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(contains(r[0]->fix,
+                       "Secret regcred holds credentials for registry.example.com, "
+                       "and registry.example.com refuses them"))
+      << r[0]->fix;
+  EXPECT_TRUE(contains(r[0]->fix, "Renew them: kubectl -n shop delete secret regcred;"))
+      << r[0]->fix;
+  EXPECT_TRUE(has_evidence(*r[0], ".data registries (read at load)", "registry.example.com"));
+  for (const Evidence& e : r[0]->evidence) EXPECT_FALSE(contains(e.value, "dXNlcjpwYXNz"));
+  // ... and ghcr.io too.
+  auto two = refused_with(
+      "eyJhdXRocyI6eyJyZWdpc3RyeS5leGFtcGxlLmNvbSI6eyJhdXRoIjoiZFhObGNqcHdZWE56In0sImdoY3IuaW8i"
+      "OnsiYXV0aCI6ImVBPT0ifX19");
+  auto t = with_rule(two, "image-pull-unauthorized");
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_TRUE(contains(t[0]->fix, "it holds other registries too")) << t[0]->fix;
+  EXPECT_FALSE(contains(t[0]->fix, "delete secret regcred")) << t[0]->fix;
+}
+
+// An image on an ACR instance's VPC endpoint with a Secret for its public endpoint: the same
+// credentials, but a docker config entry serves one host.
+TEST(ImagesTest, AcrPublicEndpointSecretForAVpcEndpointImage) {
+  std::string yaml = payments(
+      "acme-registry-vpc.cn-hangzhou.cr.aliyuncs.com/shop/payments:v2.4.1", "ErrImagePull",
+      "rpc error: code = Unknown desc = failed to pull and unpack image: pull access denied, "
+      "repository does not exist or may require authorization: insufficient_scope",
+      "  imagePullSecrets: [{name: regcred}]\n");
+  // {"auths":{"https://acme-registry.cn-hangzhou.cr.aliyuncs.com/v2/":{"auth":"dXNlcjpwYXNz"}}}
+  yaml +=
+      "---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcred, namespace: shop}\ntype: "
+      "kubernetes.io/dockerconfigjson\ndata: {.dockerconfigjson: "
+      "eyJhdXRocyI6eyJodHRwczovL2FjbWUtcmVnaXN0cnkuY24taGFuZ3pob3UuY3IuYWxpeXVuY3MuY29tL3YyLyI6eyJh"
+      "dXRoIjoiZFhObGNqcHdZWE56In19fQ==}\n";
+  auto f = diagnose(*load(yaml));
+  auto r = with_rule(f, "image-pull-unauthorized");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(contains(r[0]->summary,
+                       "its pull Secret regcred holds credentials for "
+                       "acme-registry.cn-hangzhou.cr.aliyuncs.com only"))
+      << r[0]->summary;
+  EXPECT_TRUE(contains(r[0]->fix, "regcred holds the other endpoint of the same ACR instance"))
+      << r[0]->fix;
 }
 
 TEST(ImagesTest, UnauthorizedPullWithoutAnyPullSecretAttachesOneToTheServiceAccount) {
