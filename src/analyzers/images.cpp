@@ -385,18 +385,20 @@ bool same_acr_instance(std::string_view a, std::string_view b) {
 
 // The fix when the snapshot shows which registries the pod's pull Secrets hold (read at load,
 // before their values were zeroed); "" when it does not know them all. Adds their registries as
-// evidence.
+// evidence and, when none holds `host`, what they hold to the summary.
 std::string known_registries_fix(const PullCase& pc, const PullSecrets& ps, std::string_view host,
                                  Finding& f) {
   std::string holder;       // a Secret that holds this host
   std::string public_twin;  // a Secret holding the other endpoint of the same ACR instance
   std::size_t holder_count = 0;
+  std::string held;  // every registry of every Secret, for the summary
   for (const std::string& name : ps.names) {
     const PullSecretRegistries* p = pc.cluster.pull_secret(pc.pod.ns, name);
     if (p == nullptr) return "";  // not every Secret is known: say nothing certain
     const Object* secret = pc.cluster.find("Secret", pc.pod.ns, name);
     std::string list;
     for (const std::string& r : p->registries) list += (list.empty() ? "" : ", ") + r;
+    if (!list.empty()) held += (held.empty() ? "" : ", ") + list;
     if (secret != nullptr)
       f.evidence.push_back(field_evidence(*secret, ".data registries (read at load)",
                                           list.empty() ? "(none)" : list));
@@ -426,6 +428,11 @@ std::string known_registries_fix(const PullCase& pc, const PullSecrets& ps, std:
                           "pull access to {}.",
                           host, holder, pc.ref.repo));
   }
+  // None holds this host (the usual mistake): the summary says what they hold.
+  f.summary +=
+      fmt::format("; its pull Secret{} {} hold{} credentials for {}",
+                  ps.names.size() == 1 ? "" : "s", fmt::join(ps.names, ", "),
+                  ps.names.size() == 1 ? "s" : "", held.empty() ? "no registry" : held + " only");
   std::string label = std::string(host.substr(0, host.find('.')));
   if (label.empty()) label = "registry";
   const std::string added = "pull-" + label;
@@ -471,18 +478,6 @@ void report_unauthorized(const PullCase& pc, FindingSink& sink, bool inferred) {
         create, kubectl_ns(pc.pod), ps.account, name, declared_workload(pc.cluster, pc.pod));
   } else if (const std::string known = known_registries_fix(pc, ps, host, f); !known.empty()) {
     f.fix = known;
-    // The summary says what the Secrets hold when none holds this host (the usual mistake).
-    if (known.starts_with("No pull Secret")) {
-      std::string held;
-      for (const std::string& n : ps.names) {
-        for (const std::string& r : pc.cluster.pull_secret(pc.pod.ns, n)->registries)
-          held += (held.empty() ? "" : ", ") + r;
-      }
-      f.summary += fmt::format("; its pull Secret{} {} hold{} credentials for {}",
-                               ps.names.size() == 1 ? "" : "s", fmt::join(ps.names, ", "),
-                               ps.names.size() == 1 ? "s" : "",
-                               held.empty() ? "no registry" : held + " only");
-    }
   } else {
     // A Secret kubectl creates holds one registry; recreating the pod's Secret for this host
     // would drop the registries it serves now (other images may pull with it). So: look at what
