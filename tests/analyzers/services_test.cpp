@@ -42,6 +42,30 @@ TEST(ServicesTest, SelectorMatchingNothingShowsTheNearestLabels) {
   EXPECT_NE(r[0]->fix.find("kubectl -n shop edit service cart"), std::string::npos);
 }
 
+TEST(ServicesTest, NearestLabelsAreShownBestFirstOncePerLabelSetAndSkipFinishedPods) {
+  std::string done = pod("done-1", "{app: cart, tier: web}", false);
+  done.replace(done.find("phase: Running"), 14, "phase: Succeeded");
+  auto c = cluster_from_yaml(
+      service("cart", "{app: cart-svc, tier: web}") + done +
+      pod("api-1", "{app: cart, tier: api}", true) + pod("web-1", "{app: cart, tier: web}", true) +
+      pod("web-2", "{app: cart, tier: web}", true) + pod("api-2", "{app: cart, tier: api}", true));
+  auto f = diagnose(*c);
+  auto r = with_rule(f, "svc-selector-matches-nothing");
+  ASSERT_EQ(r.size(), 1u);
+  std::vector<std::string> shown;
+  for (const Evidence& e : r[0]->evidence) {
+    if (e.path == ".metadata.labels") shown.push_back(e.object + " " + e.value);
+  }
+  // tier=web matches, so web-1 is nearer than api-1; web-2 and api-2 repeat a label set shown;
+  // done-1 has Succeeded and no longer counts.
+  ASSERT_EQ(shown.size(), 2u);
+  EXPECT_EQ(shown[0], "pod/web-1 app=cart,tier=web  — app=cart-svc differs: the pod has app=cart");
+  EXPECT_EQ(shown[1],
+            "pod/api-1 app=cart,tier=api  — app=cart-svc differs: the pod has app=cart; tier=web "
+            "differs: the pod has tier=api");
+  EXPECT_NE(r[0]->fix.find("app=cart-svc differs"), std::string::npos);
+}
+
 TEST(ServicesTest, KeyMismatchWithSameValueIsExplained) {
   auto c = cluster_from_yaml(service("ing", "{name: nginx-ingress}") +
                              pod("ing-1", "{app: nginx-ingress}", true));
