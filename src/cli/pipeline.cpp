@@ -182,7 +182,8 @@ namespace {
 
 // Wall time per phase, for --timings (like k8sgpt's --with-stat): where a slow run spends its time.
 // CPU time beside it shows how well a phase uses the cores, and system time with page faults
-// shows a phase that is paying for fresh memory rather than computing.
+// shows a phase that is paying for fresh memory rather than computing; peak RSS (so far) shows
+// which phase grew the process.
 class PhaseTimer {
  public:
   explicit PhaseTimer(bool on) : on_(on), start_(std::chrono::steady_clock::now()) {
@@ -194,11 +195,13 @@ class PhaseTimer {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
     std::fprintf(stderr,
-                 "timing: %-10s %8.3f s  (cpu user %.3f s, system %.3f s, %ld page faults)\n",
+                 "timing: %-10s %8.3f s  (cpu user %.3f s, system %.3f s, %ld page faults, "
+                 "peak RSS %ld MB)\n",
                  phase, std::chrono::duration<double>(now - start_).count(),
                  seconds(usage.ru_utime) - seconds(usage_.ru_utime),
                  seconds(usage.ru_stime) - seconds(usage_.ru_stime),
-                 usage.ru_minflt + usage.ru_majflt - usage_.ru_minflt - usage_.ru_majflt);
+                 usage.ru_minflt + usage.ru_majflt - usage_.ru_minflt - usage_.ru_majflt,
+                 usage.ru_maxrss / 1024);
     start_ = now;
     usage_ = usage;
   }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -60,10 +61,9 @@ class ReadBuffer {
 // system calls and cut more items at a buffer's end (such an item is read again from its start).
 ListRegionWalk walk_region_by_reads(
     int fd, std::size_t file_size, const ListLayout& layout, ListReadSizes sizes, std::size_t from,
-    std::size_t to, const std::function<void(const ListItem&, std::string_view)>& visit,
-    bool& read_failed) {
+    std::size_t to, ReadBuffer& buffer,
+    const std::function<void(const ListItem&, std::string_view)>& visit, bool& read_failed) {
   ListRegionWalk total;
-  ReadBuffer buffer;
   std::size_t lines_before = 0;  // newlines from total.begin to the segment's begin
   std::size_t seg_from = from;
   std::size_t margin = sizes.margin;
@@ -144,32 +144,36 @@ ListRegionWalk walk_region_by_reads(
 
 }  // namespace
 
-std::optional<std::vector<std::size_t>> walk_kubectl_list_by_reads(int fd, std::string_view mapping,
-                                                                   const ListLayout& layout,
-                                                                   unsigned threads,
-                                                                   const ItemVisit& visit,
-                                                                   ListReadSizes sizes) {
-  threads = std::clamp(threads, 1u, 64u);
+std::optional<std::vector<std::size_t>> walk_kubectl_list_by_reads(
+    int fd, std::string_view mapping, const ListLayout& layout, unsigned regions, unsigned workers,
+    const ItemVisit& visit, ListReadSizes sizes) {
+  regions = std::clamp(regions, 1u, 256u);
+  workers = std::clamp(workers, 1u, regions);
   const std::size_t size = mapping.size();
   const std::size_t span = size - layout.first_open;
-  std::vector<ListRegionWalk> regions(threads);
-  std::vector<char> failed(threads, 0);
-  auto walk = [&](unsigned t) {
-    bool read_failed = false;
-    regions[t] = walk_region_by_reads(
-        fd, size, layout, sizes, layout.first_open + span * t / threads,
-        layout.first_open + span * (t + 1) / threads,
-        [&](const ListItem& item, std::string_view bytes) { visit(t, item, bytes); }, read_failed);
-    failed[t] = read_failed ? 1 : 0;
+  std::vector<ListRegionWalk> walks(regions);
+  std::atomic<unsigned> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&](unsigned worker) {
+    ReadBuffer buffer;
+    for (unsigned r = next.fetch_add(1); r < regions && !failed; r = next.fetch_add(1)) {
+      bool read_failed = false;
+      walks[r] = walk_region_by_reads(
+          fd, size, layout, sizes, layout.first_open + span * r / regions,
+          layout.first_open + span * (r + 1) / regions, buffer,
+          [&](const ListItem& item, std::string_view bytes) { visit(worker, r, item, bytes); },
+          read_failed);
+      if (read_failed) failed = true;
+    }
   };
   {
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(walk, t);
-    walk(0);
+    for (unsigned w = 1; w < workers; ++w) pool.emplace_back(work, w);
+    work(0);
     for (auto& th : pool) th.join();
   }
-  if (std::find(failed.begin(), failed.end(), 1) != failed.end()) return std::nullopt;
-  return chain_list_regions(mapping, layout, regions);
+  if (failed) return std::nullopt;
+  return chain_list_regions(mapping, layout, walks);
 }
 
 }  // namespace ktriage

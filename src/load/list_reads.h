@@ -15,11 +15,12 @@
 
 namespace ktriage {
 
-/// A visit of one List item: the item with its offset in the file and its line counted from its
-/// region's start (as walk_kubectl_list() gives them), and its bytes, which are followed by at
-/// least kJsonPadding readable bytes (simdjson's padding). The bytes live until the visit returns.
-using ItemVisit =
-    std::function<void(std::size_t region, const ListItem& item, std::string_view bytes)>;
+/// A visit of one List item on worker thread `worker`: the item with its offset in the file and
+/// its line counted from its region's start (as walk_kubectl_list() gives them), and its bytes,
+/// which are followed by at least kJsonPadding readable bytes (simdjson's padding). The bytes
+/// live until the visit returns.
+using ItemVisit = std::function<void(std::size_t worker, std::size_t region, const ListItem& item,
+                                     std::string_view bytes)>;
 
 /// How much walk_kubectl_list_by_reads() reads at a time: `segment` bytes of the region, plus
 /// `margin` bytes so that most items near a segment's end fit. Tests shrink them to cut many
@@ -29,16 +30,18 @@ struct ListReadSizes {
   std::size_t margin = 256u << 10;
 };
 
-/// walk_kubectl_list() over the file open as `fd`, read with pread(2) into one buffer per thread
-/// (a few MiB, reused from item to item) instead of through `mapping`, the file's mapping, of
-/// which it reads only the bytes before the first item (their lines). Same regions, items, lines
-/// and result: the line base of each region, or nullopt when they do not join up (the layout is
-/// not kubectl's; what was visited must be discarded). A read error also gives nullopt. An item
-/// larger than the buffer grows it as far as the item needs.
-std::optional<std::vector<std::size_t>> walk_kubectl_list_by_reads(int fd, std::string_view mapping,
-                                                                   const ListLayout& layout,
-                                                                   unsigned threads,
-                                                                   const ItemVisit& visit,
-                                                                   ListReadSizes sizes = {});
+/// walk_kubectl_list(mapping, layout, regions) over the file open as `fd`, read with pread(2)
+/// into one buffer per worker (a few MiB, reused from item to item) instead of through
+/// `mapping`, the file's mapping, of which it reads only the bytes before the first item (their
+/// lines). Same regions, items, lines and result: the line base of each region, or nullopt when
+/// they do not join up (the layout is not kubectl's; what was visited must be discarded). A read
+/// error also gives nullopt. An item larger than the buffer grows it as far as the item needs.
+/// `workers` threads (clamped to 1..regions) take the regions (clamped to 1..256) in order, the
+/// next free worker the next region, so that a worker slowed down (on the bench VM a spawned
+/// thread parsed its half of pods.json 1.5x slower than the main thread its own) does not keep
+/// the others waiting at the end: with a few regions per worker they finish close together.
+std::optional<std::vector<std::size_t>> walk_kubectl_list_by_reads(
+    int fd, std::string_view mapping, const ListLayout& layout, unsigned regions, unsigned workers,
+    const ItemVisit& visit, ListReadSizes sizes = {});
 
 }  // namespace ktriage

@@ -288,6 +288,11 @@ void shift_lines(Inputs& part, std::size_t lines) {
   }
 }
 
+// Regions of a large List per worker thread, when it is read by pread: enough that the workers
+// finish within a region's time of each other (a 2.9 GB pods.json on two workers: sixteen
+// regions of about 180 MB), few enough that the regions' parts cost nothing to merge.
+constexpr unsigned kListRegionsPerWorker = 8;
+
 // Parses the items of a kubectl-laid-out List on several threads, each walking its own region of
 // the file with its own simdjson parser and arena: an item is found, counted and parsed while
 // it is in cache, so the file is read once. Results are merged in item order, so output does
@@ -300,20 +305,26 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   std::string_view hint = layout.kind.size() > 4 && layout.kind.ends_with("List")
                               ? layout.kind.substr(0, layout.kind.size() - 4)
                               : std::string_view();
-  struct Part {
+  // A worker's parser and arena serve every region it takes; a region's objects are kept apart,
+  // so that they are merged in item order, whatever worker parsed them.
+  struct Worker {
     std::unique_ptr<Arena> arena = std::make_unique<Arena>();
-    JsonReader reader;  // one parser's buffers for all of this region's items
-    Inputs partial;
+    JsonReader reader;  // one parser's buffers for all of this worker's items
   };
-  std::vector<Part> parts(std::clamp(threads, 1u, 64u));
+  const bool by_reads = fd >= 0;
+  const unsigned workers = std::clamp(threads, 1u, 64u);
+  // Reading by pread, workers take regions as they finish (list_reads.h); through the mapping,
+  // one region each, as each region's pages are mapped ahead for its own walker.
+  const unsigned regions = by_reads && workers > 1 ? workers * kListRegionsPerWorker : workers;
+  std::vector<Worker> worker_state(workers);
+  std::vector<Inputs> region_inputs(regions);
   std::function<void(std::size_t, std::size_t)> release;
-  if (release_consumed && fd < 0) {
+  if (release_consumed && !by_reads) {
     // Ahead of every release (and at each walk's start), up to the region's end: its walker
     // finds the pages mapped, and a region's last release does not map in the next one's.
     std::vector<std::size_t> region_ends;
-    for (std::size_t t = 1; t <= parts.size(); ++t) {
-      region_ends.push_back(layout.first_open +
-                            (data.size() - layout.first_open) * t / parts.size());
+    for (std::size_t t = 1; t <= regions; ++t) {
+      region_ends.push_back(layout.first_open + (data.size() - layout.first_open) * t / regions);
     }
     release = [data, region_ends](std::size_t from, std::size_t to) {
       release_pages(data, from, to);
@@ -322,11 +333,13 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
     };
   }
   // `bytes`: the item's, followed by at least kJsonPadding readable bytes.
-  auto parse_item = [&](std::size_t region, const ListItem& item, std::string_view bytes) {
-    Part& part = parts[region];
+  auto parse_item = [&](std::size_t worker, std::size_t region, const ListItem& item,
+                        std::string_view bytes) {
+    Worker& w = worker_state[worker];
+    Inputs& partial = region_inputs[region];
     if (item.cut_off) {
       const bool inside = !bytes.empty() && bytes.front() == '{';
-      part.partial.issues.push_back(InputIssue{
+      partial.issues.push_back(InputIssue{
           {std::string(path), SourcePos{item.line, inside ? 9u : 10u}},
           inside ? "the file ends inside this List item, before the List's closing ]: it was "
                    "cut off, so this item was skipped (the items before it were read)"
@@ -336,36 +349,35 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
       return;
     }
     const SourcePos pos{item.line, 9};
-    auto errors = part.reader.read(
-        bytes, *part.arena, [&](const ParsedDocument& doc, const Locator& locator) {
+    auto errors =
+        w.reader.read(bytes, *w.arena, [&](const ParsedDocument& doc, const Locator& locator) {
           ParsedDocument shifted = doc;
           shifted.root_pos = pos;
           ShiftedLocator loc(locator, pos);
-          add_objects(shifted, loc, file, path, hint, *part.arena, part.partial);
+          add_objects(shifted, loc, file, path, hint, *w.arena, partial);
         });
     for (const ParseError& e : errors) {
-      part.partial.issues.push_back(
-          InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
-                     e.message + " (this List item was skipped)",
-                     false});
+      partial.issues.push_back(InputIssue{{std::string(path), ShiftedLocator::shift(e.pos, pos)},
+                                          e.message + " (this List item was skipped)",
+                                          false});
     }
   };
   // A file open as `fd` is read into small buffers, not touched through its mapping (see
   // list_reads.h); otherwise the rest of the data (and its padding) follows each item.
-  const auto base = fd >= 0 ? walk_kubectl_list_by_reads(fd, data, layout, threads, parse_item)
-                            : walk_kubectl_list(
-                                  data, layout, threads,
-                                  [&](std::size_t region, const ListItem& item) {
-                                    parse_item(region, item, data.substr(item.offset, item.length));
-                                  },
-                                  release);
+  const auto base =
+      by_reads ? walk_kubectl_list_by_reads(fd, data, layout, regions, workers, parse_item)
+               : walk_kubectl_list(
+                     data, layout, regions,
+                     [&](std::size_t region, const ListItem& item) {
+                       parse_item(region, region, item, data.substr(item.offset, item.length));
+                     },
+                     release);
   if (!base) return false;
-  for (std::size_t b = 0; b < parts.size(); ++b) {
-    Part& part = parts[b];
-    shift_lines(part.partial, (*base)[b]);
-    append_inputs_of_same_files(out, std::move(part.partial));
-    out.arenas.push_back(std::move(part.arena));
+  for (std::size_t r = 0; r < regions; ++r) {
+    shift_lines(region_inputs[r], (*base)[r]);
+    append_inputs_of_same_files(out, std::move(region_inputs[r]));
   }
+  for (Worker& w : worker_state) out.arenas.push_back(std::move(w.arena));
   return true;
 }
 

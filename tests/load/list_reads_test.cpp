@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <string>
@@ -81,18 +82,24 @@ Walked by_memory(const std::string& text, const ListLayout& layout, unsigned thr
   return w;
 }
 
-Walked by_reads(const std::string& text, const ListLayout& layout, unsigned threads,
-                ListReadSizes sizes) {
+// `regions` as walk_kubectl_list()'s threads; `workers` threads take them.
+Walked by_reads(const std::string& text, const ListLayout& layout, unsigned regions,
+                ListReadSizes sizes, unsigned workers = 0) {
   TempFile file(text);
   Walked w;
   std::mutex m;
+  std::map<std::size_t, std::size_t> region_worker;
   w.base = walk_kubectl_list_by_reads(
-      file.fd(), text, layout, threads,
-      [&](std::size_t r, const ListItem& i, std::string_view bytes) {
+      file.fd(), text, layout, regions, workers == 0 ? regions : workers,
+      [&](std::size_t worker, std::size_t r, const ListItem& i, std::string_view bytes) {
         // simdjson may read kJsonPadding bytes past the item: they must be readable.
         volatile char last = bytes.data()[bytes.size() + kJsonPadding - 1];
         (void)last;
         std::lock_guard lock(m);
+        // A region is walked whole by one worker, in item order: its parts need no lock.
+        EXPECT_LT(worker, std::max(1u, workers == 0 ? regions : workers));
+        const auto [at, first] = region_worker.try_emplace(r, worker);
+        EXPECT_EQ(at->second, worker) << "region " << r << " was split between workers";
         w.visits.emplace_back(r, i.offset, i.length, i.line, i.cut_off, std::string(bytes));
       },
       sizes);
@@ -136,13 +143,15 @@ TEST(ListReadsTest, RandomListsAndBufferSizes) {
     auto layout = find_kubectl_list(text, 0);
     ASSERT_TRUE(layout.has_value());
     layout->cut_off_allowed = round % 2 == 0;
-    const unsigned threads = 1 + random() % 4;
+    const unsigned regions = 1 + random() % 12;
+    const unsigned workers = 1 + random() % 4;  // fewer or more than the regions
     const ListReadSizes buffer{16 + random() % 3000, random() % 400};
-    const Walked expected = by_memory(text, *layout, threads);
-    const Walked got = by_reads(text, *layout, threads, buffer);
+    const Walked expected = by_memory(text, *layout, regions);
+    const Walked got = by_reads(text, *layout, regions, buffer, workers);
     EXPECT_EQ(got.base, expected.base) << "round " << round;
     EXPECT_EQ(got.visits, expected.visits)
-        << "round " << round << ": segment " << buffer.segment << ", margin " << buffer.margin;
+        << "round " << round << ": " << regions << " regions, " << workers << " workers, segment "
+        << buffer.segment << ", margin " << buffer.margin;
   }
 }
 
