@@ -10,12 +10,17 @@ std::string ContainerView::spec_path() const {
   return fmt::format(".spec.{}[{}]", init ? "initContainers" : "containers", index);
 }
 
+std::string ContainerView::status_path() const {
+  if (status_index < 0) return {};
+  return fmt::format(".status.{}[{}]", init ? "initContainerStatuses" : "containerStatuses",
+                     status_index);
+}
+
 const Value& PodView::condition(std::string_view type) const { return pod_.condition(type); }
 
 namespace {
 
-void join(const Value& specs, const Value& statuses, bool init, std::string_view status_list,
-          std::vector<ContainerView>& out) {
+void join(const Value& specs, const Value& statuses, bool init, std::vector<ContainerView>& out) {
   int i = 0;
   for (const Value& spec : specs.items()) {
     ContainerView c;
@@ -27,7 +32,7 @@ void join(const Value& specs, const Value& statuses, bool init, std::string_view
     for (const Value& st : statuses.items()) {
       if (st["name"].str() == c.name) {
         c.status = &st;
-        c.status_path_ = fmt::format(".status.{}[{}]", status_list, j);
+        c.status_index = j;
         break;
       }
       ++j;
@@ -40,17 +45,16 @@ void join(const Value& specs, const Value& statuses, bool init, std::string_view
 
 std::vector<ContainerView> PodView::containers() const {
   std::vector<ContainerView> out;
-  join(pod_.spec()["initContainers"], pod_.status()["initContainerStatuses"], true,
-       "initContainerStatuses", out);
-  join(pod_.spec()["containers"], pod_.status()["containerStatuses"], false, "containerStatuses",
-       out);
+  out.reserve(pod_.spec()["initContainers"].size() + pod_.spec()["containers"].size());
+  join(pod_.spec()["initContainers"], pod_.status()["initContainerStatuses"], true, out);
+  join(pod_.spec()["containers"], pod_.status()["containerStatuses"], false, out);
   return out;
 }
 
 std::vector<ContainerView> PodView::app_containers() const {
   std::vector<ContainerView> out;
-  join(pod_.spec()["containers"], pod_.status()["containerStatuses"], false, "containerStatuses",
-       out);
+  out.reserve(pod_.spec()["containers"].size());
+  join(pod_.spec()["containers"], pod_.status()["containerStatuses"], false, out);
   return out;
 }
 

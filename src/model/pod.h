@@ -20,12 +20,13 @@ struct ContainerView {
   int index = 0;  ///< position in spec.containers / spec.initContainers
   const Value* spec = &Value::null_value();
   const Value* status = &Value::null_value();  ///< entry of (init)ContainerStatuses, or null
+  int status_index = -1;  ///< position of `status` in its list; -1 without status
 
   /// ".spec.containers[0]" or ".spec.initContainers[1]"
   std::string spec_path() const;
-  /// ".status.containerStatuses[i]" (index of the status entry) or "" without status.
-  std::string status_path() const { return status_path_; }
-  std::string status_path_;
+  /// ".status.containerStatuses[i]" (index of the status entry) or "" without status. Formatted
+  /// when asked, not by the join: analyzers join every pod's containers and use few paths.
+  std::string status_path() const;
 
   const Value& state() const { return (*status)["state"]; }
   const Value& last_state() const { return (*status)["lastState"]; }
