@@ -243,6 +243,7 @@ DocumentYield add_objects(const ParsedDocument& doc, const Locator& locator, std
     RawObject raw{obj, file, pos, Value(), Value(), kind};
     if (kind != "Secret") raw.last_applied = parse_last_applied(meta, arena);
     raw.managed_fields = meta["managedFields"];
+    raw.head = read_object_head(obj, kind);
     out.objects.push_back(raw);
     ++yield.objects;
   };

@@ -43,31 +43,6 @@ std::uint64_t label_hash(std::string_view ns, std::string_view key, std::string_
   return x;
 }
 
-// The newest timestamp an object carries: its creation, and for Pods and Nodes their condition
-// transitions and heartbeats and their containers' starts and ends. 0 when none.
-UnixSeconds newest_time_of(const Object& o) {
-  UnixSeconds newest = 0;
-  auto see = [&](const Value& v) {
-    if (auto t = parse_rfc3339(v.str()); t && *t > newest) newest = *t;
-  };
-  see(o.metadata()["creationTimestamp"]);
-  if (o.kind != "Pod" && o.kind != "Node") return newest;
-  const Value& status = o.status();
-  for (const Value& c : status["conditions"].items()) {
-    see(c["lastTransitionTime"]);
-    see(c["lastHeartbeatTime"]);
-  }
-  for (const char* list : {"containerStatuses", "initContainerStatuses"}) {
-    for (const Value& cs : status[list].items()) {
-      const Value& state = cs["state"];
-      see(state["running"]["startedAt"]);
-      see(state["terminated"]["finishedAt"]);
-      see(cs["lastState"]["terminated"]["finishedAt"]);
-    }
-  }
-  return newest;
-}
-
 }  // namespace
 
 std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds> now) {
@@ -102,18 +77,19 @@ UnixSeconds Cluster::fill_objects(bool want_newest) {
       const RawObject& raw = inputs_.objects[i];
       Object& o = objects_[i];
       o.root = &raw.root;
-      o.kind = raw.root["kind"].str();
+      // A loader that read the head gave the effective kind; otherwise the object's own wins.
+      o.kind = raw.head.read ? raw.kind : raw.root["kind"].str();
       if (o.kind.empty()) o.kind = raw.kind;
-      o.api_version = raw.root["apiVersion"].str();
-      const Value& meta = raw.root["metadata"];
-      o.ns = meta["namespace"].str();
-      o.name = meta["name"].str();
-      o.uid = meta["uid"].str();
+      const ObjectHead head = raw.head.read ? raw.head : read_object_head(raw.root, o.kind);
+      o.api_version = head.api_version;
+      o.ns = head.ns;
+      o.name = head.name;
+      o.uid = head.uid;
       o.file = raw.file;
       o.pos = raw.pos;
       o.last_applied = &raw.last_applied;
       o.managed_fields = &raw.managed_fields;
-      if (want_newest) newest = std::max(newest, newest_time_of(o));
+      if (want_newest) newest = std::max(newest, head.newest);
     }
   };
   const std::size_t half = objects_.size() / 2;

@@ -124,8 +124,8 @@ class Cluster {
 
  private:
   Cluster() = default;
-  /// Fills objects_ on two threads; returns the newest timestamp among them (0 when none or
-  /// when `want_newest` is false), read while each object is in cache.
+  /// Fills objects_ on two threads from each RawObject's head (read now when the loader did
+  /// not); returns the newest timestamp among them (0 when none or when `want_newest` is false).
   UnixSeconds fill_objects(bool want_newest);
   void index_identity();   // by_kind_, by_key_, by_uid_
   void index_ownership();  // children_ and the pod indexes

@@ -11,6 +11,7 @@
 #include "core/source_location.h"
 #include "core/value.h"
 #include "model/helm_release.h"
+#include "model/object_head.h"
 #include "model/pull_secret.h"
 
 namespace ktriage {
@@ -31,6 +32,8 @@ struct RawObject {
   /// (`CustomResourceDefinitionList` items as client-go serialises them) take it from the List's
   /// kind.
   std::string_view kind;
+  /// Identity and newest timestamp, when the loader read them (add_objects does).
+  ObjectHead head;
 };
 
 /// A container log. Only the tail is kept (see kLogTailBytes): diagnosis reads the last lines.
