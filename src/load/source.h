@@ -45,8 +45,10 @@ Inputs load_sources(std::span<const std::string> paths, const LoadProgress& prog
                     bool keep_sources = false);
 
 /// kubectl-laid-out JSON Lists at least this large (and padded) are parsed item by item on all
-/// cores (see list_split.h); smaller ones as one document.
-constexpr std::size_t kParallelListBytes = 64u << 20;
+/// cores (see list_split.h); smaller ones as one document. At 64 MiB, the 150k-pod bench's
+/// services, nodes and configmaps (22-50 MB each) were parsed on one core while the other
+/// waited: 0.4 s of a 3.5 s load. Below a few MiB a file parses faster than threads start.
+constexpr std::size_t kParallelListBytes = 8u << 20;
 
 /// Reads one in-memory file as if it were found at `path` (layout rules apply to `path`).
 /// Used for archive entries, standard input and tests. `padded` promises that kJsonPadding
