@@ -38,6 +38,7 @@
 #include "analyzers/common/helpers.h"
 #include "cloud/ecs.h"
 #include "cloud/sg_path.h"
+#include "core/ascii.h"
 #include "model/pod.h"
 #include "model/ports.h"
 #include "model/scheduling.h"
@@ -299,12 +300,6 @@ std::vector<FailedLine> failed_lines(std::string_view text) {
 }
 
 // ---- Addresses and causes ---------------------------------------------------------------------
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string pod_name(const Object& pod) { return fmt::format("{}/{}", pod.ns, pod.name); }
 
@@ -676,7 +671,7 @@ void run_after(const AnalysisContext& ctx, std::span<const Finding> findings, Fi
       const Object& owner = cluster.top_owner(*source);
       const Object& dest_owner = svc != nullptr ? *svc : cluster.top_owner(*explained_dest);
       const std::string part =
-          fmt::format("{}/{}/{}", lower(dest_owner.kind), dest_owner.ns, dest_owner.name);
+          fmt::format("{}/{}/{}", ascii_lower(dest_owner.kind), dest_owner.ns, dest_owner.name);
       Group& g = groups[owner.ref().key() + "\n" + part];
       if (g.owner == nullptr) {
         g.owner = &owner;

@@ -18,6 +18,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "core/ascii.h"
 #include "model/pod.h"
 #include "model/scheduling.h"
 
@@ -212,9 +213,7 @@ struct CreateFailure {
 };
 
 CreateFailure classify_create_failure(std::string_view message) {
-  std::string lower(message);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const std::string lower = ascii_lower(message);
   // ResourceQuota admission (k8s.io/apiserver/pkg/admission/plugin/resourcequota, v1.9+):
   // "exceeded quota: %s, requested: %s, used: %s, limited: %s"; before v1.9 "Exceeded quota".
   if (has(lower, "exceeded quota")) return {&kQuotaExceeded, "ResourceQuota exceeded"};
@@ -244,9 +243,7 @@ CreateFailure classify_create_failure(std::string_view message) {
 void add_quota_evidence(const Cluster& cluster, const Object& obj, std::string_view message,
                         Finding& f) {
   // "exceeded quota: compute, requested: ..." -> "compute"
-  std::string lower(message);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  const std::string lower = ascii_lower(message);
   std::size_t at = lower.find("exceeded quota: ");
   std::string name;
   if (at != std::string::npos) {

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "cli/live_options.h"
+#include "core/ascii.h"
 #include "live/bundle.h"
 #include "live/fetch.h"
 #include "load/source.h"
@@ -107,14 +108,6 @@ struct Resolved {
   bool known = false;
 };
 
-bool lower_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
-  }
-  return true;
-}
-
 // NAME[.GROUP][/SUBRESOURCE] by the built-ins, then by the CRDs of `cluster` (may be null).
 Resolved resolve_resource(std::string_view text, const Cluster* cluster) {
   const auto slash = text.find('/');
@@ -131,21 +124,21 @@ Resolved resolve_resource(std::string_view text, const Cluster* cluster) {
     return std::string(plural) + (g.empty() ? "" : "." + std::string(g)) + sub;
   };
   for (const Builtin& b : kBuiltins) {
-    if (has_group && !lower_equal(group, b.group)) continue;
-    if (lower_equal(base, b.plural) || lower_equal(base, b.singular) ||
-        (!b.short1.empty() && lower_equal(base, b.short1)) ||
-        (!b.short2.empty() && lower_equal(base, b.short2)))
+    if (has_group && !equal_ignoring_case(group, b.group)) continue;
+    if (equal_ignoring_case(base, b.plural) || equal_ignoring_case(base, b.singular) ||
+        (!b.short1.empty() && equal_ignoring_case(base, b.short1)) ||
+        (!b.short2.empty() && equal_ignoring_case(base, b.short2)))
       return {full(b.plural, b.group), b.cluster_scoped, true};
   }
   if (cluster != nullptr) {
     for (const Object* crd : cluster->of_kind("CustomResourceDefinition")) {
       const Value& names = crd->spec()["names"];
       const std::string_view g = crd->spec()["group"].str();
-      if (has_group && !lower_equal(group, g)) continue;
-      bool match =
-          lower_equal(base, names["plural"].str()) || lower_equal(base, names["singular"].str());
+      if (has_group && !equal_ignoring_case(group, g)) continue;
+      bool match = equal_ignoring_case(base, names["plural"].str()) ||
+                   equal_ignoring_case(base, names["singular"].str());
       for (const Value& s : names["shortNames"].items())
-        match = match || lower_equal(base, s.str());
+        match = match || equal_ignoring_case(base, s.str());
       if (match && !names["plural"].str().empty())
         return {full(names["plural"].str(), g), crd->spec()["scope"].str() == "Cluster", true};
     }
@@ -174,10 +167,12 @@ std::map<std::string, std::string> other_groups_naming(std::string_view text,
   for (const Object* crd : cluster.of_kind("CustomResourceDefinition")) {
     const Value& names = crd->spec()["names"];
     const std::string_view g = crd->spec()["group"].str();
-    bool match =
-        lower_equal(base, names["plural"].str()) || lower_equal(base, names["singular"].str());
-    for (const Value& s : names["shortNames"].items()) match = match || lower_equal(base, s.str());
-    if (match && !g.empty() && !names["plural"].str().empty() && !lower_equal(asked_group, g))
+    bool match = equal_ignoring_case(base, names["plural"].str()) ||
+                 equal_ignoring_case(base, names["singular"].str());
+    for (const Value& s : names["shortNames"].items())
+      match = match || equal_ignoring_case(base, s.str());
+    if (match && !g.empty() && !names["plural"].str().empty() &&
+        !equal_ignoring_case(asked_group, g))
       out.try_emplace(fmt::format("{}.{}", names["plural"].str(), g),
                       fmt::format("CustomResourceDefinition {}", crd->name));
   }
@@ -186,12 +181,13 @@ std::map<std::string, std::string> other_groups_naming(std::string_view text,
       for (const Value& rule : (*role)["rules"].items()) {
         bool listed = false;
         for (const Value& r : rule["resources"].items())
-          listed = listed || lower_equal(base, r.str());
+          listed = listed || equal_ignoring_case(base, r.str());
         if (!listed) continue;
         for (const Value& g : rule["apiGroups"].items()) {
-          if (lower_equal(asked_group, g.str())) as_asked = true;
+          if (equal_ignoring_case(asked_group, g.str())) as_asked = true;
           // "" is the core group (where an unknown name is asked anyway), "*" names no group.
-          if (g.str().empty() || g.str() == "*" || lower_equal(asked_group, g.str())) continue;
+          if (g.str().empty() || g.str() == "*" || equal_ignoring_case(asked_group, g.str()))
+            continue;
           std::string plural;
           for (char c : base)
             plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -29,6 +29,7 @@
 #include "cli/pipeline.h"
 #include "cli/rules.h"
 #include "cli/schemas.h"
+#include "core/ascii.h"
 #include "core/edit_distance.h"
 #include "correlate/correlate.h"
 #include "lint/lint.h"
@@ -167,13 +168,6 @@ std::string near_or_list(const std::set<std::string_view>& present, std::string_
 // namespace shp", exit 0, passing a CI gate): an error naming what the input has instead. A
 // namespace that exists (its Namespace object was read) but is empty, and a kind ktriage knows
 // of that the input has none of, are fine: nothing there is wrong.
-bool same_letters(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Kinds of the Kubernetes API itself (any letter case): a --kind naming one is no typo, even
 // when the input has none of it. https://kubernetes.io/docs/reference/kubernetes-api/
 bool is_builtin_kind(std::string_view kind) {
@@ -233,7 +227,7 @@ bool is_builtin_kind(std::string_view kind) {
                                                 "DeviceClass",
                                                 "VolumeAttributesClass"};
   return std::any_of(std::begin(kKinds), std::end(kKinds),
-                     [&](std::string_view k) { return same_letters(k, kind); });
+                     [&](std::string_view k) { return equal_ignoring_case(k, kind); });
 }
 
 std::optional<std::string> empty_selection(const Cluster& cluster, const Diagnosis& shown,
@@ -259,7 +253,7 @@ std::optional<std::string> empty_selection(const Cluster& cluster, const Diagnos
     bool any = false;
     for (const Object& o : cluster.objects()) {
       kinds.insert(o.kind);
-      any = any || same_letters(o.kind, f.kind);
+      any = any || equal_ignoring_case(o.kind, f.kind);
     }
     if (!any)
       return fmt::format("the input has no objects of kind {}{}", f.kind,
@@ -278,7 +272,7 @@ int finish(const RunResult& r, const CommonFlags& f) {
       const std::string kind = kind_of_type(f.kind).value_or(f.kind);
       const auto& objects = r.cluster->objects();
       if (std::none_of(objects.begin(), objects.end(),
-                       [&](const Object& o) { return same_letters(o.kind, kind); }))
+                       [&](const Object& o) { return equal_ignoring_case(o.kind, kind); }))
         std::cerr << fmt::format("ktriage: note: the input has no objects of kind {}\n", kind);
     }
   }
@@ -403,7 +397,7 @@ int run_lint(const LintFlags& lf, const CommonFlags& f) {
 // kubectl's resource names and short names ("svc", "deployments.apps") -> Kind; the Kind itself
 // (any case) is accepted too. nullopt for a name it does not know.
 std::optional<std::string> kind_of_type(std::string type) {
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  type = ascii_lower(type);
   if (auto dot = type.find('.'); dot != std::string::npos)
     type = type.substr(0, dot);  // deployments.apps
   static const std::pair<std::string_view, std::string_view> kKinds[] = {
@@ -483,9 +477,7 @@ std::optional<std::string> kind_of_type(std::string type) {
     if (alias == type) return std::string(kind);
   }
   for (const auto& [alias, kind] : kKinds) {
-    std::string lower_kind(kind);
-    for (char& c : lower_kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower_kind == type) return std::string(kind);
+    if (ascii_lower(kind) == type) return std::string(kind);
   }
   return std::nullopt;
 }

@@ -14,6 +14,7 @@
 
 #include "analyzers/registry.h"
 #include "cli/huge_pages.h"
+#include "core/ascii.h"
 #include "core/time.h"
 #include "correlate/correlate.h"
 #include "load/source.h"
@@ -142,14 +143,7 @@ std::vector<Finding> scope_findings(const Cluster& cluster, std::vector<Finding>
   std::unordered_map<std::string, const Finding*> by_id;
   for (const Finding& f : findings) by_id[f.id] = &f;
   auto kind_matches = [&](const std::string& kind) {
-    if (options.kind.empty()) return true;
-    if (kind.size() != options.kind.size()) return false;
-    for (std::size_t i = 0; i < kind.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(kind[i])) !=
-          std::tolower(static_cast<unsigned char>(options.kind[i])))
-        return false;
-    }
-    return true;
+    return options.kind.empty() || equal_ignoring_case(kind, options.kind);
   };
   std::set<std::string> keep;
   std::vector<std::string> walk;

@@ -7,16 +7,11 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/ascii.h"
 #include "lint/check.h"
 
 namespace ktriage::lint {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -30,7 +25,7 @@ struct Request {
 };
 
 bool looks_json(std::string_view name, std::string_view text) {
-  const std::string l = lower(name);
+  const std::string l = ascii_lower(name);
   auto ends = [&](std::string_view suffix) {
     return l.size() >= suffix.size() &&
            l.compare(l.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -222,12 +217,13 @@ void locate_fields(const Cluster& cluster, std::span<Finding> findings) {
   auto other = [&](std::string_view ref, std::string_view ns) -> const Object* {
     if (by_name.empty()) {
       for (const Object& o : cluster.objects()) {
-        by_name.emplace(lower(o.kind) + "/" + std::string(o.ns) + "/" + std::string(o.name), &o);
+        by_name.emplace(ascii_lower(o.kind) + "/" + std::string(o.ns) + "/" + std::string(o.name),
+                        &o);
       }
     }
     const std::size_t slash = ref.find('/');
     if (slash == std::string_view::npos) return nullptr;
-    const std::string kind = lower(ref.substr(0, slash));
+    const std::string kind = ascii_lower(ref.substr(0, slash));
     const std::string_view name = ref.substr(slash + 1);
     for (std::string_view n : {ns, std::string_view()}) {
       auto it = by_name.find(kind + "/" + std::string(n) + "/" + std::string(name));

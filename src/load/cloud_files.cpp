@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "core/ascii.h"
 #include "load/document.h"
 
 namespace ktriage {
@@ -82,17 +83,6 @@ void skip_answer(Inputs& out, std::string_view path, const CloudCall& call, Sour
                                                        std::move(api_error)});
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // The shapes src/cloud relies on, checked where positions are known. Each problem is an issue at
 // the offending node (line:column when the locator finds it; the JSON path is in the message
 // either way). The typed views (cloud/ecs.cpp) skip the same nodes; keep both in step.
@@ -159,14 +149,14 @@ bool readable_port_range(std::string_view text) {
 std::string unreadable_rule(const Value& p) {
   if (!p.is_object()) return "the rule is not an object";
   const std::string_view direction = p["Direction"].str();
-  if (!iequals(direction, "ingress") && !iequals(direction, "egress")) {
+  if (!equal_ignoring_case(direction, "ingress") && !equal_ignoring_case(direction, "egress")) {
     return p["Direction"].is_null()
                ? "the rule has no Direction (ingress or egress)"
                : fmt::format("Direction \"{}\" is neither ingress nor egress", direction);
   }
   const Value& policy = p["Policy"];
-  if (!policy.is_null() && !policy.str().empty() && !iequals(policy.str(), "accept") &&
-      !iequals(policy.str(), "drop")) {
+  if (!policy.is_null() && !policy.str().empty() && !equal_ignoring_case(policy.str(), "accept") &&
+      !equal_ignoring_case(policy.str(), "drop")) {
     return fmt::format("Policy \"{}\" is neither Accept nor Drop", policy.str());
   }
   const Value& priority = p["Priority"];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "core/base64.h"
 #include "load/document.h"
 
@@ -12,10 +13,7 @@ std::string registry_host_of_key(std::string_view key) {
   if (const std::size_t scheme = key.find("://"); scheme != std::string_view::npos)
     key.remove_prefix(scheme + 3);
   key = key.substr(0, key.find('/'));
-  std::string host(key);
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return host;
+  return ascii_lower(key);
 }
 
 std::optional<PullSecretRegistries> pull_secret_registries(const Value& secret) {

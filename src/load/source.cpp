@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/ascii.h"
 #include "load/chunked_reads.h"
 #include "load/cloud_files.h"
 #include "load/document.h"
@@ -49,12 +50,6 @@ namespace {
 namespace fs = std::filesystem;
 
 bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void add_issue(Inputs& out, std::string_view file, SourcePos pos, std::string message,
                bool skipped) {
@@ -391,7 +386,7 @@ unsigned list_threads() {
 void load_objects(std::string_view path, std::string_view data, bool padded, Inputs& out,
                   bool release_consumed, std::size_t parallel_list_bytes, bool in_cloud = false,
                   int fd = -1) {
-  std::string l = lower(path);
+  std::string l = ascii_lower(path);
   const bool json =
       ends_with(l, ".json") || (!ends_with(l, ".yaml") && !ends_with(l, ".yml") &&
                                 data.find_first_not_of(" \t\r\n") != std::string_view::npos &&
@@ -697,7 +692,7 @@ void load_buffer(std::string_view path, std::string_view data, Inputs& out, bool
 void load_buffer_impl(std::string_view path, std::string_view data, Inputs& out, bool padded,
                       bool mapped, std::size_t parallel_list_bytes, int fd) {
   const std::string_view inner = inner_path(path);
-  std::string l = lower(inner);
+  std::string l = ascii_lower(inner);
   std::string_view base = inner.substr(
       inner.find_last_of('/') == std::string_view::npos ? 0 : inner.find_last_of('/') + 1);
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <system_error>
 
+#include "core/ascii.h"
+
 namespace ktriage {
 namespace {
 
@@ -58,8 +60,7 @@ void plan_folder(const std::string& arg, const fs::path& p, std::vector<ReadStep
 }  // namespace
 
 bool is_archive_name(std::string_view name) {
-  std::string l(name);
-  for (char& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string l = ascii_lower(name);
   return l.ends_with(".tar.gz") || l.ends_with(".tgz") || l.ends_with(".tar");
 }
 

@@ -1,10 +1,10 @@
 // One Kubernetes object as the analyzers see it: the parsed tree plus its identity, pre-read.
 #pragma once
 
-#include <cctype>
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "core/object_ref.h"
 #include "core/source_location.h"
 #include "core/value.h"
@@ -52,9 +52,7 @@ struct Object {
 /// "pod/web-1": the kubectl name of an object (kind in lower case), as evidence names another
 /// object than its finding's. O(length).
 inline std::string kubectl_name(const Object& obj) {
-  std::string out(obj.kind);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out + "/" + std::string(obj.name);
+  return ascii_lower(obj.kind) + "/" + std::string(obj.name);
 }
 
 }  // namespace ktriage

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/ascii.h"
 #include "model/pod.h"
 
 namespace ktriage::network {
@@ -78,8 +79,7 @@ std::string workload_of(const Cluster& cluster, const Object& pod) {
       break;
     }
   }
-  for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return fmt::format("{}/{}/{}", pod.ns, kind, name);
+  return fmt::format("{}/{}/{}", pod.ns, ascii_lower(kind), name);
 }
 
 Classes classify(const Cluster& cluster, const NetworkSnapshot& net, const MatrixOptions& o,

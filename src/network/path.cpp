@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/ascii.h"
 #include "model/pod.h"
 #include "model/ports.h"
 #include "network/path_detail.h"
@@ -565,8 +566,7 @@ void verdict_evidence(const End& src, const Backend* b, const ConnectionVerdict&
 // no escapes:
 // https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
 std::string yaml_string(std::string_view s) {
-  std::string lower(s);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = ascii_lower(s);
   static constexpr std::string_view kWords[] = {"true", "false", "yes", "no", "on",
                                                 "off",  "null",  "y",   "n",  "~"};
   const bool word = std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords);

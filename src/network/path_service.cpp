@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "model/pod.h"
 #include "model/ports.h"
 #include "model/scheduling.h"
@@ -105,8 +106,7 @@ std::vector<const Object*> selected_pods(const Cluster& cluster, const Object& s
 }  // namespace
 
 std::string subject(const Object& obj) {
-  std::string kind(obj.kind);
-  for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string kind = ascii_lower(obj.kind);
   if (kind == "service") kind = "svc";
   return obj.ns.empty() ? fmt::format("{}/{}", kind, obj.name)
                         : fmt::format("{}/{}/{}", kind, obj.ns, obj.name);

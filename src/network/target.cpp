@@ -7,14 +7,10 @@
 #include <charconv>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace ktriage::network {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
@@ -96,7 +92,7 @@ Expected<Target> parse_target(std::string_view text, std::string_view default_ns
     return Unexpected(
         fmt::format("\"{}\" is not {} (a DNS name is accepted for TO only)", text, kForms));
   }
-  const std::string kind = lower(text.substr(0, slash));
+  const std::string kind = ascii_lower(text.substr(0, slash));
   const auto rest = split(text.substr(slash + 1), '/');
   if (kind == "node" || kind == "nodes" || kind == "no") {
     if (rest.size() != 1 || rest[0].empty())
@@ -132,7 +128,7 @@ Expected<Target> parse_target(std::string_view text, std::string_view default_ns
 
 Expected<PortSpec> parse_port(std::string_view text) {
   PortSpec p;
-  if (lower(text) == "icmp") {  // ping: no port; security groups have ICMP rules
+  if (ascii_lower(text) == "icmp") {  // ping: no port; security groups have ICMP rules
     p.protocol = "ICMP";
     return p;
   }
@@ -140,7 +136,7 @@ Expected<PortSpec> parse_port(std::string_view text) {
   if (const auto slash = text.find('/'); slash != std::string_view::npos) {
     port = text.substr(0, slash);
     p.protocol_given = true;
-    p.protocol = lower(text.substr(slash + 1));
+    p.protocol = ascii_lower(text.substr(slash + 1));
     for (char& c : p.protocol) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (p.protocol != "TCP" && p.protocol != "UDP" && p.protocol != "SCTP")
       return Unexpected(fmt::format("--port \"{}\": the protocol is TCP, UDP or SCTP", text));

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/ascii.h"
 #include "upgrade/helm.h"
 #include "upgrade/rules.h"
 
@@ -91,9 +92,7 @@ long check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
                                            : std::string(),
                             to));
   f.id += origin.id_suffix;
-  std::string kind_lower(o.kind);
-  for (char& c : kind_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  Evidence e = Evidence::field(fmt::format("{}/{}", kind_lower, o.name), origin.field,
+  Evidence e = Evidence::field(fmt::format("{}/{}", ascii_lower(o.kind), o.name), origin.field,
                                std::string(api_version));
   e.file = std::string(cluster.file_name(o.file));
   e.line = o.pos.line;

@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace ktriage {
 
 const Event* latest_event(const Cluster& cluster, const Object& obj, std::string_view reason,
@@ -89,9 +91,7 @@ std::string declared_workload(const Cluster& cluster, const Object& pod) {
     kind = "Deployment";
     name.remove_suffix(hash.size() + 1);
   }
-  std::string out(kind);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return fmt::format("{}/{}", out, name);
+  return fmt::format("{}/{}", ascii_lower(kind), name);
 }
 
 bool owned_by_job(const Cluster& cluster, const Object& pod) {
