@@ -147,7 +147,7 @@ ListRegionWalk walk_region_by_reads(
 std::optional<std::vector<std::size_t>> walk_kubectl_list_by_reads(
     int fd, std::string_view mapping, const ListLayout& layout, unsigned regions, unsigned workers,
     const ItemVisit& visit, ListReadSizes sizes) {
-  regions = std::clamp(regions, 1u, 256u);
+  regions = std::clamp(regions, 1u, kMaxListRegions);
   workers = std::clamp(workers, 1u, regions);
   const std::size_t size = mapping.size();
   const std::size_t span = size - layout.first_open;

@@ -30,16 +30,19 @@ struct ListReadSizes {
   std::size_t margin = 256u << 10;
 };
 
+/// The most regions walk_kubectl_list_by_reads() cuts a List into.
+constexpr unsigned kMaxListRegions = 256;
+
 /// walk_kubectl_list(mapping, layout, regions) over the file open as `fd`, read with pread(2)
 /// into one buffer per worker (a few MiB, reused from item to item) instead of through
 /// `mapping`, the file's mapping, of which it reads only the bytes before the first item (their
 /// lines). Same regions, items, lines and result: the line base of each region, or nullopt when
 /// they do not join up (the layout is not kubectl's; what was visited must be discarded). A read
 /// error also gives nullopt. An item larger than the buffer grows it as far as the item needs.
-/// `workers` threads (clamped to 1..regions) take the regions (clamped to 1..256) in order, the
-/// next free worker the next region, so that a worker slowed down (on the bench VM a spawned
-/// thread parsed its half of pods.json 1.5x slower than the main thread its own) does not keep
-/// the others waiting at the end: with a few regions per worker they finish close together.
+/// `workers` threads (clamped to 1..regions) take the regions (clamped to 1..kMaxListRegions) in
+/// order, the next free worker the next region, so that a worker slowed down (on the bench VM a
+/// spawned thread parsed its half of pods.json 1.5x slower than the main thread its own) does not
+/// keep the others waiting at the end: with a few regions per worker they finish close together.
 std::optional<std::vector<std::size_t>> walk_kubectl_list_by_reads(
     int fd, std::string_view mapping, const ListLayout& layout, unsigned regions, unsigned workers,
     const ItemVisit& visit, ListReadSizes sizes = {});

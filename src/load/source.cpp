@@ -297,9 +297,14 @@ constexpr unsigned kListRegionsPerWorker = 8;
 bool load_list_items(std::string_view path, std::string_view data, const ListLayout& layout,
                      std::uint32_t file, unsigned threads, bool release_consumed, int fd,
                      Inputs& out) {
-  std::string_view hint = layout.kind.size() > 4 && layout.kind.ends_with("List")
-                              ? layout.kind.substr(0, layout.kind.size() - 4)
-                              : std::string_view();
+  // The kind of items without one, as add_objects() gives it when the List is read whole: its
+  // typed List's ("PodList"), or, when the List says no kind at all, the file name's (pods.json).
+  std::string_view hint;
+  if (layout.kind.size() > 4 && layout.kind.ends_with("List")) {
+    hint = layout.kind.substr(0, layout.kind.size() - 4);
+  } else if (layout.kind.empty()) {
+    hint = kind_hint(path);
+  }
   // A worker's parser and arena serve every region it takes; a region's objects are kept apart,
   // so that they are merged in item order, whatever worker parsed them.
   struct Worker {
@@ -310,7 +315,9 @@ bool load_list_items(std::string_view path, std::string_view data, const ListLay
   const unsigned workers = std::clamp(threads, 1u, 64u);
   // Reading by pread, workers take regions as they finish (list_reads.h); through the mapping,
   // one region each, as each region's pages are mapped ahead for its own walker.
-  const unsigned regions = by_reads && workers > 1 ? workers * kListRegionsPerWorker : workers;
+  const unsigned regions = by_reads && workers > 1
+                               ? std::min(workers * kListRegionsPerWorker, kMaxListRegions)
+                               : workers;
   std::vector<Worker> worker_state(workers);
   std::vector<Inputs> region_inputs(regions);
   std::function<void(std::size_t, std::size_t)> release;

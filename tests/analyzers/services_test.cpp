@@ -1,4 +1,5 @@
 // Services: selector, readiness of selected pods, targetPort, selector-less Services.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "support/test_support.h"
@@ -64,6 +65,38 @@ TEST(ServicesTest, NearestLabelsAreShownBestFirstOncePerLabelSetAndSkipFinishedP
             "pod/api-1 app=cart,tier=api  — app=cart-svc differs: the pod has app=cart; tier=web "
             "differs: the pod has tier=api");
   EXPECT_NE(r[0]->fix.find("app=cart-svc differs"), std::string::npos);
+}
+
+// The same read from JSON, where replicas' equal label arrays are stored once (Arena::share)
+// and so form one label group: the group shows its first live pod, not a finished one before it
+// or a later replica.
+TEST(ServicesTest, NearestLabelsFromSharedLabelArraysShowTheFirstLivePodOfEachSet) {
+  auto pod_json = [](std::string_view name, std::string_view labels, std::string_view phase) {
+    return fmt::format(
+        R"({{"apiVersion": "v1", "kind": "Pod", "metadata": {{"name": "{}", "namespace": "shop",
+        "uid": "u-{}", "labels": {}}}, "spec": {{"nodeName": "n1", "containers": [{{"name": "app",
+        "image": "x"}}]}}, "status": {{"phase": "{}", "conditions": [{{"type": "Ready",
+        "status": "True"}}]}}}})",
+        name, name, labels, phase);
+  };
+  const std::string web = R"({"app": "cart", "tier": "web"})";
+  const std::string api = R"({"app": "cart", "tier": "api"})";
+  const std::string pods =
+      "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [" +
+      pod_json("done-1", web, "Succeeded") + "," + pod_json("api-1", api, "Running") + "," +
+      pod_json("web-1", web, "Running") + "," + pod_json("web-2", web, "Running") + "," +
+      pod_json("api-2", api, "Running") + "]}";
+  auto c = testing::cluster_from(
+      {{"pods.json", pods}, {"svc.yaml", service("cart", "{app: cart-svc, tier: web}")}});
+  ASSERT_EQ(c->pods_in("shop").size(), 5u);
+  auto f = diagnose(*c);
+  auto r = with_rule(f, "svc-selector-matches-nothing");
+  ASSERT_EQ(r.size(), 1u);
+  std::vector<std::string> shown;
+  for (const Evidence& e : r[0]->evidence) {
+    if (e.path == ".metadata.labels") shown.push_back(e.object);
+  }
+  EXPECT_EQ(shown, (std::vector<std::string>{"pod/web-1", "pod/api-1"}));
 }
 
 TEST(ServicesTest, KeyMismatchWithSameValueIsExplained) {

@@ -1,8 +1,12 @@
 #include "load/list_split.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -233,6 +237,84 @@ TEST(ListSplitTest, LargeListIsReadItemByItemWithExactErrorPositions) {
     const std::size_t item = i < static_cast<std::size_t>(n / 2) ? i : i + 1;
     ASSERT_EQ(in.objects[i].pos.line, 4u + 8u * item) << i;
   }
+}
+
+// A List that says no kind, with items that say none either: read whole, its items take the
+// kind of the file's name (pods.json); item by item they must too.
+TEST(ListSplitTest, KindlessListItemsTakeTheFileNamesKindOnEitherPath) {
+  std::string body;
+  const int n = 40;
+  for (int i = 0; i < n; ++i) {
+    body += "        {\n            \"metadata\": {\n";
+    body += "                \"name\": \"p" + std::to_string(i) + "\"\n            }\n";
+    body += item_end(i, n);
+  }
+  std::string text = kubectl_list_around(body);
+  const std::size_t kind_line = text.find("    \"kind\": \"List\",\n");
+  ASSERT_NE(kind_line, std::string::npos);
+  text.erase(kind_line, std::string("    \"kind\": \"List\",\n").size());
+  const std::string padded = text + std::string(64, ' ');
+  for (const std::size_t threshold : {std::size_t{1}, kParallelListBytes}) {
+    Inputs in;
+    load_buffer("snapshot/pods.json", std::string_view(padded.data(), text.size()), in,
+                /*padded=*/true, threshold);
+    EXPECT_TRUE(in.issues.empty()) << in.issues.front().message;
+    ASSERT_EQ(in.objects.size(), static_cast<std::size_t>(n)) << "threshold " << threshold;
+    EXPECT_EQ(in.objects.front().kind, "Pod") << "threshold " << threshold;
+    EXPECT_EQ(in.objects.back().head.name, "p" + std::to_string(n - 1));
+  }
+}
+
+// A large List read from a file goes through pread in many regions, taken by whichever worker
+// is free (list_reads.h): objects, their lines, and broken items' issues are those of the
+// in-memory walk, item for item.
+TEST(ListSplitTest, LargeListFileReadInRegionsMatchesTheInMemoryWalk) {
+  std::string body;
+  const std::string filler(180, 'x');
+  const int n = 36000;  // about 9.7 MB: over kParallelListBytes, so the file is read by pread
+  for (int i = 0; i < n; ++i) {
+    body += "        {\n            \"kind\": \"ConfigMap\",\n            \"metadata\": {\n";
+    body += "                \"name\": \"c" + std::to_string(i) + "\",\n";
+    body += "                \"namespace\": \"default\"\n            },\n";
+    body += i % 7919 == 11 ? "            \"data\": {\"a\": tru}\n"
+                           : "            \"data\": {\"a\": \"" + filler + "\"}\n";
+    body += item_end(i, n);
+  }
+  const std::string text = kubectl_list_around(body);
+  ASSERT_GT(text.size(), kParallelListBytes);
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ktriage-list-regions-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "configmaps.json").string();
+  std::ofstream(path, std::ios::binary) << text;
+  const std::vector<std::string> paths{path};
+  LoadOptions options;
+  options.threads = 1;  // one file: the List's own workers do the splitting
+  const Inputs from_file = load_sources(paths, options);
+  std::filesystem::remove_all(dir);
+
+  Inputs in_memory;
+  const std::string padded = text + std::string(64, ' ');
+  load_buffer(path, std::string_view(padded.data(), text.size()), in_memory, /*padded=*/true,
+              /*parallel_list_bytes=*/1);
+  ASSERT_EQ(from_file.objects.size(), static_cast<std::size_t>(n - 5));
+  ASSERT_EQ(from_file.objects.size(), in_memory.objects.size());
+  for (std::size_t i = 0; i < from_file.objects.size(); ++i) {
+    const RawObject& a = from_file.objects[i];
+    const RawObject& b = in_memory.objects[i];
+    ASSERT_EQ(a.head.name, b.head.name) << i;
+    ASSERT_EQ(a.pos.line, b.pos.line) << i;
+    ASSERT_EQ(a.pos.column, b.pos.column) << i;
+  }
+  ASSERT_EQ(from_file.issues.size(), 5u);
+  ASSERT_EQ(from_file.issues.size(), in_memory.issues.size());
+  for (std::size_t i = 0; i < from_file.issues.size(); ++i) {
+    EXPECT_EQ(from_file.issues[i].message, in_memory.issues[i].message);
+    EXPECT_EQ(from_file.issues[i].where.pos.line, in_memory.issues[i].where.pos.line);
+    EXPECT_EQ(from_file.issues[i].where.pos.column, in_memory.issues[i].where.pos.column);
+  }
+  // The first broken item is item 11: 8 lines each from line 4, its data line 6 below.
+  EXPECT_EQ(from_file.issues[0].where.pos.line, 4u + 8u * 11u + 6u);
 }
 
 // The one-pass AVX2 search and the two-pass SSE2 one find the same close and count the same
