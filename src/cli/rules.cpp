@@ -85,7 +85,7 @@ namespace {
 // One line of `ktriage rules`, whichever record it comes from.
 struct RuleRow {
   std::string_view id;
-  std::string_view severity;  // "critical", ..., or "(derived)" for correlation
+  std::string_view severity;  // "critical", ...; empty for correlation: its groups' severity
   std::string_view catalog;   // "" when none
   std::string_view area;      // the analyzer, "correlation", "lint: <check>" or "upgrade-check"
   std::string_view title;
@@ -101,7 +101,7 @@ std::vector<RuleRow> rule_rows(std::vector<std::string>& areas) {
                     e.rule->title, e.rule->fix, true});
   }
   for (const CorrelationRule& c : correlation_rules())
-    rows.push_back({c.id, "(derived)", c.catalog, "correlation", c.title, ""});
+    rows.push_back({c.id, "", c.catalog, "correlation", c.title, ""});
   const auto checks = lint::lint_checks();
   areas.reserve(checks.size());  // the rows keep views of these names
   for (const lint::LintCheck* check : checks) {
@@ -126,7 +126,7 @@ int list_rules(bool json) {
       out += "  {";
       // "analyzer" stays for the analyzers' rules, as before "area" came; correlation rules
       // take the severity of what they group: null.
-      const bool derived = r.severity == "(derived)";
+      const bool derived = r.severity.empty();
       std::vector<std::pair<std::string_view, std::string_view>> fields = {
           {"id", r.id}, {"severity", r.severity}, {"catalog", r.catalog}, {"area", r.area}};
       if (r.analyzer) fields.emplace_back("analyzer", r.area);
@@ -148,7 +148,8 @@ int list_rules(bool json) {
     return kExitOk;
   }
   for (const RuleRow& r : rows) {
-    std::cout << fmt::format("{:<40} {:<9} {:<46} {}\n", r.id, r.severity,
+    std::cout << fmt::format("{:<40} {:<9} {:<46} {}\n", r.id,
+                             r.severity.empty() ? "(derived)" : r.severity,
                              r.catalog.empty() ? "-" : r.catalog, r.title);
   }
   return kExitOk;

@@ -571,8 +571,6 @@ TEST(CliTest, UnknownCommandsAndEachCommandsOwnHelp) {
   EXPECT_EQ(diagnose.out.find("ktriage lint k8s/"), std::string::npos) << diagnose.out;
 }
 
-// `rules -o json` lists every rule a report can carry, one per text line, with its area; the
-// analyzers' keep their "analyzer" key; upgrade-check's are there, and in its SARIF.
 // A --now months after the snapshot turns current faults into history: the report says so.
 TEST(CliTest, NowFarFromTheDataIsNoted) {
   const std::string snap = " '" + example("shop-broken") + "'";
@@ -587,6 +585,9 @@ TEST(CliTest, NowFarFromTheDataIsNoted) {
   EXPECT_EQ(close.out.find("--now is"), std::string::npos);
 }
 
+// `rules -o json` lists every rule a report can carry, one per text line, with its area; the
+// analyzers' keep their "analyzer" key; correlation rules have no severity of their own (null;
+// "(derived)" in the table); upgrade-check's are there, and in its SARIF.
 TEST(CliTest, RulesAsJsonListEveryRule) {
   const auto text = run_ktriage("rules");
   const auto json = run_ktriage("rules -o json");
@@ -604,7 +605,17 @@ TEST(CliTest, RulesAsJsonListEveryRule) {
         r["area"].str() != "upgrade-check") {
       EXPECT_EQ(r["analyzer"].str(), r["area"].str()) << r["id"].str();
     }
-    if (r["area"].str() == "correlation") EXPECT_TRUE(r["severity"].is_null());
+    if (r["area"].str() == "correlation") {
+      EXPECT_TRUE(r["severity"].is_null()) << r["id"].str();
+      const std::string row = std::string(r["id"].str()) + " ";
+      const std::size_t at = text.out.find(row);
+      ASSERT_NE(at, std::string::npos) << r["id"].str();
+      EXPECT_NE(text.out.substr(at, text.out.find('\n', at) - at).find(" (derived) "),
+                std::string::npos)
+          << r["id"].str();
+    } else {
+      EXPECT_TRUE(r["severity"].is_string() && !r["severity"].str().empty()) << r["id"].str();
+    }
     skips_minor = skips_minor || r["id"].str() == "upgrade-skips-minor";
   }
   EXPECT_TRUE(skips_minor);
