@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/ascii.h"
+
 namespace ktriage::cloud {
 
 namespace {
@@ -13,24 +15,13 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-bool equals_ci(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Keys are matched case-insensitively: RAM accepts "statement" as well as "Statement" and
 // hand-written documents use both.
 bool find_key(element object, std::string_view key, element& out) {
   simdjson::dom::object obj;
   if (object.get(obj) != simdjson::SUCCESS) return false;
   for (auto field : obj) {
-    if (equals_ci(field.key, key)) {
+    if (equal_ignoring_case(field.key, key)) {
       out = field.value;
       return true;
     }
@@ -68,9 +59,9 @@ Expected<PolicyStatement, PolicyError> read_statement(element e, const std::stri
   if (!find_key(e, "Effect", v) || v.get(effect) != simdjson::SUCCESS) {
     return Unexpected(PolicyError{where + ".Effect", "missing or not a string (Allow or Deny)"});
   }
-  if (equals_ci(effect, "Allow")) {
+  if (equal_ignoring_case(effect, "Allow")) {
     st.allow = true;
-  } else if (!equals_ci(effect, "Deny")) {
+  } else if (!equal_ignoring_case(effect, "Deny")) {
     return Unexpected(
         PolicyError{where + ".Effect", fmt::format("\"{}\" is neither Allow nor Deny", effect)});
   }

@@ -2,13 +2,10 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace ktriage {
 
-std::string ObjectRef::kubectl_name() const {
-  std::string k;
-  k.reserve(kind.size());
-  for (char c : kind) k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return k + "/" + name;
-}
+std::string ObjectRef::kubectl_name() const { return ascii_lower(kind) + "/" + name; }
 
 }  // namespace ktriage

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace ktriage {
 
 namespace {
@@ -61,10 +63,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   std::string_view line(data, size * n);
   constexpr std::string_view kRetry = "retry-after:";
   if (line.size() > kRetry.size()) {
-    std::string head(line.substr(0, kRetry.size()));
-    std::transform(head.begin(), head.end(), head.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (head == kRetry) {
+    if (equal_ignoring_case(line.substr(0, kRetry.size()), kRetry)) {
       std::string_view v = line.substr(kRetry.size());
       while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
       int seconds = 0;

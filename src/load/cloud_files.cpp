@@ -255,9 +255,7 @@ bool could_be_kubernetes(const Value& root) {
 
 std::optional<CloudCall> cloud_call_from_name(std::string_view base) {
   if (base.size() < 5) return std::nullopt;
-  std::string ext(base.substr(base.size() - 5));
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext != ".json") return std::nullopt;
+  if (!equal_ignoring_case(base.substr(base.size() - 5), ".json")) return std::nullopt;
   const std::string_view stem = base.substr(0, base.size() - 5);
   const std::size_t dash = stem.find('-');
   if (dash == 0 || dash == std::string_view::npos) return std::nullopt;

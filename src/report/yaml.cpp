@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "core/utf8.h"
 #include "report/report.h"
 
@@ -49,8 +50,7 @@ bool plain_is_safe(std::string_view s) {
   for (char c : s) {
     if (!is_plain_char(c)) return false;  // control characters, non-ASCII: quoted with escapes
   }
-  std::string lower(s);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const std::string lower = ascii_lower(s);
   for (std::string_view word :
        {"true", "false", "yes", "no", "on", "off", "y", "n", "null", ".nan", ".inf"}) {
     if (lower == word) return false;
