@@ -161,7 +161,9 @@ class LabelGroups {
 
   const std::vector<LabelGroup>& of(std::string_view ns) {
     auto [it, added] = by_namespace_.try_emplace(ns);
-    if (!added) return it->second;
+    // A named reference, not the binding: clang 14 cannot capture structured bindings.
+    std::vector<LabelGroup>& groups = it->second;
+    if (!added) return groups;
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> by_storage;
     const auto pods = cluster_.pods_in(ns);
     for (std::size_t i = 0; i < pods.size(); ++i) {
@@ -169,13 +171,13 @@ class LabelGroups {
       const Value& labels = pods[i]->labels();
       std::vector<std::size_t>& same_hash = by_storage[labels.storage_hash()];
       const auto found = std::find_if(same_hash.begin(), same_hash.end(), [&](std::size_t g) {
-        return same_storage(it->second[g].labels, labels);
+        return same_storage(groups[g].labels, labels);
       });
       if (found != same_hash.end()) continue;
-      same_hash.push_back(it->second.size());
-      it->second.push_back({labels, pods[i]});
+      same_hash.push_back(groups.size());
+      groups.push_back({labels, pods[i]});
     }
-    return it->second;
+    return groups;
   }
 
  private:
