@@ -15,6 +15,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
 #include "core/quantity.h"
+#include "model/pod.h"
 
 namespace ktriage {
 namespace {
@@ -42,13 +43,9 @@ constexpr Rule kRules[] = {kAllocatable, kQuota};
 // reservation out of proportion on any node.
 constexpr double kLowShare = 0.50;
 
-std::optional<MilliQuantity> quantity(const Value& v) {
-  // Hand-written YAML may hold a bare number (limits.cpu: 0.5): keep its fraction.
-  if (v.is_number()) return static_cast<MilliQuantity>(v.as_double() * 1000);
-  return parse_quantity(v.str());
-}
-
+// The amount as written: "500m", 2, 0.5.
 std::string text(const Value& v) {
+  if (v.type() == Value::Type::kDouble) return fmt::format("{}", v.as_double());
   return v.is_number() ? std::to_string(v.as_int()) : std::string(v.str());
 }
 
@@ -63,7 +60,7 @@ void check_allocatable(const Cluster& cluster, FindingSink& sink) {
     for (std::string_view resource : {"cpu", "memory"}) {
       const Value& cap = node->status()["capacity"][resource];
       const Value& alloc = node->status()["allocatable"][resource];
-      const auto c = quantity(cap), a = quantity(alloc);
+      const auto c = request_quantity(cap), a = request_quantity(alloc);
       if (!c || !a || *c <= 0) continue;
       if (static_cast<double>(*a) / static_cast<double>(*c) >= kLowShare) continue;
       Group& g = groups[{std::string(resource), text(cap), text(alloc)}];
@@ -114,8 +111,8 @@ void check_quotas(const Cluster& cluster, std::span<const Finding> findings, Fin
     std::vector<std::string> full;
     std::vector<Evidence> facts;
     for (const Member& m : q->status()["hard"].members()) {
-      const auto hard = quantity(m.value);
-      const auto used = quantity(q->status()["used"][m.key]);
+      const auto hard = request_quantity(m.value);
+      const auto used = request_quantity(q->status()["used"][m.key]);
       if (!hard || !used || *hard <= 0 || *used < *hard) continue;
       full.emplace_back(m.key);
       facts.push_back(field_evidence(

@@ -95,6 +95,14 @@ std::optional<MilliQuantity> milli_from_units(std::int64_t units) noexcept {
   return out;
 }
 
+std::optional<MilliQuantity> milli_from_number(double units) noexcept {
+  const double milli = std::ceil(units * 1000);
+  // 2^63 exactly, as a double; every double below it in magnitude converts without overflow.
+  constexpr double kLimit = 9223372036854775808.0;
+  if (!std::isfinite(milli) || milli >= kLimit || milli < -kLimit) return std::nullopt;
+  return static_cast<MilliQuantity>(milli);
+}
+
 MilliQuantity add_saturated(MilliQuantity a, MilliQuantity b) noexcept {
   MilliQuantity out = 0;
   if (!__builtin_add_overflow(a, b, &out)) return out;

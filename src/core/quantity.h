@@ -20,6 +20,11 @@ std::optional<MilliQuantity> parse_quantity(std::string_view text) noexcept;
 /// nullopt when that overflows, as parse_quantity.
 std::optional<MilliQuantity> milli_from_units(std::int64_t units) noexcept;
 
+/// A plain number with a fraction (`cpu: 0.5` in hand-written YAML) in milli-units, rounded up
+/// to a whole milli-unit as the API server's MilliValue() does (0.0005 -> 1); nullopt for NaN,
+/// infinities and what overflows milli-units.
+std::optional<MilliQuantity> milli_from_number(double units) noexcept;
+
 /// a + b held at the int64 limits instead of overflowing: sums of hand-written requests
 /// ("9E" twice) must not wrap to a negative request.
 MilliQuantity add_saturated(MilliQuantity a, MilliQuantity b) noexcept;

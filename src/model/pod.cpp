@@ -89,7 +89,9 @@ std::map<std::string, MilliQuantity, std::less<>> PodView::requests() const {
 }
 
 std::optional<MilliQuantity> request_quantity(const Value& v) {
-  return v.is_number() ? milli_from_units(v.as_int()) : parse_quantity(v.str());
+  if (v.type() == Value::Type::kInt) return milli_from_units(v.as_int());
+  if (v.type() == Value::Type::kDouble) return milli_from_number(v.as_double());
+  return parse_quantity(v.str());
 }
 
 }  // namespace ktriage

@@ -36,9 +36,10 @@ struct ContainerView {
   bool ready() const { return (*status)["ready"].as_bool(); }
 };
 
-/// A resource amount as requests, limits, allocatable and capacity hold it: a quantity string
-/// ("250m", "1Gi"), or a number of whole units (`cpu: 2`, fractions truncated) as hand-written
-/// YAML may give; nullopt when it is neither or overflows milli-units.
+/// A resource amount as requests, limits, allocatable, capacity and quotas hold it: a quantity
+/// string ("250m", "1Gi"), or a plain number of units as hand-written YAML may give (`cpu: 2`,
+/// `cpu: 0.5` is 500m, as the API server reads it); nullopt when it is neither, not finite or
+/// overflows milli-units.
 std::optional<MilliQuantity> request_quantity(const Value& v);
 
 /// Read-only helpers over one Pod object. Cheap to construct; holds a reference.

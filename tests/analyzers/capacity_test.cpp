@@ -70,9 +70,19 @@ TEST(CapacityTest, UsedUpQuotaIsReportedUnlessAControllerAlreadyFailsOnIt) {
 }
 
 TEST(CapacityTest, QuotaNumbersAndNamesAreReadExactly) {
-  // A bare number keeps its fraction: 0.5 CPUs used of 0.5 is used up.
+  // A bare number keeps its fraction: 0.5 CPUs used of 0.5 is used up, and is quoted as written.
   auto f = diagnose(*cluster_from_yaml(quota("{limits.cpu: 0.5}", "{limits.cpu: 500m}")));
-  EXPECT_EQ(with_rule(f, "resourcequota-exhausted").size(), 1u);
+  auto r = with_rule(f, "resourcequota-exhausted");
+  ASSERT_EQ(r.size(), 1u);
+  bool quoted = false;
+  for (const Evidence& e : r[0]->evidence) quoted = quoted || e.value == "500m of hard 0.5";
+  EXPECT_TRUE(quoted);
+  // Numbers no quantity can be (too large for milli-units, not a number) are not read as full.
+  for (std::string_view hard : {"1e300", ".nan", "-.inf"}) {
+    auto none = diagnose(*cluster_from_yaml(quota("{limits.cpu: " + std::string(hard) + "}",
+                                                  "{limits.cpu: " + std::string(hard) + "}")));
+    EXPECT_TRUE(with_rule(none, "resourcequota-exhausted").empty()) << hard;
+  }
 }
 
 }  // namespace

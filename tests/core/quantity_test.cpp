@@ -19,6 +19,18 @@ TEST(QuantityTest, MilliFromUnitsIsNulloptOnOverflow) {
   EXPECT_EQ(milli_from_units(kMin), std::nullopt);
 }
 
+TEST(QuantityTest, MilliFromNumberKeepsFractionsRoundsUpAndRefusesWhatIsNoQuantity) {
+  EXPECT_EQ(milli_from_number(0.5), 500);
+  EXPECT_EQ(milli_from_number(2), 2000);
+  EXPECT_EQ(milli_from_number(-0.25), -250);
+  EXPECT_EQ(milli_from_number(0.0005), 1);  // up to a whole milli-unit, as MilliValue()
+  EXPECT_EQ(milli_from_number(1.5e15), 1'500'000'000'000'000'000);
+  EXPECT_EQ(milli_from_number(1e16), std::nullopt);  // over int64 milli-units
+  EXPECT_EQ(milli_from_number(-1e300), std::nullopt);
+  EXPECT_EQ(milli_from_number(std::numeric_limits<double>::quiet_NaN()), std::nullopt);
+  EXPECT_EQ(milli_from_number(std::numeric_limits<double>::infinity()), std::nullopt);
+}
+
 TEST(QuantityTest, AddSaturatedHoldsAtTheLimits) {
   EXPECT_EQ(add_saturated(250, 750), 1000);
   EXPECT_EQ(add_saturated(kMax, 1), kMax);

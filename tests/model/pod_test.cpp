@@ -48,5 +48,23 @@ TEST(PodViewTest, ContainersJoinTheirStatusesByNameWithTheStatusEntrysPath) {
   EXPECT_EQ(apps[2].status_path(), "");
 }
 
+// Hand-written manifests may give requests as plain numbers: 0.5 CPUs is 500m (as the API
+// server reads it), not 0; init containers count by their largest; overhead adds on top.
+TEST(PodViewTest, RequestsReadPlainNumbersWithTheirFractions) {
+  auto cluster = testing::cluster_from_yaml(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+      "spec:\n"
+      "  initContainers: [{name: init, resources: {requests: {cpu: 1.5}}}]\n"
+      "  containers:\n"
+      "  - {name: a, resources: {requests: {cpu: 0.5, memory: 64Mi}}}\n"
+      "  - {name: b, resources: {limits: {cpu: 0.25}}}\n"
+      "  overhead: {cpu: 100m}\n");
+  const auto requests = PodView(cluster->objects()[0]).requests();
+  ASSERT_EQ(requests.count("cpu"), 1u);
+  EXPECT_EQ(requests.at("cpu"), 1500 + 100);  // max(0.5 + 0.25, 1.5) + overhead
+  EXPECT_EQ(requests.at("memory"), 64LL * 1024 * 1024 * 1000);
+  EXPECT_EQ(request_quantity(Value::number(1e300)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ktriage
