@@ -8,6 +8,21 @@
 #include "load/document.h"
 
 namespace ktriage {
+namespace {
+
+void wipe(std::string& s) { std::fill(s.begin(), s.end(), '\0'); }
+
+// Zeroes every string value under `v`. The scratch arena is this file's alone, so its interned
+// strings have no other reader.
+void wipe_strings(const Value& v) {
+  if (v.is_string() && !v.str().empty()) {
+    std::fill_n(const_cast<char*>(v.str().data()), v.str().size(), '\0');
+  }
+  for (const Value& item : v.items()) wipe_strings(item);
+  for (const Member& m : v.members()) wipe_strings(m.value);
+}
+
+}  // namespace
 
 std::string registry_host_of_key(std::string_view key) {
   if (const std::size_t scheme = key.find("://"); scheme != std::string_view::npos)
@@ -34,18 +49,27 @@ std::optional<PullSecretRegistries> pull_secret_registries(const Value& secret) 
   // that does not decode: unknown, which is not "holds no registry".
   if (!text || text->empty()) return std::nullopt;
   const std::size_t size = text->size();
-  text->resize(size + kJsonPadding, '\0');
+  // The parser reads up to kJsonPadding bytes past the text. Growing `text` in place could move
+  // it and free the old copy unwiped, so the padded copy gets all its room first.
+  std::string padded;
+  padded.reserve(size + kJsonPadding);
+  padded.assign(*text);
+  padded.resize(size + kJsonPadding, '\0');
+  wipe(*text);
   Arena scratch;
   bool parsed = false;
-  (void)read_json(std::string_view(text->data(), size), scratch,
+  (void)read_json(std::string_view(padded.data(), size), scratch,
                   [&](const ParsedDocument& doc, const Locator&) {
                     parsed = doc.root.is_object();
                     const Value& auths = json ? doc.root["auths"] : doc.root;
                     for (const Member& m : auths.members())
                       out.registries.push_back(registry_host_of_key(m.key));
+                    // The tree's copies of the credentials, before the arena is freed.
+                    wipe_strings(doc.root);
                   });
-  // The decoded credentials go no further than this buffer: zeroed before it is freed.
-  std::fill(text->begin(), text->end(), '\0');
+  // The decoded credentials are zeroed where this code holds them: the decoded text, its padded
+  // copy and the parsed tree. (simdjson's own string buffer is freed by the reader unwiped.)
+  wipe(padded);
   if (!parsed) return std::nullopt;
   return out;
 }

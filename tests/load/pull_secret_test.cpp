@@ -63,5 +63,24 @@ TEST(PullSecretTest, RegistryHostOfAnAuthsKey) {
   EXPECT_EQ(registry_host_of_key("GHCR.IO"), "ghcr.io");
 }
 
+// The credentials are wiped in the reader's own copies only: the Secret's tree is untouched (a
+// Secret's values are zeroed later by the loader's scrub, not here), so reading it again gives
+// the same registries.
+TEST(PullSecretTest, WipingItsCopiesLeavesTheSecretAsItWas) {
+  Arena arena;
+  const std::string_view config = arena.copy(R"({"auths":{"ghcr.io":{"auth":"c2VjcmV0"}}})");
+  Member string_data[] = {{arena.key(".dockerconfigjson"), Value::string(config)}};
+  Member secret[] = {
+      {arena.key("type"), Value::string(arena.copy("kubernetes.io/dockerconfigjson"))},
+      {arena.key("stringData"), Value::object(string_data, 1)}};
+  const Value root = Value::object(secret, 2);
+  for (int round = 0; round < 2; ++round) {
+    const auto got = pull_secret_registries(root);
+    ASSERT_TRUE(got.has_value()) << round;
+    EXPECT_EQ(got->registries, std::vector<std::string>{"ghcr.io"}) << round;
+  }
+  EXPECT_EQ(config, R"({"auths":{"ghcr.io":{"auth":"c2VjcmV0"}}})");
+}
+
 }  // namespace
 }  // namespace ktriage
