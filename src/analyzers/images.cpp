@@ -396,8 +396,7 @@ std::string known_registries_fix(const PullCase& pc, const PullSecrets& ps, std:
     const PullSecretRegistries* p = pc.cluster.pull_secret(pc.pod.ns, name);
     if (p == nullptr) return "";  // not every Secret is known: say nothing certain
     const Object* secret = pc.cluster.find("Secret", pc.pod.ns, name);
-    std::string list;
-    for (const std::string& r : p->registries) list += (list.empty() ? "" : ", ") + r;
+    const std::string list = fmt::format("{}", fmt::join(p->registries, ", "));
     if (!list.empty()) held += (held.empty() ? "" : ", ") + list;
     if (secret != nullptr)
       f.evidence.push_back(field_evidence(*secret, ".data registries (read at load)",

@@ -108,6 +108,15 @@ struct Resolved {
   bool known = false;
 };
 
+// Whether `base` is one of a CRD's names (spec.names: plural, singular, shortNames), any case.
+bool crd_names_match(const Value& names, std::string_view base) {
+  bool match = equal_ignoring_case(base, names["plural"].str()) ||
+               equal_ignoring_case(base, names["singular"].str());
+  for (const Value& s : names["shortNames"].items())
+    match = match || equal_ignoring_case(base, s.str());
+  return match;
+}
+
 // NAME[.GROUP][/SUBRESOURCE] by the built-ins, then by the CRDs of `cluster` (may be null).
 Resolved resolve_resource(std::string_view text, const Cluster* cluster) {
   const auto slash = text.find('/');
@@ -135,11 +144,7 @@ Resolved resolve_resource(std::string_view text, const Cluster* cluster) {
       const Value& names = crd->spec()["names"];
       const std::string_view g = crd->spec()["group"].str();
       if (has_group && !equal_ignoring_case(group, g)) continue;
-      bool match = equal_ignoring_case(base, names["plural"].str()) ||
-                   equal_ignoring_case(base, names["singular"].str());
-      for (const Value& s : names["shortNames"].items())
-        match = match || equal_ignoring_case(base, s.str());
-      if (match && !names["plural"].str().empty())
+      if (crd_names_match(names, base) && !names["plural"].str().empty())
         return {full(names["plural"].str(), g), crd->spec()["scope"].str() == "Cluster", true};
     }
   }
@@ -167,11 +172,7 @@ std::map<std::string, std::string> other_groups_naming(std::string_view text,
   for (const Object* crd : cluster.of_kind("CustomResourceDefinition")) {
     const Value& names = crd->spec()["names"];
     const std::string_view g = crd->spec()["group"].str();
-    bool match = equal_ignoring_case(base, names["plural"].str()) ||
-                 equal_ignoring_case(base, names["singular"].str());
-    for (const Value& s : names["shortNames"].items())
-      match = match || equal_ignoring_case(base, s.str());
-    if (match && !g.empty() && !names["plural"].str().empty() &&
+    if (crd_names_match(names, base) && !g.empty() && !names["plural"].str().empty() &&
         !equal_ignoring_case(asked_group, g))
       out.try_emplace(fmt::format("{}.{}", names["plural"].str(), g),
                       fmt::format("CustomResourceDefinition {}", crd->name));
@@ -188,10 +189,7 @@ std::map<std::string, std::string> other_groups_naming(std::string_view text,
           // "" is the core group (where an unknown name is asked anyway), "*" names no group.
           if (g.str().empty() || g.str() == "*" || equal_ignoring_case(asked_group, g.str()))
             continue;
-          std::string plural;
-          for (char c : base)
-            plural += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          out.try_emplace(fmt::format("{}.{}", plural, g.str()),
+          out.try_emplace(fmt::format("{}.{}", ascii_lower(base), g.str()),
                           role->ns.empty() ? fmt::format("{} {}", kind, role->name)
                                            : fmt::format("{} {}/{}", kind, role->ns, role->name));
         }

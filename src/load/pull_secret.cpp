@@ -1,7 +1,6 @@
 #include "load/pull_secret.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "core/ascii.h"
 #include "core/base64.h"

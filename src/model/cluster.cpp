@@ -77,10 +77,8 @@ UnixSeconds Cluster::fill_objects(bool want_newest) {
       const RawObject& raw = inputs_.objects[i];
       Object& o = objects_[i];
       o.root = &raw.root;
-      // A loader that read the head gave the effective kind; otherwise the object's own wins.
-      o.kind = raw.head.read ? raw.kind : raw.root["kind"].str();
-      if (o.kind.empty()) o.kind = raw.kind;
-      const ObjectHead head = raw.head.read ? raw.head : read_object_head(raw.root, o.kind);
+      const ObjectHead head = raw.head.read ? raw.head : read_object_head(raw.root, raw.kind);
+      o.kind = head.kind;
       o.api_version = head.api_version;
       o.ns = head.ns;
       o.name = head.name;

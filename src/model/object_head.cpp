@@ -25,15 +25,17 @@ UnixSeconds newest_time_of(const Value& root, std::string_view kind) {
   return newest;
 }
 
-ObjectHead read_object_head(const Value& root, std::string_view kind) {
+ObjectHead read_object_head(const Value& root, std::string_view list_kind) {
   const Value& meta = root["metadata"];
   ObjectHead head;
   head.read = true;
+  head.kind = root["kind"].str();
+  if (head.kind.empty()) head.kind = list_kind;
   head.api_version = root["apiVersion"].str();
   head.ns = meta["namespace"].str();
   head.name = meta["name"].str();
   head.uid = meta["uid"].str();
-  head.newest = newest_time_of(root, kind);
+  head.newest = newest_time_of(root, head.kind);
   return head;
 }
 

@@ -12,7 +12,8 @@ namespace ktriage {
 
 /// An object's identity fields as views into its tree, and its newest timestamp.
 struct ObjectHead {
-  bool read = false;  ///< false: not read at load (Cluster::build reads it then)
+  bool read = false;      ///< false: not read at load (Cluster::build reads it then)
+  std::string_view kind;  ///< its own, or the List's when it has none
   std::string_view api_version;
   std::string_view ns;
   std::string_view name;
@@ -27,7 +28,7 @@ struct ObjectHead {
 /// when none. Cluster takes the newest over all objects as "now" for ages (unless --now).
 UnixSeconds newest_time_of(const Value& root, std::string_view kind);
 
-/// The head of `root`, an object of `kind` (its own, or its List's when it has none).
-ObjectHead read_object_head(const Value& root, std::string_view kind);
+/// The head of `root`; `list_kind` is the kind when the object says none (a typed List's).
+ObjectHead read_object_head(const Value& root, std::string_view list_kind);
 
 }  // namespace ktriage
