@@ -17,6 +17,7 @@ bool valid_utf8(std::string_view s) noexcept {
       if (((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull) != 0) break;
       i += 32;
     }
+    if (i == n) break;  // the 32-byte steps ended exactly at the end: no byte left to read
     if (i + 8 <= n) {
       std::uint64_t word;
       std::memcpy(&word, p + i, 8);

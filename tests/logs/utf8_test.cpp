@@ -3,12 +3,20 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace ktriage::logs {
 namespace {
 
 TEST(Utf8Test, Valid) {
   EXPECT_TRUE(valid_utf8(""));
   EXPECT_TRUE(valid_utf8("plain ascii text, long enough for the 8-byte path"));
+  // ASCII whose length is a multiple of 32, in a buffer of exactly that size: the 32-byte steps
+  // end at the end, and nothing past it may be read (found by the log scanner fuzzer; ASan).
+  for (std::size_t n : {32u, 64u}) {
+    const std::vector<char> exact(n, 'a');
+    EXPECT_TRUE(valid_utf8(std::string_view(exact.data(), exact.size()))) << n;
+  }
   EXPECT_TRUE(valid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));
 }
 
