@@ -602,27 +602,36 @@ void check_init(const Cluster& cluster, const Object& pod, FindingSink& sink) {
   }
 }
 
-void run(const AnalysisContext& ctx, FindingSink& sink) {
-  MisplacedMemo memo;
-  for (const Object* pod : ctx.cluster.of_kind("Pod")) {
-    PodView pv(*pod);
-    if (pv.terminated() || pv.being_deleted()) continue;
+class Pass final : public PodPass {
+ public:
+  explicit Pass(const AnalysisContext& ctx) : ctx_(ctx) {}
+  void pod(const Object& pod, FindingSink& sink) override {
+    PodView pv(pod);
+    if (pv.terminated() || pv.being_deleted()) return;
     for (const ContainerView& c : pv.containers()) {
       const std::string_view reason = c.waiting_reason();
       if (reason == "CreateContainerConfigError") {
-        report_config_error(ctx.cluster, *pod, c, memo, sink);
+        report_config_error(ctx_.cluster, pod, c, memo_, sink);
       }
-      if (reason == "CreateContainerError") report_runtime(ctx.cluster, *pod, c, false, sink);
-      if (reason == "RunContainerError") report_runtime(ctx.cluster, *pod, c, true, sink);
+      if (reason == "CreateContainerError") report_runtime(ctx_.cluster, pod, c, false, sink);
+      if (reason == "RunContainerError") report_runtime(ctx_.cluster, pod, c, true, sink);
     }
-    check_init(ctx.cluster, *pod, sink);
+    check_init(ctx_.cluster, pod, sink);
   }
+
+ private:
+  const AnalysisContext& ctx_;
+  MisplacedMemo memo_;
+};
+
+std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
+  return std::make_unique<Pass>(ctx);
 }
 
 }  // namespace
 
 const AnalyzerDef& container_config_analyzer() {
-  static const AnalyzerDef kDef{"container_config", kRules, run, nullptr};
+  static const AnalyzerDef kDef{"container_config", kRules, nullptr, nullptr, start};
   return kDef;
 }
 

@@ -581,20 +581,29 @@ void analyze_failed_pod(const AnalysisContext& ctx, const PodView& pv, FindingSi
   }
 }
 
-void run(const AnalysisContext& ctx, FindingSink& sink) {
-  const Compiled re;
-  for (const Object* pod : ctx.cluster.of_kind("Pod")) {
-    PodView pv(*pod);
-    if (pv.being_deleted() || pv.phase() == "Succeeded") continue;
+class Pass final : public PodPass {
+ public:
+  explicit Pass(const AnalysisContext& ctx) : ctx_(ctx) {}
+  void pod(const Object& pod, FindingSink& sink) override {
+    PodView pv(pod);
+    if (pv.being_deleted() || pv.phase() == "Succeeded") return;
     if (pv.phase() == "Failed") {
-      analyze_failed_pod(ctx, pv, sink);
-      continue;
+      analyze_failed_pod(ctx_, pv, sink);
+      return;
     }
     for (const ContainerView& c : pv.app_containers()) {
-      if (c.status->is_null() || !crashing(ctx, pv, c)) continue;
-      analyze_container(ctx, re, *pod, c, sink);
+      if (c.status->is_null() || !crashing(ctx_, pv, c)) continue;
+      analyze_container(ctx_, re_, pod, c, sink);
     }
   }
+
+ private:
+  const AnalysisContext& ctx_;
+  const Compiled re_;
+};
+
+std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
+  return std::make_unique<Pass>(ctx);
 }
 
 }  // namespace
@@ -606,7 +615,7 @@ const AnalyzerDef& crashes_analyzer() {
     for (const Rule& r : log_signature_rules()) all.push_back(r);
     return all;
   }();
-  static const AnalyzerDef kDef{"crashes", kRules, run, nullptr};
+  static const AnalyzerDef kDef{"crashes", kRules, nullptr, nullptr, start};
   return kDef;
 }
 

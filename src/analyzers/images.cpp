@@ -670,18 +670,20 @@ void analyze_container(const Cluster& cluster, const Object& pod, const Containe
   report_classified(pc, sink);
 }
 
-void run(const AnalysisContext& ctx, FindingSink& sink) {
-  for (const Object* pod : ctx.cluster.of_kind("Pod")) {
-    PodView pv(*pod);
-    if (pv.terminated() || pv.being_deleted()) continue;
-    for (const ContainerView& c : pv.containers()) analyze_container(ctx.cluster, *pod, c, sink);
-  }
+void check_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sink) {
+  PodView pv(pod);
+  if (pv.terminated() || pv.being_deleted()) return;
+  for (const ContainerView& c : pv.containers()) analyze_container(ctx.cluster, pod, c, sink);
+}
+
+std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
+  return std::make_unique<StatelessPodPass<check_pod>>(ctx);
 }
 
 }  // namespace
 
 const AnalyzerDef& images_analyzer() {
-  static const AnalyzerDef kDef{"images", kRules, run, nullptr};
+  static const AnalyzerDef kDef{"images", kRules, nullptr, nullptr, start};
   return kDef;
 }
 

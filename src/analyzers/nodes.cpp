@@ -523,62 +523,74 @@ void report_evictions(
   }
 }
 
-void run(const AnalysisContext& ctx, FindingSink& sink) {
-  std::map<std::string, NodeState, std::less<>> nodes;
-  for (const Object* node : ctx.cluster.of_kind("Node")) {
-    NodeState& st = nodes[std::string(node->name)];
-    st.node = node;
-    const Value& ready = node->condition("Ready");
-    const std::string_view status = ready["status"].str();
-    st.not_ready = !ready.is_null() && status != "True";
-    st.unreachable = status == "Unknown";
-    if (status == "Unknown") report_stopped(ctx, *node, ready, sink);
-    if (status == "False") st.cni = report_not_ready(ctx, *node, ready, sink) == &kCni;
-    report_pressure(ctx, *node, sink);
-    const Rule* pressure[3] = {&kMemory, &kDisk, &kPid};
-    const std::string_view types[3] = {"MemoryPressure", "DiskPressure", "PIDPressure"};
-    for (int i = 0; i < 3; ++i) {
-      if (node->condition(types[i])["status"].str() == "True") {
-        st.pressure_finding[i] = finding_id(*pressure[i], node->ref());
+// Each Node first (in the constructor), then each Pod against its node's state, then the
+// evictions grouped by node and resource.
+class Pass final : public PodPass {
+ public:
+  Pass(const AnalysisContext& ctx, FindingSink& sink) : ctx_(ctx) {
+    for (const Object* node : ctx.cluster.of_kind("Node")) {
+      NodeState& st = nodes_[std::string(node->name)];
+      st.node = node;
+      const Value& ready = node->condition("Ready");
+      const std::string_view status = ready["status"].str();
+      st.not_ready = !ready.is_null() && status != "True";
+      st.unreachable = status == "Unknown";
+      if (status == "Unknown") report_stopped(ctx, *node, ready, sink);
+      if (status == "False") st.cni = report_not_ready(ctx, *node, ready, sink) == &kCni;
+      report_pressure(ctx, *node, sink);
+      const Rule* pressure[3] = {&kMemory, &kDisk, &kPid};
+      const std::string_view types[3] = {"MemoryPressure", "DiskPressure", "PIDPressure"};
+      for (int i = 0; i < 3; ++i) {
+        if (node->condition(types[i])["status"].str() == "True") {
+          st.pressure_finding[i] = finding_id(*pressure[i], node->ref());
+        }
       }
+      report_cordoned(ctx, *node, sink);
     }
-    report_cordoned(ctx, *node, sink);
   }
-  std::map<std::pair<std::string, std::string>, std::vector<const Object*>> evicted;
-  for (const Object* pod : ctx.cluster.of_kind("Pod")) {
-    const PodView pv(*pod);
-    auto it = nodes.find(pv.node_name());
-    const NodeState* ns = it == nodes.end() ? nullptr : &it->second;
-    if (pod->status()["reason"].str() == "Evicted") {
+  void pod(const Object& pod, FindingSink& sink) override {
+    const PodView pv(pod);
+    auto it = nodes_.find(pv.node_name());
+    const NodeState* ns = it == nodes_.end() ? nullptr : &it->second;
+    if (pod.status()["reason"].str() == "Evicted") {
       // Evictions for a pod's own ephemeral-storage limit are not node pressure: left out.
-      std::string resource = eviction_resource(pod->status()["message"].str());
-      if (!resource.empty()) evicted[{std::string(pv.node_name()), resource}].push_back(pod);
-      continue;
+      std::string resource = eviction_resource(pod.status()["message"].str());
+      if (!resource.empty()) evicted_[{std::string(pv.node_name()), resource}].push_back(&pod);
+      return;
     }
     if (pv.being_deleted()) {
-      report_terminating(ctx, pv, ns, sink);
-      continue;
+      report_terminating(ctx_, pv, ns, sink);
+      return;
     }
-    if (pv.terminated()) continue;
-    const bool lost = pv.phase() == "Unknown" || pod->status()["reason"].str() == "NodeLost";
+    if (pv.terminated()) return;
+    const bool lost = pv.phase() == "Unknown" || pod.status()["reason"].str() == "NodeLost";
     if (ns == nullptr) {
       // The snapshot lacks the node: the pod's own status still says it was lost.
-      if (lost && !pv.node_name().empty()) report_lost_pod(ctx, pv, pv.node_name(), sink);
-      continue;
+      if (lost && !pv.node_name().empty()) report_lost_pod(ctx_, pv, pv.node_name(), sink);
+      return;
     }
     if (ns->unreachable || (ns->not_ready && lost)) {
-      report_lost_pod(ctx, pv, ns->node->name, sink);
+      report_lost_pod(ctx_, pv, ns->node->name, sink);
     } else if (ns->cni) {
-      report_network_pod(ctx, pv, *ns, sink);
+      report_network_pod(ctx_, pv, *ns, sink);
     }
   }
-  report_evictions(ctx, evicted, nodes, sink);
+  void finish(FindingSink& sink) override { report_evictions(ctx_, evicted_, nodes_, sink); }
+
+ private:
+  const AnalysisContext& ctx_;
+  std::map<std::string, NodeState, std::less<>> nodes_;
+  std::map<std::pair<std::string, std::string>, std::vector<const Object*>> evicted_;
+};
+
+std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& sink) {
+  return std::make_unique<Pass>(ctx, sink);
 }
 
 }  // namespace
 
 const AnalyzerDef& nodes_analyzer() {
-  static const AnalyzerDef kDef{"nodes", kRules, run, nullptr};
+  static const AnalyzerDef kDef{"nodes", kRules, nullptr, nullptr, start};
   return kDef;
 }
 

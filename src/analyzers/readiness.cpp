@@ -274,17 +274,29 @@ void check_applied_fields(const Object& obj, FindingSink& sink) {
   }
 }
 
-void run(const AnalysisContext& ctx, FindingSink& sink) {
-  for (const Object* pod : ctx.cluster.of_kind("Pod")) check_pod(ctx, *pod, sink);
-  for (std::string_view kind : kTypoKinds) {
-    for (const Object* obj : ctx.cluster.of_kind(kind)) check_applied_fields(*obj, sink);
+// Each Pod, then the applied fields of the kinds kTypoKinds names.
+class Pass final : public PodPass {
+ public:
+  explicit Pass(const AnalysisContext& ctx) : ctx_(ctx) {}
+  void pod(const Object& pod, FindingSink& sink) override { check_pod(ctx_, pod, sink); }
+  void finish(FindingSink& sink) override {
+    for (std::string_view kind : kTypoKinds) {
+      for (const Object* obj : ctx_.cluster.of_kind(kind)) check_applied_fields(*obj, sink);
+    }
   }
+
+ private:
+  const AnalysisContext& ctx_;
+};
+
+std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
+  return std::make_unique<Pass>(ctx);
 }
 
 }  // namespace
 
 const AnalyzerDef& readiness_analyzer() {
-  static const AnalyzerDef kDef{"readiness", kRules, run, nullptr};
+  static const AnalyzerDef kDef{"readiness", kRules, nullptr, nullptr, start};
   return kDef;
 }
 

@@ -24,10 +24,19 @@ struct AnalyzerTiming {
   double seconds = 0;
 };
 
-/// The order analyzers start in on several threads, as indices into `analyzers`: those that
-/// read every pod slowest first (as measured at 150,000 pods), then the others in registry
-/// order, so the threads finish together. Findings are still returned in registry order.
+/// The order analyzers start in on several threads, as indices into `analyzers`: the slowest
+/// first (as measured at 150,000 pods), then the others in registry order, so the threads finish
+/// together. Analyzers with a pod pass run in the sweep of the Pods, which starts before all of
+/// these. Findings are still returned in registry order.
 std::vector<std::size_t> dispatch_order(std::span<const AnalyzerDef> analyzers);
+
+/// Hands each Pod of `cluster` (of_kind("Pod") order) to every pass in turn, passes[k] writing
+/// to sinks[k] (same length), then calls each pass's finish() in order: one read of a Pod's tree
+/// serves all passes (see PodPass). When `seconds` is given (passes.size() entries) each pass's
+/// time is added to its entry; timing every call costs two clock reads per Pod and pass.
+void sweep_pods(const Cluster& cluster, std::span<const std::unique_ptr<PodPass>> passes,
+                std::span<const std::unique_ptr<FindingSink>> sinks,
+                std::vector<double>* seconds = nullptr);
 
 /// Runs every analyzer on `ctx` (in parallel where threads > 1) and returns their findings in a
 /// deterministic order (analyzer order, then as each produced them). When `timings` is given it

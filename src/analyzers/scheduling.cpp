@@ -300,41 +300,57 @@ struct NodeFit {
 };
 
 // Requests already placed on a node, and the node's own scheduling fields: computed once per
-// node per run, O(pods on the node).
+// node per run.
 struct NodeUsage {
   std::map<std::string, MilliQuantity, std::less<>> allocatable;
   std::map<std::string, MilliQuantity, std::less<>> used;
   std::int64_t pods = 0;
   const Value* taints = &Value::null_value();
   bool unschedulable = false;
+  bool node_read = false;  // allocatable, taints and unschedulable are filled
 };
 
-// Indexed by the node's position in of_kind("Node"), filled on first use.
+// Indexed by the node's position in of_kind("Node"). The pods' side is filled by place(), which
+// the pass calls for every Pod while the sweep has it in cache: node by node, through
+// pods_on_node, the same sums read every pod's tree from memory again, most of this analyzer's
+// 0.5 s at 150,000 pods. The node's side is read on first use.
 class UsageCache {
  public:
-  explicit UsageCache(const Cluster& cluster)
-      : cluster_(cluster), cache_(cluster.of_kind("Node").size()) {}
+  explicit UsageCache(const Cluster& cluster) : cache_(cluster.of_kind("Node").size()) {
+    const auto nodes = cluster.of_kind("Node");
+    // A name may stand for two Node objects (two uids read from two sources): both get its pods.
+    by_name_.reserve(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) by_name_[nodes[i]->name].push_back(i);
+  }
+  // Adds a pod's requests to the node it is bound to (Cluster::pods_on_node's pods, in its order).
+  void place(const PodView& pv) {
+    const std::string_view node = pv.node_name();
+    if (node.empty()) return;
+    const auto it = by_name_.find(node);
+    if (it == by_name_.end() || pv.terminated()) return;
+    const auto requests = pv.requests();
+    for (const std::size_t i : it->second) {
+      NodeUsage& u = cache_[i];
+      ++u.pods;
+      for (const auto& [res, q] : requests) u.used[res] = add_saturated(u.used[res], q);
+    }
+  }
+  // After every pod was placed.
   const NodeUsage& of(std::size_t index, const Object& node) {
-    std::optional<NodeUsage>& slot = cache_[index];
-    if (!slot) {
-      NodeUsage& u = slot.emplace();
+    NodeUsage& u = cache_[index];
+    if (!u.node_read) {
+      u.node_read = true;
       u.allocatable = node_allocatable(node);
       const Value& spec = node.spec();
       u.taints = &spec["taints"];
       u.unschedulable = spec["unschedulable"].as_bool();
-      for (const Object* other : cluster_.pods_on_node(node.name)) {
-        PodView ov(*other);
-        if (ov.terminated()) continue;
-        ++u.pods;
-        for (const auto& [res, q] : ov.requests()) u.used[res] = add_saturated(u.used[res], q);
-      }
     }
-    return *slot;
+    return u;
   }
 
  private:
-  const Cluster& cluster_;
-  std::vector<std::optional<NodeUsage>> cache_;
+  std::vector<NodeUsage> cache_;
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_name_;
 };
 
 // The pod's side of a fit, read once for all nodes.
@@ -776,20 +792,36 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
   }
 }
 
-void run(const AnalysisContext& ctx, FindingSink& sink) {
-  UsageCache usage(ctx.cluster);
-  FitCache fit_cache;
-  for (const Object* pod : ctx.cluster.of_kind("Pod")) {
-    PodView pv(*pod);
-    if (pv.phase() != "Pending" || !pv.node_name().empty() || pv.being_deleted()) continue;
-    analyze_pending_pod(ctx, *pod, usage, fit_cache, sink);
+class Pass final : public PodPass {
+ public:
+  explicit Pass(const AnalysisContext& ctx) : ctx_(ctx), usage_(ctx.cluster) {}
+  void pod(const Object& pod, FindingSink& /*sink*/) override {
+    const PodView pv(pod);
+    if (pv.phase() == "Pending" && pv.node_name().empty() && !pv.being_deleted()) {
+      pending_.push_back(&pod);
+    }
+    usage_.place(pv);
   }
+  // A pending pod is fitted against what every node already holds, so after the last Pod.
+  void finish(FindingSink& sink) override {
+    for (const Object* pod : pending_) analyze_pending_pod(ctx_, *pod, usage_, fit_cache_, sink);
+  }
+
+ private:
+  const AnalysisContext& ctx_;
+  UsageCache usage_;
+  FitCache fit_cache_;
+  std::vector<const Object*> pending_;
+};
+
+std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
+  return std::make_unique<Pass>(ctx);
 }
 
 }  // namespace
 
 const AnalyzerDef& scheduling_analyzer() {
-  static const AnalyzerDef kDef{"scheduling", kRules, run, nullptr};
+  static const AnalyzerDef kDef{"scheduling", kRules, nullptr, nullptr, start};
   return kDef;
 }
 

@@ -629,14 +629,14 @@ void analyze_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sin
       pod.spec()["nodeName"].str().empty() ? "NODE" : pod.spec()["nodeName"].str());
 }
 
-void run(const AnalysisContext& ctx, FindingSink& sink) {
-  for (const Object* pod : ctx.cluster.of_kind("Pod")) analyze_pod(ctx, *pod, sink);
+std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
+  return std::make_unique<StatelessPodPass<analyze_pod>>(ctx);
 }
 
 }  // namespace
 
 const AnalyzerDef& volumes_analyzer() {
-  static const AnalyzerDef kDef{"volumes", kRules, run, nullptr};
+  static const AnalyzerDef kDef{"volumes", kRules, nullptr, nullptr, start};
   return kDef;
 }
 

@@ -263,6 +263,43 @@ status: {allocatable: {cpu: "16", memory: 60Gi, pods: "110", nvidia.com/gpu: "1"
   EXPECT_EQ(with_rule(f, "pending-untolerated-taint").size(), 1u);
 }
 
+// A node's free amount counts every pod bound to it, also those listed after the pending pod
+// (the pass fits pending pods once all Pods were seen); a pod that has finished holds nothing.
+TEST(SchedulingTest, FreeAmountsCountPodsListedAfterThePendingPod) {
+  auto bound = [](std::string_view name, std::string_view phase) {
+    return fmt::format(R"(---
+apiVersion: v1
+kind: Pod
+metadata: {{name: {0}, namespace: shop, uid: uid-{0}}}
+spec:
+  nodeName: n1
+  containers:
+  - name: app
+    image: nginx
+    resources: {{requests: {{cpu: "3"}}}}
+status: {{phase: {1}}}
+)",
+                       name, phase);
+  };
+  auto c = cluster_from_yaml(pending_pod("search") +
+                             event("search",
+                                   "0/2 nodes are available: 1 Insufficient cpu, 1 "
+                                   "node(s) had untolerated taint {nvidia.com/gpu: "
+                                   "present}.") +
+                             std::string(kNodes) + bound("worker", "Running") +
+                             bound("done", "Succeeded"));
+  auto f = diagnose(*c);
+  auto cpu = with_rule(f, "pending-insufficient-resources");
+  ASSERT_EQ(cpu.size(), 1u);
+  std::vector<std::string> n1;
+  for (const Evidence& e : cpu[0]->evidence) {
+    if (e.object == "node/n1") n1.push_back(e.value);
+  }
+  EXPECT_EQ(
+      n1,
+      (std::vector<std::string>{"cpu: pod requests 8, node has 920m free of 3920m allocatable"}));
+}
+
 TEST(SchedulingTest, ReplicasOfOneTemplateShareTheirPerNodeCheckButDaemonSetPodsDoNot) {
   auto with_owner = [](std::string pod, std::string_view kind, std::string_view uid) {
     const std::string anchor = "  creationTimestamp:";
