@@ -1,5 +1,5 @@
 // Errors of the JSON reader (src/load/json_reader.cpp): where a document goes wrong, and a real
-// cut told apart from text that is no JSON at all.
+// cut told apart from text that is no JSON at all; which strings it interns.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -52,6 +52,39 @@ TEST(JsonReaderTest, ASecondDocumentIsAnErrorWhereItStarts) {
   EXPECT_EQ(errors[0].pos.column, 3u);
   EXPECT_EQ(errors[0].message.rfind("a second JSON value starts here", 0), 0u);
   EXPECT_TRUE(errors_of("{\"a\": 1}\n\n  \n").empty());
+}
+
+// Values under keys that hardly ever repeat (uids, times, versions, addresses) are copied, not
+// interned; the same text under another key is interned, and equal copies are not shared.
+TEST(JsonReaderTest, ValuesOfUniqueKeysAreCopiedAndOthersInterned) {
+  const std::string text = R"({"metadata": {"uid": "u-1", "name": "u-1",
+      "creationTimestamp": "2026-11-29T10:00:00Z", "resourceVersion": "42"},
+    "status": {"podIP": "10.0.0.1", "hostIP": "10.0.0.1", "podIPs": [{"ip": "10.0.0.1"}],
+      "conditions": [{"type": "Ready", "lastTransitionTime": "2026-11-29T10:00:00Z"}],
+      "containerStatuses": [{"containerID": "containerd://1", "image": "nginx",
+        "state": {"running": {"startedAt": "2026-11-29T10:00:00Z"}}}]}})";
+  std::string padded = text + std::string(kJsonPadding, '\0');
+  Arena arena;
+  Value root;
+  const auto errors = read_json(std::string_view(padded.data(), text.size()), arena,
+                                [&](const ParsedDocument& d, const Locator&) { root = d.root; });
+  ASSERT_TRUE(errors.empty());
+  const Value& meta = root["metadata"];
+  const Value& status = root["status"];
+  const Value& container = status["containerStatuses"][0];
+  for (const Value* copied :
+       {&meta["uid"], &meta["creationTimestamp"], &meta["resourceVersion"], &status["podIP"],
+        &status["podIPs"][0]["ip"], &status["conditions"][0]["lastTransitionTime"],
+        &container["containerID"], &container["state"]["running"]["startedAt"]}) {
+    EXPECT_FALSE(arena.is_interned(copied->str())) << copied->str();
+  }
+  for (const Value* interned :
+       {&meta["name"], &status["hostIP"], &container["image"], &status["conditions"][0]["type"]}) {
+    EXPECT_TRUE(arena.is_interned(interned->str())) << interned->str();
+  }
+  EXPECT_EQ(meta["uid"].str(), "u-1");
+  EXPECT_EQ(status["podIP"].str(), status["hostIP"].str());
+  EXPECT_NE(status["podIP"].str().data(), status["hostIP"].str().data());
 }
 
 }  // namespace
