@@ -266,12 +266,29 @@ void Cluster::index_events() {
     }
     return false;
   });
-  events_.reserve(raw.size());
-  for (const std::uint32_t at : order) {
-    const Event& e = raw[at];
-    if (!events_.empty() && same_object(events_.back(), e) && events_.back().reason == e.reason &&
-        events_.back().message == e.message) {
-      Event& agg = events_.back();
+  // Into that order in place, one cycle of the permutation at a time, and folded in place:
+  // a second vector of Events was 58 MB of fresh memory at 300,000 events, and on the bench VM
+  // the kernel's zeroing of fresh pages was a third of this function.
+  for (std::uint32_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;
+    Event held = raw[start];
+    std::uint32_t at = start;
+    for (;;) {
+      const std::uint32_t from = order[at];
+      order[at] = at;
+      if (from == start) {
+        raw[at] = held;
+        break;
+      }
+      raw[at] = raw[from];
+      at = from;
+    }
+  }
+  std::size_t kept = 0;
+  for (const Event& e : raw) {
+    if (kept > 0 && same_object(raw[kept - 1], e) && raw[kept - 1].reason == e.reason &&
+        raw[kept - 1].message == e.message) {
+      Event& agg = raw[kept - 1];
       agg.count += e.count;
       if (e.first_seen && (!agg.first_seen || *e.first_seen < *agg.first_seen))
         agg.first_seen = e.first_seen;
@@ -279,8 +296,10 @@ void Cluster::index_events() {
         agg.last_seen = e.last_seen;
       continue;
     }
-    events_.push_back(e);
+    raw[kept++] = e;
   }
+  raw.resize(kept);
+  events_ = std::move(raw);
   events_by_uid_.reserve(events_.size());
   events_by_key_.reserve(events_.size());
   for (std::size_t i = 0; i < events_.size();) {

@@ -1,5 +1,6 @@
 #include "model/cluster.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <limits>
@@ -187,6 +188,38 @@ series: {count: 7, lastObservedTime: "2026-11-29T10:41:00.000000Z"}
   EXPECT_EQ(format_rfc3339(*unhealthy->last_seen), "2026-11-29T10:41:00Z");
   // The snapshot's time is its newest timestamp, not the wall clock.
   EXPECT_EQ(format_rfc3339(c->now()), "2026-11-29T10:41:00Z");
+}
+
+// Events listed out of order, so that sorting them moves them along cycles longer than a swap:
+// they come out grouped by object, each repeat folded into one with its counts summed.
+TEST(ClusterTest, EventsListedOutOfOrderAreGroupedAndFolded) {
+  auto event = [](std::string_view name, std::string_view pod, std::string_view reason, int count,
+                  std::string_view last) {
+    return fmt::format(R"(---
+apiVersion: v1
+kind: Event
+metadata: {{name: {0}, namespace: shop}}
+involvedObject: {{kind: Pod, name: {1}, namespace: shop, uid: u-{1}}}
+reason: {2}
+message: m-{2}
+type: Warning
+count: {3}
+lastTimestamp: "2026-11-29T10:{4}:00Z"
+)",
+                       name, pod, reason, count, last);
+  };
+  auto c = cluster_from_yaml(event("e1", "c", "X", 1, "01") + event("e2", "a", "Y", 2, "02") +
+                             event("e3", "b", "X", 3, "03") + event("e4", "a", "Y", 4, "04") +
+                             event("e5", "c", "X", 5, "05") + event("e6", "b", "Z", 6, "06") +
+                             event("e7", "a", "X", 7, "07"));
+  std::vector<std::string> seen;
+  for (const Event& e : c->events()) {
+    seen.push_back(fmt::format("{}/{}x{}@{}", e.name, e.reason, e.count,
+                               format_rfc3339(*e.last_seen).substr(14, 2)));
+  }
+  // Within an object oldest first, as kubectl describe lists them.
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"a/Yx6@04", "a/Xx7@07", "b/Xx3@03", "b/Zx6@06", "c/Xx6@05"}));
 }
 
 TEST(ClusterTest, NowFlagOverridesSnapshotTime) {
