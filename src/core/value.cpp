@@ -123,8 +123,6 @@ constexpr std::size_t kHugePageBytes = 2u << 20;
 
 // Strings longer than this are rarely repeated (messages, JSON blobs): copy them.
 constexpr std::size_t kMaxInternedBytes = 48;
-// The table stops growing here: 64 Ki slots of 16 bytes = 1 MiB per arena at most.
-constexpr std::size_t kMaxInternSlots = 1u << 16;
 
 std::uint32_t hash_short(std::string_view s) noexcept {
   // FNV-1a over 8-byte words: keys are short, so this is a handful of multiplies. The last
@@ -180,7 +178,7 @@ std::string_view Arena::intern(std::string_view s) {
   if (s.empty()) return {};
   if (s.size() > kMaxInternedBytes) return copy_prefixed(s);
   if (interned_count_ * 2 >= interned_capacity_) {
-    if (interned_capacity_ >= kMaxInternSlots) {
+    if (interned_capacity_ >= Arena::kMaxInternSlots) {
       // Full: look up only, so the common vocabulary seen first is still shared.
       const std::uint32_t h = hash_short(s);
       const std::size_t mask = interned_capacity_ - 1;

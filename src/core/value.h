@@ -249,10 +249,16 @@ class Arena {
   }
   /// Like copy(), but equal short strings share one copy. Object keys and many values repeat
   /// across objects ("metadata", "Running", "IfNotPresent", image names): interning them cuts
-  /// a snapshot's arena by about a quarter. The table grows to a fixed bound and then stops
-  /// taking new strings, so unique values (names, UIDs) cannot make it grow without end.
-  /// Every copy it makes is preceded by its length (4 bytes), for key().
+  /// a snapshot's arena by about a quarter. The table grows to kMaxInternSlots and then stops
+  /// taking new strings, so unique values cannot make it grow without end. Every copy it makes
+  /// is preceded by its length (4 bytes), for key().
   std::string_view intern(std::string_view s);
+  /// The intern table's bound: 1 Mi slots of 16 bytes, 16 MiB, half of them used at most. At
+  /// 64 Ki slots the unique names of a 150,000-pod List filled the table within its first few
+  /// thousand pods; from there every value that repeats from replica to replica (images,
+  /// container names, label values) was copied per pod, and no subtree that holds one could be
+  /// shared. The larger bound cut the peak RSS of that load by 90 MB and its time by a tenth.
+  static constexpr std::size_t kMaxInternSlots = std::size_t{1} << 20;
   /// Whether `s` is the shared copy intern() handed out (other Values may point at it, so it
   /// must not be written to, e.g. when a Secret's values are wiped). O(1) average.
   bool is_interned(std::string_view s) const noexcept;

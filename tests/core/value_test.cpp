@@ -105,14 +105,25 @@ TEST(ArenaTest, InternStaysCorrectPastItsTableBound) {
   Arena arena;
   const std::string_view early = arena.intern("Running");
   std::vector<std::string_view> stored;
-  for (int i = 0; i < 80000; ++i) stored.push_back(arena.intern("name-" + std::to_string(i)));
-  for (int i = 0; i < 80000; i += 997)
+  const int past_bound = static_cast<int>(Arena::kMaxInternSlots / 2) + 1000;
+  for (int i = 0; i < past_bound; ++i) stored.push_back(arena.intern("name-" + std::to_string(i)));
+  for (int i = 0; i < past_bound; i += 997)
     EXPECT_EQ(stored[static_cast<std::size_t>(i)], "name-" + std::to_string(i));
   EXPECT_EQ(arena.intern(std::string("Running")).data(), early.data());
   // Keys made once the table is full are copies, and still carry their length.
   const Key late = arena.key("key-made-after-the-table-is-full");
   EXPECT_EQ(late.size(), 32u);
   EXPECT_EQ(late.view(), "key-made-after-the-table-is-full");
+}
+
+// Tens of thousands of unique names (a large List's pod names and uids) come before most of the
+// values that repeat: those must still be shared, not copied once per object.
+TEST(ArenaTest, ValuesSeenAfterManyUniqueOnesAreStillShared) {
+  Arena arena;
+  for (int i = 0; i < 100000; ++i) arena.intern("pod-" + std::to_string(i));
+  const std::string_view first = arena.intern(std::string("auth-exporter"));
+  EXPECT_EQ(arena.intern(std::string("auth-exporter")).data(), first.data());
+  EXPECT_TRUE(arena.is_interned(first));
 }
 
 TEST(ArenaTest, LargeAllocationsComeFromTheHugePageUpstream) {
