@@ -38,6 +38,12 @@ void sweep_pods(const Cluster& cluster, std::span<const std::unique_ptr<PodPass>
                 std::span<const std::unique_ptr<FindingSink>> sinks,
                 std::vector<double>* seconds = nullptr);
 
+/// The sweeps of the Pods run_analyzers() makes, as indices into `analyzers` (those with a pod
+/// pass, each in exactly one group, registry order within a group): one for all on one thread;
+/// on more, the slowest passes get one each, so that the sweeps run side by side.
+std::vector<std::vector<std::size_t>> sweep_groups(std::span<const AnalyzerDef> analyzers,
+                                                   unsigned threads);
+
 /// Runs every analyzer on `ctx` (in parallel where threads > 1) and returns their findings in a
 /// deterministic order (analyzer order, then as each produced them). When `timings` is given it
 /// receives one entry per analyzer, in registry order.

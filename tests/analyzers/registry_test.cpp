@@ -120,6 +120,28 @@ TEST(RegistryTest, DispatchStartsWithTheSlowestAndRunsEveryAnalyzerOnce) {
   }
 }
 
+// One sweep for every pod pass on one thread; on more, scheduling sweeps alone beside the rest.
+TEST(RegistryTest, SweepGroupsCoverEveryPodPassOnce) {
+  const auto analyzers = all_analyzers();
+  std::vector<std::size_t> with_pass;
+  for (std::size_t i = 0; i < analyzers.size(); ++i) {
+    if (analyzers[i].pod_pass != nullptr) with_pass.push_back(i);
+  }
+  ASSERT_GE(with_pass.size(), 2u);
+  const auto one = sweep_groups(analyzers, 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0], with_pass);
+  const auto two = sweep_groups(analyzers, 2);
+  ASSERT_EQ(two.size(), 2u);
+  ASSERT_EQ(two[0].size(), 1u);
+  EXPECT_EQ(analyzers[two[0][0]].name, "scheduling");
+  std::vector<std::size_t> all = two[0];
+  all.insert(all.end(), two[1].begin(), two[1].end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, with_pass);
+  EXPECT_TRUE(std::is_sorted(two[1].begin(), two[1].end()));
+}
+
 // Records what a pass is handed, in one log shared by several passes.
 class RecordingPass final : public PodPass {
  public:
