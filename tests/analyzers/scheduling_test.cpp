@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "support/test_support.h"
 
 namespace ktriage {
@@ -327,6 +329,25 @@ TEST(SchedulingTest, ReplicasOfOneTemplateShareTheirPerNodeCheckButDaemonSetPods
                                 e.value.find("cpu: pod requests 8") != std::string::npos);
     EXPECT_TRUE(node_note) << x->object.name;
   }
+  // A pod of another template listed between two replicas: each pod is fitted with its own
+  // template's requests, however the templates alternate.
+  std::string small = with_owner(pending_pod("web-c"), "ReplicaSet", "rs-2");
+  small.replace(small.find("cpu: \"8\""), 8, "cpu: \"1\"");
+  auto alternating = cluster_from_yaml(with_owner(pending_pod("web-a"), "ReplicaSet", "rs-1") +
+                                       event("web-a", msg) + small + event("web-c", msg) +
+                                       with_owner(pending_pod("web-d"), "ReplicaSet", "rs-1") +
+                                       event("web-d", msg) + std::string(kNodes));
+  auto h = diagnose(*alternating);
+  std::map<std::string, std::string> n1_note;
+  for (const Finding& x : h) {
+    for (const Evidence& e : x.evidence) {
+      if (e.object == "node/n1" && e.path == ".status.allocatable")
+        n1_note[x.object.name] += e.value;
+    }
+  }
+  EXPECT_NE(n1_note["web-a"].find("cpu: pod requests 8"), std::string::npos);
+  EXPECT_NE(n1_note["web-d"].find("cpu: pod requests 8"), std::string::npos);
+  EXPECT_EQ(n1_note["web-c"].find("requests 8"), std::string::npos) << n1_note["web-c"];
   // A DaemonSet pod pinned to gpu1 (nodeAffinity matchFields) is judged on its own.
   const std::string pinned =
       "  affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: "
