@@ -355,10 +355,12 @@ void check_cni(const AnalysisContext& ctx, const FindingIndex& index, FindingSin
     causes.push_back(f.id);
   }
   for (const Object* pod : cluster.of_kind("Pod")) {
-    const PodView view(*pod);
-    if (view.terminated() || view.ready() || is_cni_daemon(*pod)) continue;
+    // The event first: it is found through the events index, while the other tests read the
+    // pod's tree, which at 150,000 pods is not in any cache when this runs after the others.
     const Event* e = latest_event(cluster, *pod, "FailedCreatePodSandBox");
     if (e == nullptr) continue;
+    const PodView view(*pod);
+    if (view.terminated() || view.ready() || is_cni_daemon(*pod)) continue;
     const std::string_view msg = e->message;
     const bool network =
         has(msg, "network") || has(msg, "cni") || has(msg, "CNI") || has(msg, "IP");
