@@ -556,15 +556,41 @@ std::string concrete_fix(const Rule* rule, const Cluster& cluster, const Object&
   return std::string(rule->fix);
 }
 
-// Per-node fits of the last pod template fitted: the pods of one ReplicaSet, StatefulSet or Job
-// share their template, so their fits are computed once (at 150,000 pods a Deployment's Pending
-// replicas times 5,000 nodes was the analyzer's whole cost). Only the last template's are kept:
-// a template's pods come one after another in the pod order (kubectl lists them by name), and
-// keeping every template's held 93 x 5,000 fits, 60 MB, until the end. DaemonSet pods are pinned
-// to one node each and never share.
-struct FitCache {
-  std::string_view key;  // the template's controller uid; empty: nothing cached yet
-  std::vector<NodeFit> fits;
+// Per-node fits of pod templates: the pods of one ReplicaSet, StatefulSet or Job share their
+// template, so their fits are computed once (at 150,000 pods a Deployment's Pending replicas
+// times 5,000 nodes was the analyzer's whole cost). A template's fits are dropped after its last
+// pending pod: keeping every template's until the end held 93 x 5,000 fits, 45 MB. DaemonSet
+// pods are pinned to one node each and never share.
+class FitCache {
+ public:
+  // One more pending pod of template `key` (a controller uid; "" for none) will be analyzed.
+  void expect(std::string_view key) {
+    if (!key.empty()) ++by_template_[key].pods_left;
+  }
+  // The fits of template `key`, computed by `compute` the first time.
+  template <typename Compute>
+  const std::vector<NodeFit>& fits(std::string_view key, Compute&& compute) {
+    Entry& e = by_template_[key];
+    if (!e.computed) {
+      e.fits = compute();
+      e.computed = true;
+    }
+    return e.fits;
+  }
+  // A pending pod of template `key` was analyzed: after its last one the fits are freed.
+  void done(std::string_view key) {
+    const auto it = by_template_.find(key);
+    if (it != by_template_.end() && it->second.pods_left > 0 && --it->second.pods_left == 0)
+      by_template_.erase(it);
+  }
+
+ private:
+  struct Entry {
+    std::vector<NodeFit> fits;
+    std::size_t pods_left = 0;
+    bool computed = false;
+  };
+  std::unordered_map<std::string_view, Entry> by_template_;  // controller uid -> entry
 };
 
 std::string_view template_key(const Object& pod) {
@@ -606,13 +632,8 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
   };
   const std::string_view key = template_key(pod);
   std::vector<NodeFit> own_fits;
-  if (key.empty()) {
-    own_fits = compute_fits();
-  } else if (fit_cache.key != key) {
-    fit_cache.fits = compute_fits();
-    fit_cache.key = key;
-  }
-  const std::vector<NodeFit>& fits = key.empty() ? own_fits : fit_cache.fits;
+  if (key.empty()) own_fits = compute_fits();
+  const std::vector<NodeFit>& fits = key.empty() ? own_fits : fit_cache.fits(key, compute_fits);
 
   auto base_evidence = [&](Finding& f) {
     f.evidence.push_back(field_evidence(pod, ".status.phase", "Pending"));
@@ -805,12 +826,16 @@ class Pass final : public PodPass {
     const PodView pv(pod);
     if (pv.phase() == "Pending" && pv.node_name().empty() && !pv.being_deleted()) {
       pending_.push_back(&pod);
+      fit_cache_.expect(template_key(pod));
     }
     usage_.place(pv);
   }
   // A pending pod is fitted against what every node already holds, so after the last Pod.
   void finish(FindingSink& sink) override {
-    for (const Object* pod : pending_) analyze_pending_pod(ctx_, *pod, usage_, fit_cache_, sink);
+    for (const Object* pod : pending_) {
+      analyze_pending_pod(ctx_, *pod, usage_, fit_cache_, sink);
+      fit_cache_.done(template_key(*pod));
+    }
   }
 
  private:
