@@ -8,7 +8,8 @@
 
 namespace ktriage {
 
-/// Every analyzer, in the order they run.
+/// Every analyzer, in registry order: the order their findings are returned in, and the order
+/// run_after analyzers run in (the sweeps of the Pods run before the other analyzers' run).
 std::span<const AnalyzerDef> all_analyzers();
 
 /// Every rule of every analyzer, with its analyzer's name.
@@ -18,7 +19,9 @@ struct RuleEntry {
 };
 std::vector<RuleEntry> all_rules();
 
-/// Wall seconds one analyzer took (its run plus its run_after), for --timings and make bench.
+/// Wall seconds one analyzer took (its run or pod pass, plus its run_after), for --timings and
+/// make bench. A pod pass is timed per Pod (two clock reads per Pod and pass), so its figure
+/// includes that overhead; the run without --timings does not read the clock.
 struct AnalyzerTiming {
   std::string_view analyzer;
   double seconds = 0;

@@ -75,16 +75,16 @@ class JsonBuilder {
     return key == "annotations" ? Storage::kOwnCopy : Storage::kShared;
   }
 
-  // Keys whose string values hardly ever repeat from one object to the next: times, uids,
-  // versions, addresses. Their values are copied, not interned: at 150,000 pods a lookup in the
-  // intern table that finds nothing cost more than the copy, and the strings filled the bounded
-  // table that the values which do repeat (images, names of containers, label values) need.
+  // Keys whose string values hardly ever repeat from one object to the next: times, versions,
+  // addresses. Not "uid": an ownerReference's repeats in every replica, and an involvedObject's
+  // in every Event about that object. Their values are copied, not interned: at 150,000 pods a
+  // lookup in the intern table that finds nothing cost more than the copy, and the strings filled
+  // the bounded table that the values which do repeat (images, names of containers, label values)
+  // need.
   static bool unique_valued(std::string_view key) {
     switch (key.size()) {
       case 2:
         return key == "ip";
-      case 3:
-        return key == "uid";
       case 5:
         return key == "podIP";
       case 9:
