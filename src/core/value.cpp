@@ -164,7 +164,9 @@ void ArenaUpstream::do_deallocate(void* p, std::size_t bytes, std::size_t alignm
 }
 
 bool Arena::is_interned(std::string_view s) const noexcept {
-  if (s.empty() || s.size() > kMaxInternedBytes || interned_capacity_ == 0) return false;
+  if (s.empty() || s.size() > kMaxInternedBytes) return false;
+  if (interning_ended_) return true;  // the table is gone: any short string may be shared
+  if (interned_capacity_ == 0) return false;
   const std::uint32_t h = hash_short(s);
   const std::size_t mask = interned_capacity_ - 1;
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
@@ -174,9 +176,17 @@ bool Arena::is_interned(std::string_view s) const noexcept {
   }
 }
 
+void Arena::end_interning() noexcept {
+  interned_.reset();
+  interned_capacity_ = 0;
+  interned_count_ = 0;
+  shared_.reset();
+  interning_ended_ = true;
+}
+
 std::string_view Arena::intern(std::string_view s) {
   if (s.empty()) return {};
-  if (s.size() > kMaxInternedBytes) return copy_prefixed(s);
+  if (s.size() > kMaxInternedBytes || interning_ended_) return copy_prefixed(s);
   if (interned_count_ * 2 >= interned_capacity_) {
     if (interned_capacity_ >= Arena::kMaxInternSlots) {
       // Full: look up only, so the common vocabulary seen first is still shared.
@@ -235,6 +245,7 @@ bool same_element(const Value& a, const Value& b) noexcept { return same_storage
 template <typename T>
 const T* Arena::share_array(const T* items, std::size_t n) {
   if (n == 0) return nullptr;
+  if (interning_ended_) return copy(items, n);
   if (!shared_) shared_ = std::make_unique<ShareSlot[]>(kShareSlots);
   constexpr bool kMembers = std::is_same_v<T, Member>;
   std::uint64_t h = kMembers ? n : ~static_cast<std::uint64_t>(n);

@@ -48,6 +48,8 @@ std::uint64_t label_hash(std::string_view ns, std::string_view key, std::string_
 std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds> now) {
   std::unique_ptr<Cluster> c(new Cluster());
   c->inputs_ = std::move(inputs);
+  // Loading is over: the indexes below reuse the intern tables' memory.
+  for (const auto& arena : c->inputs_.arenas) arena->end_interning();
   // The newest timestamp is wanted with --now too: a --now far from it is worth a note.
   const UnixSeconds newest_object = c->fill_objects(true);
   // The indexes below touch disjoint members, so they are built on two threads. At 150,000 pods

@@ -126,6 +126,29 @@ TEST(ArenaTest, ValuesSeenAfterManyUniqueOnesAreStillShared) {
   EXPECT_TRUE(arena.is_interned(first));
 }
 
+// Once interning has ended (Cluster::build), what was stored reads back unchanged, new strings and
+// arrays are copies, and no short string counts as unshared any more, so nothing gets wiped.
+TEST(ArenaTest, AfterInterningEndsEverythingIsCopiedAndCountsAsShared) {
+  Arena arena;
+  const std::string_view before = arena.intern("Running");
+  const Member member{arena.key("phase"), Value::string(before)};
+  const Member* shared = arena.share(&member, 1);
+  EXPECT_EQ(arena.share(&member, 1), shared);
+  const std::string_view unique = arena.copy("copied-before");
+  EXPECT_FALSE(arena.is_interned(unique));
+  arena.end_interning();
+  EXPECT_EQ(before, "Running");
+  EXPECT_EQ(shared->key.view(), "phase");
+  EXPECT_NE(arena.intern(std::string("Running")).data(), before.data());
+  EXPECT_NE(arena.share(&member, 1), shared);
+  const Key late = arena.key("late-key");
+  EXPECT_EQ(late.size(), 8u);
+  EXPECT_EQ(late.view(), "late-key");
+  EXPECT_TRUE(arena.is_interned(unique));  // may be shared: never written to
+  EXPECT_FALSE(arena.is_interned(""));
+  EXPECT_FALSE(arena.is_interned(std::string(49, 'x')));  // longer ones are never interned
+}
+
 TEST(ArenaTest, LargeAllocationsComeFromTheHugePageUpstream) {
   Arena arena;
   // Enough to make the monotonic resource ask its upstream for blocks over 8 MiB.
