@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -80,6 +81,17 @@ class StatelessPodPass final : public PodPass {
  private:
   const AnalysisContext& ctx_;
 };
+
+/// AnalyzerDef::pod_pass for a pass type `P` built from the context (and the sink, when it
+/// reports findings before the Pods): `start_pod_pass<Pass>`.
+template <typename P>
+std::unique_ptr<PodPass> start_pod_pass(const AnalysisContext& ctx, FindingSink& sink) {
+  if constexpr (std::is_constructible_v<P, const AnalysisContext&, FindingSink&>) {
+    return std::make_unique<P>(ctx, sink);
+  } else {
+    return std::make_unique<P>(ctx);
+  }
+}
 
 /// One analyzer: a named area with its rules. `run` sees the cluster; `pod_pass`, instead of
 /// `run` for analyzers that check every Pod, starts a PodPass; `run_after`, when set, runs once

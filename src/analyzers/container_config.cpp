@@ -624,14 +624,10 @@ class Pass final : public PodPass {
   MisplacedMemo memo_;
 };
 
-std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
-  return std::make_unique<Pass>(ctx);
-}
-
 }  // namespace
 
 const AnalyzerDef& container_config_analyzer() {
-  static const AnalyzerDef kDef{"container_config", kRules, nullptr, nullptr, start};
+  static const AnalyzerDef kDef{"container_config", kRules, nullptr, nullptr, start_pod_pass<Pass>};
   return kDef;
 }
 

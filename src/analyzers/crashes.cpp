@@ -602,10 +602,6 @@ class Pass final : public PodPass {
   const Compiled re_;
 };
 
-std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
-  return std::make_unique<Pass>(ctx);
-}
-
 }  // namespace
 
 const AnalyzerDef& crashes_analyzer() {
@@ -615,7 +611,7 @@ const AnalyzerDef& crashes_analyzer() {
     for (const Rule& r : log_signature_rules()) all.push_back(r);
     return all;
   }();
-  static const AnalyzerDef kDef{"crashes", kRules, nullptr, nullptr, start};
+  static const AnalyzerDef kDef{"crashes", kRules, nullptr, nullptr, start_pod_pass<Pass>};
   return kDef;
 }
 

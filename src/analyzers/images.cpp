@@ -676,14 +676,11 @@ void check_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sink)
   for (const ContainerView& c : pv.containers()) analyze_container(ctx.cluster, pod, c, sink);
 }
 
-std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
-  return std::make_unique<StatelessPodPass<check_pod>>(ctx);
-}
-
 }  // namespace
 
 const AnalyzerDef& images_analyzer() {
-  static const AnalyzerDef kDef{"images", kRules, nullptr, nullptr, start};
+  static const AnalyzerDef kDef{"images", kRules, nullptr, nullptr,
+                                start_pod_pass<StatelessPodPass<check_pod>>};
   return kDef;
 }
 

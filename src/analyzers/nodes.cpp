@@ -583,14 +583,10 @@ class Pass final : public PodPass {
   std::map<std::pair<std::string, std::string>, std::vector<const Object*>> evicted_;
 };
 
-std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& sink) {
-  return std::make_unique<Pass>(ctx, sink);
-}
-
 }  // namespace
 
 const AnalyzerDef& nodes_analyzer() {
-  static const AnalyzerDef kDef{"nodes", kRules, nullptr, nullptr, start};
+  static const AnalyzerDef kDef{"nodes", kRules, nullptr, nullptr, start_pod_pass<Pass>};
   return kDef;
 }
 

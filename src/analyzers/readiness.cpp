@@ -289,14 +289,10 @@ class Pass final : public PodPass {
   const AnalysisContext& ctx_;
 };
 
-std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
-  return std::make_unique<Pass>(ctx);
-}
-
 }  // namespace
 
 const AnalyzerDef& readiness_analyzer() {
-  static const AnalyzerDef kDef{"readiness", kRules, nullptr, nullptr, start};
+  static const AnalyzerDef kDef{"readiness", kRules, nullptr, nullptr, start_pod_pass<Pass>};
   return kDef;
 }
 

@@ -845,14 +845,10 @@ class Pass final : public PodPass {
   std::vector<const Object*> pending_;
 };
 
-std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
-  return std::make_unique<Pass>(ctx);
-}
-
 }  // namespace
 
 const AnalyzerDef& scheduling_analyzer() {
-  static const AnalyzerDef kDef{"scheduling", kRules, nullptr, nullptr, start};
+  static const AnalyzerDef kDef{"scheduling", kRules, nullptr, nullptr, start_pod_pass<Pass>};
   return kDef;
 }
 

@@ -629,14 +629,11 @@ void analyze_pod(const AnalysisContext& ctx, const Object& pod, FindingSink& sin
       pod.spec()["nodeName"].str().empty() ? "NODE" : pod.spec()["nodeName"].str());
 }
 
-std::unique_ptr<PodPass> start(const AnalysisContext& ctx, FindingSink& /*sink*/) {
-  return std::make_unique<StatelessPodPass<analyze_pod>>(ctx);
-}
-
 }  // namespace
 
 const AnalyzerDef& volumes_analyzer() {
-  static const AnalyzerDef kDef{"volumes", kRules, nullptr, nullptr, start};
+  static const AnalyzerDef kDef{"volumes", kRules, nullptr, nullptr,
+                                start_pod_pass<StatelessPodPass<analyze_pod>>};
   return kDef;
 }
 
