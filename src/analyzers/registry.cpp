@@ -110,27 +110,34 @@ std::vector<std::size_t> dispatch_order(std::span<const AnalyzerDef> analyzers) 
   return order;
 }
 
+namespace {
+
+// Runs `body`, adding its wall seconds to `*seconds` when that is given (no clock read otherwise).
+template <typename Body>
+void timed_into(double* seconds, Body&& body) {
+  if (seconds == nullptr) {
+    body();
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  body();
+  *seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
 void sweep_pods(const Cluster& cluster, std::span<const std::unique_ptr<PodPass>> passes,
                 std::span<const std::unique_ptr<FindingSink>> sinks, std::vector<double>* seconds) {
+  auto seconds_of = [seconds](std::size_t k) {
+    return seconds == nullptr ? nullptr : &(*seconds)[k];
+  };
   for (const Object* pod : cluster.of_kind("Pod")) {
     for (std::size_t k = 0; k < passes.size(); ++k) {
-      if (seconds == nullptr) {
-        passes[k]->pod(*pod, *sinks[k]);
-        continue;
-      }
-      const auto start = std::chrono::steady_clock::now();
-      passes[k]->pod(*pod, *sinks[k]);
-      (*seconds)[k] +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      timed_into(seconds_of(k), [&] { passes[k]->pod(*pod, *sinks[k]); });
     }
   }
   for (std::size_t k = 0; k < passes.size(); ++k) {
-    const auto start = std::chrono::steady_clock::now();
-    passes[k]->finish(*sinks[k]);
-    if (seconds != nullptr) {
-      (*seconds)[k] +=
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
+    timed_into(seconds_of(k), [&] { passes[k]->finish(*sinks[k]); });
   }
 }
 
@@ -154,11 +161,7 @@ std::vector<Finding> run_analyzers(const AnalysisContext& ctx, unsigned threads,
   const auto analyzers = all_analyzers();
   std::vector<std::vector<Finding>> per(analyzers.size());
   std::vector<double> seconds(analyzers.size(), 0.0);
-  auto timed = [&](std::size_t i, auto&& body) {
-    const auto start = std::chrono::steady_clock::now();
-    body();
-    seconds[i] += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  auto timed = [&](std::size_t i, auto&& body) { timed_into(&seconds[i], body); };
   auto run_one = [&](std::size_t i) {
     if (analyzers[i].run == nullptr) return;
     FindingSink sink(per[i]);

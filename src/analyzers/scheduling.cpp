@@ -571,11 +571,8 @@ class FitCache {
   template <typename Compute>
   const std::vector<NodeFit>& fits(std::string_view key, Compute&& compute) {
     Entry& e = by_template_[key];
-    if (!e.computed) {
-      e.fits = compute();
-      e.computed = true;
-    }
-    return e.fits;
+    if (!e.fits) e.fits = compute();
+    return *e.fits;
   }
   // A pending pod of template `key` was analyzed: after its last one the fits are freed.
   void done(std::string_view key) {
@@ -586,9 +583,8 @@ class FitCache {
 
  private:
   struct Entry {
-    std::vector<NodeFit> fits;
+    std::optional<std::vector<NodeFit>> fits;
     std::size_t pods_left = 0;
-    bool computed = false;
   };
   std::unordered_map<std::string_view, Entry> by_template_;  // controller uid -> entry
 };
@@ -603,8 +599,9 @@ std::string_view template_key(const Object& pod) {
   return {};
 }
 
-void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCache& usage,
-                         FitCache& fit_cache, FindingSink& sink) {
+// `key` is the pod's template_key().
+void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, std::string_view key,
+                         UsageCache& usage, FitCache& fit_cache, FindingSink& sink) {
   const Cluster& cluster = ctx.cluster;
   PodView pv(pod);
   const Event* ev = latest_event(cluster, pod, "FailedScheduling");
@@ -630,7 +627,6 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, UsageCac
     }
     return out;
   };
-  const std::string_view key = template_key(pod);
   std::vector<NodeFit> own_fits;
   if (key.empty()) own_fits = compute_fits();
   const std::vector<NodeFit>& fits = key.empty() ? own_fits : fit_cache.fits(key, compute_fits);
@@ -825,16 +821,16 @@ class Pass final : public PodPass {
   void pod(const Object& pod, FindingSink& /*sink*/) override {
     const PodView pv(pod);
     if (pv.phase() == "Pending" && pv.node_name().empty() && !pv.being_deleted()) {
-      pending_.push_back(&pod);
-      fit_cache_.expect(template_key(pod));
+      pending_.push_back({&pod, template_key(pod)});
+      fit_cache_.expect(pending_.back().key);
     }
     usage_.place(pv);
   }
   // A pending pod is fitted against what every node already holds, so after the last Pod.
   void finish(FindingSink& sink) override {
-    for (const Object* pod : pending_) {
-      analyze_pending_pod(ctx_, *pod, usage_, fit_cache_, sink);
-      fit_cache_.done(template_key(*pod));
+    for (const Pending& p : pending_) {
+      analyze_pending_pod(ctx_, *p.pod, p.key, usage_, fit_cache_, sink);
+      fit_cache_.done(p.key);
     }
   }
 
@@ -842,7 +838,11 @@ class Pass final : public PodPass {
   const AnalysisContext& ctx_;
   UsageCache usage_;
   FitCache fit_cache_;
-  std::vector<const Object*> pending_;
+  struct Pending {
+    const Object* pod;
+    std::string_view key;  // template_key()
+  };
+  std::vector<Pending> pending_;
 };
 
 }  // namespace
