@@ -30,6 +30,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "analyzers/common/node_status.h"
 #include "core/edit_distance.h"
 #include "model/pod.h"
 
@@ -552,8 +553,7 @@ void report_init(const Cluster& cluster, const Object& pod, const InitFailure& i
   const Value& cond = PodView(pod).condition("Initialized");
   if (!cond.is_null()) {
     f.evidence.push_back(
-        field_evidence(pod, ".status.conditions[Initialized]",
-                       fmt::format("{} {}", cond["status"].str(), cond["reason"].str())));
+        field_evidence(pod, ".status.conditions[Initialized]", condition_text(cond)));
   }
   const std::string backoff = fmt::format("failed container {} in pod", c.name);
   if (const Event* e = latest_event(cluster, pod, "BackOff", backoff)) {

@@ -21,6 +21,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/common/applied_diff.h"
 #include "analyzers/common/helpers.h"
+#include "analyzers/common/node_status.h"
 #include "analyzers/common/probes.h"
 #include "model/pod.h"
 
@@ -163,10 +164,7 @@ void report_probe_failure(const AnalysisContext& ctx, const PodView& pv, const C
     }
   }
   if (!ready.is_null()) {
-    f.evidence.push_back(
-        field_evidence(pod, ".status.conditions[Ready]",
-                       fmt::format("{} {}: {}", ready["status"].str(), ready["reason"].str(),
-                                   ready["message"].str())));
+    f.evidence.push_back(field_evidence(pod, ".status.conditions[Ready]", condition_text(ready)));
   }
   f.fix = probe_fix(kind, c, failure, workload_name(ctx.cluster, pod));
   f.fix += recreate_note(pod, f.fix);

@@ -282,6 +282,17 @@ struct Shortage {
 };
 
 // "cpu: pod requests 8, node has 820m free of 3920m allocatable", "pods: 110 running, max 110".
+// Why the nodes turned the pod away, as the summary's parenthesis says it: the taint or the
+// resources the scheduler named ("Insufficient cpu" -> "not enough cpu free"), else the rule's
+// title after its "Pod Pending: " prefix. `detail` is what classify() read from the message.
+std::string reject_reason(const Rule* rule, const std::string& detail) {
+  if (rule == &kTaint || rule == &kConditionTaint)
+    return "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}");
+  if ((rule == &kInsufficient || rule == &kExtended) && !detail.empty())
+    return fmt::format("not enough {} free for its requests", detail);
+  return std::string(rule->title.substr(rule->title.find(':') + 2));
+}
+
 std::string shortage_text(const Shortage& s) {
   if (s.pods) return fmt::format("pods: {} running, max {}", s.need, s.have / 1000);
   return fmt::format("{}: pod requests {}, node has {} free of {} allocatable", s.resource,
@@ -709,12 +720,8 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, std::str
       if (demoted(rule) || (rule != main_rule && !significant(rule))) continue;
       const auto& [count, detail] = seen[rule];
       std::string summary =
-          count > 0
-              ? fmt::format("Pod {} is Pending: {} of {} nodes rejected it ({})", pod.name, count,
-                            parsed->total_nodes,
-                            rule == &kTaint || rule == &kConditionTaint
-                                ? "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}")
-                                : std::string(rule->title.substr(rule->title.find(':') + 2)))
+          count > 0 ? fmt::format("Pod {} is Pending: {} of {} nodes rejected it ({})", pod.name,
+                                  count, parsed->total_nodes, reject_reason(rule, detail))
           : rule == &kUnboundPvc
               ? fmt::format("Pod {} is Pending: {}", pod.name, unbound_claims_text(cluster, pod))
               : fmt::format("Pod {} is Pending: {}", pod.name,
@@ -722,12 +729,7 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, std::str
       if (rule == main_rule && !absent.empty() && count > 0) {
         // Every node turned it away: say so, and why those that have the resource did (each
         // placement reason, with its count when there are several).
-        auto reason_text = [&](const Rule* r) {
-          const std::string& d = seen[r].second;
-          return r == &kTaint || r == &kConditionTaint
-                     ? "untolerated taint " + (d.empty() ? "" : "{" + d + "}")
-                     : std::string(r->title.substr(r->title.find(':') + 2));
-        };
+        auto reason_text = [&](const Rule* r) { return reject_reason(r, seen[r].second); };
         std::vector<const Rule*> reasons;
         for (const Rule* r : order) {
           if (is_placement(r)) reasons.push_back(r);
@@ -753,12 +755,10 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, std::str
       }
       add_recomputed_evidence(rule, fits, f);
       if (rule == main_rule && !absent.empty()) {
-        std::string ids;
-        for (const Rule* r : absent) ids += (ids.empty() ? "" : ", ") + std::string(r->id);
-        f.evidence.push_back(Evidence::note(fmt::format(
-            "also: {} node(s) have no {} at all (allocatable 0; {}): only the node(s) above "
-            "could run it",
-            lacking.nodes, lacking.resources, ids)));
+        f.evidence.push_back(Evidence::note(
+            fmt::format("also: {} node(s) have no {} at all (allocatable 0): only the node(s) "
+                        "above could run it",
+                        lacking.nodes, lacking.resources)));
         add_recomputed_evidence(absent.front(), fits, f);
       }
       if (rule == main_rule) {
@@ -767,10 +767,10 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, std::str
           // Under a resource only some nodes have, another placement reason is named in the
           // summary; fixing it may well place the pod, so no "would not" note.
           if (!absent.empty() && is_placement(minor)) continue;
-          f.evidence.push_back(
-              Evidence::note(fmt::format("also: {} node(s) rejected for another reason ({}); "
-                                         "fixing that alone would not place the pod",
-                                         seen[minor].first, minor->id)));
+          f.evidence.push_back(Evidence::note(
+              fmt::format("also: {} node(s) rejected for another reason ({}); "
+                          "fixing that alone would not place the pod",
+                          seen[minor].first, reject_reason(minor, seen[minor].second))));
         }
       }
       f.fix = concrete_fix(rule, cluster, pod, detail, fits);

@@ -280,8 +280,8 @@ void check_readiness(const ServiceContext& sc, FindingSink& sink) {
     const Value& cond = pv.condition("Ready");
     f.evidence.push_back(Evidence::field(
         kubectl_name(*pod), ".status.conditions[Ready]",
-        fmt::format("{} {}{}", cond["status"].str().empty() ? "Unknown" : cond["status"].str(),
-                    cond["reason"].str(),
+        fmt::format("{}{}{}", cond["status"].str().empty() ? "Unknown" : cond["status"].str(),
+                    cond["reason"].str().empty() ? "" : " " + std::string(cond["reason"].str()),
                     pv.phase().empty() ? "" : fmt::format(" (phase {})", pv.phase()))));
   }
   f.fix = fmt::format(

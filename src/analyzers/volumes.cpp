@@ -37,6 +37,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "analyzers/common/node_status.h"
 #include "analyzers/common/storage_helpers.h"
 #include "core/quantity.h"
 #include "model/pod.h"
@@ -301,24 +302,26 @@ void multi_attach(const AnalysisContext& ctx, const Object& pod, const Event& ev
     f.evidence.push_back(field_evidence(pod, ".spec.nodeName", pod.spec()["nodeName"].str()));
   for (const Object* other : others) {
     std::string_view node = other->spec()["nodeName"].str();
+    f.evidence.push_back(
+        field_evidence(*other, ".spec.nodeName", node.empty() ? std::string_view("(none)") : node));
     f.evidence.push_back(field_evidence(
-        *other, ".spec.nodeName / .status.phase",
-        fmt::format("{} / {}{}", node.empty() ? "(none)" : node, other->status()["phase"].str(),
+        *other, ".status.phase",
+        fmt::format("{}{}", other->status()["phase"].str(),
                     other->metadata()["deletionTimestamp"].is_null() ? "" : " (terminating)")));
     if (const Object* n = cluster.find("Node", "", node)) {
       if (not_ready(*n)) {
         const Value& ready = n->condition("Ready");
         f.evidence.push_back(
-            field_evidence(*n, ".status.conditions[Ready]",
-                           fmt::format("{} {}", ready["status"].str(), ready["reason"].str())));
+            field_evidence(*n, ".status.conditions[Ready]", condition_text(ready)));
       }
     }
   }
   if (attachment != nullptr) {
     f.evidence.push_back(
-        field_evidence(*attachment, ".spec.nodeName / .status.attached",
-                       fmt::format("{} / {}", attachment->spec()["nodeName"].str(),
-                                   attachment->status()["attached"].as_bool() ? "true" : "false")));
+        field_evidence(*attachment, ".spec.nodeName", attachment->spec()["nodeName"].str()));
+    f.evidence.push_back(
+        field_evidence(*attachment, ".status.attached",
+                       attachment->status()["attached"].as_bool() ? "true" : "false"));
   }
   add_pv_evidence(cluster, pod, volume, f);
   const Object& owner = cluster.top_owner(pod);

@@ -87,6 +87,14 @@ std::string replica_text(const Object& w) {
   return "";
 }
 
+// The status field replica_text() counts ready replicas from: the evidence's path.
+std::string_view replica_path(std::string_view kind) {
+  if (kind == "Deployment") return ".status.availableReplicas";
+  if (kind == "StatefulSet" || kind == "ReplicaSet") return ".status.readyReplicas";
+  if (kind == "DaemonSet") return ".status.numberReady";
+  return ".status";
+}
+
 // A StatefulSet with podManagementPolicy OrderedReady (the default) creates and updates pods one
 // ordinal at a time: the lowest ordinal that is not Ready holds every later one back. When that
 // pod has a finding, say so, and list its finding first among the causes.
@@ -195,7 +203,11 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     Finding s;
     s.id = fmt::format("{}:{}", kWorkloadRule.id, key);
     s.rule = std::string(kWorkloadRule.id);
-    s.catalog = std::string(kWorkloadRule.catalog);
+    // The catalog entry is the Deployment controller's MinimumReplicasUnavailable: other kinds,
+    // and a Deployment whose replicas all still serve, have no entry of their own.
+    if (w.kind == "Deployment" &&
+        w.status()["availableReplicas"].as_int(0) < w.spec()["replicas"].as_int(1))
+      s.catalog = std::string(kWorkloadRule.catalog);
     s.object = w.ref();
     Severity worst = Severity::kInfo;
     std::set<std::string> pods;
@@ -225,7 +237,7 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
         impact.empty() || !down ? std::string() : fmt::format("; {}", impact));
     if (!replicas.empty()) {
       s.evidence.push_back(
-          Evidence::field(std::string(w.kind) + "/" + std::string(w.name), ".status", replicas));
+          Evidence::field(kubectl_name(w), std::string(replica_path(w.kind)), replicas));
     }
     stuck_ordinal(cluster, w, findings, entry.second, s);
     if (w.kind == "DaemonSet") daemonset_nodes(cluster, findings, entry.second, s);

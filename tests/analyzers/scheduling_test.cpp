@@ -85,6 +85,10 @@ TEST(SchedulingTest, InsufficientCpuIsParsedAndConfirmedPerNode) {
   ASSERT_EQ(cpu.size(), 1u);
   EXPECT_EQ(cpu[0]->catalog, "POD-PENDING-INSUFFICIENT-RESOURCES");
   EXPECT_EQ(cpu[0]->object.key(), "Pod/shop/search");
+  // The resource the scheduler named, not the rule's "cpu/memory" (memory was not short).
+  EXPECT_EQ(cpu[0]->summary,
+            "Pod search is Pending: 1 of 2 nodes rejected it (not enough cpu free for its "
+            "requests)");
   EXPECT_TRUE(cpu[0]->caused_by.empty());
   bool node_note = false, event_ev = false;
   for (const Evidence& e : cpu[0]->evidence) {
@@ -124,6 +128,27 @@ status:
                      running ? "Running" : "Pending");
 }
 
+// A reason that turns away few nodes is a note under the main finding, named as the user reads
+// it (what the nodes are), not by a rule id.
+TEST(SchedulingTest, AMinorReasonIsANoteInWordsUnderTheMainFinding) {
+  auto c = cluster_from_yaml(pending_pod("search") +
+                             event("search",
+                                   "0/9 nodes are available: 1 node(s) were unschedulable, 8 "
+                                   "Insufficient cpu.") +
+                             std::string(kNodes));
+  auto f = diagnose(*c);
+  EXPECT_TRUE(with_rule(f, "pending-nodes-unschedulable").empty());
+  auto cpu = with_rule(f, "pending-insufficient-resources");
+  ASSERT_EQ(cpu.size(), 1u);
+  bool note = false;
+  for (const Evidence& e : cpu[0]->evidence) {
+    note = note || e.value ==
+                       "also: 1 node(s) rejected for another reason (nodes are cordoned); fixing "
+                       "that alone would not place the pod";
+  }
+  EXPECT_TRUE(note);
+}
+
 TEST(SchedulingTest, NodesWithoutTheResourceAtAllAreContextForTheTaintThatBlocks) {
   auto c = cluster_from_yaml(gpu_pod("train") +
                              event("train",
@@ -151,6 +176,9 @@ TEST(SchedulingTest, NodesWithoutTheResourceAtAllAreContextForTheTaintThatBlocks
   }
   EXPECT_TRUE(note);
   EXPECT_TRUE(no_gpu_node);
+  // Notes speak of resources and reasons, not of rule ids.
+  for (const Evidence& e : taint[0]->evidence)
+    EXPECT_EQ(e.value.find("pending-"), std::string::npos) << e.value;
 }
 
 // A node without the GPU that is also short of cpu still cannot take the pod whatever its cpu:

@@ -2,6 +2,8 @@
 // snapshot; each rule with a positive and a negative case.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "analyzers/storage_fixtures.h"
 #include "support/test_support.h"
 
@@ -135,6 +137,14 @@ status: {phase: Running}
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0]->summary.find("web-old"), std::string::npos);
   EXPECT_NE(f[0]->fix.find("node n2"), std::string::npos);
+  // One field per evidence line, each a real path (not ".spec.nodeName / .status.phase").
+  auto has = [&](std::string_view path, std::string_view value) {
+    return std::any_of(f[0]->evidence.begin(), f[0]->evidence.end(), [&](const Evidence& e) {
+      return e.object == "pod/web-old" && e.path == path && e.value == value;
+    });
+  };
+  EXPECT_TRUE(has(".spec.nodeName", "n2"));
+  EXPECT_TRUE(has(".status.phase", "Running"));
   // A pod with no controller holds it: deleting it frees the disk.
   EXPECT_NE(f[0]->fix.find("Stop the pod holding it: kubectl -n shop delete pod web-old"),
             std::string::npos)
@@ -218,6 +228,12 @@ status: {conditions: [{type: Ready, status: Unknown, reason: NodeStatusUnknown}]
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0]->fix.find("node n-dead"), std::string::npos);
   EXPECT_NE(f[0]->fix.find("If that node is dead"), std::string::npos);
+  auto has = [&](std::string_view path, std::string_view value) {
+    return std::any_of(f[0]->evidence.begin(), f[0]->evidence.end(),
+                       [&](const Evidence& e) { return e.path == path && e.value == value; });
+  };
+  EXPECT_TRUE(has(".spec.nodeName", "n-dead"));
+  EXPECT_TRUE(has(".status.attached", "true"));
 }
 
 TEST(VolumesTest, RunningPodsOldMountEventsAreHistory) {

@@ -630,6 +630,7 @@ TEST(WorkloadsTest, StatefulSetStuckOnAnOrdinalNamesThePodThatHoldsItBack) {
   auto w = with_rule(f, "workload-unhealthy");
   ASSERT_EQ(w.size(), 1u);
   EXPECT_TRUE(contains(w[0]->summary, "stuck on ordinal 1 (pod db-1)")) << w[0]->summary;
+  EXPECT_EQ(w[0]->catalog, "");  // DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE is the Deployment's
   ASSERT_FALSE(w[0]->caused_by.empty());
   const Finding* cause = by_id(f, w[0]->caused_by[0]);
   ASSERT_NE(cause, nullptr);
@@ -656,6 +657,7 @@ TEST(WorkloadsTest, DaemonSetSymptomReadsPerNode) {
   auto w = with_rule(f, "workload-unhealthy");
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0]->object.key(), "DaemonSet/shop/agent");
+  EXPECT_EQ(w[0]->catalog, "");
   EXPECT_TRUE(evidence_has(*w[0], "node n7: pod db-1: ")) << w[0]->summary;
   // A DaemonSet with every pod Ready has no symptom and no unavailability finding.
   auto ok =

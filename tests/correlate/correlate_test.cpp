@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "support/test_support.h"
@@ -62,6 +63,16 @@ TEST(CorrelateTest, BlockedRolloutThatStillServesEverythingIsOnlyAWarning) {
   auto d = with_rule(down, "workload-unhealthy");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0]->severity, Severity::kCritical);
+  // MinimumReplicasUnavailable only when replicas are missing, not for a rollout that serves.
+  EXPECT_EQ(d[0]->catalog, "DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE");
+  EXPECT_EQ(w[0]->catalog, "");
+  // The replica count is evidence at the field it is read from, named as kubectl names objects.
+  const bool counted =
+      std::any_of(d[0]->evidence.begin(), d[0]->evidence.end(), [](const Evidence& e) {
+        return e.object == "deployment/web" && e.path == ".status.availableReplicas" &&
+               e.value.starts_with("0/3 available");
+      });
+  EXPECT_TRUE(counted);
 }
 
 // A kube-system add-on Deployment with one crashing pod.

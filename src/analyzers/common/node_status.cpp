@@ -10,7 +10,9 @@
 namespace ktriage {
 
 std::string condition_text(const Value& c) {
-  std::string text = fmt::format("{} {}", c["status"].str(), c["reason"].str());
+  std::string text(c["status"].str());
+  if (!c["reason"].str().empty())
+    text += (text.empty() ? "" : " ") + std::string(c["reason"].str());
   if (!c["message"].str().empty()) text += ": " + std::string(c["message"].str());
   return text;
 }

@@ -14,10 +14,9 @@
 
 namespace ktriage {
 
-/// The condition of `type` ("Ready", "MemoryPressure", ...) in status.conditions, or a null
-/// Value. O(conditions).
-
-/// "Unknown NodeStatusUnknown: Kubelet stopped posting node status." (status, reason, message).
+/// A status condition of any object as evidence shows it: "Unknown NodeStatusUnknown: Kubelet
+/// stopped posting node status." (status, reason, ": message"), each part only when set, so a
+/// condition without a reason reads "False", not "False ".
 std::string condition_text(const Value& condition);
 
 /// The node's InternalIP, else its name: what to ssh to in a fix.
