@@ -230,6 +230,30 @@ bool is_builtin_kind(std::string_view kind) {
                      [&](std::string_view k) { return equal_ignoring_case(k, kind); });
 }
 
+// nullopt when some object's labels match `selector` (or it does not parse: the pipeline has
+// said so); else what to say after "no object ... matching": "; did you mean app?" for a key no
+// object has, the key's values for a value none has ("; it has 3 values: api, db, web").
+std::optional<std::string> unmatched_selector(const Cluster& cluster, const std::string& selector) {
+  std::string error;
+  const auto terms = parse_selector(selector, &error);
+  if (!terms || terms->empty()) return std::nullopt;
+  const SelectorTerm& first = terms->front();
+  std::set<std::string_view> keys, values;
+  for (const Object& o : cluster.objects()) {
+    const Value& labels = o.labels();
+    if (selector_matches(*terms, labels)) return std::nullopt;
+    for (const Member& m : labels.members()) {
+      keys.insert(m.key);
+      if (m.key == first.key) values.insert(m.value.str());
+    }
+  }
+  if (!keys.contains(first.key)) return near_or_list(keys, first.key, "label key");
+  if (first.op == SelectorTerm::Op::kEq)
+    return fmt::format(" ({} is a label key){}", first.key,
+                       near_or_list(values, first.value, "value"));
+  return std::string();
+}
+
 std::optional<std::string> empty_selection(const Cluster& cluster, const Diagnosis& shown,
                                            const CommonFlags& f) {
   const std::string ns = f.all_namespaces ? "" : f.ns;
@@ -259,6 +283,12 @@ std::optional<std::string> empty_selection(const Cluster& cluster, const Diagnos
       return fmt::format("the input has no objects of kind {}{}", f.kind,
                          near_or_list(kinds, f.kind, "kind"));
   }
+  // -l that no object's labels match (any namespace: -n keeps cluster-scoped causes) is the
+  // same kind of typo: name the label keys there are, or the values of a key that is there.
+  if (!f.selector.empty() && shown.findings.empty()) {
+    if (auto hint = unmatched_selector(cluster, f.selector))
+      return fmt::format("no object in the input has labels matching {}{}", f.selector, *hint);
+  }
   return std::nullopt;
 }
 
@@ -281,7 +311,8 @@ int finish(const RunResult& r, const CommonFlags& f) {
   // lint reports a file that does not parse as a critical finding (exit 1, as the README
   // says), even when it was the only file; otherwise nothing read is an input error.
   if (r.nothing_read && r.diagnosis.findings.empty()) {
-    std::cerr << "ktriage: nothing could be read from the input (see the problems above)\n";
+    std::cerr << "ktriage: nothing could be read from the input (the report on standard output "
+                 "lists why)\n";
     return kExitUsage;
   }
   if (!r.path_errors.empty()) {
@@ -679,6 +710,17 @@ int run_why(std::string resource, std::vector<std::string> paths, const CommonFl
           "and their causes",
           ref.kubectl_name()));
     }
+  }
+  // Replicas with the same fault share one finding (correlate/fold.h): say that the evidence
+  // shown is the first replica's, or the report reads as being about another pod.
+  for (const Finding& f : tree) {
+    const auto is_ref = [&](const ObjectRef& o) { return o.key() == ref.key(); };
+    if (is_ref(f.object) || std::none_of(f.also_affects.begin(), f.also_affects.end(), is_ref))
+      continue;
+    r.diagnosis.input.notes.push_back(
+        fmt::format("{} has the same fault as {}, so they share one finding: its evidence is {}'s",
+                    ref.kubectl_name(), f.object.kubectl_name(), f.object.name));
+    break;
   }
   r.diagnosis.findings = std::move(tree);
   r.diagnosis.input.subject = ref;

@@ -287,6 +287,8 @@ RunResult run_pipeline(const RunOptions& options, Inputs inputs) {
   if (cluster.now() > 0) summary.snapshot_time = cluster.now();
   summary.time_from_flag = cluster.now_from_flag();
   summary.scope = options.ns.empty() ? "all namespaces" : "namespace " + options.ns;
+  if (!options.kind.empty()) summary.scope += ", kind " + options.kind;
+  if (!options.selector.empty()) summary.scope += ", labels " + options.selector;
   // A --now far from the data changes what counts as current (restarts, events and probe
   // failures older than a few minutes before "now" are history): said, so a cause that
   // disappears is not a surprise.

@@ -259,6 +259,22 @@ TEST(CliTest, WhyKnowsMoreKindsAndNamesAnUnknownType) {
   EXPECT_EQ(odd.err.find("TYPE/NAME"), std::string::npos) << odd.err;
 }
 
+// A replica folded into its sibling's finding: why says whose evidence it shows; the sibling
+// itself gets no such note.
+TEST(CliTest, WhyOnAFoldedReplicaSaysWhoseEvidenceItShows) {
+  const std::string snap = " -n shop '" + example("node-failure") + "'";
+  const auto folded = run_ktriage("why pod/catalog-5d8f7c9b6d-9tq2m" + snap);
+  EXPECT_EQ(folded.exit_code, 1) << folded.err;
+  EXPECT_NE(folded.out.find("note: pod/catalog-5d8f7c9b6d-9tq2m has the same fault as "
+                            "pod/catalog-5d8f7c9b6d-4kx7p, so they share one finding: its "
+                            "evidence is catalog-5d8f7c9b6d-4kx7p's"),
+            std::string::npos)
+      << folded.out;
+  const auto first = run_ktriage("why pod/catalog-5d8f7c9b6d-4kx7p" + snap);
+  EXPECT_EQ(first.exit_code, 1) << first.err;
+  EXPECT_EQ(first.out.find("same fault as"), std::string::npos) << first.out;
+}
+
 TEST(CliTest, WhyWorksOnEachWorkloadKind) {
   auto all = run_ktriage("diagnose '" + example("shop-broken") + "' -o json");
   Json j(all.out);
@@ -279,6 +295,33 @@ TEST(CliTest, WhyWorksOnEachWorkloadKind) {
     EXPECT_GT(w.root["findings"].size(), 0u) << kind;
   }
   EXPECT_GE(kinds_seen.size(), 4u) << "the broken example should exercise several workload kinds";
+}
+
+// -l that matches no object is a typo like a wrong -n: an error naming the keys or values there
+// are, not "No problems found"; a selector that matches is named in the report's scope.
+TEST(CliTest, ASelectorThatMatchesNothingIsAnErrorAndAMatchingOneIsInTheScope) {
+  const std::string snap = " '" + example("shop-broken") + "'";
+  auto key = run_ktriage("diagnose -l ap=web" + snap);
+  EXPECT_EQ(key.exit_code, 2);
+  EXPECT_EQ(key.out, "");
+  EXPECT_NE(key.err.find("error: no object in the input has labels matching ap=web; did you mean "
+                         "app?"),
+            std::string::npos)
+      << key.err;
+  auto value = run_ktriage("diagnose -l app=wbe -o json" + snap);
+  EXPECT_EQ(value.exit_code, 2);
+  EXPECT_NE(value.err.find("matching app=wbe (app is a label key); did you mean web?"),
+            std::string::npos)
+      << value.err;
+  auto web = run_ktriage("diagnose -l app=web -o json" + snap);
+  EXPECT_EQ(web.exit_code, 1) << web.err;
+  EXPECT_EQ(Json(web.out).root["input"]["scope"].str(), "all namespaces, labels app=web");
+  // Matching objects without findings: a clean report, in scope, exit 0.
+  auto healthy = run_ktriage("diagnose -l app=billing-api -n billing --kind Service '" +
+                             example("healthy") + "' -o json");
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.err;
+  EXPECT_EQ(Json(healthy.out).root["input"]["scope"].str(),
+            "namespace billing, kind Service, labels app=billing-api");
 }
 
 TEST(CliTest, KindTakesKubectlNamesAndUnknownScopesAreNoted) {
@@ -429,6 +472,22 @@ TEST(CliTest, LintOfASingleUnparseableFileExitsOneAndSaysWhere) {
   EXPECT_NE(r.out.find("(" + file + ":"), std::string::npos) << r.out;
   std::filesystem::remove(file);
   EXPECT_EQ(run_ktriage("lint '" + file + "'").exit_code, 2);
+}
+
+// Nothing readable: exit 2, the report on stdout names the file, line and column, and the
+// message on stderr points there (not "above": stdout may be redirected).
+TEST(CliTest, NothingReadableSaysWhereTheReasonIs) {
+  const std::string file = std::filesystem::temp_directory_path() /
+                           ("ktriage-unreadable-" + std::to_string(::getpid()) + ".json");
+  { std::ofstream(file) << "{\"a\": [1,\n"; }
+  const auto r = run_ktriage("diagnose '" + file + "'");
+  std::filesystem::remove(file);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(file + ":2:1: unexpected end of JSON"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("nothing could be read from the input (the report on standard output "
+                       "lists why)"),
+            std::string::npos)
+      << r.err;
 }
 
 // An object that is not in the input, where part of the input could not be read: why says it
