@@ -281,18 +281,23 @@ struct Shortage {
   bool pods = false;  // need = pods on the node, have = max pods (milli)
 };
 
-// "cpu: pod requests 8, node has 820m free of 3920m allocatable", "pods: 110 running, max 110".
 // Why the nodes turned the pod away, as the summary's parenthesis says it: the taint or the
 // resources the scheduler named ("Insufficient cpu" -> "not enough cpu free"), else the rule's
-// title after its "Pod Pending: " prefix. `detail` is what classify() read from the message.
+// title after its "Pod Pending: " prefix. `detail` is what classify() read from the message,
+// several joined by ", " ("cpu, memory" reads "cpu and memory").
 std::string reject_reason(const Rule* rule, const std::string& detail) {
   if (rule == &kTaint || rule == &kConditionTaint)
-    return "untolerated taint " + (detail.empty() ? "" : "{" + detail + "}");
-  if ((rule == &kInsufficient || rule == &kExtended) && !detail.empty())
-    return fmt::format("not enough {} free for its requests", detail);
+    return detail.empty() ? "untolerated taint" : "untolerated taint {" + detail + "}";
+  if ((rule == &kInsufficient || rule == &kExtended) && !detail.empty()) {
+    std::string resources = detail;
+    if (const auto last = resources.rfind(", "); last != std::string::npos)
+      resources.replace(last, 2, " and ");
+    return fmt::format("not enough {} free for its requests", resources);
+  }
   return std::string(rule->title.substr(rule->title.find(':') + 2));
 }
 
+// "cpu: pod requests 8, node has 820m free of 3920m allocatable", "pods: 110 running, max 110".
 std::string shortage_text(const Shortage& s) {
   if (s.pods) return fmt::format("pods: {} running, max {}", s.need, s.have / 1000);
   return fmt::format("{}: pod requests {}, node has {} free of {} allocatable", s.resource,
@@ -674,7 +679,10 @@ void analyze_pending_pod(const AnalysisContext& ctx, const Object& pod, std::str
       if (inserted) {
         order.push_back(rule);
       } else {
-        it->second.first += item.count;
+        // One node may give several reasons ("3 Insufficient cpu, 3 Insufficient memory" of 3
+        // nodes): the sum bounds the nodes this rule turned away, and so does the total.
+        const int sum = it->second.first + item.count;
+        it->second.first = parsed->total_nodes > 0 ? std::min(sum, parsed->total_nodes) : sum;
         if (!detail.empty() && it->second.second.find(detail) == std::string::npos)
           it->second.second += ", " + detail;
       }

@@ -10,6 +10,7 @@
 
 #include "analyzers/analyzer.h"
 #include "analyzers/common/helpers.h"
+#include "analyzers/common/node_status.h"
 #include "model/pod.h"
 #include "model/scheduling.h"
 
@@ -280,8 +281,7 @@ void check_readiness(const ServiceContext& sc, FindingSink& sink) {
     const Value& cond = pv.condition("Ready");
     f.evidence.push_back(Evidence::field(
         kubectl_name(*pod), ".status.conditions[Ready]",
-        fmt::format("{}{}{}", cond["status"].str().empty() ? "Unknown" : cond["status"].str(),
-                    cond["reason"].str().empty() ? "" : " " + std::string(cond["reason"].str()),
+        fmt::format("{}{}", cond.is_null() ? "Unknown" : condition_text(cond),
                     pv.phase().empty() ? "" : fmt::format(" (phase {})", pv.phase()))));
   }
   f.fix = fmt::format(

@@ -48,13 +48,29 @@ void fold_siblings(const Cluster& cluster, std::vector<Finding>& findings,
   fold_findings(findings, key, "pod", /*merge_causes=*/false, renamed);
 }
 
-std::string replica_text(const Object& w) {
+// What a workload's status says of its replicas: `text` for the summary ("0/2 available,
+// rollout stuck (ProgressDeadlineExceeded)"), `path` and `value` for the evidence (the field the
+// count is read from, and its value against the count wanted), `short_of` when fewer are ready
+// (available, for a Deployment) than wanted. Empty for kinds without replicas (CronJob).
+struct ReplicaStatus {
+  std::string text;
+  std::string path;
+  std::string value;
+  bool short_of = false;
+};
+
+ReplicaStatus replica_status(const Object& w) {
   const Value& st = w.status();
   const Value& spec = w.spec();
+  ReplicaStatus r;
   if (w.kind == "Deployment" || w.kind == "StatefulSet" || w.kind == "ReplicaSet") {
-    std::int64_t want = spec["replicas"].as_int(1);
-    std::int64_t ready =
-        w.kind == "Deployment" ? st["availableReplicas"].as_int(0) : st["readyReplicas"].as_int(0);
+    const std::string_view field = w.kind == "Deployment" ? "availableReplicas" : "readyReplicas";
+    const std::int64_t want = spec["replicas"].as_int(1);
+    const std::int64_t ready = st[field].as_int(0);
+    r.path = fmt::format(".status.{}", field);
+    r.value = fmt::format("{} (spec.replicas {})", ready, want);
+    r.short_of = ready < want;
+    r.text = fmt::format("{}/{} {}", ready, want, w.kind == "Deployment" ? "available" : "ready");
     if (w.kind == "Deployment") {
       // The deployment controller sets Progressing=False/ProgressDeadlineExceeded when a new
       // revision makes no progress for spec.progressDeadlineSeconds (pkg/controller/deployment).
@@ -69,30 +85,25 @@ std::string replica_text(const Object& w) {
           st["replicas"].as_int(0) > want || st["updatedReplicas"].as_int(want) < want;
       const bool old_pods_serve = rollout_pending && ready >= want;
       if (stuck || old_pods_serve) {
-        return fmt::format("{}/{} available{}, rollout {}", ready, want,
-                           old_pods_serve ? " from the previous revision" : "",
-                           stuck ? "stuck (ProgressDeadlineExceeded)" : "in progress");
+        r.text = fmt::format("{}/{} available{}, rollout {}", ready, want,
+                             old_pods_serve ? " from the previous revision" : "",
+                             stuck ? "stuck (ProgressDeadlineExceeded)" : "in progress");
       }
     }
-    return fmt::format("{}/{} {}", ready, want, w.kind == "Deployment" ? "available" : "ready");
+  } else if (w.kind == "DaemonSet") {
+    const std::int64_t ready = st["numberReady"].as_int(0);
+    const std::int64_t want = st["desiredNumberScheduled"].as_int(0);
+    r.path = ".status.numberReady";
+    r.value = fmt::format("{} (desiredNumberScheduled {})", ready, want);
+    r.short_of = ready < want;
+    r.text = fmt::format("{}/{} ready", ready, want);
+  } else if (w.kind == "Job") {
+    r.text = fmt::format("{} succeeded, {} failed, {} active", st["succeeded"].as_int(0),
+                         st["failed"].as_int(0), st["active"].as_int(0));
+    r.path = ".status";
+    r.value = r.text;
   }
-  if (w.kind == "DaemonSet") {
-    return fmt::format("{}/{} ready", st["numberReady"].as_int(0),
-                       st["desiredNumberScheduled"].as_int(0));
-  }
-  if (w.kind == "Job") {
-    return fmt::format("{} succeeded, {} failed, {} active", st["succeeded"].as_int(0),
-                       st["failed"].as_int(0), st["active"].as_int(0));
-  }
-  return "";
-}
-
-// The status field replica_text() counts ready replicas from: the evidence's path.
-std::string_view replica_path(std::string_view kind) {
-  if (kind == "Deployment") return ".status.availableReplicas";
-  if (kind == "StatefulSet" || kind == "ReplicaSet") return ".status.readyReplicas";
-  if (kind == "DaemonSet") return ".status.numberReady";
-  return ".status";
+  return r;
 }
 
 // A StatefulSet with podManagementPolicy OrderedReady (the default) creates and updates pods one
@@ -203,11 +214,10 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     Finding s;
     s.id = fmt::format("{}:{}", kWorkloadRule.id, key);
     s.rule = std::string(kWorkloadRule.id);
-    // The catalog entry is the Deployment controller's MinimumReplicasUnavailable: other kinds,
-    // and a Deployment whose replicas all still serve, have no entry of their own.
-    if (w.kind == "Deployment" &&
-        w.status()["availableReplicas"].as_int(0) < w.spec()["replicas"].as_int(1))
-      s.catalog = std::string(kWorkloadRule.catalog);
+    const ReplicaStatus replicas = replica_status(w);
+    // MinimumReplicasUnavailable, as workload-replicas-unavailable gives it: fewer replicas ready
+    // than wanted. A rollout whose old replicas all serve, and a Job, have no entry of their own.
+    if (replicas.short_of) s.catalog = std::string(kWorkloadRule.catalog);
     s.object = w.ref();
     Severity worst = Severity::kInfo;
     std::set<std::string> pods;
@@ -221,24 +231,19 @@ void add_workload_symptoms(const Cluster& cluster, std::vector<Finding>& finding
     s.severity = worst;
     // Every replica still serves (from the previous revision): the rollout is blocked, the
     // service is not degraded, so the symptom is a warning whatever its cause's severity.
-    if (w.kind == "Deployment" &&
-        w.status()["availableReplicas"].as_int(0) >= w.spec()["replicas"].as_int(1) &&
-        s.severity > Severity::kWarning) {
+    if (w.kind == "Deployment" && !replicas.short_of && s.severity > Severity::kWarning) {
       s.severity = Severity::kWarning;
     }
-    std::string replicas = replica_text(w);
     // A kube-system add-on that is down (a DaemonSet on some nodes) says what it breaks.
     const std::string_view impact = addon_impact(w);
     const bool down = w.kind == "DaemonSet" || w.status()["availableReplicas"].as_int(0) == 0;
     s.summary = fmt::format(
-        "{} {}/{}{}: {}{}", w.kind, w.ns, w.name, replicas.empty() ? "" : " " + replicas,
+        "{} {}/{}{}: {}{}", w.kind, w.ns, w.name, replicas.text.empty() ? "" : " " + replicas.text,
         pods.empty() ? std::string("pods cannot be created")
                      : fmt::format("{} pod{} failing", pods.size(), pods.size() == 1 ? "" : "s"),
         impact.empty() || !down ? std::string() : fmt::format("; {}", impact));
-    if (!replicas.empty()) {
-      s.evidence.push_back(
-          Evidence::field(kubectl_name(w), std::string(replica_path(w.kind)), replicas));
-    }
+    if (!replicas.path.empty())
+      s.evidence.push_back(Evidence::field(kubectl_name(w), replicas.path, replicas.value));
     stuck_ordinal(cluster, w, findings, entry.second, s);
     if (w.kind == "DaemonSet") daemonset_nodes(cluster, findings, entry.second, s);
     s.fix =

@@ -128,6 +128,36 @@ status:
                      running ? "Running" : "Pending");
 }
 
+// Every node short of both cpu and memory: the scheduler counts each node once per resource,
+// so the finding says 3 of 3 nodes (not 6) and names both resources.
+TEST(SchedulingTest, ANodeShortOfTwoResourcesCountsOnce) {
+  auto c = cluster_from_yaml(
+      pending_pod("search") +
+      event("search", "0/3 nodes are available: 3 Insufficient cpu, 3 Insufficient memory.") +
+      std::string(kNodes));
+  auto f = diagnose(*c);
+  auto cpu = with_rule(f, "pending-insufficient-resources");
+  ASSERT_EQ(cpu.size(), 1u);
+  EXPECT_EQ(cpu[0]->summary,
+            "Pod search is Pending: 3 of 3 nodes rejected it (not enough cpu and memory free "
+            "for its requests)");
+}
+
+// The pre-1.25 taint wording names no taint: the reason reads without a dangling space.
+TEST(SchedulingTest, ATaintMessageWithoutTheTaintReadsWhole) {
+  auto c =
+      cluster_from_yaml(pending_pod("search") +
+                        event("search",
+                              "0/2 nodes are available: 2 node(s) had taints that the pod didn't "
+                              "tolerate.") +
+                        std::string(kNodes));
+  auto f = diagnose(*c);
+  auto taint = with_rule(f, "pending-untolerated-taint");
+  ASSERT_EQ(taint.size(), 1u);
+  EXPECT_EQ(taint[0]->summary,
+            "Pod search is Pending: 2 of 2 nodes rejected it (untolerated taint)");
+}
+
 // A reason that turns away few nodes is a note under the main finding, named as the user reads
 // it (what the nodes are), not by a rule id.
 TEST(SchedulingTest, AMinorReasonIsANoteInWordsUnderTheMainFinding) {

@@ -2,6 +2,7 @@
 // failed Jobs, CronJobs, HPAs and PDBs. A positive and a negative case per rule.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/time.h"
@@ -630,7 +631,8 @@ TEST(WorkloadsTest, StatefulSetStuckOnAnOrdinalNamesThePodThatHoldsItBack) {
   auto w = with_rule(f, "workload-unhealthy");
   ASSERT_EQ(w.size(), 1u);
   EXPECT_TRUE(contains(w[0]->summary, "stuck on ordinal 1 (pod db-1)")) << w[0]->summary;
-  EXPECT_EQ(w[0]->catalog, "");  // DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE is the Deployment's
+  // Short of ready replicas, as workload-replicas-unavailable says of a StatefulSet.
+  EXPECT_EQ(w[0]->catalog, "DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE");
   ASSERT_FALSE(w[0]->caused_by.empty());
   const Finding* cause = by_id(f, w[0]->caused_by[0]);
   ASSERT_NE(cause, nullptr);
@@ -657,7 +659,11 @@ TEST(WorkloadsTest, DaemonSetSymptomReadsPerNode) {
   auto w = with_rule(f, "workload-unhealthy");
   ASSERT_EQ(w.size(), 1u);
   EXPECT_EQ(w[0]->object.key(), "DaemonSet/shop/agent");
-  EXPECT_EQ(w[0]->catalog, "");
+  EXPECT_EQ(w[0]->catalog, "DEPLOY-MINIMUM-REPLICAS-UNAVAILABLE");
+  EXPECT_TRUE(std::any_of(w[0]->evidence.begin(), w[0]->evidence.end(), [](const Evidence& e) {
+    return e.object == "daemonset/agent" && e.path == ".status.numberReady" &&
+           e.value == "1 (desiredNumberScheduled 2)";
+  }));
   EXPECT_TRUE(evidence_has(*w[0], "node n7: pod db-1: ")) << w[0]->summary;
   // A DaemonSet with every pod Ready has no symptom and no unavailability finding.
   auto ok =

@@ -13,8 +13,9 @@ std::string condition_text(const Value& c) {
   std::string text(c["status"].str());
   if (!c["reason"].str().empty())
     text += (text.empty() ? "" : " ") + std::string(c["reason"].str());
-  if (!c["message"].str().empty()) text += ": " + std::string(c["message"].str());
-  return text;
+  if (!c["message"].str().empty())
+    text += (text.empty() ? "" : ": ") + std::string(c["message"].str());
+  return text.empty() ? "(no status)" : text;
 }
 
 std::string node_address(const Object& node) {

@@ -16,7 +16,7 @@ namespace ktriage {
 
 /// A status condition of any object as evidence shows it: "Unknown NodeStatusUnknown: Kubelet
 /// stopped posting node status." (status, reason, ": message"), each part only when set, so a
-/// condition without a reason reads "False", not "False ".
+/// condition without a reason reads "False", not "False "; "(no status)" when all three are unset.
 std::string condition_text(const Value& condition);
 
 /// The node's InternalIP, else its name: what to ssh to in a fix.

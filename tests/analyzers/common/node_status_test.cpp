@@ -30,6 +30,8 @@ TEST(ConditionTextTest, UnsetPartsLeaveNoSpaces) {
   EXPECT_EQ(ready_text("[{type: Ready, status: 'False'}]"), "False");
   EXPECT_EQ(ready_text("[{type: Ready, status: 'False', message: lost}]"), "False: lost");
   EXPECT_EQ(ready_text("[{type: Ready, status: Unknown, reason: NodeLost}]"), "Unknown NodeLost");
+  EXPECT_EQ(ready_text("[{type: Ready, message: lost}]"), "lost");
+  EXPECT_EQ(ready_text("[{type: Ready}]"), "(no status)");
 }
 
 }  // namespace
