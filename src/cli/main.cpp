@@ -164,7 +164,7 @@ std::string near_or_list(const std::set<std::string_view>& present, std::string_
       first.size() > shown ? ", ..." : "");
 }
 
-// A typo in -n or --kind must not read as a clean bill of health ("No problems found in
+// A typo in -n, --kind or -l must not read as a clean bill of health ("No problems found in
 // namespace shp", exit 0, passing a CI gate): an error naming what the input has instead. A
 // namespace that exists (its Namespace object was read) but is empty, and a kind ktriage knows
 // of that the input has none of, are fine: nothing there is wrong.
@@ -231,27 +231,49 @@ bool is_builtin_kind(std::string_view kind) {
 }
 
 // nullopt when some object's labels match `selector` (or it does not parse: the pipeline has
-// said so); else what to say after "no object ... matching": "; did you mean app?" for a key no
-// object has, the key's values for a value none has ("; it has 3 values: api, db, web").
-std::optional<std::string> unmatched_selector(const Cluster& cluster, const std::string& selector) {
+// said so); else what to say after "no object ... matching SELECTOR": about the first term no
+// object satisfies on its own, the label keys there are ("; did you mean app?") or, for a key
+// that is there, its labels ("; did you mean app=web?"); when each term alone matches some
+// object, that no object matches them all. With `ns`, only the objects -n reads: that
+// namespace, kube-system and cluster-scoped ones (what a live run fetches).
+std::optional<std::string> unmatched_selector(const Cluster& cluster, const std::string& selector,
+                                              std::string_view ns) {
   std::string error;
   const auto terms = parse_selector(selector, &error);
   if (!terms || terms->empty()) return std::nullopt;
-  const SelectorTerm& first = terms->front();
-  std::set<std::string_view> keys, values;
+  std::vector<std::vector<SelectorTerm>> singles;  // each term alone
+  for (const SelectorTerm& t : *terms) singles.push_back({t});
+  std::vector<bool> term_matches(terms->size(), false);
+  std::set<std::string_view> keys;
   for (const Object& o : cluster.objects()) {
+    if (!ns.empty() && o.ns != ns && o.ns != "kube-system" && !o.ns.empty()) continue;
     const Value& labels = o.labels();
     if (selector_matches(*terms, labels)) return std::nullopt;
-    for (const Member& m : labels.members()) {
-      keys.insert(m.key);
-      if (m.key == first.key) values.insert(m.value.str());
-    }
+    for (std::size_t t = 0; t < terms->size(); ++t)
+      term_matches[t] = term_matches[t] || selector_matches(singles[t], labels);
+    for (const Member& m : labels.members()) keys.insert(m.key);
   }
-  if (!keys.contains(first.key)) return near_or_list(keys, first.key, "label key");
-  if (first.op == SelectorTerm::Op::kEq)
-    return fmt::format(" ({} is a label key){}", first.key,
-                       near_or_list(values, first.value, "value"));
-  return std::string();
+  const auto unmatched = std::find(term_matches.begin(), term_matches.end(), false);
+  if (unmatched == term_matches.end())
+    return std::string(" (each term matches some object, but no object matches them all)");
+  const SelectorTerm& term = (*terms)[static_cast<std::size_t>(unmatched - term_matches.begin())];
+  if (!keys.contains(term.key)) {
+    return term.op == SelectorTerm::Op::kNotExists || term.op == SelectorTerm::Op::kNotEq ||
+                   term.op == SelectorTerm::Op::kNotIn
+               ? std::string()
+               : near_or_list(keys, term.key, "label key");
+  }
+  if (term.op != SelectorTerm::Op::kEq && (term.op != SelectorTerm::Op::kIn || term.values.empty()))
+    return std::string();
+  std::set<std::string> owned;  // "app=web": the key's labels, as the selector spells one
+  for (const Object& o : cluster.objects()) {
+    const Value& value = o.labels()[term.key];
+    if (value.is_string()) owned.insert(term.key + "=" + std::string(value.str()));
+  }
+  const std::set<std::string_view> labels(owned.begin(), owned.end());
+  const std::string given =
+      term.key + "=" + (term.op == SelectorTerm::Op::kEq ? term.value : term.values.front());
+  return near_or_list(labels, given, "label");
 }
 
 std::optional<std::string> empty_selection(const Cluster& cluster, const Diagnosis& shown,
@@ -283,17 +305,18 @@ std::optional<std::string> empty_selection(const Cluster& cluster, const Diagnos
       return fmt::format("the input has no objects of kind {}{}", f.kind,
                          near_or_list(kinds, f.kind, "kind"));
   }
-  // -l that no object's labels match (any namespace: -n keeps cluster-scoped causes) is the
-  // same kind of typo: name the label keys there are, or the values of a key that is there.
+  // -l that no object's labels match is the same kind of typo: name the label keys there are,
+  // or the labels of a key that is there.
   if (!f.selector.empty() && shown.findings.empty()) {
-    if (auto hint = unmatched_selector(cluster, f.selector))
+    if (auto hint = unmatched_selector(cluster, f.selector, ns))
       return fmt::format("no object in the input has labels matching {}{}", f.selector, *hint);
   }
   return std::nullopt;
 }
 
 int finish(const RunResult& r, const CommonFlags& f) {
-  if (r.cluster != nullptr && !r.nothing_read) {
+  // A path that does not exist explains an empty selection better: its error comes below.
+  if (r.cluster != nullptr && !r.nothing_read && r.path_errors.empty()) {
     if (auto empty = empty_selection(*r.cluster, r.diagnosis, f)) {
       std::cerr << "ktriage: error: " << *empty << "\n";
       return kExitUsage;
@@ -899,7 +922,8 @@ int main_impl(int argc, char** argv) {
       "  ktriage diagnose bundle.tar.gz -n shop -o json\n"
       "  kubectl get pods,events -n shop -o yaml | ktriage diagnose -\n"
       "  ktriage diagnose --context prod -A             the live cluster, read-only\n"
-      "{} A -n namespace or --kind the input has no object of is an input error.",
+      "{} A -n namespace or --kind the input has no object of, or a -l no object's labels "
+      "match, is an input error.",
       kFindingsExit));
   why->footer(
       fmt::format("Examples:\n"

@@ -310,9 +310,22 @@ TEST(CliTest, ASelectorThatMatchesNothingIsAnErrorAndAMatchingOneIsInTheScope) {
       << key.err;
   auto value = run_ktriage("diagnose -l app=wbe -o json" + snap);
   EXPECT_EQ(value.exit_code, 2);
-  EXPECT_NE(value.err.find("matching app=wbe (app is a label key); did you mean web?"),
-            std::string::npos)
+  EXPECT_NE(value.err.find("matching app=wbe; did you mean app=web?"), std::string::npos)
       << value.err;
+  // The hint is about the term nothing satisfies, not the first one.
+  auto second = run_ktriage("diagnose -l '!nope,app=wbe'" + snap);
+  EXPECT_NE(second.err.find("; did you mean app=web?"), std::string::npos) << second.err;
+  auto both = run_ktriage("diagnose -l app=web,app=catalog" + snap);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("(each term matches some object, but no object matches them all)"),
+            std::string::npos)
+      << both.err;
+  // A path that does not exist is the likelier reason: its error, not a selector hint.
+  auto missing = run_ktriage("diagnose -l app=web" + snap + " /nonexistent/snapshot");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("\"/nonexistent/snapshot\" does not exist"), std::string::npos)
+      << missing.err;
+  EXPECT_EQ(missing.err.find("matching"), std::string::npos) << missing.err;
   auto web = run_ktriage("diagnose -l app=web -o json" + snap);
   EXPECT_EQ(web.exit_code, 1) << web.err;
   EXPECT_EQ(Json(web.out).root["input"]["scope"].str(), "all namespaces, labels app=web");
