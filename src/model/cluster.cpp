@@ -74,11 +74,13 @@ std::unique_ptr<Cluster> Cluster::build(Inputs inputs, std::optional<UnixSeconds
 
 UnixSeconds Cluster::fill_objects(bool want_newest) {
   objects_.resize(inputs_.objects.size());
+  roots_.resize(inputs_.objects.size());
   auto fill = [this, want_newest](std::size_t from, std::size_t to, UnixSeconds& newest) {
     for (std::size_t i = from; i < to; ++i) {
       const RawObject& raw = inputs_.objects[i];
       Object& o = objects_[i];
-      o.root = &raw.root;
+      roots_[i] = raw.root;
+      o.root = &roots_[i];
       const ObjectHead head = raw.head.read ? raw.head : read_object_head(raw.root, raw.kind);
       o.kind = head.kind;
       o.api_version = head.api_version;
@@ -87,8 +89,6 @@ UnixSeconds Cluster::fill_objects(bool want_newest) {
       o.uid = head.uid;
       o.file = raw.file;
       o.pos = raw.pos;
-      o.last_applied = &raw.last_applied;
-      o.managed_fields = &raw.managed_fields;
       if (want_newest) newest = std::max(newest, head.newest);
     }
   };
@@ -97,6 +97,15 @@ UnixSeconds Cluster::fill_objects(bool want_newest) {
   std::thread first_half(fill, 0, half, std::ref(newest_first));
   fill(half, objects_.size(), newest_second);
   first_half.join();
+  // Objects default to the shared null Value for these two; few have either.
+  for (std::size_t i = 0; i < objects_.size(); ++i) {
+    const RawObject& raw = inputs_.objects[i];
+    if (!raw.last_applied.is_null())
+      objects_[i].last_applied = &extras_.emplace_back(raw.last_applied);
+    if (!raw.managed_fields.is_null())
+      objects_[i].managed_fields = &extras_.emplace_back(raw.managed_fields);
+  }
+  std::vector<RawObject>().swap(inputs_.objects);
   // Pointers into objects_ are stable from here on.
   return std::max(newest_first, newest_second);
 }

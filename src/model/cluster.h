@@ -2,6 +2,7 @@
 // read-only afterwards, so analyzers may run in parallel (STYLE.md practice 6).
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -125,7 +126,8 @@ class Cluster {
  private:
   Cluster() = default;
   /// Fills objects_ on two threads from each RawObject's head (read now when the loader did
-  /// not); returns the newest timestamp among them (0 when none or when `want_newest` is false).
+  /// not), then frees the RawObjects; returns the newest timestamp among them (0 when none or
+  /// when `want_newest` is false).
   UnixSeconds fill_objects(bool want_newest);
   void index_identity();   // by_kind_, by_key_, by_uid_
   void index_ownership();  // children_ and the pod indexes
@@ -153,8 +155,14 @@ class Cluster {
     std::string_view operator()(const Object& o) const { return o.uid; }
   };
 
-  Inputs inputs_;
+  Inputs inputs_;  // its objects are freed once objects_ is filled (see fill_objects)
   std::vector<Object> objects_;
+  // What Object::root, last_applied and managed_fields point at: the trees' top Values, moved
+  // out of the RawObjects (176 bytes each) so that those can be freed before the indexes are
+  // built, which then reuse that memory: 100 MB at 150,000 pods. The other two are rare, so they
+  // are kept only when set (a deque, for stable addresses).
+  std::vector<Value> roots_;
+  std::deque<Value> extras_;
   Map<std::vector<const Object*>> by_kind_;
   ObjectIndex<Triple, KindNsName, TripleHash> by_key_;  // (kind, ns, name)
   ObjectIndex<std::string_view, Uid, std::hash<std::string_view>> by_uid_;

@@ -46,6 +46,49 @@ spec: {nodeName: n1, containers: [{name: web, image: nginx}]}
   EXPECT_EQ(c->find_uid("r1")->kind, "ReplicaSet");
 }
 
+// The loader's records are freed once the objects are indexed: each object still reads its own
+// tree, applied configuration and managers, also when only some objects have them.
+TEST(ClusterTest, ObjectsKeepTheirTreesAfterTheLoadersRecordsAreFreed) {
+  auto c = cluster_from_yaml(R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: plain, namespace: shop}
+data: {k: one}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: applied
+  namespace: shop
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"apiVersion":"v1","kind":"ConfigMap","data":{"k":"two"}}'
+  managedFields:
+  - {apiVersion: v1, manager: kubectl-client-side-apply, operation: Update}
+data: {k: two}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: managed
+  namespace: shop
+  managedFields:
+  - {apiVersion: v1, manager: helm, operation: Update}
+data: {k: three}
+)");
+  const Object* plain = c->find("ConfigMap", "shop", "plain");
+  const Object* applied = c->find("ConfigMap", "shop", "applied");
+  const Object* managed = c->find("ConfigMap", "shop", "managed");
+  ASSERT_TRUE(plain != nullptr && applied != nullptr && managed != nullptr);
+  EXPECT_EQ((*plain)["data"]["k"].str(), "one");
+  EXPECT_EQ((*applied)["data"]["k"].str(), "two");
+  EXPECT_EQ((*managed)["data"]["k"].str(), "three");
+  EXPECT_TRUE(plain->last_applied->is_null());
+  EXPECT_TRUE(plain->managed_fields->is_null());
+  EXPECT_EQ((*applied->last_applied)["data"]["k"].str(), "two");
+  EXPECT_EQ((*applied->managed_fields)[0]["manager"].str(), "kubectl-client-side-apply");
+  EXPECT_TRUE(managed->last_applied->is_null());
+  EXPECT_EQ((*managed->managed_fields)[0]["manager"].str(), "helm");
+}
+
 TEST(ClusterTest, TheSameEventReadTwiceCountsOnce) {
   const std::string event = R"(---
 apiVersion: v1
