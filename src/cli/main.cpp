@@ -243,10 +243,13 @@ std::optional<std::string> unmatched_selector(const Cluster& cluster, const std:
   if (!terms || terms->empty()) return std::nullopt;
   std::vector<std::vector<SelectorTerm>> singles;  // each term alone
   for (const SelectorTerm& t : *terms) singles.push_back({t});
+  const auto in_scope = [ns](const Object& o) {
+    return ns.empty() || o.ns == ns || o.ns == "kube-system" || o.ns.empty();
+  };
   std::vector<bool> term_matches(terms->size(), false);
   std::set<std::string_view> keys;
   for (const Object& o : cluster.objects()) {
-    if (!ns.empty() && o.ns != ns && o.ns != "kube-system" && !o.ns.empty()) continue;
+    if (!in_scope(o)) continue;
     const Value& labels = o.labels();
     if (selector_matches(*terms, labels)) return std::nullopt;
     for (std::size_t t = 0; t < terms->size(); ++t)
@@ -267,7 +270,7 @@ std::optional<std::string> unmatched_selector(const Cluster& cluster, const std:
     return std::string();
   std::set<std::string> owned;  // "app=web": the key's labels, as the selector spells one
   for (const Object& o : cluster.objects()) {
-    const Value& value = o.labels()[term.key];
+    const Value& value = in_scope(o) ? o.labels()[term.key] : Value::null_value();
     if (value.is_string()) owned.insert(term.key + "=" + std::string(value.str()));
   }
   const std::set<std::string_view> labels(owned.begin(), owned.end());
