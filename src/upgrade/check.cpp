@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -217,6 +218,9 @@ void add_nodes(Finding& f, const std::vector<const Object*>& nodes, std::string_
   }
 }
 
+// "1 node", "3 nodes".
+std::string node_count(std::size_t n) { return fmt::format("{} node{}", n, n == 1 ? "" : "s"); }
+
 void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) {
   // Kubelets may be up to three minors older than the API server from 1.28 on, two before.
   const int allowed = target >= 28 ? 3 : 2;
@@ -231,9 +235,10 @@ void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) 
   for (const auto& [minor, nodes] : old) {
     Finding f =
         make("upgrade-kubelet-too-old", nodes.front()->ref(),
-             fmt::format("{} node{} run kubelet 1.{}, more than {} minor versions older than 1.{}: "
+             fmt::format("{} run{} kubelet 1.{}, more than {} minor versions older than 1.{}: "
                          "the skew policy does not support them against the new control plane",
-                         nodes.size(), nodes.size() == 1 ? "" : "s", minor, allowed, target));
+                         node_count(nodes.size()), nodes.size() == 1 ? "s" : "", minor, allowed,
+                         target));
     f.id += fmt::format("#1.{}", minor);
     add_nodes(f, nodes, ".status.nodeInfo.kubeletVersion",
               [](const Object& n) { return n.status()["nodeInfo"]["kubeletVersion"].str(); });
@@ -246,9 +251,11 @@ void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) 
   }
   if (target >= 24 && !docker.empty()) {
     Finding f = make("upgrade-docker-runtime", docker.front()->ref(),
-                     fmt::format("{} node{} run the Docker runtime, which Kubernetes 1.{} does not "
-                                 "support (dockershim removed in 1.24)",
-                                 docker.size(), docker.size() == 1 ? "" : "s", target));
+                     fmt::format("{} run{} the Docker runtime, which Kubernetes 1.{} does not "
+                                 "support (dockershim removed in 1.24; ACK node pools from 1.24 "
+                                 "run containerd, and upstream runs Docker only through "
+                                 "cri-dockerd)",
+                                 node_count(docker.size()), docker.size() == 1 ? "s" : "", target));
     add_nodes(f, docker, ".status.nodeInfo.containerRuntimeVersion", [](const Object& n) {
       return n.status()["nodeInfo"]["containerRuntimeVersion"].str();
     });
@@ -261,10 +268,51 @@ void check_nodes(const Cluster& cluster, int target, std::vector<Finding>& out) 
   }
 }
 
+// The newest kubelet version among the nodes and its node: without the API server's version it
+// bounds the control plane's from below, as no kubelet may be newer than its API server
+// (https://kubernetes.io/releases/version-skew-policy/#kubelet). nullopt without nodes.
+struct NewestKubelet {
+  int minor;
+  std::string_view version, node;
+};
+std::optional<NewestKubelet> newest_kubelet(const Cluster& cluster) {
+  std::optional<NewestKubelet> newest;
+  for (const Object* node : cluster.of_kind("Node")) {
+    const std::string_view version = node->status()["nodeInfo"]["kubeletVersion"].str();
+    const auto minor = minor_of(version);
+    if (minor && (!newest || *minor > newest->minor)) newest = {*minor, version, node->name};
+  }
+  return newest;
+}
+
+// Without the API server's version: a target no newer than the newest kubelet is no upgrade.
+void check_control_plane_from_kubelets(const Cluster& cluster, int target,
+                                       std::vector<Finding>& out) {
+  const auto kubelet = newest_kubelet(cluster);
+  if (!kubelet || target > kubelet->minor) return;
+  Finding f = make("upgrade-target-not-newer", ObjectRef{"Cluster", "", "control-plane", ""},
+                   fmt::format("The control plane runs at least 1.{} (node {} runs kubelet {}, "
+                               "and no kubelet is newer than its API server): 1.{} is not an "
+                               "upgrade (Kubernetes does not support downgrades)",
+                               kubelet->minor, kubelet->node, kubelet->version, target));
+  f.evidence.push_back(Evidence::field(fmt::format("node/{}", kubelet->node),
+                                       ".status.nodeInfo.kubeletVersion",
+                                       std::string(kubelet->version)));
+  f.evidence.push_back(Evidence::note(
+      "API server version: not in the input (kubectl version -o json > version.json adds it)"));
+  f.fix = fmt::format("Give a release newer than the control plane with --to (at least 1.{}).",
+                      kubelet->minor + 1);
+  f.links.emplace_back(kSkewDoc);
+  out.push_back(std::move(f));
+}
+
 void check_control_plane(const Cluster& cluster, int target, std::vector<Finding>& out) {
   const auto& server = cluster.server_version();
   const auto current = server ? minor_of(*server) : std::nullopt;
-  if (!current) return;
+  if (!current) {
+    check_control_plane_from_kubelets(cluster, target, out);
+    return;
+  }
   if (target <= *current) {
     // Kubernetes has no downgrade path: a GO here would be a wrong answer to a typo.
     Finding f = make("upgrade-target-not-newer", ObjectRef{"Cluster", "", "control-plane", ""},
@@ -391,7 +439,15 @@ Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int ta
                   blockers == 0 ? std::string()
                                 : fmt::format("{} blocker{}", blockers, blockers == 1 ? "" : "s"));
   if (cluster.now() > 0) d.input.snapshot_time = cluster.now();
-  if (cluster.server_version()) d.input.server_version = *cluster.server_version();
+  if (cluster.server_version()) {
+    d.input.server_version = *cluster.server_version();
+  } else {
+    // Said, so that a GO is not read as "the control plane's step was checked".
+    d.input.notes.push_back(
+        "the API server version is not in the input (kubectl version -o json > version.json adds "
+        "it): whether the target skips a minor version was not checked, and that it is newer "
+        "only against the newest kubelet");
+  }
   d.input.files_read = cluster.files_read();
   d.input.objects = cluster.objects().size();
   d.input.bytes = cluster.bytes_read();

@@ -92,7 +92,10 @@ TEST(UpgradeCheckTest, NodesSkewDockerAndASkippedMinor) {
   EXPECT_TRUE(with_rule(d.findings, "upgrade-docker-runtime").empty()) << "Docker ends at 1.24";
   EXPECT_TRUE(with_rule(d.findings, "upgrade-skips-minor").empty());
   auto to24 = run(nodes, 24, "v1.23.17");
-  EXPECT_EQ(with_rule(to24.findings, "upgrade-docker-runtime").size(), 1u);
+  ASSERT_EQ(with_rule(to24.findings, "upgrade-docker-runtime").size(), 1u);
+  EXPECT_EQ(with_rule(to24.findings, "upgrade-docker-runtime")[0]->summary.rfind(
+                "1 node runs the Docker runtime", 0),
+            0u);
   auto skip = run(nodes, 24);
   ASSERT_EQ(with_rule(skip.findings, "upgrade-skips-minor").size(), 1u);
   EXPECT_NE(with_rule(skip.findings, "upgrade-skips-minor")[0]->fix.find("1.22 -> 1.23 -> 1.24"),
@@ -112,6 +115,38 @@ TEST(UpgradeCheckTest, ATargetNotNewerThanTheControlPlaneIsNoUpgrade) {
   EXPECT_EQ(with_rule(same.findings, "upgrade-target-not-newer").size(), 1u);
   const Diagnosis next = run(none, 31, "v1.30.4");
   EXPECT_TRUE(with_rule(next.findings, "upgrade-target-not-newer").empty());
+}
+
+// Without the API server's version, the newest kubelet bounds the control plane's from below
+// (no kubelet is newer than its API server): a target at or below it is no upgrade, and the
+// report says the control plane's own step was judged from the kubelets only.
+TEST(UpgradeCheckTest, WithoutTheServerVersionTheKubeletsBoundTheControlPlane) {
+  auto node = [](std::string_view name, std::string_view kubelet) {
+    return "---\napiVersion: v1\nkind: Node\nmetadata: {name: " + std::string(name) +
+           "}\nstatus: {nodeInfo: {kubeletVersion: " + std::string(kubelet) +
+           ", containerRuntimeVersion: 'containerd://1.6.28'}}\n";
+  };
+  auto no_version = [](const std::string& yaml, int target) {
+    auto cluster = cluster_from({{"objects.yaml", yaml}});
+    return check(*cluster, builtin_deprecated_apis(), target);
+  };
+  const std::string nodes = node("n1", "v1.29.3") + node("n2", "v1.30.4");
+  const Diagnosis down = no_version(nodes, 25);
+  auto f = with_rule(down.findings, "upgrade-target-not-newer");
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0]->summary.find("at least 1.30 (node n2 runs kubelet v1.30.4"), std::string::npos)
+      << f[0]->summary;
+  EXPECT_NE(f[0]->fix.find("at least 1.31"), std::string::npos) << f[0]->fix;
+  EXPECT_NE(down.input.scope.find("NO-GO"), std::string::npos) << down.input.scope;
+  const Diagnosis same = no_version(nodes, 30);
+  EXPECT_EQ(with_rule(same.findings, "upgrade-target-not-newer").size(), 1u);
+  const Diagnosis up = no_version(nodes, 31);
+  EXPECT_TRUE(with_rule(up.findings, "upgrade-target-not-newer").empty());
+  ASSERT_EQ(up.input.notes.size(), 1u);
+  EXPECT_NE(up.input.notes[0].find("the API server version is not in the input"),
+            std::string::npos);
+  // With the version: no such note.
+  EXPECT_TRUE(run(nodes, 31, "v1.30.4").input.notes.empty());
 }
 
 TEST(UpgradeCheckTest, CsiAddOnsBlockOnNotReadyNodesAndASingleSchedulableNode) {
