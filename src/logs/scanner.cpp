@@ -28,7 +28,16 @@ class FileScan {
         options_(options),
         scan_(scan),
         file_(file),
-        year_(year) {}
+        year_(year),
+        yields_to_(signatures.size()) {
+    for (std::uint32_t i = 0; i < signatures.size(); ++i) {
+      for (const std::string& other : signatures[i].yields_to) {
+        for (std::uint32_t j = 0; j < signatures.size(); ++j) {
+          if (signatures[j].id == other) yields_to_[i].push_back(j);
+        }
+      }
+    }
+  }
 
   FileStats& stats() { return scan_.files[file_]; }
 
@@ -164,7 +173,7 @@ class FileScan {
     std::string_view component = identified.empty() ? std::string_view(st.component) : identified;
     for (std::uint32_t id : ids_) {
       const Signature& sig = signatures_[id];
-      if (!applies(sig.component, component)) continue;
+      if (!applies(sig.component, component) || yields(id, component)) continue;
       Hit& hit = scan_.hits[{id, file_}];
       if (hit.count++ == 0) {
         hit.signature = id;
@@ -180,6 +189,17 @@ class FileScan {
       if (options_.on_match) options_.on_match(sig, sample);
       if (hit.samples.size() < kSamplesKept) hit.samples.push_back(std::move(sample));
     }
+  }
+
+  // Whether signature `id` leaves the message just matched to a more specific one that also
+  // matched it (Signature::yields_to).
+  bool yields(std::uint32_t id, std::string_view component) const {
+    for (std::uint32_t other : yields_to_[id]) {
+      if (std::find(ids_.begin(), ids_.end(), other) != ids_.end() &&
+          applies(signatures_[other].component, component))
+        return true;
+    }
+    return false;
   }
 
   std::span<const Signature> signatures_;
@@ -198,6 +218,7 @@ class FileScan {
   std::string_view last_component_;  // component_of_identifier(last_identifier_): static text
   std::optional<UnixSeconds> last_time_;
   std::string pending_, joined_, pending_identifier_;
+  std::vector<std::vector<std::uint32_t>> yields_to_;  // per signature: indexes it yields to
   std::uint64_t pending_line_ = 0;
   std::optional<UnixSeconds> pending_time_;
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 
@@ -43,7 +44,7 @@ std::optional<std::string> read_entry(const Value& v, Signature& s) {
   for (const Member& m : v.members()) {
     static constexpr std::string_view kKnown[] = {"id",       "component", "severity", "pattern",
                                                   "catalog",  "meaning",   "fix",      "source",
-                                                  "positive", "negative"};
+                                                  "positive", "negative",  "yields_to"};
     bool known = false;
     for (std::string_view k : kKnown) known = known || k == m.key;
     if (!known) return fmt::format("unknown field \"{}\"", m.key);
@@ -64,7 +65,8 @@ std::optional<std::string> read_entry(const Value& v, Signature& s) {
   auto sev = parse_severity(severity);
   if (!sev) return fmt::format("severity \"{}\" is not critical, warning or info", severity);
   s.severity = *sev;
-  for (auto [key, out] : {std::pair{"positive", &s.positive}, std::pair{"negative", &s.negative}}) {
+  for (auto [key, out] : {std::pair{"positive", &s.positive}, std::pair{"negative", &s.negative},
+                          std::pair{"yields_to", &s.yields_to}}) {
     const Value& list = v[key];
     if (list.is_null()) continue;
     if (!list.is_array()) return fmt::format("field \"{}\" must be a list of lines", key);
@@ -128,6 +130,17 @@ Expected<std::vector<Signature>> parse_signatures(std::string_view name, std::st
   if (!errors.empty())
     return Unexpected{fmt::format("{}: {}", at(errors.front().pos), errors.front().message)};
   if (error) return Unexpected{*error};
+  for (const Signature& s : out) {
+    for (const std::string& other : s.yields_to) {
+      const bool known =
+          std::any_of(out.begin(), out.end(), [&](const Signature& o) { return o.id == other; });
+      if (other == s.id || !known)
+        return Unexpected{
+            fmt::format("{}: signature {}: yields_to names \"{}\", which is not "
+                        "another signature's id",
+                        at(s.where.pos), s.id, other)};
+    }
+  }
   if (documents == 0) return Unexpected{fmt::format("{}: no signatures (empty file)", name)};
   return out;
 }

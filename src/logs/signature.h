@@ -26,7 +26,11 @@ struct Signature {
   std::string source;                 ///< where the message text comes from (file, version)
   std::vector<std::string> positive;  ///< lines the pattern must match
   std::vector<std::string> negative;  ///< lines it must not match
-  SourceLocation where;               ///< the file and line of the entry (for messages)
+  /// Ids of more specific signatures (optional): a line one of them also matches is theirs, not
+  /// this one's, so a catch-all ("permission denied") does not add its generic fix to a line a
+  /// specific signature explains ("permission denied for schema").
+  std::vector<std::string> yields_to;
+  SourceLocation where;  ///< the file and line of the entry (for messages)
 };
 
 /// Components a signature or a log file may name.

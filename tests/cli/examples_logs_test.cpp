@@ -47,8 +47,8 @@ const std::map<std::string, std::set<std::string>> kPlanted = {
       "app-connection-refused Pod/shop/catalog-69d7f8c5b4-jw7pm",
       "app-connection-refused Pod/shop/checkout-84f6b9d7c5-2kdwq",
       "app-connection-refused Pod/shop/checkout-84f6b9d7c5-r9jnx",
+      // Not also app-permission-denied: it yields "permission denied for schema" to this one.
       "app-db-permission-denied Pod/shop/report-nightly-29932470-5hx9q",
-      "app-permission-denied Pod/shop/report-nightly-29932470-5hx9q",
       "kubelet-readiness-probe-failed File/examples/shop-broken/describe.txt"}},
     {"storage-failure",
      {"kubelet-mount-object-not-found Node/cn-beijing.10.20.1.21",

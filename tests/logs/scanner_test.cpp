@@ -157,6 +157,25 @@ TEST_F(ScannerTest, ComponentsDecideWhichSignaturesApply) {
   EXPECT_EQ(found(scan("nodes/n1/kubelet.log", text)), (std::set<std::string>{"panic@2"}));
 }
 
+// A catch-all that yields to a specific signature leaves it the lines both match, and keeps
+// the lines only it matches.
+TEST_F(ScannerTest, ACatchAllYieldsTheLinesASpecificSignatureMatches) {
+  sigs_ = {sig("generic", "app", "permission denied"),
+           sig("db", "app", "permission denied for schema ")};
+  sigs_[0].yields_to = {"db"};
+  auto m = Matcher::compile(sigs_);
+  ASSERT_TRUE(m.has_value()) << m.error();
+  matcher_.emplace(std::move(*m));
+  options_.component = "app";
+  const std::string text =
+      "pq: permission denied for schema reporting\nopen /data/x: permission denied\n";
+  EXPECT_EQ(found(scan("app.log", text)), (std::set<std::string>{"db@1", "generic@2"}));
+  // Without yields_to both report the first line.
+  sigs_[0].yields_to.clear();
+  EXPECT_EQ(found(scan("app.log", text)),
+            (std::set<std::string>{"db@1", "generic@1", "generic@2"}));
+}
+
 TEST_F(ScannerTest, JournalLinesNameTheirComponent) {
   LogScan s = scan("journal.txt",
                    "Nov 29 10:41:02 n1 kernel: Out of memory: Killed process 42 (java)\n"
@@ -239,6 +258,15 @@ TEST(ScannerGrepTest, SameMatchesAsGrep) {
     ::pclose(p);
   }
   fs::remove_all(dir);
+  // A line that a signature's yields_to also matches is theirs alone.
+  for (const Signature& s : *sigs) {
+    for (const std::string& other : s.yields_to) {
+      for (auto it = theirs.begin(); it != theirs.end();) {
+        it = it->first == s.id && theirs.contains({other, it->second}) ? theirs.erase(it)
+                                                                       : std::next(it);
+      }
+    }
+  }
   EXPECT_EQ(ours, theirs);
   EXPECT_GE(ours.size(), sigs->size() / 2);
 }

@@ -111,6 +111,12 @@ TEST(SignatureTest, BadFieldsNameFileLineAndId) {
             "mine.yaml:3: signature My_Thing: id \"My_Thing\" is not kebab-case");
   EXPECT_EQ(error_of(with("  fix: Mend it.\n", "  fix: Mend it.\n  colour: red\n")),
             "mine.yaml:3: signature my-thing: unknown field \"colour\"");
+  EXPECT_EQ(error_of(with("  fix: Mend it.\n", "  fix: Mend it.\n  yields_to: [nope]\n")),
+            "mine.yaml:3: signature my-thing: yields_to names \"nope\", which is not another "
+            "signature's id");
+  EXPECT_EQ(error_of(with("  fix: Mend it.\n", "  fix: Mend it.\n  yields_to: [my-thing]\n")),
+            "mine.yaml:3: signature my-thing: yields_to names \"my-thing\", which is not another "
+            "signature's id");
   EXPECT_EQ(error_of(with("version: 1", "version: 2")), "mine.yaml:1: version must be 1");
   std::string twice = std::string(kGood) + std::string(kGood.substr(kGood.find("- id")));
   EXPECT_EQ(error_of(twice), "mine.yaml:10: signature my-thing: the id is used twice");
