@@ -251,6 +251,22 @@ void attach_log_evidence(const SnapshotLogs& logs, std::span<const Signature> si
     return signatures[a->signature].severity > signatures[b->signature].severity;
   });
   const FindingIndex index(findings);
+  // The log files each finding's analyzer quoted (before any signature added lines): a signature
+  // of the same catalog entry on such a file would repeat what the analyzer parsed from it (the
+  // RBAC analyzer quotes the refusals it read; the signature has other sample lines of them).
+  std::set<std::pair<const Finding*, std::string_view>> quoted_files;
+  for (const Finding& f : findings) {
+    for (const Evidence& e : f.evidence) {
+      if (e.kind == Evidence::Kind::kLog) quoted_files.emplace(&f, e.file);
+    }
+  }
+  auto read_by_analyzer = [&](const Finding& f, const Signature& sig,
+                              const std::vector<const Sample*>& samples) {
+    return !sig.catalog.empty() && f.catalog == sig.catalog &&
+           std::any_of(samples.begin(), samples.end(), [&](const Sample* s) {
+             return quoted_files.count({&f, std::string_view(s->file)}) > 0;
+           });
+  };
   for (const Hit* h : hits) {
     const Hit& hit = *h;
     const Signature& sig = signatures[hit.signature];
@@ -258,7 +274,7 @@ void attach_log_evidence(const SnapshotLogs& logs, std::span<const Signature> si
     for (const auto& [subject, samples] : by_subject(logs, hit)) {
       Finding* f = target_of(findings, index, subject, sig);
       if (f == nullptr || f->rule == sig.id) continue;  // none, or the log's own finding
-      if (attached.count({f, hit.signature}) > 0) continue;
+      if (attached.count({f, hit.signature}) > 0 || read_by_analyzer(*f, sig, samples)) continue;
       std::vector<const Sample*> fresh;
       for (const Sample* s : samples) {
         if (!quotes(*f, *s)) fresh.push_back(s);

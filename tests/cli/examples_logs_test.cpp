@@ -39,9 +39,13 @@ const std::map<std::string, std::set<std::string>> kPlanted = {
      {"app-python-module-not-found Pod/blog/blog-api-7f5b9c8d46-mk8rd",
       "app-python-traceback Pod/blog/blog-api-7f5b9c8d46-mk8rd"}},
     {"healthy", {}},
+    {"rbac-forbidden",
+     {"app-rbac-forbidden Pod/monitoring/metrics-agent-7c9f6d5b8-k2x9p",
+      "app-rbac-forbidden Pod/shop/order-operator-5d8b7f9c6-q7m4t"}},
     {"node-failure",
      {"kubelet-node-status-update-failed Node/cn-hangzhou.10.0.1.12",
-      "kubelet-pleg-not-healthy Node/cn-hangzhou.10.0.1.12"}},
+      "kubelet-pleg-not-healthy Node/cn-hangzhou.10.0.1.12",
+      "kubelet-runtime-call-timeout Node/cn-hangzhou.10.0.1.12"}},
     {"shop-broken",
      {"app-connection-refused Pod/shop/catalog-69d7f8c5b4-c5t8v",
       "app-connection-refused Pod/shop/catalog-69d7f8c5b4-jw7pm",
@@ -76,6 +80,8 @@ TEST(ExampleLogsTest, DiagnoseShowsLogEvidenceUnderTheFindingsItExplains) {
   const std::map<std::string, std::set<std::string>> expected = {
       {"node-failure",
        {"node-kubelet-stopped-posting Node/cn-hangzhou.10.0.1.12 kubelet-pleg-not-healthy",
+        // The cause behind PLEG: the runtime's CRI calls time out.
+        "node-kubelet-stopped-posting Node/cn-hangzhou.10.0.1.12 kubelet-runtime-call-timeout",
         "node-kubelet-stopped-posting Node/cn-hangzhou.10.0.1.12 "
         "kubelet-node-status-update-failed"}},
       {"storage-failure",

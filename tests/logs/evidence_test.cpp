@@ -255,6 +255,34 @@ TEST_F(LogEvidenceTest, LinesTheAnalyzerQuotedAreNotRepeated) {
   EXPECT_EQ(findings[0].evidence.size(), 1u) << "no note and no second copy of the line";
 }
 
+// An analyzer that parsed a log for the same fault (same catalog entry, lines of that file
+// quoted) gets no signature note repeating it with other lines; a finding of another catalog
+// entry does.
+TEST_F(LogEvidenceTest, AFindingThatReadTheLogForTheSameFaultGetsNoRepeat) {
+  const std::string log =
+      "E1204 01:12:41.331000       1 reflector.go:150] failed to list *v1.Node: nodes is "
+      "forbidden: User \"system:serviceaccount:shop:api\" cannot list resource \"nodes\" in API "
+      "group \"\" at the cluster scope\n"
+      "E1204 01:13:41.331000       1 reflector.go:150] failed to list *v1.Node: nodes is "
+      "forbidden: User \"system:serviceaccount:shop:api\" cannot list resource \"nodes\" in API "
+      "group \"\" at the cluster scope\n";
+  auto rbac_finding = [](std::string catalog) {
+    Finding f = finding("rbac-forbidden", std::move(catalog), kPod, Severity::kWarning);
+    Evidence quoted;
+    quoted.kind = Evidence::Kind::kLog;
+    quoted.file = "snap/logs/shop/api-1/api.log";
+    quoted.line = 2;
+    f.evidence.push_back(quoted);
+    return f;
+  };
+  std::vector<Finding> same{rbac_finding("ACK-RAM-RBAC-FORBIDDEN")};
+  run({{"snap/logs/shop/api-1/api.log", log}}, same, parse_rfc3339("2026-12-04T01:20:00Z"));
+  EXPECT_EQ(same[0].evidence.size(), 1u);
+  std::vector<Finding> other{rbac_finding("POD-CRASH-APP-ERROR")};
+  run({{"snap/logs/shop/api-1/api.log", log}}, other, parse_rfc3339("2026-12-04T01:20:00Z"));
+  EXPECT_TRUE(has_note(other[0], "log signature app-rbac-forbidden"));
+}
+
 TEST_F(LogEvidenceTest, HealthyLogsAddNothing) {
   std::vector<Finding> findings{finding("crash-app-error", "POD-CRASH-APP-ERROR", kPod)};
   run({{"snap/logs/shop/api-1/api.log", "started\nserving on :8080\nGET /healthz 200\n"},
