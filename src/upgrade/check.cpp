@@ -76,9 +76,16 @@ long check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
   const bool removed = api.removed_in && *api.removed_in <= target;
   const bool deprecated = api.deprecated_in && *api.deprecated_in <= target;
   if (!removed && !deprecated) return -1;
+  // A target older than the replacement (extensions/v1beta1 Ingress at 1.16: networking.k8s.io/v1
+  // is served from 1.19) cannot take it yet: the advice is when to move, not to move now.
+  const bool replacement_not_yet = !api.replacement.empty() && api.replacement_available_in &&
+                                   *api.replacement_available_in > target;
   const std::string to =
       api.replacement.empty()
           ? std::string("no replacement: remove the object or the feature that needs it")
+      : replacement_not_yet
+          ? fmt::format("its replacement {} is served from 1.{}", api.replacement,
+                        *api.replacement_available_in)
           : fmt::format("move to {}{}", api.replacement,
                         api.replacement_kind.empty() ? "" : " kind " + api.replacement_kind);
   Finding f = make(
@@ -105,6 +112,12 @@ long check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
   if (!origin.manager.empty()) {
     f.fix = fmt::format("Find the writer named by managedFields manager \"{}\": {}.",
                         origin.manager, manager_fix(origin.manager, api));
+  } else if (replacement_not_yet) {
+    f.fix = fmt::format(
+        "Nothing to change for 1.{}: {} is not served there yet. Rewrite {} {} as apiVersion: {} "
+        "once the cluster runs 1.{}{}.",
+        target, api.replacement, o.kind, o.name, api.replacement, *api.replacement_available_in,
+        api.removed_in ? fmt::format(", before it reaches 1.{}", *api.removed_in) : std::string());
   } else if (api.replacement.empty()) {
     f.fix = fmt::format("Remove {} {} before the upgrade, or keep the cluster below 1.{}.", o.kind,
                         o.name, *api.removed_in);

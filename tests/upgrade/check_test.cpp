@@ -57,6 +57,21 @@ TEST(UpgradeCheckTest, RemovedApiIsABlockerOnlyFromItsRemovalRelease) {
   EXPECT_TRUE(with_rule(before.findings, "upgrade-removed-api").empty());
   EXPECT_EQ(with_rule(before.findings, "upgrade-deprecated-api").size(), 1u);
   EXPECT_NE(before.input.scope.find("(GO)"), std::string::npos) << before.input.scope;
+  // Before 1.19 its replacement is not served: the advice is when to move, not to move now.
+  auto old = run(kBetaIngress, 16, "v1.15.12");
+  auto early = with_rule(old.findings, "upgrade-deprecated-api");
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_NE(early[0]->summary.find("its replacement networking.k8s.io/v1 is served from 1.19"),
+            std::string::npos)
+      << early[0]->summary;
+  EXPECT_EQ(
+      early[0]->fix.rfind("Nothing to change for 1.16: networking.k8s.io/v1 is not served "
+                          "there yet. Rewrite Ingress web as apiVersion: networking.k8s.io/v1 "
+                          "once the cluster runs 1.19, before it reaches 1.22.",
+                          0),
+      0u)
+      << early[0]->fix;
+  EXPECT_EQ(with_rule(before.findings, "upgrade-deprecated-api")[0]->fix.rfind("Rewrite", 0), 0u);
   // The current API: nothing.
   auto v1 =
       run("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, "
