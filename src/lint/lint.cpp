@@ -21,7 +21,8 @@ Diagnosis lint(const Cluster& cluster, int target, SchemaStore* schemas,
   std::stable_sort(d.findings.begin(), d.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
   d.input.scope =
-      fmt::format("{} objects checked against Kubernetes 1.{}{}", cluster.objects().size(), target,
+      fmt::format("{} object{} checked against Kubernetes 1.{}{}", cluster.objects().size(),
+                  cluster.objects().size() == 1 ? "" : "s", target,
                   schemas == nullptr || schemas->dir().empty()
                       ? std::string()
                       : fmt::format(" (schemas from {})", schemas->dir()));

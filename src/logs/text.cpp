@@ -97,17 +97,21 @@ void render_files(std::string& out, const LogScan& scan) {
 std::string render_text(const LogScan& scan, std::span<const Signature> signatures) {
   std::vector<SignatureTotal> all = totals(scan, signatures);
   std::uint64_t lines = 0, bytes = 0, outside = 0;
+  std::size_t files = 0;  // read, at least in part: not those that could not be opened
   for (const FileStats& f : scan.files) {
     lines += f.lines;
     bytes += f.bytes;
     outside += f.outside_time;
+    files += f.error.empty() || f.bytes > 0 ? 1 : 0;
   }
   std::string out;
-  std::string read =
-      fmt::format("{} file{}, {} line{}, {} bytes", scan.files.size(),
-                  scan.files.size() == 1 ? "" : "s", lines, lines == 1 ? "" : "s", bytes);
+  std::string read = fmt::format("{} file{}, {} line{}, {} bytes", files, files == 1 ? "" : "s",
+                                 lines, lines == 1 ? "" : "s", bytes);
   if (outside > 0) read += fmt::format("; {} lines outside --since/--until", outside);
-  if (all.empty()) {
+  if (all.empty() && files == 0 && !scan.files.empty()) {
+    // Not a clean bill of health: nothing was read.
+    out += "Nothing could be read from the logs: see the problems below.\n";
+  } else if (all.empty()) {
     out += fmt::format("No known failure found in the logs ({}).\n", read);
   } else {
     out += fmt::format("{} known failure{} found in the logs ({})\n", all.size(),

@@ -47,6 +47,24 @@ TEST(TextTest, NothingFound) {
             "No known failure found in the logs (1 file, 1 line, 5 bytes).\n");
 }
 
+// A file that could not be opened is not counted as read, and nothing read is not "no failure".
+TEST(TextTest, NothingReadIsNotNothingFound) {
+  auto sigs = testing::fixture_signatures();
+  LogScan scan;
+  scan.files.push_back(FileStats{});
+  scan.files[0].path = "gone.log";
+  scan.files[0].error = "no such file or folder";
+  EXPECT_EQ(render_text(scan, sigs),
+            "Nothing could be read from the logs: see the problems below.\n\nInput problems:\n  "
+            "gone.log: no such file or folder\n");
+  scan.files.push_back(FileStats{});
+  scan.files[1].path = "a.log";
+  scan.files[1].lines = 1;
+  scan.files[1].bytes = 5;
+  EXPECT_EQ(render_text(scan, sigs).rfind("No known failure found in the logs (1 file, 1 line", 0),
+            0u);
+}
+
 TEST(TextTest, MatchLine) {
   auto sigs = testing::fixture_signatures();
   EXPECT_EQ(render_match_line(sigs[1], Sample{"k.log", 9, 3000, "dead"}),
