@@ -127,7 +127,8 @@ CLI::App* add_netcheck_command(CLI::App& app, NetcheckFlags& f, LiveFlags& live)
   auto* cmd = app.add_subcommand(
       "netcheck",
       "Can FROM reach TO? Walks the path hop by hop (DNS, Service, EndpointSlices, pods, "
-      "NetworkPolicies, nodes) with a verdict and evidence per hop; --matrix: who reaches whom");
+      "NetworkPolicies, nodes, cloud security groups) with a verdict and evidence per hop; "
+      "--matrix: who reaches whom");
   cmd->add_option("args", f.args,
                   "FROM TO, then snapshot files, folders or .tar.gz (none: the live cluster of "
                   "the kubeconfig); with --matrix only the snapshot");

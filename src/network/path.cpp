@@ -842,13 +842,19 @@ Hop controller_as_source(const Cluster& cluster, End& src) {
 // k8s-app=kube-dns, as kubeadm and ACK deploy it) on UDP 53. An egress default-deny without a DNS
 // rule breaks every name lookup: the catalog's DNS-RESOLUTION-FAILURE and the documentation's
 // "allow DNS egress" example.
-void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End& src, Hop& dns) {
-  if (src.pods.empty()) return;
+// The CoreDNS pods (kube-system, k8s-app=kube-dns) that still run, as the lookup's destination.
+End coredns_pods(const Cluster& cluster) {
   End coredns;
   for (const Object* p : cluster.pods_with_label("kube-system", "k8s-app", "kube-dns")) {
     if (p->label("k8s-app") == "kube-dns" && !PodView(*p).terminated())
       coredns.pods.push_back(Backend{p, 53, PodView(*p).ready()});
   }
+  return coredns;
+}
+
+void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End& src, Hop& dns) {
+  if (src.pods.empty()) return;
+  const End coredns = coredns_pods(cluster);
   if (coredns.pods.empty()) {
     dns.evidence.push_back({"", "",
                             "no CoreDNS pod (kube-system, k8s-app=kube-dns) in the snapshot: "
@@ -858,7 +864,8 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
   const Hop lookup = policy_hop(net, src, coredns, 53, "UDP");
   if (lookup.verdict == Verdict::kOk) {
     dns.evidence.push_back(
-        {"", "", fmt::format("the lookup: UDP 53 to CoreDNS {}", lookup.summary)});
+        {"", "",
+         fmt::format("the lookup's NetworkPolicy check: UDP 53 to CoreDNS {}", lookup.summary)});
     return;
   }
   dns.verdict = lookup.verdict;
@@ -873,6 +880,39 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
          ".spec.egress: - {to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: "
          "kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{protocol: "
          "UDP, port: 53}, {protocol: TCP, port: 53}]}"});
+}
+
+// The lookup through the security groups: UDP 53 from the source to the CoreDNS replicas on
+// other nodes (a replica on the source's node is never seen by them). The resolver tries the
+// ClusterIP, which kube-proxy spreads over the replicas: blocked to some, some lookups time out
+// (a warning); blocked to all, every lookup does.
+void check_lookup_security_groups(const Cluster& cluster, const End& src, const PathHooks& hooks,
+                                  Hop& dns) {
+  if (!hooks.security_group || src.node.empty() || dns.verdict == Verdict::kBlocked) return;
+  const Backend* src_pod = src.pods.empty() ? nullptr : &src.pods.front();
+  const bool src_host = src_pod == nullptr || src_pod->pod->spec()["hostNetwork"].as_bool();
+  const std::string from = src_host ? src.node : std::string(src_pod->pod->status()["podIP"].str());
+  std::size_t blocked = 0, replicas = 0;
+  std::optional<Hop> first_blocked;
+  for (const Backend& b : coredns_pods(cluster).pods) {
+    ++replicas;
+    const std::string node(PodView(*b.pod).node_name());
+    if (node == src.node || node.empty()) continue;
+    const std::string_view ip = b.pod->status()["podIP"].str();
+    const std::string to =
+        ip.empty() || b.pod->spec()["hostNetwork"].as_bool() ? node : std::string(ip);
+    auto h = hooks.security_group(from.empty() ? src.node : from, to, 53, "UDP");
+    if (!h || h->verdict != Verdict::kBlocked) continue;
+    ++blocked;
+    if (!first_blocked) first_blocked = std::move(*h);
+  }
+  if (blocked == 0) return;
+  dns.verdict = blocked == replicas ? Verdict::kBlocked : std::max(dns.verdict, Verdict::kWarning);
+  dns.summary = fmt::format(
+      "the lookup itself: UDP 53 to {} of {} CoreDNS replica(s) is blocked by a security group{}",
+      blocked, replicas, blocked == replicas ? "" : ", so some lookups time out");
+  dns.evidence.push_back({"", "", first_blocked->summary});
+  for (HopEvidence& e : first_blocked->evidence) dns.evidence.push_back(std::move(e));
 }
 
 // The nodes on the path (the source's, then each distinct destination node, at most four) through
@@ -1030,6 +1070,11 @@ Expected<PathResult> walk_path(const Cluster& cluster, const NetworkSnapshot& ne
     }
   }
   node_hops(*src, *dst, via_service, hooks, r);
+  if (request.to.kind == Target::Kind::kDnsName) {
+    for (Hop& h : r.hops) {
+      if (h.step == "dns") check_lookup_security_groups(cluster, *src, hooks, h);
+    }
+  }
   r.verdict = Verdict::kOk;
   for (const Hop& h : r.hops) r.verdict = std::max(r.verdict, h.verdict);
   // A path whose worst hop is unknown was not decided either way: neither reachable nor blocked.

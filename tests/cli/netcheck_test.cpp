@@ -194,6 +194,28 @@ TEST(NetcheckCliTest, SecurityGroupHopBlocksAcrossNodePoolsAndNamesTheRuleToAdd)
       << allowed.out;
 }
 
+// A DNS name: the lookup itself crosses the security groups to the CoreDNS replicas on other
+// nodes. From frontend, the replica on the cart pool's node is behind the group that drops the
+// pod CIDR: some lookups time out (a warning naming the UDP 53 rule); from cart it is allowed.
+TEST(NetcheckCliTest, TheDnsLookupCrossesTheSecurityGroupsToCoreDns) {
+  const std::string cloud = "'" + testing::source_dir() + "/examples/cloud-failure'";
+  auto some = run_ktriage(
+      "netcheck pod/shop/frontend-6d8f9c7b5-k2x9p cart.shop.svc.cluster.local " + cloud);
+  const std::vector<std::string> hops_some = hops(some.out);
+  ASSERT_GE(hops_some.size(), 2u) << some.out;
+  EXPECT_EQ(hops_some[1], "warning dns") << some.out;
+  EXPECT_NE(some.out.find("UDP 53 to 1 of 2 CoreDNS replica(s) is blocked by a security group, so "
+                          "some lookups time out"),
+            std::string::npos)
+      << some.out;
+  EXPECT_NE(some.out.find("--IpProtocol UDP --PortRange 53/53"), std::string::npos) << some.out;
+  auto fine = run_ktriage(
+      "netcheck pod/shop/cart-7b9c6d5f4-p8r2t frontend.shop.svc.cluster.local " + cloud);
+  const std::vector<std::string> hops_fine = hops(fine.out);
+  ASSERT_GE(hops_fine.size(), 2u) << fine.out;
+  EXPECT_EQ(hops_fine[1], "ok dns") << fine.out;
+}
+
 // A cloud answer the loader skipped is named, with its error, as why the hop is unknown: on a
 // copy of examples/cloud-failure whose cart-side group file is cut at line 48, and one whose
 // DescribeInstances answer is cut.
