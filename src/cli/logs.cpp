@@ -63,6 +63,12 @@ std::optional<std::vector<logs::Signature>> load_signatures(const LogsFlags& f) 
       }
     }
   }
+  // yields_to may name a signature of another file (a user's catch-all yielding to a built-in
+  // one): checked over the whole set.
+  if (auto e = logs::check_yields(all)) {
+    std::cerr << "ktriage logs: " << *e << "\n";
+    return std::nullopt;
+  }
   return all;
 }
 

@@ -254,7 +254,8 @@ void attach_log_evidence(const SnapshotLogs& logs, std::span<const Signature> si
   // The log files each finding's analyzer quoted (before any signature added lines): a signature
   // of the same catalog entry on such a file would repeat what the analyzer parsed from it (the
   // RBAC analyzer quotes the refusals it read; the signature has other sample lines of them).
-  std::set<std::pair<const Finding*, std::string_view>> quoted_files;
+  // Copies: the evidence vectors grow below, which moves their strings.
+  std::set<std::pair<const Finding*, std::string>> quoted_files;
   for (const Finding& f : findings) {
     for (const Evidence& e : f.evidence) {
       if (e.kind == Evidence::Kind::kLog) quoted_files.emplace(&f, e.file);
@@ -264,7 +265,7 @@ void attach_log_evidence(const SnapshotLogs& logs, std::span<const Signature> si
                               const std::vector<const Sample*>& samples) {
     return !sig.catalog.empty() && f.catalog == sig.catalog &&
            std::any_of(samples.begin(), samples.end(), [&](const Sample* s) {
-             return quoted_files.count({&f, std::string_view(s->file)}) > 0;
+             return quoted_files.count({&f, s->file}) > 0;
            });
   };
   for (const Hit* h : hits) {

@@ -130,23 +130,40 @@ Expected<std::vector<Signature>> parse_signatures(std::string_view name, std::st
   if (!errors.empty())
     return Unexpected{fmt::format("{}: {}", at(errors.front().pos), errors.front().message)};
   if (error) return Unexpected{*error};
-  for (const Signature& s : out) {
-    for (const std::string& other : s.yields_to) {
-      const bool known =
-          std::any_of(out.begin(), out.end(), [&](const Signature& o) { return o.id == other; });
-      if (other == s.id || !known)
-        return Unexpected{
-            fmt::format("{}: signature {}: yields_to names \"{}\", which is not "
-                        "another signature's id",
-                        at(s.where.pos), s.id, other)};
-    }
-  }
   if (documents == 0) return Unexpected{fmt::format("{}: no signatures (empty file)", name)};
   return out;
 }
 
+std::optional<std::string> check_yields(std::span<const Signature> signatures) {
+  const auto find = [&](std::string_view id) -> const Signature* {
+    for (const Signature& s : signatures) {
+      if (s.id == id) return &s;
+    }
+    return nullptr;
+  };
+  for (const Signature& s : signatures) {
+    for (const std::string& other : s.yields_to) {
+      const Signature* target = find(other);
+      const bool back = target != nullptr && target != &s &&
+                        std::find(target->yields_to.begin(), target->yields_to.end(), s.id) !=
+                            target->yields_to.end();
+      if (target == nullptr || target == &s || back)
+        return fmt::format("{}: signature {}: yields_to names \"{}\", {}",
+                           SourceLocation{s.where.file, SourcePos{s.where.pos.line, 0}}.to_string(),
+                           s.id, other,
+                           back ? "which yields to it (a line both match would be neither's)"
+                                : "which is not another signature's id");
+    }
+  }
+  return std::nullopt;
+}
+
 Expected<std::vector<Signature>> builtin_signatures() {
-  return parse_signatures("knowledge/log-signatures.yaml", embedded_signatures_yaml());
+  auto sigs = parse_signatures("knowledge/log-signatures.yaml", embedded_signatures_yaml());
+  if (sigs) {
+    if (auto e = check_yields(*sigs)) return Unexpected{*e};
+  }
+  return sigs;
 }
 
 }  // namespace ktriage::logs

@@ -3,6 +3,8 @@
 // never compiles patterns (matcher.h does) and never reads log files.
 #pragma once
 
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +46,12 @@ bool is_component(std::string_view name) noexcept;
 /// Patterns are not compiled here. Error: "FILE:LINE: signature ID: what is wrong" (the first
 /// problem). Cost: O(file size).
 Expected<std::vector<Signature>> parse_signatures(std::string_view name, std::string_view text);
+
+/// Checks the yields_to of `signatures`, one set as it is scanned (built-in and --signatures
+/// files together): each names another signature of the set, and no two yield to each other (a
+/// line both match would be neither's). nullopt when fine, else "FILE:LINE: signature ID:
+/// yields_to names \"X\", which ...". O(signatures x yields).
+std::optional<std::string> check_yields(std::span<const Signature> signatures);
 
 /// The signatures built into the binary (knowledge/log-signatures.yaml at build time), parsed
 /// once. An error here is a build defect; the tests parse the same text.

@@ -102,7 +102,7 @@ std::string render_text(const LogScan& scan, std::span<const Signature> signatur
     lines += f.lines;
     bytes += f.bytes;
     outside += f.outside_time;
-    files += f.error.empty() || f.bytes > 0 ? 1 : 0;
+    files += f.error.empty() || f.lines > 0 ? 1 : 0;  // as run_logs judges "nothing read"
   }
   std::string out;
   std::string read = fmt::format("{} file{}, {} line{}, {} bytes", files, files == 1 ? "" : "s",

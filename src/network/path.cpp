@@ -892,27 +892,44 @@ void check_lookup_security_groups(const Cluster& cluster, const End& src, const 
   const Backend* src_pod = src.pods.empty() ? nullptr : &src.pods.front();
   const bool src_host = src_pod == nullptr || src_pod->pod->spec()["hostNetwork"].as_bool();
   const std::string from = src_host ? src.node : std::string(src_pod->pod->status()["podIP"].str());
-  std::size_t blocked = 0, replicas = 0;
-  std::optional<Hop> first_blocked;
+  // Only Ready replicas with a node: the kube-dns Service sends lookups to no other.
+  std::size_t blocked = 0, unknown = 0, replicas = 0;
+  std::optional<Hop> first_blocked, first_unknown;
   for (const Backend& b : coredns_pods(cluster).pods) {
-    ++replicas;
     const std::string node(PodView(*b.pod).node_name());
-    if (node == src.node || node.empty()) continue;
+    if (!b.ready || node.empty()) continue;
+    ++replicas;
+    if (node == src.node) continue;
     const std::string_view ip = b.pod->status()["podIP"].str();
     const std::string to =
         ip.empty() || b.pod->spec()["hostNetwork"].as_bool() ? node : std::string(ip);
     auto h = hooks.security_group(from.empty() ? src.node : from, to, 53, "UDP");
-    if (!h || h->verdict != Verdict::kBlocked) continue;
-    ++blocked;
-    if (!first_blocked) first_blocked = std::move(*h);
+    if (!h || h->verdict == Verdict::kOk || h->verdict == Verdict::kWarning) continue;
+    const bool is_blocked = h->verdict == Verdict::kBlocked;
+    (is_blocked ? blocked : unknown) += 1;
+    std::optional<Hop>& first = is_blocked ? first_blocked : first_unknown;
+    if (!first) first = std::move(*h);
   }
-  if (blocked == 0) return;
-  dns.verdict = blocked == replicas ? Verdict::kBlocked : std::max(dns.verdict, Verdict::kWarning);
-  dns.summary = fmt::format(
-      "the lookup itself: UDP 53 to {} of {} CoreDNS replica(s) is blocked by a security group{}",
-      blocked, replicas, blocked == replicas ? "" : ", so some lookups time out");
-  dns.evidence.push_back({"", "", first_blocked->summary});
-  for (HopEvidence& e : first_blocked->evidence) dns.evidence.push_back(std::move(e));
+  if (blocked == 0 && unknown == 0) return;
+  const Hop& shown = blocked > 0 ? *first_blocked : *first_unknown;
+  const std::string what =
+      blocked > 0 ? fmt::format(
+                        "UDP 53 to {} of {} Ready CoreDNS replica(s) is blocked by a "
+                        "security group{}",
+                        blocked, replicas, blocked == replicas ? "" : ", so some lookups time out")
+                  : fmt::format(
+                        "UDP 53 to {} of {} Ready CoreDNS replica(s) through the security "
+                        "groups is not known: {}",
+                        unknown, replicas, shown.summary);
+  const Verdict verdict = blocked == replicas ? Verdict::kBlocked
+                          : blocked > 0       ? Verdict::kWarning
+                                              : Verdict::kUnknown;
+  // A NetworkPolicy verdict on the lookup stays in the summary; the groups' is added to it.
+  dns.summary =
+      dns.verdict == Verdict::kOk ? "the lookup itself: " + what : dns.summary + "; and " + what;
+  dns.verdict = std::max(dns.verdict, verdict);
+  if (blocked > 0) dns.evidence.push_back({"", "", shown.summary});
+  for (const HopEvidence& e : shown.evidence) dns.evidence.push_back(e);
 }
 
 // The nodes on the path (the source's, then each distinct destination node, at most four) through

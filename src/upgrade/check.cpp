@@ -80,9 +80,16 @@ long check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
   // is served from 1.19) cannot take it yet: the advice is when to move, not to move now.
   const bool replacement_not_yet = !api.replacement.empty() && api.replacement_available_in &&
                                    *api.replacement_available_in > target;
+  // Removed before its replacement is served (flowcontrol v1beta1 at 1.26, v1 from 1.29): the
+  // version to use at the target is an intermediate one the table does not name.
+  const bool gap = removed && replacement_not_yet;
   const std::string to =
       api.replacement.empty()
           ? std::string("no replacement: remove the object or the feature that needs it")
+      : gap ? fmt::format(
+                  "its replacement {} is served only from 1.{}: move to the version of "
+                  "{} that 1.{} serves",
+                  api.replacement, *api.replacement_available_in, o.kind, target)
       : replacement_not_yet
           ? fmt::format("its replacement {} is served from 1.{}", api.replacement,
                         *api.replacement_available_in)
@@ -109,15 +116,28 @@ long check_api(const Cluster& cluster, const Object& o, std::string_view api_ver
     f.evidence.push_back(Evidence::note(fmt::format("API server version {}", *server)));
   }
   if (!api.notes.empty()) f.evidence.push_back(Evidence::note("What else changes: " + api.notes));
-  if (!origin.manager.empty()) {
-    f.fix = fmt::format("Find the writer named by managedFields manager \"{}\": {}.",
-                        origin.manager, manager_fix(origin.manager, api));
+  if (gap) {
+    f.fix = fmt::format(
+        "Rewrite {} {} at the version of {} that 1.{} serves (kubectl api-resources on a 1.{} "
+        "cluster lists it; {} comes only in 1.{}){} before the upgrade.",
+        o.kind, o.name, o.kind, target, target, api.replacement, *api.replacement_available_in,
+        origin.manager.empty() ? ""
+                               : fmt::format(", and update the writer named by managedFields "
+                                             "manager \"{}\"",
+                                             origin.manager));
   } else if (replacement_not_yet) {
     f.fix = fmt::format(
         "Nothing to change for 1.{}: {} is not served there yet. Rewrite {} {} as apiVersion: {} "
-        "once the cluster runs 1.{}{}.",
+        "once the cluster runs 1.{}{}{}.",
         target, api.replacement, o.kind, o.name, api.replacement, *api.replacement_available_in,
-        api.removed_in ? fmt::format(", before it reaches 1.{}", *api.removed_in) : std::string());
+        api.removed_in ? fmt::format(", before it reaches 1.{}", *api.removed_in) : std::string(),
+        origin.manager.empty()
+            ? ""
+            : fmt::format(", and then the writer named by managedFields manager \"{}\"",
+                          origin.manager));
+  } else if (!origin.manager.empty()) {
+    f.fix = fmt::format("Find the writer named by managedFields manager \"{}\": {}.",
+                        origin.manager, manager_fix(origin.manager, api));
   } else if (api.replacement.empty()) {
     f.fix = fmt::format("Remove {} {} before the upgrade, or keep the cluster below 1.{}.", o.kind,
                         o.name, *api.removed_in);
@@ -291,6 +311,11 @@ struct NewestKubelet {
 std::optional<NewestKubelet> newest_kubelet(const Cluster& cluster) {
   std::optional<NewestKubelet> newest;
   for (const Object* node : cluster.of_kind("Node")) {
+    // Only Ready nodes with a real kubelet: a virtual-kubelet node (ECI, remote clusters) reports
+    // a version of its own, and a node that is down may be one upgraded ahead and failed.
+    if (node->label("type") == "virtual-kubelet" ||
+        node->condition("Ready")["status"].str() != "True")
+      continue;
     const std::string_view version = node->status()["nodeInfo"]["kubeletVersion"].str();
     const auto minor = minor_of(version);
     if (minor && (!newest || *minor > newest->minor)) newest = {*minor, version, node->name};
@@ -311,8 +336,11 @@ void check_control_plane_from_kubelets(const Cluster& cluster, int target,
   f.evidence.push_back(Evidence::field(fmt::format("node/{}", kubelet->node),
                                        ".status.nodeInfo.kubeletVersion",
                                        std::string(kubelet->version)));
+  const auto& server = cluster.server_version();
   f.evidence.push_back(Evidence::note(
-      "API server version: not in the input (kubectl version -o json > version.json adds it)"));
+      server ? fmt::format("API server version: \"{}\" is not a version this check reads", *server)
+             : std::string("API server version: not in the input (kubectl version -o json > "
+                           "version.json adds it)")));
   f.fix = fmt::format("Give a release newer than the control plane with --to (at least 1.{}).",
                       kubelet->minor + 1);
   f.links.emplace_back(kSkewDoc);
@@ -456,10 +484,11 @@ Diagnosis check(const Cluster& cluster, std::span<const RemovedApi> apis, int ta
     d.input.server_version = *cluster.server_version();
   } else {
     // Said, so that a GO is not read as "the control plane's step was checked".
-    d.input.notes.push_back(
+    d.input.notes.push_back(fmt::format(
         "the API server version is not in the input (kubectl version -o json > version.json adds "
-        "it): whether the target skips a minor version was not checked, and that it is newer "
-        "only against the newest kubelet");
+        "it): whether the target skips a minor version was not checked, {}",
+        newest_kubelet(cluster) ? "and that it is newer only against the newest Ready kubelet"
+                                : "nor that it is newer (no Ready node gives a kubelet version)"));
   }
   d.input.files_read = cluster.files_read();
   d.input.objects = cluster.objects().size();

@@ -181,6 +181,19 @@ TEST_F(LogsCliTest, UserSignatures) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("bad.yaml:3:3: signature broken: pattern 'unclosed ('"), std::string::npos)
       << bad.err;
+  // A user's catch-all may yield to a built-in signature; without the built-ins it names none.
+  write("yields.yaml",
+        "version: 1\nsignatures:\n- id: denied\n  component: app\n  severity: info\n"
+        "  pattern: 'denied'\n  catalog: ''\n  meaning: x\n  fix: y\n"
+        "  yields_to: [app-db-permission-denied]\n");
+  auto with_builtin = testing::run_ktriage("logs planted/logs --signatures yields.yaml", dir());
+  EXPECT_NE(with_builtin.exit_code, 2) << with_builtin.err;
+  auto alone = run_logs("planted/logs --signatures yields.yaml", dir());  // --no-builtin
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("yields.yaml:3: signature denied: yields_to names "
+                           "\"app-db-permission-denied\", which is not another signature's id"),
+            std::string::npos)
+      << alone.err;
 }
 
 }  // namespace

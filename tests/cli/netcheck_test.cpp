@@ -204,9 +204,10 @@ TEST(NetcheckCliTest, TheDnsLookupCrossesTheSecurityGroupsToCoreDns) {
   const std::vector<std::string> hops_some = hops(some.out);
   ASSERT_GE(hops_some.size(), 2u) << some.out;
   EXPECT_EQ(hops_some[1], "warning dns") << some.out;
-  EXPECT_NE(some.out.find("UDP 53 to 1 of 2 CoreDNS replica(s) is blocked by a security group, so "
-                          "some lookups time out"),
-            std::string::npos)
+  EXPECT_NE(
+      some.out.find("UDP 53 to 1 of 2 Ready CoreDNS replica(s) is blocked by a security group, so "
+                    "some lookups time out"),
+      std::string::npos)
       << some.out;
   EXPECT_NE(some.out.find("--IpProtocol UDP --PortRange 53/53"), std::string::npos) << some.out;
   auto fine = run_ktriage(
@@ -245,6 +246,12 @@ TEST(NetcheckCliTest, SecurityGroupHopNamesTheSkippedCloudFile) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("are not in the snapshot: add"), std::string::npos) << r.out;
+  // The DNS lookup crosses the same unreadable group: not known, never "ok".
+  auto dns =
+      run_ktriage("netcheck pod/shop/frontend-6d8f9c7b5-k2x9p cart.shop.svc.cluster.local '" +
+                  copy.string() + "'");
+  EXPECT_NE(dns.out.find("[unknown] dns"), std::string::npos) << dns.out;
+  EXPECT_NE(dns.out.find("through the security groups is not known"), std::string::npos) << dns.out;
 
   std::filesystem::copy_file(testing::source_dir() + "/examples/cloud-failure/cloud/" + group,
                              copy / "cloud" / group,

@@ -88,10 +88,12 @@ TEST(SignatureTest, ParsesAMinimalFile) {
   EXPECT_EQ((*sigs)[0].where.to_string(), "mine.yaml:3:3");
 }
 
+// The parser's error, else check_yields's (as a file is used: parsed, then checked as a set).
 std::string error_of(std::string_view text) {
   auto sigs = parse_signatures("mine.yaml", text);
-  EXPECT_FALSE(sigs.has_value());
-  return sigs ? "" : sigs.error();
+  const auto yields = sigs ? check_yields(*sigs) : std::nullopt;
+  EXPECT_TRUE(!sigs.has_value() || yields.has_value());
+  return sigs ? yields.value_or("") : sigs.error();
 }
 
 std::string with(std::string_view from, std::string_view to) {
@@ -117,6 +119,13 @@ TEST(SignatureTest, BadFieldsNameFileLineAndId) {
   EXPECT_EQ(error_of(with("  fix: Mend it.\n", "  fix: Mend it.\n  yields_to: [my-thing]\n")),
             "mine.yaml:3: signature my-thing: yields_to names \"my-thing\", which is not another "
             "signature's id");
+  std::string two = std::string(kGood) + std::string(kGood.substr(kGood.find("- id")));
+  two.replace(two.rfind("id: my-thing"), 12, "id: my-other");
+  two.replace(two.find("  fix: Mend it.\n"), 16, "  fix: Mend it.\n  yields_to: [my-other]\n");
+  two.replace(two.rfind("  fix: Mend it.\n"), 16, "  fix: Mend it.\n  yields_to: [my-thing]\n");
+  EXPECT_EQ(error_of(two),
+            "mine.yaml:3: signature my-thing: yields_to names \"my-other\", which yields to it (a "
+            "line both match would be neither's)");
   EXPECT_EQ(error_of(with("version: 1", "version: 2")), "mine.yaml:1: version must be 1");
   std::string twice = std::string(kGood) + std::string(kGood.substr(kGood.find("- id")));
   EXPECT_EQ(error_of(twice), "mine.yaml:10: signature my-thing: the id is used twice");

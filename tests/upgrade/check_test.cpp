@@ -72,6 +72,18 @@ TEST(UpgradeCheckTest, RemovedApiIsABlockerOnlyFromItsRemovalRelease) {
       0u)
       << early[0]->fix;
   EXPECT_EQ(with_rule(before.findings, "upgrade-deprecated-api")[0]->fix.rfind("Rewrite", 0), 0u);
+  // Removed before its replacement is served (flowcontrol v1beta1 at 1.26, v1 from 1.29): a
+  // blocker whose fix is a version 1.26 serves, never "nothing to change".
+  auto gap =
+      run("apiVersion: flowcontrol.apiserver.k8s.io/v1beta1\nkind: FlowSchema\nmetadata: {name: "
+          "fs}\nspec: {}\n",
+          26, "v1.25.16");
+  auto removed = with_rule(gap.findings, "upgrade-removed-api");
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(removed[0]->fix.find("Nothing to change"), std::string::npos) << removed[0]->fix;
+  EXPECT_NE(removed[0]->fix.find("at the version of FlowSchema that 1.26 serves"),
+            std::string::npos)
+      << removed[0]->fix;
   // The current API: nothing.
   auto v1 =
       run("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, "
@@ -136,16 +148,21 @@ TEST(UpgradeCheckTest, ATargetNotNewerThanTheControlPlaneIsNoUpgrade) {
 // (no kubelet is newer than its API server): a target at or below it is no upgrade, and the
 // report says the control plane's own step was judged from the kubelets only.
 TEST(UpgradeCheckTest, WithoutTheServerVersionTheKubeletsBoundTheControlPlane) {
-  auto node = [](std::string_view name, std::string_view kubelet) {
+  auto node = [](std::string_view name, std::string_view kubelet, std::string_view ready = "True",
+                 std::string_view labels = "{}") {
     return "---\napiVersion: v1\nkind: Node\nmetadata: {name: " + std::string(name) +
-           "}\nstatus: {nodeInfo: {kubeletVersion: " + std::string(kubelet) +
+           ", labels: " + std::string(labels) + "}\nstatus: {conditions: [{type: Ready, status: '" +
+           std::string(ready) + "'}], nodeInfo: {kubeletVersion: " + std::string(kubelet) +
            ", containerRuntimeVersion: 'containerd://1.6.28'}}\n";
   };
   auto no_version = [](const std::string& yaml, int target) {
     auto cluster = cluster_from({{"objects.yaml", yaml}});
     return check(*cluster, builtin_deprecated_apis(), target);
   };
-  const std::string nodes = node("n1", "v1.29.3") + node("n2", "v1.30.4");
+  // A NotReady node and a virtual-kubelet node with newer versions do not count.
+  const std::string nodes = node("n1", "v1.29.3") + node("n2", "v1.30.4") +
+                            node("n3", "v1.33.1", "Unknown") +
+                            node("vk", "v1.34.0", "True", "{type: virtual-kubelet}");
   const Diagnosis down = no_version(nodes, 25);
   auto f = with_rule(down.findings, "upgrade-target-not-newer");
   ASSERT_EQ(f.size(), 1u);
@@ -248,6 +265,13 @@ TEST(UpgradeCheckTest, ManagedFieldsNameTheClientStillWritingAnOldVersion) {
   auto before = run(kManagedIngress, 21, "v1.20.4");
   EXPECT_TRUE(with_rule(before.findings, "upgrade-removed-api").empty());
   EXPECT_EQ(with_rule(before.findings, "upgrade-deprecated-api").size(), 1u);
+  // At 1.16 the writer's replacement is not served yet: no advice to apply it now.
+  auto early = run(kManagedIngress, 16, "v1.15.12");
+  auto dep = with_rule(early.findings, "upgrade-deprecated-api");
+  ASSERT_EQ(dep.size(), 1u);
+  EXPECT_EQ(dep[0]->fix.rfind("Nothing to change for 1.16", 0), 0u) << dep[0]->fix;
+  EXPECT_NE(dep[0]->fix.find("manager \"kubectl-client-side-apply\""), std::string::npos)
+      << dep[0]->fix;
 }
 
 TEST(UpgradeCheckTest, ManagedFieldsAtAnAlreadyReportedVersionAddEvidenceNotAFinding) {
