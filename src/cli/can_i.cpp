@@ -211,6 +211,35 @@ bool looks_like_source(const std::string& arg) {
   return false;
 }
 
+// A ServiceAccount or namespace the snapshot does not hold (a typo, or a snapshot of another
+// cluster) is said: RBAC answers for any name, so "no" alone would read as a verdict on a real
+// subject. Only when the snapshot lists such objects at all (an RBAC-only file lists none).
+void note_absent(const Cluster& cluster, const CanIFlags& f, const rbac::AccessRequest& request,
+                 std::vector<std::string>& notes) {
+  const auto slash = f.sa.find('/');
+  if (!f.sa.empty() && slash != std::string::npos && !cluster.of_kind("ServiceAccount").empty() &&
+      cluster.find("ServiceAccount", f.sa.substr(0, slash), f.sa.substr(slash + 1)) == nullptr) {
+    notes.push_back(fmt::format(
+        "ServiceAccount {} is not in the snapshot: the answer is for a ServiceAccount of that "
+        "name, should one exist",
+        f.sa));
+  }
+  // The Namespace objects when the snapshot has them, else the namespaces its objects name when
+  // it has pods (a snapshot, not an RBAC-only file).
+  const auto has_namespace = [&](std::string_view ns) {
+    if (!cluster.of_kind("Namespace").empty()) return cluster.find("Namespace", "", ns) != nullptr;
+    if (cluster.of_kind("Pod").empty()) return true;
+    const auto objects = cluster.objects();
+    return std::any_of(objects.begin(), objects.end(), [&](const Object& o) { return o.ns == ns; });
+  };
+  if (!request.ns.empty() && !has_namespace(request.ns)) {
+    notes.push_back(fmt::format(
+        "namespace {} is not in the snapshot: the answer is for a namespace of that name, "
+        "should one exist",
+        request.ns));
+  }
+}
+
 // The identity asked about: --sa, else --as (with --as-group); nullopt with a message.
 std::optional<rbac::UserInfo> identity(const CanIFlags& f) {
   if (!f.sa.empty()) {
@@ -450,6 +479,7 @@ int run_can_i(const CanIFlags& f) {
     return kUsage;
   }
   for (const std::string& p : policy.problems()) std::cerr << "ktriage can-i: " << p << "\n";
+  note_absent(*cluster, f, request, notes);
   const bool json = f.output == "json";
   // Without the built-in roles the input cannot say what every cluster grants: say so when it
   // matters, for a "no" and for --who's list (RBAC only adds, so a "yes" stands).

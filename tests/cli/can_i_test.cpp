@@ -29,6 +29,23 @@ TEST(CanITest, YesNamesTheBindingRoleAndRule) {
             "(get,list,watch pods)\n");
 }
 
+// A ServiceAccount or namespace the snapshot does not hold is said (RBAC answers for any name);
+// ones it holds, and an RBAC-only file that holds neither kind, get no such note.
+TEST(CanITest, ASubjectOrNamespaceNotInTheSnapshotIsNoted) {
+  const std::string snap = " '" + testing::source_dir() + "/examples/rbac-forbidden'";
+  const auto sa = run_ktriage("can-i list nodes --sa monitoring/nosuch" + snap);
+  EXPECT_NE(sa.out.find("note: ServiceAccount monitoring/nosuch is not in the snapshot"),
+            std::string::npos)
+      << sa.out;
+  const auto ns = run_ktriage("can-i list pods -n nosuchns --sa shop/web" + snap);
+  EXPECT_NE(ns.out.find("note: namespace nosuchns is not in the snapshot"), std::string::npos)
+      << ns.out;
+  const auto real = run_ktriage("can-i list nodes --sa monitoring/metrics-agent" + snap);
+  EXPECT_EQ(real.out.find("not in the snapshot"), std::string::npos) << real.out;
+  const auto rbac_only = run_ktriage("can-i list pods -n elsewhere --sa shop/nosuch " + policy());
+  EXPECT_EQ(rbac_only.out.find("not in the snapshot"), std::string::npos) << rbac_only.out;
+}
+
 // The colour flags every command takes are accepted: the answer is the same.
 TEST(CanITest, ColourFlagsAreAccepted) {
   const auto plain = run_ktriage("can-i list pods -n shop --sa shop/web " + policy());
