@@ -882,6 +882,14 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
          "UDP, port: 53}, {protocol: TCP, port: 53}]}"});
 }
 
+// An end as the security groups see it: a pod's own IP (with Flannel, the pod CIDR rule is what
+// admits it, not the node's group membership), else its node (no pod, hostNetwork, no IP yet).
+std::string sg_endpoint(const Backend* b, const std::string& node) {
+  if (b == nullptr || host_network(*b->pod)) return node;
+  const std::string_view ip = b->pod->status()["podIP"].str();
+  return ip.empty() ? node : std::string(ip);
+}
+
 // The lookup through the security groups: UDP 53 from the source to the CoreDNS replicas on
 // other nodes (a replica on the source's node is never seen by them). The resolver tries the
 // ClusterIP, which kube-proxy spreads over the replicas: blocked to some, some lookups time out
@@ -889,9 +897,7 @@ void check_lookup(const Cluster& cluster, const NetworkSnapshot& net, const End&
 void check_lookup_security_groups(const Cluster& cluster, const End& src, const PathHooks& hooks,
                                   Hop& dns) {
   if (!hooks.security_group || src.node.empty() || dns.verdict == Verdict::kBlocked) return;
-  const Backend* src_pod = src.pods.empty() ? nullptr : &src.pods.front();
-  const bool src_host = src_pod == nullptr || src_pod->pod->spec()["hostNetwork"].as_bool();
-  const std::string from = src_host ? src.node : std::string(src_pod->pod->status()["podIP"].str());
+  const std::string from = sg_endpoint(src.pods.empty() ? nullptr : &src.pods.front(), src.node);
   // Only Ready replicas with a node: the kube-dns Service sends lookups to no other.
   std::size_t blocked = 0, unknown = 0, replicas = 0;
   std::optional<Hop> first_blocked, first_unknown;
@@ -900,10 +906,7 @@ void check_lookup_security_groups(const Cluster& cluster, const End& src, const 
     if (!b.ready || node.empty()) continue;
     ++replicas;
     if (node == src.node) continue;
-    const std::string_view ip = b.pod->status()["podIP"].str();
-    const std::string to =
-        ip.empty() || b.pod->spec()["hostNetwork"].as_bool() ? node : std::string(ip);
-    auto h = hooks.security_group(from.empty() ? src.node : from, to, 53, "UDP");
+    auto h = hooks.security_group(from, sg_endpoint(&b, node), 53, "UDP");
     if (!h || h->verdict == Verdict::kOk || h->verdict == Verdict::kWarning) continue;
     const bool is_blocked = h->verdict == Verdict::kBlocked;
     (is_blocked ? blocked : unknown) += 1;
@@ -973,13 +976,6 @@ void node_hops(const End& src, const End& dst, bool via_service, const PathHooks
                         {}});
     return;
   }
-  // The endpoints as the security groups see them: a pod's own IP (with Flannel, the pod CIDR
-  // rule is what admits it, not the node's group membership), else its node.
-  auto endpoint = [](const Backend* b, const std::string& node) {
-    if (b == nullptr || b->pod->spec()["hostNetwork"].as_bool()) return node;
-    const std::string_view ip = b->pod->status()["podIP"].str();
-    return ip.empty() ? node : std::string(ip);
-  };
   const Backend* src_pod = src.pods.empty() ? nullptr : &src.pods.front();
   const std::size_t first_sg = r.hops.size();
   for (std::size_t i = 1; i < nodes.size(); ++i) {
@@ -991,8 +987,8 @@ void node_hops(const End& src, const End& dst, bool via_service, const PathHooks
         break;
       }
     }
-    if (auto h = hooks.security_group(endpoint(src_pod, src.node), endpoint(dst_pod, nodes[i]),
-                                      r.port, r.protocol))
+    if (auto h = hooks.security_group(sg_endpoint(src_pod, src.node),
+                                      sg_endpoint(dst_pod, nodes[i]), r.port, r.protocol))
       r.hops.push_back(std::move(*h));
   }
   // Through a Service, connections spread over the endpoints' nodes: when the groups block some
